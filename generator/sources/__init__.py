@@ -1,0 +1,83 @@
+"""Front-ends: every kind of doc source becomes IR (text and HTML via pages, JSON directly)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostics
+from generator.ir import Endpoint
+from generator.sources.lines import Line, decode, to_lines
+from generator.sources.text import Page, PageParser, split_pages
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json"}
+
+
+@dataclass
+class Loaded:
+    pages: list[Page] = field(default_factory=list)
+    """Pages from text and HTML sources, still to be recovered."""
+    endpoints: list[Endpoint] = field(default_factory=list)
+    """Endpoints read from OpenAPI JSON (complete already)."""
+
+
+def source_files(paths: list[Path]) -> list[Path]:
+    """Every source file under `paths` (files or directories), in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES and not p.name.startswith(".")
+                and p.name != "README.md"
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def display_path(path: Path) -> str:
+    """Paths in diagnostics and specs are relative to the working directory when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load(paths: list[Path], diagnostics: Diagnostics) -> Loaded:
+    loaded = Loaded()
+    for path in source_files(paths):
+        name = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            diagnostics.error("unreadable-source", f"cannot read source: {error.strerror or error}", name)
+            continue
+        suffix = path.suffix.lower()
+        if suffix in JSON_SUFFIXES:
+            from generator.sources.openapi import read_openapi_bytes
+
+            endpoints, found = read_openapi_bytes(data, name)
+            loaded.endpoints.extend(endpoints)
+            diagnostics.extend(found)
+            continue
+        text, bad_bytes = decode(data)
+        if bad_bytes:
+            diagnostics.warning("undecodable-bytes", f"{bad_bytes} byte(s) are not valid UTF-8 and were replaced", name, 1)
+        if suffix in HTML_SUFFIXES:
+            from generator.sources.html import html_to_lines
+
+            lines = html_to_lines(text, name)
+        else:
+            lines = to_lines(text, name)
+        loaded.pages.extend(read_pages(lines, diagnostics, name))
+    return loaded
+
+
+def read_pages(lines: list[Line], diagnostics: Diagnostics, name: str) -> list[Page]:
+    if not any(line.stripped for line in lines):
+        diagnostics.error("empty-source", "source has no text", name, 1)
+        return []
+    return [PageParser(page_lines, diagnostics).parse() for page_lines in split_pages(lines)]

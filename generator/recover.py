@@ -1,0 +1,713 @@
+"""Corpus-wide recovery: turn pages as stated into complete endpoints.
+
+A scrape loses things (see DESIGN.md). Each rule here recovers one kind of loss from the
+evidence that is left — code samples, examples, and the same field on other pages — and
+records a diagnostic naming what was recovered and from where. Rules are general: no rule
+names a page, an endpoint or a field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from generator.diagnostics import Diagnostics
+from generator.ir import (
+    CAPABILITY_ORDER,
+    Constraints,
+    Endpoint,
+    Example,
+    Field_,
+    Provenance,
+    Schema,
+    TypeExpr,
+)
+from generator.sources.text import Orphan, Page, PageSchema, parse_default
+
+# Wording that says a field may be left out (see README, "Required-ness rule").
+OPTIONAL_WORDING = re.compile(
+    r"\b(optional(ly)?|if not provided|if none|if provided|if not set|if not specified|"
+    r"leave (it )?(empty|blank)|will be auto-generated|defaults? to)\b",
+    re.IGNORECASE,
+)
+CATEGORY_IN_ID = re.compile(r"(?:^|/)(?P<category>[a-z]+-to-[a-z]+)(?:/|$)")
+
+
+@dataclass
+class FieldEvidence:
+    """A field as a page with intact `* required` marks states it."""
+
+    name: str
+    type: TypeExpr
+    required: bool
+    provenance: Provenance | None
+
+
+class Corpus:
+    """What all pages say, indexed for cross-page recovery."""
+
+    def __init__(self, pages: list[Page]) -> None:
+        self.by_description: dict[str, list[FieldEvidence]] = defaultdict(list)
+        self.by_name_description: dict[tuple[str, str], list[FieldEvidence]] = defaultdict(list)
+        self.types: dict[str, list[Schema]] = defaultdict(list)
+        for page in pages:
+            for schema in page.schemas():
+                if schema.role == "type":
+                    self.types[schema.name].append(_page_schema_to_ir(schema))
+                if not page.has_markers:
+                    continue
+                for field in schema.fields:
+                    evidence = FieldEvidence(field.name, field.type, field.required, field.provenance)
+                    key = _normalise(field.description)
+                    if key:
+                        self.by_description[key].append(evidence)
+                        self.by_name_description[(field.name, key)].append(evidence)
+
+    def required_elsewhere(self, field: Field_) -> bool | None:
+        """Majority required-ness of the same field (name and description) on marked pages."""
+        votes = Counter(e.required for e in self.by_name_description.get((field.name, _normalise(field.description)), []))
+        if not votes or votes[True] == votes[False]:
+            return None
+        return votes[True] > votes[False]
+
+
+def recover(pages: list[Page], diagnostics: Diagnostics) -> list[Endpoint]:
+    corpus = Corpus(pages)
+    endpoints: list[Endpoint] = []
+    for page in pages:
+        endpoint = _build_endpoint(page, corpus, diagnostics)
+        if endpoint is not None:
+            endpoints.append(endpoint)
+    return _merge_duplicates(endpoints, diagnostics)
+
+
+# -- endpoint id ------------------------------------------------------------------------
+
+
+def _resolve_id(page: Page, diagnostics: Diagnostics) -> str | None:
+    code_ids = Counter(code_id for code_id, _ in page.code_ids)
+    from_code = code_ids.most_common(1)[0][0] if code_ids else None
+    if page.id_line is not None:
+        stated = page.id_line.stripped
+        if from_code is None or stated == from_code or stated in code_ids:
+            return stated
+        if from_code.endswith(stated) or _close(stated, from_code):
+            diagnostics.warning(
+                "id-repaired",
+                f"endpoint id line {stated!r} is damaged; using {from_code!r} from the page's code samples",
+                page.id_line.file,
+                page.id_line.number,
+                from_code,
+            )
+            return from_code
+        diagnostics.warning(
+            "id-mismatch",
+            f"endpoint id line {stated!r} differs from the code samples' {from_code!r}; keeping the id line",
+            page.id_line.file,
+            page.id_line.number,
+            stated,
+        )
+        return stated
+    if from_code is not None:
+        line = page.code_ids[0][1]
+        diagnostics.warning(
+            "id-from-code-sample",
+            f"page has no endpoint id line; id {from_code!r} recovered from its code samples",
+            line.file,
+            line.number,
+            from_code,
+        )
+        return from_code
+    lost = sum(len(schema.fields) for schema in page.schemas())
+    diagnostics.error(
+        "no-endpoint-id",
+        f"page has neither an endpoint id line nor code samples naming one; its {lost} field(s) cannot be keyed and are not written",
+        page.file,
+        page.first_line,
+    )
+    return None
+
+
+def _close(a: str, b: str) -> bool:
+    """Ids that differ by a couple of characters (a lost letter, a typo)."""
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
+
+
+# -- endpoint ---------------------------------------------------------------------------
+
+
+def _build_endpoint(page: Page, corpus: Corpus, diagnostics: Diagnostics) -> Endpoint | None:
+    endpoint_id = _resolve_id(page, diagnostics)
+    if endpoint_id is None:
+        return None
+    for schema in page.schemas():
+        _recover_orphans(page, schema, endpoint_id, corpus, diagnostics)
+    input_schema = _page_schema_to_ir(page.input) if page.input else Schema(name="Input")
+    output_schema = _page_schema_to_ir(page.output) if page.output else Schema(name="Output")
+    endpoint = Endpoint(
+        id=endpoint_id,
+        title=page.title or endpoint_id,
+        description=page.description,
+        capabilities=sorted(page.capabilities, key=CAPABILITY_ORDER.index),
+        input=input_schema,
+        output=output_schema,
+        types=[_page_schema_to_ir(schema) for schema in page.types],
+        example_input=page.input.example if page.input else None,
+        example_output=page.output.example if page.output else None,
+        provenance=page.provenance,
+        sources=[page.provenance],
+    )
+    anchor = page.provenance
+    if page.input is None:
+        diagnostics.error("no-input", "page has no Input section", anchor.file, anchor.line, endpoint_id)
+    _derive_empty_output(endpoint, page, diagnostics)
+    _resolve_types(endpoint, corpus, diagnostics)
+    _decide_required(endpoint, page, corpus, diagnostics)
+    for schema in endpoint.all_schemas():
+        for field in schema.fields:
+            _infer_constraints(field)
+    _check_examples(endpoint, diagnostics)
+    _flag_unreferenced(endpoint, diagnostics)
+    endpoint.category = _infer_category(endpoint)
+    return endpoint
+
+
+def _page_schema_to_ir(schema: PageSchema) -> Schema:
+    provenance = Provenance(file=schema.heading.file, line=schema.heading.number) if schema.heading else None
+    name = schema.name if schema.role == "type" else schema.role.capitalize()
+    return Schema(name=name, fields=[field.model_copy(deep=True) for field in schema.fields], provenance=provenance)
+
+
+# -- lost field names ---------------------------------------------------------------------
+
+
+def _recover_orphans(page: Page, schema: PageSchema, endpoint_id: str, corpus: Corpus, diagnostics: Diagnostics) -> None:
+    """Give each orphan description back its field, or report it.
+
+    Evidence, strongest first: the same description on another page (name and type); a key
+    of the section's example that no field covers, standing where the orphan stands. With
+    neither, text right below a field continues that field's description.
+    """
+    # Work from the last orphan back so earlier positions stay valid as fields are inserted.
+    for orphan in sorted(schema.orphans, key=lambda o: o.position, reverse=True):
+        line = orphan.lines[0]
+        missing = _missing_example_key(schema, orphan)
+        others = [e for e in corpus.by_description.get(_normalise(orphan.description), []) if e.provenance is None or e.provenance.file != line.file or e.provenance.line != line.number]
+        if missing is not None and others:
+            named = [e for e in others if e.name == missing]
+            others = named or others
+        if others:
+            evidence = sorted(others, key=lambda e: (str(e.provenance), e.name))[0]
+            name, type_expr = evidence.name, evidence.type.model_copy(deep=True)
+            source = f"the same description at {evidence.provenance}"
+            if missing == name:
+                source += " (confirmed by the example)"
+        elif missing is not None:
+            name = missing
+            assert schema.example is not None
+            type_expr = _type_from_value(schema.example.value[missing], page)
+            if orphan.enum_values:
+                type_expr = _with_enum(type_expr, orphan.enum_values, orphan.default_text)
+            source = f"the {schema.name} example key {missing!r} (type inferred from its value)"
+        elif orphan.position > 0:
+            previous = schema.fields[orphan.position - 1]
+            if orphan.default_text is not None and previous.has_default:
+                _lost(orphan, schema, endpoint_id, diagnostics)
+                continue
+            previous.description = (previous.description + "\n" + orphan.description).strip()
+            if orphan.default_text is not None:
+                previous.has_default = True
+                previous.default = parse_default(orphan.default_text, previous.type)
+            diagnostics.info(
+                "description-continued",
+                f"text below field {previous.name!r} in {schema.name} read as more of its description",
+                line.file,
+                line.number,
+                endpoint_id,
+            )
+            continue
+        else:
+            _lost(orphan, schema, endpoint_id, diagnostics)
+            continue
+        field = Field_(
+            name=name,
+            type=type_expr,
+            description=orphan.description,
+            provenance=Provenance(file=line.file, line=line.number),
+        )
+        if orphan.default_text is not None:
+            field.has_default = True
+            field.default = parse_default(orphan.default_text, type_expr)
+        required = [e.required for e in others] if others else []
+        if page.has_markers and required:
+            # The marker was on the lost line; the other page's mark stands in for it.
+            field.required = Counter(required).most_common(1)[0][0]
+            field.required_source = "other-page"
+        schema.fields.insert(orphan.position, field)
+        diagnostics.warning(
+            "recovered-field-name",
+            f"{schema.name} field name line lost; recovered {name!r} ({type_expr.render()}) from {source}",
+            line.file,
+            line.number,
+            endpoint_id,
+            f"/{schema.name.lower()}/{name}",
+        )
+    schema.orphans = []
+
+
+def _lost(orphan: Orphan, schema: PageSchema, endpoint_id: str, diagnostics: Diagnostics) -> None:
+    line = orphan.lines[0]
+    diagnostics.error(
+        "lost-field-name",
+        f"{schema.name}: text {_clip(orphan.description)!r} belongs to a field whose name line was lost, "
+        "and neither the example nor another page names it; the field is not in the spec",
+        line.file,
+        line.number,
+        endpoint_id,
+    )
+
+
+def _missing_example_key(schema: PageSchema, orphan: Orphan) -> str | None:
+    """The example key that stands where the orphan stands and that no field covers."""
+    if schema.example is None or not isinstance(schema.example.value, dict):
+        return None
+    keys = list(schema.example.value)
+    names = {field.name for field in schema.fields}
+    missing = [key for key in keys if key not in names]
+    if not missing:
+        return None
+    before = [field.name for field in schema.fields[: orphan.position] if field.name in keys]
+    after = [field.name for field in schema.fields[orphan.position :] if field.name in keys]
+    low = keys.index(before[-1]) if before else -1
+    high = keys.index(after[0]) if after else len(keys)
+    between = [key for key in missing if low < keys.index(key) < high]
+    return between[0] if between else None
+
+
+def _type_from_value(value: object, page: Page | None = None) -> TypeExpr:
+    if isinstance(value, bool):
+        return TypeExpr(kind="boolean")
+    if isinstance(value, int):
+        return TypeExpr(kind="integer")
+    if isinstance(value, float):
+        return TypeExpr(kind="number")
+    if isinstance(value, str):
+        return TypeExpr(kind="string")
+    if isinstance(value, list):
+        return TypeExpr(kind="array", items=_type_from_value(value[0], page) if value else TypeExpr(kind="any"))
+    if isinstance(value, dict) and page is not None:
+        match = _matching_type(set(value), page)
+        if match is not None:
+            return TypeExpr(kind="ref", ref=match)
+    if isinstance(value, dict):
+        return TypeExpr(kind="map", items=TypeExpr(kind="any"))
+    return TypeExpr(kind="any")
+
+
+def _matching_type(keys: set[str], page: Page) -> str | None:
+    """The page's nested type whose fields cover every key (fewest extra fields wins)."""
+    candidates = []
+    for schema in page.types:
+        names = {field.name for field in schema.fields}
+        if keys and keys <= names:
+            candidates.append((len(names - keys), schema.name))
+    return min(candidates)[1] if candidates else None
+
+
+def _with_enum(type_expr: TypeExpr, values: list[str], default_text: str | None) -> TypeExpr:
+    from generator.sources.text import _typed_values
+
+    enum = TypeExpr(kind="enum", values=_typed_values(values, default_text))
+    if type_expr.kind == "string":
+        return enum
+    return TypeExpr(kind="union", variants=[type_expr, enum])
+
+
+# -- output -----------------------------------------------------------------------------
+
+
+def _derive_empty_output(endpoint: Endpoint, page: Page, diagnostics: Diagnostics) -> None:
+    if endpoint.output.fields:
+        return
+    anchor = page.output.heading if page.output and page.output.heading else None
+    file = anchor.file if anchor else page.file
+    line = anchor.number if anchor else page.first_line
+    example = endpoint.example_output
+    if example is not None and isinstance(example.value, dict) and example.value:
+        for key, value in example.value.items():
+            endpoint.output.fields.append(
+                Field_(
+                    name=key,
+                    type=_type_from_value(value, page),
+                    required=True,
+                    required_source="example",
+                    provenance=example.provenance,
+                )
+            )
+        diagnostics.warning(
+            "output-from-example",
+            f"Output section is empty; schema derived from the output example ({len(example.value)} field(s))",
+            file,
+            line,
+            endpoint.id,
+        )
+        return
+    diagnostics.warning(
+        "empty-output",
+        "Output section is empty and there is no output example; Output accepts any object",
+        file,
+        line,
+        endpoint.id,
+    )
+
+
+# -- nested types -----------------------------------------------------------------------
+
+
+def _resolve_types(endpoint: Endpoint, corpus: Corpus, diagnostics: Diagnostics) -> None:
+    """Every referenced type must exist: copy it from another page, or add an open placeholder."""
+    pending = [ref for schema in endpoint.all_schemas() for field in schema.fields for ref in field.type.refs()]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        if endpoint.type(name) is not None:
+            pending.extend(ref for field in endpoint.type(name).fields for ref in field.type.refs())  # type: ignore[union-attr]
+            continue
+        where = _first_use(endpoint, name)
+        elsewhere = sorted(corpus.types.get(name, []), key=lambda s: str(s.provenance))
+        if elsewhere:
+            copied = elsewhere[0].model_copy(deep=True)
+            endpoint.types.append(copied)
+            pending.extend(ref for field in copied.fields for ref in field.type.refs())
+            diagnostics.info(
+                "type-from-other-page",
+                f"type {name!r} is used but not described on this page; copied from {copied.provenance}",
+                where.file,
+                where.line,
+                endpoint.id,
+            )
+            continue
+        endpoint.types.append(
+            Schema(
+                name=name,
+                description="Not described in the docs; any object is accepted.",
+                provenance=where,
+            )
+        )
+        diagnostics.warning(
+            "undefined-type",
+            f"type {name!r} is used but described on no page; kept as an open object",
+            where.file,
+            where.line,
+            endpoint.id,
+        )
+
+
+def _first_use(endpoint: Endpoint, name: str) -> Provenance:
+    for schema in endpoint.all_schemas():
+        for field in schema.fields:
+            if name in field.type.refs() and field.provenance is not None:
+                return field.provenance
+    return endpoint.provenance or Provenance(file="<unknown>")
+
+
+def _flag_unreferenced(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
+    reachable: set[str] = set()
+    pending = [ref for schema in (endpoint.input, endpoint.output) for field in schema.fields for ref in field.type.refs()]
+    while pending:
+        name = pending.pop()
+        if name in reachable:
+            continue
+        reachable.add(name)
+        schema = endpoint.type(name)
+        if schema is not None:
+            pending.extend(ref for field in schema.fields for ref in field.type.refs())
+    for schema in endpoint.types:
+        if schema.name not in reachable:
+            where = schema.provenance or endpoint.provenance or Provenance(file="<unknown>")
+            diagnostics.info(
+                "unreferenced-type",
+                f"type {schema.name!r} is described but neither Input nor Output uses it; kept in the spec",
+                where.file,
+                where.line,
+                endpoint.id,
+            )
+
+
+# -- required-ness ----------------------------------------------------------------------
+
+
+def _decide_required(endpoint: Endpoint, page: Page, corpus: Corpus, diagnostics: Diagnostics) -> None:
+    """Pages with intact `* required` marks are taken as stated. On pages that lost every
+    mark, evidence is weighed in this order (README, "Required-ness rule"): a default makes
+    a field optional; so does wording such as "optional" or "if not provided"; the same field
+    with the same description on a page that kept its marks decides next; then, for the
+    input, presence in the example; a boolean is optional (its false default is never shown);
+    a top-level output field is required; anything else is optional."""
+    if page.has_markers:
+        return
+    example = endpoint.example_input.value if endpoint.example_input else None
+    for role, schema in (("input", endpoint.input), ("output", endpoint.output), *(("type", t) for t in endpoint.types)):
+        for field in schema.fields:
+            if field.required_source in ("other-page", "example") and field.required:
+                continue
+            field.required, field.required_source = _required_by_rule(field, role, example, corpus)
+
+
+def _required_by_rule(field: Field_, role: str, example: object, corpus: Corpus) -> tuple[bool, str]:
+    if field.has_default:
+        return False, "default"
+    if OPTIONAL_WORDING.search(field.description):
+        return False, "wording"
+    elsewhere = corpus.required_elsewhere(field)
+    if elsewhere is not None:
+        return elsewhere, "other-page"
+    if field.type.kind == "boolean":
+        return False, "rule"
+    if role == "input" and isinstance(example, dict):
+        value = example.get(field.name)
+        present = field.name in example and value not in ([], {}, None)
+        return present, "example"
+    if role == "output":
+        return True, "rule"
+    return False, "rule"
+
+
+# -- constraints from prose --------------------------------------------------------------
+
+_RANGE_PAREN = re.compile(r"\((?P<low>-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<high>-?\d+(?:\.\d+)?)\)")
+_BETWEEN = re.compile(r"\bbetween (?P<low>-?\d+(?:\.\d+)?) and (?P<high>-?\d+(?:\.\d+)?)(?P<unit>[A-Za-z%]*)")
+_MAX_CHARS = re.compile(
+    r"\b(?:cannot|can't|must not|should not|may not) exceed (?P<n>\d+) characters|\bmaximum (?:of )?(?P<m>\d+) characters|\bup to (?P<u>\d+) characters",
+    re.IGNORECASE,
+)
+
+
+def _infer_constraints(field: Field_) -> None:
+    """Limits the prose states unambiguously, marked as inferred.
+
+    Only one range phrase, on a plain number field, without a unit ("between 3.0s and
+    20.0s" is about the file, not the value); character limits only on strings.
+    """
+    if not field.constraints.is_empty():
+        return
+    text = field.description
+    kind = field.type.kind
+    if kind in ("integer", "number"):
+        ranges = [*_RANGE_PAREN.finditer(text), *(m for m in _BETWEEN.finditer(text) if not m.group("unit"))]
+        if len(ranges) == 1:
+            low, high = _number(ranges[0].group("low")), _number(ranges[0].group("high"))
+            if low <= high and (kind == "number" or (float(low).is_integer() and float(high).is_integer())):
+                field.constraints = Constraints(minimum=low, maximum=high, inferred=True)
+    elif kind == "string":
+        matches = list(_MAX_CHARS.finditer(text))
+        if len(matches) == 1:
+            match = matches[0]
+            limit = int(match.group("n") or match.group("m") or match.group("u"))
+            field.constraints = Constraints(max_length=limit, inferred=True)
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value
+
+
+# -- examples ---------------------------------------------------------------------------
+
+
+def _check_examples(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
+    for example, schema in ((endpoint.example_input, endpoint.input), (endpoint.example_output, endpoint.output)):
+        if example is None:
+            continue
+        where = example.provenance or endpoint.provenance or Provenance(file="<unknown>")
+        for problem in example_problems(example.value, schema, endpoint, "", required=schema is endpoint.input):
+            diagnostics.warning(
+                "example-mismatch",
+                f"{schema.name} example disagrees with its schema: {problem}",
+                where.file,
+                where.line,
+                endpoint.id,
+            )
+
+
+def example_problems(value: object, schema: Schema, endpoint: Endpoint, path: str, required: bool = True) -> list[str]:
+    """Where `value` breaks `schema` (types, enums, unknown keys, and required keys when asked).
+
+    fal's output examples routinely show only some fields, so missing required keys are only
+    reported for inputs.
+    """
+    if not isinstance(value, dict):
+        return [f"{path or '/'}: expected an object, got {type(value).__name__}"]
+    problems: list[str] = []
+    names = {field.name for field in schema.fields}
+    for key in value:
+        if key not in names and schema.fields:
+            problems.append(f"{path}/{key}: key not in the schema")
+    for field in schema.fields:
+        if field.name not in value:
+            if required and field.required:
+                problems.append(f"{path}/{field.name}: required field missing")
+            continue
+        problems.extend(_value_problems(value[field.name], field.type, endpoint, f"{path}/{field.name}"))
+    return problems
+
+
+def _value_problems(value: object, type_expr: TypeExpr, endpoint: Endpoint, path: str) -> list[str]:
+    kind = type_expr.kind
+    if kind == "union":
+        options = [_value_problems(value, variant, endpoint, path) for variant in type_expr.variants or []]
+        return [] if any(not found for found in options) else min(options, key=len)
+    if kind == "enum":
+        return [] if value in (type_expr.values or []) else [f"{path}: {value!r} is not one of {type_expr.values}"]
+    if kind == "string":
+        return [] if isinstance(value, str) else [f"{path}: expected a string, got {value!r}"]
+    if kind == "integer":
+        return [] if isinstance(value, int) and not isinstance(value, bool) else [f"{path}: expected an integer, got {value!r}"]
+    if kind == "number":
+        return [] if isinstance(value, (int, float)) and not isinstance(value, bool) else [f"{path}: expected a number, got {value!r}"]
+    if kind == "boolean":
+        return [] if isinstance(value, bool) else [f"{path}: expected a boolean, got {value!r}"]
+    if kind == "array":
+        if not isinstance(value, list):
+            return [f"{path}: expected a list, got {value!r}"]
+        found: list[str] = []
+        for index, item in enumerate(value):
+            found.extend(_value_problems(item, type_expr.items or TypeExpr(kind="any"), endpoint, f"{path}/{index}"))
+        return found
+    if kind == "ref":
+        nested = endpoint.type(type_expr.ref or "")
+        if nested is None or not nested.fields:
+            return [] if isinstance(value, dict) else [f"{path}: expected an object, got {value!r}"]
+        return example_problems(value, nested, endpoint, path, required=False)
+    if kind == "map":
+        return [] if isinstance(value, dict) else [f"{path}: expected an object, got {value!r}"]
+    if kind == "null":
+        return [] if value is None else [f"{path}: expected null, got {value!r}"]
+    return []
+
+
+# -- duplicates -------------------------------------------------------------------------
+
+
+def _merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> list[Endpoint]:
+    """A page that appears twice becomes one endpoint: capabilities united, the copy that
+    states more kept, and every difference between the copies reported."""
+    groups: dict[str, list[Endpoint]] = defaultdict(list)
+    for endpoint in endpoints:
+        groups[endpoint.id].append(endpoint)
+    merged: list[Endpoint] = []
+    for endpoint_id in sorted(groups):
+        copies = groups[endpoint_id]
+        keep = max(copies, key=lambda e: (sum(len(s.fields) for s in e.all_schemas()), -copies.index(e)))
+        keep = keep.model_copy(deep=True)
+        for other in copies:
+            if other.provenance == keep.provenance:
+                continue
+            differences = _differences(keep, other)
+            where = other.provenance or Provenance(file="<unknown>")
+            if differences:
+                diagnostics.warning(
+                    "duplicate-page-conflict",
+                    f"page appears again (first at {keep.provenance}) with differences: {'; '.join(differences[:8])}"
+                    + (f" (+{len(differences) - 8} more)" if len(differences) > 8 else "")
+                    + f"; the copy at {keep.provenance} is kept",
+                    where.file,
+                    where.line,
+                    endpoint_id,
+                )
+            else:
+                diagnostics.info(
+                    "duplicate-page",
+                    f"page appears again (first at {keep.provenance}); identical, merged",
+                    where.file,
+                    where.line,
+                    endpoint_id,
+                )
+            for capability in other.capabilities:
+                if capability not in keep.capabilities:
+                    keep.capabilities.append(capability)
+            keep.capabilities.sort(key=CAPABILITY_ORDER.index)
+            keep.sources.extend(source for source in other.sources if source not in keep.sources)
+            if keep.example_input is None:
+                keep.example_input = other.example_input
+            if keep.example_output is None:
+                keep.example_output = other.example_output
+        keep.sources.sort(key=lambda p: (p.file, p.line))
+        merged.append(keep)
+    return merged
+
+
+def _differences(a: Endpoint, b: Endpoint) -> list[str]:
+    found: list[str] = []
+    for attribute in ("title", "description"):
+        if getattr(a, attribute) != getattr(b, attribute):
+            found.append(f"{attribute} {getattr(b, attribute)!r} vs {getattr(a, attribute)!r}")
+    if a.capabilities != b.capabilities:
+        found.append(f"capabilities {b.capabilities} vs {a.capabilities}")
+    for schema_a, schema_b in ((a.input, b.input), (a.output, b.output)):
+        found.extend(_schema_differences(schema_a, schema_b))
+    names_a = {t.name for t in a.types}
+    names_b = {t.name for t in b.types}
+    for name in sorted(names_a ^ names_b):
+        found.append(f"type {name} only in {'one copy' if name in names_b else 'the kept copy'}")
+    ex_a = a.example_input.value if a.example_input else None
+    ex_b = b.example_input.value if b.example_input else None
+    if ex_a != ex_b:
+        found.append("input example differs")
+    return found
+
+
+def _schema_differences(a: Schema, b: Schema) -> list[str]:
+    found: list[str] = []
+    fields_a = {f.name: f for f in a.fields}
+    fields_b = {f.name: f for f in b.fields}
+    for name in fields_b.keys() - fields_a.keys():
+        found.append(f"{a.name}.{name} only in the other copy")
+    for name in fields_a.keys() - fields_b.keys():
+        found.append(f"{a.name}.{name} missing from the other copy")
+    for name in sorted(fields_a.keys() & fields_b.keys()):
+        fa, fb = fields_a[name], fields_b[name]
+        for attribute in ("type", "required", "default", "description"):
+            if getattr(fa, attribute) != getattr(fb, attribute):
+                va, vb = getattr(fa, attribute), getattr(fb, attribute)
+                if attribute == "type":
+                    va, vb = fa.type.render(), fb.type.render()
+                found.append(f"{a.name}.{name} {attribute} {_clip(repr(vb))} vs {_clip(repr(va))}")
+    return sorted(found)
+
+
+# -- category ----------------------------------------------------------------------------
+
+
+def _infer_category(endpoint: Endpoint) -> str | None:
+    """fal's category (`text-to-image`, ...) from the id, else from what goes in and out."""
+    match = CATEGORY_IN_ID.search(endpoint.id)
+    if match:
+        return match.group("category")
+    outputs = {field.name for field in endpoint.output.fields}
+    inputs = {field.name for field in endpoint.input.fields}
+    produced = next((kind for kind in ("video", "image", "audio") if any(kind in name for name in outputs)), None)
+    if produced is None and any("lora" in name for name in outputs):
+        return "training"
+    consumed = next((kind for kind in ("video", "image", "audio") if any(name.startswith(kind) and "url" in name for name in inputs)), None)
+    if produced is None:
+        return None
+    source = consumed or ("text" if "prompt" in inputs else None)
+    return f"{source}-to-{produced}" if source else None
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["recover", "example_problems", "Corpus", "Example"]

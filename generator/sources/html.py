@@ -1,0 +1,79 @@
+"""Saved-HTML front-end: a fal doc page's HTML becomes the same line stream as a scrape.
+
+Block elements end a line, inline elements join into it, and code blocks (`<pre>`) stay
+verbatim line by line. Each line keeps the source line of the element it came from.
+"""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Doctype, ProcessingInstruction
+
+from generator.sources.lines import Line, clean
+
+BLOCK = {
+    "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "section", "summary", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+SKIP = {"script", "style", "noscript", "svg", "template", "head"}
+
+
+class _LineWriter:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.lines: list[Line] = []
+        self.buffer: list[str] = []
+        self.number = 1
+
+    def text(self, text: str, number: int) -> None:
+        if not self.buffer:
+            self.number = number
+        self.buffer.append(text)
+
+    def flush(self) -> None:
+        if self.buffer:
+            text = " ".join("".join(self.buffer).split(" ")).strip("\n")
+            for part in text.split("\n"):
+                self.lines.append(Line(clean(part.strip(" \t")), self.file, self.number))
+            self.buffer = []
+
+    def verbatim(self, text: str, number: int) -> None:
+        self.flush()
+        for index, part in enumerate(text.split("\n")):
+            self.lines.append(Line(clean(part), self.file, number + index, verbatim=True))
+
+
+def html_to_lines(html: str, file: str) -> list[Line]:
+    soup = BeautifulSoup(html, "html.parser")
+    writer = _LineWriter(file)
+    _walk(soup, writer, 1)
+    writer.flush()
+    return writer.lines
+
+
+def _walk(node: Tag, writer: _LineWriter, number: int) -> None:
+    for child in node.children:
+        if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+            continue
+        if isinstance(child, NavigableString):
+            text = str(child).replace("\n", " ")
+            if text.strip() or writer.buffer:
+                writer.text(text, number)
+            continue
+        if not isinstance(child, Tag) or child.name in SKIP:
+            continue
+        line = child.sourceline or number
+        if child.name == "pre":
+            writer.verbatim(child.get_text().strip("\n"), line)
+            continue
+        if child.name == "br":
+            writer.flush()
+            continue
+        block = child.name in BLOCK
+        if block:
+            writer.flush()
+        _walk(child, writer, line)
+        if block:
+            writer.flush()

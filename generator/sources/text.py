@@ -1,0 +1,671 @@
+"""Scraped-text front-end: split a file into doc pages and read each page's schema.
+
+This stage reads what each page states and nothing more; what a page lost (ids,
+required marks, field names, outputs) is recovered corpus-wide in `generator.recover`.
+
+Three layouts occur in scrapes of fal's API pages, often mixed in one bundle:
+- blank-line blocks: `name\\u00a0type[* required]`, blank, description, blank, ...;
+- bundle: `name type` with a plain space, description lines right below, headings
+  split over two lines (`Input` / `#`), and every `* required` mark lost;
+- run-together: `name\\u00a0type* requiredDescription...` on one line, headings glued
+  to the previous line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from generator.diagnostics import Diagnostics
+from generator.ir import Capability, Example, Field_, Provenance, Schema, TypeExpr
+from generator.sources.lines import NBSP, Line, unglue
+from generator.sources.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
+
+ID_LINE = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
+CODE_ID = re.compile(
+    r"fal\.(?:subscribe|stream|run|queue\.submit|queue\.status|queue\.result|realtime\.connect)"
+    r"\(\s*[\"']([^\"']+)[\"']"
+)
+SCHEMA_HEADING = re.compile(r"^(?:\d+\.\s*)?Schema#$")
+CALLING_HEADING = re.compile(r"^\d+\.\s*Calling the API#?$")
+TYPE_HEADING = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_.]*)#$")
+DEFAULT_VALUE = re.compile(r"(?:^|\s)Default value: (?P<value>.*)$")
+ENUM_VALUES = re.compile(r"^Possible enum values: ?(?P<values>.*)$")
+REQUIRED_MARK = "* required"
+# Without the non-breaking space, only a snake_case-looking name marks a field line: this
+# keeps prose such as "API Key" or "2. Authentication" from reading as `name Type`.
+SPACE_FIELD_NAME = re.compile(r"^(?:[a-z_][A-Za-z0-9_.-]*|[A-Za-z0-9]*_[A-Za-z0-9_.-]*)$")
+BADGES = {"Inference", "Commercial use", "Partner", "Streaming", "Schema", "LLMs", "Realtime", "Training"}
+HEADER_END = {"About", "Table of contents", "JavaScript / Node.js"}
+PAGE_END = re.compile(r"^(Related Models|.* API Docs \| fal)$")
+
+
+@dataclass
+class Orphan:
+    """Text in a schema that belongs to no field line: a field whose name line was lost."""
+
+    position: int
+    """Index in the schema's field list where the lost field stood."""
+    lines: list[Line]
+    description: str = ""
+    default_text: str | None = None
+    enum_values: list[str] | None = None
+    after_field: bool = False
+    """True when the text directly followed a field line (it may continue that description)."""
+
+
+@dataclass
+class FieldState:
+    """A field while its block is being read."""
+
+    field: Field_
+    line: Line
+    marked_required: bool
+    description: list[str] = field(default_factory=list)
+    inline_description: bool = False
+    closed: bool = False
+    default_text: str | None = None
+    enum_values: list[str] | None = None
+    default_line: Line | None = None
+
+
+@dataclass
+class PageSchema:
+    role: str
+    """"input", "output" or "type"."""
+    name: str
+    heading: Line | None
+    fields: list[Field_] = field(default_factory=list)
+    states: list[FieldState] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)
+    example: Example | None = None
+    default_texts: dict[str, str] = field(default_factory=dict)
+    """Default values as written, by field name (to tell `"5"` from `5`)."""
+
+
+@dataclass
+class Page:
+    """One doc page as stated, before corpus-wide recovery."""
+
+    file: str
+    first_line: int
+    last_line: int
+    id_line: Line | None = None
+    code_ids: list[tuple[str, Line]] = field(default_factory=list)
+    title: str = ""
+    description: str = ""
+    capabilities: list[Capability] = field(default_factory=lambda: ["queue"])
+    has_markers: bool = False
+    schema_line: Line | None = None
+    input: PageSchema | None = None
+    output: PageSchema | None = None
+    types: list[PageSchema] = field(default_factory=list)
+    field_lines: list[Line] = field(default_factory=list)
+    """Every field line read (the accounting test checks each one reaches the spec)."""
+
+    @property
+    def provenance(self) -> Provenance:
+        line = self.id_line.number if self.id_line else self.first_line
+        return Provenance(file=self.file, line=line)
+
+    def schemas(self) -> list[PageSchema]:
+        return [s for s in (self.input, self.output, *self.types) if s is not None]
+
+
+def split_pages(lines: list[Line]) -> list[list[Line]]:
+    """Split a file into pages: a bundle holds many, one per endpoint id line.
+
+    A new page starts at an id line (or a second "Calling the API" section) once the current
+    page's schema has begun; banner and title lines just above the id go with the new page.
+    """
+    pages: list[list[Line]] = []
+    current: list[Line] = []
+    in_schema = False
+    for line in unglue(lines):
+        text = line.stripped
+        starts_page = in_schema and (ID_LINE.match(text) or CALLING_HEADING.match(text))
+        if starts_page:
+            carried = _leading_header(current)
+            pages.append(current[: len(current) - len(carried)])
+            current = carried
+            in_schema = False
+        current.append(line)
+        if SCHEMA_HEADING.match(text):
+            in_schema = True
+    if current:
+        pages.append(current)
+    return [page for page in pages if any(line.stripped for line in page)]
+
+
+def _leading_header(lines: list[Line]) -> list[Line]:
+    """The banner/title block at the end of `lines` that belongs to the next page.
+
+    Only prose lines that stand alone between blank lines qualify; schema content (field
+    lines, defaults, JSON) never moves.
+    """
+    carried: list[Line] = []
+    index = len(lines) - 1
+    while index >= 0 and len(carried) < 6:
+        line = lines[index]
+        text = line.stripped
+        if not text:
+            carried.insert(0, line)
+            index -= 1
+            continue
+        above_blank = index == 0 or not lines[index - 1].stripped
+        if not above_blank or _is_schema_content(text) or not carried:
+            break
+        carried.insert(0, line)
+        index -= 1
+    while carried and carried[0].stripped == "":
+        carried.pop(0)
+    # Keep only a block that ends with a blank line before the id (a title stands alone).
+    return carried if carried and any(line.stripped for line in carried) else []
+
+
+def _is_schema_content(text: str) -> bool:
+    return (
+        NBSP in text
+        or text.startswith(("{", "}", "[", "]", '"', "Default value", "Possible enum values", "Note:"))
+        or text.endswith("#")
+        or _space_field(text) is not None
+    )
+
+
+def _space_field(text: str) -> tuple[str, TypeExpr] | None:
+    """`name type` (bundle layout) when the rest of the line is exactly a type expression."""
+    if " " not in text:
+        return None
+    name, _, rest = text.partition(" ")
+    if not rest or rest.startswith(" ") or not SPACE_FIELD_NAME.match(name):
+        return None
+    try:
+        return name, parse_type(rest)
+    except TypeSyntaxError:
+        return None
+
+
+class PageParser:
+    """Reads one page's lines into a `Page`; every anomaly becomes a diagnostic."""
+
+    def __init__(self, lines: list[Line], diagnostics: Diagnostics) -> None:
+        self.lines = unglue(lines)
+        self.diagnostics = diagnostics
+        first = lines[0] if lines else Line("", "<empty>", 0)
+        self.page = Page(file=first.file, first_line=first.number, last_line=lines[-1].number if lines else 0)
+
+    def parse(self) -> Page:
+        schema_at = self._find_schema_start()
+        self._read_header(self.lines[:schema_at] if schema_at is not None else self.lines)
+        self._read_calling_sections(self.lines[:schema_at] if schema_at is not None else self.lines)
+        if schema_at is None:
+            self._error("no-schema", self._anchor(), "page has no schema section (no 'Schema#' or 'Input#' heading)")
+            return self.page
+        self._read_schema(self.lines[schema_at:])
+        return self.page
+
+    # -- header -------------------------------------------------------------------------
+
+    def _find_schema_start(self) -> int | None:
+        for index, line in enumerate(self.lines):
+            if SCHEMA_HEADING.match(line.stripped):
+                self.page.schema_line = line
+                return index + 1
+        for index, line in enumerate(self.lines):
+            if line.stripped == "Input#":
+                self.page.schema_line = line
+                return index
+        return None
+
+    def _read_header(self, lines: list[Line]) -> None:
+        header: list[Line] = []
+        for line in lines:
+            text = line.stripped
+            if text in HEADER_END or CALLING_HEADING.match(text) or text.endswith("#"):
+                break
+            if text:
+                header.append(line)
+        prose: list[str] = []
+        for line in header:
+            text = line.stripped
+            if ID_LINE.match(text) and self.page.id_line is None:
+                self.page.id_line = line
+            elif text in BADGES:
+                if text == "Streaming":
+                    self._add_capability("streaming")
+                elif text == "Realtime":
+                    self._add_capability("realtime")
+            elif not text.endswith("!"):
+                # Lines ending in "!" are site banners ("FLUX.2 is now live!").
+                prose.append(text)
+        # A page always states a description; a title only sometimes. Titles are short and
+        # in Title Case ("Text to Video (Pro)"); descriptions read as sentences.
+        if prose and (_is_title(prose[0]) or (len(prose) >= 2 and not _is_sentence(prose[0]))):
+            self.page.title = prose.pop(0)
+        if prose:
+            self.page.description = prose[0]
+        if not self.page.title:
+            for line in self.lines:
+                match = re.match(r"^(?P<title>.*) API Docs \| fal$", line.stripped)
+                if match:
+                    self.page.title = match.group("title").strip()
+
+    def _read_calling_sections(self, lines: list[Line]) -> None:
+        for line in lines:
+            for match in CODE_ID.finditer(line.text):
+                self.page.code_ids.append((match.group(1), line))
+            text = line.stripped
+            if "fal.stream(" in text or text == "Streaming#":
+                self._add_capability("streaming")
+            if "fal.realtime.connect(" in text or re.match(r"^Real-?time via WebSockets#?$", text):
+                self._add_capability("realtime")
+
+    def _add_capability(self, capability: Capability) -> None:
+        if capability not in self.page.capabilities:
+            self.page.capabilities.append(capability)
+
+    # -- schema -------------------------------------------------------------------------
+
+    def _read_schema(self, lines: list[Line]) -> None:
+        schema: PageSchema | None = None
+        state: FieldState | None = None
+        blank_since_field = False
+        in_types = False
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            text = line.stripped
+            index += 1
+            if PAGE_END.match(text):
+                break
+            if not text:
+                blank_since_field = True
+                if state and state.description:
+                    state.closed = True
+                continue
+            heading = self._heading(text, in_types)
+            if heading is not None:
+                self._finish_field(schema, state)
+                state = None
+                if heading == "Other types":
+                    in_types = True
+                    schema = None
+                    continue
+                schema = self._open_schema(heading, line, in_types)
+                blank_since_field = False
+                continue
+            if schema is None:
+                if in_types and text.startswith("{"):
+                    index = self._skip_json(lines, index - 1)
+                    continue
+                self._warn("text-outside-schema", line, f"text outside any schema section ignored: {_clip(text)!r}")
+                continue
+            if text.startswith("{"):
+                self._finish_field(schema, state)
+                state = None
+                if schema.role == "type":
+                    self._warn("stray-json", line, f"JSON block inside type {schema.name} ignored")
+                    index = self._skip_json(lines, index - 1)
+                else:
+                    index = self._read_example(schema, lines, index - 1)
+                continue
+            parsed = self._field_line(line, schema)
+            if parsed is not None:
+                self._finish_field(schema, state)
+                state = parsed
+                blank_since_field = False
+                continue
+            enum_match = ENUM_VALUES.match(text)
+            if enum_match:
+                values = [v.strip() for v in enum_match.group("values").split(",") if v.strip()]
+                target = schema.orphans[-1] if self._orphan_open(schema, state) else state
+                if target is None:
+                    self._warn("stray-enum-values", line, "enum values with no field before them")
+                elif isinstance(target, Orphan):
+                    target.enum_values = values
+                    target.lines.append(line)
+                else:
+                    target.enum_values = values
+                continue
+            if text.startswith("Note:"):
+                index = self._skip_note(lines, index)
+                continue
+            default_match = DEFAULT_VALUE.match(text) if text.startswith("Default value:") else None
+            if default_match and state is not None and state.default_text is None and not self._orphan_open(schema, state):
+                state.default_text = default_match.group("value")
+                state.default_line = line
+                continue
+            if text.startswith(('"', "}", "]")):
+                self._warn("stray-json", line, f"JSON fragment outside an example ignored: {_clip(text)!r}")
+                continue
+            # Prose: the current field's description, or the trace of a field whose name was lost.
+            # In the run-together layout the description sits on the field line, so prose
+            # below it is kept apart and `recover` decides whether it continues that field.
+            if state is not None and not state.closed and not state.inline_description:
+                state.description.append(text)
+                continue
+            if self._orphan_open(schema, state):
+                schema.orphans[-1].lines.append(line)
+                continue
+            self._finish_field(schema, state)
+            after_field = state is not None and not blank_since_field
+            state = None
+            schema.orphans.append(Orphan(position=len(schema.fields), lines=[line], after_field=after_field))
+        self._finish_field(schema, state)
+        for page_schema in self.page.schemas():
+            self._finalize_schema(page_schema)
+
+    def _heading(self, text: str, in_types: bool) -> str | None:
+        if text in ("Input#", "Output#", "Other types#", "Other#"):
+            return "Other types" if text.startswith("Other") else text[:-1]
+        match = TYPE_HEADING.match(text)
+        if match and in_types:
+            return match.group("name")
+        return None
+
+    def _open_schema(self, heading: str, line: Line, in_types: bool) -> PageSchema:
+        if heading in ("Input", "Output") and not in_types:
+            role = heading.lower()
+            existing = getattr(self.page, role)
+            if existing is not None:
+                self._warn("repeated-section", line, f"second {heading} section; its fields are added to the first")
+                return existing  # type: ignore[no-any-return]
+            schema = PageSchema(role=role, name=heading, heading=line)
+            setattr(self.page, role, schema)
+            return schema
+        schema = PageSchema(role="type", name=heading, heading=line)
+        self.page.types.append(schema)
+        return schema
+
+    def _known_types(self) -> frozenset[str]:
+        names = {match.group("name") for line in self.lines if (match := TYPE_HEADING.match(line.stripped))}
+        return frozenset(name for name in names if is_type_name(name) and name not in ("Input", "Output", "Other"))
+
+    def _field_line(self, line: Line, schema: PageSchema) -> FieldState | None:
+        text = line.stripped
+        marked = False
+        description = ""
+        if NBSP in text:
+            name, _, rest = text.partition(NBSP)
+            name = name.strip()
+            try:
+                type_expr, rest = split_type_prefix(rest.strip(), self._known_types())
+            except TypeSyntaxError as error:
+                self._warn("unknown-type", line, f"field {name!r}: cannot read type ({error}); typed as any")
+                type_expr, rest = TypeExpr(kind="any"), ""
+            if rest.startswith(REQUIRED_MARK):
+                marked = True
+                rest = rest[len(REQUIRED_MARK) :]
+            description = rest.strip()
+        else:
+            parsed = _space_field(text)
+            if parsed is None:
+                return None
+            name, type_expr = parsed
+        if not name:
+            self._warn("empty-field-name", line, "field line without a name; skipped")
+            return None
+        self.page.field_lines.append(line)
+        if marked:
+            self.page.has_markers = True
+        state = FieldState(
+            field=Field_(
+                name=name,
+                type=type_expr,
+                required=marked,
+                required_source="marker",
+                provenance=Provenance(file=line.file, line=line.number),
+            ),
+            line=line,
+            marked_required=marked,
+        )
+        if description:
+            state.description.append(description)
+            state.inline_description = True
+        return state
+
+    def _orphan_open(self, schema: PageSchema, state: FieldState | None) -> bool:
+        if not schema.orphans:
+            return False
+        orphan = schema.orphans[-1]
+        return orphan.position == len(schema.fields) and state is None
+
+    def _finish_field(self, schema: PageSchema | None, state: FieldState | None) -> None:
+        if schema is None or state is None:
+            return
+        if any(s.field.name == state.field.name for s in schema.states):
+            self._warn("duplicate-field", state.line, f"field {state.field.name!r} appears twice in {schema.name}; the later one wins")
+            schema.states = [s for s in schema.states if s.field.name != state.field.name]
+        schema.states.append(state)
+        schema.fields.append(state.field)
+
+    def _finalize_schema(self, schema: PageSchema) -> None:
+        """Attach enum-value lines that trail a field's multi-paragraph description to it,
+        then type every field's default and enum values."""
+        for orphan in list(schema.orphans):
+            _finish_orphan(orphan)
+            previous = schema.states[orphan.position - 1] if 0 < orphan.position <= len(schema.states) else None
+            if previous is not None and orphan.enum_values and previous.enum_values is None and _has_empty_enum(previous.field.type):
+                previous.description.extend(["", *[line.stripped for line in orphan.lines if not line.stripped.startswith("Possible enum values")]])
+                previous.enum_values = orphan.enum_values
+                schema.orphans.remove(orphan)
+        for state in schema.states:
+            self._finalize_field(schema, state)
+
+    def _finalize_field(self, schema: PageSchema, state: FieldState) -> None:
+        text = "\n".join(state.description)
+        default_text = state.default_text
+        if default_text is None:
+            inline = _split_default(text)
+            if inline is not None:
+                text, default_text = inline
+        result = state.field
+        result.description = text.strip()
+        if state.enum_values is not None:
+            _attach_enum(result.type, state.enum_values, default_text)
+            if not result.type.enum_values() and state.enum_values:
+                self._warn(
+                    "enum-values-without-enum",
+                    state.line,
+                    f"field {result.name!r} lists enum values but its type {result.type.render()} has no enum; values kept as an enum variant",
+                )
+                result.type = TypeExpr(kind="union", variants=[result.type, TypeExpr(kind="enum", values=_typed_values(state.enum_values, default_text))])
+        elif _has_empty_enum(result.type):
+            self._warn("enum-without-values", state.line, f"field {result.name!r} is an enum but the page lists no values; typed as string")
+            _empty_enums_to_string(result.type)
+        if default_text is not None:
+            result.has_default = True
+            result.default = parse_default(default_text, result.type)
+            schema.default_texts[result.name] = default_text
+
+    # -- examples and notes ---------------------------------------------------------------
+
+    def _read_example(self, schema: PageSchema, lines: list[Line], start: int) -> int:
+        end = self._skip_json(lines, start)
+        block = lines[start:end]
+        raw = "\n".join(line.text for line in block)
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            at = block[min(error.lineno - 1, len(block) - 1)] if block else lines[start]
+            self._error("bad-example-json", at, f"{schema.name} example is not valid JSON ({error.msg}); example dropped")
+            return end
+        if schema.example is not None:
+            self._warn("repeated-example", block[0], f"second {schema.name} example; the first one is kept")
+            return end
+        schema.example = Example(value=value, provenance=Provenance(file=block[0].file, line=block[0].number))
+        return end
+
+    def _skip_json(self, lines: list[Line], start: int) -> int:
+        """Index just past the JSON value that starts at `lines[start]` (balanced brackets)."""
+        depth = 0
+        in_string = False
+        escaped = False
+        for index in range(start, len(lines)):
+            for char in lines[index].text:
+                if in_string:
+                    if escaped:
+                        escaped = False
+                    elif char == "\\":
+                        escaped = True
+                    elif char == '"':
+                        in_string = False
+                elif char == '"':
+                    in_string = True
+                elif char in "{[":
+                    depth += 1
+                elif char in "}]":
+                    depth -= 1
+            if depth <= 0 and not in_string:
+                return index + 1
+        return len(lines)
+
+    def _skip_note(self, lines: list[Line], index: int) -> int:
+        """Notes are site UI hints ("Note: For custom image sizes..."), followed by a snippet."""
+        while index < len(lines) and not lines[index].stripped:
+            index += 1
+        if index < len(lines) and lines[index].stripped.startswith(('"', "{")):
+            return self._skip_json_fragment(lines, index)
+        return index
+
+    def _skip_json_fragment(self, lines: list[Line], index: int) -> int:
+        depth = 0
+        opened = False
+        while index < len(lines):
+            text = lines[index].text
+            depth += text.count("{") + text.count("[") - text.count("}") - text.count("]")
+            opened = opened or "{" in text or "[" in text
+            index += 1
+            if opened and depth <= 0:
+                break
+        return index
+
+    # -- diagnostics --------------------------------------------------------------------
+
+    def _anchor(self) -> Line:
+        return self.page.id_line or (self.lines[0] if self.lines else Line("", self.page.file, self.page.first_line))
+
+    def _warn(self, code: str, line: Line, message: str) -> None:
+        self.diagnostics.warning(code, message, line.file, line.number, self._page_id())
+
+    def _error(self, code: str, line: Line, message: str) -> None:
+        self.diagnostics.error(code, message, line.file, line.number, self._page_id())
+
+    def _page_id(self) -> str | None:
+        if self.page.id_line is not None:
+            return self.page.id_line.stripped
+        return self.page.code_ids[0][0] if self.page.code_ids else None
+
+
+def _is_title(text: str) -> bool:
+    words = [word for word in re.split(r"[\s\-]+", text) if len(word) > 3]
+    capitalised = sum(1 for word in words if word[0].isupper() or word[0].isdigit())
+    return not _is_sentence(text) and len(text) <= 80 and bool(words) and capitalised * 2 >= len(words)
+
+
+def _is_sentence(text: str) -> bool:
+    return text.endswith((".", "?")) or len(text) > 100
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _split_default(description: str) -> tuple[str, str] | None:
+    """`... Default value: 2.5` at the end of a description -> (description, "2.5")."""
+    index = description.rfind("Default value: ")
+    if index < 0 or "\n" in description[index:]:
+        return None
+    return description[:index].rstrip(), description[index + len("Default value: ") :]
+
+
+def _finish_orphan(orphan: Orphan) -> None:
+    texts: list[str] = []
+    for line in orphan.lines:
+        text = line.stripped
+        match = ENUM_VALUES.match(text)
+        if match:
+            orphan.enum_values = [v.strip() for v in match.group("values").split(",") if v.strip()]
+        elif text.startswith("Default value:"):
+            orphan.default_text = text[len("Default value:") :].strip()
+        else:
+            texts.append(text)
+    description = "\n".join(texts)
+    inline = _split_default(description)
+    if inline is not None and orphan.default_text is None:
+        description, orphan.default_text = inline
+    orphan.description = description.strip()
+
+
+def parse_default(text: str, type_expr: TypeExpr) -> object:
+    """Type a default as written: `"5"` is a string, `5` a number, `true` a boolean.
+
+    A quoted default is a string even when it holds quotes of its own
+    (`"Turn this into "Living oil painting""`); an unquoted word that is not JSON
+    (`landscape_4_3`, `16:9`) is a string too.
+    """
+    text = text.strip()
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        try:
+            value = json.loads(text)
+            if isinstance(value, str):
+                return value
+        except json.JSONDecodeError:
+            pass
+        return text[1:-1]
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    if isinstance(value, float) and value.is_integer() and _accepts(type_expr, "integer") and not _accepts(type_expr, "number"):
+        return int(value)
+    return value
+
+
+def _accepts(type_expr: TypeExpr, kind: str) -> bool:
+    if type_expr.kind == kind:
+        return True
+    return any(_accepts(v, kind) for v in type_expr.variants or [])
+
+
+def _typed_values(values: list[str], default_text: str | None) -> list[object]:
+    """Enum values typed consistently: numbers only when every value is a number and the
+    default (if any) is written unquoted."""
+    if default_text is not None and default_text.strip().startswith('"'):
+        return list(values)
+    parsed: list[object] = []
+    for value in values:
+        try:
+            number = json.loads(value)
+        except json.JSONDecodeError:
+            return list(values)
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            return list(values)
+        parsed.append(number)
+    return parsed if default_text is not None or parsed else list(values)
+
+
+def _attach_enum(type_expr: TypeExpr, values: list[str], default_text: str | None) -> None:
+    if type_expr.kind == "enum":
+        type_expr.values = _typed_values(values, default_text)
+    for variant in type_expr.variants or []:
+        _attach_enum(variant, values, default_text)
+    if type_expr.items is not None:
+        _attach_enum(type_expr.items, values, default_text)
+
+
+def _has_empty_enum(type_expr: TypeExpr) -> bool:
+    if type_expr.kind == "enum" and not type_expr.values:
+        return True
+    nested = [*(type_expr.variants or []), *([type_expr.items] if type_expr.items else [])]
+    return any(_has_empty_enum(v) for v in nested)
+
+
+def _empty_enums_to_string(type_expr: TypeExpr) -> None:
+    if type_expr.kind == "enum" and not type_expr.values:
+        type_expr.kind = "string"
+        type_expr.name = None
+        type_expr.values = None
+    for variant in [*(type_expr.variants or []), *([type_expr.items] if type_expr.items else [])]:
+        _empty_enums_to_string(variant)
