@@ -24,6 +24,7 @@ from generator.ir import (
     TypeExpr,
 )
 from generator.sources.text import Orphan, Page, PageSchema, parse_default
+from generator.values import object_problems
 
 # Wording that says a field may be left out (see README, "Required-ness rule").
 OPTIONAL_WORDING = re.compile(
@@ -526,7 +527,7 @@ def _check_examples(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
         if example is None:
             continue
         where = example.provenance or endpoint.provenance or Provenance(file="<unknown>")
-        for problem in example_problems(example.value, schema, endpoint, "", required=schema is endpoint.input):
+        for problem in object_problems(example.value, schema, endpoint.type, "", required=schema is endpoint.input):
             diagnostics.warning(
                 "example-mismatch",
                 f"{schema.name} example disagrees with its schema: {problem}",
@@ -534,62 +535,6 @@ def _check_examples(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
                 where.line,
                 endpoint.id,
             )
-
-
-def example_problems(value: object, schema: Schema, endpoint: Endpoint, path: str, required: bool = True) -> list[str]:
-    """Where `value` breaks `schema` (types, enums, unknown keys, and required keys when asked).
-
-    fal's output examples routinely show only some fields, so missing required keys are only
-    reported for inputs.
-    """
-    if not isinstance(value, dict):
-        return [f"{path or '/'}: expected an object, got {type(value).__name__}"]
-    problems: list[str] = []
-    names = {field.name for field in schema.fields}
-    for key in value:
-        if key not in names and schema.fields:
-            problems.append(f"{path}/{key}: key not in the schema")
-    for field in schema.fields:
-        if field.name not in value:
-            if required and field.required:
-                problems.append(f"{path}/{field.name}: required field missing")
-            continue
-        problems.extend(_value_problems(value[field.name], field.type, endpoint, f"{path}/{field.name}"))
-    return problems
-
-
-def _value_problems(value: object, type_expr: TypeExpr, endpoint: Endpoint, path: str) -> list[str]:
-    kind = type_expr.kind
-    if kind == "union":
-        options = [_value_problems(value, variant, endpoint, path) for variant in type_expr.variants or []]
-        return [] if any(not found for found in options) else min(options, key=len)
-    if kind == "enum":
-        return [] if value in (type_expr.values or []) else [f"{path}: {value!r} is not one of {type_expr.values}"]
-    if kind == "string":
-        return [] if isinstance(value, str) else [f"{path}: expected a string, got {value!r}"]
-    if kind == "integer":
-        return [] if isinstance(value, int) and not isinstance(value, bool) else [f"{path}: expected an integer, got {value!r}"]
-    if kind == "number":
-        return [] if isinstance(value, (int, float)) and not isinstance(value, bool) else [f"{path}: expected a number, got {value!r}"]
-    if kind == "boolean":
-        return [] if isinstance(value, bool) else [f"{path}: expected a boolean, got {value!r}"]
-    if kind == "array":
-        if not isinstance(value, list):
-            return [f"{path}: expected a list, got {value!r}"]
-        found: list[str] = []
-        for index, item in enumerate(value):
-            found.extend(_value_problems(item, type_expr.items or TypeExpr(kind="any"), endpoint, f"{path}/{index}"))
-        return found
-    if kind == "ref":
-        nested = endpoint.type(type_expr.ref or "")
-        if nested is None or not nested.fields:
-            return [] if isinstance(value, dict) else [f"{path}: expected an object, got {value!r}"]
-        return example_problems(value, nested, endpoint, path, required=False)
-    if kind == "map":
-        return [] if isinstance(value, dict) else [f"{path}: expected an object, got {value!r}"]
-    if kind == "null":
-        return [] if value is None else [f"{path}: expected null, got {value!r}"]
-    return []
 
 
 # -- duplicates -------------------------------------------------------------------------
@@ -710,4 +655,4 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["recover", "example_problems", "Corpus", "Example"]
+__all__ = ["recover", "Corpus", "Example"]

@@ -261,9 +261,7 @@ def encode_field(item: Field_, names: ComponentNames) -> JsonDict:
     return out
 
 
-def encode_schema(
-    schema: Schema, key: str, names: ComponentNames, example: Example | None = None
-) -> JsonDict:
+def encode_schema(schema: Schema, key: str, names: ComponentNames, example: Example | None = None) -> JsonDict:
     """One object schema as a component (`examples` only for an endpoint's Input/Output)."""
     out: JsonDict = {"title": schema.name, "type": "object"}
     if key != schema.name:
@@ -373,11 +371,7 @@ def _paths(endpoint_id: str, names: ComponentNames) -> JsonDict:
             "post": {
                 "requestBody": {
                     "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": SCHEMA_REF_PREFIX + names.input_key}
-                        }
-                    },
+                    "content": {"application/json": {"schema": {"$ref": SCHEMA_REF_PREFIX + names.input_key}}},
                 },
                 "responses": {"200": _json_response("The request status.", queue_status)},
             }
@@ -420,9 +414,7 @@ def _paths(endpoint_id: str, names: ComponentNames) -> JsonDict:
             "get": {
                 "parameters": [request_id],
                 "responses": {
-                    "200": _json_response(
-                        "Result of the request.", {"$ref": SCHEMA_REF_PREFIX + names.output_key}
-                    )
+                    "200": _json_response("Result of the request.", {"$ref": SCHEMA_REF_PREFIX + names.output_key})
                 },
             }
         },
@@ -438,12 +430,8 @@ def endpoint_to_openapi(endpoint: Endpoint) -> JsonDict:
     metadata["capabilities"] = list(endpoint.capabilities)
 
     schemas: JsonDict = {
-        names.input_key: encode_schema(
-            endpoint.input, names.input_key, names, endpoint.example_input
-        ),
-        names.output_key: encode_schema(
-            endpoint.output, names.output_key, names, endpoint.example_output
-        ),
+        names.input_key: encode_schema(endpoint.input, names.input_key, names, endpoint.example_input),
+        names.output_key: encode_schema(endpoint.output, names.output_key, names, endpoint.example_output),
     }
     for schema, key in zip(endpoint.types, names.type_keys, strict=True):
         schemas[key] = encode_schema(schema, key, names)
@@ -507,9 +495,7 @@ def write_specs(endpoints: Iterable[Endpoint], out_dir: Path) -> list[Path]:
     for endpoint in endpoints:
         name = spec_file_name(endpoint.id)
         if name in rendered:
-            raise ValueError(
-                f"endpoints {owners[name]!r} and {endpoint.id!r} both write {name}"
-            )
+            raise ValueError(f"endpoints {owners[name]!r} and {endpoint.id!r} both write {name}")
         owners[name] = endpoint.id
         rendered[name] = render_spec(endpoint_to_openapi(endpoint))
 

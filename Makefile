@@ -1,0 +1,43 @@
+# The two commands a fresh machine needs: `make generate` and `make test`.
+# Both create .venv when it is missing or older than pyproject.toml, then run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+GENERATED_PYPROJECT := $(wildcard generated/pyproject.toml)
+
+.PHONY: generate parse render test check golden lint bench fuzz clean
+
+$(STAMP): pyproject.toml $(GENERATED_PYPROJECT)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@if [ -f generated/pyproject.toml ]; then $(BIN)/python -m pip install -q -e './generated[testing,cli]'; fi
+	@touch $(STAMP)
+
+# Parse doc pages -> specs/openapi, render -> generated/, install generated/ (editable, all extras).
+generate: $(STAMP)
+	$(BIN)/falgen parse
+	$(BIN)/falgen generate
+	@$(BIN)/python -c "import fal_bindings" 2>/dev/null || $(BIN)/python -m pip install -q -e './generated[testing,cli]'
+
+parse: $(STAMP)
+	$(BIN)/falgen parse
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Reproducibility: docs -> specs -> code must match what is committed.
+check: $(STAMP)
+	$(BIN)/falgen check
+
+# Regenerate every golden file (review the diff, then commit).
+golden: $(STAMP)
+	$(BIN)/python -m tests.regen_golden
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

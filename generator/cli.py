@@ -1,0 +1,80 @@
+"""`falgen`: parse doc pages into specs, render the bindings, check and diff for drift."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.ir import Severity
+
+
+@click.group()
+def cli() -> None:
+    """falgen: fal.ai doc pages -> OpenAPI specs -> typed Python bindings."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True, help="Directory for the specs.")
+@click.option("--report", type=click.Path(path_type=Path), default=None, help="Directory for diagnostics.json/.md [default: parent of --out].")
+@click.option("--overlays", type=click.Path(path_type=Path), default=Path("specs/overlays"), show_default=True)
+@click.option("--no-overlays", is_flag=True, help="Write the raw parse (overlays not applied).")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+def parse(sources: tuple[Path, ...], out: Path, report: Path | None, overlays: Path, no_overlays: bool, strict: bool, quiet: bool) -> None:
+    """Parse doc pages (files or directories; default specs/sources) into one spec per endpoint.
+
+    Exit 0 without error diagnostics, 1 with (or with warnings under --strict), 2 on usage errors.
+    """
+    from generator.parse import DEFAULT_SOURCES
+    from generator.parse import parse as run_parse
+    from generator.report import summary_text, write_report
+    from generator.spec import write_specs
+
+    paths = list(sources) or [DEFAULT_SOURCES]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such source: {', '.join(missing)}")
+    result = run_parse(paths, overlays=None if no_overlays else overlays)
+    write_specs(result.endpoints, out)
+    write_report(result, report or out.parent)
+    if not quiet:
+        for diagnostic in result.diagnostics:
+            if diagnostic.severity is not Severity.INFO:
+                click.echo(diagnostic.render(), err=True)
+    click.echo(summary_text(result))
+    errors = any(d.severity is Severity.ERROR for d in result.diagnostics)
+    warnings = any(d.severity is Severity.WARNING for d in result.diagnostics)
+    sys.exit(1 if errors or (strict and warnings) else 0)
+
+
+@cli.command()
+@click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("generated"), show_default=True)
+def generate(specs: Path, out: Path) -> None:
+    """Render the typed bindings package from the specs."""
+    import time
+
+    from generator.render import RenderError
+    from generator.render import generate as run_generate
+
+    if not specs.is_dir():
+        raise click.UsageError(f"no spec directory {specs}")
+    started = time.perf_counter()
+    try:
+        rendered = run_generate(specs, out)
+    except RenderError as error:
+        click.echo(f"falgen generate: {error}", err=True)
+        sys.exit(1)
+    modules = sum(1 for path in rendered.files if path.endswith(".py"))
+    click.echo(f"generated {len(rendered.files)} file(s) ({modules} Python modules) in {out} in {time.perf_counter() - started:.2f}s")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

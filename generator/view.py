@@ -1,0 +1,537 @@
+"""The Python view of the IR: identifiers, annotations, imports, module layout.
+
+Templates read only these view objects; every decision about Python (names, reserved
+words, types, where a class lives) is made here, so templates hold no logic. Doc text
+passes into views unchanged and is escaped by the template filters in `render.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.ir import Endpoint, Field_, Schema, TypeExpr
+from generator.naming import (
+    class_identifier,
+    field_identifier,
+    module_identifier,
+    module_path,
+    schema_base_name,
+    snake_case,
+)
+from generator.values import value_fits
+
+SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any", "null": "None"}
+FILE_FIELD_SUFFIXES = ("_url", "_urls")
+
+
+@dataclass
+class FieldView:
+    wire_name: str
+    attr: str
+    annotation: str
+    """Annotation of the model attribute."""
+    required: bool
+    default: str | None
+    """Python source of the default (`None` when the field is required)."""
+    description: str
+    constraints: list[tuple[str, str]]
+    """Keyword arguments for `Field(...)`: (`ge`, `1`), (`max_length`, `200`)."""
+    inferred_constraints: bool = False
+
+    @property
+    def needs_alias(self) -> bool:
+        return self.attr != self.wire_name
+
+
+@dataclass
+class ModelView:
+    class_name: str
+    base: str
+    """`FalInput`, `FalOutput` or `FalFile`."""
+    description: str
+    fields: list[FieldView]
+    wire_name: str = ""
+    """The doc's name for this type."""
+
+
+@dataclass
+class EnumView:
+    name: str
+    literal: str
+    """`Literal["a", "b"]`."""
+
+
+@dataclass
+class SharedTypeModule:
+    """One module under `fal_bindings/types/`: a nested type (or a cycle of them)."""
+
+    module: str
+    models: list[ModelView]
+    enums: list[EnumView]
+    imports: list[tuple[str, str]]
+    """(module, class) pairs of other shared types it uses."""
+    fingerprint: str
+
+
+@dataclass
+class EndpointView:
+    endpoint_id: str
+    class_name: str
+    module: str
+    """Dotted module under `fal_bindings`, e.g. `endpoints.fal_ai.flux_2`."""
+    file: str
+    """Path under `fal_bindings/`, e.g. `endpoints/fal_ai/flux_2.py` or `.../__init__.py`."""
+    title: str
+    description: str
+    category: str | None
+    capabilities: list[str]
+    input: ModelView
+    output: ModelView
+    enums: list[EnumView]
+    type_imports: list[tuple[str, str]]
+    type_aliases: list[tuple[str, str]]
+    """(doc name, class) for shared types whose class name differs from the doc name."""
+    spec_hash: str
+    spec_file: str
+
+    @property
+    def module_doc(self) -> str:
+        parts = [self.title, self.description, f"Endpoint id: {self.endpoint_id}"]
+        return "\n\n".join(part for part in parts if part)
+
+    @property
+    def streaming(self) -> bool:
+        return "streaming" in self.capabilities
+
+    @property
+    def realtime(self) -> bool:
+        return "realtime" in self.capabilities
+
+
+@dataclass
+class PackageView:
+    endpoints: list[EndpointView]
+    shared: list[SharedTypeModule]
+    packages: list[str] = field(default_factory=list)
+    """Package directories (relative to `fal_bindings/`) that need an `__init__.py`."""
+    spec_hash: str = ""
+    version: str = "0.1.0"
+    """Version of the generated distribution."""
+
+
+def spec_hash(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+# -- shared nested types -------------------------------------------------------------------
+
+
+class _TypeTable:
+    """Structurally identical nested types across endpoints become one class.
+
+    A type's identity is its structure (field names, types, required-ness, defaults,
+    constraints, and whether it is read or sent) — not its description and not which page it
+    came from. Types with one doc name but different structures get `<Name>_<hash6>`; a doc
+    name with a single structure keeps its name. Neither depends on how many endpoints use a
+    type.
+    """
+
+    def __init__(self, endpoints: list[Endpoint]) -> None:
+        self.fingerprints: dict[tuple[str, str, str], str] = {}
+        """(endpoint id, type name, role) -> fingerprint."""
+        self.schemas: dict[str, Schema] = {}
+        self.roles: dict[str, str] = {}
+        self.doc_names: dict[str, str] = {}
+        for endpoint in endpoints:
+            for role, root in (("input", endpoint.input), ("output", endpoint.output)):
+                for name in _reachable(endpoint, root):
+                    self._fingerprint(endpoint, name, role, ())
+        by_doc_name: dict[str, set[str]] = {}
+        for fingerprint, doc_name in self.doc_names.items():
+            by_doc_name.setdefault(doc_name, set()).add(fingerprint)
+        self.class_names: dict[str, str] = {}
+        used: set[str] = set()
+        for fingerprint in sorted(self.doc_names, key=lambda f: (self.doc_names[f], f)):
+            doc_name = self.doc_names[fingerprint]
+            base = class_identifier(doc_name)
+            name = base if len(by_doc_name[doc_name]) == 1 else f"{base}_{fingerprint[:6]}"
+            if name in used:
+                name = f"{name}_{fingerprint[:6]}"
+            used.add(name)
+            self.class_names[fingerprint] = name
+        self.modules = {fp: snake_case(name) for fp, name in self.class_names.items()}
+
+    def _fingerprint(self, endpoint: Endpoint, name: str, role: str, stack: tuple[str, ...]) -> str:
+        key = (endpoint.id, name, role)
+        if key in self.fingerprints:
+            return self.fingerprints[key]
+        if name in stack:
+            # A cycle: refer to the type by name; the cycle's members share one module.
+            return f"cycle:{name}"
+        schema = endpoint.type(name) or Schema(name=name)
+        structure = {
+            "name": name,
+            "role": role,
+            "fields": [
+                {
+                    "name": f.name,
+                    "type": self._type_structure(endpoint, f.type, role, (*stack, name)),
+                    "required": f.required,
+                    "default": [f.has_default, f.default],
+                    "constraints": f.constraints.model_dump(exclude={"inferred"}, exclude_none=True),
+                }
+                for f in schema.fields
+            ],
+        }
+        fingerprint = hashlib.sha256(json.dumps(structure, sort_keys=True).encode()).hexdigest()[:16]
+        self.fingerprints[key] = fingerprint
+        if fingerprint not in self.schemas or _provenance_key(schema) < _provenance_key(self.schemas[fingerprint]):
+            self.schemas[fingerprint] = schema
+        self.roles[fingerprint] = role
+        self.doc_names[fingerprint] = name
+        return fingerprint
+
+    def _type_structure(self, endpoint: Endpoint, t: TypeExpr, role: str, stack: tuple[str, ...]) -> Any:
+        if t.kind == "ref":
+            return {"ref": self._fingerprint(endpoint, t.ref or "", role, stack)}
+        return {
+            "kind": t.kind,
+            "items": self._type_structure(endpoint, t.items, role, stack) if t.items else None,
+            "values": t.values,
+            "variants": [self._type_structure(endpoint, v, role, stack) for v in t.variants or []],
+        }
+
+    def lookup(self, endpoint: Endpoint, name: str, role: str) -> str:
+        return self.fingerprints[(endpoint.id, name, role)]
+
+
+def _provenance_key(schema: Schema) -> tuple[str, int]:
+    return (schema.provenance.file, schema.provenance.line) if schema.provenance else ("~", 0)
+
+
+def _reachable(endpoint: Endpoint, root: Schema) -> list[str]:
+    found: list[str] = []
+    pending = [ref for f in root.fields for ref in f.type.refs()]
+    while pending:
+        name = pending.pop(0)
+        if name in found:
+            continue
+        found.append(name)
+        schema = endpoint.type(name)
+        if schema is not None:
+            pending.extend(ref for f in schema.fields for ref in f.type.refs())
+    return found
+
+
+# -- annotations ---------------------------------------------------------------------------
+
+
+class _Annotator:
+    """Turns IR types into annotations for one module, collecting the enums and imports it needs."""
+
+    def __init__(self, table: _TypeTable, endpoint: Endpoint | None, role: str, own_module: str | None = None) -> None:
+        self.table = table
+        self.endpoint = endpoint
+        self.role = role
+        self.own_module = own_module
+        self.enums: dict[str, EnumView] = {}
+        self.imports: set[tuple[str, str]] = set()
+        self.aliases: dict[str, str] = {}
+
+    def annotation(self, t: TypeExpr, wire_name: str, file_field: bool) -> str:
+        kind = t.kind
+        if kind in SCALAR_ANNOTATIONS:
+            if kind == "string" and file_field:
+                return "FileInput"
+            return SCALAR_ANNOTATIONS[kind]
+        if kind == "array":
+            return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field)}]"
+        if kind == "map":
+            return f"dict[str, {self.annotation(t.items or TypeExpr(kind='any'), wire_name, False)}]"
+        if kind == "enum":
+            return self._enum(t, wire_name)
+        if kind == "union":
+            parts: list[str] = []
+            for variant in t.variants or []:
+                text = self.annotation(variant, wire_name, file_field)
+                if text not in parts:
+                    parts.append(text)
+            return " | ".join(parts) if parts else "Any"
+        if kind == "ref":
+            assert self.endpoint is not None
+            fingerprint = self.table.lookup(self.endpoint, t.ref or "", self.role)
+            class_name = self.table.class_names[fingerprint]
+            module = self.table.modules[fingerprint]
+            if module != self.own_module:
+                self.imports.add((module, class_name))
+            doc_class = class_identifier(t.ref or "")
+            if doc_class != class_name:
+                self.aliases[doc_class] = class_name
+            return class_name
+        return "Any"
+
+    def _enum(self, t: TypeExpr, wire_name: str) -> str:
+        values = list(t.values or [])
+        if not values:
+            return "str"
+        literal = "Literal[" + ", ".join(python_literal(v) for v in values) + "]"
+        base = class_identifier(t.name) if t.name else class_identifier(wire_name) + "Enum"
+        name = base
+        index = 2
+        while name in self.enums and self.enums[name].literal != literal:
+            name = f"{base}{index}"
+            index += 1
+        self.enums[name] = EnumView(name=name, literal=literal)
+        return name
+
+
+def python_literal(value: Any) -> str:
+    """Python source for a JSON value (strings via repr: escaped, never code)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float, str)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(python_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{python_literal(str(k))}: {python_literal(v)}" for k, v in value.items()) + "}"
+    return repr(str(value))
+
+
+def _is_file_field(f: Field_, role: str) -> bool:
+    if role != "input":
+        return False
+    name = f.name.lower()
+    base = f.type.items if f.type.kind == "array" and f.type.items else f.type
+    return base.kind == "string" and (name.endswith(FILE_FIELD_SUFFIXES) or name in ("url", "urls"))
+
+
+def _model_view(
+    schema: Schema,
+    class_name: str,
+    role: str,
+    annotator: _Annotator,
+    endpoint: Endpoint | None,
+    description: str,
+    reserved: frozenset[str] = frozenset(),
+) -> ModelView:
+    fields: list[FieldView] = []
+    taken: set[str] = set(reserved)
+    # Attribute names are decided in wire-name order so a collision's loser never depends on
+    # the page's field order; fields are then emitted in page order.
+    attrs: dict[str, str] = {}
+    for f in sorted(schema.fields, key=lambda f: f.name):
+        attrs[f.name] = field_identifier(f.name, taken)
+        taken.add(attrs[f.name])
+    for f in schema.fields:
+        annotation = annotator.annotation(f.type, f.name, _is_file_field(f, role))
+        resolver = endpoint.type if endpoint is not None else (lambda _name: None)
+        default_fits = f.has_default and value_fits(f.default, f.type, resolver)
+        required = f.required and not f.has_default
+        if required:
+            default = None
+        elif default_fits:
+            default = python_literal(f.default)
+        else:
+            default = "None"
+            if annotation != "Any" and not annotation.endswith("| None"):
+                annotation = f"{annotation} | None"
+        fields.append(
+            FieldView(
+                wire_name=f.name,
+                attr=attrs[f.name],
+                annotation=annotation,
+                required=required,
+                default=default,
+                description=f.description,
+                constraints=_constraints(f),
+                inferred_constraints=f.constraints.inferred and not f.constraints.is_empty(),
+            )
+        )
+    base = {"input": "FalInput", "output": "FalOutput"}[role]
+    url = next((fv for fv in fields if fv.wire_name == "url" and fv.attr == "url"), None)
+    if role == "output" and url is not None and url.required and url.annotation == "str" and not url.constraints:
+        base = "FalFile"
+    return ModelView(class_name=class_name, base=base, description=description, fields=fields, wire_name=schema.name)
+
+
+def _constraints(f: Field_) -> list[tuple[str, str]]:
+    c = f.constraints
+    pairs = [
+        ("ge", c.minimum),
+        ("le", c.maximum),
+        ("gt", c.exclusive_minimum),
+        ("lt", c.exclusive_maximum),
+        ("min_length", c.min_length if c.min_length is not None else c.min_items),
+        ("max_length", c.max_length if c.max_length is not None else c.max_items),
+    ]
+    numeric = f.type.kind in ("integer", "number")
+    sized = f.type.kind in ("string", "array")
+    return [
+        (name, repr(value))
+        for name, value in pairs
+        if value is not None and ((name in ("ge", "le", "gt", "lt") and numeric) or (name.endswith("length") and sized))
+    ]
+
+
+# -- package ---------------------------------------------------------------------------------
+
+
+def build_package(endpoints: list[Endpoint], spec_documents: dict[str, dict[str, Any]], spec_files: dict[str, str]) -> PackageView:
+    table = _TypeTable(endpoints)
+    ids = [e.id for e in endpoints]
+    paths = {e.id: module_path(e.id) for e in endpoints}
+    prefixes = {tuple(p[:i]) for p in paths.values() for i in range(1, len(p))}
+    views: list[EndpointView] = []
+    packages: set[str] = {"endpoints", "types"}
+    for endpoint in endpoints:
+        path = paths[endpoint.id]
+        if tuple(path) in prefixes:
+            file = "endpoints/" + "/".join(path) + "/__init__.py"
+        else:
+            file = "endpoints/" + "/".join(path) + ".py"
+        for i in range(1, len(path) + (1 if tuple(path) in prefixes else 0)):
+            packages.add("endpoints/" + "/".join(path[:i]))
+        class_name = schema_base_name(endpoint.id)
+        if class_name in ("Input", "Output"):
+            class_name += "Endpoint"
+        annotators = {role: _Annotator(table, endpoint, role) for role in ("input", "output")}
+        # The enum aliases and the endpoint class share the module namespace with the models.
+        input_view = _model_view(endpoint.input, "Input", "input", annotators["input"], endpoint, f"Input of `{endpoint.id}`.")
+        output_view = _model_view(endpoint.output, "Output", "output", annotators["output"], endpoint, f"Output of `{endpoint.id}`.")
+        enums: dict[str, EnumView] = {}
+        for annotator in annotators.values():
+            for name, enum in annotator.enums.items():
+                if name in enums and enums[name].literal != enum.literal:
+                    continue
+                enums[name] = enum
+        imports = sorted(annotators["input"].imports | annotators["output"].imports)
+        aliases = {**annotators["input"].aliases, **annotators["output"].aliases}
+        module_names = {"Input", "Output", class_name, *enums, *(c for _, c in imports)}
+        views.append(
+            EndpointView(
+                endpoint_id=endpoint.id,
+                class_name=class_name,
+                module=file.removesuffix(".py").removesuffix("/__init__").replace("/", "."),
+                file=file,
+                title=endpoint.title,
+                description=endpoint.description,
+                category=endpoint.category,
+                capabilities=list(endpoint.capabilities),
+                input=input_view,
+                output=output_view,
+                enums=sorted(enums.values(), key=lambda e: e.name),
+                type_imports=imports,
+                type_aliases=sorted((doc, cls) for doc, cls in aliases.items() if doc not in module_names),
+                spec_hash=spec_hash(spec_documents[endpoint.id]),
+                spec_file=spec_files[endpoint.id],
+            )
+        )
+    shared = _shared_modules(table, endpoints)
+    return PackageView(
+        endpoints=sorted(views, key=lambda v: v.endpoint_id),
+        shared=shared,
+        packages=sorted(packages),
+        spec_hash=spec_hash({i: spec_documents[i] for i in sorted(ids)}),
+    )
+
+
+def _shared_modules(table: _TypeTable, endpoints: list[Endpoint]) -> list[SharedTypeModule]:
+    by_id = {e.id: e for e in endpoints}
+    owner: dict[str, Endpoint] = {}
+    for (endpoint_id, _name, _role), fingerprint in sorted(table.fingerprints.items()):
+        owner.setdefault(fingerprint, by_id[endpoint_id])
+    # Types in one cycle must share a module, or their imports would be circular.
+    deps: dict[str, set[str]] = {}
+    for fingerprint, schema in table.schemas.items():
+        endpoint = owner[fingerprint]
+        role = table.roles[fingerprint]
+        deps[fingerprint] = {
+            table.lookup(endpoint, ref, role)
+            for f in schema.fields
+            for ref in f.type.refs()
+            if (endpoint.id, ref, role) in table.fingerprints
+        }
+    components = _strongly_connected(deps)
+    module_of: dict[str, str] = {}
+    for component in components:
+        first = sorted(component, key=lambda fp: table.class_names[fp])[0]
+        for fingerprint in component:
+            module_of[fingerprint] = table.modules[first]
+    table.modules.update(module_of)
+    modules: list[SharedTypeModule] = []
+    for component in components:
+        members = sorted(component, key=lambda fp: table.class_names[fp])
+        module = module_of[members[0]]
+        models: list[ModelView] = []
+        enums: dict[str, EnumView] = {}
+        imports: set[tuple[str, str]] = set()
+        for fingerprint in members:
+            schema = table.schemas[fingerprint]
+            endpoint = owner[fingerprint]
+            annotator = _Annotator(table, endpoint, table.roles[fingerprint], own_module=module)
+            models.append(
+                _model_view(
+                    schema,
+                    table.class_names[fingerprint],
+                    table.roles[fingerprint],
+                    annotator,
+                    endpoint,
+                    schema.description or f"The `{schema.name}` type.",
+                )
+            )
+            enums.update(annotator.enums)
+            imports |= annotator.imports
+        modules.append(
+            SharedTypeModule(
+                module=module,
+                models=models,
+                enums=sorted(enums.values(), key=lambda e: e.name),
+                imports=sorted(imports),
+                fingerprint=",".join(sorted(component)),
+            )
+        )
+    return sorted(modules, key=lambda m: m.module)
+
+
+def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterated in sorted order so the result is deterministic."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    result: list[list[str]] = []
+    counter = [0]
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component: list[str] = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            result.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return result
+
+
+__all__ = ["build_package", "PackageView", "EndpointView", "ModelView", "FieldView", "python_literal", "module_identifier"]
