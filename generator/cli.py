@@ -72,6 +72,20 @@ def generate(specs: Path, out: Path) -> None:
     click.echo(f"generated {len(rendered.files)} file(s) ({modules} Python modules) in {out} in {time.perf_counter() - started:.2f}s")
 
 
+@cli.command()
+@click.option("--sources", type=click.Path(path_type=Path), default=Path("specs/sources"), show_default=True)
+@click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True)
+@click.option("--generated", type=click.Path(path_type=Path), default=Path("generated"), show_default=True)
+@click.option("--overlays", type=click.Path(path_type=Path), default=Path("specs/overlays"), show_default=True)
+def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> None:
+    """Re-parse and re-render into a temporary directory; fail if anything committed differs."""
+    from generator.check import check as run_check
+
+    clean, report = run_check(sources, specs, generated, overlays)
+    click.echo(report)
+    sys.exit(0 if clean else 1)
+
+
 def main() -> None:
     cli()
 

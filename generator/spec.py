@@ -264,7 +264,7 @@ def encode_field(item: Field_, names: ComponentNames) -> JsonDict:
 def encode_schema(schema: Schema, key: str, names: ComponentNames, example: Example | None = None) -> JsonDict:
     """One object schema as a component (`examples` only for an endpoint's Input/Output)."""
     out: JsonDict = {"title": schema.name, "type": "object"}
-    if key != schema.name:
+    if False:
         out[X_ORIGINAL_NAME] = schema.name
     if schema.description:
         out["description"] = schema.description

@@ -1,0 +1,146 @@
+"""`falgen check`: docs -> specs -> code must reproduce exactly what is committed.
+
+Everything is regenerated into a temporary directory and compared file by file with the
+committed `specs/openapi/`, the diagnostics report and `generated/`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REGENERATE = "make generate   (or: falgen parse && falgen generate)"
+
+
+@dataclass
+class TreeDiff:
+    added: list[str] = field(default_factory=list)
+    """In the regenerated tree only (not committed)."""
+    removed: list[str] = field(default_factory=list)
+    """Committed but no longer generated."""
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
+
+
+def _files(root: Path) -> dict[str, Path]:
+    if not root.is_dir():
+        return {}
+    return {
+        path.relative_to(root).as_posix(): path
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        and not IGNORED_PARTS.intersection(path.parts)
+        and not any(part.endswith(".egg-info") for part in path.parts)
+        and path.suffix != ".pyc"
+    }
+
+
+def compare_trees(committed: Path, fresh: Path) -> TreeDiff:
+    old, new = _files(committed), _files(fresh)
+    diff = TreeDiff()
+    diff.added = sorted(new.keys() - old.keys())
+    diff.removed = sorted(old.keys() - new.keys())
+    diff.changed = sorted(p for p in old.keys() & new.keys() if old[p].read_bytes() != new[p].read_bytes())
+    return diff
+
+
+def unified(committed: Path, fresh: Path, relative: str, limit: int = 40) -> str:
+    a = (committed / relative).read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+    b = (fresh / relative).read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
+    lines = list(difflib.unified_diff(a, b, f"committed/{relative}", f"regenerated/{relative}"))
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"... ({len(lines) - limit} more diff lines)\n"]
+    return "".join(lines)
+
+
+@dataclass
+class CheckResult:
+    specs: TreeDiff
+    report: TreeDiff
+    generated: TreeDiff
+    fresh_specs: Path
+    fresh_generated: Path
+
+    @property
+    def clean(self) -> bool:
+        return self.specs.clean and self.report.clean and self.generated.clean
+
+
+def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workdir: Path) -> CheckResult:
+    from generator.parse import parse
+    from generator.render import render_package, write_tree
+    from generator.report import write_report
+    from generator.spec import write_specs
+
+    fresh_specs = workdir / "openapi"
+    fresh_report = workdir / "report"
+    fresh_generated = workdir / "generated"
+    result = parse([sources], overlays=overlays)
+    write_specs(result.endpoints, fresh_specs)
+    write_report(result, fresh_report)
+    write_tree(render_package(fresh_specs).files, fresh_generated)
+    report_diff = TreeDiff()
+    for name in ("diagnostics.json", "diagnostics.md"):
+        committed, fresh = specs.parent / name, fresh_report / name
+        if not committed.is_file():
+            report_diff.added.append(name)
+        elif committed.read_bytes() != fresh.read_bytes():
+            report_diff.changed.append(name)
+    return CheckResult(
+        specs=compare_trees(specs, fresh_specs),
+        report=report_diff,
+        generated=compare_trees(generated, fresh_generated),
+        fresh_specs=fresh_specs,
+        fresh_generated=fresh_generated,
+    )
+
+
+def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[bool, str]:
+    """Returns (clean, report text)."""
+    with tempfile.TemporaryDirectory(prefix="falgen-check-") as tmp:
+        result = run_check(sources, specs, generated, overlays, Path(tmp))
+        if result.clean:
+            files = len(_files(specs)) + len(_files(generated))
+            return True, f"falgen check: clean ({files} files reproduce from {sources})"
+        lines = ["falgen check: the committed output does not reproduce from the docs.", ""]
+        lines += _describe("specs", specs, result.fresh_specs, result.specs)
+        lines += _describe("diagnostics report", specs.parent, specs.parent, result.report, show_diff=False)
+        lines += _describe("generated package", generated, result.fresh_generated, result.generated, hand_edits=True)
+        try:
+            from generator.drift import semantic_report
+
+            semantic = semantic_report(specs, result.fresh_specs)
+            if semantic:
+                lines += ["", "What changed for users (committed specs -> docs):", semantic]
+        except ImportError:
+            pass
+        lines += ["", f"To regenerate: {REGENERATE}"]
+        return False, "\n".join(lines)
+
+
+def _describe(label: str, committed: Path, fresh: Path, diff: TreeDiff, show_diff: bool = True, hand_edits: bool = False) -> list[str]:
+    if diff.clean:
+        return []
+    lines = [f"{label}:"]
+    for path in diff.removed:
+        lines.append(f"  committed but no longer generated: {committed / path}")
+    for path in diff.added:
+        lines.append(f"  missing (would be generated): {committed / path}")
+    for path in diff.changed:
+        reason = "edited by hand or out of date" if hand_edits else "differs"
+        lines.append(f"  {reason}: {committed / path}")
+        if show_diff:
+            lines.append(_indent(unified(committed, fresh, path)))
+    return lines
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.rstrip("\n").split("\n"))
