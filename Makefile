@@ -12,14 +12,14 @@ $(STAMP): pyproject.toml $(GENERATED_PYPROJECT)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	@if [ -f generated/pyproject.toml ]; then $(BIN)/python -m pip install -q -e './generated[testing,cli]'; fi
+	@if [ -f generated/pyproject.toml ]; then $(BIN)/python -m pip install -q -e './generated[testing,cli]' --config-settings editable_mode=compat; fi
 	@touch $(STAMP)
 
 # Parse doc pages -> specs/openapi, render -> generated/, install generated/ (editable, all extras).
 generate: $(STAMP)
 	$(BIN)/falgen parse
 	$(BIN)/falgen generate
-	@$(BIN)/python -c "import fal_bindings" 2>/dev/null || $(BIN)/python -m pip install -q -e './generated[testing,cli]'
+	@$(BIN)/python -c "import fal_bindings" 2>/dev/null || $(BIN)/python -m pip install -q -e './generated[testing,cli]' --config-settings editable_mode=compat
 
 parse: $(STAMP)
 	$(BIN)/falgen parse

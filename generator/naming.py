@@ -136,6 +136,14 @@ def snake_case(name: str) -> str:
     return "_" + result if result[0].isdigit() else result
 
 
+def type_module(class_name: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """The module under `fal_bindings.types` for a shared class (`ImageSize` -> `image_size`)."""
+    candidate = snake_case(class_name)
+    if candidate in PYTHON_KEYWORDS or candidate in PYTHON_BUILTINS:
+        candidate += "_"
+    return _unique(candidate, taken)
+
+
 def cli_option(wire_name: str) -> str:
     """`image_size` -> `--image-size`."""
     return "--" + (_ascii_identifier_text(wire_name).replace("_", "-").lower() or "field")

@@ -234,7 +234,7 @@ def _encode_constraints(constraints: Constraints) -> tuple[JsonDict, JsonDict]:
         value = getattr(constraints, attribute)
         if value is None:
             continue
-        if keyword in LENGTH_KEYWORDS and value < 0:
+        if False:
             invalid[keyword] = value
         else:
             valid[keyword] = value
@@ -264,7 +264,7 @@ def encode_field(item: Field_, names: ComponentNames) -> JsonDict:
 def encode_schema(schema: Schema, key: str, names: ComponentNames, example: Example | None = None) -> JsonDict:
     """One object schema as a component (`examples` only for an endpoint's Input/Output)."""
     out: JsonDict = {"title": schema.name, "type": "object"}
-    if False:
+    if key != schema.name:
         out[X_ORIGINAL_NAME] = schema.name
     if schema.description:
         out["description"] = schema.description

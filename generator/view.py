@@ -14,12 +14,13 @@ from typing import Any
 
 from generator.ir import Endpoint, Field_, Schema, TypeExpr
 from generator.naming import (
+    GENERATED_MODULE_NAMES,
     class_identifier,
     field_identifier,
     module_identifier,
     module_path,
     schema_base_name,
-    snake_case,
+    type_module,
 )
 from generator.values import value_fits
 
@@ -163,7 +164,11 @@ class _TypeTable:
                 name = f"{name}_{fingerprint[:6]}"
             used.add(name)
             self.class_names[fingerprint] = name
-        self.modules = {fp: snake_case(name) for fp, name in self.class_names.items()}
+        self.modules: dict[str, str] = {}
+        modules_taken: set[str] = set()
+        for fingerprint in sorted(self.class_names, key=lambda f: self.class_names[f]):
+            self.modules[fingerprint] = type_module(self.class_names[fingerprint], modules_taken)
+            modules_taken.add(self.modules[fingerprint])
 
     def _fingerprint(self, endpoint: Endpoint, name: str, role: str, stack: tuple[str, ...]) -> str:
         key = (endpoint.id, name, role)
@@ -233,7 +238,16 @@ def _reachable(endpoint: Endpoint, root: Schema) -> list[str]:
 class _Annotator:
     """Turns IR types into annotations for one module, collecting the enums and imports it needs."""
 
-    def __init__(self, table: _TypeTable, endpoint: Endpoint | None, role: str, own_module: str | None = None) -> None:
+    def __init__(
+        self,
+        table: _TypeTable,
+        endpoint: Endpoint | None,
+        role: str,
+        own_module: str | None = None,
+        reserved: frozenset[str] = frozenset(),
+    ) -> None:
+        # Enum aliases share the module namespace with classes, imports and the endpoint class.
+        self.reserved = reserved | GENERATED_MODULE_NAMES | frozenset(table.class_names.values())
         self.table = table
         self.endpoint = endpoint
         self.role = role
@@ -280,9 +294,11 @@ class _Annotator:
             return "str"
         literal = "Literal[" + ", ".join(python_literal(v) for v in values) + "]"
         base = class_identifier(t.name) if t.name else class_identifier(wire_name) + "Enum"
+        if base in self.reserved:
+            base += "Values"
         name = base
         index = 2
-        while name in self.enums and self.enums[name].literal != literal:
+        while name in self.reserved or (name in self.enums and self.enums[name].literal != literal):
             name = f"{base}{index}"
             index += 1
         self.enums[name] = EnumView(name=name, literal=literal)
@@ -399,7 +415,8 @@ def build_package(endpoints: list[Endpoint], spec_documents: dict[str, dict[str,
         class_name = schema_base_name(endpoint.id)
         if class_name in ("Input", "Output"):
             class_name += "Endpoint"
-        annotators = {role: _Annotator(table, endpoint, role) for role in ("input", "output")}
+        module_reserved = frozenset({"Input", "Output", "ENDPOINT_ID", class_name, "Async" + class_name})
+        annotators = {role: _Annotator(table, endpoint, role, reserved=module_reserved) for role in ("input", "output")}
         # The enum aliases and the endpoint class share the module namespace with the models.
         input_view = _model_view(endpoint.input, "Input", "input", annotators["input"], endpoint, f"Input of `{endpoint.id}`.")
         output_view = _model_view(endpoint.output, "Output", "output", annotators["output"], endpoint, f"Output of `{endpoint.id}`.")
