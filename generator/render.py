@@ -25,7 +25,7 @@ import jinja2
 
 from generator import __version__
 from generator.ir import Endpoint
-from generator.view import FieldView, PackageView, build_package, python_literal
+from generator.view import FieldView, PackageView, build_package, catalog, python_literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "package"
 CACHE_DIR = Path(os.environ.get("FALGEN_CACHE", Path(__file__).resolve().parent.parent / ".falgen-cache"))
@@ -188,6 +188,7 @@ def render_package(specs: Path) -> Rendered:
         init = f"fal_bindings/{package}/__init__.py"
         if init not in files:
             files[init] = f'{header}\n"""Generated package `fal_bindings.{package.replace("/", ".")}`."""\n'
+    files["fal_bindings/_catalog.json"] = json.dumps(catalog(view), indent=1, ensure_ascii=False) + "\n"
     for endpoint_id, document in documents.items():
         files[f"fal_bindings/_specs/{spec_files[endpoint_id]}"] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     python = {path: prune_unused_imports(text) for path, text in files.items() if path.endswith(".py") and _is_generated(text)}

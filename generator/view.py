@@ -123,6 +123,24 @@ class PackageView:
     """Version of the generated distribution."""
 
 
+def catalog(view: PackageView) -> list[dict[str, Any]]:
+    """A small summary of every endpoint, read by the CLI's `list` and `--help` without
+    importing any endpoint module."""
+    return [
+        {
+            "id": e.endpoint_id,
+            "title": e.title,
+            "description": e.description,
+            "category": e.category,
+            "capabilities": e.capabilities,
+            "module": "fal_bindings." + e.module,
+            "class": e.class_name,
+            "spec": e.spec_file,
+        }
+        for e in view.endpoints
+    ]
+
+
 def spec_hash(document: dict[str, Any]) -> str:
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
