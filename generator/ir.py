@@ -190,7 +190,7 @@ class Endpoint(_Node):
     title: str = ""
     description: str = ""
     category: str | None = None
-    capabilities: list[Capability] = Field(default_factory=lambda: ["queue"])
+    capabilities: list[Capability] = Field(default_factory=lambda: list[Capability](["queue"]))
     input: Schema
     output: Schema
     types: list[Schema] = Field(default_factory=list)

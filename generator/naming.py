@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import builtins as _builtins
+import keyword as _keyword
 import re
+import unicodedata as _unicodedata
 
 _OWNER_DROPPED = "fal-ai"
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -36,10 +39,6 @@ def schema_base_name(endpoint_id: str) -> str:
 # -- Python identifiers ------------------------------------------------------------------
 # Doc text never becomes code: every name that reaches generated source goes through one
 # of these functions, and every reserved set is declared here, up front.
-
-import builtins as _builtins
-import keyword as _keyword
-import unicodedata as _unicodedata
 
 PYTHON_KEYWORDS = frozenset(_keyword.kwlist) | frozenset(_keyword.softkwlist)
 PYTHON_BUILTINS = frozenset(name for name in dir(_builtins) if not name.startswith("_"))

@@ -20,6 +20,7 @@ from generator.ir import (
     Example,
     Field_,
     Provenance,
+    RequiredSource,
     Schema,
     TypeExpr,
 )
@@ -167,9 +168,9 @@ def _build_endpoint(page: Page, corpus: Corpus, diagnostics: Diagnostics) -> End
     _derive_empty_output(endpoint, page, diagnostics)
     _resolve_types(endpoint, corpus, diagnostics)
     _decide_required(endpoint, page, corpus, diagnostics)
-    for schema in endpoint.all_schemas():
-        for field in schema.fields:
-            _infer_constraints(field)
+    for ir_schema in endpoint.all_schemas():
+        for ir_field in ir_schema.fields:
+            _infer_constraints(ir_field)
     _check_examples(endpoint, diagnostics)
     _flag_unreferenced(endpoint, diagnostics)
     endpoint.category = _infer_category(endpoint)
@@ -461,7 +462,7 @@ def _decide_required(endpoint: Endpoint, page: Page, corpus: Corpus, diagnostics
             field.required, field.required_source = _required_by_rule(field, role, example, corpus)
 
 
-def _required_by_rule(field: Field_, role: str, example: object, corpus: Corpus) -> tuple[bool, str]:
+def _required_by_rule(field: Field_, role: str, example: object, corpus: Corpus) -> tuple[bool, RequiredSource]:
     if field.has_default:
         return False, "default"
     if OPTIONAL_WORDING.search(field.description):

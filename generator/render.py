@@ -25,7 +25,7 @@ import jinja2
 
 from generator import __version__
 from generator.ir import Endpoint
-from generator.view import FieldView, PackageView, build_package, catalog, python_literal
+from generator.view import FieldView, build_package, catalog, python_literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "package"
 CACHE_DIR = Path(os.environ.get("FALGEN_CACHE", Path(__file__).resolve().parent.parent / ".falgen-cache"))
@@ -208,7 +208,7 @@ def prune_unused_imports(source: str) -> str:
     exported: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            exported = {elt.value for elt in getattr(node.value, "elts", []) if isinstance(elt, ast.Constant)}
+            exported = {elt.value for elt in getattr(node.value, "elts", []) if isinstance(elt, ast.Constant) and isinstance(elt.value, str)}
     lines = source.split("\n")
     for node in reversed(tree.body):
         if not isinstance(node, ast.ImportFrom) or node.module == "__future__":

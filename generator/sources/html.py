@@ -6,8 +6,8 @@ verbatim line by line. Each line keeps the source line of the element it came fr
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup
+from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from generator.sources.lines import Line, clean
 

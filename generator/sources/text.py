@@ -13,12 +13,13 @@ Three layouts occur in scrapes of fal's API pages, often mixed in one bundle:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics
-from generator.ir import Capability, Example, Field_, Provenance, Schema, TypeExpr
+from generator.ir import Capability, Example, Field_, Provenance, TypeExpr
 from generator.sources.lines import NBSP, Line, unglue
 from generator.sources.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
 
@@ -62,7 +63,7 @@ class FieldState:
     field: Field_
     line: Line
     marked_required: bool
-    description: list[str] = field(default_factory=list)
+    description: list[str] = dataclasses.field(default_factory=list)
     inline_description: bool = False
     closed: bool = False
     default_text: str | None = None
@@ -76,11 +77,11 @@ class PageSchema:
     """"input", "output" or "type"."""
     name: str
     heading: Line | None
-    fields: list[Field_] = field(default_factory=list)
-    states: list[FieldState] = field(default_factory=list)
-    orphans: list[Orphan] = field(default_factory=list)
+    fields: list[Field_] = dataclasses.field(default_factory=list)
+    states: list[FieldState] = dataclasses.field(default_factory=list)
+    orphans: list[Orphan] = dataclasses.field(default_factory=list)
     example: Example | None = None
-    default_texts: dict[str, str] = field(default_factory=dict)
+    default_texts: dict[str, str] = dataclasses.field(default_factory=dict)
     """Default values as written, by field name (to tell `"5"` from `5`)."""
 
 
@@ -92,16 +93,16 @@ class Page:
     first_line: int
     last_line: int
     id_line: Line | None = None
-    code_ids: list[tuple[str, Line]] = field(default_factory=list)
+    code_ids: list[tuple[str, Line]] = dataclasses.field(default_factory=list)
     title: str = ""
     description: str = ""
-    capabilities: list[Capability] = field(default_factory=lambda: ["queue"])
+    capabilities: list[Capability] = dataclasses.field(default_factory=lambda: ["queue"])
     has_markers: bool = False
     schema_line: Line | None = None
     input: PageSchema | None = None
     output: PageSchema | None = None
-    types: list[PageSchema] = field(default_factory=list)
-    field_lines: list[Line] = field(default_factory=list)
+    types: list[PageSchema] = dataclasses.field(default_factory=list)
+    field_lines: list[Line] = dataclasses.field(default_factory=list)
     """Every field line read (the accounting test checks each one reaches the spec)."""
 
     @property
