@@ -86,6 +86,13 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> None:
     sys.exit(0 if clean else 1)
 
 
+from generator.drift import diff_command  # noqa: E402  (light: click + stdlib at import time)
+from generator.fetch import fetch_command  # noqa: E402  (httpx is imported only when fetching)
+
+cli.add_command(diff_command, "diff")
+cli.add_command(fetch_command, "fetch")
+
+
 def main() -> None:
     cli()
 

@@ -1,0 +1,269 @@
+"""`falgen fetch`: download current doc pages as saved HTML into `specs/sources/`.
+
+Each id's page (`{base}/models/{id}/api`) is downloaded with bounded concurrency, retried with
+exponential backoff on 5xx, 429 (honouring a numeric `Retry-After`, capped) and connection or
+timeout errors (never on other 4xx such as 404), then validated through the HTML front-end:
+the page must parse into an endpoint with exactly that id and have a schema. Pages are saved
+as `<id with / -> __>.html` (`fal-ai/flux-2` -> `fal-ai__flux-2.html`).
+
+Writes are all-or-nothing by default: every page is staged in a temporary directory next to
+the output directory and moved into place (`os.replace`, atomic per file) only when every
+requested page succeeded; on any failure nothing in the output directory is touched. With
+`--partial`, the pages that succeeded are moved into place (each atomically) and failing pages
+still leave their existing files untouched. Any failure exits 1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+
+__all__ = ["FetchOutcome", "fetch_command", "fetch_pages", "page_file_name", "page_url", "validate_page"]
+
+DEFAULT_BASE_URL = "https://fal.ai"
+USER_AGENT = "falgen-fetch/0.1 (+https://github.com/fal-ai)"
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+MAX_RETRY_AFTER = 60.0
+ENDPOINT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
+_MALFORMED_CODES = frozenset({"no-schema", "no-input", "empty-source"})
+
+
+@dataclass
+class FetchOutcome:
+    endpoint_id: str
+    url: str
+    ok: bool = False
+    reason: str = ""
+    """Why it failed (`404 Not Found`, `timeout after 3 attempt(s)`, `malformed page: ...`)."""
+    attempts: int = 0
+    data: bytes | None = None
+    warnings: int = 0
+    """Non-fatal diagnostics (warnings/errors other than a missing schema) the page produced."""
+
+
+def page_file_name(endpoint_id: str) -> str:
+    """`fal-ai/flux-2` -> `fal-ai__flux-2.html`."""
+    return endpoint_id.replace("/", "__") + ".html"
+
+
+def page_url(base_url: str, endpoint_id: str) -> str:
+    return f"{base_url.rstrip('/')}/models/{endpoint_id}/api"
+
+
+def valid_endpoint_id(endpoint_id: str) -> bool:
+    return bool(ENDPOINT_ID.match(endpoint_id)) and not any(part in {".", ".."} for part in endpoint_id.split("/"))
+
+
+def validate_page(data: bytes, endpoint_id: str, staged: Path) -> tuple[str | None, int]:
+    """Parse the staged page through the HTML front-end; (failure reason or None, warning count)."""
+    from generator.ir import Severity
+    from generator.parse import parse
+
+    staged.write_bytes(data)
+    result = parse([staged], overlays=None)
+    found = result.endpoint(endpoint_id)
+    if found is None:
+        ids = ", ".join(e.id for e in result.endpoints) or "none"
+        return f"malformed page: no endpoint {endpoint_id!r} in the page (endpoints found: {ids})", 0
+    fatal = [d for d in result.diagnostics if d.code in _MALFORMED_CODES and d.endpoint_id in (None, endpoint_id)]
+    if fatal:
+        return f"malformed page: {fatal[0].message}", 0
+    warnings = sum(1 for d in result.diagnostics if d.severity is not Severity.INFO)
+    return None, warnings
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    try:
+        return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+    except ValueError:
+        return None
+
+
+async def _download(
+    client: httpx.AsyncClient, outcome: FetchOutcome, retries: int, backoff: float
+) -> None:
+    import asyncio
+
+    import httpx
+
+    last = ""
+    for attempt in range(retries + 1):
+        outcome.attempts = attempt + 1
+        delay = backoff * (2**attempt)
+        try:
+            response = await client.get(outcome.url)
+        except httpx.TimeoutException:
+            last = "timeout"
+        except httpx.TransportError as error:
+            last = f"connection error ({type(error).__name__}: {error})" if str(error) else f"connection error ({type(error).__name__})"
+        else:
+            if response.status_code == 200:
+                if len(response.content) > MAX_PAGE_BYTES:
+                    outcome.reason = f"page too large ({len(response.content)} bytes)"
+                    return
+                outcome.data = response.content
+                return
+            status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+            if response.status_code != 429 and response.status_code < 500:
+                outcome.reason = status
+                return
+            last = status
+            delay = max(delay, _retry_after(response) or 0.0)
+        if attempt < retries:
+            await asyncio.sleep(delay)
+    outcome.reason = f"{last} after {outcome.attempts} attempt(s)"
+
+
+async def _fetch_one(
+    client: httpx.AsyncClient,
+    semaphore: asyncio.Semaphore,
+    outcome: FetchOutcome,
+    staging: Path,
+    retries: int,
+    backoff: float,
+) -> None:
+    async with semaphore:
+        await _download(client, outcome, retries, backoff)
+    if outcome.data is None:
+        return
+    reason, warnings = validate_page(outcome.data, outcome.endpoint_id, staging / page_file_name(outcome.endpoint_id))
+    outcome.warnings = warnings
+    if reason is not None:
+        outcome.reason = reason
+        (staging / page_file_name(outcome.endpoint_id)).unlink(missing_ok=True)
+        return
+    outcome.ok = True
+
+
+async def _fetch_all(
+    ids: list[str], base_url: str, staging: Path, timeout: float, retries: int, backoff: float, concurrency: int
+) -> list[FetchOutcome]:
+    import asyncio
+
+    import httpx
+
+    outcomes = [FetchOutcome(endpoint_id, page_url(base_url, endpoint_id)) for endpoint_id in ids]
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+    limits = httpx.Limits(max_connections=max(1, concurrency))
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"}
+    async with httpx.AsyncClient(timeout=httpx.Timeout(timeout), limits=limits, headers=headers, follow_redirects=True) as client:
+        await asyncio.gather(*(_fetch_one(client, semaphore, o, staging, retries, backoff) for o in outcomes))
+    return outcomes
+
+
+def fetch_pages(
+    ids: list[str],
+    out: Path,
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    timeout: float = 30.0,
+    retries: int = 3,
+    backoff: float = 1.0,
+    concurrency: int = 4,
+    partial: bool = False,
+) -> tuple[list[FetchOutcome], list[Path]]:
+    """Download, validate and (all-or-nothing, or per page with `partial`) save the pages.
+
+    Returns every outcome (in `ids` order) and the paths written.
+    """
+    ids = list(dict.fromkeys(ids))
+    parent = out.parent if out.parent.exists() else Path.cwd()
+    staging = Path(tempfile.mkdtemp(prefix=".falgen-fetch-", dir=parent))
+    written: list[Path] = []
+    import asyncio
+
+    try:
+        outcomes = asyncio.run(_fetch_all(ids, base_url, staging, timeout, retries, backoff, concurrency))
+        succeeded = [o for o in outcomes if o.ok]
+        if succeeded and (partial or len(succeeded) == len(outcomes)):
+            out.mkdir(parents=True, exist_ok=True)
+            for outcome in succeeded:
+                name = page_file_name(outcome.endpoint_id)
+                os.replace(staging / name, out / name)
+                written.append(out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return outcomes, written
+
+
+def _ids_from_specs(specs: Path) -> list[str]:
+    from generator.sources.openapi import read_spec_dir
+
+    if not specs.is_dir():
+        raise click.UsageError(f"--all: no spec directory {specs}")
+    return [endpoint.id for endpoint in read_spec_dir(specs).endpoints]
+
+
+@click.command("fetch")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_ids", is_flag=True, help="Fetch every endpoint id in --specs.")
+@click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True, help="Where --all reads the ids.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("specs/sources"), show_default=True, help="Directory for the .html pages.")
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Pages are read from {base-url}/models/{id}/api.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="Seconds per request attempt.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries on 5xx/429/timeouts/connection errors.")
+@click.option("--backoff", type=click.FloatRange(min=0.0), default=1.0, show_default=True, help="First retry delay in seconds (doubles each retry).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Pages downloaded at once.")
+@click.option("--partial", is_flag=True, help="Keep the pages that succeeded even when others fail (default: all or nothing).")
+def fetch_command(
+    ids: tuple[str, ...],
+    all_ids: bool,
+    specs: Path,
+    out: Path,
+    base_url: str,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    concurrency: int,
+    partial: bool,
+) -> None:
+    """Download the current API doc pages of endpoint IDS (or --all) as HTML into --out.
+
+    A page is accepted only when it parses into an endpoint with that id. By default nothing
+    is written unless every page succeeded; failures are listed per id. Exit 0 when every
+    page was saved, 1 when any failed, 2 on usage errors.
+    """
+    if all_ids and ids:
+        raise click.UsageError("give endpoint ids or --all, not both")
+    wanted = _ids_from_specs(specs) if all_ids else list(ids)
+    if not wanted:
+        raise click.UsageError("give at least one endpoint id (e.g. fal-ai/flux-2) or --all")
+    invalid = [i for i in wanted if not valid_endpoint_id(i)]
+    if invalid:
+        raise click.UsageError(f"not an endpoint id: {', '.join(map(repr, invalid))}")
+    started = time.perf_counter()
+    outcomes, written = fetch_pages(
+        wanted, out, base_url=base_url, timeout=timeout, retries=retries, backoff=backoff,
+        concurrency=concurrency, partial=partial,
+    )
+    failed = [o for o in outcomes if not o.ok]
+    saved = {path.name for path in written}
+    for outcome in outcomes:
+        name = page_file_name(outcome.endpoint_id)
+        if outcome.ok:
+            state = f"saved {out / name}" if name in saved else "ok (not written: other pages failed)"
+            extra = f", {outcome.warnings} diagnostic(s)" if outcome.warnings else ""
+            click.echo(f"  ok      {outcome.endpoint_id}: {state} ({outcome.attempts} attempt(s){extra})")
+    for outcome in failed:
+        click.echo(f"  FAILED  {outcome.endpoint_id}: {outcome.reason} [{outcome.url}]", err=True)
+    elapsed = time.perf_counter() - started
+    summary = f"falgen fetch: {len(outcomes) - len(failed)} of {len(outcomes)} page(s) ok, {len(failed)} failed, {len(written)} written to {out} in {elapsed:.1f}s"
+    if failed and not partial:
+        summary += " (all or nothing: no file was touched; rerun, or use --partial)"
+    click.echo(summary, err=bool(failed))
+    sys.exit(1 if failed else 0)

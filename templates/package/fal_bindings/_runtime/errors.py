@@ -1,0 +1,430 @@
+"""Exception hierarchy of fal_bindings, and the translation of fal_client/httpx errors into it.
+
+```
+FalBindingsError
+├── APIError                      anything the service or the transport answered
+│   ├── BadRequestError             400
+│   ├── AuthenticationError         401
+│   ├── PermissionDeniedError       403
+│   ├── NotFoundError               404
+│   ├── UnprocessableEntityError    422  (.errors: list of {loc, msg, type})
+│   ├── RateLimitError              429
+│   ├── InternalServerError         >= 500
+│   ├── RequestTimeoutError         client timeout, httpx timeout, 408, 504 + X-Fal-Request-Timeout-Type
+│   ├── APIConnectionError          connection/TLS failures (after fal_client's retries)
+│   ├── StreamError                 SSE stream failures (fal_client hides the HTTP status there)
+│   └── RealtimeError               realtime (WebSocket) errors sent by the app or on close
+├── OutputValidationError         a response did not match the Output model (.raw keeps the data)
+└── UnknownEndpointError          registry lookup of an unknown id (.suggestions)
+```
+
+Input problems are not in this tree: they raise pydantic's `ValidationError` (bad field values)
+or `TypeError` (misused call options), always before any network I/O.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+TYPE_CHECKING = False  # no runtime `typing` import (see __init__)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from fal_client import FalClientHTTPError
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+__all__ = [
+    "FalBindingsError",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "RequestTimeoutError",
+    "APIConnectionError",
+    "StreamError",
+    "RealtimeError",
+    "OutputValidationError",
+    "UnknownEndpointError",
+    "map_exception",
+    "translate_errors",
+]
+
+REQUEST_ID_HEADER = "x-fal-request-id"
+TIMEOUT_TYPE_HEADER = "x-fal-request-timeout-type"
+
+
+class FalBindingsError(Exception):
+    """Base class of every exception raised by fal_bindings itself."""
+
+
+class APIError(FalBindingsError):
+    """A request failed: the service answered with an error, or it could not be reached.
+
+    Attributes:
+        message: readable explanation (fal's `detail` turned into text).
+        status_code: HTTP status, or None when there was no HTTP answer.
+        detail: fal's raw `detail` (a str, or for 422 a list of `{loc, msg, type}`).
+        error_type: fal's `error_type` (body field or `x-fal-error-type` header).
+        request_id: the `x-fal-request-id` response header, or the queue request id.
+        headers: response headers (lower-case keys).
+        body: the response body (parsed JSON when possible, else text).
+        response: the `httpx.Response`, when there is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        detail: Any = None,
+        error_type: str | None = None,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
+        response: Any = None,
+    ) -> None:
+        self.message = message
+        self.status_code = status_code
+        self.detail = detail if detail is not None else message
+        self.error_type = error_type
+        self.request_id = request_id
+        self.headers: dict[str, str] = {k.lower(): v for k, v in (headers or {}).items()}
+        self.body = body
+        self.response = response
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.status_code is not None:
+            parts.append(f"HTTP {self.status_code}")
+        if self.error_type:
+            parts.append(f"[{self.error_type}]")
+        head = " ".join(parts)
+        text = f"{head}: {self.message}" if head else self.message
+        if self.request_id:
+            text += f" (request_id={self.request_id})"
+        return text
+
+
+class BadRequestError(APIError):
+    """HTTP 400."""
+
+
+class AuthenticationError(APIError):
+    """HTTP 401: missing or wrong FAL_KEY."""
+
+
+class PermissionDeniedError(APIError):
+    """HTTP 403."""
+
+
+class NotFoundError(APIError):
+    """HTTP 404: unknown endpoint or request id."""
+
+
+class UnprocessableEntityError(APIError):
+    """HTTP 422: the service rejected the input. `.errors` lists `{loc, msg, type}` dicts."""
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return _detail_items(self.detail, self.error_type)
+
+
+class RateLimitError(APIError):
+    """HTTP 429 (after fal_client's retries)."""
+
+
+class InternalServerError(APIError):
+    """HTTP 5xx."""
+
+
+class RequestTimeoutError(APIError, TimeoutError):
+    """The request took too long: client-side timeout, HTTP 408, or fal's server-side
+    `start_timeout` expiry (504 with `X-Fal-Request-Timeout-Type`). `.timeout` is the limit in
+    seconds when known."""
+
+    def __init__(self, message: str, *, timeout: float | None = None, **kwargs: Any) -> None:
+        self.timeout = timeout
+        super().__init__(message, **kwargs)
+
+
+class APIConnectionError(APIError):
+    """The service could not be reached (connection refused, DNS, TLS, proxy ...)."""
+
+
+class StreamError(APIError):
+    """A streaming (SSE) request failed. fal_client does not surface the HTTP status of a
+    failed stream; call `run()` with the same input to see the service's error."""
+
+
+class RealtimeError(APIError):
+    """A realtime (WebSocket) error: `.error` / `.reason` as sent by the app, `.payload` raw."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error: str | None = None,
+        reason: str | None = None,
+        payload: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.error = error
+        self.reason = reason
+        self.payload = payload
+        super().__init__(message, **kwargs)
+
+
+class OutputValidationError(FalBindingsError):
+    """The service answered, but the answer does not fit the endpoint's Output model.
+
+    Nothing is lost: `.raw` is the JSON the service returned, `.errors` pydantic's error list,
+    `.validation_error` the pydantic `ValidationError` (None when `raw` was not an object).
+    """
+
+    def __init__(
+        self,
+        model: type[Any],
+        raw: Any,
+        validation_error: ValidationError | None = None,
+        *,
+        endpoint_id: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.model = model
+        self.raw = raw
+        self.validation_error = validation_error
+        self.endpoint_id = endpoint_id
+        self.request_id = request_id
+        self.errors: list[ErrorDetails] = validation_error.errors() if validation_error is not None else []
+        where = f" from {endpoint_id}" if endpoint_id else ""
+        if request_id:
+            where += f" (request_id={request_id})"
+        if validation_error is None:
+            what = f"expected a JSON object, got {type(raw).__name__}"
+        else:
+            shown = "; ".join(f"{_format_loc(e['loc']) or '<root>'}: {e['msg']}" for e in self.errors[:5])
+            more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+            what = f"{len(self.errors)} error(s): {shown}{more}"
+        super().__init__(f"response{where} does not match {model.__qualname__}: {what}; the raw response is in .raw")
+
+
+class UnknownEndpointError(FalBindingsError, LookupError):
+    """An endpoint id is not in the registry. `.suggestions` lists close matches."""
+
+    def __init__(self, endpoint_id: str, suggestions: Sequence[str] = ()) -> None:
+        self.endpoint_id = endpoint_id
+        self.suggestions = list(suggestions)
+        msg = f"unknown endpoint id {endpoint_id!r}"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(msg)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# --------------------------------------------------------------------------- translation
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    408: RequestTimeoutError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _format_loc(loc: Any) -> str:
+    if not isinstance(loc, (list, tuple)):
+        return str(loc) if loc is not None else ""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":  # fal/FastAPI prefix every input location with "body"
+        parts = parts[1:]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
+    return out
+
+
+def _detail_items(detail: Any, error_type: str | None) -> list[dict[str, Any]]:
+    if isinstance(detail, list):
+        items = []
+        for item in detail:
+            if isinstance(item, Mapping):
+                items.append(
+                    {
+                        "loc": list(item.get("loc") or []),
+                        "msg": str(item.get("msg", "")),
+                        "type": str(item.get("type", "")),
+                        **{k: v for k, v in item.items() if k not in ("loc", "msg", "type")},
+                    }
+                )
+            else:
+                items.append({"loc": [], "msg": str(item), "type": error_type or ""})
+        return items
+    if detail is None or detail == "":
+        return []
+    return [{"loc": [], "msg": _detail_text(detail), "type": error_type or ""}]
+
+
+def _detail_text(detail: Any) -> str:
+    if isinstance(detail, str):
+        return detail
+    if isinstance(detail, list):
+        msgs = []
+        for item in _detail_items(detail, None):
+            loc = _format_loc(item["loc"])
+            msgs.append(f"{loc}: {item['msg']}" if loc else item["msg"])
+        return "; ".join(msgs) or "(empty error list)"
+    if isinstance(detail, Mapping) and "msg" in detail:
+        return str(detail["msg"])
+    import json
+
+    try:
+        return json.dumps(detail, default=str)
+    except (TypeError, ValueError):
+        return str(detail)
+
+
+def _status_class(status_code: int, headers: Mapping[str, str]) -> type[APIError]:
+    if status_code == 504 and TIMEOUT_TYPE_HEADER in headers:
+        return RequestTimeoutError
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_CLASSES.get(status_code, APIError)
+
+
+def from_http_error(exc: FalClientHTTPError) -> APIError:
+    """Build the typed `APIError` subclass for a `fal_client.FalClientHTTPError`."""
+    headers = {str(k).lower(): str(v) for k, v in (exc.response_headers or {}).items()}
+    response = getattr(exc, "response", None)
+    body: Any = None
+    if response is not None:
+        try:
+            body = response.json()
+        except Exception:
+            try:
+                body = response.text
+            except Exception:
+                body = None
+    detail = exc.message
+    message = _detail_text(detail)
+    if not message:
+        message = getattr(response, "reason_phrase", "") or "request failed"
+    cls = _status_class(exc.status_code, headers)
+    return cls(
+        message,
+        status_code=exc.status_code,
+        detail=detail,
+        error_type=exc.error_type,
+        request_id=headers.get(REQUEST_ID_HEADER),
+        headers=headers,
+        body=body,
+        response=response,
+    )
+
+
+class _CallbackError(Exception):
+    """Carries an exception raised by a user callback through `translate_errors` untouched."""
+
+    def __init__(self, exc: BaseException) -> None:
+        super().__init__(repr(exc))
+        self.exc = exc
+
+
+def _module(name: str) -> Any:
+    return sys.modules.get(name)
+
+
+def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException | None:
+    """The fal_bindings exception for an exception raised by fal_client/httpx/websockets, or
+    None when it should propagate unchanged."""
+    import json
+
+    if isinstance(exc, FalBindingsError):
+        return None
+    fc = _module("fal_client.client")
+    if fc is not None:
+        if isinstance(exc, fc.FalClientHTTPError):
+            return from_http_error(exc)
+        if isinstance(exc, fc.FalClientTimeoutError):
+            return RequestTimeoutError(str(exc), timeout=exc.timeout, request_id=exc.request_id)
+        if isinstance(exc, fc.RealtimeError):
+            return RealtimeError(str(exc), error=exc.error, reason=exc.reason, payload=exc.payload)
+    sse = _module("httpx_sse")
+    if sse is not None and isinstance(exc, sse.SSEError):  # (a subclass of httpx.TransportError)
+        return StreamError(
+            f"stream failed: {exc}. The server did not answer with an event stream, which "
+            "usually means the request was rejected (e.g. HTTP 422/500); fal_client does not "
+            "expose the status of a stream, call run() with the same input to see the error"
+        )
+    httpx = _module("httpx")
+    if httpx is not None:
+        if isinstance(exc, httpx.TimeoutException):
+            return RequestTimeoutError(f"request timed out: {exc!r}")
+        if isinstance(exc, httpx.TransportError):
+            return APIConnectionError(f"could not reach fal: {exc!r}")
+        if isinstance(exc, httpx.HTTPStatusError):
+            return _status_class(exc.response.status_code, {})(
+                str(exc), status_code=exc.response.status_code, response=exc.response
+            )
+    wse = _module("websockets.exceptions")
+    if wse is not None:
+        if isinstance(exc, wse.InvalidStatus):
+            resp = exc.response
+            status = int(resp.status_code)
+            headers = {str(k).lower(): str(v) for k, v in resp.headers.raw_items()}
+            raw_body = bytes(resp.body or b"")
+            try:
+                body: Any = json.loads(raw_body) if raw_body else None
+            except ValueError:
+                body = raw_body.decode("utf-8", "replace")
+            detail = body.get("detail", body) if isinstance(body, dict) else body
+            message = _detail_text(detail) if detail else f"WebSocket handshake rejected: {exc}"
+            return _status_class(status, headers)(
+                message,
+                status_code=status,
+                detail=detail,
+                request_id=headers.get(REQUEST_ID_HEADER),
+                headers=headers,
+                body=body,
+            )
+        if isinstance(exc, wse.WebSocketException):
+            return RealtimeError(f"realtime connection failed: {exc!r}")
+    if stream and isinstance(exc, json.JSONDecodeError):
+        return StreamError(f"stream sent an event whose data is not JSON: {exc}")
+    if isinstance(exc, TimeoutError):  # e.g. the WebSocket opening handshake
+        return RequestTimeoutError(f"timed out: {exc!r}")
+    if isinstance(exc, ConnectionError):
+        return APIConnectionError(f"could not reach fal: {exc!r}")
+    ssl = _module("ssl")
+    if ssl is not None and isinstance(exc, ssl.SSLError):
+        return APIConnectionError(f"TLS error talking to fal: {exc!r}")
+    return None
+
+
+@contextmanager
+def translate_errors(*, stream: bool = False, request_id: str | None = None) -> Iterator[None]:
+    """Re-raise transport exceptions as fal_bindings exceptions (original kept as `__cause__`).
+    Exceptions raised by user callbacks propagate unchanged."""
+    try:
+        yield
+    except _CallbackError as carrier:
+        raise carrier.exc from None
+    except Exception as exc:
+        mapped = map_exception(exc, stream=stream)
+        if mapped is None:
+            raise
+        if request_id is not None and isinstance(mapped, APIError) and not mapped.request_id:
+            mapped.request_id = request_id
+        raise mapped from exc

@@ -1,0 +1,363 @@
+"""Files: the `FileInput` field type, data URIs and uploads on the way in, downloads on the way out.
+
+Input side. A `FileInput` field accepts
+- `str`: a URL or a `data:` URI, sent unchanged;
+- `pathlib.Path` / any `os.PathLike`: a local file, which must exist (checked at validation, so a
+  missing file fails before any request, naming the path);
+- `bytes` / `bytearray` / `memoryview`: raw content (the MIME type is sniffed from magic numbers).
+
+Local content is turned into a string only when the request is sent: inlined as a base64 data URI
+(default, no extra request) or uploaded to fal's CDN through `fal_client` (`upload_file`/`upload`)
+when the upload mode is `"upload"` (`configure(file_upload="upload")` globally, or
+`Endpoint(file_upload="upload")` per endpoint instance). Uploads happen after validation.
+
+Output side: `download_url` / `read_url` (and async twins) fetch a URL (or decode a data URI) with
+httpx, honouring `SSL_CERT_FILE` and proxy variables; `FalFile` models expose them as methods.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import mimetypes
+import os
+import urllib.parse
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
+
+from ._types import FileUploadMode
+
+if TYPE_CHECKING:
+    from fal_client import AsyncClient, SyncClient
+
+__all__ = [
+    "FileInput",
+    "configure",
+    "get_file_upload_mode",
+    "to_data_uri",
+    "guess_content_type",
+    "download_url",
+    "read_url",
+    "adownload_url",
+    "aread_url",
+]
+
+_config: dict[str, Any] = {"file_upload": "data_uri"}
+_MODES = ("data_uri", "upload")
+
+
+def configure(*, file_upload: FileUploadMode | None = None) -> None:
+    """Set package-wide defaults. `file_upload`: `"data_uri"` (default) or `"upload"`."""
+    if file_upload is not None:
+        _check_mode(file_upload)
+        _config["file_upload"] = file_upload
+
+
+def get_file_upload_mode() -> FileUploadMode:
+    mode: FileUploadMode = _config["file_upload"]
+    return mode
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in _MODES:
+        raise ValueError(f"file_upload must be one of {_MODES}, got {mode!r}")
+
+
+# --------------------------------------------------------------------------- input validation
+
+
+def _validate_file_input(value: Any) -> str | Path | bytes:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, os.PathLike):
+        path = Path(os.fsdecode(value))
+        if not path.exists():
+            raise ValueError(f"local file not found: '{path}'")
+        if not path.is_file():
+            raise ValueError(f"not a regular file: '{path}'")
+        return path
+    raise ValueError(
+        "expected a URL or data URI (str), a local file (pathlib.Path) or file content (bytes), "
+        f"got {type(value).__name__}"
+    )
+
+
+_TOKEN_PREFIX = "\x00fal-bindings-file:"
+
+
+class FileCollector:
+    """Serialisation context: local file values become placeholder tokens during `model_dump`,
+    replaced afterwards (outside pydantic, so errors such as FileNotFoundError surface as they
+    are) by data URIs (`inline`) or uploaded URLs (`upload_pending` / `aupload_pending`)."""
+
+    def __init__(self, mode: FileUploadMode) -> None:
+        _check_mode(mode)
+        self.mode = mode
+        self.pending: dict[str, Path | bytes] = {}
+        self._by_path: dict[Path, str] = {}
+
+    def add(self, value: Path | bytes) -> str:
+        if isinstance(value, Path):
+            key = value.resolve()
+            if key in self._by_path:
+                return self._by_path[key]
+        token = f"{_TOKEN_PREFIX}{len(self.pending)}"
+        self.pending[token] = value
+        if isinstance(value, Path):
+            self._by_path[value.resolve()] = token
+        return token
+
+    @property
+    def needs_upload(self) -> bool:
+        """True when placeholders are waiting for `upload_pending` / `aupload_pending`."""
+        return self.mode == "upload" and bool(self.pending)
+
+    def inline(self, payload: Any) -> Any:
+        """Replace every placeholder with the file's data URI."""
+        if not self.pending:
+            return payload
+        return _replace_tokens(payload, {token: to_data_uri(value) for token, value in self.pending.items()})
+
+
+CONTEXT_KEY = "fal_bindings_files"
+
+
+def _serialize_file_input(value: Any, info: SerializationInfo) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, Path)):
+        ctx = info.context
+        collector = ctx.get(CONTEXT_KEY) if isinstance(ctx, Mapping) else None
+        if isinstance(collector, FileCollector):
+            return collector.add(value)
+        return to_data_uri(value)
+    return str(value)
+
+
+FileInput = Annotated[
+    str | os.PathLike[str] | bytes,
+    PlainValidator(_validate_file_input),
+    PlainSerializer(_serialize_file_input, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "uri"}),
+]
+"""A file input: URL/data-URI `str`, local `pathlib.Path`, or `bytes`. See the module docstring."""
+
+
+# --------------------------------------------------------------------------- encoding
+
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"GIF87a", 0, "image/gif"),
+    (b"GIF89a", 0, "image/gif"),
+    (b"%PDF-", 0, "application/pdf"),
+    (b"ID3", 0, "audio/mpeg"),
+    (b"\xff\xfb", 0, "audio/mpeg"),
+    (b"fLaC", 0, "audio/flac"),
+    (b"OggS", 0, "audio/ogg"),
+    (b"\x1aE\xdf\xa3", 0, "video/webm"),
+    (b"PK\x03\x04", 0, "application/zip"),
+    (b"glTF", 0, "model/gltf-binary"),
+)
+
+
+def guess_content_type(data: bytes, name: str | None = None) -> str:
+    """MIME type from the file name's extension, else from magic numbers, else octet-stream."""
+    if name:
+        guessed, _ = mimetypes.guess_type(name)
+        if guessed:
+            return guessed
+    for magic, offset, mime in _MAGIC:
+        if data[offset : offset + len(magic)] == magic:
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "audio/wav"
+    if data[4:8] == b"ftyp":
+        return "video/quicktime" if data[8:10] == b"qt" else "video/mp4"
+    return "application/octet-stream"
+
+
+def to_data_uri(value: Path | bytes) -> str:
+    """`data:<mime>;base64,<content>` for a local file or raw bytes (what `fal_client.encode_file`
+    produces, without importing fal_client)."""
+    if isinstance(value, Path):
+        data = value.read_bytes()  # FileNotFoundError names the path if it vanished meanwhile
+        mime = guess_content_type(data, value.name)
+    else:
+        data = bytes(value)
+        mime = guess_content_type(data)
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def _replace_tokens(obj: Any, urls: Mapping[str, str]) -> Any:
+    if isinstance(obj, str):
+        return urls.get(obj, obj)
+    if isinstance(obj, dict):
+        return {k: _replace_tokens(v, urls) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_replace_tokens(v, urls) for v in obj]
+    return obj
+
+
+def upload_pending(payload: Any, collector: FileCollector, client: SyncClient) -> Any:
+    """Upload the files `collector` replaced by tokens in `payload`; return the final payload."""
+    if not collector.needs_upload:
+        return payload
+    urls: dict[str, str] = {}
+    for token, value in collector.pending.items():
+        if isinstance(value, Path):
+            urls[token] = client.upload_file(value)
+        else:
+            urls[token] = client.upload(value, guess_content_type(value))
+    return _replace_tokens(payload, urls)
+
+
+async def aupload_pending(payload: Any, collector: FileCollector, client: AsyncClient) -> Any:
+    """Async twin of `upload_pending`."""
+    if not collector.needs_upload:
+        return payload
+    urls: dict[str, str] = {}
+    for token, value in collector.pending.items():
+        if isinstance(value, Path):
+            urls[token] = await client.upload_file(value)
+        else:
+            urls[token] = await client.upload(value, guess_content_type(value))
+    return _replace_tokens(payload, urls)
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def _decode_data_uri(url: str) -> bytes:
+    header, sep, data = url.partition(",")
+    if not sep:
+        raise ValueError("malformed data URI: no ',' separator")
+    if header.endswith(";base64"):
+        try:
+            return base64.b64decode(data, validate=False)
+        except binascii.Error as exc:
+            raise ValueError(f"malformed base64 data URI: {exc}") from exc
+    return urllib.parse.unquote_to_bytes(data)
+
+
+def _file_name(url: str, file_name: str | None) -> str:
+    if file_name:
+        return Path(file_name).name or "download"
+    if url.startswith("data:"):
+        mime = url[5:].split(";", 1)[0].split(",", 1)[0]
+        ext = mimetypes.guess_extension(mime) if mime else None
+        return "download" + (ext or "")
+    name = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name
+    return name or "download"
+
+
+def _destination(url: str, dest: str | os.PathLike[str] | None, file_name: str | None) -> Path:
+    name = _file_name(url, file_name)
+    if dest is None:
+        return Path.cwd() / name
+    path = Path(dest)
+    if path.is_dir() or str(dest).endswith(("/", os.sep)):
+        return path / name
+    return path
+
+
+def _http_timeout() -> Any:
+    import httpx
+
+    return httpx.Timeout(60.0, connect=30.0)
+
+
+def read_url(url: str) -> bytes:
+    """Fetch a URL's content (or decode a data URI)."""
+    if url.startswith("data:"):
+        return _decode_data_uri(url)
+    import httpx
+
+    from .errors import translate_errors
+
+    with translate_errors():
+        response = httpx.get(url, follow_redirects=True, timeout=_http_timeout())
+        response.raise_for_status()
+        return response.content
+
+
+def download_url(url: str, dest: str | os.PathLike[str] | None = None, *, file_name: str | None = None) -> Path:
+    """Save a URL's content to `dest` (a file path, or an existing directory, or the current
+    directory when None, using `file_name` or the URL's last path segment). Returns the path.
+    The file appears complete or not at all (written to `<name>.part`, then renamed)."""
+    target = _destination(url, dest, file_name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    try:
+        if url.startswith("data:"):
+            part.write_bytes(_decode_data_uri(url))
+        else:
+            import httpx
+
+            from .errors import translate_errors
+
+            with (
+                translate_errors(),
+                httpx.stream("GET", url, follow_redirects=True, timeout=_http_timeout()) as response,
+            ):
+                response.raise_for_status()
+                with part.open("wb") as fh:
+                    for chunk in response.iter_bytes():
+                        fh.write(chunk)
+        part.replace(target)
+    finally:
+        part.unlink(missing_ok=True)
+    return target
+
+
+async def aread_url(url: str) -> bytes:
+    """Async twin of `read_url`."""
+    if url.startswith("data:"):
+        return _decode_data_uri(url)
+    import httpx
+
+    from .errors import translate_errors
+
+    with translate_errors():
+        async with httpx.AsyncClient(follow_redirects=True, timeout=_http_timeout()) as client:
+            response = await client.get(url)
+            response.raise_for_status()
+            return response.content
+
+
+async def adownload_url(url: str, dest: str | os.PathLike[str] | None = None, *, file_name: str | None = None) -> Path:
+    """Async twin of `download_url` (the file write itself is blocking)."""
+    target = _destination(url, dest, file_name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    try:
+        if url.startswith("data:"):
+            part.write_bytes(_decode_data_uri(url))
+        else:
+            import httpx
+
+            from .errors import translate_errors
+
+            with translate_errors():
+                async with (
+                    httpx.AsyncClient(follow_redirects=True, timeout=_http_timeout()) as client,
+                    client.stream("GET", url) as response,
+                ):
+                    response.raise_for_status()
+                    with part.open("wb") as fh:
+                        async for chunk in response.aiter_bytes():
+                            fh.write(chunk)
+        part.replace(target)
+    finally:
+        part.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,125 @@
+"""Base models of every generated `Input`/`Output` (and shared nested type)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import OutputValidationError
+from .files import (
+    CONTEXT_KEY,
+    FileCollector,
+    adownload_url,
+    aread_url,
+    download_url,
+    read_url,
+)
+
+__all__ = ["FalModel", "FalInput", "FalOutput", "FalFile", "to_payload", "parse_output", "iter_files"]
+
+InputT = TypeVar("InputT", bound="FalInput")
+OutputT = TypeVar("OutputT", bound="FalOutput")
+
+
+class FalModel(BaseModel):
+    """Common base: fields are populated by Python name or by wire alias, schemas are built on
+    first use (`defer_build`) so importing thousands of models stays cheap, and no field name is
+    off limits because of pydantic's `model_` namespace."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        defer_build=True,
+        protected_namespaces=(),
+    )
+
+
+class FalInput(FalModel):
+    """Request models. Unknown keys are rejected (typos fail loudly), assignments are validated,
+    and only the fields that were set are sent (`to_payload`), so server defaults apply."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class FalOutput(FalModel):
+    """Response models. Unknown keys are kept (`model_extra`), so new server fields never break
+    clients."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class FalFile(FalOutput):
+    """Output type carrying a file `url` (fal's `File`, `Image`, `Video`, ... types).
+
+    `download()` / `read_bytes()` fetch it (data URIs are decoded locally); `adownload()` /
+    `aread_bytes()` are the async twins. The file name defaults to the model's `file_name`
+    field when it has one, else the URL's last path segment.
+    """
+
+    url: str
+
+    def _suggested_name(self) -> str | None:
+        name = getattr(self, "file_name", None)
+        return name if isinstance(name, str) and name else None
+
+    def download(self, dest: str | os.PathLike[str] | None = None) -> Path:
+        """Save the file to `dest` (file path, existing directory, or cwd when None)."""
+        return download_url(self.url, dest, file_name=self._suggested_name())
+
+    def read_bytes(self) -> bytes:
+        """The file's content."""
+        return read_url(self.url)
+
+    async def adownload(self, dest: str | os.PathLike[str] | None = None) -> Path:
+        """Async twin of `download`."""
+        return await adownload_url(self.url, dest, file_name=self._suggested_name())
+
+    async def aread_bytes(self) -> bytes:
+        """Async twin of `read_bytes`."""
+        return await aread_url(self.url)
+
+
+def to_payload(model: FalInput, *, collector: FileCollector | None = None) -> dict[str, Any]:
+    """The JSON arguments sent for `model`: wire names, JSON mode, only the fields that were set.
+
+    Local files become data URIs (reading them now), or upload placeholders when `collector` is
+    in upload mode (see `files.upload_pending`). Useful on its own for dry runs.
+    """
+    if collector is None:
+        collector = FileCollector("data_uri")
+    payload = model.model_dump(mode="json", by_alias=True, exclude_unset=True, context={CONTEXT_KEY: collector})
+    if collector.mode == "data_uri":
+        payload = collector.inline(payload)
+    return payload
+
+
+def parse_output(
+    model: type[OutputT],
+    raw: Any,
+    *,
+    endpoint_id: str | None = None,
+    request_id: str | None = None,
+) -> OutputT:
+    """Validate a response into `model`; on mismatch raise `OutputValidationError` carrying `raw`."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise OutputValidationError(model, raw, exc, endpoint_id=endpoint_id, request_id=request_id) from exc
+
+
+def iter_files(value: Any) -> Iterator[FalFile]:
+    """Every `FalFile` inside an output (models, lists, dicts), depth first, in field order."""
+    if isinstance(value, FalFile):
+        yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from iter_files(getattr(value, name, None))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from iter_files(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from iter_files(item)
