@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from fal_bindings._runtime import (
     AsyncEndpoint,
@@ -23,6 +23,9 @@ from fal_bindings._runtime import (
     Stream,
 )
 from pydantic import Field
+
+if TYPE_CHECKING:
+    import fal_client
 
 ENDPOINT_ID = "fal-ai/example"
 
@@ -80,6 +83,7 @@ class Example(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
     @overload
     def run(
@@ -100,6 +104,7 @@ class Example(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
         """Run synchronously and return the Output."""
@@ -116,6 +121,7 @@ class Example(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
     @overload
     def submit(
@@ -137,6 +143,7 @@ class Example(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
         """Put a request in the queue and return its handle."""
@@ -157,6 +164,7 @@ class Example(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
     @overload
     def subscribe(
@@ -182,6 +190,7 @@ class Example(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
         """Submit to the queue, wait for completion and return the Output."""
@@ -195,6 +204,7 @@ class Example(Endpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
     @overload
     def stream(
@@ -213,6 +223,7 @@ class Example(Endpoint[Input, Output]):
         enable_safety_checker: bool | None = True,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
     def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
         """Stream events (dicts); `.final_output()` gives the Output."""
@@ -239,6 +250,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
     @overload
     async def run(
@@ -259,6 +271,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
         """Run and return the Output."""
@@ -275,6 +288,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
@@ -296,6 +310,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
         """Put a request in the queue and return its handle."""
@@ -316,6 +331,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
     @overload
     async def subscribe(
@@ -341,6 +357,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
         """Submit to the queue, wait for completion and return the Output."""
@@ -354,6 +371,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
     @overload
     def stream(
@@ -372,6 +390,7 @@ class AsyncExample(AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool | None = True,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
     def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:
         """Stream events (dicts); `await .final_output()` gives the Output."""

@@ -293,7 +293,13 @@ def test_sync_and_async_overloads_are_identical(name):
     sync, asyn = _overloads(Example, name), _overloads(AsyncExample, name)
     assert len(sync) == len(asyn) == 2
     for s, a in zip(sync, asyn, strict=True):
-        assert _params(s) == _params(a)
+        # Identical except the injected client's class (SyncClient vs AsyncClient).
+        def same(params: list[tuple[str, Any, Any, Any]]) -> list[tuple[str, Any, Any, Any]]:
+            return [(n, k, d, "client" if n == "client" else a) for n, k, d, a in params]
+
+        assert same(_params(s)) == same(_params(a))
+        assert dict((p[0], p[3]) for p in _params(s))["client"] == "fal_client.SyncClient | None"
+        assert dict((p[0], p[3]) for p in _params(a))["client"] == "fal_client.AsyncClient | None"
 
 
 def test_base_classes_pair_up():
