@@ -38,14 +38,18 @@ def test_the_corpus_has_streaming_and_realtime_endpoints() -> None:
 
 @pytest.mark.parametrize("endpoint_id", IDS)
 def test_subscribe_with_the_example_returns_a_typed_output(emu: Emulator, endpoint_id: str) -> None:
+    import fal_client
+
+    emu.configure(endpoint_id, queue_polls=1, progress_polls=1)
     binding = fal_bindings.endpoint(endpoint_id)
     model = binding.input_model.model_validate(example_input(endpoint_id))
     updates: list[object] = []
     result = binding.subscribe(model, with_logs=True, on_queue_update=updates.append, poll_interval=0.01)
     assert isinstance(result, binding.output_model)
-    assert updates, "queue updates were delivered"
-    submitted = [r for r in emu.requests() if r.method == "POST" and "__queue__" in r.path]
-    assert submitted and submitted[0].json == model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    kinds = [type(update) for update in updates]
+    assert fal_client.Queued in kinds and fal_client.InProgress in kinds and kinds[-1] is fal_client.Completed
+    submitted = [r for r in emu.requests if r.operation == "submit"]
+    assert submitted and submitted[0].body == model.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 @pytest.mark.parametrize("endpoint_id", IDS)
@@ -69,7 +73,22 @@ def test_run_submit_status_result_cancel(emu: Emulator, endpoint_id: str) -> Non
     handle.status()
     assert isinstance(handle.get(), binding.output_model)
     assert isinstance(binding.result(handle.request_id), binding.output_model)
+    emu.configure(endpoint_id, queue_polls=50)
     binding.submit(model).cancel()
+    cancels = [r for r in emu.requests if r.operation == "cancel"]
+    assert [r.status for r in cancels] == [202]
+
+
+def test_a_client_can_be_injected_per_call(emu: Emulator) -> None:
+    import fal_client
+
+    binding = fal_bindings.endpoint(IDS[0])
+    model = binding.input_model.model_validate(example_input(IDS[0]))
+    client = fal_client.SyncClient(key="per-call-key")
+    emu_key = emu.key
+    with pytest.raises(fal_bindings.AuthenticationError):
+        binding.run(model, client=client)
+    assert binding.run(model, client=fal_client.SyncClient(key=emu_key)) is not None
 
 
 @pytest.mark.parametrize("endpoint_id", STREAMING)
@@ -96,4 +115,4 @@ def test_invalid_input_raises_before_any_request(emu: Emulator, endpoint_id: str
     binding = fal_bindings.endpoint(endpoint_id)
     with pytest.raises(pydantic.ValidationError):
         binding.subscribe(**{"this_field_does_not_exist": 1})
-    assert emu.requests() == []
+    assert emu.requests == []
