@@ -35,6 +35,10 @@ check: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m tests.regen_golden
 
+# A longer fuzz run of the front-ends (make test runs a short one).
+fuzz: $(STAMP)
+	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/parser/test_fuzz_pages.py $(wildcard tests/test_fuzz*.py)
+
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy

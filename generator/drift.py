@@ -511,10 +511,11 @@ def render_compact(result: DiffResult, indent: str = "  ") -> str:
     lines: list[str] = []
     for endpoint_id, changes in result.by_endpoint().items():
         lines.append(f"{indent}{endpoint_id}: {_counts_text(changes)}")
+        width = max(len(change.label) for change in changes)
         for change in changes:
             values = f"{_show(change.old, 40)} -> {_show(change.new, 40)}"
             tag = change.verdict.upper() if change.verdict == "breaking" else change.verdict
-            lines.append(f"{indent}  {tag:<12} {change.label}  {change.location}  ({values})")
+            lines.append(f"{indent}  {tag:<12}  {change.label:<{width}}  {change.location}  ({values})")
     if result.changes:
         lines.append(f"{indent}suggested version bump for the generated package: {result.bump}")
     return "\n".join(lines)

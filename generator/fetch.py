@@ -39,7 +39,8 @@ USER_AGENT = "falgen-fetch/0.1 (+https://github.com/fal-ai)"
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 MAX_RETRY_AFTER = 60.0
 ENDPOINT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
-_MALFORMED_CODES = frozenset({"no-schema", "no-input", "empty-source"})
+_MALFORMED_CODES = ("empty-source", "no-schema", "no-input")
+"""Diagnostics that make a page unusable, most telling first."""
 
 
 @dataclass
@@ -79,7 +80,10 @@ def validate_page(data: bytes, endpoint_id: str, staged: Path) -> tuple[str | No
     if found is None:
         ids = ", ".join(e.id for e in result.endpoints) or "none"
         return f"malformed page: no endpoint {endpoint_id!r} in the page (endpoints found: {ids})", 0
-    fatal = [d for d in result.diagnostics if d.code in _MALFORMED_CODES and d.endpoint_id in (None, endpoint_id)]
+    fatal = sorted(
+        (d for d in result.diagnostics if d.code in _MALFORMED_CODES and d.endpoint_id in (None, endpoint_id)),
+        key=lambda d: _MALFORMED_CODES.index(d.code),
+    )
     if fatal:
         return f"malformed page: {fatal[0].message}", 0
     warnings = sum(1 for d in result.diagnostics if d.severity is not Severity.INFO)

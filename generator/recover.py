@@ -28,9 +28,11 @@ from generator.sources.text import Orphan, Page, PageSchema, parse_default
 from generator.values import object_problems
 
 # Wording that says a field may be left out (see README, "Required-ness rule").
+# "Optional" counts only when it is about the field itself ("Optional URL of ...", "(optional)",
+# "is optional"), not an adjective of something else ("Lyrics with optional formatting").
 OPTIONAL_WORDING = re.compile(
-    r"\b(optional(ly)?|if not provided|if none|if provided|if not set|if not specified|"
-    r"leave (it )?(empty|blank)|will be auto-generated|defaults? to)\b",
+    r"^\s*optional(ly)?\b|\(optional\)|\bis optional\b|\b(if not provided|if none|if provided|if not set|"
+    r"if not specified|leave (it )?(empty|blank)|will be auto-generated|defaults? to)\b",
     re.IGNORECASE,
 )
 CATEGORY_IN_ID = re.compile(r"(?:^|/)(?P<category>[a-z]+-to-[a-z]+)(?:/|$)")
@@ -219,7 +221,9 @@ def _recover_orphans(page: Page, schema: PageSchema, endpoint_id: str, corpus: C
             if orphan.default_text is not None and previous.has_default:
                 _lost(orphan, schema, endpoint_id, diagnostics)
                 continue
-            previous.description = (previous.description + "\n" + orphan.description).strip()
+            # Text right below continues the paragraph; text after a blank line is a new one.
+            joiner = "\n" if orphan.after_field else "\n\n"
+            previous.description = (previous.description + joiner + orphan.description).strip()
             if orphan.default_text is not None:
                 previous.has_default = True
                 previous.default = parse_default(orphan.default_text, previous.type)
@@ -334,7 +338,16 @@ def _with_enum(type_expr: TypeExpr, values: list[str], default_text: str | None)
 def _derive_empty_output(endpoint: Endpoint, page: Page, diagnostics: Diagnostics) -> None:
     if endpoint.output.fields:
         return
-    anchor = page.output.heading if page.output and page.output.heading else None
+    if page.output is None:
+        diagnostics.error(
+            "no-output",
+            "page has no Output section (cut off?); Output accepts any object",
+            page.file,
+            page.last_line,
+            endpoint.id,
+        )
+        return
+    anchor = page.output.heading
     file = anchor.file if anchor else page.file
     line = anchor.number if anchor else page.first_line
     example = endpoint.example_output
@@ -486,9 +499,11 @@ def _required_by_rule(field: Field_, role: str, example: object, corpus: Corpus)
 _RANGE_PAREN = re.compile(r"\((?P<low>-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<high>-?\d+(?:\.\d+)?)\)")
 _BETWEEN = re.compile(r"\bbetween (?P<low>-?\d+(?:\.\d+)?) and (?P<high>-?\d+(?:\.\d+)?)(?P<unit>[A-Za-z%]*)")
 _MAX_CHARS = re.compile(
-    r"\b(?:cannot|can't|must not|should not|may not) exceed (?P<n>\d+) characters|\bmaximum (?:of )?(?P<m>\d+) characters|\bup to (?P<u>\d+) characters",
+    r"\b(?:cannot|can't|must not|should not|may not) exceed (?P<n>\d+) characters"
+    r"|\bmax(?:imum)?\.?:? (?:of )?(?P<m>\d+) characters|\bup to (?P<u>\d+) characters",
     re.IGNORECASE,
 )
+_CHAR_RANGE = re.compile(r"\b(?P<low>\d+)\s*(?:-|–|to)\s*(?P<high>\d+) characters", re.IGNORECASE)
 
 
 def _infer_constraints(field: Field_) -> None:
@@ -509,7 +524,12 @@ def _infer_constraints(field: Field_) -> None:
                 field.constraints = Constraints(minimum=low, maximum=high, inferred=True)
     elif kind == "string":
         matches = list(_MAX_CHARS.finditer(text))
-        if len(matches) == 1:
+        ranges = list(_CHAR_RANGE.finditer(text))
+        if len(ranges) == 1 and not matches:
+            low, high = int(ranges[0].group("low")), int(ranges[0].group("high"))
+            if low <= high:
+                field.constraints = Constraints(min_length=low, max_length=high, inferred=True)
+        elif len(matches) == 1:
             match = matches[0]
             limit = int(match.group("n") or match.group("m") or match.group("u"))
             field.constraints = Constraints(max_length=limit, inferred=True)

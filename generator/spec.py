@@ -234,7 +234,7 @@ def _encode_constraints(constraints: Constraints) -> tuple[JsonDict, JsonDict]:
         value = getattr(constraints, attribute)
         if value is None:
             continue
-        if False:
+        if keyword in LENGTH_KEYWORDS and value < 0:
             invalid[keyword] = value
         else:
             valid[keyword] = value

@@ -17,7 +17,8 @@ BLOCK = {
     "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p", "section", "summary", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
-SKIP = {"script", "style", "noscript", "svg", "template", "head"}
+# Site chrome around the doc content; the document <title> is read separately.
+SKIP = {"script", "style", "noscript", "svg", "template", "head", "nav", "header", "footer", "aside"}
 
 
 class _LineWriter:
@@ -50,6 +51,10 @@ def html_to_lines(html: str, file: str) -> list[Line]:
     writer = _LineWriter(file)
     _walk(soup, writer, 1)
     writer.flush()
+    title = soup.find("title")
+    if isinstance(title, Tag) and title.get_text(strip=True):
+        # Scraped pages end with the document title ("<Title> API Docs | fal"); so does this stream.
+        writer.lines.append(Line(clean(title.get_text(" ", strip=True)), file, title.sourceline or 1))
     return writer.lines
 
 

@@ -174,8 +174,16 @@ def _is_schema_content(text: str) -> bool:
     )
 
 
-def _space_field(text: str) -> tuple[str, TypeExpr] | None:
-    """`name type` (bundle layout) when the rest of the line is exactly a type expression."""
+# `name <one token with type punctuation>`: a field line whose type cannot be read.
+_TYPE_LIKE = re.compile(r"^\S*[<>|\[\]]\S*$")
+
+
+def _space_field(text: str) -> tuple[str, TypeExpr | None] | None:
+    """`name type` (bundle layout) when the rest of the line is exactly a type expression.
+
+    A single token after the name that holds type punctuation (`weird<<type`) is still a field
+    line; its type is None (unreadable) and the caller reports it.
+    """
     if " " not in text:
         return None
     name, _, rest = text.partition(" ")
@@ -184,7 +192,7 @@ def _space_field(text: str) -> tuple[str, TypeExpr] | None:
     try:
         return name, parse_type(rest)
     except TypeSyntaxError:
-        return None
+        return (name, None) if _TYPE_LIKE.match(rest) else None
 
 
 class PageParser:
@@ -246,11 +254,26 @@ class PageParser:
             self.page.title = prose.pop(0)
         if prose:
             self.page.description = prose[0]
+        if not self.page.description:
+            self.page.description = self._about_paragraph()
         if not self.page.title:
             for line in self.lines:
                 match = re.match(r"^(?P<title>.*) API Docs \| fal$", line.stripped)
                 if match:
                     self.page.title = match.group("title").strip()
+
+    def _about_paragraph(self) -> str:
+        """The first prose line of the "About" section (pages whose header has no description)."""
+        for index, line in enumerate(self.lines):
+            if line.stripped in ("About", "About#"):
+                for following in self.lines[index + 1 : index + 8]:
+                    text = following.stripped
+                    if not text or text in BADGES:
+                        continue
+                    if text.endswith("#") or CALLING_HEADING.match(text) or text in HEADER_END:
+                        return ""
+                    return text
+        return ""
 
     def _read_calling_sections(self, lines: list[Line]) -> None:
         for line in lines:
@@ -403,7 +426,11 @@ class PageParser:
             parsed = _space_field(text)
             if parsed is None:
                 return None
-            name, type_expr = parsed
+            name, maybe_type = parsed
+            if maybe_type is None:
+                self._warn("unknown-type", line, f"field {name!r}: cannot read type {text.partition(' ')[2]!r}; typed as any")
+                maybe_type = TypeExpr(kind="any")
+            type_expr = maybe_type
         if not name:
             self._warn("empty-field-name", line, "field line without a name; skipped")
             return None
@@ -504,6 +531,8 @@ class PageParser:
         in_string = False
         escaped = False
         for index in range(start, len(lines)):
+            if index > start and lines[index].stripped in ("Input#", "Output#", "Other types#"):
+                return index  # An unterminated example must not swallow the next section.
             for char in lines[index].text:
                 if in_string:
                     if escaped:
