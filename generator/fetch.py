@@ -145,7 +145,10 @@ async def _fetch_one(
         await _download(client, outcome, retries, backoff)
     if outcome.data is None:
         return
-    reason, warnings = validate_page(outcome.data, outcome.endpoint_id, staging / page_file_name(outcome.endpoint_id))
+    try:
+        reason, warnings = validate_page(outcome.data, outcome.endpoint_id, staging / page_file_name(outcome.endpoint_id))
+    except Exception as error:  # a parser bug must fail this page, not the run
+        reason, warnings = f"malformed page: the parser failed ({type(error).__name__}: {error})", 0
     outcome.warnings = warnings
     if reason is not None:
         outcome.reason = reason
@@ -186,7 +189,9 @@ def fetch_pages(
     Returns every outcome (in `ids` order) and the paths written.
     """
     ids = list(dict.fromkeys(ids))
-    parent = out.parent if out.parent.exists() else Path.cwd()
+    parent = out.absolute().parent
+    while not parent.is_dir() and parent != parent.parent:
+        parent = parent.parent  # the nearest existing ancestor: same file system as `out` will be
     staging = Path(tempfile.mkdtemp(prefix=".falgen-fetch-", dir=parent))
     written: list[Path] = []
     import asyncio
@@ -198,8 +203,10 @@ def fetch_pages(
             out.mkdir(parents=True, exist_ok=True)
             for outcome in succeeded:
                 name = page_file_name(outcome.endpoint_id)
-                os.replace(staging / name, out / name)
-                written.append(out / name)
+                target = out / name
+                if not (target.is_file() and target.read_bytes() == outcome.data):  # unchanged: keep mtime
+                    os.replace(staging / name, target)
+                written.append(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return outcomes, written

@@ -570,7 +570,12 @@ def _merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> li
     merged: list[Endpoint] = []
     for endpoint_id in sorted(groups):
         copies = groups[endpoint_id]
-        keep = max(copies, key=lambda e: (sum(len(s.fields) for s in e.all_schemas()), -copies.index(e)))
+        # A page saved under the endpoint's own name (as `falgen fetch` writes it) is the
+        # current one; otherwise the copy that states more is kept.
+        keep = max(
+            copies,
+            key=lambda e: (_named_after_id(e), sum(len(s.fields) for s in e.all_schemas()), -copies.index(e)),
+        )
         keep = keep.model_copy(deep=True)
         for other in copies:
             if other.provenance == keep.provenance:
@@ -607,6 +612,13 @@ def _merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> li
         keep.sources.sort(key=lambda p: (p.file, p.line))
         merged.append(keep)
     return merged
+
+
+def _named_after_id(endpoint: Endpoint) -> bool:
+    if endpoint.provenance is None:
+        return False
+    stem = endpoint.provenance.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem == endpoint.id.replace("/", "__")
 
 
 def _differences(a: Endpoint, b: Endpoint) -> list[str]:
