@@ -366,7 +366,7 @@ class _Reader:
             if not isinstance(item, dict):
                 continue
             post = item.get("post")
-            if post_path is None and isinstance(post, dict) and "/requests/" not in path:
+            if post_path is None and isinstance(post, dict) and "{request_id}" not in path:
                 post_path = path
                 input_ref = _dig(post, "requestBody", "content", "application/json", "schema")
             get = item.get("get")
