@@ -56,6 +56,8 @@ class ModelView:
     fields: list[FieldView]
     wire_name: str = ""
     """The doc's name for this type."""
+    open: bool = False
+    """True for a type without described fields: unknown keys are kept, not rejected."""
 
 
 @dataclass
@@ -388,9 +390,10 @@ def _model_view(
         )
     base = {"input": "FalInput", "output": "FalOutput"}[role]
     url = next((fv for fv in fields if fv.wire_name == "url" and fv.attr == "url"), None)
-    if role == "output" and url is not None and url.required and url.annotation == "str" and not url.constraints:
+    if role == "output" and url is not None and url.annotation in ("str", "str | None"):
         base = "FalFile"
-    return ModelView(class_name=class_name, base=base, description=description, fields=fields, wire_name=schema.name)
+    # A type the docs never describe has no fields: it accepts any keys, on either side.
+    return ModelView(class_name=class_name, base=base, description=description, fields=fields, wire_name=schema.name, open=not fields)
 
 
 def _constraints(f: Field_) -> list[tuple[str, str]]:

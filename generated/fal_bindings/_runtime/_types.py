@@ -71,8 +71,9 @@ NOT_GIVEN = NotGiven()
 # Call options accepted by each generated method, next to the input fields.  Field parameters of
 # generated methods must never use these names (the generator renames such a field, e.g.
 # `timeout_` with `alias="timeout"`).
-RUN_OPTIONS = frozenset({"timeout", "start_timeout", "hint", "headers"})
-SUBMIT_OPTIONS = frozenset({"start_timeout", "hint", "priority", "webhook_url", "headers"})
+# `client` (a fal_client.SyncClient / AsyncClient) overrides the endpoint's client for one call.
+RUN_OPTIONS = frozenset({"timeout", "start_timeout", "hint", "headers", "client"})
+SUBMIT_OPTIONS = frozenset({"start_timeout", "hint", "priority", "webhook_url", "headers", "client"})
 SUBSCRIBE_OPTIONS = frozenset(
     {
         "timeout",
@@ -84,9 +85,10 @@ SUBSCRIBE_OPTIONS = frozenset(
         "on_queue_update",
         "poll_interval",
         "headers",
+        "client",
     }
 )
-STREAM_OPTIONS = frozenset({"timeout", "headers"})
+STREAM_OPTIONS = frozenset({"timeout", "headers", "client"})
 
 RESERVED_KWARGS: frozenset[str] = RUN_OPTIONS | SUBMIT_OPTIONS | SUBSCRIBE_OPTIONS | STREAM_OPTIONS | {"self", "input"}
 """Every keyword the generated `run`/`submit`/`subscribe`/`stream` methods take besides the

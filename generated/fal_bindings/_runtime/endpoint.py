@@ -12,10 +12,9 @@ the helpers here (`self._run(input, kwargs)` ...). The helpers
 
 from __future__ import annotations
 
-import inspect
 import typing
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from ._types import (
     NOT_GIVEN,
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
     from fal_client import Status
     from typing_extensions import Self
 
-__all__ = ["Endpoint", "AsyncEndpoint"]
+__all__ = ["Endpoint", "AsyncEndpoint", "AnyEndpoint", "AnyAsyncEndpoint"]
 
 _I = TypeVar("_I", bound=FalInput)
 _O = TypeVar("_O", bound=FalOutput)
@@ -101,6 +100,8 @@ def _check_options(method: str, opts: Mapping[str, Any]) -> None:
 
 
 def _sync_callback(name: str, cb: Any) -> Any:
+    import inspect
+
     if not callable(cb):
         raise TypeError(f"{name} must be callable, got {type(cb).__name__}")
 
@@ -119,6 +120,8 @@ def _sync_callback(name: str, cb: Any) -> Any:
 
 
 def _async_callback(name: str, cb: Any) -> Any:
+    import inspect
+
     if not callable(cb):
         raise TypeError(f"{name} must be callable, got {type(cb).__name__}")
 
@@ -268,7 +271,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
     def _arguments(self, model: InputT, client: fal_client.SyncClient) -> dict[str, Any]:
         collector = self._collector()
         payload = to_payload(model, collector=collector)
-        if collector.pending:
+        if collector.needs_upload:
             with translate_errors():
                 payload = upload_pending(payload, collector, client)
         return payload
@@ -277,7 +280,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
 
     def _run(self, input: Any, kwargs: Mapping[str, Any]) -> OutputT:
         opts, model = self._prepare("run", RUN_OPTIONS, input, kwargs)
-        client = self.client
+        client = opts.get("client") or self.client
         arguments = self._arguments(model, client)
         call = _common_kwargs(opts, "timeout", "start_timeout", "hint")
         with translate_errors():
@@ -286,7 +289,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
 
     def _submit(self, input: Any, kwargs: Mapping[str, Any]) -> RequestHandle[OutputT]:
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
-        client = self.client
+        client = opts.get("client") or self.client
         arguments = self._arguments(model, client)
         call = _common_kwargs(opts, "start_timeout", "hint", "priority", "webhook_url")
         with translate_errors():
@@ -304,7 +307,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
             call["on_enqueue"] = _sync_callback("on_enqueue", opts["on_enqueue"])
         if opts.get("on_queue_update") is not None:
             call["on_queue_update"] = _sync_callback("on_queue_update", opts["on_queue_update"])
-        client = self.client
+        client = opts.get("client") or self.client
         arguments = self._arguments(model, client)
         with translate_errors():
             raw = client.subscribe(self.endpoint_id, arguments, **call)
@@ -312,7 +315,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
 
     def _stream(self, input: Any, kwargs: Mapping[str, Any]) -> Stream[OutputT]:
         opts, model = self._prepare("stream", STREAM_OPTIONS, input, kwargs)
-        client = self.client
+        client = opts.get("client") or self.client
         arguments = self._arguments(model, client)
         call = _common_kwargs(opts, "timeout")
         endpoint_id = self.endpoint_id
@@ -392,7 +395,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
     async def _arguments(self, model: InputT, client: fal_client.AsyncClient) -> dict[str, Any]:
         collector = self._collector()
         payload = to_payload(model, collector=collector)
-        if collector.pending:
+        if collector.needs_upload:
             with translate_errors():
                 payload = await aupload_pending(payload, collector, client)
         return payload
@@ -401,7 +404,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
 
     async def _run(self, input: Any, kwargs: Mapping[str, Any]) -> OutputT:
         opts, model = self._prepare("run", RUN_OPTIONS, input, kwargs)
-        client = self.client
+        client = opts.get("client") or self.client
         arguments = await self._arguments(model, client)
         call = _common_kwargs(opts, "timeout", "start_timeout", "hint")
         with translate_errors():
@@ -410,7 +413,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
 
     async def _submit(self, input: Any, kwargs: Mapping[str, Any]) -> AsyncRequestHandle[OutputT]:
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
-        client = self.client
+        client = opts.get("client") or self.client
         arguments = await self._arguments(model, client)
         call = _common_kwargs(opts, "start_timeout", "hint", "priority", "webhook_url")
         with translate_errors():
@@ -428,7 +431,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
             call["on_enqueue"] = _async_callback("on_enqueue", opts["on_enqueue"])
         if opts.get("on_queue_update") is not None:
             call["on_queue_update"] = _async_callback("on_queue_update", opts["on_queue_update"])
-        client = self.client
+        client = opts.get("client") or self.client
         arguments = await self._arguments(model, client)
         with translate_errors():
             raw = await client.subscribe(self.endpoint_id, arguments, **call)
@@ -444,10 +447,10 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         endpoint_id = self.endpoint_id
 
         async def events() -> AsyncIterator[dict[str, Any]]:
-            client = self.client
+            client = opts.get("client") or self.client
             arguments = payload
             with translate_errors(stream=True):
-                if collector.pending:
+                if collector.needs_upload:
                     arguments = await aupload_pending(payload, collector, client)
                 async for event in client.stream(endpoint_id, arguments, **call):
                     yield event
@@ -488,3 +491,63 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
     async def cancel(self, request_id: str) -> None:
         """Ask fal to cancel a queued request."""
         await (await self.get_handle(request_id)).cancel()
+
+
+# --------------------------------------------------------------------------- dynamic access
+
+
+class AnyEndpoint(Protocol):
+    """Static type of `registry.endpoint(id)`: any sync endpoint, fields not known statically
+    (methods accept any arguments, results are `FalOutput`). Every generated sync class matches
+    it structurally; import the class itself for precise types. `stream`/`realtime` exist only
+    when `capabilities` says so."""
+
+    @property
+    def endpoint_id(self) -> str: ...
+    @property
+    def capabilities(self) -> frozenset[str]: ...
+    @property
+    def Input(self) -> type[FalInput]: ...
+    @property
+    def Output(self) -> type[FalOutput]: ...
+    @property
+    def run(self) -> Callable[..., FalOutput]: ...
+    @property
+    def submit(self) -> Callable[..., RequestHandle[Any]]: ...
+    @property
+    def subscribe(self) -> Callable[..., FalOutput]: ...
+    @property
+    def stream(self) -> Callable[..., Stream[Any]]: ...
+    @property
+    def realtime(self) -> Callable[..., RealtimeConnection[Any, Any]]: ...
+    def get_handle(self, request_id: str) -> RequestHandle[Any]: ...
+    def status(self, request_id: str, *, with_logs: bool = False) -> Status: ...
+    def result(self, request_id: str) -> FalOutput: ...
+    def cancel(self, request_id: str) -> None: ...
+
+
+class AnyAsyncEndpoint(Protocol):
+    """Static type of `registry.async_endpoint(id)`; async twin of `AnyEndpoint`."""
+
+    @property
+    def endpoint_id(self) -> str: ...
+    @property
+    def capabilities(self) -> frozenset[str]: ...
+    @property
+    def Input(self) -> type[FalInput]: ...
+    @property
+    def Output(self) -> type[FalOutput]: ...
+    @property
+    def run(self) -> Callable[..., Awaitable[FalOutput]]: ...
+    @property
+    def submit(self) -> Callable[..., Awaitable[AsyncRequestHandle[Any]]]: ...
+    @property
+    def subscribe(self) -> Callable[..., Awaitable[FalOutput]]: ...
+    @property
+    def stream(self) -> Callable[..., AsyncStream[Any]]: ...
+    @property
+    def realtime(self) -> Callable[..., AsyncRealtimeConnection[Any, Any]]: ...
+    async def get_handle(self, request_id: str) -> AsyncRequestHandle[Any]: ...
+    async def status(self, request_id: str, *, with_logs: bool = False) -> Status: ...
+    async def result(self, request_id: str) -> FalOutput: ...
+    async def cancel(self, request_id: str) -> None: ...

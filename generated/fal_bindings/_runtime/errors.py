@@ -24,13 +24,14 @@ or `TypeError` (misused call options), always before any network I/O.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # no runtime `typing` import (see __init__)
 if TYPE_CHECKING:
+    from typing import Any
+
     from fal_client import FalClientHTTPError
     from pydantic import ValidationError
     from pydantic_core import ErrorDetails
@@ -287,6 +288,8 @@ def _detail_text(detail: Any) -> str:
         return "; ".join(msgs) or "(empty error list)"
     if isinstance(detail, Mapping) and "msg" in detail:
         return str(detail["msg"])
+    import json
+
     try:
         return json.dumps(detail, default=str)
     except (TypeError, ValueError):
@@ -346,6 +349,8 @@ def _module(name: str) -> Any:
 def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException | None:
     """The fal_bindings exception for an exception raised by fal_client/httpx/websockets, or
     None when it should propagate unchanged."""
+    import json
+
     if isinstance(exc, FalBindingsError):
         return None
     fc = _module("fal_client.client")

@@ -24,7 +24,7 @@ import os
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
 
@@ -91,8 +91,9 @@ _TOKEN_PREFIX = "\x00fal-bindings-file:"
 
 
 class FileCollector:
-    """Serialisation context: turns local file values into data URIs, or into placeholder tokens
-    that `upload_pending`/`aupload_pending` replace with uploaded URLs."""
+    """Serialisation context: local file values become placeholder tokens during `model_dump`,
+    replaced afterwards (outside pydantic, so errors such as FileNotFoundError surface as they
+    are) by data URIs (`inline`) or uploaded URLs (`upload_pending` / `aupload_pending`)."""
 
     def __init__(self, mode: FileUploadMode) -> None:
         _check_mode(mode)
@@ -101,8 +102,6 @@ class FileCollector:
         self._by_path: dict[Path, str] = {}
 
     def add(self, value: Path | bytes) -> str:
-        if self.mode == "data_uri":
-            return to_data_uri(value)
         if isinstance(value, Path):
             key = value.resolve()
             if key in self._by_path:
@@ -112,6 +111,17 @@ class FileCollector:
         if isinstance(value, Path):
             self._by_path[value.resolve()] = token
         return token
+
+    @property
+    def needs_upload(self) -> bool:
+        """True when placeholders are waiting for `upload_pending` / `aupload_pending`."""
+        return self.mode == "upload" and bool(self.pending)
+
+    def inline(self, payload: Any) -> Any:
+        """Replace every placeholder with the file's data URI."""
+        if not self.pending:
+            return payload
+        return _replace_tokens(payload, {token: to_data_uri(value) for token, value in self.pending.items()})
 
 
 CONTEXT_KEY = "fal_bindings_files"
@@ -130,7 +140,7 @@ def _serialize_file_input(value: Any, info: SerializationInfo) -> str:
 
 
 FileInput = Annotated[
-    Union[str, os.PathLike[str], bytes],
+    str | os.PathLike[str] | bytes,
     PlainValidator(_validate_file_input),
     PlainSerializer(_serialize_file_input, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "uri"}),
@@ -201,7 +211,7 @@ def _replace_tokens(obj: Any, urls: Mapping[str, str]) -> Any:
 
 def upload_pending(payload: Any, collector: FileCollector, client: SyncClient) -> Any:
     """Upload the files `collector` replaced by tokens in `payload`; return the final payload."""
-    if not collector.pending:
+    if not collector.needs_upload:
         return payload
     urls: dict[str, str] = {}
     for token, value in collector.pending.items():
@@ -214,7 +224,7 @@ def upload_pending(payload: Any, collector: FileCollector, client: SyncClient) -
 
 async def aupload_pending(payload: Any, collector: FileCollector, client: AsyncClient) -> Any:
     """Async twin of `upload_pending`."""
-    if not collector.pending:
+    if not collector.needs_upload:
         return payload
     urls: dict[str, str] = {}
     for token, value in collector.pending.items():

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import OutputValidationError
+from .errors import FalBindingsError, OutputValidationError
 from .files import (
     CONTEXT_KEY,
     FileCollector,
@@ -56,10 +56,15 @@ class FalFile(FalOutput):
 
     `download()` / `read_bytes()` fetch it (data URIs are decoded locally); `adownload()` /
     `aread_bytes()` are the async twins. The file name defaults to the model's `file_name`
-    field when it has one, else the URL's last path segment.
+    field when it has one, else the URL's last path segment. Subclasses declare `url` themselves
+    (required or not, as the docs say); a file without a URL raises `FalBindingsError`.
     """
 
-    url: str
+    def _url(self) -> str:
+        url = getattr(self, "url", None)
+        if not isinstance(url, str) or not url:
+            raise FalBindingsError(f"{type(self).__name__} has no url to fetch")
+        return url
 
     def _suggested_name(self) -> str | None:
         name = getattr(self, "file_name", None)
@@ -67,35 +72,33 @@ class FalFile(FalOutput):
 
     def download(self, dest: str | os.PathLike[str] | None = None) -> Path:
         """Save the file to `dest` (file path, existing directory, or cwd when None)."""
-        return download_url(self.url, dest, file_name=self._suggested_name())
+        return download_url(self._url(), dest, file_name=self._suggested_name())
 
     def read_bytes(self) -> bytes:
         """The file's content."""
-        return read_url(self.url)
+        return read_url(self._url())
 
     async def adownload(self, dest: str | os.PathLike[str] | None = None) -> Path:
         """Async twin of `download`."""
-        return await adownload_url(self.url, dest, file_name=self._suggested_name())
+        return await adownload_url(self._url(), dest, file_name=self._suggested_name())
 
     async def aread_bytes(self) -> bytes:
         """Async twin of `read_bytes`."""
-        return await aread_url(self.url)
+        return await aread_url(self._url())
 
 
 def to_payload(model: FalInput, *, collector: FileCollector | None = None) -> dict[str, Any]:
     """The JSON arguments sent for `model`: wire names, JSON mode, only the fields that were set.
 
-    Local files become data URIs, or upload placeholders when `collector` is in upload mode
-    (see `files.upload_pending`). Useful on its own for dry runs.
+    Local files become data URIs (reading them now), or upload placeholders when `collector` is
+    in upload mode (see `files.upload_pending`). Useful on its own for dry runs.
     """
     if collector is None:
         collector = FileCollector("data_uri")
-    return model.model_dump(
-        mode="json",
-        by_alias=True,
-        exclude_unset=True,
-        context={CONTEXT_KEY: collector},
-    )
+    payload = model.model_dump(mode="json", by_alias=True, exclude_unset=True, context={CONTEXT_KEY: collector})
+    if collector.mode == "data_uri":
+        payload = collector.inline(payload)
+    return payload
 
 
 def parse_output(

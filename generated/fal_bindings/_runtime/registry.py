@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
 from .errors import UnknownEndpointError
 
+TYPE_CHECKING = False  # no runtime `typing` import (see __init__)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+    from typing import Any
+
     import fal_client
 
     from ._types import FileUploadMode
-    from .endpoint import AsyncEndpoint, Endpoint
+    from .endpoint import AnyAsyncEndpoint, AnyEndpoint, AsyncEndpoint, Endpoint
 
 __all__ = ["LazyRegistry", "ASYNC_PREFIX"]
 
@@ -111,9 +113,11 @@ class LazyRegistry:
         *,
         client: fal_client.SyncClient | None = None,
         file_upload: FileUploadMode | None = None,
-    ) -> Endpoint[Any, Any]:
-        """An instance of the endpoint's sync class; `.Input`/`.Output` are its models."""
-        return self.endpoint_class(endpoint_id)(client, file_upload=file_upload)
+    ) -> AnyEndpoint:
+        """An instance of the endpoint's sync class; `.Input`/`.Output` are its models.
+        Statically an `AnyEndpoint` (fields untyped); import the class for precise types."""
+        instance: AnyEndpoint = self._load(*self._entry(endpoint_id))(client, file_upload=file_upload)
+        return instance
 
     def async_endpoint(
         self,
@@ -121,9 +125,11 @@ class LazyRegistry:
         *,
         client: fal_client.AsyncClient | None = None,
         file_upload: FileUploadMode | None = None,
-    ) -> AsyncEndpoint[Any, Any]:
-        """An instance of the endpoint's async class."""
-        return self.async_endpoint_class(endpoint_id)(client, file_upload=file_upload)
+    ) -> AnyAsyncEndpoint:
+        """An instance of the endpoint's async class (statically an `AnyAsyncEndpoint`)."""
+        module, name = self._entry(endpoint_id)
+        instance: AnyAsyncEndpoint = self._load(module, ASYNC_PREFIX + name)(client, file_upload=file_upload)
+        return instance
 
     # -- package-level lazy attributes ------------------------------------------------------
 

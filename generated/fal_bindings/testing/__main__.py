@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -30,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SpecError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    # Handlers first: a SIGTERM that arrives while starting must still clean up (temp CA files).
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     with emu:
         host = emu.base_url.removeprefix("https://")
         print(f"# fal emulator: {emu.base_url} ({len(emu.endpoints)} endpoints). Ctrl-C stops it.")
@@ -43,10 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f'#   fal_client.client.REST_URL = "{emu.base_url}/__rest__"')
         print(f'#   fal_client.client.CDN_URL = "{emu.base_url}/__cdn__"')
         sys.stdout.flush()
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+        stop.wait()
     return 0
 
 

@@ -24,13 +24,13 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import msgpack
+import msgpack  # type: ignore[import-untyped]
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ._controls import AppError, Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
+from ._controls import Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
 from ._examples import corrected_example
 from ._media import media_bytes, media_type
 from ._specs import EndpointSpec
@@ -51,14 +51,13 @@ _NOT_DONE = "Request is still in progress"
 class HTTPError(Exception):
     """Answer with `status` and `{"detail": detail}`, like fal's FastAPI services."""
 
-    def __init__(self, status: int, detail: Any, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, status: int, detail: Any) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
-        self.headers = dict(headers or {})
 
     def response(self) -> Response:
-        return JSONResponse({"detail": self.detail}, self.status, headers=self.headers)
+        return JSONResponse({"detail": self.detail}, self.status)
 
 
 class DroppedConnection(Exception):
@@ -81,7 +80,6 @@ class _Job:
     spec: EndpointSpec
     app_path: str
     behavior: Behavior
-    payload: Any
     created: float
     result_status: int
     result_body: Any
@@ -119,8 +117,7 @@ class EmulatorApp:
     """State and handlers. Control methods run on the test's thread and handlers on the server's,
     so shared state is only touched under `lock`."""
 
-    def __init__(self, specs: Mapping[str, EndpointSpec], *, key: str, max_body_bytes: int,
-                 behavior: Behavior) -> None:
+    def __init__(self, specs: Mapping[str, EndpointSpec], *, key: str, max_body_bytes: int, behavior: Behavior) -> None:
         self.specs = specs
         self.key = key
         self.max_body_bytes = max_body_bytes
@@ -143,12 +140,10 @@ class EmulatorApp:
     # -- controls (any thread) ----------------------------------------------------------------
 
     def behavior(self, endpoint_id: str | None) -> Behavior:
+        """The global behaviour with the endpoint's overrides applied."""
         with self.lock:
-            return self._behavior(endpoint_id)
-
-    def _behavior(self, endpoint_id: str | None) -> Behavior:
-        changes = self.overrides.get(endpoint_id, {}) if endpoint_id else {}
-        return dataclasses.replace(self.global_behavior, **changes) if changes else self.global_behavior
+            changes = self.overrides.get(endpoint_id, {}) if endpoint_id else {}
+            return dataclasses.replace(self.global_behavior, **changes) if changes else self.global_behavior
 
     def take_fault(self, endpoint_id: str | None, operation: str | None) -> Fault | None:
         with self.lock:
@@ -214,7 +209,7 @@ class EmulatorApp:
         request = exchange.request
         method, path = request.method, request.url.path
         if path.startswith(FILES + "/"):
-            key = path[len(FILES) + 1:]
+            key = path[len(FILES) + 1 :]
             if method == "PUT":
                 exchange.operation = "upload"
                 return lambda: self._put_upload(exchange, key)
@@ -228,7 +223,7 @@ class EmulatorApp:
             match = _QUEUE_REQUEST.match(path)
             if match:
                 return self._queue_request_route(exchange, method, match)
-            spec, rest = self._match_endpoint(path[len(QUEUE):])
+            spec, rest = self._match_endpoint(path[len(QUEUE) :])
             exchange.endpoint_id = spec.endpoint_id
             exchange.operation = "submit"
             if rest:
@@ -312,20 +307,41 @@ class EmulatorApp:
         error, error_type = _error_summary(status, body)
         request_id = str(uuid.uuid4())
         now = datetime.now(timezone.utc).isoformat()
-        logs = [{"message": f"Processing step {step}/{behavior.progress_polls}", "level": "INFO",
-                 "source": "user", "timestamp": now} for step in range(1, behavior.progress_polls + 1)]
-        job = _Job(request_id=request_id, spec=spec, app_path=_queue_app_path(spec.endpoint_id),
-                   behavior=behavior, payload=payload, created=time.monotonic(), result_status=status,
-                   result_body=body, error=error, error_type=error_type,
-                   webhook=exchange.request.query_params.get("fal_webhook"), logs=logs)
+        logs = [
+            {
+                "message": f"Processing step {step}/{behavior.progress_polls}",
+                "level": "INFO",
+                "source": "user",
+                "timestamp": now,
+            }
+            for step in range(1, behavior.progress_polls + 1)
+        ]
+        job = _Job(
+            request_id=request_id,
+            spec=spec,
+            app_path=_queue_app_path(spec.endpoint_id),
+            behavior=behavior,
+            created=time.monotonic(),
+            result_status=status,
+            result_body=body,
+            error=error,
+            error_type=error_type,
+            webhook=exchange.request.query_params.get("fal_webhook"),
+            logs=logs,
+        )
         with self.lock:
             self.jobs[request_id] = job
         if job.webhook:
             task = asyncio.get_running_loop().create_task(self._deliver_webhook(job))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        body = {"status": "IN_QUEUE", "queue_position": max(behavior.queue_polls - 1, 0),
-                **self._job_urls(job), "logs": None, "metrics": {}}
+        body = {
+            "status": "IN_QUEUE",
+            "queue_position": max(behavior.queue_polls - 1, 0),
+            **self._job_urls(job),
+            "logs": None,
+            "metrics": {},
+        }
         return JSONResponse(body, headers={"x-fal-request-id": request_id})
 
     async def _status(self, exchange: _Exchange, job: _Job) -> Response:
@@ -349,7 +365,7 @@ class EmulatorApp:
         """(status, queue position or log lines shown) after `job.polls` polls; needs `lock`."""
         if not job.done:
             queued, progressing = job.behavior.queue_polls, job.behavior.progress_polls
-            if 0 < queued + progressing and job.polls <= queued + progressing:
+            if queued + progressing > 0 and job.polls <= queued + progressing:
                 if job.polls <= queued:
                     return "IN_QUEUE", max(queued - max(job.polls, 1), 0)
                 return "IN_PROGRESS", job.polls - queued
@@ -388,15 +404,18 @@ class EmulatorApp:
         pause = behavior.processing_time / (behavior.stream_events + 1)
 
         async def events() -> AsyncIterator[bytes]:
-            # Only `data:` JSON events: fal-client json-decodes every event, so a comment-less
-            # keep-alive or `event:`-only block would crash its iterator.
+            # Only `data:` JSON events: fal-client json-decodes every event, so an `event:`- or
+            # `retry:`-only block would crash its iterator.
             for _ in range(behavior.stream_events + 1):
                 if pause:
                     await asyncio.sleep(pause)
                 yield b"data: " + json.dumps(body, separators=(",", ":")).encode() + b"\n\n"
 
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"cache-control": "no-store", "x-fal-request-id": str(uuid.uuid4())})
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers={"cache-control": "no-store", "x-fal-request-id": str(uuid.uuid4())},
+        )
 
     def _execute(self, spec: EndpointSpec, payload: Any, behavior: Behavior) -> tuple[int, Any]:
         """The app's answer to `payload`: (HTTP status, JSON body)."""
@@ -414,7 +433,13 @@ class EmulatorApp:
         output = copy.deepcopy(base)
         if not isinstance(output, dict):
             return output
-        for name in [name for name in output if name in payload]:
+        shared = [name for name in output if name in payload]
+        if not shared:
+            return output
+        everything = {**output, **{name: payload[name] for name in shared}}
+        if spec.output_validator.is_valid(everything):  # the usual case: one validation
+            return everything
+        for name in shared:
             candidate = {**output, name: payload[name]}
             if spec.output_validator.is_valid(candidate):
                 output = candidate
@@ -438,8 +463,12 @@ class EmulatorApp:
 
     def _job_urls(self, job: _Job) -> dict[str, str]:
         base = f"{self.base_url}{QUEUE}/{job.app_path}/requests/{job.request_id}"
-        return {"request_id": job.request_id, "response_url": base, "status_url": base + "/status",
-                "cancel_url": base + "/cancel"}
+        return {
+            "request_id": job.request_id,
+            "response_url": base,
+            "status_url": base + "/status",
+            "cancel_url": base + "/cancel",
+        }
 
     async def _deliver_webhook(self, job: _Job) -> None:
         wait = job.created + job.behavior.processing_time - time.monotonic()
@@ -448,8 +477,12 @@ class EmulatorApp:
         with self.lock:
             job.done = True
             status, result = job.result_status, job.result_body
-        body: dict[str, Any] = {"request_id": job.request_id, "gateway_request_id": job.request_id,
-                                "status": "OK" if status < 400 else "ERROR", "payload": result}
+        body: dict[str, Any] = {
+            "request_id": job.request_id,
+            "gateway_request_id": job.request_id,
+            "status": "OK" if status < 400 else "ERROR",
+            "payload": result,
+        }
         if status >= 400:
             body["error"] = f"Invalid status code: {status}"
         assert job.webhook is not None
@@ -460,8 +493,9 @@ class EmulatorApp:
                 code = (await client.post(job.webhook, json=body)).status_code
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
-        delivery = WebhookDelivery(url=job.webhook, request_id=job.request_id, body=body, status=code,
-                                   error=error, time=time.time())
+        delivery = WebhookDelivery(
+            url=job.webhook, request_id=job.request_id, body=body, status=code, error=error, time=time.time()
+        )
         with self.lock:
             self.deliveries.append(delivery)
 
@@ -483,7 +517,10 @@ class EmulatorApp:
         except HTTPError as exc:
             status = exc.status
             self._log_websocket(websocket, spec, status)
-            await websocket.send_denial_response(exc.response())
+            if "websocket.http.response" in websocket.scope.get("extensions", {}):
+                await websocket.send_denial_response(exc.response())
+            else:  # the server cannot send a body: closing before accepting answers 403
+                await websocket.close(code=1008)
             return
         self._log_websocket(websocket, spec, status)
         await websocket.accept()
@@ -500,7 +537,7 @@ class EmulatorApp:
         binary = message.get("bytes") is not None
         try:
             payload = msgpack.unpackb(message["bytes"], raw=False) if binary else json.loads(message["text"])
-        except (ValueError, msgpack.exceptions.UnpackException) as exc:
+        except (ValueError, TypeError, msgpack.exceptions.UnpackException) as exc:
             await _send_realtime_error(websocket, "INVALID_MESSAGE", f"Cannot decode the message: {exc}")
             return
         behavior = self.behavior(spec.endpoint_id)
@@ -512,8 +549,9 @@ class EmulatorApp:
             await _send_realtime_error(websocket, "VALIDATION_ERROR", describe(details), detail=details)
         elif status != 200:
             assert behavior.error is not None
-            await _send_realtime_error(websocket, behavior.error.error_type or "APP_ERROR",
-                                       _message(behavior.error.detail))
+            await _send_realtime_error(
+                websocket, behavior.error.error_type or "APP_ERROR", _message(behavior.error.detail)
+            )
         elif binary:
             await websocket.send_bytes(msgpack.packb(body, use_bin_type=True))
         else:
@@ -538,8 +576,16 @@ class EmulatorApp:
         payload = await self._json_body(exchange)
         apps = payload.get("allowed_apps") if isinstance(payload, dict) else None
         if not isinstance(apps, list) or not all(isinstance(a, str) for a in apps):
-            raise HTTPError(422, [{"loc": ["body", "allowed_apps"], "msg": "Input should be a valid list of strings",
-                                   "type": "list_type"}])
+            raise HTTPError(
+                422,
+                [
+                    {
+                        "loc": ["body", "allowed_apps"],
+                        "msg": "Input should be a valid list of strings",
+                        "type": "list_type",
+                    }
+                ],
+            )
         token = "emulator-jwt-" + secrets.token_hex(16)
         with self.lock:
             self._jwt_tokens[token] = list(apps)
@@ -552,8 +598,9 @@ class EmulatorApp:
         with self.lock:
             self._cdn_tokens.add(token)
         expires = datetime.now(timezone.utc) + timedelta(hours=1)
-        return JSONResponse({"token": token, "token_type": "Bearer", "base_url": self.base_url + CDN,
-                             "expires_at": expires.isoformat()})
+        return JSONResponse(
+            {"token": token, "token_type": "Bearer", "base_url": self.base_url + CDN, "expires_at": expires.isoformat()}
+        )
 
     async def _cdn_upload(self, exchange: _Exchange) -> Response:
         scheme, _, token = (exchange.request.headers.get("authorization") or "").partition(" ")
@@ -567,8 +614,9 @@ class EmulatorApp:
         key = f"uploads/{uuid.uuid4().hex}/{name}"
         with self.lock:
             self._files[key] = (data, content_type)
-        return JSONResponse({"access_url": self._file_url(key), "content_type": content_type,
-                             "file_name": name, "file_size": len(data)})
+        return JSONResponse(
+            {"access_url": self._file_url(key), "content_type": content_type, "file_name": name, "file_size": len(data)}
+        )
 
     async def _initiate_upload(self, exchange: _Exchange) -> Response:
         self._authorize(exchange.request.headers.get("authorization"))
@@ -634,24 +682,39 @@ class EmulatorApp:
         try:
             exchange.body = json.loads(raw)
         except ValueError as exc:
-            raise HTTPError(422, [{"loc": ["body", 0], "msg": f"JSON decode error: {exc}",
-                                   "type": "json_invalid"}]) from exc
+            raise HTTPError(
+                422, [{"loc": ["body", 0], "msg": f"JSON decode error: {exc}", "type": "json_invalid"}]
+            ) from exc
         return exchange.body
 
     def _log(self, exchange: _Exchange, status: int | None) -> None:
         request = exchange.request
-        record = RequestRecord(method=request.method, path=request.url.path,
-                               query=_redacted_query(request.query_params), headers=_redacted_headers(request.headers),
-                               body=exchange.body, status=status, operation=exchange.operation,
-                               endpoint_id=exchange.endpoint_id, time=exchange.started)
+        record = RequestRecord(
+            method=request.method,
+            path=request.url.path,
+            query=_redacted_query(request.query_params),
+            headers=_redacted_headers(request.headers),
+            body=exchange.body,
+            status=status,
+            operation=exchange.operation,
+            endpoint_id=exchange.endpoint_id,
+            time=exchange.started,
+        )
         with self.lock:
             self.records.append(record)
 
     def _log_websocket(self, websocket: WebSocket, spec: EndpointSpec | None, status: int) -> None:
-        record = RequestRecord(method="GET", path=websocket.url.path, query=_redacted_query(websocket.query_params),
-                               headers=_redacted_headers(websocket.headers), body=None, status=status,
-                               operation="realtime", endpoint_id=spec.endpoint_id if spec else None,
-                               time=time.time())
+        record = RequestRecord(
+            method="GET",
+            path=websocket.url.path,
+            query=_redacted_query(websocket.query_params),
+            headers=_redacted_headers(websocket.headers),
+            body=None,
+            status=status,
+            operation="realtime",
+            endpoint_id=spec.endpoint_id if spec else None,
+            time=time.time(),
+        )
         with self.lock:
             self.records.append(record)
 
@@ -688,8 +751,10 @@ def _fault_response(fault: Fault) -> Response:
     except ValueError:
         phrase = "Error"
     if fault.ingress:
-        html = f"<html><head><title>{fault.status} {phrase}</title></head><body><center><h1>{fault.status} " \
-               f"{phrase}</h1></center><hr><center>nginx</center></body></html>"
+        html = (
+            f"<html><head><title>{fault.status} {phrase}</title></head><body><center><h1>{fault.status} "
+            f"{phrase}</h1></center><hr><center>nginx</center></body></html>"
+        )
         return Response(html, fault.status, headers=dict(fault.headers), media_type="text/html")
     headers = {"x-fal-request-id": str(uuid.uuid4()), **fault.headers}
     return JSONResponse({"detail": fault.detail if fault.detail is not None else phrase}, fault.status, headers=headers)

@@ -91,8 +91,9 @@ class Fault:
             raise ValueError(f"Fault.delay must be non-negative, got {self.delay}")
 
     @classmethod
-    def http(cls, status: int, detail: Any = None, *, headers: Mapping[str, str] | None = None,
-             ingress: bool = False) -> Fault:
+    def http(
+        cls, status: int, detail: Any = None, *, headers: Mapping[str, str] | None = None, ingress: bool = False
+    ) -> Fault:
         """Answer with this HTTP status (e.g. 429, 500, 503)."""
         return cls(status=status, detail=detail, headers=dict(headers or {}), ingress=ingress)
 

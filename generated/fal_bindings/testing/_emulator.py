@@ -6,15 +6,15 @@ import asyncio
 import dataclasses
 import logging
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Unpack
 
 import uvicorn
+from typing_extensions import Unpack
+from uvicorn.config import WS_PROTOCOLS
 
 from ._app import DroppedConnection, EmulatorApp, FaultRule
 from ._controls import OPERATIONS, Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
@@ -26,6 +26,8 @@ DEFAULT_KEY = "test-key"
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
+# The sans-I/O implementation (uvicorn >= 0.35) supports denying a handshake with an HTTP body.
+_WS_PROTOCOL = "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "auto"
 
 
 class _Server(uvicorn.Server):
@@ -46,13 +48,19 @@ class _Server(uvicorn.Server):
             await self._wake.wait()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # Abort rather than close: closing a TLS connection waits for the peer's close_notify,
-        # which an idle keep-alive client (say, a pool nobody closed) never sends.
+        # A hard stop, unlike uvicorn's graceful one (which sleeps 0.1 s and then waits for
+        # connections): abort every connection. Closing a TLS connection politely would wait for
+        # the peer's close_notify, which an idle keep-alive pool nobody closed never sends.
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
         for connection in list(self.server_state.connections):
             transport = getattr(connection, "transport", None)
             if isinstance(transport, asyncio.BaseTransport):
                 transport.abort()  # type: ignore[attr-defined]
-        await super().shutdown(sockets)
+        for server in self.servers:
+            await server.wait_closed()
 
     def request_stop(self) -> None:
         self.should_exit = True
@@ -71,9 +79,17 @@ class _HideDroppedConnections(logging.Filter):
 class Emulator:
     """A local fal.ai, built from OpenAPI specs, that the unmodified fal-client talks to over TLS.
 
-    Use it as a context manager (see `emulator()`); on entry it starts serving on 127.0.0.1 and
-    points fal-client at itself (environment and module constants); on exit it restores them.
-    Control methods (`configure`, `inject`, ...) may be called while it runs.
+    Use it as a context manager (`with emulator(...) as emu:`); on entry it starts serving on
+    127.0.0.1 and points fal-client at itself (environment and module constants); on exit it
+    restores them. Control methods (`configure`, `inject`, ...) may be called while it runs.
+
+    - `specs`: a directory of OpenAPI JSON specs, or the spec documents (default: the package's).
+    - `key`: the API key clients must send (`Authorization: Key <key>`); exported as FAL_KEY.
+    - `port`: 0 picks a free port.
+    - `fast_retries`: make fal-client retry at most 3 times with short delays (fault tests).
+    - `configure_client`: set FAL_* / SSL_CERT_FILE / NO_PROXY and fal_client's module constants.
+    - `max_body_bytes`: larger request bodies get 413.
+    - `behavior`: the initial global `Behavior` (queue polls, latency, errors...).
     """
 
     def __init__(
@@ -125,15 +141,19 @@ class Emulator:
         self._socket.bind(("127.0.0.1", self._port))
         self._port = self._socket.getsockname()[1]
         self._app.base_url = self.base_url
-        context = self._certificates.server_context
-
-        def ssl_context(config: uvicorn.Config, default: Any) -> ssl.SSLContext:
-            return context
-
+        pem = str(self._certificates.server_pem)
         config = uvicorn.Config(
-            self._app, http="h11", ws="websockets-sansio", loop="asyncio", lifespan="off",
-            log_config=None, access_log=False, date_header=False, timeout_graceful_shutdown=1,
-            ssl_context_factory=ssl_context, ws_max_size=self._app.max_body_bytes,
+            self._app,
+            http="h11",
+            ws=_WS_PROTOCOL,
+            loop="asyncio",
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            date_header=False,
+            ssl_certfile=pem,
+            ssl_keyfile=pem,
+            ws_max_size=self._app.max_body_bytes,
         )
         self._server = _Server(config)
         logging.getLogger("uvicorn.error").addFilter(self._log_filter)
@@ -162,11 +182,10 @@ class Emulator:
             reset_module_clients()
         if self._server is not None:
             self._server.request_stop()
+        stuck = False
         if self._thread is not None:
             self._thread.join(_STOP_TIMEOUT)
-            if self._thread.is_alive() and self._server is not None:
-                self._server.force_exit = True
-                self._thread.join(_STOP_TIMEOUT)
+            stuck = self._thread.is_alive()
         if self._socket is not None:
             self._socket.close()
         if self._certificates is not None:
@@ -175,12 +194,15 @@ class Emulator:
         self._patcher.restore()
         self._server = self._thread = self._socket = self._certificates = None
         self._env = {}
+        if stuck:
+            raise RuntimeError(f"the fal emulator's server thread did not stop within {_STOP_TIMEOUT} s")
 
     def __enter__(self) -> Emulator:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.stop()
 
     # -- information --------------------------------------------------------------------------
@@ -232,7 +254,7 @@ class Emulator:
                 app.global_behavior = dataclasses.replace(app.global_behavior, **changes)
                 return
             lookup(self._specs, endpoint)
-            merged: BehaviorChanges = {**app.overrides.get(endpoint, {}), **changes}
+            merged: BehaviorChanges = {**app.overrides.get(endpoint, BehaviorChanges()), **changes}
             dataclasses.replace(app.global_behavior, **merged)  # validates the values
             app.overrides[endpoint] = merged
 
@@ -240,8 +262,9 @@ class Emulator:
         """The behaviour in effect for `endpoint` (or the global one)."""
         return self._app.behavior(endpoint)
 
-    def inject(self, fault: Fault, *, times: int | None = 1, endpoint: str | None = None,
-               on: str | Iterable[str] | None = None) -> None:
+    def inject(
+        self, fault: Fault, *, times: int | None = 1, endpoint: str | None = None, on: str | Iterable[str] | None = None
+    ) -> None:
         """Answer the next `times` matching requests (None: all of them) with `fault`.
 
         `endpoint` limits it to one endpoint; `on` to some operations (see `OPERATIONS`:
@@ -286,25 +309,5 @@ class Emulator:
         self._app.reset()
 
 
-def emulator(
-    specs: SpecSource | None = None,
-    *,
-    key: str = DEFAULT_KEY,
-    port: int = 0,
-    fast_retries: bool = False,
-    configure_client: bool = True,
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    behavior: Behavior | None = None,
-) -> Emulator:
-    """A fal emulator for `with emulator(...) as emu:`.
-
-    - `specs`: a directory of OpenAPI JSON specs, or the spec documents (default: the package's).
-    - `key`: the API key clients must send (`Authorization: Key <key>`); set as FAL_KEY.
-    - `port`: 0 picks a free port.
-    - `fast_retries`: make fal-client retry at most 3 times with short delays (fault tests).
-    - `configure_client`: set FAL_* / SSL_CERT_FILE / NO_PROXY and fal_client's module constants.
-    - `max_body_bytes`: larger request bodies get 413.
-    - `behavior`: the initial global `Behavior` (queue polls, latency, errors...).
-    """
-    return Emulator(specs, key=key, port=port, fast_retries=fast_retries, configure_client=configure_client,
-                    max_body_bytes=max_body_bytes, behavior=behavior)
+emulator = Emulator
+"""`with emulator(specs=..., key=...) as emu:`, the spelling tests read best with."""

@@ -8,6 +8,7 @@ import struct
 import wave
 import zipfile
 import zlib
+from collections.abc import Callable
 from functools import cache
 
 # Extension -> MIME type. Our own table rather than `mimetypes`, whose answers depend on the host's
@@ -65,7 +66,7 @@ def extension_for(content_type: str) -> str | None:
 @cache
 def media_bytes(extension: str) -> bytes:
     """Bytes of a minimal valid file of the given kind (`bin` for anything unknown)."""
-    builders = {
+    builders: dict[str, Callable[[], bytes]] = {
         "png": _png,
         "jpg": _jpeg,
         "jpeg": _jpeg,

@@ -78,7 +78,9 @@ def point_fal_client(patcher: Patcher, base_url: str, ca_path: Path, key: str) -
     return env
 
 
-def set_fast_retries(patcher: Patcher, max_attempts: int = 3, base_delay: float = 0.01, max_delay: float = 0.05) -> None:
+def set_fast_retries(
+    patcher: Patcher, max_attempts: int = 3, base_delay: float = 0.01, max_delay: float = 0.05
+) -> None:
     """Make fal-client give up after a few quick retries instead of ~50 s of backoff.
 
     The async client hard-codes its delays (0.1 s base), so only `max_attempts` applies to it.

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
-SpecSource = Union[str, "os.PathLike[str]", Iterable[Mapping[str, Any]]]
+SpecSource = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
 """A directory (or single file) of OpenAPI JSON documents, or the documents themselves."""
 
 DEFAULT_SPECS_DIR = Path(__file__).resolve().parent.parent / "_specs"
@@ -160,40 +160,42 @@ def _endpoint(document: Any, source: str) -> EndpointSpec:
         raise SpecError(f"{source}: info.x-fal-metadata.endpointId is missing")
     endpoint_id: str = metadata["endpointId"]
     capabilities = metadata.get("capabilities", ["queue"])
+    if not isinstance(capabilities, list):
+        raise SpecError(f"{source}: info.x-fal-metadata.capabilities must be a list, got {capabilities!r}")
     unknown = [c for c in capabilities if c not in CAPABILITIES]
     if unknown:
         raise SpecError(f"{source}: unknown capabilities {unknown} (known: {', '.join(CAPABILITIES)})")
+    input_pointer = _schema_pointer(document, endpoint_id, "Input", source)
+    output_pointer = _schema_pointer(document, endpoint_id, "Output", source)
+    for pointer in (input_pointer, output_pointer):
+        resolve_pointer(document, pointer, source)  # a dangling $ref fails here, not mid-request
     return EndpointSpec(
         endpoint_id=endpoint_id,
         capabilities=tuple(capabilities),
         document=document,
-        input_pointer=_schema_pointer(document, endpoint_id, "Input", source),
-        output_pointer=_schema_pointer(document, endpoint_id, "Output", source),
+        input_pointer=input_pointer,
+        output_pointer=output_pointer,
         source=source,
     )
 
 
 def _schema_pointer(document: dict[str, Any], endpoint_id: str, kind: str, source: str) -> str:
     """Where the Input (request body) or Output (result) schema lives, as a `#/...` pointer."""
-    paths = document.get("paths", {})
     if kind == "Input":
         path = f"/{endpoint_id}"
-        operation = paths.get(path, {}).get("post", {})
-        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
         location = ["paths", path, "post", "requestBody", "content", "application/json", "schema"]
     else:
         path = f"/{endpoint_id}/requests/{{request_id}}"
-        operation = paths.get(path, {}).get("get", {})
-        media = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json")
         location = ["paths", path, "get", "responses", "200", "content", "application/json", "schema"]
-    schema = media.get("schema") if isinstance(media, dict) else None
+    schema = _dig(document, location)
     if isinstance(schema, dict):
         ref = schema.get("$ref")
         if isinstance(ref, str):
             return ref
         return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in location)
     # Fallback: the `<Name>Input` / `<Name>Output` naming convention, or the only `*Input` schema.
-    schemas = document.get("components", {}).get("schemas", {})
+    schemas = _dig(document, ["components", "schemas"])
+    schemas = schemas if isinstance(schemas, dict) else {}
     name = schema_name(endpoint_id) + kind
     if name not in schemas:
         candidates = [n for n in schemas if n.endswith(kind)]
@@ -201,6 +203,15 @@ def _schema_pointer(document: dict[str, Any], endpoint_id: str, kind: str, sourc
             raise SpecError(f"{source}: no {kind} schema for {endpoint_id!r} (looked in {path} and for {name})")
         name = candidates[0]
     return f"#/components/schemas/{name}"
+
+
+def _dig(node: Any, keys: list[str]) -> Any:
+    """`node[k1][k2]...`, or None where the path does not exist."""
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
 
 
 def lookup(specs: Mapping[str, EndpointSpec], endpoint_id: str) -> EndpointSpec:

@@ -15,6 +15,7 @@ from jsonschema.exceptions import ValidationError
 
 from ._media import MEDIA_TYPES, extension_for, media_bytes, media_type
 from ._specs import EndpointSpec
+from ._validate import extra_names
 
 FileUrl = Callable[[str, str], str]
 """Builds the URL of a generated file from a stem and an extension: `(\"images-0\", \"png\")`."""
@@ -102,15 +103,14 @@ class Synthesizer:
             errors = sorted(validator.iter_errors(current), key=_error_order)
             if not errors:
                 return current
-            fixed = self._fix(current, errors[0])
-            if fixed is None:
+            if not self._fix(current, errors[0]):
                 break
-            current = fixed
         return self.synthesize(pointer)
 
     # -- repair -------------------------------------------------------------------------------
 
-    def _fix(self, root: Any, error: ValidationError) -> Any | None:
+    def _fix(self, root: Any, error: ValidationError) -> bool:
+        """Mend the problem `error` reports, in place; False if only starting over can."""
         path = list(error.absolute_path)
         instance = error.instance
         ctx = _Ctx(next((p for p in reversed(path) if isinstance(p, str)), ""), tuple(path))
@@ -119,25 +119,24 @@ class Synthesizer:
             for name in error.validator_value:
                 if name not in instance:
                     instance[name] = self._value(properties.get(name, {}), ctx.child(name))
-            return root
+            return True
         if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
-            properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-            for name in [n for n in instance if n not in properties]:
+            for name in extra_names(error.schema, instance):
                 del instance[name]
-            return root
+            return True
         if not path:
-            return None
+            return False
         parent = root
         for part in path[:-1]:
             parent = parent[part]
         parent[path[-1]] = self._value(error.schema, ctx)
-        return root
+        return True
 
     # -- synthesis ----------------------------------------------------------------------------
 
     def _value(self, node: Any, ctx: _Ctx) -> Any:
-        if not isinstance(node, dict):
-            return None  # boolean schemas: `true` accepts anything
+        if not isinstance(node, dict) or len(ctx.path) > 2 * _MAX_DEPTH:
+            return None  # `true` schemas accept anything; endless required recursion cannot be met
         node, ctx = self._deref(node, ctx)
         if "const" in node:
             return copy.deepcopy(node["const"])
@@ -210,7 +209,8 @@ class Synthesizer:
     def _object(self, node: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
         properties: dict[str, Any] = node.get("properties", {})
         required: list[str] = node.get("required", [])
-        # Recursive types and deep nesting stop at what is required, so synthesis terminates.
+        # Recursive types and deep nesting stop at what is required, so synthesis terminates
+        # (unless the recursion itself is required: see the depth cap in `_value`).
         minimal = self._required_only or len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
         file_values = self._file_fields(node, ctx) if "url" in properties else {}
         out: dict[str, Any] = {}
@@ -229,7 +229,7 @@ class Synthesizer:
         count = max(int(node.get("minItems", 0)), 1)
         if isinstance(node.get("maxItems"), int):
             count = min(count, node["maxItems"])
-        prefix = node.get("prefixItems") if isinstance(node.get("prefixItems"), list) else []
+        prefix: list[Any] = node["prefixItems"] if isinstance(node.get("prefixItems"), list) else []
         items = node.get("items", {})
         values = [self._value(prefix[i] if i < len(prefix) else items, ctx.child(i)) for i in range(count)]
         if node.get("uniqueItems"):
@@ -254,36 +254,29 @@ class Synthesizer:
         return text
 
     def _number(self, node: dict[str, Any], ctx: _Ctx, *, integer: bool) -> int | float:
-        value: float = _NUMBER_HINTS.get(ctx.name, 1)
-        low, high = node.get("minimum"), node.get("maximum")
-        low_open, high_open = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
-        # OpenAPI 3.0 spells exclusivity as booleans; only numbers are 2020-12 bounds.
-        low_open = low_open if _is_number(low_open) else None
-        high_open = high_open if _is_number(high_open) else None
-        if integer:
-            lows = [math.ceil(b) for b in (low,) if _is_number(b)] + [math.floor(b) + 1 for b in (low_open,) if b is not None]
-            highs = [math.floor(b) for b in (high,) if _is_number(b)] + [math.ceil(b) - 1 for b in (high_open,) if b is not None]
-            result = int(value)
-            if lows:
-                result = max(result, max(lows))
-            if highs:
-                result = min(result, min(highs))
-            step = node.get("multipleOf")
-            if isinstance(step, int) and step > 0:
-                result = math.ceil(result / step) * step
-                if highs and result > min(highs):
-                    result -= step
-            return result
-        return _bounded_float(float(value), low, high, low_open, high_open)
+        value = _NUMBER_HINTS.get(ctx.name, 1)
+        lower, lower_open, upper, upper_open = _bounds(node)
+        if not integer:
+            return _bounded_float(float(value), lower, lower_open, upper, upper_open)
+        low = None if lower is None else math.floor(lower) + 1 if lower_open else math.ceil(lower)
+        high = None if upper is None else math.ceil(upper) - 1 if upper_open else math.floor(upper)
+        if low is not None:
+            value = max(value, low)
+        if high is not None:
+            value = min(value, high)
+        step = node.get("multipleOf")
+        if isinstance(step, int) and step > 0:
+            value = math.ceil(value / step) * step
+            if high is not None and value > high:
+                value -= step
+        return value
 
     # -- files --------------------------------------------------------------------------------
 
     def _file_fields(self, node: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
         """Consistent url/content_type/file_name/file_size for a file-like object."""
         properties = node["properties"]
-        extension = _declared_extension(self._spec, properties) or _hinted_extension(
-            [ctx.name, *reversed(ctx.refs)]
-        )
+        extension = _declared_extension(self._spec, properties) or _hinted_extension([ctx.name, *reversed(ctx.refs)])
         stem = ctx.stem
         return {
             "url": self._file_url(stem, extension),
@@ -310,6 +303,9 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str) -> Any:
     """
 
     def remote(text: Any) -> bool:
+        # An empty URL (docs show `"url": ""` as a placeholder) gets a real file too.
+        if text == "":
+            return True
         return isinstance(text, str) and text.startswith(("http://", "https://")) and not text.startswith(own_prefix)
 
     def local(text: str, ctx: _Ctx, siblings: dict[str, Any]) -> str:
@@ -362,23 +358,36 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _bounded_float(value: float, low: Any, high: Any, low_open: Any, high_open: Any) -> float:
-    lower = max([b for b in (low, low_open) if _is_number(b)], default=None)
-    upper = min([b for b in (high, high_open) if _is_number(b)], default=None)
-    open_lower = lower is not None and lower == low_open
-    open_upper = upper is not None and upper == high_open
-    too_low = lower is not None and (value < lower or (open_lower and value == lower))
-    too_high = upper is not None and (value > upper or (open_upper and value == upper))
+def _bounds(node: dict[str, Any]) -> tuple[float | None, bool, float | None, bool]:
+    """(lower, lower is exclusive, upper, upper is exclusive): the tighter of each pair of bounds.
+
+    OpenAPI 3.0 spelled exclusivity as booleans; only numbers are 2020-12 bounds.
+    """
+
+    def bound(key: str, exclusive: bool) -> list[tuple[float, bool]]:
+        value = node.get(key)
+        return [(float(value), exclusive)] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+
+    lows = bound("minimum", False) + bound("exclusiveMinimum", True)
+    highs = bound("maximum", False) + bound("exclusiveMaximum", True)
+    lower, lower_open = max(lows, default=(None, False))
+    upper, upper_open = min(highs, key=lambda bound: (bound[0], not bound[1]), default=(None, False))
+    return lower, lower_open, upper, upper_open
+
+
+def _bounded_float(value: float, lower: float | None, lower_open: bool, upper: float | None, upper_open: bool) -> float:
+    too_low = lower is not None and (value < lower or (lower_open and value == lower))
+    too_high = upper is not None and (value > upper or (upper_open and value == upper))
     if not too_low and not too_high:
         return value
     if lower is not None and upper is not None:
-        if open_lower or open_upper:
+        if lower_open or upper_open:
             return (lower + upper) / 2
-        return float(lower if too_low else upper)
+        return lower if too_low else upper
     if lower is not None:
-        return float(lower + 1 if open_lower else lower)
+        return lower + 1 if lower_open else lower
     assert upper is not None
-    return float(upper - 1 if open_upper else upper)
+    return upper - 1 if upper_open else upper
 
 
 def _vary(value: Any, index: int) -> Any:
@@ -426,4 +435,3 @@ def _declared_extension(spec: EndpointSpec, properties: dict[str, Any]) -> str |
 def _url_extension(url: str) -> str | None:
     suffix = urlsplit(url).path.rsplit("/", 1)[-1].rpartition(".")[2].lower()
     return suffix if suffix in MEDIA_TYPES else None
-

@@ -1,8 +1,7 @@
-"""A throwaway CA and a server certificate for 127.0.0.1 and localhost."""
+"""A throwaway CA and a server certificate for 127.0.0.1 and localhost, as PEM files."""
 
 from __future__ import annotations
 
-import ssl
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +11,13 @@ import trustme
 
 @dataclass
 class Certificates:
-    """The server's TLS context, and the CA certificate clients must trust (a PEM file on disk)."""
+    """The CA clients must trust, and the server's key + certificate chain (one PEM file).
 
-    server_context: ssl.SSLContext
+    Both live in a private temporary directory, removed by `cleanup`.
+    """
+
     ca_path: Path
+    server_pem: Path
     _directory: tempfile.TemporaryDirectory[str]
 
     def cleanup(self) -> None:
@@ -27,8 +29,7 @@ def make_certificates() -> Certificates:
     certificate = ca.issue_cert("127.0.0.1", "localhost")
     directory = tempfile.TemporaryDirectory(prefix="fal-emulator-")
     ca_path = Path(directory.name) / "ca.pem"
+    server_pem = Path(directory.name) / "server.pem"
     ca.cert_pem.write_to_path(ca_path)
-    # Only the CA goes to disk: the server key stays in memory.
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    certificate.configure_cert(context)
-    return Certificates(server_context=context, ca_path=ca_path, _directory=directory)
+    certificate.private_key_and_cert_chain_pem.write_to_path(server_pem)
+    return Certificates(ca_path=ca_path, server_pem=server_pem, _directory=directory)

@@ -61,12 +61,13 @@ def _details(error: ValidationError) -> list[Detail]:
         missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
         return [_detail([*path, name], "missing", "Field required") for name in missing]
     if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
-        return [_detail([*path, name], "extra_forbidden", "Extra inputs are not permitted")
-                for name in _extra_names(error.schema, instance)]
+        return [
+            _detail([*path, name], "extra_forbidden", "Extra inputs are not permitted")
+            for name in extra_names(error.schema, instance)
+        ]
     if keyword == "type":
         names = expected if isinstance(expected, list) else [expected]
-        kind, message = _TYPE_ERRORS.get(next((n for n in names if n != "null"), "null"),
-                                         ("type_error", error.message))
+        kind, message = _TYPE_ERRORS.get(next((n for n in names if n != "null"), "null"), ("type_error", error.message))
         return [_detail(path, kind, message)]
     if keyword in ("enum", "const"):
         values = expected if keyword == "enum" else [expected]
@@ -77,15 +78,25 @@ def _details(error: ValidationError) -> list[Detail]:
     if keyword in ("minLength", "maxLength"):
         least = keyword == "minLength"
         unit = "character" if expected == 1 else "characters"
-        return [_detail(path, "string_too_short" if least else "string_too_long",
-                        f"String should have {'at least' if least else 'at most'} {expected} {unit}")]
+        return [
+            _detail(
+                path,
+                "string_too_short" if least else "string_too_long",
+                f"String should have {'at least' if least else 'at most'} {expected} {unit}",
+            )
+        ]
     if keyword in ("minItems", "maxItems"):
         least = keyword == "minItems"
         unit = "item" if expected == 1 else "items"
         count = len(instance) if isinstance(instance, list) else 0
-        return [_detail(path, "too_short" if least else "too_long",
-                        f"List should have {'at least' if least else 'at most'} {expected} {unit}"
-                        f" after validation, not {count}")]
+        return [
+            _detail(
+                path,
+                "too_short" if least else "too_long",
+                f"List should have {'at least' if least else 'at most'} {expected} {unit}"
+                f" after validation, not {count}",
+            )
+        ]
     if keyword in ("anyOf", "oneOf") and error.context:
         # Name the most specific failure: the deepest one, preferring a value error (such as
         # an enum miss) over "wrong type", which only says another branch was meant.
@@ -94,11 +105,10 @@ def _details(error: ValidationError) -> list[Detail]:
     return [_detail(path, "value_error", error.message)]
 
 
-def _extra_names(schema: Any, instance: dict[str, Any]) -> list[str]:
+def extra_names(schema: Any, instance: dict[str, Any]) -> list[str]:
     properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
     patterns = schema.get("patternProperties", {}) if isinstance(schema, dict) else {}
-    return [name for name in instance
-            if name not in properties and not any(re.search(p, name) for p in patterns)]
+    return [name for name in instance if name not in properties and not any(re.search(p, name) for p in patterns)]
 
 
 def _alternatives(values: list[Any]) -> str:

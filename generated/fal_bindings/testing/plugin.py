@@ -8,11 +8,12 @@ Override `fal_emulator_options` in a conftest.py to pass `emulator()` arguments,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._emulator import Emulator, emulator
+if TYPE_CHECKING:
+    from ._emulator import Emulator
 
 
 @pytest.fixture
@@ -24,5 +25,7 @@ def fal_emulator_options() -> dict[str, Any]:
 @pytest.fixture
 def fal_emulator(fal_emulator_options: dict[str, Any]) -> Iterator[Emulator]:
     """A fal emulator that fal-client is pointed at for the duration of the test."""
+    from ._emulator import emulator  # here, not at the top: keeps pytest's start-up fast
+
     with emulator(**{"fast_retries": True, **fal_emulator_options}) as emu:
         yield emu

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from fal_bindings._runtime import FalOutput
+from fal_bindings._runtime import FalFile
 
 __all__ = [
     "Image_4b97f5",
 ]
 
 
-class Image_4b97f5(FalOutput):
+class Image_4b97f5(FalFile):
     """The `Image` type."""
 
     url: str | None = None

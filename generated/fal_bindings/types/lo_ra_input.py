@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pydantic import ConfigDict
+
 from fal_bindings._runtime import FalInput
 
 __all__ = [
@@ -13,4 +15,4 @@ __all__ = [
 class LoRAInput(FalInput):
     """Not described in the docs; any object is accepted."""
 
-    pass
+    model_config = ConfigDict(extra="allow")

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from fal_bindings._runtime import FalOutput
+from fal_bindings._runtime import FalFile
 
 __all__ = [
     "RegistryImageFastSdxlModelsImage",
 ]
 
 
-class RegistryImageFastSdxlModelsImage(FalOutput):
+class RegistryImageFastSdxlModelsImage(FalFile):
     """The `registry__image__fast_sdxl__models__Image` type."""
 
     url: str | None = None

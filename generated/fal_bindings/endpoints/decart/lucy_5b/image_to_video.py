@@ -8,7 +8,7 @@ Endpoint id: decart/lucy-5b/image-to-video
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -25,6 +25,9 @@ from fal_bindings._runtime import (
     RequestHandle,
 )
 from fal_bindings.types.file_c59382 import File_c59382
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = [
     "ENDPOINT_ID",
@@ -89,6 +92,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -103,6 +107,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -120,6 +125,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -135,6 +141,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -156,6 +163,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -175,6 +183,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -203,6 +212,7 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -217,6 +227,7 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -234,6 +245,7 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -249,6 +261,7 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -270,6 +283,7 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -289,6 +303,7 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:

@@ -8,7 +8,7 @@ Endpoint id: fal-ai/flux-kontext-lora/text-to-image
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -29,6 +29,9 @@ from fal_bindings.types.image_4b97f5 import Image_4b97f5
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lora_weight_7cffc6 import LoraWeight_7cffc6
 from fal_bindings.types.timings import Timings
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = [
     "ENDPOINT_ID",
@@ -154,6 +157,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -175,6 +179,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -192,6 +197,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -214,6 +220,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -235,6 +242,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -261,6 +269,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -275,6 +284,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     @overload
@@ -294,6 +304,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         acceleration: AccelerationEnum = "none",
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
@@ -322,6 +333,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -343,6 +355,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -360,6 +373,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -382,6 +396,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -403,6 +418,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -429,6 +445,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -443,6 +460,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     @overload
@@ -462,6 +480,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         acceleration: AccelerationEnum = "none",
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:

@@ -8,7 +8,7 @@ Endpoint id: fal-ai/flux-krea-lora/stream
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -29,6 +29,9 @@ from fal_bindings.types.image_4b97f5 import Image_4b97f5
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lora_weight_7cffc6 import LoraWeight_7cffc6
 from fal_bindings.types.timings import Timings
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxKreaLoraStream", "AsyncFluxKreaLoraStream"]
 
@@ -143,6 +146,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -163,6 +167,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -180,6 +185,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -201,6 +207,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -222,6 +229,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -247,6 +255,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -261,6 +270,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     @overload
@@ -279,6 +289,7 @@ class FluxKreaLoraStream(Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
@@ -307,6 +318,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -327,6 +339,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -344,6 +357,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -365,6 +379,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -386,6 +401,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -411,6 +427,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -425,6 +442,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     @overload
@@ -443,6 +461,7 @@ class AsyncFluxKreaLoraStream(AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:

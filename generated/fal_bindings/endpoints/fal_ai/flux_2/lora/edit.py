@@ -8,7 +8,7 @@ Endpoint id: fal-ai/flux-2/lora/edit
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -30,6 +30,9 @@ from fal_bindings.types.image_file_379d9f import ImageFile_379d9f
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lo_ra_input import LoRAInput
 from fal_bindings.types.timings import Timings
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2LoraEdit", "AsyncFlux2LoraEdit"]
 
@@ -158,6 +161,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -181,6 +185,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -198,6 +203,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -222,6 +228,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -243,6 +250,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -271,6 +279,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -285,6 +294,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     @overload
@@ -306,6 +316,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
@@ -334,6 +345,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -357,6 +369,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -374,6 +387,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -398,6 +412,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -419,6 +434,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -447,6 +463,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -461,6 +478,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     @overload
@@ -482,6 +500,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:

@@ -8,7 +8,7 @@ Endpoint id: fal-ai/luma-dream-machine/ray-2/modify
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -25,6 +25,9 @@ from fal_bindings._runtime import (
     RequestHandle,
 )
 from fal_bindings.types.file_c59382 import File_c59382
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = [
     "ENDPOINT_ID",
@@ -99,6 +102,7 @@ class LumaDreamMachineRay2Modify(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -113,6 +117,7 @@ class LumaDreamMachineRay2Modify(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -130,6 +135,7 @@ class LumaDreamMachineRay2Modify(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -145,6 +151,7 @@ class LumaDreamMachineRay2Modify(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -166,6 +173,7 @@ class LumaDreamMachineRay2Modify(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -185,6 +193,7 @@ class LumaDreamMachineRay2Modify(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -213,6 +222,7 @@ class AsyncLumaDreamMachineRay2Modify(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -227,6 +237,7 @@ class AsyncLumaDreamMachineRay2Modify(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -244,6 +255,7 @@ class AsyncLumaDreamMachineRay2Modify(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -259,6 +271,7 @@ class AsyncLumaDreamMachineRay2Modify(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -280,6 +293,7 @@ class AsyncLumaDreamMachineRay2Modify(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -299,6 +313,7 @@ class AsyncLumaDreamMachineRay2Modify(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:

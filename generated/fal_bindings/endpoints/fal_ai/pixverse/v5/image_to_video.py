@@ -8,7 +8,7 @@ Endpoint id: fal-ai/pixverse/v5/image-to-video
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -25,6 +25,9 @@ from fal_bindings._runtime import (
     RequestHandle,
 )
 from fal_bindings.types.file_c59382 import File_c59382
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = [
     "ENDPOINT_ID",
@@ -113,6 +116,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -131,6 +135,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -148,6 +153,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -167,6 +173,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -188,6 +195,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -211,6 +219,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -239,6 +248,7 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -257,6 +267,7 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -274,6 +285,7 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -293,6 +305,7 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -314,6 +327,7 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -337,6 +351,7 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:

@@ -8,7 +8,7 @@ Endpoint id: fal-ai/sora-2/text-to-video/pro
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -24,6 +24,9 @@ from fal_bindings._runtime import (
     RequestHandle,
 )
 from fal_bindings.types.video_file import VideoFile
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sora2TextToVideoPro", "AsyncSora2TextToVideoPro"]
 
@@ -95,6 +98,7 @@ class Sora2TextToVideoPro(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -110,6 +114,7 @@ class Sora2TextToVideoPro(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -127,6 +132,7 @@ class Sora2TextToVideoPro(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -143,6 +149,7 @@ class Sora2TextToVideoPro(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -164,6 +171,7 @@ class Sora2TextToVideoPro(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -184,6 +192,7 @@ class Sora2TextToVideoPro(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -212,6 +221,7 @@ class AsyncSora2TextToVideoPro(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -227,6 +237,7 @@ class AsyncSora2TextToVideoPro(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -244,6 +255,7 @@ class AsyncSora2TextToVideoPro(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -260,6 +272,7 @@ class AsyncSora2TextToVideoPro(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -281,6 +294,7 @@ class AsyncSora2TextToVideoPro(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -301,6 +315,7 @@ class AsyncSora2TextToVideoPro(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:

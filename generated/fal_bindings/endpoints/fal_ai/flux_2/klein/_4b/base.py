@@ -8,7 +8,7 @@ Endpoint id: fal-ai/flux-2/klein/4b/base
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
@@ -28,6 +28,9 @@ from fal_bindings._runtime import (
 from fal_bindings.types.image_file_e58798 import ImageFile_e58798
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.timings import Timings
+
+if TYPE_CHECKING:
+    import fal_client
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2Klein4bBase", "AsyncFlux2Klein4bBase"]
 
@@ -218,6 +221,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -251,6 +255,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -268,6 +273,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     @overload
@@ -302,6 +308,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
@@ -323,6 +330,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -361,6 +369,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -375,6 +384,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     @overload
@@ -406,6 +416,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         cns_energy_scale: float = 0.98,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.SyncClient | None = None,
     ) -> Stream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
@@ -434,6 +445,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -467,6 +479,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         start_timeout: float | None = None,
         hint: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -484,6 +497,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     @overload
@@ -518,6 +532,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         priority: Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncRequestHandle[Output]: ...
 
     async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
@@ -539,6 +554,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     @overload
@@ -577,6 +593,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         on_queue_update: OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -591,6 +608,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         *,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     @overload
@@ -622,6 +640,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         cns_energy_scale: float = 0.98,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
+        client: fal_client.AsyncClient | None = None,
     ) -> AsyncStream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:

@@ -1,0 +1,323 @@
+"""What the CLI prints: JSON, readable summaries, saved files, error messages - and the guard
+that keeps the API key out of all of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import urllib.parse
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from .options import FieldOption
+
+__all__ = [
+    "SECRET_ENV_VARS",
+    "secrets",
+    "redact",
+    "RedactingStream",
+    "install_redaction",
+    "echo_json",
+    "output_json",
+    "summary_lines",
+    "download_files",
+    "is_file",
+    "iter_output_files",
+    "validation_messages",
+]
+
+SECRET_ENV_VARS = ("FAL_KEY", "FAL_KEY_SECRET", "FAL_KEY_ID")
+_MASK = "***"
+
+
+# --------------------------------------------------------------------------- the API key
+
+
+def secrets() -> list[str]:
+    """The credential values of the environment (long enough to be worth masking), longest
+    first; `FAL_KEY` may be `id:secret`, so both halves count too."""
+    found: set[str] = set()
+    for name in SECRET_ENV_VARS:
+        value = os.environ.get(name, "")
+        for part in (value, *value.split(":")):
+            if len(part.strip()) >= 6:
+                found.add(part.strip())
+    return sorted(found, key=len, reverse=True)
+
+
+def redact(text: str, values: list[str] | None = None) -> str:
+    for secret in secrets() if values is None else values:
+        if secret in text:
+            text = text.replace(secret, _MASK)
+    return text
+
+
+class RedactingStream:
+    """A text stream wrapper masking credentials in everything written through it."""
+
+    def __init__(self, stream: IO[str], values: list[str]) -> None:
+        self._stream = stream
+        self._values = values
+
+    def write(self, text: str) -> int:
+        self._stream.write(redact(text, self._values))
+        return len(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, buffer ...
+        return getattr(self._stream, name)
+
+
+def install_redaction() -> Callable[[], None]:
+    """Route sys.stdout/sys.stderr through `RedactingStream` when a credential is set; returns
+    the function that puts the original streams back."""
+    values = secrets()
+    originals: dict[str, Any] = {}
+    if values:
+        for name in ("stdout", "stderr"):
+            stream = getattr(sys, name)
+            if stream is not None and not isinstance(stream, RedactingStream):
+                originals[name] = stream
+                setattr(sys, name, RedactingStream(stream, values))
+
+    def restore() -> None:
+        for name, stream in originals.items():
+            setattr(sys, name, stream)
+
+    return restore
+
+
+# --------------------------------------------------------------------------- results
+
+
+def echo_json(value: Any, *, indent: int | None = 2, err: bool = False) -> None:
+    click.echo(json.dumps(value, indent=indent, ensure_ascii=False), err=err)
+
+
+def output_json(output: BaseModel) -> Any:
+    """The output as the service sent it: wire names, only the fields present, extras kept."""
+    return output.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    if text.startswith("data:") and len(text) > 80:
+        head = text.split(",", 1)[0]
+        return f"{head},... ({len(text)} characters)"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return _short(value)
+    return _short(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _file_line(f: Any) -> str:
+    details = []
+    for attr in ("content_type", "width", "height", "duration", "file_size"):
+        value = getattr(f, attr, None)
+        if value is None:
+            continue
+        if attr == "file_size" and isinstance(value, int):
+            details.append(_size(value))
+        elif attr == "width":
+            height = getattr(f, "height", None)
+            details.append(f"{value}x{height}" if height is not None else f"width {value}")
+        elif attr == "height":
+            continue
+        elif attr == "duration":
+            details.append(f"{value}s")
+        else:
+            details.append(str(value))
+    suffix = f"  ({', '.join(details)})" if details else ""
+    return _short(str(f.url)) + suffix
+
+
+def _size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} B"
+
+
+def summary_lines(output: BaseModel) -> list[str]:
+    """A readable view of an Output: one line per field, files as their URLs."""
+    from pydantic import BaseModel
+
+    dumped = output_json(output)
+    fields = type(output).model_fields
+    alias = {name: (info.serialization_alias or info.alias or name) for name, info in fields.items()}
+    lines: list[str] = []
+    values: dict[str, Any] = {}
+    for name in fields:
+        if name in output.model_fields_set:
+            values[alias[name]] = getattr(output, name)
+    for key, value in (output.model_extra or {}).items():
+        values[key] = value
+    for key, value in values.items():
+        if is_file(value):
+            lines.append(f"{key}: {_file_line(value)}")
+        elif isinstance(value, list) and value and all(is_file(v) for v in value):
+            lines.append(f"{key}:")
+            lines.extend(f"  [{i}] {_file_line(v)}" for i, v in enumerate(value))
+        elif isinstance(value, BaseModel):
+            lines.append(f"{key}: {_scalar(dumped.get(key))}")
+        else:
+            lines.append(f"{key}: {_scalar(dumped.get(key, value))}")
+    return lines
+
+
+def is_file(value: Any) -> bool:
+    """A file of an output: a `FalFile`, or any output object with a non-empty `url` string
+    (file types whose `url` the docs left optional are plain models)."""
+    from pydantic import BaseModel
+
+    url = getattr(value, "url", None) if isinstance(value, BaseModel) else None
+    return isinstance(url, str) and bool(url)
+
+
+def iter_output_files(value: Any) -> Iterator[Any]:
+    """Every file object inside an output (models, lists, dicts), depth first, in field order."""
+    from pydantic import BaseModel
+
+    if is_file(value):
+        yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from iter_output_files(getattr(value, name, None))
+        for item in (value.model_extra or {}).values():
+            yield from iter_output_files(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from iter_output_files(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from iter_output_files(item)
+
+
+def _file_name(f: Any) -> str:
+    name = getattr(f, "file_name", None)
+    if isinstance(name, str) and Path(name).name:
+        return Path(name).name
+    url = str(f.url)
+    if url.startswith("data:"):
+        import mimetypes
+
+        mime = url[5:].split(";", 1)[0].split(",", 1)[0]
+        return "output" + ((mimetypes.guess_extension(mime) or "") if mime else "")
+    return Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name or "output"
+
+
+def download_files(output: Any, directory: Path) -> list[Path]:
+    """Save every file of an output into `directory` with the runtime's download helper
+    (`download_url`, which `FalFile.download` uses too); names come from `file_name` or the URL,
+    made unique within the call."""
+    from fal_bindings._runtime.files import download_url
+
+    directory.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    saved: list[Path] = []
+    for f in iter_output_files(output):
+        name = _file_name(f)
+        stem, dot, ext = name.rpartition(".")
+        if not dot or not stem:
+            stem, ext, dot = name, "", ""
+        candidate, n = name, 2
+        while candidate in used:
+            candidate = f"{stem}-{n}.{ext}" if dot else f"{stem}-{n}"
+            n += 1
+        used.add(candidate)
+        saved.append(download_url(str(f.url), directory / candidate))
+    return saved
+
+
+# --------------------------------------------------------------------------- validation errors
+
+
+def _loc_text(loc: tuple[Any, ...] | list[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, Path):
+        return repr(str(value))
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _is_union_tag(part: Any) -> bool:
+    """pydantic's union-member steps in a loc (`literal['a','b']`, `ImageSize`, `function-plain[...]`)."""
+    return isinstance(part, str) and (
+        "[" in part or (part[:1].isupper() and not part.isupper()) or part in ("str", "int", "float", "bool")
+    )
+
+
+def validation_messages(
+    exc: ValidationError,
+    options: list[FieldOption],
+    payload: Mapping[str, Any],
+    *,
+    source: str = "--input-json",
+) -> list[str]:
+    """One message per offending field: the option, the value given and what is allowed."""
+    by_wire = {fo.wire: fo for fo in options}
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for error in exc.errors(include_url=False):
+        loc = tuple(error.get("loc") or ())
+        grouped.setdefault(str(loc[0]) if loc else "", []).append(error)
+    messages: list[str] = []
+    for key, errors in grouped.items():
+        fo = by_wire.get(key)
+        kind = errors[0].get("type")
+        if kind == "missing" and fo is not None:
+            messages.append(f"missing required field {key!r}: give {fo.option} (or set it in --input-json)")
+            continue
+        if kind == "extra_forbidden" and len(tuple(errors[0].get("loc") or ())) == 1:
+            allowed = ", ".join(f.wire for f in options)
+            messages.append(f"unknown field {key!r} in {source}; the fields are: {allowed}")
+            continue
+        where = f"{fo.option} ({key})" if fo is not None else repr(key)
+        details = []
+        for detail in errors:
+            path = [p for p in tuple(detail.get("loc") or ())[1:] if not _is_union_tag(p)]
+            text = str(detail.get("msg", "invalid"))
+            if detail.get("type") == "missing":
+                text = "field required"
+            elif detail.get("type") == "extra_forbidden":
+                text = "unknown field"
+            details.append(f"{_loc_text(path)}: {text}" if path else text)
+        shown = payload[key] if key in payload else errors[0].get("input")
+        messages.append(f"invalid value for {where}: {_value_text(shown)}: " + "; or ".join(dict.fromkeys(details)))
+    return messages
+
+
+def iter_status_logs(logs: Any) -> Iterator[str]:
+    """Log lines of a queue status (`[{"message": ..., "level": ...}]`)."""
+    for item in logs or []:
+        if isinstance(item, Mapping):
+            message = str(item.get("message", "")).rstrip()
+            level = item.get("level")
+            yield f"[{level}] {message}" if level and level not in ("INFO", "STDOUT") else message
+        else:
+            yield str(item)

@@ -1,0 +1,111 @@
+"""Queue progress on stderr (position, elapsed time, logs) while `run` waits for a request.
+
+Shown with rich only when stderr is a terminal and `--quiet` was not given; otherwise nothing is
+printed (and rich is not even imported), so pipes and logs stay clean.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .output import iter_status_logs
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.status import Status as RichStatus
+
+__all__ = ["QueueProgress", "progress_enabled"]
+
+
+def progress_enabled(quiet: bool) -> bool:
+    """Progress goes to stderr only when it is an interactive terminal."""
+    if quiet:
+        return False
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class QueueProgress:
+    """`with QueueProgress(enabled) as p: p.update(status)` for each fal_client queue status.
+
+    A spinner line shows the state (`queued, position 2`, `in progress`), the elapsed time and
+    the request id; log lines the app emits are printed above it as they arrive.
+    """
+
+    def __init__(self, enabled: bool, *, request_id: str | None = None, console: Console | None = None) -> None:
+        self.enabled = enabled or console is not None
+        self.request_id = request_id
+        self._console = console
+        self._status: RichStatus | None = None
+        self._start = time.monotonic()
+        self._logs_seen = 0
+        self._label = "submitting"
+
+    def __enter__(self) -> QueueProgress:
+        if self.enabled:
+            if self._console is None:
+                from rich.console import Console
+
+                self._console = Console(stderr=True, highlight=False)
+            self._status = self._console.status(self._text(), spinner="dots")
+            self._status.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def _text(self) -> str:
+        elapsed = time.monotonic() - self._start
+        rid = f"  [dim]{self.request_id}[/dim]" if self.request_id else ""
+        return f"{self._label} [dim]·[/dim] {elapsed:.1f}s{rid}"
+
+    def update(self, status: Any) -> None:
+        """Show a fal_client `Queued` / `InProgress` / `Completed` status."""
+        if not self.enabled:
+            return
+        name = type(status).__name__
+        if name == "Queued":
+            self._label = f"queued, position {getattr(status, 'position', '?')}"
+        elif name == "InProgress":
+            self._label = "in progress"
+        elif name == "Completed":
+            self._label = "completed"
+        else:
+            self._label = name.lower()
+        self._print_logs(getattr(status, "logs", None))
+        if self._status is not None:
+            self._status.update(self._text())
+
+    def _print_logs(self, logs: Any) -> None:
+        lines = list(iter_status_logs(logs))
+        if len(lines) < self._logs_seen:  # logs were reset server-side
+            self._logs_seen = 0
+        new = lines[self._logs_seen :]
+        self._logs_seen = len(lines)
+        if new and self._console is not None:
+            from rich.text import Text
+
+            for line in new:
+                self._console.print(Text(line, style="dim"))
+
+    def note(self, message: str) -> None:
+        """A one-off line (e.g. the request id right after submission)."""
+        if self.enabled and self._console is not None:
+            from rich.text import Text
+
+            self._console.print(Text(message, style="dim"))

@@ -1,0 +1,314 @@
+"""`fal-bindings run ID [OPTIONS]`: one click command per endpoint, built on demand.
+
+`RunGroup.get_command(ctx, ID)` reads only that endpoint's spec JSON to build the options, so
+`run ID --help` imports neither pydantic nor fal_client nor the endpoint module; the endpoint
+module is imported when the command executes.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .app import CONTEXT_SETTINGS
+from .catalog import EndpointSchema, UnknownIdError, load_schema
+from .options import FieldOption, click_params, collect_fields, field_options, read_input_json
+from .output import download_files, echo_json, output_json, summary_lines, validation_messages
+from .progress import QueueProgress, progress_enabled
+
+if TYPE_CHECKING:
+    from fal_bindings._runtime.endpoint import AnyEndpoint
+    from fal_bindings._runtime.models import FalInput
+
+__all__ = ["RunGroup", "run_command", "Interrupted", "InputError", "endpoint_command", "deferred_interrupt"]
+
+
+class InputError(click.UsageError):
+    """Bad input (exit code 2): the message names the field, the value and what is allowed."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C: the CLI exits with 130 (after cancelling the queued request, if any)."""
+
+
+class RunGroup(click.Group):
+    """`run` resolves its "subcommand" - an endpoint id - from the catalog and the spec JSON."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from .catalog import catalog
+
+        return list(catalog())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        try:
+            schema = load_schema(cmd_name)
+        except UnknownIdError as exc:
+            raise click.UsageError(str(exc), ctx) from None
+        return endpoint_command(schema)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Endpoints"):
+            formatter.write_text(
+                "ID is an endpoint id (`fal-bindings list` shows them all); "
+                "`fal-bindings run ID --help` lists its options."
+            )
+
+
+run_command = RunGroup(
+    "run",
+    help=(
+        "Run an endpoint: fal-bindings run ID [--field value ...].\n\n"
+        "One option per input field (`--image-size`, ...); see `fal-bindings run ID --help`."
+    ),
+    context_settings=CONTEXT_SETTINGS,
+    no_args_is_help=True,
+    subcommand_metavar="ID [FIELD OPTIONS]...",
+)
+
+
+class EndpointCommand(click.Command):
+    """`run ID`: help lists the input fields apart from the command's own options."""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        fields: list[tuple[str, str]] = []
+        others: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                (fields if (param.name or "").startswith("field_") else others).append(record)
+        if fields:
+            with formatter.section("Input fields"):
+                formatter.write_dl(fields)
+        if others:
+            with formatter.section("Options"):
+                formatter.write_dl(others)
+
+
+_CONTROL_HELP = {
+    "input_json": "Read input fields from a JSON object in FILE ('-': stdin); options override it.",
+    "dry_run": "Validate the input and print the request JSON; send nothing.",
+    "json": "Print the raw output JSON instead of a summary.",
+    "download": "Save every output file into DIR.",
+    "submit": "Only submit to the queue and print the request id.",
+    "stream": "Stream the output: print each event as a JSON line.",
+    "upload_files": "Upload local files to fal's CDN instead of inlining them as data URIs.",
+    "quiet": "No progress on stderr.",
+}
+
+
+def endpoint_command(schema: EndpointSchema) -> click.Command:
+    entry = schema.entry
+    options = field_options(schema)
+    streaming = "streaming" in entry.capabilities
+    params: list[click.Parameter] = list(click_params(schema, options))
+    params += [
+        click.Option(["--input-json", "input_json"], metavar="FILE|-", help=_CONTROL_HELP["input_json"]),
+        click.Option(["--dry-run", "dry_run"], is_flag=True, help=_CONTROL_HELP["dry_run"]),
+        click.Option(["--json", "as_json"], is_flag=True, help=_CONTROL_HELP["json"]),
+        click.Option(
+            ["--download", "download"],
+            metavar="DIR",
+            type=click.Path(file_okay=False, path_type=Path),
+            help=_CONTROL_HELP["download"],
+        ),
+        click.Option(["--submit", "submit"], is_flag=True, help=_CONTROL_HELP["submit"]),
+        click.Option(["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]),
+        click.Option(["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]),
+        click.Option(["-q", "--quiet", "quiet"], is_flag=True, help=_CONTROL_HELP["quiet"]),
+    ]
+    caps = ", ".join(entry.capabilities)
+    lines = [entry.title] if entry.title != entry.id else []
+    if entry.description:
+        lines += [entry.description]
+    lines += [f"Category: {entry.category or '-'}. Capabilities: {caps}."]
+    lines += ["Options not given are not sent (the service's defaults apply)."]
+
+    def callback(**values: Any) -> None:
+        execute(schema, options, values)
+
+    return EndpointCommand(
+        entry.id,
+        params=params,
+        callback=callback,
+        help="\n\n".join(lines),
+        short_help=entry.title,
+        context_settings=CONTEXT_SETTINGS,
+    )
+
+
+# --------------------------------------------------------------------------- execution
+
+
+def _input_param(ctx: click.Context) -> click.Parameter | None:
+    for param in ctx.command.params:
+        if param.name == "input_json":
+            return param
+    return None
+
+
+def build_payload(options: list[FieldOption], values: dict[str, Any]) -> dict[str, Any]:
+    """`--input-json` merged with the options given (options win)."""
+    ctx = click.get_current_context()
+    payload: dict[str, Any] = {}
+    if values.get("input_json") is not None:
+        payload.update(read_input_json(values["input_json"], options, _input_param(ctx)))
+    payload.update(collect_fields(options, values))
+    return payload
+
+
+def validate(schema: EndpointSchema, options: list[FieldOption], payload: dict[str, Any]) -> FalInput:
+    """The endpoint's Input model for `payload`, or an `InputError` naming every bad field."""
+    from pydantic import ValidationError
+
+    import fal_bindings
+
+    cls = fal_bindings.registry.endpoint_class(schema.entry.id)
+    try:
+        return cls.input_model.model_validate(payload)
+    except ValidationError as exc:
+        messages = validation_messages(exc, options, payload)
+        raise InputError("\n".join(messages)) from None
+
+
+def dry_run_payload(model: FalInput, upload: bool) -> dict[str, Any]:
+    """The request JSON, with local files shown as a truncated data URI (or `upload:` path)."""
+    from fal_bindings._runtime.files import FileCollector, to_data_uri
+    from fal_bindings._runtime.models import to_payload
+
+    collector = FileCollector("upload")  # placeholders instead of file contents
+    payload = to_payload(model, collector=collector)
+    shown: dict[str, str] = {}
+    for token, value in collector.pending.items():
+        where = str(value) if isinstance(value, Path) else f"{len(value)} bytes"
+        if upload:
+            shown[token] = f"<upload: {where}>"
+        else:
+            uri = to_data_uri(value)
+            head = uri[: uri.index(",") + 1 + 24]
+            shown[token] = f"{head}...<{len(uri)} characters, from {where}>"
+
+    def replace(node: Any) -> Any:
+        if isinstance(node, str):
+            return shown.get(node, node)
+        if isinstance(node, dict):
+            return {k: replace(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [replace(v) for v in node]
+        return node
+
+    result: dict[str, Any] = replace(payload)
+    return result
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold a first Ctrl-C back until the block ends (so a submitted request is never lost
+    between its submission and our knowing its id); a second one interrupts at once."""
+    caught: list[int] = []
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if caught:
+            raise KeyboardInterrupt
+        caught.append(signum)
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def execute(schema: EndpointSchema, options: list[FieldOption], values: dict[str, Any]) -> None:
+    entry = schema.entry
+    if values["stream"] and "streaming" not in entry.capabilities:
+        raise click.UsageError(f"{entry.id} does not support streaming (capabilities: {', '.join(entry.capabilities)})")
+    if values["stream"] and values["submit"]:
+        raise click.UsageError("--stream and --submit cannot be combined")
+    payload = build_payload(options, values)
+    model = validate(schema, options, payload)
+    if values["dry_run"]:
+        echo_json(dry_run_payload(model, values["upload_files"]))
+        return
+
+    import fal_bindings
+
+    endpoint = fal_bindings.registry.endpoint(entry.id, file_upload="upload" if values["upload_files"] else None)
+    if values["stream"]:
+        _stream(endpoint, model, values)
+    elif values["submit"]:
+        with deferred_interrupt():
+            handle = endpoint.submit(model)
+        if values["as_json"]:
+            echo_json({"request_id": handle.request_id})
+        else:
+            click.echo(handle.request_id)
+    else:
+        _subscribe(endpoint, model, values)
+
+
+def _subscribe(endpoint: AnyEndpoint, model: FalInput, values: dict[str, Any]) -> None:
+    handle = None
+    try:
+        with deferred_interrupt():
+            handle = endpoint.submit(model)
+        with QueueProgress(progress_enabled(values["quiet"]), request_id=handle.request_id) as progress:
+            for status in handle.iter_events(with_logs=True):
+                progress.update(status)
+        output = handle.get()
+    except KeyboardInterrupt:
+        if handle is not None:
+            _cancel(handle, values["quiet"])
+        raise Interrupted from None
+    print_output(output, values)
+
+
+def _cancel(handle: Any, quiet: bool) -> None:
+    from fal_bindings import APIError
+
+    try:
+        handle.cancel()
+    except APIError as exc:
+        click.echo(f"could not cancel request {handle.request_id}: {exc}", err=True)
+        return
+    if not quiet:
+        click.echo(f"cancelled request {handle.request_id}", err=True)
+
+
+def _stream(endpoint: AnyEndpoint, model: FalInput, values: dict[str, Any]) -> None:
+    try:
+        with endpoint.stream(model) as stream:
+            for event in stream:
+                click.echo(json.dumps(event, ensure_ascii=False))
+                sys.stdout.flush()
+            output = stream.final_output()
+    except KeyboardInterrupt:
+        raise Interrupted from None
+    if values["download"] is not None:
+        for path in download_files(output, values["download"]):
+            click.echo(f"saved {path}", err=True)
+
+
+def print_output(output: Any, values: dict[str, Any]) -> None:
+    """The output (JSON or summary), then the files saved with `--download`."""
+    if values.get("as_json"):
+        echo_json(output_json(output))
+    else:
+        for line in summary_lines(output):
+            click.echo(line)
+    if values.get("download") is not None:
+        for path in download_files(output, values["download"]):
+            click.echo(f"saved {path}", err=bool(values.get("as_json")))

@@ -1,0 +1,313 @@
+"""The emulator's lifecycle: a uvicorn server on a loopback TLS socket, in a thread of this process."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+from typing_extensions import Unpack
+from uvicorn.config import WS_PROTOCOLS
+
+from ._app import DroppedConnection, EmulatorApp, FaultRule
+from ._controls import OPERATIONS, Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
+from ._patch import Patcher, point_fal_client, reset_module_clients, set_fast_retries
+from ._specs import SpecSource, load_specs, lookup
+from ._tls import Certificates, make_certificates
+
+DEFAULT_KEY = "test-key"
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+_START_TIMEOUT = 10.0
+_STOP_TIMEOUT = 5.0
+# The sans-I/O implementation (uvicorn >= 0.35) supports denying a handshake with an HTTP body.
+_WS_PROTOCOL = "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "auto"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, told to stop by an event instead of noticing on its 0.1 s tick."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+
+    async def main_loop(self) -> None:
+        self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        await self.on_tick(0)  # sets the default response headers once
+        self.ready.set()
+        while not self.should_exit:
+            await self._wake.wait()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # A hard stop, unlike uvicorn's graceful one (which sleeps 0.1 s and then waits for
+        # connections): abort every connection. Closing a TLS connection politely would wait for
+        # the peer's close_notify, which an idle keep-alive pool nobody closed never sends.
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if isinstance(transport, asyncio.BaseTransport):
+                transport.abort()  # type: ignore[attr-defined]
+        for server in self.servers:
+            await server.wait_closed()
+
+    def request_stop(self) -> None:
+        self.should_exit = True
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(wake.set)
+
+
+class _HideDroppedConnections(logging.Filter):
+    """Injected connection drops are raised on purpose; uvicorn need not log them as crashes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
+
+
+class Emulator:
+    """A local fal.ai, built from OpenAPI specs, that the unmodified fal-client talks to over TLS.
+
+    Use it as a context manager (`with emulator(...) as emu:`); on entry it starts serving on
+    127.0.0.1 and points fal-client at itself (environment and module constants); on exit it
+    restores them. Control methods (`configure`, `inject`, ...) may be called while it runs.
+
+    - `specs`: a directory of OpenAPI JSON specs, or the spec documents (default: the package's).
+    - `key`: the API key clients must send (`Authorization: Key <key>`); exported as FAL_KEY.
+    - `port`: 0 picks a free port.
+    - `fast_retries`: make fal-client retry at most 3 times with short delays (fault tests).
+    - `configure_client`: set FAL_* / SSL_CERT_FILE / NO_PROXY and fal_client's module constants.
+    - `max_body_bytes`: larger request bodies get 413.
+    - `behavior`: the initial global `Behavior` (queue polls, latency, errors...).
+    """
+
+    def __init__(
+        self,
+        specs: SpecSource | None = None,
+        *,
+        key: str = DEFAULT_KEY,
+        port: int = 0,
+        fast_retries: bool = False,
+        configure_client: bool = True,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        behavior: Behavior | None = None,
+    ) -> None:
+        if not key:
+            raise ValueError("key must be a non-empty string")
+        self._specs = load_specs(specs)
+        self._key = key
+        self._port = port
+        self._fast_retries = fast_retries
+        self._configure_client = configure_client
+        self._app = EmulatorApp(self._specs, key=key, max_body_bytes=max_body_bytes, behavior=behavior or Behavior())
+        self._env: dict[str, str] = {}
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self._certificates: Certificates | None = None
+        self._patcher = Patcher()
+        self._log_filter = _HideDroppedConnections()
+        self._startup_error: BaseException | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        if self._thread is not None:
+            raise RuntimeError("the emulator is already running")
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        self._certificates = make_certificates()
+        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose proto says TCP,
+        # and without it every keep-alive request waits ~40 ms on Nagle + delayed ACKs.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", self._port))
+        self._port = self._socket.getsockname()[1]
+        self._app.base_url = self.base_url
+        pem = str(self._certificates.server_pem)
+        config = uvicorn.Config(
+            self._app,
+            http="h11",
+            ws=_WS_PROTOCOL,
+            loop="asyncio",
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            date_header=False,
+            ssl_certfile=pem,
+            ssl_keyfile=pem,
+            ws_max_size=self._app.max_body_bytes,
+        )
+        self._server = _Server(config)
+        logging.getLogger("uvicorn.error").addFilter(self._log_filter)
+        self._thread = threading.Thread(target=self._serve, name=f"fal-emulator-{self._port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not self._server.ready.wait(0.002):
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the fal emulator failed to start: {self._startup_error!r}")
+        if self._configure_client:
+            self._env = point_fal_client(self._patcher, self.base_url, self.ca_path, self._key)
+            if self._fast_retries:
+                set_fast_retries(self._patcher)
+            reset_module_clients()
+
+    def _serve(self) -> None:
+        assert self._server is not None and self._socket is not None
+        try:
+            self._server.run(sockets=[self._socket])
+        except BaseException as exc:  # uvicorn reports startup failures with sys.exit
+            self._startup_error = exc
+
+    def stop(self) -> None:
+        """Stop serving and undo every change to the environment and fal_client. Idempotent."""
+        if self._configure_client:
+            reset_module_clients()
+        if self._server is not None:
+            self._server.request_stop()
+        stuck = False
+        if self._thread is not None:
+            self._thread.join(_STOP_TIMEOUT)
+            stuck = self._thread.is_alive()
+        if self._socket is not None:
+            self._socket.close()
+        if self._certificates is not None:
+            self._certificates.cleanup()
+        logging.getLogger("uvicorn.error").removeFilter(self._log_filter)
+        self._patcher.restore()
+        self._server = self._thread = self._socket = self._certificates = None
+        self._env = {}
+        if stuck:
+            raise RuntimeError(f"the fal emulator's server thread did not stop within {_STOP_TIMEOUT} s")
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- information --------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """`https://127.0.0.1:PORT` (the run host; the queue host is `base_url + "/__queue__"`)."""
+        return f"https://127.0.0.1:{self._port}"
+
+    @property
+    def ca_path(self) -> Path:
+        """The CA certificate (PEM) to trust, e.g. `curl --cacert`. Deleted when the emulator stops."""
+        if self._certificates is None:
+            raise RuntimeError("the emulator is not running")
+        return self._certificates.ca_path
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment variables the emulator set (empty with `configure_client=False`)."""
+        return dict(self._env)
+
+    @property
+    def endpoints(self) -> list[str]:
+        return list(self._specs)
+
+    # -- controls -----------------------------------------------------------------------------
+
+    def configure(self, endpoint: str | None = None, **changes: Unpack[BehaviorChanges]) -> None:
+        """Change the behaviour of one endpoint, or of all (`endpoint=None`), from now on.
+
+        Example: `emu.configure(queue_polls=2, progress_polls=3)`,
+        `emu.configure("fal-ai/flux-2", error=AppError(422, "bad"))`. Requests already queued keep
+        the behaviour they were submitted with.
+        """
+        unknown = set(changes) - {f.name for f in dataclasses.fields(Behavior)}
+        if unknown:
+            raise TypeError(f"unknown behaviour settings {sorted(unknown)}; see Behavior's fields")
+        app = self._app
+        with app.lock:
+            if endpoint is None:
+                app.global_behavior = dataclasses.replace(app.global_behavior, **changes)
+                return
+            lookup(self._specs, endpoint)
+            merged: BehaviorChanges = {**app.overrides.get(endpoint, BehaviorChanges()), **changes}
+            dataclasses.replace(app.global_behavior, **merged)  # validates the values
+            app.overrides[endpoint] = merged
+
+    def behavior(self, endpoint: str | None = None) -> Behavior:
+        """The behaviour in effect for `endpoint` (or the global one)."""
+        return self._app.behavior(endpoint)
+
+    def inject(
+        self, fault: Fault, *, times: int | None = 1, endpoint: str | None = None, on: str | Iterable[str] | None = None
+    ) -> None:
+        """Answer the next `times` matching requests (None: all of them) with `fault`.
+
+        `endpoint` limits it to one endpoint; `on` to some operations (see `OPERATIONS`:
+        "run", "submit", "status", "result", "cancel", "stream", "realtime", "token", "upload", "file").
+        Faults are matched in the order they were injected.
+        """
+        if times is not None and times < 1:
+            raise ValueError(f"times must be at least 1 (or None for always), got {times}")
+        if endpoint is not None:
+            lookup(self._specs, endpoint)
+        operations = None
+        if on is not None:
+            operations = frozenset([on] if isinstance(on, str) else on)
+            unknown = operations - set(OPERATIONS)
+            if unknown:
+                raise ValueError(f"unknown operations {sorted(unknown)}; known: {', '.join(OPERATIONS)}")
+        with self._app.lock:
+            self._app.faults.append(FaultRule(fault, times, endpoint, operations))
+
+    def clear_faults(self) -> None:
+        with self._app.lock:
+            self._app.faults.clear()
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every request received so far, oldest first (credentials redacted)."""
+        with self._app.lock:
+            return list(self._app.records)
+
+    def clear_requests(self) -> None:
+        with self._app.lock:
+            self._app.records.clear()
+
+    @property
+    def webhooks(self) -> list[WebhookDelivery]:
+        """Webhook deliveries made so far, oldest first."""
+        with self._app.lock:
+            return list(self._app.deliveries)
+
+    def reset(self) -> None:
+        """Back to the initial behaviour, with no faults, requests, jobs or webhook deliveries."""
+        self._app.reset()
+
+
+emulator = Emulator
+"""`with emulator(specs=..., key=...) as emu:`, the spelling tests read best with."""

@@ -1,0 +1,236 @@
+"""`make bench`: every figure of the benchmark issue, medians with min-max, ratios measured
+side by side in the same run. Run: `python -m tests.bench.run [--endpoints N] [--quick]`.
+
+Timings on a shared 2-core machine are noisy: read medians and ratios, never single runs.
+Nothing here asserts a threshold; the README table records what a run printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.bench.corpus import make_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+RESULTS: list[dict[str, object]] = []
+
+
+def record(name: str, samples: list[float], unit: str = "s", goal: str = "", note: str = "") -> dict[str, object]:
+    row = {
+        "name": name,
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": len(samples),
+        "unit": unit,
+        "goal": goal,
+        "note": note,
+    }
+    RESULTS.append(row)
+    scale = 1000.0 if unit == "ms" else 1.0
+    print(
+        f"{name:<58} {row['median'] * scale:9.3f} {unit:<3} ({min(samples) * scale:.3f}-{max(samples) * scale:.3f}, n={len(samples)})"  # type: ignore[operator]
+        + (f"  goal {goal}" if goal else "")
+        + (f"  {note}" if note else ""),
+        flush=True,
+    )
+    return row
+
+
+def ratio(name: str, numerator: list[float], denominator: list[float], goal: str = "") -> None:
+    value = statistics.median(numerator) / statistics.median(denominator)
+    RESULTS.append({"name": name, "ratio": value, "goal": goal})
+    print(f"{name:<58} {value:9.3f} x" + (f"  goal {goal}" if goal else ""), flush=True)
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1) or "Traceback" in done.stderr:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return elapsed
+
+
+def peak_rss_mib(command: list[str], env: dict[str, str]) -> float:
+    """Max resident set size of `command` (its own process, in MiB)."""
+    probe = (
+        "import resource, subprocess, sys;"
+        "subprocess.run(sys.argv[1:], check=False, capture_output=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    return int(done.stdout.strip()) / 1024
+
+
+def repeat(times: int, action: Callable[[], float]) -> list[float]:
+    return [action() for _ in range(times)]
+
+
+def falgen(*args: str) -> list[str]:
+    return [str(BIN / "falgen"), *args]
+
+
+# -- corpus (the committed seeds) -----------------------------------------------------------
+
+
+def bench_corpus(work: Path, runs: int) -> None:
+    from generator.parse import parse
+
+    pages = parse([ROOT / "specs/sources"]).pages
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        parse([ROOT / "specs/sources"])
+        samples.append(time.perf_counter() - started)
+    record("parse: corpus (in process)", samples, "ms", note=f"{pages} pages")
+    record("parse: per page", [s / pages for s in samples], "ms")
+
+    specs, out, cache = work / "c-specs", work / "c-generated", work / "c-cache"
+    env = {"FALGEN_CACHE": str(cache)}
+
+    def cold() -> float:
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        return timed(falgen("parse", "-q", "--out", str(specs), "--report", str(work)), env) + timed(
+            falgen("generate", "--specs", str(specs), "--out", str(out)), env
+        )
+
+    def noop() -> float:
+        return timed(falgen("parse", "-q", "--out", str(specs), "--report", str(work)), env) + timed(
+            falgen("generate", "--specs", str(specs), "--out", str(out)), env
+        )
+
+    record("corpus: generate cold (parse+render, empty cache)", repeat(max(runs // 2, 2), cold), goal="< 3 s")
+    record("corpus: generate no-op", repeat(runs, noop), goal="< 1 s")
+    record("corpus: make check (falgen check)", repeat(runs, lambda: timed(falgen("check"), env)), goal="< 3 s")
+
+
+# -- scale (synthetic catalogue) -------------------------------------------------------------
+
+
+def bench_scale(work: Path, endpoints: int, runs: int) -> Path:
+    sources, specs, out, cache = work / "s-sources", work / "s-specs", work / "s-generated", work / "s-cache"
+    ids = make_corpus(sources, endpoints)
+    env = {"FALGEN_CACHE": str(cache)}
+    parse_args = falgen("parse", "-q", str(sources), "--out", str(specs), "--report", str(work / "s-report"))
+    generate_args = falgen("generate", "--specs", str(specs), "--out", str(out))
+    record(f"scale {endpoints}: parse", [timed(parse_args, env)])
+    cold = timed(generate_args, env)
+    record(f"scale {endpoints}: generate cold (empty cache)", [cold], goal="< 35 s")
+    record(f"scale {endpoints}: generate no-op", repeat(runs, lambda: timed(parse_args, env) + timed(generate_args, env)), goal="< 2 s")
+
+    page = sorted(sources.glob("*.txt"))[0]
+    original = page.read_text(encoding="utf-8")
+
+    def one_page_changed() -> float:
+        text = page.read_text(encoding="utf-8")
+        changed = text.replace("Default value: 28", "Default value: 29", 1) if "Default value: 28" in text else text.replace("Default value: 29", "Default value: 28", 1)
+        page.write_text(changed, encoding="utf-8")
+        return timed(parse_args, env) + timed(generate_args, env)
+
+    record(f"scale {endpoints}: one page changed", repeat(runs, one_page_changed), goal="< 3 s")
+    page.write_text(original, encoding="utf-8")
+    shutil.rmtree(cache, ignore_errors=True)
+    record(f"scale {endpoints}: generate peak memory (cold)", [peak_rss_mib(generate_args, env)], "MiB", goal="< 1024 MiB")
+    (work / "s-ids.json").write_text(json.dumps(ids))
+    return out
+
+
+def bench_imports(generated: Path, endpoint_id: str, runs: int) -> None:
+    compileall.compile_dir(str(generated), quiet=1)
+    env = {"PYTHONPATH": str(generated), "PYTHONDONTWRITEBYTECODE": ""}
+    probe = "import time, sys; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+    def import_time(module: str) -> float:
+        done = subprocess.run([sys.executable, "-c", probe.format(module=module)], env={**os.environ, **env}, capture_output=True, text=True, cwd="/")
+        return float(done.stdout.strip())
+
+    fal_client = [import_time("fal_client") for _ in range(runs)]
+    bindings = [import_time("fal_bindings") for _ in range(runs)]
+    record("import fal_client", fal_client, "ms")
+    record("import fal_bindings (synthetic catalogue)", bindings, "ms")
+    ratio("import fal_bindings / import fal_client", bindings, fal_client, goal="<= 1.3x")
+    first_use = (
+        "import time, fal_bindings, json; from fal_bindings.testing import example_input;"
+        f"ex = example_input({endpoint_id!r}); t = time.perf_counter();"
+        f"e = fal_bindings.endpoint({endpoint_id!r}); e.input_model.model_validate(ex);"
+        "print(time.perf_counter() - t)"
+    )
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", first_use], env={**os.environ, **env}, capture_output=True, text=True, cwd="/")
+        samples.append(float(done.stdout.strip()))
+    record("first use of one endpoint (import + build + validate)", samples, "ms", goal="< 50 ms")
+    for command, label in ((["--help"], "--help"), (["list"], "list")):
+        samples = [timed([sys.executable, "-m", "fal_bindings", *command], env, cwd=Path("/")) for _ in range(runs)]
+        record(f"fal-bindings {label} (synthetic catalogue)", samples, "ms", goal="< 300 ms" if label == "--help" else "")
+
+
+def bench_subscribe(calls: int) -> None:
+    import fal_client
+
+    import fal_bindings
+    from fal_bindings.testing import emulator, example_input
+
+    endpoint_id = "fal-ai/imagen4/preview"
+    arguments = example_input(endpoint_id)
+    binding = fal_bindings.endpoint(endpoint_id)
+    with emulator():
+        client = fal_client.SyncClient()
+        typed = binding.with_options(client=client)
+        model = binding.input_model.model_validate(arguments)
+        for _ in range(20):  # warm up both paths (TLS, pydantic schema build)
+            client.subscribe(endpoint_id, arguments)
+            typed.subscribe(model)
+        raw_samples, typed_samples = [], []
+        for _ in range(calls):
+            started = time.perf_counter()
+            client.subscribe(endpoint_id, arguments)
+            raw_samples.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            typed.subscribe(**arguments)
+            typed_samples.append(time.perf_counter() - started)
+    record("raw fal_client.subscribe against the emulator", raw_samples, "ms")
+    record("typed subscribe (validation + serialisation + parsing)", typed_samples, "ms")
+    ratio("typed subscribe / raw subscribe", typed_samples, raw_samples, goal="<= 1.10x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--endpoints", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="fewer runs, 200 endpoints")
+    parser.add_argument("--out", type=Path, default=ROOT / ".bench" / "results.json")
+    args = parser.parse_args()
+    if args.quick:
+        args.endpoints, args.runs = 200, 3
+    work = Path(tempfile.mkdtemp(prefix="falgen-bench-"))
+    try:
+        print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; work dir {work}", flush=True)
+        bench_corpus(work, args.runs)
+        generated = bench_scale(work, args.endpoints, args.runs)
+        ids = json.loads((work / "s-ids.json").read_text())
+        bench_imports(generated, ids[len(ids) // 2], max(args.runs * 2, 5))
+        bench_subscribe(200 if not args.quick else 50)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(RESULTS, indent=1) + "\n")
+    print(f"results: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

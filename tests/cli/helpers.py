@@ -1,0 +1,159 @@
+"""Helpers for the `fal-bindings` CLI tests.
+
+Every CLI run is a subprocess (`python -m fal_bindings ...`) with a fixed terminal setup
+(COLUMNS=100, no colours) and a distinctive API key; `run_cli` asserts after every run that the
+key appears neither on stdout nor on stderr, and that no Python traceback was printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import fal_bindings
+from fal_bindings.testing import Emulator, RequestRecord
+
+SECRET = "sk-test-SECRET-123"
+PACKAGE_DIR = Path(fal_bindings.__file__).resolve().parent
+CATALOG: list[dict[str, Any]] = json.loads((PACKAGE_DIR / "_catalog.json").read_text(encoding="utf-8"))
+IDS = [e["id"] for e in CATALOG]
+
+BASE_ENV = {
+    "COLUMNS": "100",
+    "LINES": "50",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "PYTHONIOENCODING": "utf-8",
+    "FAL_KEY": SECRET,
+}
+# Anything in the test process's environment that would change the CLI's behaviour.
+_DROP = ("FAL_KEY_ID", "FAL_KEY_SECRET", "FORCE_COLOR", "CLICOLOR_FORCE", "FAL_BINDINGS_DEBUG", "PYTHONWARNINGS")
+
+
+@dataclass
+class Result:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def __str__(self) -> str:
+        return f"$ fal-bindings {' '.join(self.args)}\n-> {self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def cli_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _DROP}
+    env.update(BASE_ENV)
+    env.update(extra or {})
+    return env
+
+
+def cli_command(args: Sequence[str]) -> list[str]:
+    return [sys.executable, "-m", "fal_bindings", *args]
+
+
+def check_output(result: Result, secrets: Sequence[str] = (SECRET,)) -> Result:
+    """The invariants of every run: no credential, no traceback."""
+    for secret in secrets:
+        assert secret not in result.stdout, f"API key leaked on stdout\n{result}"
+        assert secret not in result.stderr, f"API key leaked on stderr\n{result}"
+    assert "Traceback" not in result.stderr, str(result)
+    return result
+
+
+def run_cli(
+    *args: str,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 60,
+    cwd: Path | None = None,
+) -> Result:
+    proc = subprocess.run(
+        cli_command(args),
+        env=cli_env(env),
+        input=input,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        cwd=cwd,
+    )
+    secrets = {SECRET, (env or {}).get("FAL_KEY", SECRET)}
+    return check_output(Result(list(args), proc.returncode, proc.stdout, proc.stderr), sorted(secrets))
+
+
+def records(emu: Emulator) -> list[RequestRecord]:
+    """The emulator's request log (a property today; tolerate a method too)."""
+    value: Any = emu.requests
+    return list(value() if callable(value) else value)
+
+
+# --------------------------------------------------------------------------- example -> options
+
+
+def _spec(endpoint_id: str) -> dict[str, Any]:
+    entry = next(e for e in CATALOG if e["id"] == endpoint_id)
+    document: dict[str, Any] = json.loads((PACKAGE_DIR / "_specs" / entry["spec"]).read_text(encoding="utf-8"))
+    return document
+
+
+def input_properties(endpoint_id: str) -> dict[str, Any]:
+    """The Input schema's properties, straight from the spec (independent of the CLI's code)."""
+    document = _spec(endpoint_id)
+    schema = document["paths"][f"/{endpoint_id}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    properties: dict[str, Any] = document["components"]["schemas"][name]["properties"]
+    return properties
+
+
+def example_args(endpoint_id: str, example: dict[str, Any]) -> list[str]:
+    """Command-line options expressing a JSON input: `--wire-name=value`; booleans as
+    `--flag`/`--no-flag`; lists as repeated options (an empty list as `[]`); objects and other
+    non-text values as JSON."""
+    properties = input_properties(endpoint_id)
+    args: list[str] = []
+    for key, value in example.items():
+        assert key in properties, f"{endpoint_id}: example key {key!r} is not an Input field"
+        option = "--" + key.replace("_", "-")
+        if isinstance(value, bool):
+            args.append(option if value else f"--no-{key.replace('_', '-')}")
+        elif isinstance(value, list):
+            if not value:
+                args.append(f"{option}=[]")
+            for item in value:
+                args.append(f"{option}={item if isinstance(item, str) else json.dumps(item)}")
+        elif isinstance(value, str):
+            args.append(f"{option}={value}")
+        else:
+            args.append(f"{option}={json.dumps(value)}")
+    return args
+
+
+def file_urls(value: Any) -> list[str]:
+    """Every (non-empty) `url` of a file object inside an output JSON."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        if isinstance(value.get("url"), str) and value["url"]:
+            found.append(value["url"])
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                found.extend(file_urls(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(file_urls(item))
+    return found
+
+
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360f8cfc0f01f0005000201e2b3a5a30000000049454e44ae426082"
+)

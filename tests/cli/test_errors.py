@@ -1,0 +1,119 @@
+"""Exit codes and messages: 2 for usage/validation errors (naming the problem, no traceback),
+1 for remote errors (fal's message), and the API key never shown."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from fal_bindings.testing import AppError, Emulator
+
+from .helpers import SECRET, records, run_cli
+
+BAD_INPUT = [
+    # (arguments, fragments the message must contain)
+    (["--prompt", "x", "--bogus", "1"], ["No such option", "--bogus"]),
+    (["--prompt", "x", "--output-format", "gif"], ["--output-format", "'gif'", "'jpeg', 'png', 'webp'"]),
+    (["--prompt", "x", "--num-images", "many"], ["--num-images", "'many'", "not a valid integer"]),
+    (["--prompt", "x", "--guidance-scale", "high"], ["--guidance-scale", "'high'", "not a valid float"]),
+    (["--prompt", "x", "--image-size", "huge"], ["--image-size", "'huge'", "square_hd", "JSON ImageSize"]),
+    (["--prompt", "x", "--image-size", '{"width": "wide"}'], ["--image-size (image_size)", "width", "valid integer"]),
+    (["--guidance-scale", "2"], ["missing required field 'prompt'", "--prompt"]),
+    (["--prompt", "x", "--stream", "--submit"], ["--stream and --submit"]),
+]
+
+
+@pytest.mark.parametrize(("args", "fragments"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input_exits_2_naming_the_problem(args: list[str], fragments: list[str]) -> None:
+    result = run_cli("run", "fal-ai/flux-2", *args)
+    assert result.returncode == 2, str(result)
+    assert result.stdout == ""
+    for fragment in fragments:
+        assert fragment in result.stderr, str(result)
+
+
+def test_pydantic_limits_are_reported_with_the_option_value_and_limit() -> None:
+    result = run_cli("run", "fal-ai/imagen4/preview", "--prompt", "x", "--num-images", "9")
+    assert result.returncode == 2, str(result)
+    assert "invalid value for --num-images (num_images): 9: Input should be less than or equal to 4" in result.stderr
+
+
+def test_missing_and_unreadable_files(tmp_path: Path) -> None:
+    missing = run_cli("run", "fal-ai/flux-pro/kontext/max", "--prompt", "x", "--image-url", str(tmp_path / "no.png"))
+    assert missing.returncode == 2, str(missing)
+    assert "--image-url" in missing.stderr and "no such file" in missing.stderr and "no.png" in missing.stderr
+
+    directory = run_cli("run", "fal-ai/flux-pro/kontext/max", "--prompt", "x", "--image-url", str(tmp_path))
+    assert directory.returncode == 2 and "not a regular file" in directory.stderr, str(directory)
+
+    if os.geteuid() != 0:  # root reads anything
+        locked = tmp_path / "locked.png"
+        locked.write_bytes(b"\x89PNG\r\n\x1a\n")
+        locked.chmod(0)
+        unreadable = run_cli("run", "fal-ai/flux-pro/kontext/max", "--prompt", "x", "--image-url", str(locked))
+        assert unreadable.returncode == 2 and "cannot read file" in unreadable.stderr, str(unreadable)
+
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        ('{"prompt": "x",', ["--input-json", "malformed JSON", "line 1 column"]),
+        ('["x"]', ["--input-json", "must hold a JSON object", "array"]),
+        ('{"prompt": "x", "colour": "red"}', ["unknown field 'colour'", "prompt, guidance_scale"]),
+        ('{"prompt": 5}', ["--prompt (prompt)", "5", "valid string"]),
+    ],
+    ids=["malformed", "not-an-object", "unknown-field", "wrong-type"],
+)
+def test_bad_input_json_exits_2(tmp_path: Path, content: str, fragments: list[str]) -> None:
+    source = tmp_path / "input.json"
+    source.write_text(content)
+    result = run_cli("run", "fal-ai/flux-2", "--input-json", str(source))
+    assert result.returncode == 2, str(result)
+    for fragment in fragments:
+        assert fragment in result.stderr, str(result)
+
+
+def test_unreadable_input_json_and_stdin(tmp_path: Path) -> None:
+    result = run_cli("run", "fal-ai/flux-2", "--input-json", str(tmp_path / "absent.json"))
+    assert result.returncode == 2 and "cannot read" in result.stderr and "absent.json" in result.stderr, str(result)
+    piped = run_cli("run", "fal-ai/flux-2", "--input-json", "-", input="not json")
+    assert piped.returncode == 2 and "malformed JSON in stdin" in piped.stderr, str(piped)
+
+
+def test_unknown_endpoint_and_command() -> None:
+    result = run_cli("run", "fal-ai/flux-3", "--prompt", "x")
+    assert result.returncode == 2, str(result)
+    assert "unknown endpoint id 'fal-ai/flux-3'" in result.stderr and "fal-ai/flux-2" in result.stderr
+    shown = run_cli("show", "nope/nope")
+    assert shown.returncode == 2 and "unknown endpoint id" in shown.stderr, str(shown)
+    command = run_cli("frobnicate")
+    assert command.returncode == 2 and "No such command" in command.stderr, str(command)
+
+
+def test_remote_errors_exit_1_with_fals_message(emu: Emulator) -> None:
+    emu.configure("fal-ai/luma-dream-machine", error=AppError(500, "GPU on fire"))
+    emu.configure(
+        "fal-ai/luma-dream-machine/ray-2",
+        error=AppError(422, [{"loc": ["body", "prompt"], "msg": "prompt is too dull", "type": "value_error"}]),
+    )
+    try:
+        failed = run_cli("run", "fal-ai/luma-dream-machine", "--prompt", "x", env=emu.env)
+        rejected = run_cli("run", "fal-ai/luma-dream-machine/ray-2", "--prompt", "x", "--json", env=emu.env)
+    finally:
+        emu.configure("fal-ai/luma-dream-machine", error=None)
+        emu.configure("fal-ai/luma-dream-machine/ray-2", error=None)
+    assert failed.returncode == 1, str(failed)
+    assert "GPU on fire" in failed.stderr and failed.stdout == ""
+    assert rejected.returncode == 1, str(rejected)
+    assert "HTTP 422" in rejected.stderr and "--prompt: prompt is too dull" in rejected.stderr
+
+
+def test_a_wrong_key_is_a_remote_error_and_is_not_shown(emu: Emulator) -> None:
+    wrong = "sk-test-WRONG-4567"
+    result = run_cli("run", "fal-ai/ovi", "--prompt", "x", env={**emu.env, "FAL_KEY": wrong})
+    assert result.returncode == 1, str(result)
+    assert "401" in result.stderr
+    # run_cli asserts that neither key appears; the emulator saw only redacted credentials
+    assert all(SECRET not in json.dumps(r.headers) for r in records(emu))

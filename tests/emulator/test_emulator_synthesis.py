@@ -1,0 +1,186 @@
+"""Examples and synthesized outputs: schema-valid, deterministic, with files the emulator serves.
+
+Runs over the hand-written fixture specs and over every spec in specs/openapi/ (when present).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import struct
+import wave
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fal_bindings.testing import Behavior, EndpointSpec, example_input, example_output, load_specs
+from fal_bindings.testing._app import EmulatorApp
+from fal_bindings.testing._media import media_bytes
+from fal_bindings.testing._synth import Synthesizer, placeholder_file_url
+
+HERE = Path(__file__).resolve().parent
+FIXTURE_SPECS = HERE / "specs"
+PROJECT_SPECS = HERE.parents[1] / "specs" / "openapi"
+
+
+def endpoints(directory: Path) -> list[Any]:
+    if not any(directory.rglob("*.json")):
+        return [pytest.param(None, None, marks=pytest.mark.skip(reason=f"no specs in {directory}"))]
+    return [pytest.param(directory, endpoint_id, id=endpoint_id) for endpoint_id in load_specs(directory)]
+
+
+ALL_ENDPOINTS = endpoints(FIXTURE_SPECS) + endpoints(PROJECT_SPECS)
+
+
+def errors(spec: EndpointSpec, pointer: str, value: Any) -> list[str]:
+    validator = spec.input_validator if pointer == spec.input_pointer else spec.output_validator
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
+
+
+@pytest.mark.parametrize("directory, endpoint_id", ALL_ENDPOINTS)
+def test_examples_and_synthesis_are_schema_valid(directory: Path, endpoint_id: str) -> None:
+    spec = load_specs(directory)[endpoint_id]
+    assert errors(spec, spec.input_pointer, example_input(endpoint_id, specs=directory)) == []
+    assert errors(spec, spec.output_pointer, example_output(endpoint_id, specs=directory)) == []
+    for required_only in (True, False):
+        synthesizer = Synthesizer(spec, placeholder_file_url, required_only=required_only)
+        for pointer in (spec.input_pointer, spec.output_pointer):
+            assert errors(spec, pointer, synthesizer.synthesize(pointer)) == []
+
+
+@pytest.mark.parametrize("directory, endpoint_id", ALL_ENDPOINTS)
+def test_emulator_outputs_are_schema_valid_and_self_hosted(directory: Path, endpoint_id: str) -> None:
+    specs = load_specs(directory)
+    spec = specs[endpoint_id]
+    app = EmulatorApp(specs, key="k", max_body_bytes=1024, behavior=Behavior())
+    app.base_url = "https://127.0.0.1:9"
+    output = app.output(spec, example_input(endpoint_id, specs=directory))
+    assert errors(spec, spec.output_pointer, output) == []
+    urls = [u for u in _strings(output) if u.startswith(("http://", "https://"))]
+    assert all(u.startswith("https://127.0.0.1:9/__files__/generated/") for u in urls), urls
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def test_invalid_example_is_repaired_not_replaced() -> None:
+    # The fixture's documented output leaves out required fields, like the real doc page.
+    spec = load_specs(FIXTURE_SPECS)["fal-ai/flux-2/klein/4b/base"]
+    documented = spec.example(spec.output_pointer)
+    assert isinstance(documented, dict)
+    assert errors(spec, spec.output_pointer, documented) != []
+    repaired = example_output(spec.endpoint_id, specs=FIXTURE_SPECS)
+    assert repaired["images"] == documented["images"]
+    assert repaired["prompt"] == documented["prompt"]
+    assert set(repaired) == {"images", "prompt", "timings", "seed", "has_nsfw_concepts"}
+
+
+def test_repair_replaces_bad_values_and_drops_unknown_keys() -> None:
+    spec = load_specs(FIXTURE_SPECS)["fal-ai/flux-2/klein/4b/base"]
+    broken = {"prompt": "kept", "num_images": 99, "acceleration": "warp", "loras": [{"path": "a", "bogus": 1}]}
+    repaired = Synthesizer(spec, placeholder_file_url, required_only=True).repair(broken, spec.input_pointer)
+    assert repaired == {"prompt": "kept", "num_images": 1, "acceleration": "regular", "loras": [{"path": "a"}]}
+    assert broken["num_images"] == 99  # the input is not mutated
+
+
+def test_examples_are_deterministic_copies() -> None:
+    first = example_output("fal-ai/kling-video/v2.1/master/text-to-video", specs=FIXTURE_SPECS)
+    first["video"]["url"] = "mutated"
+    second = example_output("fal-ai/kling-video/v2.1/master/text-to-video", specs=FIXTURE_SPECS)
+    assert second == {"video": {"url": "https://v3.fal.media/files/kling/output.mp4"}}
+    spec = load_specs(FIXTURE_SPECS)["fal-ai/flux-2/klein/realtime"]
+    runs = [Synthesizer(spec, placeholder_file_url).synthesize(spec.output_pointer) for _ in range(2)]
+    assert runs[0] == runs[1]
+
+
+def test_synthesis_respects_constraints() -> None:
+    schemas = {
+        "Out": {
+            "type": "object",
+            "required": ["ratio", "count", "tags", "mode", "choice", "file", "maybe", "tree"],
+            "properties": {
+                "ratio": {"type": "number", "exclusiveMinimum": 2, "maximum": 3},
+                "count": {"type": "integer", "minimum": 10, "multipleOf": 4},
+                "tags": {"type": "array", "items": {"type": "string"}, "minItems": 3, "uniqueItems": True},
+                "mode": {"type": "string", "enum": ["fast", "slow"]},
+                "choice": {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Audio"}]},
+                "file": {"$ref": "#/components/schemas/Audio"},
+                "maybe": {"type": ["null", "string"], "minLength": 4},
+                "tree": {"$ref": "#/components/schemas/Tree"},
+            },
+        },
+        "Tree": {
+            "type": "object",
+            "required": ["value"],
+            "properties": {
+                "value": {"type": "integer"},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
+            },
+        },
+        "Audio": {
+            "type": "object",
+            "required": ["url"],
+            "properties": {
+                "url": {"type": "string"},
+                "content_type": {"type": "string"},
+                "file_size": {"type": "integer"},
+            },
+        },
+        "In": {"type": "object", "properties": {}},
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1", "x-fal-metadata": {"endpointId": "me/synth"}},
+        "paths": {},
+        "components": {"schemas": {"SynthInput": schemas["In"], "SynthOutput": schemas["Out"], **schemas}},
+    }
+    spec = load_specs([document])["me/synth"]
+    output = Synthesizer(spec, placeholder_file_url).synthesize(spec.output_pointer)
+    assert errors(spec, spec.output_pointer, output) == []
+    assert output["ratio"] == 2.5
+    assert output["count"] == 12
+    assert len(set(output["tags"])) == 3
+    assert output["mode"] == "fast"
+    assert output["file"]["content_type"] == "audio/mpeg"
+    assert output["file"]["url"].endswith("/file.mp3")
+    assert output["file"]["file_size"] == len(media_bytes("mp3"))
+    assert output["choice"] is not None
+    assert output["maybe"] == "maybe"
+    assert output["tree"] == {"value": 1, "children": [{"value": 1}]}  # recursion stops at what is required
+
+
+def test_generated_media_are_well_formed() -> None:
+    png = media_bytes("png")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    length, kind = struct.unpack(">I4s", png[8:16])
+    assert (
+        kind == b"IHDR" and zlib.crc32(png[12 : 16 + length]) == struct.unpack(">I", png[16 + length : 20 + length])[0]
+    )
+    with wave.open(io.BytesIO(media_bytes("wav"))) as audio:
+        assert audio.getnframes() == 800
+    assert zipfile.ZipFile(io.BytesIO(media_bytes("zip"))).testzip() is None
+    assert media_bytes("jpg")[:2] == b"\xff\xd8" and media_bytes("jpg")[-2:] == b"\xff\xd9"
+    assert media_bytes("mp3")[:2] == b"\xff\xfb" and len(media_bytes("mp3")) == 3 * 417
+    mp4 = media_bytes("mp4")
+    assert mp4[4:8] == b"ftyp" and mp4[struct.unpack(">I", mp4[:4])[0] + 4 :][:4] == b"moov"
+    assert media_bytes("webp")[8:12] == b"WEBP" and media_bytes("gif").startswith(b"GIF89a")
+    assert json.loads(media_bytes("json")) == {}
+
+
+def test_specs_can_be_given_as_documents() -> None:
+    documents = [json.loads(p.read_text()) for p in sorted(FIXTURE_SPECS.glob("*.json"))]
+    specs = load_specs(copy.deepcopy(documents))
+    assert list(specs) == list(load_specs(FIXTURE_SPECS))
+    assert example_input("fal-ai/flux-2/klein/4b/base", specs=documents)["prompt"]
+    with pytest.raises(KeyError, match="did you mean 'fal-ai/flux-2/klein/4b/base'"):
+        example_input("fal-ai/flux-2/klein/4b/bas", specs=documents)
