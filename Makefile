@@ -25,7 +25,7 @@ parse: $(STAMP)
 	$(BIN)/falgen parse
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 # Reproducibility: docs -> specs -> code must match what is committed.
 check: $(STAMP)
