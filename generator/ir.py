@@ -211,6 +211,21 @@ class Endpoint(_Node):
     def all_schemas(self) -> list[Schema]:
         return [self.input, self.output, *self.types]
 
+    def reachable_types(self, *roots: Schema) -> list[str]:
+        """Names of the nested types `roots` use, directly or through other types, in the
+        order they are first met (breadth first)."""
+        found: list[str] = []
+        pending = [ref for root in roots for field in root.fields for ref in field.type.refs()]
+        while pending:
+            name = pending.pop(0)
+            if name in found:
+                continue
+            found.append(name)
+            schema = self.type(name)
+            if schema is not None:
+                pending.extend(ref for field in schema.fields for ref in field.type.refs())
+        return found
+
 
 class ParseResult(_Node):
     """The output of a front-end run: endpoints (sorted by id) and every diagnostic."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins as _builtins
+import hashlib as _hashlib
 import keyword as _keyword
 import re
 import unicodedata as _unicodedata
@@ -111,6 +112,27 @@ def class_identifier(name: str, taken: set[str] | frozenset[str] = frozenset()) 
     return _unique(candidate, taken)
 
 
+# File names derived from doc text stay well below the 255-byte limit of common file systems.
+MAX_FILE_STEM = 120
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    """A stable hex digest of `text`, to tell apart names that sanitizing made equal."""
+    return _hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+
+
+def bounded(stem: str, source: str, limit: int = MAX_FILE_STEM, separator: str = "_", force: bool = False) -> str:
+    """`stem` as is when it fits in `limit` UTF-8 bytes (and not `force`); else its start,
+    `separator` and a hash of `source` (the text the stem was derived from), so names that
+    were cut short or made equal stay distinct."""
+    data = stem.encode("utf-8", "surrogatepass")
+    if len(data) <= limit and not force:
+        return stem
+    suffix = separator + short_hash(source, 12)
+    head = data[: limit - len(suffix)].decode("utf-8", "ignore")
+    return head + suffix
+
+
 def module_identifier(segment: str) -> str:
     """A module name for one endpoint id segment (`flux-2` -> `flux_2`, `4b` -> `_4b`, `v2.1` -> `v2_1`)."""
     candidate = _ascii_identifier_text(segment).lower() or "endpoint"
@@ -118,7 +140,7 @@ def module_identifier(segment: str) -> str:
         candidate = "_" + candidate
     if _keyword.iskeyword(candidate) or candidate in PYTHON_KEYWORDS:
         candidate += "_"
-    return candidate
+    return bounded(candidate, segment)
 
 
 def module_path(endpoint_id: str) -> list[str]:
@@ -140,7 +162,7 @@ def type_module(class_name: str, taken: set[str] | frozenset[str] = frozenset())
     candidate = snake_case(class_name)
     if candidate in PYTHON_KEYWORDS or candidate in PYTHON_BUILTINS:
         candidate += "_"
-    return _unique(candidate, taken)
+    return _unique(bounded(candidate, class_name), taken)
 
 
 def cli_option(wire_name: str) -> str:

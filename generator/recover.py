@@ -433,16 +433,7 @@ def _first_use(endpoint: Endpoint, name: str) -> Provenance:
 
 
 def _flag_unreferenced(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
-    reachable: set[str] = set()
-    pending = [ref for schema in (endpoint.input, endpoint.output) for field in schema.fields for ref in field.type.refs()]
-    while pending:
-        name = pending.pop()
-        if name in reachable:
-            continue
-        reachable.add(name)
-        schema = endpoint.type(name)
-        if schema is not None:
-            pending.extend(ref for field in schema.fields for ref in field.type.refs())
+    reachable = set(endpoint.reachable_types(endpoint.input, endpoint.output))
     for schema in endpoint.types:
         if schema.name not in reachable:
             where = schema.provenance or endpoint.provenance or Provenance(file="<unknown>")

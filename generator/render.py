@@ -12,20 +12,19 @@ import ast
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from generator import __version__
 from generator.ir import Endpoint
-from generator.view import FieldView, build_package, catalog, python_literal
+from generator.pysource import black_stable, docstring, py_string, python_literal, wrap
+from generator.view import FieldView, build_package, catalog
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "package"
 CACHE_DIR = Path(os.environ.get("FALGEN_CACHE", Path(__file__).resolve().parent.parent / ".falgen-cache"))
@@ -75,50 +74,44 @@ class RenderError(Exception):
     """The specs cannot be rendered (e.g. a spec directory with error diagnostics)."""
 
 
-# -- escaping filters: the one path by which doc text enters generated source --------------
-
-
-def pystr(value: object) -> str:
-    """A Python string literal (repr escapes quotes, backslashes and control characters)."""
-    return repr(str(value))
-
-
-def docstring(text: object) -> str:
-    """A triple-quoted docstring that no doc text can close early or turn into an escape."""
-    body = str(text).strip()
-    body = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", body)
-    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
-    if body.endswith('"') and backslashes % 2 == 0:
-        # An unescaped final quote would merge with the closing delimiter.
-        body = body[:-1] + '\\"'
-    if not body:
-        body = "(no description)"
-    if "\n" in body:
-        return '"""' + body + '\n"""'
-    return f'"""{body}"""'
+# -- filters: doc text enters generated source only through generator.pysource ----------------
 
 
 def pyset(values: Iterable[str]) -> str:
-    return "{" + ", ".join(pystr(v) for v in values) + "}"
+    return "{" + ", ".join(py_string(v) for v in values) + "}"
 
 
-def field_default(field: FieldView) -> str:
-    """` = Field(...)` (or nothing) for a model attribute."""
+def field_line(field: FieldView) -> str:
+    """The model attribute line(s) for a field, in black's layout."""
     arguments: list[str] = []
     if not field.required:
         arguments.append(f"default={field.default}")
     if field.needs_alias:
-        arguments.append(f"validation_alias={pystr(field.wire_name)}")
-        arguments.append(f"serialization_alias={pystr(field.wire_name)}")
+        arguments.append(f"validation_alias={py_string(field.wire_name)}")
+        arguments.append(f"serialization_alias={py_string(field.wire_name)}")
     arguments.extend(f"{name}={value}" for name, value in field.constraints)
     if field.description:
-        arguments.append(f"description={pystr(field.description)}")
+        arguments.append(f"description={py_string(field.description)}")
+    head = f"{field.attr}: {field.annotation}"
     if not arguments:
-        return ""
-    if arguments == [f"default={field.default}"]:
-        return f" = {field.default}"
-    return " = Field(" + ", ".join(arguments) + ")"
+        return f"    {head}"
+    return wrap(f"{head} = Field", arguments, "    ")
+
+
+def params(fields: list[FieldView], options: list[str]) -> str:
+    """Keyword parameters of a binding method, one per line (black keeps them exploded)."""
+    lines = [f"        {f.attr}: {f.annotation}" + ("" if f.required else f" = {f.default}") + "," for f in fields]
+    lines.extend(f"        {option}," for option in options)
+    return "\n".join(lines)
+
+
+def implementation(prefix: str, name: str, returns: str) -> str:
+    """The `def` line of a method's implementation, wrapped as black would."""
+    return wrap(f"{prefix}def {name}", ["self", "input: Input | None = None", "**kwargs: Any"], "    ", suffix=f" -> {returns}:")
+
+
+def literal_alias(name: str, values: list[str]) -> str:
+    return wrap(f"{name}: TypeAlias = Literal", values, "", "[]")
 
 
 def environment() -> jinja2.Environment:
@@ -130,7 +123,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(pystr=pystr, docstring=docstring, pyset=pyset, field_default=field_default, pyliteral=python_literal)
+    env.filters.update(pystr=py_string, docstring=docstring, pyset=pyset, field_line=field_line, pyliteral=python_literal)
+    env.globals.update(literal_alias=literal_alias, params=params, implementation=implementation, wrap=wrap)
     return env
 
 
@@ -143,7 +137,9 @@ class Rendered:
     """Relative path -> content, for every file of the generated tree."""
 
 
-def read_specs(specs: Path) -> tuple[list[Endpoint], dict[str, dict[str, Any]], dict[str, str]]:
+def read_specs(specs: Path) -> tuple[list[Endpoint], dict[str, bytes], dict[str, str]]:
+    """The endpoints of a spec directory, each spec file's bytes (for hashing and shipping), and
+    file names, keyed by endpoint id."""
     from generator.ir import Severity
     from generator.sources.openapi import read_spec_dir
 
@@ -151,13 +147,17 @@ def read_specs(specs: Path) -> tuple[list[Endpoint], dict[str, dict[str, Any]], 
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise RenderError("specs have errors:\n" + "\n".join(d.render() for d in errors))
-    documents: dict[str, dict[str, Any]] = {}
+    documents: dict[str, bytes] = {}
     files: dict[str, str] = {}
+    by_file = {e.provenance.file.rsplit("/", 1)[-1]: e.id for e in result.endpoints if e.provenance}
     for path in sorted(specs.glob("*.json")):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        endpoint_id = document.get("info", {}).get("x-fal-metadata", {}).get("endpointId")
-        if isinstance(endpoint_id, str):
-            documents[endpoint_id] = document
+        endpoint_id = by_file.get(path.name)
+        if endpoint_id is None:
+            # A spec read from fal's own layout has provenance inside the JSON; look it up.
+            document = json.loads(path.read_bytes())
+            endpoint_id = document.get("info", {}).get("x-fal-metadata", {}).get("endpointId")
+        if isinstance(endpoint_id, str) and endpoint_id not in documents:
+            documents[endpoint_id] = path.read_bytes()
             files[endpoint_id] = path.name
     return result.endpoints, documents, files
 
@@ -197,9 +197,9 @@ def render_package(specs: Path) -> Rendered:
         if init not in files:
             files[init] = f'{header}\n"""Generated package `fal_bindings.{package.replace("/", ".")}`."""\n'
     files["fal_bindings/_catalog.json"] = json.dumps(catalog(view), indent=1, ensure_ascii=False) + "\n"
-    for endpoint_id, document in documents.items():
-        files[f"fal_bindings/_specs/{spec_files[endpoint_id]}"] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    python = {path: prune_unused_imports(text) for path, text in files.items() if path.endswith(".py") and _is_generated(text)}
+    for endpoint_id, data in documents.items():
+        files[f"fal_bindings/_specs/{spec_files[endpoint_id]}"] = data.decode("utf-8")
+    python = {path: text for path, text in files.items() if path.endswith(".py") and _is_generated(text)}
     files.update(format_python(python))
     return Rendered(files=files)
 
@@ -231,8 +231,15 @@ def prune_unused_imports(source: str) -> str:
             if 0 < start < len(lines) and not lines[start].strip() and not lines[start - 1].strip():
                 del lines[start]
         else:
-            names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in kept)
-            lines[start:end] = [f"from {'.' * node.level}{node.module or ''} import {names}"]
+            names = [a.name + (f" as {a.asname}" if a.asname else "") for a in kept]
+            head = f"from {'.' * node.level}{node.module or ''} import "
+            statement = wrap(head, names, "", "()")
+            if "\n" not in statement:
+                statement = head + ", ".join(names)  # one line: no parentheses
+            elif not statement.endswith(",\n)"):
+                # Black explodes a parenthesized import that does not fit: one name per line.
+                statement = head + "(\n" + "".join(f"    {name},\n" for name in names) + ")"
+            lines[start:end] = statement.split("\n")
     return "\n".join(lines)
 
 
@@ -247,10 +254,13 @@ def _isort_key(name: str) -> tuple[int, str]:
 
 
 def format_python(sources: dict[str, str]) -> dict[str, str]:
-    """black every source, reusing cached results (black is deterministic) and both cores."""
+    """Prune imports and black every source, reusing cached results (both are deterministic)
+    and both cores."""
     import black
 
-    mode_key = f"black-{black.__version__}-{BLACK_LINE_LENGTH}-py310"
+    # The key covers everything that shapes the result: black's version and mode, and the
+    # generator's version (the import pruning is ours).
+    mode_key = f"black-{black.__version__}-{BLACK_LINE_LENGTH}-py310-falgen-{__version__}-prune3"
     results: dict[str, str] = {}
     todo: dict[str, str] = {}
     for path, source in sources.items():
@@ -264,9 +274,9 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
         items = sorted(todo.items())
         if len(items) > 8 and (os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
-                formatted = list(pool.map(_black, [s for _, s in items], chunksize=8))
+                formatted = list(pool.map(_finish, [s for _, s in items], chunksize=8))
         else:
-            formatted = [_black(s) for _, s in items]
+            formatted = [_finish(s) for _, s in items]
         for (path, source), output in zip(items, formatted, strict=True):
             results[path] = output
             key = hashlib.sha256((mode_key + "\0" + source).encode()).hexdigest()
@@ -279,6 +289,13 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
             except OSError:
                 pass  # The cache only saves time; a read-only checkout still generates.
     return results
+
+
+def _finish(source: str) -> str:
+    """Raw template output -> final source: unused imports pruned, then black where the
+    templates cannot guarantee black's layout themselves (see `pysource.black_stable`)."""
+    pruned = prune_unused_imports(source)
+    return pruned if black_stable(pruned) else _black(pruned)
 
 
 def _black(source: str) -> str:
@@ -295,26 +312,50 @@ def _black(source: str) -> str:
 
 
 def write_tree(files: dict[str, str], out: Path) -> None:
-    """Write `files` to a temporary directory next to `out`, then swap it in."""
+    """Make `out` hold exactly `files`.
+
+    A new tree is written to a temporary directory and moved into place in one step. An
+    existing tree is updated in place: only files whose content changed are rewritten (each
+    through a temporary file and an atomic rename), stale files are removed, and a no-op run
+    touches nothing.
+    """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for relative, content in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        staging.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    if not out.is_dir():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        try:
+            for relative, content in sorted(files.items()):
+                target = staging / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content, encoding="utf-8")
+            staging.rename(out)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
+        return
+    wanted = {relative: content.encode("utf-8") for relative, content in files.items()}
+    for relative, data in sorted(wanted.items()):
+        target = out / relative
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    for path in sorted(out.rglob("*"), reverse=True):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and relative not in wanted and not _kept(relative):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _kept(relative: str) -> bool:
+    """Files in the output tree the generator does not own (build and tool caches)."""
+    return any(part.endswith(".egg-info") or part in ("__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache") for part in relative.split("/"))
 
 
 def generate(specs: Path, out: Path) -> Rendered:

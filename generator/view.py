@@ -20,12 +20,16 @@ from generator.naming import (
     module_identifier,
     module_path,
     schema_base_name,
+    short_hash,
     type_module,
 )
+from generator.pysource import python_literal
 from generator.values import value_fits
 
 SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any", "null": "None"}
 FILE_FIELD_SUFFIXES = ("_url", "_urls")
+ASYNC_PREFIX = "Async"
+"""The async twin of endpoint class `X` is `AsyncX` (as in `_runtime.registry`)."""
 
 
 @dataclass
@@ -63,8 +67,12 @@ class ModelView:
 @dataclass
 class EnumView:
     name: str
-    literal: str
-    """`Literal["a", "b"]`."""
+    values: list[str]
+    """Python literals of the values (`"a"`, `1`)."""
+
+    @property
+    def literal(self) -> str:
+        return "Literal[" + ", ".join(self.values) + "]"
 
 
 @dataclass
@@ -143,9 +151,9 @@ def catalog(view: PackageView) -> list[dict[str, Any]]:
     ]
 
 
-def spec_hash(document: dict[str, Any]) -> str:
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+def spec_hash(document: bytes) -> str:
+    """Hash of a spec file's bytes (the writer is deterministic, so bytes identify the spec)."""
+    return hashlib.sha256(document).hexdigest()[:12]
 
 
 # -- shared nested types -------------------------------------------------------------------
@@ -169,7 +177,7 @@ class _TypeTable:
         self.doc_names: dict[str, str] = {}
         for endpoint in endpoints:
             for role, root in (("input", endpoint.input), ("output", endpoint.output)):
-                for name in _reachable(endpoint, root):
+                for name in endpoint.reachable_types(root):
                     self._fingerprint(endpoint, name, role, ())
         by_doc_name: dict[str, set[str]] = {}
         for fingerprint, doc_name in self.doc_names.items():
@@ -238,20 +246,6 @@ def _provenance_key(schema: Schema) -> tuple[str, int]:
     return (schema.provenance.file, schema.provenance.line) if schema.provenance else ("~", 0)
 
 
-def _reachable(endpoint: Endpoint, root: Schema) -> list[str]:
-    found: list[str] = []
-    pending = [ref for f in root.fields for ref in f.type.refs()]
-    while pending:
-        name = pending.pop(0)
-        if name in found:
-            continue
-        found.append(name)
-        schema = endpoint.type(name)
-        if schema is not None:
-            pending.extend(ref for f in schema.fields for ref in f.type.refs())
-    return found
-
-
 # -- annotations ---------------------------------------------------------------------------
 
 
@@ -312,7 +306,8 @@ class _Annotator:
         values = list(t.values or [])
         if not values:
             return "str"
-        literal = "Literal[" + ", ".join(python_literal(v) for v in values) + "]"
+        literals = [python_literal(v) for v in values]
+        literal = "Literal[" + ", ".join(literals) + "]"
         base = class_identifier(t.name) if t.name else class_identifier(wire_name) + "Enum"
         if base in self.reserved:
             base += "Values"
@@ -321,21 +316,8 @@ class _Annotator:
         while name in self.reserved or (name in self.enums and self.enums[name].literal != literal):
             name = f"{base}{index}"
             index += 1
-        self.enums[name] = EnumView(name=name, literal=literal)
+        self.enums[name] = EnumView(name=name, values=literals)
         return name
-
-
-def python_literal(value: Any) -> str:
-    """Python source for a JSON value (strings via repr: escaped, never code)."""
-    if isinstance(value, bool) or value is None:
-        return repr(value)
-    if isinstance(value, (int, float, str)):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(python_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{python_literal(str(k))}: {python_literal(v)}" for k, v in value.items()) + "}"
-    return repr(str(value))
 
 
 def _is_file_field(f: Field_, role: str) -> bool:
@@ -418,10 +400,11 @@ def _constraints(f: Field_) -> list[tuple[str, str]]:
 # -- package ---------------------------------------------------------------------------------
 
 
-def build_package(endpoints: list[Endpoint], spec_documents: dict[str, dict[str, Any]], spec_files: dict[str, str]) -> PackageView:
+def build_package(endpoints: list[Endpoint], spec_documents: dict[str, bytes], spec_files: dict[str, str]) -> PackageView:
     table = _TypeTable(endpoints)
     ids = [e.id for e in endpoints]
-    paths = {e.id: module_path(e.id) for e in endpoints}
+    paths = _module_paths(ids)
+    class_names = _class_names(endpoints, table)
     prefixes = {tuple(p[:i]) for p in paths.values() for i in range(1, len(p))}
     views: list[EndpointView] = []
     packages: set[str] = {"endpoints", "types"}
@@ -433,9 +416,7 @@ def build_package(endpoints: list[Endpoint], spec_documents: dict[str, dict[str,
             file = "endpoints/" + "/".join(path) + ".py"
         for i in range(1, len(path) + (1 if tuple(path) in prefixes else 0)):
             packages.add("endpoints/" + "/".join(path[:i]))
-        class_name = schema_base_name(endpoint.id)
-        if class_name in ("Input", "Output"):
-            class_name += "Endpoint"
+        class_name = class_names[endpoint.id]
         module_reserved = frozenset({"Input", "Output", "ENDPOINT_ID", class_name, "Async" + class_name})
         annotators = {role: _Annotator(table, endpoint, role, reserved=module_reserved) for role in ("input", "output")}
         # The enum aliases and the endpoint class share the module namespace with the models.
@@ -474,8 +455,43 @@ def build_package(endpoints: list[Endpoint], spec_documents: dict[str, dict[str,
         endpoints=sorted(views, key=lambda v: v.endpoint_id),
         shared=shared,
         packages=sorted(packages),
-        spec_hash=spec_hash({i: spec_documents[i] for i in sorted(ids)}),
+        spec_hash=spec_hash(b"".join(spec_documents[i] for i in sorted(ids))),
     )
+
+
+def _module_paths(ids: list[str]) -> dict[str, list[str]]:
+    """Module path of every endpoint; ids that sanitize to the same path (`a/b-c`, `a/b_c`,
+    `a/B_C`) keep apart: all but the first (in id order) get a hash of the id appended."""
+    paths: dict[str, list[str]] = {}
+    taken: set[tuple[str, ...]] = set()
+    for endpoint_id in sorted(ids):
+        path = module_path(endpoint_id)
+        if tuple(path) in taken:
+            path = [*path[:-1], f"{path[-1]}_{short_hash(endpoint_id)}"]
+        taken.add(tuple(path))
+        paths[endpoint_id] = path
+    return paths
+
+
+def _class_names(endpoints: list[Endpoint], table: _TypeTable) -> dict[str, str]:
+    """Endpoint class names, unique across the package (the registry and `fal_bindings.<Name>`
+    resolve them) and distinct from the shared types their module imports."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for endpoint in sorted(endpoints, key=lambda e: e.id):
+        name = schema_base_name(endpoint.id)
+        types = {
+            table.class_names[table.lookup(endpoint, ref, role)]
+            for role, root in (("input", endpoint.input), ("output", endpoint.output))
+            for ref in endpoint.reachable_types(root)
+        }
+        if name in ("Input", "Output") or name in types:
+            name += "Endpoint"
+        if name in taken or ASYNC_PREFIX + name in taken:
+            name = f"{name}_{short_hash(endpoint.id)}"
+        taken.update((name, ASYNC_PREFIX + name))
+        names[endpoint.id] = name
+    return names
 
 
 def _shared_modules(table: _TypeTable, endpoints: list[Endpoint]) -> list[SharedTypeModule]:
@@ -572,4 +588,4 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
     return result
 
 
-__all__ = ["build_package", "PackageView", "EndpointView", "ModelView", "FieldView", "python_literal", "module_identifier"]
+__all__ = ["build_package", "PackageView", "EndpointView", "ModelView", "FieldView", "module_identifier"]

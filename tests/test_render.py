@@ -10,7 +10,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.render import OPTIONS, TEMPLATES, docstring, environment, prune_unused_imports, pystr
+from generator.pysource import docstring
+from generator.pysource import py_string as pystr
+from generator.render import OPTIONS, TEMPLATES, environment, prune_unused_imports
 
 HOSTILE = [
     '"""',
@@ -50,7 +52,7 @@ def test_environment_is_strict() -> None:
 
 def test_doc_text_is_never_rendered_as_a_template() -> None:
     env = environment()
-    assert env.from_string("{{ text | pystr }}").render(text="{{ 7 * 7 }}") == "'{{ 7 * 7 }}'"
+    assert env.from_string("{{ text | pystr }}").render(text="{{ 7 * 7 }}") == '"{{ 7 * 7 }}"'
 
 
 def test_options_mirror_the_runtime() -> None:

@@ -20,7 +20,7 @@ import bisect
 import contextlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast, get_args
 from urllib.parse import unquote
@@ -211,7 +211,7 @@ class _Reader:
     def __init__(self, doc: JsonDict, file: str, lines: Mapping[str, int] | None) -> None:
         self.doc = doc
         self.file = file
-        self.lines = lines or {}
+        self.lines: Mapping[str, int] = lines if lines is not None else {}
         self.diagnostics: list[Diagnostic] = []
         self.endpoint_id: str | None = None
         self.ours = isinstance(doc.get(X_PROVENANCE), dict)
@@ -918,7 +918,30 @@ def read_openapi_bytes(data: bytes, file: str) -> tuple[list[Endpoint], list[Dia
         return [], [_file_error("invalid-json", message, file, error.lineno)]
     except RecursionError:
         return [], [_file_error("invalid-json", "JSON nests too deeply", file, 1)]
-    return read_openapi(doc, file, lines=pointer_lines(text))
+    return read_openapi(doc, file, lines=_LazyLines(text))
+
+
+class _LazyLines(Mapping[str, int]):
+    """`pointer_lines(text)`, computed only when a line is first asked for: documents we wrote
+    ourselves carry their provenance, so reading them never needs it."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: dict[str, int] | None = None
+
+    def _load(self) -> dict[str, int]:
+        if self._lines is None:
+            self._lines = pointer_lines(self._text)
+        return self._lines
+
+    def __getitem__(self, key: str) -> int:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def read_openapi_file(path: Path, *, file: str | None = None) -> tuple[list[Endpoint], list[Diagnostic]]:

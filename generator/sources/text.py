@@ -40,6 +40,12 @@ SPACE_FIELD_NAME = re.compile(r"^(?:[a-z_][A-Za-z0-9_.-]*|[A-Za-z0-9]*_[A-Za-z0-
 BADGES = {"Inference", "Commercial use", "Partner", "Streaming", "Schema", "LLMs", "Realtime", "Training"}
 HEADER_END = {"About", "Table of contents", "JavaScript / Node.js"}
 PAGE_END = re.compile(r"^(Related Models|.* API Docs \| fal)$")
+# An example starts with `{` alone or followed by a key or `}`; prose may start with a brace
+# too (`{{ prompt }} placeholders are filled in`).
+JSON_START = re.compile(r'^\{\s*(?:["}]|$)')
+# A piece of JSON outside any example: a `"key":` line or a closing bracket. Other text that
+# starts with a quote is prose (`"auto" picks the size`).
+JSON_FRAGMENT = re.compile(r'^(?:"(?:[^"\\]|\\.)*"\s*:|[}\]])')
 
 
 @dataclass
@@ -320,12 +326,12 @@ class PageParser:
                 blank_since_field = False
                 continue
             if schema is None:
-                if in_types and text.startswith("{"):
+                if in_types and JSON_START.match(text):
                     index = self._skip_json(lines, index - 1)
                     continue
                 self._warn("text-outside-schema", line, f"text outside any schema section ignored: {_clip(text)!r}")
                 continue
-            if text.startswith("{"):
+            if JSON_START.match(text):
                 self._finish_field(schema, state)
                 state = None
                 if schema.role == "type":
@@ -360,7 +366,7 @@ class PageParser:
                 state.default_text = default_match.group("value")
                 state.default_line = line
                 continue
-            if text.startswith(('"', "}", "]")):
+            if JSON_FRAGMENT.match(text):
                 self._warn("stray-json", line, f"JSON fragment outside an example ignored: {_clip(text)!r}")
                 continue
             # Prose: the current field's description, or the trace of a field whose name was lost.
@@ -410,6 +416,8 @@ class PageParser:
         text = line.stripped
         marked = False
         description = ""
+        if NBSP not in text and line.text.lstrip(" \t").startswith(NBSP) and _is_type_text(text):
+            text = NBSP + text  # `\u00a0string* required`: the name is empty (strip() took the NBSP)
         if NBSP in text:
             name, _, rest = text.partition(NBSP)
             name = name.strip()
@@ -432,8 +440,7 @@ class PageParser:
                 maybe_type = TypeExpr(kind="any")
             type_expr = maybe_type
         if not name:
-            self._warn("empty-field-name", line, "field line without a name; skipped")
-            return None
+            self._warn("empty-field-name", line, "field line without a name; kept under the empty wire name")
         self.page.field_lines.append(line)
         if marked:
             self.page.has_markers = True
@@ -586,6 +593,15 @@ class PageParser:
         if self.page.id_line is not None:
             return self.page.id_line.stripped
         return self.page.code_ids[0][0] if self.page.code_ids else None
+
+
+def _is_type_text(text: str) -> bool:
+    """`list<File>* required`, `string`: a type, maybe marked, and nothing else."""
+    try:
+        parse_type(text.removesuffix(REQUIRED_MARK))
+    except TypeSyntaxError:
+        return False
+    return True
 
 
 def _is_title(text: str) -> bool:

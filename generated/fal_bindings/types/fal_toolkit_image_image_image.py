@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "FalToolkitImageImageImage",
-]
+__all__ = ["FalToolkitImageImageImage"]
 
 
 class FalToolkitImageImageImage(FalFile):

@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "File_c59382",
-]
+__all__ = ["File_c59382"]
 
 
 class File_c59382(FalFile):

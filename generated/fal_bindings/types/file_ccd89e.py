@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "File_ccd89e",
-]
+__all__ = ["File_ccd89e"]
 
 
 class File_ccd89e(FalFile):

@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "Image_4b97f5",
-]
+__all__ = ["Image_4b97f5"]
 
 
 class Image_4b97f5(FalFile):
     """The `Image` type."""
 
-    url: str | None = None
+    url: str | None = Field(default=None)
 
-    width: int | None = None
+    width: int | None = Field(default=None)
 
-    height: int | None = None
+    height: int | None = Field(default=None)
 
-    content_type: str = "image/jpeg"
+    content_type: str = Field(default="image/jpeg")

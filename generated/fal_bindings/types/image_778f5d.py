@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "Image_778f5d",
-]
+__all__ = ["Image_778f5d"]
 
 
 class Image_778f5d(FalFile):

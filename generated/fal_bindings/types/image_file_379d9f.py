@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "ImageFile_379d9f",
-]
+__all__ = ["ImageFile_379d9f"]
 
 
 class ImageFile_379d9f(FalFile):

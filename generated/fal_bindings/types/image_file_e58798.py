@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "ImageFile_e58798",
-]
+__all__ = ["ImageFile_e58798"]
 
 
 class ImageFile_e58798(FalFile):

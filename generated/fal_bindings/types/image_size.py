@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalInput
 
-__all__ = [
-    "ImageSize",
-]
+__all__ = ["ImageSize"]
 
 
 class ImageSize(FalInput):

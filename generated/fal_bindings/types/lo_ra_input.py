@@ -7,9 +7,7 @@ from pydantic import ConfigDict
 
 from fal_bindings._runtime import FalInput
 
-__all__ = [
-    "LoRAInput",
-]
+__all__ = ["LoRAInput"]
 
 
 class LoRAInput(FalInput):

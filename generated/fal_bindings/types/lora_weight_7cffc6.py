@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalInput
 
-__all__ = [
-    "LoraWeight_7cffc6",
-]
+__all__ = ["LoraWeight_7cffc6"]
 
 
 class LoraWeight_7cffc6(FalInput):

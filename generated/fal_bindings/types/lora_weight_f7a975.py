@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalInput
 
-__all__ = [
-    "LoraWeight_f7a975",
-]
+__all__ = ["LoraWeight_f7a975"]
 
 
 class LoraWeight_f7a975(FalInput):

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from fal_bindings._runtime import FalOutput
 
-__all__ = [
-    "RawImage",
-]
+__all__ = ["RawImage"]
 
 
 class RawImage(FalOutput):
@@ -17,6 +17,6 @@ class RawImage(FalOutput):
 
     content: str
 
-    content_type: str = "image/jpeg"
+    content_type: str = Field(default="image/jpeg")
 
     width: int

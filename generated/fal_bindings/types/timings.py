@@ -7,9 +7,7 @@ from pydantic import ConfigDict
 
 from fal_bindings._runtime import FalOutput
 
-__all__ = [
-    "Timings",
-]
+__all__ = ["Timings"]
 
 
 class Timings(FalOutput):

@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "Video",
-]
+__all__ = ["Video"]
 
 
 class Video(FalFile):

@@ -7,9 +7,7 @@ from pydantic import Field
 
 from fal_bindings._runtime import FalFile
 
-__all__ = [
-    "VideoFile",
-]
+__all__ = ["VideoFile"]
 
 
 class VideoFile(FalFile):
