@@ -35,6 +35,10 @@ check: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m tests.regen_golden
 
+# Benchmarks at catalogue scale (a synthetic 1,000-endpoint corpus made from the real pages).
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run
+
 # A longer fuzz run of the front-ends (make test runs a short one).
 fuzz: $(STAMP)
 	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/parser/test_fuzz_pages.py $(wildcard tests/test_fuzz*.py)
