@@ -41,7 +41,9 @@ bench: $(STAMP)
 
 # A longer fuzz run of the front-ends (make test runs a short one).
 fuzz: $(STAMP)
-	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest -q tests/parser/test_fuzz_pages.py $(wildcard tests/test_fuzz*.py)
+	@report=$$(mktemp); \
+	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} FALGEN_FUZZ_REPORT=$$report $(BIN)/python -m pytest -q tests/parser/test_fuzz_pages.py $(wildcard tests/test_fuzz*.py); status=$$?; \
+	echo "fuzz examples run (per test):"; cat $$report; rm -f $$report; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests

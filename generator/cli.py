@@ -23,7 +23,8 @@ def cli() -> None:
 @click.option("--no-overlays", is_flag=True, help="Write the raw parse (overlays not applied).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
-def parse(sources: tuple[Path, ...], out: Path, report: Path | None, overlays: Path, no_overlays: bool, strict: bool, quiet: bool) -> None:
+@click.option("--force", is_flag=True, help="Parse even if nothing changed since the last run.")
+def parse(sources: tuple[Path, ...], out: Path, report: Path | None, overlays: Path, no_overlays: bool, strict: bool, quiet: bool, force: bool) -> None:
     """Parse doc pages (files or directories; default specs/sources) into one spec per endpoint.
 
     Exit 0 without error diagnostics, 1 with (or with warnings under --strict), 2 on usage errors.
@@ -32,42 +33,60 @@ def parse(sources: tuple[Path, ...], out: Path, report: Path | None, overlays: P
     from generator.parse import parse as run_parse
     from generator.report import summary_text, write_report
     from generator.spec import write_specs
+    from generator.stages import Stage, hash_trees
 
     paths = list(sources) or [DEFAULT_SOURCES]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"no such source: {', '.join(missing)}")
+    report_dir = report or out.parent
+    inputs = hash_trees([*paths, *([] if no_overlays else [overlays])]) + f"{no_overlays}{strict}"
+    stage = Stage("parse", inputs, [out, report_dir / "diagnostics.json", report_dir / "diagnostics.md"])
+    previous = None if force else stage.up_to_date()
+    if previous is not None:
+        click.echo(f"{previous['summary']} (unchanged since the last parse)")
+        sys.exit(int(previous["exit"]))  # type: ignore[call-overload]
     result = run_parse(paths, overlays=None if no_overlays else overlays)
     write_specs(result.endpoints, out)
-    write_report(result, report or out.parent)
+    write_report(result, report_dir)
     if not quiet:
         for diagnostic in result.diagnostics:
             if diagnostic.severity is not Severity.INFO:
                 click.echo(diagnostic.render(), err=True)
-    click.echo(summary_text(result))
+    summary = summary_text(result)
+    click.echo(summary)
     errors = any(d.severity is Severity.ERROR for d in result.diagnostics)
     warnings = any(d.severity is Severity.WARNING for d in result.diagnostics)
-    sys.exit(1 if errors or (strict and warnings) else 0)
+    code = 1 if errors or (strict and warnings) else 0
+    stage.done(summary=summary, exit=code)
+    sys.exit(code)
 
 
 @cli.command()
 @click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("generated"), show_default=True)
-def generate(specs: Path, out: Path) -> None:
+@click.option("--force", is_flag=True, help="Render even if nothing changed since the last run.")
+def generate(specs: Path, out: Path, force: bool) -> None:
     """Render the typed bindings package from the specs."""
     import time
 
     from generator.render import RenderError
     from generator.render import generate as run_generate
+    from generator.stages import Stage, hash_trees
 
     if not specs.is_dir():
         raise click.UsageError(f"no spec directory {specs}")
     started = time.perf_counter()
+    stage = Stage("generate", hash_trees([specs]), [out])
+    if not force and stage.up_to_date() is not None:
+        click.echo(f"{out} is up to date with {specs} ({time.perf_counter() - started:.2f}s)")
+        return
     try:
         rendered = run_generate(specs, out)
     except RenderError as error:
         click.echo(f"falgen generate: {error}", err=True)
         sys.exit(1)
+    stage.done()
     modules = sum(1 for path in rendered.files if path.endswith(".py"))
     click.echo(f"generated {len(rendered.files)} file(s) ({modules} Python modules) in {out} in {time.perf_counter() - started:.2f}s")
 

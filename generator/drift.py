@@ -281,9 +281,9 @@ class _EndpointDiffer:
     def schema(self, old: Schema, new: Schema, path: str, ctx: _Context) -> None:
         if not ctx.nested and _text(old.description) != _text(new.description):
             self.emit(path, "description-changed", "non-breaking", old.description, new.description)
-        new_by_name = {item.name: item for item in new.fields}
-        old_names = {item.name for item in old.fields}
-        for before in old.fields:
+        new_by_name = _first_by_name(new.fields)
+        old_by_name = _first_by_name(old.fields)
+        for before in old_by_name.values():
             location = f"{path}/{_escape(before.name)}"
             after = new_by_name.get(before.name)
             if after is None:
@@ -291,8 +291,8 @@ class _EndpointDiffer:
                 self.schema_change(ctx, location, kind, "breaking", before.type.render(), None)
             else:
                 self.field(before, after, location, ctx)
-        for after in new.fields:
-            if after.name in old_names:
+        for after in new_by_name.values():
+            if after.name in old_by_name:
                 continue
             location = f"{path}/{_escape(after.name)}"
             if ctx.side == "output":
@@ -414,6 +414,15 @@ class _EndpointDiffer:
             verdict = "non-breaking" if narrowed else "notable"
         self.schema_change(ctx, location, kind, verdict, _limits(old), _limits(new))
         return True
+
+
+def _first_by_name(fields: list[Field_]) -> dict[str, Field_]:
+    """Fields by wire name; a name listed twice (`x-fal-duplicate-properties`) is the first
+    one, the property the spec's JSON Schema and the bindings use."""
+    out: dict[str, Field_] = {}
+    for item in fields:
+        out.setdefault(item.name, item)
+    return out
 
 
 def diff_endpoints(old: Iterable[Endpoint], new: Iterable[Endpoint]) -> list[Change]:

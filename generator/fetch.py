@@ -57,8 +57,11 @@ class FetchOutcome:
 
 
 def page_file_name(endpoint_id: str) -> str:
-    """`fal-ai/flux-2` -> `fal-ai__flux-2.html`."""
-    return endpoint_id.replace("/", "__") + ".html"
+    """`fal-ai/flux-2` -> `fal-ai__flux-2.html`: the spec file's name (distinct and bounded
+    for any id), so the parser recognises a page saved under its endpoint's own name."""
+    from generator.spec import spec_file_name
+
+    return spec_file_name(endpoint_id).removesuffix(".json") + ".html"
 
 
 def page_url(base_url: str, endpoint_id: str) -> str:

@@ -9,6 +9,7 @@ against ~200 ms when it must search for line splits.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -73,6 +74,8 @@ def python_literal(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return py_string(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({py_string(repr(value))})"  # `inf` and `nan` are not Python literals
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, list):

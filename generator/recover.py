@@ -8,6 +8,7 @@ names a page, an endpoint or a field.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from generator.ir import (
     TypeExpr,
 )
 from generator.sources.text import Orphan, Page, PageSchema, parse_default
-from generator.values import object_problems
+from generator.values import object_problems, value_fits
 
 # Wording that says a field may be left out (see README, "Required-ness rule").
 # "Optional" counts only when it is about the field itself ("Optional URL of ...", "(optional)",
@@ -54,11 +55,12 @@ class Corpus:
     def __init__(self, pages: list[Page]) -> None:
         self.by_description: dict[str, list[FieldEvidence]] = defaultdict(list)
         self.by_name_description: dict[tuple[str, str], list[FieldEvidence]] = defaultdict(list)
-        self.types: dict[str, list[Schema]] = defaultdict(list)
+        self.types: dict[str, list[PageSchema]] = defaultdict(list)
+        """Nested types by name, as their pages state them (copied only when borrowed)."""
         for page in pages:
             for schema in page.schemas():
                 if schema.role == "type":
-                    self.types[schema.name].append(_page_schema_to_ir(schema))
+                    self.types[schema.name].append(schema)
                 if not page.has_markers:
                     continue
                 for field in schema.fields:
@@ -78,11 +80,17 @@ class Corpus:
 
 def recover(pages: list[Page], diagnostics: Diagnostics) -> list[Endpoint]:
     corpus = Corpus(pages)
-    endpoints: list[Endpoint] = []
+    # Lost field names are recovered on every page first, so that a type one page borrows
+    # from another is the same whichever order the pages come in.
+    resolved: list[tuple[Page, str]] = []
     for page in pages:
-        endpoint = _build_endpoint(page, corpus, diagnostics)
-        if endpoint is not None:
-            endpoints.append(endpoint)
+        endpoint_id = _resolve_id(page, diagnostics)
+        if endpoint_id is None:
+            continue
+        for schema in page.schemas():
+            _recover_orphans(page, schema, endpoint_id, corpus, diagnostics)
+        resolved.append((page, endpoint_id))
+    endpoints = [_build_endpoint(page, endpoint_id, corpus, diagnostics) for page, endpoint_id in resolved]
     return _merge_duplicates(endpoints, diagnostics)
 
 
@@ -143,12 +151,7 @@ def _close(a: str, b: str) -> bool:
 # -- endpoint ---------------------------------------------------------------------------
 
 
-def _build_endpoint(page: Page, corpus: Corpus, diagnostics: Diagnostics) -> Endpoint | None:
-    endpoint_id = _resolve_id(page, diagnostics)
-    if endpoint_id is None:
-        return None
-    for schema in page.schemas():
-        _recover_orphans(page, schema, endpoint_id, corpus, diagnostics)
+def _build_endpoint(page: Page, endpoint_id: str, corpus: Corpus, diagnostics: Diagnostics) -> Endpoint:
     input_schema = _page_schema_to_ir(page.input) if page.input else Schema(name="Input")
     output_schema = _page_schema_to_ir(page.output) if page.output else Schema(name="Output")
     endpoint = Endpoint(
@@ -174,15 +177,22 @@ def _build_endpoint(page: Page, corpus: Corpus, diagnostics: Diagnostics) -> End
         for ir_field in ir_schema.fields:
             _infer_constraints(ir_field)
     _check_examples(endpoint, diagnostics)
+    _check_defaults(endpoint, diagnostics)
     _flag_unreferenced(endpoint, diagnostics)
     endpoint.category = _infer_category(endpoint)
     return endpoint
 
 
-def _page_schema_to_ir(schema: PageSchema) -> Schema:
-    provenance = Provenance(file=schema.heading.file, line=schema.heading.number) if schema.heading else None
+def _page_schema_to_ir(schema: PageSchema, deep: bool = False) -> Schema:
+    """The IR schema of a page section. Fields are copied (recovery reassigns their attributes,
+    never mutates what they hold), deeply when the schema is borrowed by another endpoint."""
+    provenance = _heading_provenance(schema)
     name = schema.name if schema.role == "type" else schema.role.capitalize()
-    return Schema(name=name, fields=[field.model_copy(deep=True) for field in schema.fields], provenance=provenance)
+    return Schema(name=name, fields=[field.model_copy(deep=deep) for field in schema.fields], provenance=provenance)
+
+
+def _heading_provenance(schema: PageSchema) -> Provenance | None:
+    return Provenance(file=schema.heading.file, line=schema.heading.number) if schema.heading else None
 
 
 # -- lost field names ---------------------------------------------------------------------
@@ -395,9 +405,9 @@ def _resolve_types(endpoint: Endpoint, corpus: Corpus, diagnostics: Diagnostics)
             pending.extend(ref for field in endpoint.type(name).fields for ref in field.type.refs())  # type: ignore[union-attr]
             continue
         where = _first_use(endpoint, name)
-        elsewhere = sorted(corpus.types.get(name, []), key=lambda s: str(s.provenance))
+        elsewhere = sorted(corpus.types.get(name, []), key=lambda s: str(_heading_provenance(s)))
         if elsewhere:
-            copied = elsewhere[0].model_copy(deep=True)
+            copied = _page_schema_to_ir(elsewhere[0], deep=True)
             endpoint.types.append(copied)
             pending.extend(ref for field in copied.fields for ref in field.type.refs())
             diagnostics.info(
@@ -517,18 +527,30 @@ def _infer_constraints(field: Field_) -> None:
         matches = list(_MAX_CHARS.finditer(text))
         ranges = list(_CHAR_RANGE.finditer(text))
         if len(ranges) == 1 and not matches:
-            low, high = int(ranges[0].group("low")), int(ranges[0].group("high"))
-            if low <= high:
+            low, high = _count(ranges[0].group("low")), _count(ranges[0].group("high"))
+            if 0 <= low <= high:
                 field.constraints = Constraints(min_length=low, max_length=high, inferred=True)
         elif len(matches) == 1:
             match = matches[0]
-            limit = int(match.group("n") or match.group("m") or match.group("u"))
-            field.constraints = Constraints(max_length=limit, inferred=True)
+            limit = _count(match.group("n") or match.group("m") or match.group("u"))
+            if limit >= 0:
+                field.constraints = Constraints(max_length=limit, inferred=True)
 
 
 def _number(text: str) -> int | float:
     value = float(text)
+    if not math.isfinite(value) or abs(value) > _LIMIT_BOUND:
+        return math.nan  # a limit beyond any real one: `low <= high` fails, nothing is inferred
     return int(value) if value.is_integer() and "." not in text else value
+
+
+_LIMIT_BOUND = 2**53
+"""Limits read from prose must be exact in a float (and an `int()` of them cheap)."""
+
+
+def _count(text: str) -> int:
+    """A character count from prose; an absurd one (`99999...` over 15 digits) counts as -1."""
+    return int(text) if len(text) <= 15 else -1
 
 
 # -- examples ---------------------------------------------------------------------------
@@ -543,6 +565,25 @@ def _check_examples(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
             diagnostics.warning(
                 "example-mismatch",
                 f"{schema.name} example disagrees with its schema: {problem}",
+                where.file,
+                where.line,
+                endpoint.id,
+            )
+
+
+def _check_defaults(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
+    """A default its own type rejects (`Default value: "abc"` on an integer, an enum default
+    not among the values) is kept in the spec (`x-fal-invalid-default`); the bindings cannot
+    use it, so it is reported."""
+    for schema in endpoint.all_schemas():
+        for field in schema.fields:
+            if not field.has_default or value_fits(field.default, field.type, endpoint.type):
+                continue
+            where = field.provenance or schema.provenance or endpoint.provenance or Provenance(file="<unknown>")
+            diagnostics.warning(
+                "default-mismatch",
+                f"default {_clip(repr(field.default))} of {schema.name}.{field.name} is not a valid {field.type.render()}; "
+                "the bindings default to None",
                 where.file,
                 where.line,
                 endpoint.id,
@@ -567,6 +608,9 @@ def _merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> li
             copies,
             key=lambda e: (_named_after_id(e), sum(len(s.fields) for s in e.all_schemas()), -copies.index(e)),
         )
+        if len(copies) == 1:
+            merged.append(keep)
+            continue
         keep = keep.model_copy(deep=True)
         for other in copies:
             if other.provenance == keep.provenance:
@@ -608,8 +652,10 @@ def _merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> li
 def _named_after_id(endpoint: Endpoint) -> bool:
     if endpoint.provenance is None:
         return False
+    from generator.spec import spec_file_name
+
     stem = endpoint.provenance.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return stem == endpoint.id.replace("/", "__")
+    return stem == spec_file_name(endpoint.id).removesuffix(".json")
 
 
 def _differences(a: Endpoint, b: Endpoint) -> list[str]:

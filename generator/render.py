@@ -12,6 +12,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -110,8 +111,13 @@ def implementation(prefix: str, name: str, returns: str) -> str:
     return wrap(f"{prefix}def {name}", ["self", "input: Input | None = None", "**kwargs: Any"], "    ", suffix=f" -> {returns}:")
 
 
-def literal_alias(name: str, values: list[str]) -> str:
-    return wrap(f"{name}: TypeAlias = Literal", values, "", "[]")
+def literal_alias(name: str, values: list[str], static: str | None = None) -> str:
+    """`Name: TypeAlias = Literal[...]`; with `static`, type checkers see that type instead
+    (`Literal` may not hold floats, lists or objects; pydantic still checks the values)."""
+    if static is None:
+        return wrap(f"{name}: TypeAlias = Literal", values, "", "[]")
+    runtime = wrap(f"{name}: TypeAlias = Literal", values, "    ", "[]")
+    return f"if TYPE_CHECKING:\n    {name}: TypeAlias = {static}\nelse:\n{runtime}"
 
 
 def environment() -> jinja2.Environment:
@@ -243,11 +249,13 @@ def prune_unused_imports(source: str) -> str:
     return "\n".join(lines)
 
 
-def _isort_key(name: str) -> tuple[int, str]:
-    """isort's order-by-type within an import: CONSTANTS, then Classes, then functions."""
+def _isort_key(name: str) -> tuple[int, list[int | str]]:
+    """isort's order-by-type within an import: CONSTANTS, then Classes, then functions; digit
+    runs compare as numbers (`Foo_903b0f` before `Foo_1531b8`), as ruff sorts them."""
+    natural: list[int | str] = [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
     if name.isupper() and len(name) > 1:
-        return (0, name)
-    return (1, name) if name[:1].isupper() else (2, name)
+        return (0, natural)
+    return (1, natural) if name[:1].isupper() else (2, natural)
 
 
 # -- formatting --------------------------------------------------------------------------
@@ -260,7 +268,7 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
 
     # The key covers everything that shapes the result: black's version and mode, and the
     # generator's version (the import pruning is ours).
-    mode_key = f"black-{black.__version__}-{BLACK_LINE_LENGTH}-py310-falgen-{__version__}-prune3"
+    mode_key = f"black-{black.__version__}-{BLACK_LINE_LENGTH}-py310-falgen-{__version__}-prune4"
     results: dict[str, str] = {}
     todo: dict[str, str] = {}
     for path, source in sources.items():

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
+from typing import Any
 
 from generator.ir import Schema, TypeExpr
 
 Resolver = Callable[[str], "Schema | None"]
+
+
+def strict_json(text: str) -> Any:
+    """`json.loads` for standard JSON only, as doc text is read: `NaN`/`Infinity`, a number
+    beyond a float's range and an integer with more digits than Python converts raise
+    ValueError, as invalid JSON does (`json.JSONDecodeError` is a ValueError)."""
+    return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+
+
+def _not_json(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON value")
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise ValueError(f"number {token[:20]}{'...' if len(token) > 20 else ''} is out of range")
+    return value
 
 
 def object_problems(value: object, schema: Schema, resolve: Resolver, path: str, required: bool = True) -> list[str]:

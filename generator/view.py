@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,9 @@ from generator.values import value_fits
 
 SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any", "null": "None"}
 FILE_FIELD_SUFFIXES = ("_url", "_urls")
+MAX_NESTING = 32
+"""Deepest list/dict nesting written into an annotation or a literal: Python's parser stops at
+200 nested brackets; deeper doc types become `Any` (the spec keeps them)."""
 ASYNC_PREFIX = "Async"
 """The async twin of endpoint class `X` is `AsyncX` (as in `_runtime.registry`)."""
 
@@ -69,6 +73,8 @@ class EnumView:
     name: str
     values: list[str]
     """Python literals of the values (`"a"`, `1`)."""
+    static: str | None = None
+    """What type checkers see when `Literal` may not hold the values (floats, lists, objects)."""
 
     @property
     def literal(self) -> str:
@@ -85,6 +91,10 @@ class SharedTypeModule:
     imports: list[tuple[str, str]]
     """(module, class) pairs of other shared types it uses."""
     fingerprint: str
+
+    @property
+    def import_lines(self) -> list[tuple[str, str]]:
+        return import_lines(self.imports)
 
 
 @dataclass
@@ -103,10 +113,15 @@ class EndpointView:
     output: ModelView
     enums: list[EnumView]
     type_imports: list[tuple[str, str]]
+    """(module, class) pairs of the shared types the module uses."""
     type_aliases: list[tuple[str, str]]
     """(doc name, class) for shared types whose class name differs from the doc name."""
     spec_hash: str
     spec_file: str
+
+    @property
+    def type_import_lines(self) -> list[tuple[str, str]]:
+        return import_lines(self.type_imports)
 
     @property
     def module_doc(self) -> str:
@@ -229,8 +244,8 @@ class _TypeTable:
         return fingerprint
 
     def _type_structure(self, endpoint: Endpoint, t: TypeExpr, role: str, stack: tuple[str, ...]) -> Any:
-        if t.kind == "ref":
-            return {"ref": self._fingerprint(endpoint, t.ref or "", role, stack)}
+        if t.kind == "ref" and t.ref:
+            return {"ref": self._fingerprint(endpoint, t.ref, role, stack)}
         return {
             "kind": t.kind,
             "items": self._type_structure(endpoint, t.items, role, stack) if t.items else None,
@@ -259,6 +274,7 @@ class _Annotator:
         role: str,
         own_module: str | None = None,
         reserved: frozenset[str] = frozenset(),
+        enums: dict[str, EnumView] | None = None,
     ) -> None:
         # Enum aliases share the module namespace with classes, imports and the endpoint class.
         self.reserved = reserved | GENERATED_MODULE_NAMES | frozenset(table.class_names.values())
@@ -266,32 +282,38 @@ class _Annotator:
         self.endpoint = endpoint
         self.role = role
         self.own_module = own_module
-        self.enums: dict[str, EnumView] = {}
+        self.enums: dict[str, EnumView] = {} if enums is None else enums
+        """The module's enum aliases: every annotator of one module shares them, so two enums
+        with one doc name and different values get different aliases."""
         self.imports: set[tuple[str, str]] = set()
         self.aliases: dict[str, str] = {}
 
-    def annotation(self, t: TypeExpr, wire_name: str, file_field: bool) -> str:
+    def annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0) -> str:
         kind = t.kind
+        if depth > MAX_NESTING:
+            return "Any"  # Python source cannot nest brackets without limit
         if kind in SCALAR_ANNOTATIONS:
             if kind == "string" and file_field:
                 return "FileInput"
             return SCALAR_ANNOTATIONS[kind]
         if kind == "array":
-            return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field)}]"
+            return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field, depth + 1)}]"
         if kind == "map":
-            return f"dict[str, {self.annotation(t.items or TypeExpr(kind='any'), wire_name, False)}]"
+            return f"dict[str, {self.annotation(t.items or TypeExpr(kind='any'), wire_name, False, depth + 1)}]"
         if kind == "enum":
             return self._enum(t, wire_name)
         if kind == "union":
             parts: list[str] = []
             for variant in t.variants or []:
-                text = self.annotation(variant, wire_name, file_field)
+                text = self.annotation(variant, wire_name, file_field, depth + 1)
                 if text not in parts:
                     parts.append(text)
             return " | ".join(parts) if parts else "Any"
         if kind == "ref":
+            if not t.ref:
+                return "dict[str, Any]"  # a reference to nothing named: an object of unknown shape
             assert self.endpoint is not None
-            fingerprint = self.table.lookup(self.endpoint, t.ref or "", self.role)
+            fingerprint = self.table.lookup(self.endpoint, t.ref, self.role)
             class_name = self.table.class_names[fingerprint]
             module = self.table.modules[fingerprint]
             if module != self.own_module:
@@ -306,6 +328,8 @@ class _Annotator:
         values = list(t.values or [])
         if not values:
             return "str"
+        if any(nesting(value) > MAX_NESTING for value in values):
+            return "Any"
         literals = [python_literal(v) for v in values]
         literal = "Literal[" + ", ".join(literals) + "]"
         base = class_identifier(t.name) if t.name else class_identifier(wire_name) + "Enum"
@@ -316,8 +340,42 @@ class _Annotator:
         while name in self.reserved or (name in self.enums and self.enums[name].literal != literal):
             name = f"{base}{index}"
             index += 1
-        self.enums[name] = EnumView(name=name, values=literals)
+        self.enums[name] = EnumView(name=name, values=literals, static=_static_enum_type(values))
         return name
+
+
+def import_lines(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(module, "ClassA, ClassB"): one `from ... import` per module (the classes of a type cycle
+    share one), modules in the order given."""
+    grouped: dict[str, list[str]] = {}
+    for module, cls in pairs:
+        grouped.setdefault(module, []).append(cls)
+    return [(module, ", ".join(classes)) for module, classes in grouped.items()]
+
+
+def _import_order(entry: tuple[str, str]) -> tuple[list[Any], str]:
+    """isort's (and ruff's) order of `from fal_bindings.types.<module> import <class>` lines:
+    digit runs compare as numbers (`payload_903b0f` before `payload_1531b8`)."""
+    module, cls = entry
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", module.lower())], cls
+
+
+def nesting(value: Any, limit: int = MAX_NESTING + 1) -> int:
+    """How deeply lists and dicts nest in a JSON value (counting stops past `limit`)."""
+    if limit <= 0 or not isinstance(value, (list, dict)):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((nesting(item, limit - 1) for item in items), default=0)
+
+
+def _static_enum_type(values: list[Any]) -> str | None:
+    """None when every value may stand in `Literal[...]` (str, int, bool, None); else the type
+    checkers are shown: `float` for numbers, `Any` for anything else."""
+    if all(value is None or isinstance(value, (str, int)) for value in values):
+        return None
+    if all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values):
+        return "float"
+    return "Any"
 
 
 def _is_file_field(f: Field_, role: str) -> bool:
@@ -339,16 +397,22 @@ def _model_view(
 ) -> ModelView:
     fields: list[FieldView] = []
     taken: set[str] = set(reserved)
+    # A wire name the IR lists twice (`x-fal-duplicate-properties`) is one attribute: the
+    # first, the property the spec's JSON Schema (and so the emulator) validates.
+    unique: list[Field_] = []
+    for f in schema.fields:
+        if all(f.name != kept.name for kept in unique):
+            unique.append(f)
     # Attribute names are decided in wire-name order so a collision's loser never depends on
     # the page's field order; fields are then emitted in page order.
     attrs: dict[str, str] = {}
-    for f in sorted(schema.fields, key=lambda f: f.name):
+    for f in sorted(unique, key=lambda f: f.name):
         attrs[f.name] = field_identifier(f.name, taken)
         taken.add(attrs[f.name])
-    for f in schema.fields:
+    for f in unique:
         annotation = annotator.annotation(f.type, f.name, _is_file_field(f, role))
         resolver = endpoint.type if endpoint is not None else (lambda _name: None)
-        default_fits = f.has_default and value_fits(f.default, f.type, resolver)
+        default_fits = f.has_default and value_fits(f.default, f.type, resolver) and nesting(f.default) <= MAX_NESTING
         required = f.required and not f.has_default
         if required:
             default = None
@@ -391,10 +455,15 @@ def _constraints(f: Field_) -> list[tuple[str, str]]:
     numeric = f.type.kind in ("integer", "number")
     sized = f.type.kind in ("string", "array")
     return [
-        (name, repr(value))
+        (name, python_literal(value))
         for name, value in pairs
-        if value is not None and ((name in ("ge", "le", "gt", "lt") and numeric) or (name.endswith("length") and sized))
+        if value is not None
+        and ((name in ("ge", "le", "gt", "lt") and numeric) or (name.endswith("length") and sized and _LENGTHS[0] <= value <= _LENGTHS[1]))
     ]
+
+
+_LENGTHS = (0, 2**63 - 1)
+"""Lengths pydantic can enforce; a limit beyond them limits nothing and stays in the spec only."""
 
 
 # -- package ---------------------------------------------------------------------------------
@@ -405,6 +474,8 @@ def build_package(endpoints: list[Endpoint], spec_documents: dict[str, bytes], s
     ids = [e.id for e in endpoints]
     paths = _module_paths(ids)
     class_names = _class_names(endpoints, table)
+    # First: it moves the members of a type cycle into one module, which endpoint modules import.
+    shared = _shared_modules(table, endpoints)
     prefixes = {tuple(p[:i]) for p in paths.values() for i in range(1, len(p))}
     views: list[EndpointView] = []
     packages: set[str] = {"endpoints", "types"}
@@ -418,17 +489,12 @@ def build_package(endpoints: list[Endpoint], spec_documents: dict[str, bytes], s
             packages.add("endpoints/" + "/".join(path[:i]))
         class_name = class_names[endpoint.id]
         module_reserved = frozenset({"Input", "Output", "ENDPOINT_ID", class_name, "Async" + class_name})
-        annotators = {role: _Annotator(table, endpoint, role, reserved=module_reserved) for role in ("input", "output")}
+        enums: dict[str, EnumView] = {}
+        annotators = {role: _Annotator(table, endpoint, role, reserved=module_reserved, enums=enums) for role in ("input", "output")}
         # The enum aliases and the endpoint class share the module namespace with the models.
         input_view = _model_view(endpoint.input, "Input", "input", annotators["input"], endpoint, f"Input of `{endpoint.id}`.")
         output_view = _model_view(endpoint.output, "Output", "output", annotators["output"], endpoint, f"Output of `{endpoint.id}`.")
-        enums: dict[str, EnumView] = {}
-        for annotator in annotators.values():
-            for name, enum in annotator.enums.items():
-                if name in enums and enums[name].literal != enum.literal:
-                    continue
-                enums[name] = enum
-        imports = sorted(annotators["input"].imports | annotators["output"].imports)
+        imports = sorted(annotators["input"].imports | annotators["output"].imports, key=_import_order)
         aliases = {**annotators["input"].aliases, **annotators["output"].aliases}
         module_names = {"Input", "Output", class_name, *enums, *(c for _, c in imports)}
         views.append(
@@ -450,7 +516,6 @@ def build_package(endpoints: list[Endpoint], spec_documents: dict[str, bytes], s
                 spec_file=spec_files[endpoint.id],
             )
         )
-    shared = _shared_modules(table, endpoints)
     return PackageView(
         endpoints=sorted(views, key=lambda v: v.endpoint_id),
         shared=shared,
@@ -527,7 +592,7 @@ def _shared_modules(table: _TypeTable, endpoints: list[Endpoint]) -> list[Shared
         for fingerprint in members:
             schema = table.schemas[fingerprint]
             endpoint = owner[fingerprint]
-            annotator = _Annotator(table, endpoint, table.roles[fingerprint], own_module=module)
+            annotator = _Annotator(table, endpoint, table.roles[fingerprint], own_module=module, enums=enums)
             models.append(
                 _model_view(
                     schema,
@@ -538,14 +603,13 @@ def _shared_modules(table: _TypeTable, endpoints: list[Endpoint]) -> list[Shared
                     schema.description or f"The `{schema.name}` type.",
                 )
             )
-            enums.update(annotator.enums)
             imports |= annotator.imports
         modules.append(
             SharedTypeModule(
                 module=module,
                 models=models,
                 enums=sorted(enums.values(), key=lambda e: e.name),
-                imports=sorted(imports),
+                imports=sorted(imports, key=_import_order),
                 fingerprint=",".join(sorted(component)),
             )
         )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import ROOT
-
 from generator.parse import parse
+from tests.conftest import ROOT
 
 PAGE = ROOT / "specs/sources/001_11878542ada84a38.txt"
 ID = "fal-ai/flux-2/klein/4b/base"

@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, falgen
-
 from generator.check import compare_trees
+from tests.conftest import ROOT, falgen
 
 
 def test_committed_output_reproduces_from_the_docs() -> None:

@@ -66,6 +66,7 @@ from generator.spec import (
     X_VARIANTS,
     sanitize_component_key,
 )
+from generator.values import strict_json
 
 __all__ = ["display_path", "pointer_lines", "read_openapi", "read_openapi_bytes", "read_openapi_file", "read_spec_dir"]
 
@@ -880,6 +881,9 @@ def read_openapi(
         ]
     reader = _Reader(doc, file, lines)
     try:
+        reader.doc, replaced = _without_surrogates(doc)
+        if replaced:
+            reader.warn("lone-surrogate", f"{replaced} string(s) hold lone surrogates (`\\ud800`-`\\udfff` escapes); replaced by U+FFFD", "")
         endpoint = reader.read()
     except RecursionError:
         reader.error("too-deep", "schemas nest too deeply to read", "")
@@ -888,6 +892,26 @@ def read_openapi(
         reader.error("reader-failure", f"cannot read document: {type(error).__name__}: {error}", "")
         endpoint = None
     return ([endpoint] if endpoint is not None else []), reader.diagnostics
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(node: Any) -> tuple[Any, int]:
+    """`node` with every lone surrogate (a `\\ud800` escape JSON allows) in keys and strings
+    replaced by U+FFFD: such text cannot be written as UTF-8 (specs, code, reports); and how
+    many strings had one. Untouched documents are returned as they are."""
+    if isinstance(node, str):
+        return (_SURROGATE.sub("\ufffd", node), 1) if _SURROGATE.search(node) else (node, 0)
+    if isinstance(node, list):
+        items = [_without_surrogates(item) for item in node]
+        count = sum(found for _, found in items)
+        return ([item for item, _ in items] if count else node), count
+    if isinstance(node, dict):
+        entries = [(_without_surrogates(key), _without_surrogates(value)) for key, value in node.items()]
+        count = sum(k[1] + v[1] for k, v in entries)
+        return ({k[0]: v[0] for k, v in entries} if count else node), count
+    return node, 0
 
 
 def _file_error(code: str, message: str, file: str, line: int = 0) -> Diagnostic:
@@ -912,10 +936,12 @@ def read_openapi_bytes(data: bytes, file: str) -> tuple[list[Endpoint], list[Dia
         line = data[: error.start].count(b"\n") + 1
         return [], [_file_error("not-utf8", f"file is not UTF-8 ({error.reason})", file, line)]
     try:
-        doc = json.loads(text)
+        doc = strict_json(text)
     except json.JSONDecodeError as error:
         message = f"not valid JSON: {error.msg} (column {error.colno})"
         return [], [_file_error("invalid-json", message, file, error.lineno)]
+    except ValueError as error:  # NaN, 1e999, an integer with more digits than Python converts
+        return [], [_file_error("invalid-json", f"not valid JSON: {error}", file, 1)]
     except RecursionError:
         return [], [_file_error("invalid-json", "JSON nests too deeply", file, 1)]
     return read_openapi(doc, file, lines=_LazyLines(text))

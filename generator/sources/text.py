@@ -22,6 +22,7 @@ from generator.diagnostics import Diagnostics
 from generator.ir import Capability, Example, Field_, Provenance, TypeExpr
 from generator.sources.lines import NBSP, Line, unglue
 from generator.sources.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
+from generator.values import strict_json
 
 ID_LINE = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
 CODE_ID = re.compile(
@@ -45,7 +46,7 @@ PAGE_END = re.compile(r"^(Related Models|.* API Docs \| fal)$")
 JSON_START = re.compile(r'^\{\s*(?:["}]|$)')
 # A piece of JSON outside any example: a `"key":` line or a closing bracket. Other text that
 # starts with a quote is prose (`"auto" picks the size`).
-JSON_FRAGMENT = re.compile(r'^(?:"(?:[^"\\]|\\.)*"\s*:|[}\]])')
+JSON_FRAGMENT = re.compile(r'^(?:"(?:[^"\\]|\\.)*"\s*:|[}\]][\s,}\]]*$)')
 
 
 @dataclass
@@ -237,7 +238,7 @@ class PageParser:
         header: list[Line] = []
         for line in lines:
             text = line.stripped
-            if text in HEADER_END or CALLING_HEADING.match(text) or text.endswith("#"):
+            if text in HEADER_END or CALLING_HEADING.match(text) or _is_heading(text):
                 break
             if text:
                 header.append(line)
@@ -276,7 +277,7 @@ class PageParser:
                     text = following.stripped
                     if not text or text in BADGES:
                         continue
-                    if text.endswith("#") or CALLING_HEADING.match(text) or text in HEADER_END:
+                    if _is_heading(text) or CALLING_HEADING.match(text) or text in HEADER_END:
                         return ""
                     return text
         return ""
@@ -423,6 +424,8 @@ class PageParser:
             name = name.strip()
             try:
                 type_expr, rest = split_type_prefix(rest.strip(), self._known_types())
+                if rest[:1] in ("<", ">", "[", "]", "|", ","):  # `Foo<Bar>`: not a description glued on
+                    raise TypeSyntaxError(f"unexpected {rest[:20]!r} after type {type_expr.render()!r}")
             except TypeSyntaxError as error:
                 self._warn("unknown-type", line, f"field {name!r}: cannot read type ({error}); typed as any")
                 type_expr, rest = TypeExpr(kind="any"), ""
@@ -471,6 +474,11 @@ class PageParser:
             return
         if any(s.field.name == state.field.name for s in schema.states):
             self._warn("duplicate-field", state.line, f"field {state.field.name!r} appears twice in {schema.name}; the later one wins")
+            index = next(i for i, f in enumerate(schema.fields) if f.name == state.field.name)
+            del schema.fields[index]
+            for orphan in schema.orphans:  # positions index `fields`
+                if orphan.position > index:
+                    orphan.position -= 1
             schema.states = [s for s in schema.states if s.field.name != state.field.name]
         schema.states.append(state)
         schema.fields.append(state.field)
@@ -521,10 +529,15 @@ class PageParser:
         block = lines[start:end]
         raw = "\n".join(line.text for line in block)
         try:
-            value = json.loads(raw)
+            value = strict_json(raw)
         except json.JSONDecodeError as error:
             at = block[min(error.lineno - 1, len(block) - 1)] if block else lines[start]
             self._error("bad-example-json", at, f"{schema.name} example is not valid JSON ({error.msg}); example dropped")
+            return end
+        except (ValueError, RecursionError) as error:  # NaN, 1e999, a 5000-digit number; nesting
+            at = block[0] if block else lines[start]
+            reason = str(error) if isinstance(error, ValueError) else "nested too deeply"
+            self._error("bad-example-json", at, f"{schema.name} example is not valid JSON ({reason}); example dropped")
             return end
         if schema.example is not None:
             self._warn("repeated-example", block[0], f"second {schema.name} example; the first one is kept")
@@ -595,6 +608,12 @@ class PageParser:
         return self.page.code_ids[0][0] if self.page.code_ids else None
 
 
+def _is_heading(text: str) -> bool:
+    """`Submit a request#`: a section heading ends in `#` right after its last word; prose
+    that merely ends in one (`a title #`, `code  # comment`) does not."""
+    return text.endswith("#") and not text[:-1].endswith((" ", "\t"))
+
+
 def _is_type_text(text: str) -> bool:
     """`list<File>* required`, `string`: a type, maybe marked, and nothing else."""
     try:
@@ -654,15 +673,15 @@ def parse_default(text: str, type_expr: TypeExpr) -> object:
     text = text.strip()
     if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
         try:
-            value = json.loads(text)
+            value = strict_json(text)
             if isinstance(value, str):
                 return value
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             pass
         return text[1:-1]
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
+        value = strict_json(text)
+    except (ValueError, RecursionError):
         return text
     if isinstance(value, float) and value.is_integer() and _accepts(type_expr, "integer") and not _accepts(type_expr, "number"):
         return int(value)
@@ -683,8 +702,8 @@ def _typed_values(values: list[str], default_text: str | None) -> list[object]:
     parsed: list[object] = []
     for value in values:
         try:
-            number = json.loads(value)
-        except json.JSONDecodeError:
+            number = strict_json(value)
+        except (ValueError, RecursionError):
             return list(values)
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             return list(values)

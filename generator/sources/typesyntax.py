@@ -28,7 +28,8 @@ SCALARS: dict[str, str] = {
     "null": "null",
 }
 _CONTAINERS = {"list": "array", "array": "array", "dict": "map"}
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A dotted name (`Weird.Name`) is one identifier, as a type heading (`Weird.Name#`) allows.
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _CAPITALISED_WORD = re.compile(r"[A-Z][a-z]+|[A-Z]")
 
 

@@ -180,9 +180,8 @@ def bench_imports(generated: Path, endpoint_id: str, runs: int) -> None:
 
 
 def bench_subscribe(calls: int) -> None:
-    import fal_client
-
     import fal_bindings
+    import fal_client
     from fal_bindings.testing import emulator, example_input
 
     endpoint_id = "fal-ai/imagen4/preview"

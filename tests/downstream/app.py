@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typing_extensions import assert_type
-
 import fal_bindings
 from fal_bindings.endpoints.creatify.lipsync import CreatifyLipsync
 from fal_bindings.endpoints.fal_ai.flux_2 import Flux2
 from fal_bindings.endpoints.fal_ai.flux_2 import Input as Flux2Input
 from fal_bindings.endpoints.fal_ai.imagen4.preview import AsyncImagen4Preview
+from typing_extensions import assert_type
 
 
 def make_image(prompt: str) -> str:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
+import fal_bindings
 import pydantic
 import pytest
-
-import fal_bindings
 from fal_bindings.testing import Emulator, emulator, example_input
 
 IDS = list(fal_bindings.ENDPOINT_IDS)

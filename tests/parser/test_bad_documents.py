@@ -15,8 +15,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from generator.ir import Endpoint
 from tests.parser._support import NBSP, P001, P004, ROOT, falgen
 

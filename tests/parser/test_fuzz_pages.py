@@ -23,6 +23,7 @@ from generator.diagnostics import Diagnostics
 from generator.ir import ParseResult, Severity
 from generator.parse import parse
 from generator.sources import load
+from tests.fuzz_report import counted, fuzz_report  # noqa: F401  (fixture: reports example counts)
 from tests.parser._support import NBSP, P000, P001, P002, P003, P004, ROOT
 
 EXAMPLES = int(os.environ.get("FALGEN_FUZZ_EXAMPLES", "60"))
@@ -145,6 +146,7 @@ def _run(name: str, data: bytes) -> ParseResult:
 
 @FUZZ
 @given(mutated_page())
+@counted
 def test_mutated_pages_never_raise(page: tuple[str, bytes]) -> None:
     name, data = page
     result = _run(name, data)
@@ -156,6 +158,7 @@ def test_mutated_pages_never_raise(page: tuple[str, bytes]) -> None:
 
 @FUZZ
 @given(st.binary(max_size=2000), st.sampled_from(["page.txt", "page.html", "page.md"]))
+@counted
 def test_random_bytes_never_raise(data: bytes, name: str) -> None:
     result = _run(name, data)
     if not data.strip():
@@ -170,6 +173,7 @@ def test_random_bytes_never_raise(data: bytes, name: str) -> None:
         max_size=80,
     )
 )
+@counted
 def test_recombined_schema_lines_never_raise(lines: list[bytes]) -> None:
     # Schema lines of both layouts in any order, after a real header.
     head = b"\n".join(_lines(SEEDS["001.txt"])[:140])

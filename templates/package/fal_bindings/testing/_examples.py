@@ -21,7 +21,14 @@ def example_input(endpoint_id: str, *, specs: SpecSource | None = None) -> dict[
     Without an example, the smallest valid input (required fields only) is synthesized.
     `specs` defaults to the package's bundled specs.
     """
-    return _as_object(lookup(load_specs(specs), endpoint_id), "input")
+    spec = lookup(load_specs(specs), endpoint_id)
+    value = _as_object(spec, "input")
+    # The bindings' Input models reject keys the schema does not declare (typos fail loudly),
+    # so a fixture keeps only declared ones, even where the page's example shows more.
+    declared = spec.schema(spec.input_pointer).get("properties")
+    if isinstance(declared, dict) and declared:
+        value = {key: item for key, item in value.items() if key in declared}
+    return value
 
 
 def example_output(endpoint_id: str, *, specs: SpecSource | None = None) -> dict[str, Any]:
