@@ -46,7 +46,9 @@ class Diagnostic(_Node):
     line: int = 0
     endpoint_id: str | None = None
     pointer: str | None = None
-    """JSON pointer inside the endpoint's spec (e.g. `/input/prompt`), when it applies."""
+    """Where in the endpoint it applies: a data path (`/input/prompt`) for doc pages, a JSON
+    pointer into the source document (`/components/schemas/FluxDevInput/properties/seed`) for
+    OpenAPI sources."""
 
     @property
     def location(self) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostics, sort_key
 from generator.ir import ParseResult
 from generator.overlays import apply_overlays, load_overlays
-from generator.recover import _merge_duplicates, recover
+from generator.recover import merge_duplicates, recover
 from generator.sources import load
 
 DEFAULT_SOURCES = Path("specs/sources")
@@ -20,7 +20,7 @@ def parse(paths: list[Path], overlays: Path | None = DEFAULT_OVERLAYS) -> ParseR
     loaded = load(paths, diagnostics)
     endpoints = recover(loaded.pages, diagnostics)
     if loaded.endpoints:
-        endpoints = _merge_duplicates([*endpoints, *loaded.endpoints], diagnostics)
+        endpoints = merge_duplicates([*endpoints, *loaded.endpoints], diagnostics)
     if overlays is not None:
         endpoints = apply_overlays(endpoints, load_overlays(overlays, diagnostics), diagnostics)
     return ParseResult(

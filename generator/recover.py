@@ -91,7 +91,7 @@ def recover(pages: list[Page], diagnostics: Diagnostics) -> list[Endpoint]:
             _recover_orphans(page, schema, endpoint_id, corpus, diagnostics)
         resolved.append((page, endpoint_id))
     endpoints = [_build_endpoint(page, endpoint_id, corpus, diagnostics) for page, endpoint_id in resolved]
-    return _merge_duplicates(endpoints, diagnostics)
+    return merge_duplicates(endpoints, diagnostics)
 
 
 # -- endpoint id ------------------------------------------------------------------------
@@ -593,7 +593,7 @@ def _check_defaults(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
 # -- duplicates -------------------------------------------------------------------------
 
 
-def _merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> list[Endpoint]:
+def merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> list[Endpoint]:
     """A page that appears twice becomes one endpoint: capabilities united, the copy that
     states more kept, and every difference between the copies reported."""
     groups: dict[str, list[Endpoint]] = defaultdict(list)
