@@ -31,9 +31,12 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/falgen check
 
-# Regenerate every golden file (review the diff, then commit).
+# Regenerate every golden file: specs, the diagnostics report, generated/ and the CLI's golden
+# --help texts. Review the diff, then commit.
 golden: $(STAMP)
-	$(BIN)/python -m tests.regen_golden
+	$(BIN)/falgen parse --force
+	$(BIN)/falgen generate --force
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli -k golden
 
 # Benchmarks at catalogue scale (a synthetic 1,000-endpoint corpus made from the real pages).
 bench: $(STAMP)
