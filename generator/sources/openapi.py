@@ -860,7 +860,7 @@ def _dig(node: Any, *keys: str) -> Any:
 
 
 def read_openapi(
-    doc: Any, file: str, *, lines: Mapping[str, int] | None = None
+    doc: Any, file: str, *, lines: Mapping[str, int] | None = None, surrogates_possible: bool = True
 ) -> tuple[list[Endpoint], list[Diagnostic]]:
     """The endpoint described by one OpenAPI document (none if it cannot be identified).
 
@@ -881,7 +881,7 @@ def read_openapi(
         ]
     reader = _Reader(doc, file, lines)
     try:
-        reader.doc, replaced = _without_surrogates(doc)
+        reader.doc, replaced = _without_surrogates(doc) if surrogates_possible else (doc, 0)
         if replaced:
             reader.warn("lone-surrogate", f"{replaced} string(s) hold lone surrogates (`\\ud800`-`\\udfff` escapes); replaced by U+FFFD", "")
         endpoint = reader.read()
@@ -895,6 +895,7 @@ def read_openapi(
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _without_surrogates(node: Any) -> tuple[Any, int]:
@@ -944,7 +945,9 @@ def read_openapi_bytes(data: bytes, file: str) -> tuple[list[Endpoint], list[Dia
         return [], [_file_error("invalid-json", f"not valid JSON: {error}", file, 1)]
     except RecursionError:
         return [], [_file_error("invalid-json", "JSON nests too deeply", file, 1)]
-    return read_openapi(doc, file, lines=_LazyLines(text))
+    # Decoded UTF-8 holds no surrogates; only `\ud800`-style escapes in the JSON can make them.
+    escaped = _SURROGATE_ESCAPE.search(text) is not None
+    return read_openapi(doc, file, lines=_LazyLines(text), surrogates_possible=escaped)
 
 
 class _LazyLines(Mapping[str, int]):
