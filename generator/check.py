@@ -27,20 +27,10 @@ class TreeDiff:
         return not (self.added or self.removed or self.changed)
 
 
-IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache"}
-
-
 def _files(root: Path) -> dict[str, Path]:
-    if not root.is_dir():
-        return {}
-    return {
-        path.relative_to(root).as_posix(): path
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-        and not IGNORED_PARTS.intersection(path.parts)
-        and not any(part.endswith(".egg-info") for part in path.parts)
-        and path.suffix != ".pyc"
-    }
+    from generator.stages import tree_files
+
+    return {path.relative_to(root).as_posix(): path for path in tree_files(root) if root.is_dir()}
 
 
 def compare_trees(committed: Path, fresh: Path) -> TreeDiff:

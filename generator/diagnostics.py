@@ -52,6 +52,11 @@ class Diagnostics:
         return any(d.severity is Severity.ERROR for d in self.items)
 
 
+def clip(text: str, limit: int = 60) -> str:
+    """Doc text shortened for a diagnostic message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, str, str, str]:
     return (diagnostic.file, diagnostic.line, diagnostic.code, diagnostic.endpoint_id or "", diagnostic.message)
 

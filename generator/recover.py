@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, clip
 from generator.ir import (
     CAPABILITY_ORDER,
     Constraints,
@@ -278,7 +278,7 @@ def _lost(orphan: Orphan, schema: PageSchema, endpoint_id: str, diagnostics: Dia
     line = orphan.lines[0]
     diagnostics.error(
         "lost-field-name",
-        f"{schema.name}: text {_clip(orphan.description)!r} belongs to a field whose name line was lost, "
+        f"{schema.name}: text {clip(orphan.description)!r} belongs to a field whose name line was lost, "
         "and neither the example nor another page names it; the field is not in the spec",
         line.file,
         line.number,
@@ -582,7 +582,7 @@ def _check_defaults(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
             where = field.provenance or schema.provenance or endpoint.provenance or Provenance(file="<unknown>")
             diagnostics.warning(
                 "default-mismatch",
-                f"default {_clip(repr(field.default))} of {schema.name}.{field.name} is not a valid {field.type.render()}; "
+                f"default {clip(repr(field.default))} of {schema.name}.{field.name} is not a valid {field.type.render()}; "
                 "the bindings default to None",
                 where.file,
                 where.line,
@@ -693,7 +693,7 @@ def _schema_differences(a: Schema, b: Schema) -> list[str]:
                 va, vb = getattr(fa, attribute), getattr(fb, attribute)
                 if attribute == "type":
                     va, vb = fa.type.render(), fb.type.render()
-                found.append(f"{a.name}.{name} {attribute} {_clip(repr(vb))} vs {_clip(repr(va))}")
+                found.append(f"{a.name}.{name} {attribute} {clip(repr(vb))} vs {clip(repr(va))}")
     return sorted(found)
 
 
@@ -720,9 +720,6 @@ def _infer_category(endpoint: Endpoint) -> str | None:
 def _normalise(text: str) -> str:
     return " ".join(text.split())
 
-
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 __all__ = ["recover", "Corpus", "Example"]

@@ -355,15 +355,19 @@ def write_tree(files: dict[str, str], out: Path) -> None:
         temporary.replace(target)
     for path in sorted(out.rglob("*"), reverse=True):
         relative = path.relative_to(out).as_posix()
-        if path.is_file() and relative not in wanted and not _kept(relative):
+        if path.is_file() and relative not in wanted and not not_generated(relative.split("/")):
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
 
 
-def _kept(relative: str) -> bool:
-    """Files in the output tree the generator does not own (build and tool caches)."""
-    return any(part.endswith(".egg-info") or part in ("__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache") for part in relative.split("/"))
+_TOOL_DIRECTORIES = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+
+
+def not_generated(parts: Iterable[str]) -> bool:
+    """Whether a path (its parts) in an output tree is build or tool state, not generator
+    output: write_tree leaves it alone, and check and stage hashes ignore it."""
+    return any(part.endswith((".egg-info", ".pyc")) or part in _TOOL_DIRECTORIES for part in parts)
 
 
 def generate(specs: Path, out: Path) -> Rendered:

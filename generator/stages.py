@@ -28,6 +28,9 @@ def _cache_dir() -> Path:
 
 
 def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """The files of a tree the generator owns (build and tool state left out), sorted."""
+    from generator.render import not_generated
+
     if root.is_file():
         return [root]
     if not root.is_dir():
@@ -36,8 +39,7 @@ def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path
         path
         for path in root.rglob("*")
         if path.is_file()
-        and "__pycache__" not in path.parts
-        and not any(part.endswith(".egg-info") for part in path.parts)
+        and not not_generated(path.relative_to(root).parts)
         and (suffixes is None or path.suffix in suffixes)
     )
 

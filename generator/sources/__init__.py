@@ -38,10 +38,12 @@ def source_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def display_path(path: Path) -> str:
-    """Paths in diagnostics and specs are relative to the working directory when possible."""
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Paths in diagnostics and specs: relative to `root` (default: the working directory)
+    when inside it, so output never holds machine-specific absolute paths."""
+    base = (root or Path.cwd()).absolute()
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.absolute().relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
 

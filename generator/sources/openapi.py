@@ -42,6 +42,7 @@ from generator.ir import (
     TypeKind,
 )
 from generator.naming import schema_base_name
+from generator.sources import display_path
 from generator.spec import (
     CONSTRAINT_KEYS,
     LENGTH_KEYWORDS,
@@ -917,15 +918,6 @@ def _without_surrogates(node: Any) -> tuple[Any, int]:
 
 def _file_error(code: str, message: str, file: str, line: int = 0) -> Diagnostic:
     return Diagnostic(code=code, severity=Severity.ERROR, message=message, file=file, line=line)
-
-
-def display_path(path: Path, root: Path | None = None) -> str:
-    """`path` relative to `root` (default: the working directory) when inside it."""
-    base = (root or Path.cwd()).absolute()
-    try:
-        return path.absolute().relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def read_openapi_bytes(data: bytes, file: str) -> tuple[list[Endpoint], list[Diagnostic]]:

@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, clip
 from generator.ir import Capability, Example, Field_, Provenance, TypeExpr
 from generator.sources.lines import NBSP, Line, unglue
 from generator.sources.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
@@ -330,7 +330,7 @@ class PageParser:
                 if in_types and JSON_START.match(text):
                     index = self._skip_json(lines, index - 1)
                     continue
-                self._warn("text-outside-schema", line, f"text outside any schema section ignored: {_clip(text)!r}")
+                self._warn("text-outside-schema", line, f"text outside any schema section ignored: {clip(text)!r}")
                 continue
             if JSON_START.match(text):
                 self._finish_field(schema, state)
@@ -368,7 +368,7 @@ class PageParser:
                 state.default_line = line
                 continue
             if JSON_FRAGMENT.match(text):
-                self._warn("stray-json", line, f"JSON fragment outside an example ignored: {_clip(text)!r}")
+                self._warn("stray-json", line, f"JSON fragment outside an example ignored: {clip(text)!r}")
                 continue
             # Prose: the current field's description, or the trace of a field whose name was lost.
             # In the run-together layout the description sits on the field line, so prose
@@ -632,9 +632,6 @@ def _is_title(text: str) -> bool:
 def _is_sentence(text: str) -> bool:
     return text.endswith((".", "?")) or len(text) > 100
 
-
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _split_default(description: str) -> tuple[str, str] | None:
