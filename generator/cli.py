@@ -113,6 +113,9 @@ cli.add_command(fetch_command, "fetch")
 
 
 def main() -> None:
+    from generator.cache import tune_gc
+
+    tune_gc()
     cli()
 
 

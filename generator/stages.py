@@ -2,8 +2,9 @@
 
 `falgen parse` and `falgen generate` are deterministic functions of their inputs (doc pages or
 specs, overlays, the generator's own code and templates). Each run records, in the local cache
-(`.falgen-cache/stages/`, never committed), a hash of its inputs and a hash of the tree it
-wrote; a later run with the same inputs and an untouched output skips the work. A hand-edited
+(`.falgen-cache/stages/`, never committed), a hash of its inputs and a signature (paths, sizes,
+modification times) of the tree it wrote; a later run with the same inputs and an untouched
+output skips the work. A hand-edited
 output, a changed page, template or generator file, or a missing record means a full run.
 """
 
@@ -16,15 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator import __version__
-
-GENERATOR_ROOT = Path(__file__).resolve().parent
-TEMPLATES_ROOT = GENERATOR_ROOT.parent / "templates"
-
-
-def _cache_dir() -> Path:
-    from generator.render import CACHE_DIR
-
-    return Path(os.environ.get("FALGEN_CACHE", CACHE_DIR)) / "stages"
+from generator.cache import cache_root, code_hash
 
 
 def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -55,9 +48,18 @@ def hash_trees(roots: Iterable[Path], suffixes: tuple[str, ...] | None = None) -
     return digest.hexdigest()
 
 
-def code_hash() -> str:
-    """The generator's code and templates: a change to either invalidates every stage."""
-    return hash_trees([GENERATOR_ROOT, TEMPLATES_ROOT], (".py", ".jinja", ".json", ".toml", ".md", ".typed", ""))
+def tree_signature(roots: Iterable[Path]) -> str:
+    """One hash over the relative path, size and modification time of every file under
+    `roots`: what a stage checks to know its output was not touched since it wrote it (as
+    make and git's index do), without reading thousands of files."""
+    digest = hashlib.sha256()
+    for root in roots:
+        digest.update(b"\0root\0" + str(root.resolve()).encode())
+        for path in tree_files(root):
+            stat = path.stat()
+            relative = path.relative_to(root if root.is_dir() else root.parent).as_posix()
+            digest.update(f"\0{relative}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 class Stage:
@@ -65,7 +67,7 @@ class Stage:
         self.outputs = outputs
         self.inputs = hashlib.sha256(f"{name}\0{inputs}\0{code_hash()}".encode()).hexdigest()
         where = "\0".join(str(path.resolve()) for path in outputs)
-        self.record = _cache_dir() / f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
+        self.record = cache_root() / "stages" / f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
 
     def up_to_date(self) -> dict[str, object] | None:
         """The last run's record when inputs and output are unchanged, else None."""
@@ -75,14 +77,14 @@ class Stage:
             return None
         if not isinstance(record, dict) or record.get("inputs") != self.inputs:
             return None
-        if record.get("output") != hash_trees(self.outputs):
+        if record.get("output") != tree_signature(self.outputs):
             return None
         return record
 
     def done(self, **details: object) -> None:
         try:
             self.record.parent.mkdir(parents=True, exist_ok=True)
-            data = {"inputs": self.inputs, "output": hash_trees(self.outputs), **details}
+            data = {"inputs": self.inputs, "output": tree_signature(self.outputs), **details}
             temporary = self.record.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(data), encoding="utf-8")
             temporary.replace(self.record)
