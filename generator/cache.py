@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_ROOT = PROJECT_ROOT / "generator"
 TEMPLATES_ROOT = PROJECT_ROOT / "templates"
 _CODE_SUFFIXES = (".py", ".jinja", ".json", ".toml", ".md", ".typed", "")
+_CHECKSUM = 16
+"""Bytes of sha256 in front of every blob on disk."""
 
 
 def cache_root() -> Path:
@@ -44,17 +46,29 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+class CacheDamaged(Exception):
+    """A cache entry a run relies on vanished or does not verify (the run starts over)."""
+
+
 class Store:
     """Content-addressed blobs in one namespace of the cache.
 
-    `root=None` keeps the blobs in memory only (one run, nothing written): the same code path
-    runs with and without a cache on disk.
+    Each blob on disk starts with a checksum of its bytes, so a damaged entry reads as a miss.
+    `persistent=False` keeps the blobs in memory only (one run, nothing written): the same
+    code path runs with and without a cache on disk. `refresh=True` writes but never reads
+    what is on disk (a forced run that renews the cache).
     """
 
-    def __init__(self, namespace: str, root: Path | None = None, *, persistent: bool = True) -> None:
+    def __init__(self, namespace: str, root: Path | None = None, *, persistent: bool = True, refresh: bool = False) -> None:
         self.namespace = namespace
+        self.root = root
         self.directory = (root or cache_root()) / namespace if persistent else None
+        self.refresh = refresh
         self.memory: dict[str, bytes] = {}
+
+    def fresh(self) -> Store:
+        """A store over the same place that ignores what is already there."""
+        return Store(self.namespace, self.root, persistent=self.directory is not None, refresh=True)
 
     def key(self, *parts: str | bytes) -> str:
         return digest(self.namespace, code_hash(), *parts)
@@ -66,11 +80,14 @@ class Store:
     def get(self, key: str) -> bytes | None:
         if key in self.memory:
             return self.memory[key]
-        if self.directory is None:
+        if self.directory is None or self.refresh:
             return None
         try:
-            data = self._path(key).read_bytes()
+            stored = self._path(key).read_bytes()
         except OSError:
+            return None
+        data = stored[_CHECKSUM:]
+        if stored[:_CHECKSUM] != hashlib.sha256(data).digest()[:_CHECKSUM]:
             return None
         self.memory[key] = data
         return data
@@ -83,22 +100,24 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
+            temporary.write_bytes(hashlib.sha256(data).digest()[:_CHECKSUM] + data)
             temporary.replace(path)
         except OSError:
             pass  # The cache only saves time; a read-only checkout still works.
 
-    def get_json(self, key: str) -> Any:
+    def get_object(self, key: str) -> Any:
+        """A pickled value (the cache is local and written only by falgen), or None."""
         data = self.get(key)
         if data is None:
             return None
         try:
-            return json.loads(data)
-        except ValueError:
-            return None  # a damaged entry is a miss
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001  (a damaged or foreign entry is a miss)
+            self.memory.pop(key, None)
+            return None
 
-    def put_json(self, key: str, value: Any) -> None:
-        self.put(key, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    def put_object(self, key: str, value: Any) -> None:
+        self.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def tune_gc() -> None:

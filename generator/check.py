@@ -65,17 +65,17 @@ class CheckResult:
 
 
 def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workdir: Path) -> CheckResult:
-    from generator.parse import parse
+    from generator.parse import ParseRun
     from generator.render import render_package, write_tree
     from generator.report import write_report
-    from generator.spec import write_specs
+    from generator.spec import write_documents
 
     fresh_specs = workdir / "openapi"
     fresh_report = workdir / "report"
     fresh_generated = workdir / "generated"
-    result = parse([sources], overlays=overlays)
-    write_specs(result.endpoints, fresh_specs)
-    write_report(result, fresh_report)
+    run = ParseRun([sources], overlays)
+    write_documents(run.documents(), fresh_specs)
+    write_report(run.summary(), run.sorted_diagnostics(), fresh_report)
     write_tree(render_package(fresh_specs).files, fresh_generated)
     report_diff = TreeDiff()
     for name in ("diagnostics.json", "diagnostics.md"):

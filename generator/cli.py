@@ -29,10 +29,10 @@ def parse(sources: tuple[Path, ...], out: Path, report: Path | None, overlays: P
 
     Exit 0 without error diagnostics, 1 with (or with warnings under --strict), 2 on usage errors.
     """
-    from generator.parse import DEFAULT_SOURCES
-    from generator.parse import parse as run_parse
+    from generator.cache import Store
+    from generator.parse import DEFAULT_SOURCES, ParseRun
     from generator.report import summary_text, write_report
-    from generator.spec import write_specs
+    from generator.spec import write_documents
     from generator.stages import Stage, hash_trees
 
     paths = list(sources) or [DEFAULT_SOURCES]
@@ -46,17 +46,20 @@ def parse(sources: tuple[Path, ...], out: Path, report: Path | None, overlays: P
     if previous is not None:
         click.echo(f"{previous['summary']} (unchanged since the last parse)")
         sys.exit(int(previous["exit"]))  # type: ignore[call-overload]
-    result = run_parse(paths, overlays=None if no_overlays else overlays)
-    write_specs(result.endpoints, out)
-    write_report(result, report_dir)
+    # --force re-parses every page (and renews the cache); otherwise cached pages are reused.
+    run = ParseRun(paths, None if no_overlays else overlays, Store("parse", refresh=force))
+    diagnostics = run.sorted_diagnostics()
+    write_documents(run.documents(), out)
+    info = run.summary()
+    write_report(info, diagnostics, report_dir)
     if not quiet:
-        for diagnostic in result.diagnostics:
+        for diagnostic in diagnostics:
             if diagnostic.severity is not Severity.INFO:
                 click.echo(diagnostic.render(), err=True)
-    summary = summary_text(result)
+    summary = summary_text(info)
     click.echo(summary)
-    errors = any(d.severity is Severity.ERROR for d in result.diagnostics)
-    warnings = any(d.severity is Severity.WARNING for d in result.diagnostics)
+    errors = any(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = any(d.severity is Severity.WARNING for d in diagnostics)
     code = 1 if errors or (strict and warnings) else 0
     stage.done(summary=summary, exit=code)
     sys.exit(code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics, clip
@@ -50,48 +51,99 @@ class FieldEvidence:
 
 
 class Corpus:
-    """What all pages say, indexed for cross-page recovery."""
+    """What all pages say, indexed for cross-page recovery.
 
-    def __init__(self, pages: list[Page]) -> None:
-        self.by_description: dict[str, list[FieldEvidence]] = defaultdict(list)
-        self.by_name_description: dict[tuple[str, str], list[FieldEvidence]] = defaultdict(list)
-        self.types: dict[str, list[PageSchema]] = defaultdict(list)
-        """Nested types by name, as their pages state them (copied only when borrowed)."""
+    Recovery of one page reads the rest of the corpus only through `evidence`, `types_named`
+    and `required_elsewhere`; each read is logged in `reads` (kind, key), so the parse stage
+    can tell exactly which other pages a cached result depends on (see `generator.parse`).
+    """
+
+    def __init__(
+        self,
+        evidence: Mapping[str, list[FieldEvidence]],
+        types: Mapping[str, list[Schema]] | None = None,
+    ) -> None:
+        self._evidence = evidence
+        """Field evidence from pages with intact marks, by normalised description, in corpus order."""
+        self._types = types or {}
+        """Nested types by name as their pages state them after name recovery, in corpus order."""
+        self.reads: set[tuple[str, str]] = set()
+
+    @classmethod
+    def of_pages(cls, pages: list[Page]) -> Corpus:
+        """The evidence of `pages` (types are added by `with_types` once names are recovered)."""
+        evidence: dict[str, list[FieldEvidence]] = defaultdict(list)
         for page in pages:
-            for schema in page.schemas():
-                if schema.role == "type":
-                    self.types[schema.name].append(schema)
-                if not page.has_markers:
-                    continue
-                for field in schema.fields:
-                    evidence = FieldEvidence(field.name, field.type, field.required, field.provenance)
-                    key = _normalise(field.description)
-                    if key:
-                        self.by_description[key].append(evidence)
-                        self.by_name_description[(field.name, key)].append(evidence)
+            for key, item in page_evidence(page):
+                evidence[key].append(item)
+        return cls(evidence)
+
+    def with_types(self, types: Mapping[str, list[Schema]]) -> Corpus:
+        return Corpus(self._evidence, types)
+
+    def evidence(self, description: str) -> list[FieldEvidence]:
+        key = _normalise(description)
+        self.reads.add(("d", key))
+        return self._evidence.get(key, [])
+
+    def types_named(self, name: str) -> list[Schema]:
+        self.reads.add(("t", name))
+        return self._types.get(name, [])
 
     def required_elsewhere(self, field: Field_) -> bool | None:
         """Majority required-ness of the same field (name and description) on marked pages."""
-        votes = Counter(e.required for e in self.by_name_description.get((field.name, _normalise(field.description)), []))
+        key = _normalise(field.description)
+        self.reads.add(("n", f"{field.name}\0{key}"))
+        votes = Counter(e.required for e in self._evidence.get(key, []) if e.name == field.name)
         if not votes or votes[True] == votes[False]:
             return None
         return votes[True] > votes[False]
 
 
+def page_evidence(page: Page) -> list[tuple[str, FieldEvidence]]:
+    """What a page with intact `* required` marks says about its fields, keyed by normalised
+    description (fields as stated, before any recovery)."""
+    if not page.has_markers:
+        return []
+    found: list[tuple[str, FieldEvidence]] = []
+    for schema in page.schemas():
+        for field in schema.fields:
+            key = _normalise(field.description)
+            if key:
+                found.append((key, FieldEvidence(field.name, field.type, field.required, field.provenance)))
+    return found
+
+
+def page_types(page: Page) -> list[Schema]:
+    """The nested types a page states, as IR (after its lost names were recovered)."""
+    return [_page_schema_to_ir(schema, deep=True) for schema in page.types]
+
+
 def recover(pages: list[Page], diagnostics: Diagnostics) -> list[Endpoint]:
-    corpus = Corpus(pages)
+    corpus = Corpus.of_pages(pages)
     # Lost field names are recovered on every page first, so that a type one page borrows
     # from another is the same whichever order the pages come in.
     resolved: list[tuple[Page, str]] = []
     for page in pages:
-        endpoint_id = _resolve_id(page, diagnostics)
-        if endpoint_id is None:
-            continue
+        endpoint_id = recover_names(page, corpus, diagnostics)
+        if endpoint_id is not None:
+            resolved.append((page, endpoint_id))
+    types: dict[str, list[Schema]] = defaultdict(list)
+    for page in pages:
+        for schema in page_types(page):
+            types[schema.name].append(schema)
+    corpus = corpus.with_types(types)
+    endpoints = [build_endpoint(page, endpoint_id, corpus, diagnostics) for page, endpoint_id in resolved]
+    return merge_duplicates(endpoints, diagnostics)
+
+
+def recover_names(page: Page, corpus: Corpus, diagnostics: Diagnostics) -> str | None:
+    """First pass over a page: its endpoint id and its lost field names (in place)."""
+    endpoint_id = _resolve_id(page, diagnostics)
+    if endpoint_id is not None:
         for schema in page.schemas():
             _recover_orphans(page, schema, endpoint_id, corpus, diagnostics)
-        resolved.append((page, endpoint_id))
-    endpoints = [_build_endpoint(page, endpoint_id, corpus, diagnostics) for page, endpoint_id in resolved]
-    return merge_duplicates(endpoints, diagnostics)
+    return endpoint_id
 
 
 # -- endpoint id ------------------------------------------------------------------------
@@ -151,7 +203,8 @@ def _close(a: str, b: str) -> bool:
 # -- endpoint ---------------------------------------------------------------------------
 
 
-def _build_endpoint(page: Page, endpoint_id: str, corpus: Corpus, diagnostics: Diagnostics) -> Endpoint:
+def build_endpoint(page: Page, endpoint_id: str, corpus: Corpus, diagnostics: Diagnostics) -> Endpoint:
+    """Second pass: the page as an endpoint, completed from the rest of the corpus."""
     input_schema = _page_schema_to_ir(page.input) if page.input else Schema(name="Input")
     output_schema = _page_schema_to_ir(page.output) if page.output else Schema(name="Output")
     endpoint = Endpoint(
@@ -209,7 +262,7 @@ def _recover_orphans(page: Page, schema: PageSchema, endpoint_id: str, corpus: C
     for orphan in sorted(schema.orphans, key=lambda o: o.position, reverse=True):
         line = orphan.lines[0]
         missing = _missing_example_key(schema, orphan)
-        others = [e for e in corpus.by_description.get(_normalise(orphan.description), []) if e.provenance is None or e.provenance.file != line.file or e.provenance.line != line.number]
+        others = [e for e in corpus.evidence(orphan.description) if e.provenance is None or e.provenance.file != line.file or e.provenance.line != line.number]
         if missing is not None and others:
             named = [e for e in others if e.name == missing]
             others = named or others
@@ -405,9 +458,9 @@ def _resolve_types(endpoint: Endpoint, corpus: Corpus, diagnostics: Diagnostics)
             pending.extend(ref for field in endpoint.type(name).fields for ref in field.type.refs())  # type: ignore[union-attr]
             continue
         where = _first_use(endpoint, name)
-        elsewhere = sorted(corpus.types.get(name, []), key=lambda s: str(_heading_provenance(s)))
+        elsewhere = sorted(corpus.types_named(name), key=lambda s: str(s.provenance))
         if elsewhere:
-            copied = _page_schema_to_ir(elsewhere[0], deep=True)
+            copied = elsewhere[0].model_copy(deep=True)
             endpoint.types.append(copied)
             pending.extend(ref for field in copied.fields for ref in field.type.refs())
             diagnostics.info(

@@ -10,10 +10,13 @@ import json
 from pathlib import Path
 
 from generator.diagnostics import count_by_code
-from generator.ir import ParseResult, Severity
+from generator.ir import Diagnostic, ParseResult, Severity
+
+Summary = dict[str, object]
+"""pages, endpoints, fields, and diagnostic counts by `severity:code`."""
 
 
-def summary(result: ParseResult) -> dict[str, object]:
+def summary(result: ParseResult) -> Summary:
     fields = sum(len(schema.fields) for endpoint in result.endpoints for schema in endpoint.all_schemas())
     return {
         "pages": result.pages,
@@ -23,21 +26,27 @@ def summary(result: ParseResult) -> dict[str, object]:
     }
 
 
-def write_report(result: ParseResult, directory: Path) -> list[Path]:
+def write_report(info: Summary, diagnostics: list[Diagnostic], directory: Path) -> list[Path]:
+    """`diagnostics` sorted as the report lists them."""
     directory.mkdir(parents=True, exist_ok=True)
-    data = {
-        "summary": summary(result),
-        "diagnostics": [d.model_dump(mode="json") for d in result.diagnostics],
-    }
+    data = {"summary": info, "diagnostics": [d.model_dump(mode="json") for d in diagnostics]}
     json_path = directory / "diagnostics.json"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_if_changed(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     md_path = directory / "diagnostics.md"
-    md_path.write_text(render_markdown(result), encoding="utf-8")
+    _write_if_changed(md_path, render_markdown(info, diagnostics))
     return [json_path, md_path]
 
 
-def render_markdown(result: ParseResult) -> str:
-    info = summary(result)
+def _write_if_changed(path: Path, text: str) -> None:
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    path.write_text(text, encoding="utf-8")
+
+
+def render_markdown(info: Summary, diagnostics: list[Diagnostic]) -> str:
     lines = [
         "# Parse diagnostics",
         "",
@@ -52,7 +61,7 @@ def render_markdown(result: ParseResult) -> str:
         severity, code = key.split(":", 1)
         lines.append(f"| {severity} | `{code}` | {count} |")
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
-        items = [d for d in result.diagnostics if d.severity is severity]
+        items = [d for d in diagnostics if d.severity is severity]
         if not items:
             continue
         lines += ["", f"## {severity.value.capitalize()}s ({len(items)})", "", "| where | endpoint | code | message |", "|---|---|---|---|"]
@@ -62,8 +71,7 @@ def render_markdown(result: ParseResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary_text(result: ParseResult) -> str:
-    info = summary(result)
+def summary_text(info: Summary) -> str:
     counts = ", ".join(f"{key}={count}" for key, count in info["diagnostics"].items()) or "none"  # type: ignore[attr-defined]
     return (
         f"parsed {info['pages']} page(s): {info['endpoints']} endpoint(s), {info['fields']} field(s); "

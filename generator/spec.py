@@ -492,13 +492,8 @@ def render_spec(doc: JsonDict) -> bytes:
 
 
 def write_specs(endpoints: Iterable[Endpoint], out_dir: Path) -> list[Path]:
-    """Write one spec per endpoint into `out_dir`; return their paths, sorted by name.
-
-    Every document is rendered first (nothing is touched when one fails), written to a
-    temporary directory inside `out_dir`, then moved into place with `os.replace` (files whose
-    bytes are unchanged are left alone, keeping their mtime). `*.json` files in `out_dir`
-    that this run did not write are removed.
-    """
+    """Write one spec per endpoint into `out_dir` (see `write_documents`); return their paths,
+    sorted by name."""
     rendered: dict[str, bytes] = {}
     owners: dict[str, str] = {}
     for endpoint in endpoints:
@@ -507,23 +502,34 @@ def write_specs(endpoints: Iterable[Endpoint], out_dir: Path) -> list[Path]:
             raise ValueError(f"endpoints {owners[name]!r} and {endpoint.id!r} both write {name}")
         owners[name] = endpoint.id
         rendered[name] = render_spec(endpoint_to_openapi(endpoint))
+    return write_documents(rendered, out_dir)
 
+
+def write_documents(documents: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Make `out_dir` hold exactly `documents` (file name -> bytes) as its `*.json` files.
+
+    Files whose bytes are unchanged are left alone (keeping their mtime); changed ones are
+    written to a temporary file and moved into place with `os.replace`; `*.json` files this
+    run did not write are removed.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     for leftover in out_dir.glob(_TMP_PREFIX + "*"):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=out_dir))
     try:
-        for name, data in rendered.items():
-            (staging / name).write_bytes(data)
-        for name in sorted(rendered):
+        for name in sorted(documents):
             target = out_dir / name
-            if target.is_file() and target.read_bytes() == rendered[name]:
-                continue
+            try:
+                if target.read_bytes() == documents[name]:
+                    continue
+            except OSError:
+                pass
+            (staging / name).write_bytes(documents[name])
             os.replace(staging / name, target)
         for stale in sorted(out_dir.glob("*.json")):
-            if stale.name not in rendered and stale.is_file():
+            if stale.name not in documents and stale.is_file():
                 stale.unlink()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name in sorted(rendered)]
+    return [out_dir / name for name in sorted(documents)]

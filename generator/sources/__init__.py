@@ -57,29 +57,34 @@ def load(paths: list[Path], diagnostics: Diagnostics) -> Loaded:
         except OSError as error:
             diagnostics.error("unreadable-source", f"cannot read source: {error.strerror or error}", name)
             continue
-        suffix = path.suffix.lower()
-        if suffix in JSON_SUFFIXES:
+        if is_openapi(path):
             from generator.sources.openapi import read_openapi_bytes
 
             endpoints, found = read_openapi_bytes(data, name)
             loaded.endpoints.extend(endpoints)
             diagnostics.extend(found)
             continue
-        text, bad_bytes = decode(data)
-        if bad_bytes:
-            diagnostics.warning("undecodable-bytes", f"{bad_bytes} byte(s) are not valid UTF-8 and were replaced", name, 1)
-        if suffix in HTML_SUFFIXES:
-            from generator.sources.html import html_to_lines
-
-            lines = html_to_lines(text, name)
-        else:
-            lines = to_lines(text, name)
-        loaded.pages.extend(read_pages(lines, diagnostics, name))
+        for page_lines in split_source(path, name, data, diagnostics):
+            loaded.pages.append(PageParser(page_lines, diagnostics).parse())
     return loaded
 
 
-def read_pages(lines: list[Line], diagnostics: Diagnostics, name: str) -> list[Page]:
+def is_openapi(path: Path) -> bool:
+    return path.suffix.lower() in JSON_SUFFIXES
+
+
+def split_source(path: Path, name: str, data: bytes, diagnostics: Diagnostics) -> list[list[Line]]:
+    """The pages of a text or HTML source (a bundle holds many), as lines."""
+    text, bad_bytes = decode(data)
+    if bad_bytes:
+        diagnostics.warning("undecodable-bytes", f"{bad_bytes} byte(s) are not valid UTF-8 and were replaced", name, 1)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from generator.sources.html import html_to_lines
+
+        lines = html_to_lines(text, name)
+    else:
+        lines = to_lines(text, name)
     if not any(line.stripped for line in lines):
         diagnostics.error("empty-source", "source has no text", name, 1)
         return []
-    return [PageParser(page_lines, diagnostics).parse() for page_lines in split_pages(lines)]
+    return split_pages(lines)
