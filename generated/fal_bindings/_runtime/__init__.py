@@ -11,15 +11,21 @@ per endpoint::
 
     from __future__ import annotations
 
-    from typing import Any, ClassVar, Literal, overload
+    from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
     from pydantic import Field
 
-    from fal_bindings._runtime import (
-        AsyncEndpoint, AsyncRealtimeConnection, AsyncRequestHandle, AsyncStream, Endpoint,
-        FalFile, FalInput, FalOutput, FileInput, OnEnqueue, OnQueueUpdate, Priority,
-        RealtimeConnection, RequestHandle, Stream,
-    )   # import only what the module uses
+    # import only what the module uses
+    from fal_bindings._runtime import FalFile, FalInput, FalOutput, FileInput
+    from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+
+    if TYPE_CHECKING:  # names used only in annotations: the first use of an endpoint then
+        import fal_client  # loads neither the handle nor the stream/realtime modules
+
+        from fal_bindings._runtime import (
+            AsyncRealtimeConnection, AsyncRequestHandle, AsyncStream, OnEnqueue, OnQueueUpdate,
+            Priority, RealtimeConnection, RequestHandle, Stream,
+        )
 
     class Input(FalInput):                        # nested input types: FalInput too
         prompt: str = Field(description="...")

@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-import mimetypes
 import os
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import PlainSerializer, PlainValidator, SerializationInfo, WithJsonSchema
-
 from ._types import FileUploadMode
 
 if TYPE_CHECKING:
     from fal_client import AsyncClient, SyncClient
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core.core_schema import CoreSchema, SerializationInfo
 
 __all__ = [
     "FileInput",
@@ -139,12 +139,39 @@ def _serialize_file_input(value: Any, info: SerializationInfo) -> str:
     return str(value)
 
 
-FileInput = Annotated[
-    str | os.PathLike[str] | bytes,
-    PlainValidator(_validate_file_input),
-    PlainSerializer(_serialize_file_input, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "uri"}),
-]
+class _FileInputSchema:
+    """pydantic hooks of `FileInput`: what `PlainValidator(_validate_file_input)`,
+    `PlainSerializer(_serialize_file_input, return_type=str, when_used="json")` and
+    `WithJsonSchema({"type": "string", "format": "uri"})` would produce (the same core schema and
+    JSON schema), without importing `pydantic.functional_serializers` (~1.5 ms) for it."""
+
+    __slots__ = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            _validate_file_input,
+            json_schema_input_schema=core_schema.any_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _serialize_file_input, info_arg=True, return_schema=core_schema.str_schema(), when_used="json"
+            ),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "format": "uri"}
+
+    def __eq__(self, other: object) -> bool:  # stateless: every instance is the same marker
+        return isinstance(other, _FileInputSchema)
+
+    def __hash__(self) -> int:
+        return hash(_FileInputSchema)
+
+    def __repr__(self) -> str:
+        return "_FileInputSchema()"
+
+
+FileInput = Annotated[str | os.PathLike[str] | bytes, _FileInputSchema()]
 """A file input: URL/data-URI `str`, local `pathlib.Path`, or `bytes`. See the module docstring."""
 
 
@@ -169,6 +196,8 @@ _MAGIC: tuple[tuple[bytes, int, str], ...] = (
 def guess_content_type(data: bytes, name: str | None = None) -> str:
     """MIME type from the file name's extension, else from magic numbers, else octet-stream."""
     if name:
+        import mimetypes
+
         guessed, _ = mimetypes.guess_type(name)
         if guessed:
             return guessed
@@ -254,6 +283,8 @@ def _file_name(url: str, file_name: str | None) -> str:
     if file_name:
         return Path(file_name).name or "download"
     if url.startswith("data:"):
+        import mimetypes
+
         mime = url[5:].split(";", 1)[0].split(",", 1)[0]
         ext = mimetypes.guess_extension(mime) if mime else None
         return "download" + (ext or "")

@@ -12,25 +12,26 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import (
-    AsyncEndpoint,
-    AsyncRequestHandle,
-    AsyncStream,
-    Endpoint,
-    FalInput,
-    FalOutput,
-    OnEnqueue,
-    OnQueueUpdate,
-    Priority,
-    RequestHandle,
-    Stream,
-)
+from fal_bindings._runtime import FalInput, FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
 from fal_bindings.types.image_4b97f5 import Image_4b97f5
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lora_weight_f7a975 import LoraWeight_f7a975
 
 if TYPE_CHECKING:
+    # Names used only in annotations: importing them at runtime would load the handle, stream
+    # and realtime modules on the first use of an endpoint.
     import fal_client
+
+    from fal_bindings._runtime import (
+        AsyncRequestHandle,
+        AsyncStream,
+        OnEnqueue,
+        OnQueueUpdate,
+        Priority,
+        RequestHandle,
+        Stream,
+    )
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "HidreamI1Full", "AsyncHidreamI1Full"]
 

@@ -29,15 +29,19 @@ from ._types import (
 from .clients import default_async_client, default_client
 from .errors import _CallbackError, translate_errors
 from .files import FileCollector, _check_mode, aupload_pending, get_file_upload_mode, upload_pending
-from .handles import AsyncRequestHandle, RequestHandle
 from .models import FalInput, FalOutput, InputT, OutputT, parse_output, to_payload
-from .realtime import AsyncRealtimeConnection, RealtimeConnection
-from .streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
     import fal_client
     from fal_client import Status
     from typing_extensions import Self
+
+    from .handles import AsyncRequestHandle, RequestHandle
+    from .realtime import AsyncRealtimeConnection, RealtimeConnection
+    from .streaming import AsyncStream, Stream
+
+# handles, streaming and realtime are imported by the methods that return them: the first use of
+# an endpoint (import, validation) does not load them.
 
 __all__ = ["Endpoint", "AsyncEndpoint", "AnyEndpoint", "AnyAsyncEndpoint"]
 
@@ -288,6 +292,8 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         return self._parse(raw)
 
     def _submit(self, input: Any, kwargs: Mapping[str, Any]) -> RequestHandle[OutputT]:
+        from .handles import RequestHandle
+
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
         client = opts.get("client") or self.client
         arguments = self._arguments(model, client)
@@ -314,6 +320,8 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         return self._parse(raw)
 
     def _stream(self, input: Any, kwargs: Mapping[str, Any]) -> Stream[OutputT]:
+        from .streaming import Stream
+
         opts, model = self._prepare("stream", STREAM_OPTIONS, input, kwargs)
         client = opts.get("client") or self.client
         arguments = self._arguments(model, client)
@@ -329,6 +337,8 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
     def _realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
     ) -> RealtimeConnection[InputT, OutputT]:
+        from .realtime import RealtimeConnection
+
         client = self.client
         endpoint_id = self.endpoint_id
         return RealtimeConnection(
@@ -343,6 +353,8 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
 
     def get_handle(self, request_id: str) -> RequestHandle[OutputT]:
         """Handle for a request submitted earlier (e.g. by another process)."""
+        from .handles import RequestHandle
+
         with translate_errors(request_id=request_id):
             handle = self.client.get_handle(self.endpoint_id, request_id)
         return RequestHandle(handle, self._output_cls(), self.endpoint_id)
@@ -412,6 +424,8 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         return self._parse(raw)
 
     async def _submit(self, input: Any, kwargs: Mapping[str, Any]) -> AsyncRequestHandle[OutputT]:
+        from .handles import AsyncRequestHandle
+
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
         client = opts.get("client") or self.client
         arguments = await self._arguments(model, client)
@@ -438,6 +452,8 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         return self._parse(raw)
 
     def _stream(self, input: Any, kwargs: Mapping[str, Any]) -> AsyncStream[OutputT]:
+        from .streaming import AsyncStream
+
         # Validation and data-URI encoding happen now; client lookup, uploads and the request
         # happen on first iteration (inside the event loop).
         opts, model = self._prepare("stream", STREAM_OPTIONS, input, kwargs)
@@ -460,6 +476,8 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
     def _realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
     ) -> AsyncRealtimeConnection[InputT, OutputT]:
+        from .realtime import AsyncRealtimeConnection
+
         endpoint_id = self.endpoint_id
         clients: list[fal_client.AsyncClient] = []
 
@@ -476,6 +494,8 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
 
     async def get_handle(self, request_id: str) -> AsyncRequestHandle[OutputT]:
         """Handle for a request submitted earlier (e.g. by another process)."""
+        from .handles import AsyncRequestHandle
+
         with translate_errors(request_id=request_id):
             handle = await self.client.get_handle(self.endpoint_id, request_id)
         return AsyncRequestHandle(handle, self._output_cls(), self.endpoint_id)

@@ -12,26 +12,27 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import (
-    AsyncEndpoint,
-    AsyncRequestHandle,
-    AsyncStream,
-    Endpoint,
-    FalInput,
-    FalOutput,
-    OnEnqueue,
-    OnQueueUpdate,
-    Priority,
-    RequestHandle,
-    Stream,
-)
+from fal_bindings._runtime import FalInput, FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
 from fal_bindings.types.image_4b97f5 import Image_4b97f5
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lora_weight_7cffc6 import LoraWeight_7cffc6
 from fal_bindings.types.timings import Timings
 
 if TYPE_CHECKING:
+    # Names used only in annotations: importing them at runtime would load the handle, stream
+    # and realtime modules on the first use of an endpoint.
     import fal_client
+
+    from fal_bindings._runtime import (
+        AsyncRequestHandle,
+        AsyncStream,
+        OnEnqueue,
+        OnQueueUpdate,
+        Priority,
+        RequestHandle,
+        Stream,
+    )
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxKreaLoraStream", "AsyncFluxKreaLoraStream"]
 

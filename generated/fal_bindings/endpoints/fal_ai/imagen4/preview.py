@@ -12,21 +12,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import (
-    AsyncEndpoint,
-    AsyncRequestHandle,
-    Endpoint,
-    FalInput,
-    FalOutput,
-    OnEnqueue,
-    OnQueueUpdate,
-    Priority,
-    RequestHandle,
-)
+from fal_bindings._runtime import FalInput, FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
+    # Names used only in annotations: importing them at runtime would load the handle, stream
+    # and realtime modules on the first use of an endpoint.
     import fal_client
+
+    from fal_bindings._runtime import (
+        AsyncRequestHandle,
+        OnEnqueue,
+        OnQueueUpdate,
+        Priority,
+        RequestHandle,
+    )
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Imagen4Preview", "AsyncImagen4Preview"]
 

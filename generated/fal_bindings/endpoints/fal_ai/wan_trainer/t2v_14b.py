@@ -12,22 +12,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import (
-    AsyncEndpoint,
-    AsyncRequestHandle,
-    Endpoint,
-    FalInput,
-    FalOutput,
-    FileInput,
-    OnEnqueue,
-    OnQueueUpdate,
-    Priority,
-    RequestHandle,
-)
+from fal_bindings._runtime import FalInput, FalOutput, FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
+    # Names used only in annotations: importing them at runtime would load the handle, stream
+    # and realtime modules on the first use of an endpoint.
     import fal_client
+
+    from fal_bindings._runtime import (
+        AsyncRequestHandle,
+        OnEnqueue,
+        OnQueueUpdate,
+        Priority,
+        RequestHandle,
+    )
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanTrainerT2v14b", "AsyncWanTrainerT2v14b"]
 

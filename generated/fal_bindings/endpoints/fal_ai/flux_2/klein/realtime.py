@@ -12,24 +12,24 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import (
-    AsyncEndpoint,
-    AsyncRealtimeConnection,
-    AsyncRequestHandle,
-    Endpoint,
-    FalInput,
-    FalOutput,
-    FileInput,
-    OnEnqueue,
-    OnQueueUpdate,
-    Priority,
-    RealtimeConnection,
-    RequestHandle,
-)
+from fal_bindings._runtime import FalInput, FalOutput, FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
 from fal_bindings.types.raw_image import RawImage
 
 if TYPE_CHECKING:
+    # Names used only in annotations: importing them at runtime would load the handle, stream
+    # and realtime modules on the first use of an endpoint.
     import fal_client
+
+    from fal_bindings._runtime import (
+        AsyncRealtimeConnection,
+        AsyncRequestHandle,
+        OnEnqueue,
+        OnQueueUpdate,
+        Priority,
+        RealtimeConnection,
+        RequestHandle,
+    )
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2KleinRealtime", "AsyncFlux2KleinRealtime"]
 
