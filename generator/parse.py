@@ -110,7 +110,7 @@ class _Facts:
 class _LazyTypes(Mapping[str, list[Schema]]):
     """Nested types by name; a reused page's types are unpickled only when a page reads them."""
 
-    def __init__(self, store: Store, entries: dict[str, list[tuple[Schema | None, str]]]) -> None:
+    def __init__(self, store: Store, entries: dict[str, list[tuple[Schema | None, str, int]]]) -> None:
         self.store = store
         self.entries = entries
 
@@ -119,11 +119,12 @@ class _LazyTypes(Mapping[str, list[Schema]]):
         if entries is None:
             raise KeyError(name)
         schemas: list[Schema] = []
-        for schema, payload in entries:
+        for schema, payload, index in entries:
             if schema is None:
-                schema = self.store.get_object(payload)
-                if schema is None:
+                stated = self.store.get_object(payload)
+                if not isinstance(stated, list) or index >= len(stated):
                     raise CacheDamaged(payload)
+                schema = stated[index]
             schemas.append(schema)
         return schemas
 
@@ -244,7 +245,7 @@ class ParseRun:
         for unit in stale:
             self._names(unit, corpus)
         types: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        loaded: dict[str, list[tuple[Schema | None, str]]] = defaultdict(list)
+        loaded: dict[str, list[tuple[Schema | None, str, int]]] = defaultdict(list)
         for unit in self.units:
             contributions: list[tuple[str, str, str, Schema | None]]
             if unit.page is not None:
@@ -252,9 +253,9 @@ class ParseRun:
             else:
                 assert unit.record is not None
                 contributions = [(n, p, h, None) for n, p, h in unit.record["types"]]
-            for name, provenance, schema_hash, schema in contributions:
+            for index, (name, provenance, schema_hash, schema) in enumerate(contributions):
                 types[name].append((provenance, schema_hash))
-                loaded[name].append((schema, store.key("schema", schema_hash)))
+                loaded[name].append((schema, store.key("types", unit.key), index))
         facts = _Facts(evidence, types)
         # Pass 2 (the endpoint) on pages whose pass 1 re-ran or whose other reads changed.
         for unit in self.units:
@@ -296,8 +297,7 @@ class ParseRun:
         unit.reads = set(corpus.reads)
         unit.diagnostics.extend(collected.items)
         unit.types = page_types(unit.page)
-        for schema in unit.types:
-            self.store.put_object(self.store.key("schema", content_hash(schema)), schema)
+        self.store.put_object(self.store.key("types", unit.key), unit.types)
 
     def _record(self, unit: Unit, facts: _Facts) -> dict[str, Any]:
         assert unit.page is not None

@@ -115,8 +115,9 @@ def page_evidence(page: Page) -> list[tuple[str, FieldEvidence]]:
 
 
 def page_types(page: Page) -> list[Schema]:
-    """The nested types a page states, as IR (after its lost names were recovered)."""
-    return [_page_schema_to_ir(schema, deep=True) for schema in page.types]
+    """The nested types a page states, as IR (after its lost names were recovered; nothing
+    edits a page after that, and a page that borrows a type copies it deeply)."""
+    return [_page_schema_to_ir(schema) for schema in page.types]
 
 
 def recover(pages: list[Page], diagnostics: Diagnostics) -> list[Endpoint]:
