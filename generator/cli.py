@@ -85,13 +85,14 @@ def generate(specs: Path, out: Path, force: bool) -> None:
         click.echo(f"{out} is up to date with {specs} ({time.perf_counter() - started:.2f}s)")
         return
     try:
-        rendered = run_generate(specs, out)
+        generated = run_generate(specs, out)
     except RenderError as error:
         click.echo(f"falgen generate: {error}", err=True)
         sys.exit(1)
     stage.done()
-    modules = sum(1 for path in rendered.files if path.endswith(".py"))
-    click.echo(f"generated {len(rendered.files)} file(s) ({modules} Python modules) in {out} in {time.perf_counter() - started:.2f}s")
+    modules = sum(1 for path in generated.paths if path.endswith(".py"))
+    rendered = f"{generated.stats.rendered} module(s) rendered, {generated.stats.reused} unchanged"
+    click.echo(f"generated {len(generated.paths)} file(s) ({modules} Python modules; {rendered}) in {out} in {time.perf_counter() - started:.2f}s")
 
 
 @cli.command()

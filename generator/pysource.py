@@ -19,6 +19,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def width(text: str) -> int:
     """Display width as black measures lines (East Asian wide characters count twice)."""
+    if text.isascii():
+        return len(text)  # black's own fast path; spares importing black
     from black.strings import str_width
 
     return int(str_width(text))

@@ -9,23 +9,28 @@ temporary directory that then replaces the target in one step.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from generator import __version__
+from generator.cache import cache_root, code_hash, digest
 from generator.ir import Endpoint
 from generator.pysource import black_stable, docstring, py_string, python_literal, wrap
-from generator.view import FieldView, build_package, catalog
+from generator.view import EndpointSummary, FieldView, Layout, Reads, catalog, endpoint_view, shared_module, summarize
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "package"
 BLACK_LINE_LENGTH = 100
@@ -119,9 +124,22 @@ def literal_alias(name: str, values: list[str], static: str | None = None) -> st
     return f"if TYPE_CHECKING:\n    {name}: TypeAlias = {static}\nelse:\n{runtime}"
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates in the local cache (checked against the template source by jinja):
+    compiling costs more than an incremental run renders. An unwritable cache compiles anew."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=_BytecodeCache(str(cache_root() / "jinja")),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -134,6 +152,14 @@ def environment() -> jinja2.Environment:
 
 
 # -- rendering ---------------------------------------------------------------------------
+#
+# A generated tree is a function of the specs, computed in three layers, each cached in the
+# state of the last `generate` into the same directory:
+#   1. per spec file (keyed by its bytes): its endpoint's summary (`view.summarize`);
+#   2. from all summaries: the package-wide decisions (`view.Layout`), recomputed every run;
+#   3. per module: the decisions its view read, with their answers, and the hash of what it
+#      rendered. A module whose IR and recorded answers are unchanged, and whose file the
+#      tree still holds, is neither read, viewed, rendered nor formatted again.
 
 
 @dataclass
@@ -142,72 +168,330 @@ class Rendered:
     """Relative path -> content, for every file of the generated tree."""
 
 
-def read_specs(specs: Path) -> tuple[list[Endpoint], dict[str, bytes], dict[str, str]]:
-    """The endpoints of a spec directory, each spec file's bytes (for hashing and shipping), and
-    file names, keyed by endpoint id."""
-    from generator.ir import Severity
-    from generator.sources.openapi import read_spec_dir
+@dataclass
+class Stats:
+    """What one render did (for tests and curiosity; no timings)."""
 
-    result = read_spec_dir(specs)
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-    if errors:
+    summarized: int = 0
+    """Spec files whose IR was read to summarize them."""
+    irs_read: int = 0
+    """IR reads of spec files (summaries included)."""
+    rendered: int = 0
+    """Endpoint and shared-type modules rendered."""
+    reused: int = 0
+    """Modules left as the tree holds them."""
+    formatted: int = 0
+    """Python files sent to the formatter (whose cache may still know them)."""
+
+
+@dataclass
+class Generated:
+    paths: list[str]
+    """Every file of the generated tree (relative paths)."""
+    stats: Stats
+
+
+@dataclass
+class SpecFile:
+    """One spec file and what rendering knows of it without reading its IR."""
+
+    name: str
+    data: bytes
+    digest: str
+    """sha256 of `data`."""
+    shown: str
+    """The path diagnostics and provenance show (relative to the working directory)."""
+    source: str
+    """Identifies the IR read from this file: a hash of its bytes and `shown`."""
+    errors: list[str]
+    """Rendered error diagnostics."""
+    endpoints: list[tuple[EndpointSummary, str | None]]
+    """(summary, file name of its provenance) of each endpoint read."""
+    metadata_id: str | None
+    """`info.x-fal-metadata.endpointId`."""
+
+    def read(self) -> list[Endpoint]:
+        from generator.sources.openapi import read_openapi_bytes
+
+        return read_openapi_bytes(self.data, self.shown)[0]
+
+
+class _State:
+    """What the last `generate` into one directory left in the cache: spec file summaries,
+    module records and the tree's manifest. Keyed by the generator's code and the versions of
+    what shapes its output; a missing or damaged state is an empty one."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.path = cache_root() / "generate" / f"{digest(str(out.resolve()))[:24]}.pickle" if out is not None else None
+        self.summaries: dict[str, tuple[Any, ...]] = {}
+        """spec file source -> (errors, [(summary data, provenance file name)], metadata id)."""
+        self.records: dict[str, tuple[dict[str, dict[str, Any]], str, str]] = {}
+        """module slot -> (answers its view read, path, sha256 of its content)."""
+        self.formatted: dict[str, tuple[str, str]] = {}
+        """path -> (sha256 of the template's output, sha256 of the formatted file)."""
+        self.manifest: dict[str, tuple[str, int, int]] = {}
+        """path -> (sha256, size, mtime in ns) of each file as this generator wrote it."""
+        if self.path is None:
+            return
+        try:
+            with self.path.open("rb") as handle:
+                data = pickle.load(handle)
+            if isinstance(data, dict) and data.get("key") == _state_key():
+                self.summaries, self.records = data["summaries"], data["records"]
+                self.formatted, self.manifest = data["formatted"], data["manifest"]
+        except Exception:  # noqa: BLE001  (a missing, damaged or foreign state only costs time)
+            pass
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        data = {"key": _state_key(), "summaries": self.summaries, "records": self.records, "formatted": self.formatted, "manifest": self.manifest}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(self.path)
+        except OSError:
+            pass  # The state only saves time.
+
+
+@functools.lru_cache(maxsize=1)
+def _state_key() -> str:
+    import pydantic
+
+    return digest("generate-state-1", code_hash(), sys.version, _version("black"), _version("jinja2"), pydantic.VERSION)
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "?"
+
+
+def read_specs(specs: Path, state: _State | None = None, stats: Stats | None = None) -> tuple[list[SpecFile], dict[str, list[Endpoint]]]:
+    """Every spec file of a directory (sorted by name), summarized; and the IRs read to
+    summarize them (by source), for reuse. Summaries the state knows are not recomputed."""
+    from generator.ir import Diagnostic, Severity
+    from generator.sources import display_path
+    from generator.sources.openapi import read_openapi_bytes
+
+    state = state or _State(None)
+    stats = stats or Stats()
+    if not specs.is_dir():
+        from generator.sources.openapi import read_spec_dir
+
+        errors = [d for d in read_spec_dir(specs).diagnostics if d.severity is Severity.ERROR]
         raise RenderError("specs have errors:\n" + "\n".join(d.render() for d in errors))
-    documents: dict[str, bytes] = {}
-    files: dict[str, str] = {}
-    by_file = {e.provenance.file.rsplit("/", 1)[-1]: e.id for e in result.endpoints if e.provenance}
-    for path in sorted(specs.glob("*.json")):
-        endpoint_id = by_file.get(path.name)
+    files: list[SpecFile] = []
+    irs: dict[str, list[Endpoint]] = {}
+    summaries: dict[str, tuple[Any, ...]] = {}
+    for path in sorted(candidate for candidate in specs.glob("*.json") if candidate.is_file()):
+        shown = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            message = Diagnostic(code="unreadable", severity=Severity.ERROR, message=f"cannot read file: {error.strerror or error}", file=shown)
+            files.append(SpecFile(path.name, b"", "", shown, "", [message.render()], [], None))
+            continue
+        data_digest = hashlib.sha256(data).hexdigest()
+        source = digest(data_digest, shown)
+        summary = state.summaries.get(source)
+        if summary is None:
+            endpoints, diagnostics = read_openapi_bytes(data, shown)
+            stats.summarized += 1
+            stats.irs_read += 1
+            irs[source] = endpoints
+            summary = (
+                [d.render() for d in diagnostics if d.severity is Severity.ERROR],
+                [(summarize(e, source).to_data(), e.provenance.file.rsplit("/", 1)[-1] if e.provenance else None) for e in endpoints],
+                _metadata_id(data),
+            )
+        summaries[source] = summary
+        errors, endpoint_data, metadata_id = summary
+        endpoints_read = [(EndpointSummary.from_data(s), name) for s, name in endpoint_data]
+        files.append(SpecFile(path.name, data, data_digest, shown, source, errors, endpoints_read, metadata_id))
+    state.summaries = summaries
+    messages = [error for f in files for error in f.errors]
+    if messages:
+        raise RenderError("specs have errors:\n" + "\n".join(messages))
+    return files, irs
+
+
+def _metadata_id(data: bytes) -> str | None:
+    """The endpoint id a spec file states (`info.x-fal-metadata.endpointId`)."""
+    try:
+        endpoint_id = json.loads(data).get("info", {}).get("x-fal-metadata", {}).get("endpointId")
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return endpoint_id if isinstance(endpoint_id, str) else None
+
+
+def _index(files: list[SpecFile]) -> tuple[list[EndpointSummary], dict[str, SpecFile], dict[str, SpecFile]]:
+    """Endpoint summaries sorted by id (an id read from two files: the first file's), the file
+    each endpoint's IR comes from, and the spec file shipped (and hashed) for each endpoint."""
+    first: dict[str, tuple[EndpointSummary, str | None, SpecFile]] = {}
+    for f in files:
+        for summary, provenance_file in f.endpoints:
+            first.setdefault(summary.id, (summary, provenance_file, f))
+    by_file = {name: i for i, (_, name, _) in sorted(first.items()) if name is not None}
+    documents: dict[str, SpecFile] = {}
+    for f in files:
+        endpoint_id = by_file.get(f.name)
         if endpoint_id is None:
             # A spec read from fal's own layout has provenance inside the JSON; look it up.
-            document = json.loads(path.read_bytes())
-            endpoint_id = document.get("info", {}).get("x-fal-metadata", {}).get("endpointId")
+            endpoint_id = f.metadata_id
         if isinstance(endpoint_id, str) and endpoint_id not in documents:
-            documents[endpoint_id] = path.read_bytes()
-            files[endpoint_id] = path.name
-    return result.endpoints, documents, files
+            documents[endpoint_id] = f
+    return [first[i][0] for i in sorted(first)], {i: first[i][2] for i in first}, documents
 
 
 def render_package(specs: Path) -> Rendered:
-    endpoints, documents, spec_files = read_specs(specs)
-    view = build_package(endpoints, documents, spec_files)
-    env = environment()
-    files: dict[str, str] = {}
-    context = {"options": OPTIONS, "async_options": ASYNC_OPTIONS, "version": __version__}
-    for template_path in sorted(TEMPLATES.rglob("*")):
-        if template_path.is_dir() or "__pycache__" in template_path.parts or template_path.suffix == ".pyc":
-            continue
-        relative = template_path.relative_to(TEMPLATES).as_posix()
-        if relative.endswith("_macros.jinja"):
-            continue
-        if relative.endswith("__endpoint__.py.jinja"):
-            template = env.get_template(relative)
-            for endpoint in view.endpoints:
-                header = HEADER.format(version=__version__, hash=endpoint.spec_hash)
-                files["fal_bindings/" + endpoint.file] = template.render(e=endpoint, header=header, **context)
-            continue
-        if relative.endswith("__type__.py.jinja"):
-            template = env.get_template(relative)
-            for shared in view.shared:
-                header = HEADER.format(version=__version__, hash=hashlib.sha256(shared.fingerprint.encode()).hexdigest()[:12])
-                files[f"fal_bindings/types/{shared.module}.py"] = template.render(t=shared, header=header, **context)
-            continue
-        if relative.endswith(".jinja"):
-            header = HEADER.format(version=__version__, hash=view.spec_hash)
-            files[relative.removesuffix(".jinja")] = env.get_template(relative).render(p=view, header=header, **context)
-            continue
-        files[relative] = template_path.read_text(encoding="utf-8")
-    for package in view.packages:
-        init = f"fal_bindings/{package}/__init__.py"
-        if init not in files:
+    """The whole generated tree, in memory."""
+    outputs, _ = _Render(specs, _State(None), None).run()
+    return Rendered(files={path: data.decode("utf-8") for path, (_, data) in outputs.items() if data is not None})
+
+
+Outputs = dict[str, tuple[str, bytes | None]]
+"""path -> (sha256 of the file, its bytes, or None when the tree already holds exactly them)."""
+
+
+class _Render:
+    """One render of a spec directory: reuses what `state` says `tree` holds and is still
+    right, and leaves in `state` what the next run needs."""
+
+    def __init__(self, specs: Path, state: _State, tree: _Tree | None) -> None:
+        self.specs = specs
+        self.state = state
+        self.tree = tree
+        self.stats = Stats()
+        self.outputs: Outputs = {}
+        self.texts: dict[str, str] = {}
+        """Rendered text, still to be formatted (Python) and hashed."""
+        self.context = {"options": OPTIONS, "async_options": ASYNC_OPTIONS, "version": __version__}
+
+    def run(self) -> tuple[Outputs, Stats]:
+        files, self.irs = read_specs(self.specs, self.state, self.stats)
+        summaries, self.origins, documents = _index(files)
+        package = hashlib.sha256()
+        for endpoint_id in sorted(s.id for s in summaries):
+            package.update(documents[endpoint_id].data)
+        self.layout = Layout(summaries, {i: (f.digest[:12], f.name) for i, f in documents.items()}, package.hexdigest()[:12])
+        self.env = environment()
+        self.package_files()
+        for f in documents.values():
+            self.outputs[f"fal_bindings/_specs/{f.name}"] = (f.digest, f.data)
+        pending = self.modules()
+        self.format()
+        for path, (slot, answers) in pending.items():
+            self.state.records[slot] = (answers, path, self.outputs[path][0])
+        return self.outputs, self.stats
+
+    def package_files(self) -> None:
+        """Hand-written runtime files, the package-wide templates, package `__init__`s and the
+        catalogue: cheap, so made every run."""
+        view = self.layout.view()
+        for template_path in sorted(TEMPLATES.rglob("*")):
+            if template_path.is_dir() or "__pycache__" in template_path.parts or template_path.suffix == ".pyc":
+                continue
+            relative = template_path.relative_to(TEMPLATES).as_posix()
+            if relative.endswith(("_macros.jinja", "__endpoint__.py.jinja", "__type__.py.jinja")):
+                continue
+            if relative.endswith(".jinja"):
+                header = HEADER.format(version=__version__, hash=view.spec_hash)
+                self.texts[relative.removesuffix(".jinja")] = self.env.get_template(relative).render(p=view, header=header, **self.context)
+                continue
+            self.texts[relative] = template_path.read_text(encoding="utf-8")
+        modules = {"fal_bindings/" + e.file for e in self.layout.entries.values()}
+        modules |= {f"fal_bindings/types/{self.layout.table.modules[c[0]]}.py" for c in self.layout.components}
+        for package_dir in view.packages:
+            init = f"fal_bindings/{package_dir}/__init__.py"
+            if init in self.texts or init in modules:
+                continue
             # Its content is its path alone, so is its hash: one changed spec rewrites no package file.
-            header = HEADER.format(version=__version__, hash=hashlib.sha256(package.encode()).hexdigest()[:12])
-            files[init] = f'{header}\n"""Generated package `fal_bindings.{package.replace("/", ".")}`."""\n'
-    files["fal_bindings/_catalog.json"] = json.dumps(catalog(view), indent=1, ensure_ascii=False) + "\n"
-    for endpoint_id, data in documents.items():
-        files[f"fal_bindings/_specs/{spec_files[endpoint_id]}"] = data.decode("utf-8")
-    python = {path: text for path, text in files.items() if path.endswith(".py") and _is_generated(text)}
-    files.update(format_python(python))
-    return Rendered(files=files)
+            header = HEADER.format(version=__version__, hash=hashlib.sha256(package_dir.encode()).hexdigest()[:12])
+            self.texts[init] = f'{header}\n"""Generated package `fal_bindings.{package_dir.replace("/", ".")}`."""\n'
+        self.texts["fal_bindings/_catalog.json"] = json.dumps(catalog(view), indent=1, ensure_ascii=False) + "\n"
+
+    def modules(self) -> dict[str, tuple[str, dict[str, dict[str, Any]]]]:
+        """Endpoint and shared-type modules: each one the tree holds, whose recorded answers
+        still hold, is reused; the rest are rendered from the IRs they need (read now).
+        Returns path -> (slot, answers) of the rendered ones."""
+        layout, state, tree = self.layout, self.state, self.tree
+        records = {}
+        endpoint_todo: list[str] = []
+        type_todo: list[list[str]] = []
+        slots: list[tuple[str, str | None, list[str] | None]] = [(f"endpoint:{i}", i, None) for i in sorted(layout.entries)]
+        slots += [(f"types:{','.join(c)}", None, c) for c in layout.components]
+        for slot, endpoint_id, component in slots:
+            record = state.records.get(slot)
+            if record is not None and tree is not None and layout.unchanged(record[0]) and tree.holds(record[1], record[2]):
+                records[slot] = record
+                self.outputs[record[1]] = (record[2], None)
+                self.stats.reused += 1
+            elif endpoint_id is not None:
+                endpoint_todo.append(endpoint_id)
+            elif component is not None:
+                type_todo.append(component)
+        state.records = records
+        needed = set(endpoint_todo)
+        for component in type_todo:
+            for fingerprint in component:
+                needed.update((layout.table.providers[fingerprint][0], layout.owners[fingerprint]))
+        endpoints = {endpoint_id: self.endpoint(endpoint_id) for endpoint_id in sorted(needed)}
+        pending: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {}
+        for endpoint_id in endpoint_todo:
+            reads = Reads(layout)
+            view = endpoint_view(endpoints[endpoint_id], reads)
+            header = HEADER.format(version=__version__, hash=view.spec_hash)
+            template = self.env.get_template("fal_bindings/endpoints/__endpoint__.py.jinja")
+            self.texts["fal_bindings/" + view.file] = template.render(e=view, header=header, **self.context)
+            pending["fal_bindings/" + view.file] = (f"endpoint:{endpoint_id}", reads.answers)
+        for component in type_todo:
+            reads = Reads(layout)
+            shared = shared_module(component, endpoints, reads)
+            header = HEADER.format(version=__version__, hash=hashlib.sha256(shared.fingerprint.encode()).hexdigest()[:12])
+            template = self.env.get_template("fal_bindings/types/__type__.py.jinja")
+            self.texts[f"fal_bindings/types/{shared.module}.py"] = template.render(t=shared, header=header, **self.context)
+            pending[f"fal_bindings/types/{shared.module}.py"] = (f"types:{','.join(component)}", reads.answers)
+        self.stats.rendered = len(pending)
+        return pending
+
+    def endpoint(self, endpoint_id: str) -> Endpoint:
+        """An endpoint's IR: read while summarizing its spec, or now."""
+        origin = self.origins[endpoint_id]
+        read = self.irs.get(origin.source)
+        if read is None:
+            read = self.irs[origin.source] = origin.read()
+            self.stats.irs_read += 1
+        return next(e for e in read if e.id == endpoint_id)
+
+    def format(self) -> None:
+        """Hash every text; Python goes through the formatter, unless the tree holds what
+        the same template output became last time."""
+        formatted: dict[str, tuple[str, str]] = {}
+        python: dict[str, str] = {}
+        for path, text in self.texts.items():
+            if not (path.endswith(".py") and _is_generated(text)):
+                data = text.encode("utf-8")
+                self.outputs[path] = (hashlib.sha256(data).hexdigest(), data)
+                continue
+            raw = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            known = self.state.formatted.get(path)
+            if known is not None and known[0] == raw and self.tree is not None and self.tree.holds(path, known[1]):
+                formatted[path] = known
+                self.outputs[path] = (known[1], None)
+            else:
+                python[path] = text
+        self.stats.formatted = len(python)
+        for path, text in format_python(python).items():
+            data = text.encode("utf-8")
+            final = hashlib.sha256(data).hexdigest()
+            formatted[path] = (hashlib.sha256(python[path].encode("utf-8", "surrogatepass")).hexdigest(), final)
+            self.outputs[path] = (final, data)
+        self.state.formatted = formatted
 
 
 def _is_generated(text: str) -> bool:
@@ -264,15 +548,18 @@ def _isort_key(name: str) -> tuple[int, list[int | str]]:
 def format_python(sources: dict[str, str]) -> dict[str, str]:
     """Prune imports and black every source, reusing cached results (both are deterministic)
     and both cores."""
-    import black
-
     from generator.cache import Store
 
+    if not sources:
+        return {}
     store = Store("format")
-    mode = f"black-{black.__version__}-{BLACK_LINE_LENGTH}-py310"
+    # The installed version, not `black.__version__`: importing black costs more than most runs.
+    mode = f"black-{_version('black')}-{BLACK_LINE_LENGTH}-py310"
     results: dict[str, str] = {}
     todo: dict[str, str] = {}
+    hashes: dict[str, str] = {}
     for path, source in sources.items():
+        hashes[path], source = _unhashed(source)
         cached = store.get(store.key(mode, source))
         if cached is not None:
             results[path] = cached.decode("utf-8")
@@ -288,7 +575,30 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
         for (path, source), output in zip(items, formatted, strict=True):
             results[path] = output
             store.put(store.key(mode, source), output.encode("utf-8"))
-    return results
+    return {path: _hashed(output, hashes[path]) for path, output in results.items()}
+
+
+_HEADER_HASH = re.compile(r"# Generated by falgen [^\n]* from spec ([0-9a-f]{12})\.")
+_NO_HASH = "0" * 12
+
+
+def _unhashed(source: str) -> tuple[str, str]:
+    """(spec hash, source with the header's spec hash zeroed). Any spec change changes the hash
+    of the package `__init__` (thousands of lines black must lay out); the formatted rest does
+    not depend on it (a one-line comment of fixed width), so the format cache ignores it."""
+    match = _HEADER_HASH.match(source)
+    if match is None:
+        return "", source
+    return match.group(1), source[: match.start(1)] + _NO_HASH + source[match.end(1) :]
+
+
+def _hashed(output: str, spec: str) -> str:
+    if not spec:
+        return output
+    match = _HEADER_HASH.match(output)
+    if match is None or match.group(1) != _NO_HASH:  # the formatter kept the header as it is
+        raise RenderError(f"formatting lost the generated header:\n{output[:200]}")
+    return output[: match.start(1)] + spec + output[match.end(1) :]
 
 
 def _finish(source: str) -> str:
@@ -311,46 +621,110 @@ def _black(source: str) -> str:
 # -- writing -----------------------------------------------------------------------------
 
 
+class _Tree:
+    """An output tree as it is on disk (one walk: files with their stat, directories with how
+    many entries they hold), and the manifest of what the last run wrote into it. A file whose
+    size and mtime are as the manifest recorded holds the recorded content, as make and git's
+    index assume; it is not read again."""
+
+    def __init__(self, root: Path, manifest: dict[str, tuple[str, int, int]] | None = None) -> None:
+        self.root = root
+        self.manifest = manifest or {}
+        self.files: dict[str, os.stat_result] = {}
+        self.dirs: dict[str, int] = {}
+        if root.is_dir():
+            self._walk(str(root), "")
+
+    def _walk(self, directory: str, relative: str) -> None:
+        with os.scandir(directory) as iterator:
+            entries = list(iterator)
+        self.dirs[relative] = len(entries)
+        for entry in entries:
+            if not_generated((entry.name,)):
+                continue
+            path = f"{relative}/{entry.name}" if relative else entry.name
+            if entry.is_dir(follow_symlinks=False):  # as rglob: links to directories are not followed
+                self._walk(entry.path, path)
+            elif entry.is_file():
+                self.files[path] = entry.stat()
+
+    def holds(self, path: str, sha: str) -> bool:
+        recorded = self.manifest.get(path)
+        stat = self.files.get(path)
+        return recorded is not None and stat is not None and recorded == (sha, stat.st_size, stat.st_mtime_ns)
+
+
 def write_tree(files: dict[str, str], out: Path) -> None:
-    """Make `out` hold exactly `files`.
+    """Make `out` hold exactly `files`."""
+    data = {relative: content.encode("utf-8") for relative, content in files.items()}
+    _write(out.resolve(), {relative: (hashlib.sha256(d).hexdigest(), d) for relative, d in data.items()}, _Tree(out.resolve()))
+
+
+def _write(out: Path, outputs: Outputs, tree: _Tree) -> dict[str, tuple[str, int, int]]:
+    """Make `out` hold exactly `outputs` (path -> (sha256, bytes, or None for a file `tree`
+    holds already)); returns the manifest of the result.
 
     A new tree is written to a temporary directory and moved into place in one step. An
     existing tree is updated in place: only files whose content changed are rewritten (each
     through a temporary file and an atomic rename), stale files are removed, and a no-op run
     touches nothing.
     """
-    out = out.resolve()
+    manifest: dict[str, tuple[str, int, int]] = {}
     if not out.is_dir():
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         try:
-            for relative, content in sorted(files.items()):
+            for relative, (sha, data) in sorted(outputs.items()):
+                assert data is not None
                 target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, encoding="utf-8")
+                target.write_bytes(data)
+                stat = target.stat()
+                manifest[relative] = (sha, stat.st_size, stat.st_mtime_ns)
             staging.rename(out)
         finally:
             if staging.exists():
                 shutil.rmtree(staging)
-        return
-    wanted = {relative: content.encode("utf-8") for relative, content in files.items()}
-    for relative, data in sorted(wanted.items()):
+        return manifest
+    for relative, (sha, data) in sorted(outputs.items()):
+        if tree.holds(relative, sha):
+            manifest[relative] = tree.manifest[relative]
+            continue
+        assert data is not None, relative
         target = out / relative
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(target)
-    for path in sorted(out.rglob("*"), reverse=True):
-        relative = path.relative_to(out).as_posix()
-        if path.is_file() and relative not in wanted and not not_generated(relative.split("/")):
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+        existing = tree.files.get(relative)
+        if existing is not None and existing.st_size == len(data) and _holds_bytes(target, data):
+            stat = existing
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            temporary.replace(target)
+            stat = target.stat()
+        manifest[relative] = (sha, stat.st_size, stat.st_mtime_ns)
+    for relative in tree.files:
+        if relative not in outputs:
+            (out / relative).unlink()
+            parent = relative.rpartition("/")[0]
+            tree.dirs[parent] -= 1
+    # Deepest first: a directory emptied here may leave its parent empty.
+    for relative in sorted(tree.dirs, reverse=True):
+        if relative and tree.dirs[relative] == 0 and _empty(out / relative):
+            (out / relative).rmdir()
+            tree.dirs[relative.rpartition("/")[0]] -= 1
+    return manifest
+
+
+def _empty(directory: Path) -> bool:
+    with os.scandir(directory) as entries:
+        return next(entries, None) is None
+
+
+def _holds_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 _TOOL_DIRECTORIES = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
@@ -362,7 +736,12 @@ def not_generated(parts: Iterable[str]) -> bool:
     return any(part.endswith((".egg-info", ".pyc")) or part in _TOOL_DIRECTORIES for part in parts)
 
 
-def generate(specs: Path, out: Path) -> Rendered:
-    rendered = render_package(specs)
-    write_tree(rendered.files, out)
-    return rendered
+def generate(specs: Path, out: Path) -> Generated:
+    """Render `specs` into `out`, reusing what the last run into `out` left valid."""
+    out = out.resolve()
+    state = _State(out)
+    tree = _Tree(out, state.manifest)
+    outputs, stats = _Render(specs, state, tree).run()
+    state.manifest = _write(out, outputs, tree)
+    state.save()
+    return Generated(paths=sorted(outputs), stats=stats)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.ir import Endpoint, Field_, Schema, TypeExpr
 from generator.naming import (
@@ -98,7 +99,10 @@ class SharedTypeModule:
 
 
 @dataclass
-class EndpointView:
+class EndpointEntry:
+    """What the package-wide files (registry, README, catalogue) show of an endpoint: known
+    from the endpoint summaries, without reading its IR or rendering its module."""
+
     endpoint_id: str
     class_name: str
     module: str
@@ -109,19 +113,8 @@ class EndpointView:
     description: str
     category: str | None
     capabilities: list[str]
-    input: ModelView
-    output: ModelView
-    enums: list[EnumView]
-    type_imports: list[tuple[str, str]]
-    """(module, class) pairs of the shared types the module uses."""
-    type_aliases: list[tuple[str, str]]
-    """(doc name, class) for shared types whose class name differs from the doc name."""
     spec_hash: str
     spec_file: str
-
-    @property
-    def type_import_lines(self) -> list[tuple[str, str]]:
-        return import_lines(self.type_imports)
 
     @property
     def module_doc(self) -> str:
@@ -138,9 +131,27 @@ class EndpointView:
 
 
 @dataclass
+class EndpointView(EndpointEntry):
+    """One endpoint module."""
+
+    input: ModelView
+    output: ModelView
+    enums: list[EnumView]
+    type_imports: list[tuple[str, str]]
+    """(module, class) pairs of the shared types the module uses."""
+    type_aliases: list[tuple[str, str]]
+    """(doc name, class) for shared types whose class name differs from the doc name."""
+
+    @property
+    def type_import_lines(self) -> list[tuple[str, str]]:
+        return import_lines(self.type_imports)
+
+
+@dataclass
 class PackageView:
-    endpoints: list[EndpointView]
-    shared: list[SharedTypeModule]
+    endpoints: list[EndpointEntry]
+    shared: list[SharedTypeModule] = field(default_factory=list)
+    """Filled by `build_package` only: the renderer views shared modules one at a time."""
     packages: list[str] = field(default_factory=list)
     """Package directories (relative to `fal_bindings/`) that need an `__init__.py`."""
     spec_hash: str = ""
@@ -174,34 +185,144 @@ def spec_hash(document: bytes) -> str:
 # -- shared nested types -------------------------------------------------------------------
 
 
+class TypeUse(NamedTuple):
+    """A nested type as one endpoint uses it: what package-wide naming needs of it."""
+
+    name: str
+    role: str
+    fingerprint: str
+    provenance: tuple[str, int]
+    refs: tuple[str, ...]
+    """Fingerprints of the types its fields refer to."""
+
+
+@dataclass
+class EndpointSummary:
+    """What the package-wide decisions need of one endpoint. It is made from that endpoint's
+    IR alone, so the renderer can keep it per spec file and leave unchanged specs unread."""
+
+    id: str
+    title: str
+    description: str
+    category: str | None
+    capabilities: list[str]
+    types: list[TypeUse]
+    source: str = ""
+    """Identifies the IR this summary was made from (the renderer's key of the spec file)."""
+
+    def to_data(self) -> tuple[Any, ...]:
+        return (self.id, self.title, self.description, self.category, self.capabilities, [tuple(u) for u in self.types], self.source)
+
+    @classmethod
+    def from_data(cls, data: tuple[Any, ...]) -> EndpointSummary:
+        id_, title, description, category, capabilities, types, source = data
+        return cls(id_, title, description, category, capabilities, [TypeUse._make(u) for u in types], source)
+
+
+def summarize(endpoint: Endpoint, source: str = "") -> EndpointSummary:
+    """Fingerprint every nested type the endpoint's input and output reach."""
+    fingerprints = _Fingerprints(endpoint)
+    for role, root in (("input", endpoint.input), ("output", endpoint.output)):
+        for name in endpoint.reachable_types(root):
+            fingerprints.of(name, role, ())
+    found = fingerprints.found
+    uses: list[TypeUse] = []
+    for (name, role), fingerprint in found.items():
+        schema = endpoint.type(name) or Schema(name=name)
+        refs = {found[(ref, role)] for f in schema.fields for ref in f.type.refs() if (ref, role) in found}
+        uses.append(TypeUse(name, role, fingerprint, _provenance_key(schema), tuple(sorted(refs))))
+    return EndpointSummary(
+        id=endpoint.id,
+        title=endpoint.title,
+        description=endpoint.description,
+        category=endpoint.category,
+        capabilities=list(endpoint.capabilities),
+        types=uses,
+        source=source,
+    )
+
+
+class _Fingerprints:
+    """A type's identity is its structure (field names, types, required-ness, defaults,
+    constraints, and whether it is read or sent) — not its description and not which page it
+    came from."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self.found: dict[tuple[str, str], str] = {}
+        """(type name, role) -> fingerprint."""
+
+    def of(self, name: str, role: str, stack: tuple[str, ...]) -> str:
+        key = (name, role)
+        if key in self.found:
+            return self.found[key]
+        if name in stack:
+            # A cycle: refer to the type by name; the cycle's members share one module.
+            return f"cycle:{name}"
+        schema = self.endpoint.type(name) or Schema(name=name)
+        structure = {
+            "name": name,
+            "role": role,
+            "fields": [
+                {
+                    "name": f.name,
+                    "type": self._type_structure(f.type, role, (*stack, name)),
+                    "required": f.required,
+                    "default": [f.has_default, f.default],
+                    "constraints": f.constraints.model_dump(exclude={"inferred"}, exclude_none=True),
+                }
+                for f in schema.fields
+            ],
+        }
+        fingerprint = hashlib.sha256(json.dumps(structure, sort_keys=True).encode()).hexdigest()[:16]
+        self.found[key] = fingerprint
+        return fingerprint
+
+    def _type_structure(self, t: TypeExpr, role: str, stack: tuple[str, ...]) -> Any:
+        if t.kind == "ref" and t.ref:
+            return {"ref": self.of(t.ref, role, stack)}
+        return {
+            "kind": t.kind,
+            "items": self._type_structure(t.items, role, stack) if t.items else None,
+            "values": t.values,
+            "variants": [self._type_structure(v, role, stack) for v in t.variants or []],
+        }
+
+
 class _TypeTable:
     """Structurally identical nested types across endpoints become one class.
 
-    A type's identity is its structure (field names, types, required-ness, defaults,
-    constraints, and whether it is read or sent) — not its description and not which page it
-    came from. Types with one doc name but different structures get `<Name>_<hash6>`; a doc
-    name with a single structure keeps its name. Neither depends on how many endpoints use a
-    type.
+    Types with one doc name but different structures get `<Name>_<hash6>`; a doc name with a
+    single structure keeps its name. Neither depends on how many endpoints use a type.
     """
 
-    def __init__(self, endpoints: list[Endpoint]) -> None:
+    def __init__(self, summaries: list[EndpointSummary]) -> None:
         self.fingerprints: dict[tuple[str, str, str], str] = {}
         """(endpoint id, type name, role) -> fingerprint."""
-        self.schemas: dict[str, Schema] = {}
+        self.providers: dict[str, tuple[str, TypeUse]] = {}
+        """fingerprint -> the endpoint whose schema (description, docs) the class shows: the
+        earliest in source order; on a tie, the first endpoint given."""
         self.roles: dict[str, str] = {}
         self.doc_names: dict[str, str] = {}
-        for endpoint in endpoints:
-            for role, root in (("input", endpoint.input), ("output", endpoint.output)):
-                for name in endpoint.reachable_types(root):
-                    self._fingerprint(endpoint, name, role, ())
+        for summary in summaries:
+            for use in summary.types:
+                self.fingerprints[(summary.id, use.name, use.role)] = use.fingerprint
+                known = self.providers.get(use.fingerprint)
+                if known is None or use.provenance < known[1].provenance:
+                    self.providers[use.fingerprint] = (summary.id, use)
+                self.roles[use.fingerprint] = use.role
+                self.doc_names[use.fingerprint] = use.name
         by_doc_name: dict[str, set[str]] = {}
         for fingerprint, doc_name in self.doc_names.items():
             by_doc_name.setdefault(doc_name, set()).add(fingerprint)
         self.class_names: dict[str, str] = {}
         used: set[str] = set()
+        bases: dict[str, str] = {}
         for fingerprint in sorted(self.doc_names, key=lambda f: (self.doc_names[f], f)):
             doc_name = self.doc_names[fingerprint]
-            base = class_identifier(doc_name)
+            if doc_name not in bases:
+                bases[doc_name] = class_identifier(doc_name)
+            base = bases[doc_name]
             name = base if len(by_doc_name[doc_name]) == 1 else f"{base}_{fingerprint[:6]}"
             if name in used:
                 name = f"{name}_{fingerprint[:6]}"
@@ -213,52 +334,123 @@ class _TypeTable:
             self.modules[fingerprint] = type_module(self.class_names[fingerprint], modules_taken)
             modules_taken.add(self.modules[fingerprint])
 
-    def _fingerprint(self, endpoint: Endpoint, name: str, role: str, stack: tuple[str, ...]) -> str:
-        key = (endpoint.id, name, role)
-        if key in self.fingerprints:
-            return self.fingerprints[key]
-        if name in stack:
-            # A cycle: refer to the type by name; the cycle's members share one module.
-            return f"cycle:{name}"
-        schema = endpoint.type(name) or Schema(name=name)
-        structure = {
-            "name": name,
-            "role": role,
-            "fields": [
-                {
-                    "name": f.name,
-                    "type": self._type_structure(endpoint, f.type, role, (*stack, name)),
-                    "required": f.required,
-                    "default": [f.has_default, f.default],
-                    "constraints": f.constraints.model_dump(exclude={"inferred"}, exclude_none=True),
-                }
-                for f in schema.fields
-            ],
-        }
-        fingerprint = hashlib.sha256(json.dumps(structure, sort_keys=True).encode()).hexdigest()[:16]
-        self.fingerprints[key] = fingerprint
-        if fingerprint not in self.schemas or _provenance_key(schema) < _provenance_key(self.schemas[fingerprint]):
-            self.schemas[fingerprint] = schema
-        self.roles[fingerprint] = role
-        self.doc_names[fingerprint] = name
-        return fingerprint
-
-    def _type_structure(self, endpoint: Endpoint, t: TypeExpr, role: str, stack: tuple[str, ...]) -> Any:
-        if t.kind == "ref" and t.ref:
-            return {"ref": self._fingerprint(endpoint, t.ref, role, stack)}
-        return {
-            "kind": t.kind,
-            "items": self._type_structure(endpoint, t.items, role, stack) if t.items else None,
-            "values": t.values,
-            "variants": [self._type_structure(endpoint, v, role, stack) for v in t.variants or []],
-        }
-
     def lookup(self, endpoint: Endpoint, name: str, role: str) -> str:
         return self.fingerprints[(endpoint.id, name, role)]
 
 
 def _provenance_key(schema: Schema) -> tuple[str, int]:
     return (schema.provenance.file, schema.provenance.line) if schema.provenance else ("~", 0)
+
+
+# -- package-wide decisions --------------------------------------------------------------
+
+
+_MISSING = object()
+"""The answer to a question about something the package no longer has: equal to nothing."""
+
+
+class Layout:
+    """Every package-wide decision — names and modules of shared types and endpoint classes,
+    type cycles, module paths, packages — made from endpoint summaries alone.
+
+    Views read these decisions through `Reads`, which records each answer; a module rendered
+    earlier is still right while its IR and every recorded answer are (see `render.py`).
+    """
+
+    def __init__(self, summaries: list[EndpointSummary], documents: dict[str, tuple[str, str]], package_hash: str) -> None:
+        """`documents`: endpoint id -> (hash of its spec file, spec file name)."""
+        self.summaries = {s.id: s for s in summaries}
+        self.table = _TypeTable(summaries)
+        self.taken = frozenset(self.table.class_names.values())
+        """Every shared class name: enum aliases keep clear of them."""
+        paths = _module_paths([s.id for s in summaries])
+        class_names = _class_names(summaries, self.table)
+        # First: it moves the members of a type cycle into one module, which endpoint modules import.
+        self.owners, self.components = _type_components(self.table, summaries)
+        prefixes = {tuple(p[:i]) for p in paths.values() for i in range(1, len(p))}
+        packages: set[str] = {"endpoints", "types"}
+        self.entries: dict[str, EndpointEntry] = {}
+        for summary in summaries:
+            path = paths[summary.id]
+            if tuple(path) in prefixes:
+                file = "endpoints/" + "/".join(path) + "/__init__.py"
+            else:
+                file = "endpoints/" + "/".join(path) + ".py"
+            for i in range(1, len(path) + (1 if tuple(path) in prefixes else 0)):
+                packages.add("endpoints/" + "/".join(path[:i]))
+            document_hash, document_file = documents[summary.id]
+            self.entries[summary.id] = EndpointEntry(
+                endpoint_id=summary.id,
+                class_name=class_names[summary.id],
+                module=file.removesuffix(".py").removesuffix("/__init__").replace("/", "."),
+                file=file,
+                title=summary.title,
+                description=summary.description,
+                category=summary.category,
+                capabilities=list(summary.capabilities),
+                spec_hash=document_hash,
+                spec_file=document_file,
+            )
+        self.packages = sorted(packages)
+        self.spec_hash = package_hash
+        endpoint_answers = {i: [e.class_name, e.file, e.spec_hash, e.spec_file] for i, e in self.entries.items()}
+        sources = {i: s.source for i, s in self.summaries.items()}
+        providers = {fp: [i, sources[i]] for fp, (i, _) in self.table.providers.items()}
+        owners = {fp: [i, sources[i]] for fp, i in self.owners.items()}
+        self._answers: dict[str, Callable[[str], Any]] = {
+            "class": lambda key: self.table.class_names.get(key, _MISSING),
+            "module": lambda key: self.table.modules.get(key, _MISSING),
+            "taken": self.taken.__contains__,
+            "endpoint": lambda key: endpoint_answers.get(key, _MISSING),
+            "source": lambda key: sources.get(key, _MISSING),
+            "provider": lambda key: providers.get(key, _MISSING),
+            "owner": lambda key: owners.get(key, _MISSING),
+        }
+
+    def view(self) -> PackageView:
+        return PackageView(endpoints=[self.entries[i] for i in sorted(self.entries)], packages=self.packages, spec_hash=self.spec_hash)
+
+    def answer(self, kind: str, key: str) -> Any:
+        return self._answers[kind](key)
+
+    def unchanged(self, answers: dict[str, dict[str, Any]]) -> bool:
+        """Whether every recorded answer (`Reads.answers`) is still the answer."""
+        for kind, recorded in answers.items():
+            answer = self._answers.get(kind)
+            if answer is None:
+                return False
+            for key, value in recorded.items():
+                if answer(key) != value:
+                    return False
+        return True
+
+
+class Reads:
+    """The package-wide decisions one module's view reads, with their answers: kind -> key ->
+    answer. Kinds: `class`/`module` of a type fingerprint, `taken` (is a name a shared class),
+    `endpoint` (class, file, spec hash and file), `source` of an endpoint's IR, and the
+    `provider`/`owner` endpoint (and its source) of a shared type."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.answers: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, kind: str, key: str) -> Any:
+        answer = self.layout.answer(kind, key)
+        self.answers.setdefault(kind, {})[key] = answer
+        return answer
+
+
+class _Reserved:
+    """Names an enum alias may not take: the module's own, and every shared class name (asked
+    one name at a time, so the module records only the names it checked)."""
+
+    def __init__(self, local: frozenset[str], reads: Reads) -> None:
+        self.local = local
+        self.reads = reads
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.local or (isinstance(name, str) and bool(self.reads("taken", name)))
 
 
 # -- annotations ---------------------------------------------------------------------------
@@ -269,7 +461,7 @@ class _Annotator:
 
     def __init__(
         self,
-        table: _TypeTable,
+        reads: Reads,
         endpoint: Endpoint | None,
         role: str,
         own_module: str | None = None,
@@ -277,8 +469,8 @@ class _Annotator:
         enums: dict[str, EnumView] | None = None,
     ) -> None:
         # Enum aliases share the module namespace with classes, imports and the endpoint class.
-        self.reserved = reserved | GENERATED_MODULE_NAMES | frozenset(table.class_names.values())
-        self.table = table
+        self.reserved = _Reserved(reserved | GENERATED_MODULE_NAMES, reads)
+        self.reads = reads
         self.endpoint = endpoint
         self.role = role
         self.own_module = own_module
@@ -313,9 +505,9 @@ class _Annotator:
             if not t.ref:
                 return "dict[str, Any]"  # a reference to nothing named: an object of unknown shape
             assert self.endpoint is not None
-            fingerprint = self.table.lookup(self.endpoint, t.ref, self.role)
-            class_name = self.table.class_names[fingerprint]
-            module = self.table.modules[fingerprint]
+            fingerprint = self.reads.layout.table.lookup(self.endpoint, t.ref, self.role)
+            class_name: str = self.reads("class", fingerprint)
+            module: str = self.reads("module", fingerprint)
             if module != self.own_module:
                 self.imports.add((module, class_name))
             doc_class = class_identifier(t.ref or "")
@@ -470,57 +662,74 @@ _LENGTHS = (0, 2**63 - 1)
 
 
 def build_package(endpoints: list[Endpoint], spec_documents: dict[str, bytes], spec_files: dict[str, str]) -> PackageView:
-    table = _TypeTable(endpoints)
+    """Every view of the package, in memory (the renderer builds the same views one module at
+    a time, reusing what it rendered before)."""
     ids = [e.id for e in endpoints]
-    paths = _module_paths(ids)
-    class_names = _class_names(endpoints, table)
-    # First: it moves the members of a type cycle into one module, which endpoint modules import.
-    shared = _shared_modules(table, endpoints)
-    prefixes = {tuple(p[:i]) for p in paths.values() for i in range(1, len(p))}
-    views: list[EndpointView] = []
-    packages: set[str] = {"endpoints", "types"}
-    for endpoint in endpoints:
-        path = paths[endpoint.id]
-        if tuple(path) in prefixes:
-            file = "endpoints/" + "/".join(path) + "/__init__.py"
-        else:
-            file = "endpoints/" + "/".join(path) + ".py"
-        for i in range(1, len(path) + (1 if tuple(path) in prefixes else 0)):
-            packages.add("endpoints/" + "/".join(path[:i]))
-        class_name = class_names[endpoint.id]
-        module_reserved = frozenset({"Input", "Output", "ENDPOINT_ID", class_name, "Async" + class_name})
-        enums: dict[str, EnumView] = {}
-        annotators = {role: _Annotator(table, endpoint, role, reserved=module_reserved, enums=enums) for role in ("input", "output")}
-        # The enum aliases and the endpoint class share the module namespace with the models.
-        input_view = _model_view(endpoint.input, "Input", "input", annotators["input"], endpoint, f"Input of `{endpoint.id}`.")
-        output_view = _model_view(endpoint.output, "Output", "output", annotators["output"], endpoint, f"Output of `{endpoint.id}`.")
-        imports = sorted(annotators["input"].imports | annotators["output"].imports, key=_import_order)
-        aliases = {**annotators["input"].aliases, **annotators["output"].aliases}
-        module_names = {"Input", "Output", class_name, *enums, *(c for _, c in imports)}
-        views.append(
-            EndpointView(
-                endpoint_id=endpoint.id,
-                class_name=class_name,
-                module=file.removesuffix(".py").removesuffix("/__init__").replace("/", "."),
-                file=file,
-                title=endpoint.title,
-                description=endpoint.description,
-                category=endpoint.category,
-                capabilities=list(endpoint.capabilities),
-                input=input_view,
-                output=output_view,
-                enums=sorted(enums.values(), key=lambda e: e.name),
-                type_imports=imports,
-                type_aliases=sorted((doc, cls) for doc, cls in aliases.items() if doc not in module_names),
-                spec_hash=spec_hash(spec_documents[endpoint.id]),
-                spec_file=spec_files[endpoint.id],
-            )
+    documents = {e.id: (spec_hash(spec_documents[e.id]), spec_files[e.id]) for e in endpoints}
+    layout = Layout([summarize(e) for e in endpoints], documents, spec_hash(b"".join(spec_documents[i] for i in sorted(ids))))
+    by_id = {e.id: e for e in endpoints}
+    view = layout.view()
+    view.endpoints = sorted((endpoint_view(e, Reads(layout)) for e in endpoints), key=lambda v: v.endpoint_id)
+    view.shared = sorted((shared_module(c, by_id, Reads(layout)) for c in layout.components), key=lambda m: m.module)
+    return view
+
+
+def endpoint_view(endpoint: Endpoint, reads: Reads) -> EndpointView:
+    """The view of one endpoint module: its IR and the package-wide decisions it reads."""
+    reads("source", endpoint.id)
+    class_name, file, document_hash, document_file = reads("endpoint", endpoint.id)
+    module_reserved = frozenset({"Input", "Output", "ENDPOINT_ID", class_name, "Async" + class_name})
+    enums: dict[str, EnumView] = {}
+    annotators = {role: _Annotator(reads, endpoint, role, reserved=module_reserved, enums=enums) for role in ("input", "output")}
+    # The enum aliases and the endpoint class share the module namespace with the models.
+    input_view = _model_view(endpoint.input, "Input", "input", annotators["input"], endpoint, f"Input of `{endpoint.id}`.")
+    output_view = _model_view(endpoint.output, "Output", "output", annotators["output"], endpoint, f"Output of `{endpoint.id}`.")
+    imports = sorted(annotators["input"].imports | annotators["output"].imports, key=_import_order)
+    aliases = {**annotators["input"].aliases, **annotators["output"].aliases}
+    module_names = {"Input", "Output", class_name, *enums, *(c for _, c in imports)}
+    return EndpointView(
+        endpoint_id=endpoint.id,
+        class_name=class_name,
+        module=file.removesuffix(".py").removesuffix("/__init__").replace("/", "."),
+        file=file,
+        title=endpoint.title,
+        description=endpoint.description,
+        category=endpoint.category,
+        capabilities=list(endpoint.capabilities),
+        input=input_view,
+        output=output_view,
+        enums=sorted(enums.values(), key=lambda e: e.name),
+        type_imports=imports,
+        type_aliases=sorted((doc, cls) for doc, cls in aliases.items() if doc not in module_names),
+        spec_hash=document_hash,
+        spec_file=document_file,
+    )
+
+
+def shared_module(component: list[str], endpoints: Mapping[str, Endpoint], reads: Reads) -> SharedTypeModule:
+    """The view of one module under `types/`: the types of `component` (fingerprints; more than
+    one for a cycle). `endpoints` holds (at least) the IR of each type's provider and owner."""
+    table = reads.layout.table
+    members = sorted(component, key=lambda fp: str(reads("class", fp)))
+    module: str = reads("module", members[0])
+    models: list[ModelView] = []
+    enums: dict[str, EnumView] = {}
+    imports: set[tuple[str, str]] = set()
+    for fingerprint in members:
+        name, role = table.doc_names[fingerprint], table.roles[fingerprint]
+        schema = endpoints[reads("provider", fingerprint)[0]].type(name) or Schema(name=name)
+        endpoint = endpoints[reads("owner", fingerprint)[0]]
+        annotator = _Annotator(reads, endpoint, role, own_module=module, enums=enums)
+        models.append(
+            _model_view(schema, reads("class", fingerprint), role, annotator, endpoint, schema.description or f"The `{schema.name}` type.")
         )
-    return PackageView(
-        endpoints=sorted(views, key=lambda v: v.endpoint_id),
-        shared=shared,
-        packages=sorted(packages),
-        spec_hash=spec_hash(b"".join(spec_documents[i] for i in sorted(ids))),
+        imports |= annotator.imports
+    return SharedTypeModule(
+        module=module,
+        models=models,
+        enums=sorted(enums.values(), key=lambda e: e.name),
+        imports=sorted(imports, key=_import_order),
+        fingerprint=",".join(sorted(component)),
     )
 
 
@@ -538,43 +747,34 @@ def _module_paths(ids: list[str]) -> dict[str, list[str]]:
     return paths
 
 
-def _class_names(endpoints: list[Endpoint], table: _TypeTable) -> dict[str, str]:
+def _class_names(summaries: list[EndpointSummary], table: _TypeTable) -> dict[str, str]:
     """Endpoint class names, unique across the package (the registry and `fal_bindings.<Name>`
     resolve them) and distinct from the shared types their module imports."""
     names: dict[str, str] = {}
     taken: set[str] = set()
-    for endpoint in sorted(endpoints, key=lambda e: e.id):
-        name = schema_base_name(endpoint.id)
-        types = {
-            table.class_names[table.lookup(endpoint, ref, role)]
-            for role, root in (("input", endpoint.input), ("output", endpoint.output))
-            for ref in endpoint.reachable_types(root)
-        }
+    for summary in sorted(summaries, key=lambda s: s.id):
+        name = schema_base_name(summary.id)
+        types = {table.class_names[use.fingerprint] for use in summary.types}
         if name in ("Input", "Output") or name in types:
             name += "Endpoint"
         if name in taken or ASYNC_PREFIX + name in taken:
-            name = f"{name}_{short_hash(endpoint.id)}"
+            name = f"{name}_{short_hash(summary.id)}"
         taken.update((name, ASYNC_PREFIX + name))
-        names[endpoint.id] = name
+        names[summary.id] = name
     return names
 
 
-def _shared_modules(table: _TypeTable, endpoints: list[Endpoint]) -> list[SharedTypeModule]:
-    by_id = {e.id: e for e in endpoints}
-    owner: dict[str, Endpoint] = {}
-    for (endpoint_id, _name, _role), fingerprint in sorted(table.fingerprints.items()):
-        owner.setdefault(fingerprint, by_id[endpoint_id])
-    # Types in one cycle must share a module, or their imports would be circular.
+def _type_components(table: _TypeTable, summaries: list[EndpointSummary]) -> tuple[dict[str, str], list[list[str]]]:
+    """The owner of each shared type (the first endpoint by id that uses it: its IR resolves
+    the type's references) and the modules of shared types: types in one cycle share a module,
+    or their imports would be circular. Moves cycle members into one module in `table`."""
+    owners: dict[str, str] = {}
     deps: dict[str, set[str]] = {}
-    for fingerprint, schema in table.schemas.items():
-        endpoint = owner[fingerprint]
-        role = table.roles[fingerprint]
-        deps[fingerprint] = {
-            table.lookup(endpoint, ref, role)
-            for f in schema.fields
-            for ref in f.type.refs()
-            if (endpoint.id, ref, role) in table.fingerprints
-        }
+    for summary in sorted(summaries, key=lambda s: s.id):
+        for use in summary.types:
+            if use.fingerprint not in owners:
+                owners[use.fingerprint] = summary.id
+                deps[use.fingerprint] = set(use.refs)
     components = _strongly_connected(deps)
     module_of: dict[str, str] = {}
     for component in components:
@@ -582,38 +782,7 @@ def _shared_modules(table: _TypeTable, endpoints: list[Endpoint]) -> list[Shared
         for fingerprint in component:
             module_of[fingerprint] = table.modules[first]
     table.modules.update(module_of)
-    modules: list[SharedTypeModule] = []
-    for component in components:
-        members = sorted(component, key=lambda fp: table.class_names[fp])
-        module = module_of[members[0]]
-        models: list[ModelView] = []
-        enums: dict[str, EnumView] = {}
-        imports: set[tuple[str, str]] = set()
-        for fingerprint in members:
-            schema = table.schemas[fingerprint]
-            endpoint = owner[fingerprint]
-            annotator = _Annotator(table, endpoint, table.roles[fingerprint], own_module=module, enums=enums)
-            models.append(
-                _model_view(
-                    schema,
-                    table.class_names[fingerprint],
-                    table.roles[fingerprint],
-                    annotator,
-                    endpoint,
-                    schema.description or f"The `{schema.name}` type.",
-                )
-            )
-            imports |= annotator.imports
-        modules.append(
-            SharedTypeModule(
-                module=module,
-                models=models,
-                enums=sorted(enums.values(), key=lambda e: e.name),
-                imports=sorted(imports, key=_import_order),
-                fingerprint=",".join(sorted(component)),
-            )
-        )
-    return sorted(modules, key=lambda m: m.module)
+    return owners, components
 
 
 def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -652,4 +821,18 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
     return result
 
 
-__all__ = ["build_package", "PackageView", "EndpointView", "ModelView", "FieldView", "module_identifier"]
+__all__ = [
+    "build_package",
+    "endpoint_view",
+    "shared_module",
+    "summarize",
+    "Layout",
+    "Reads",
+    "EndpointSummary",
+    "PackageView",
+    "EndpointEntry",
+    "EndpointView",
+    "ModelView",
+    "FieldView",
+    "module_identifier",
+]
