@@ -65,6 +65,7 @@ class Store:
         self.directory = (root or cache_root()) / namespace if persistent else None
         self.refresh = refresh
         self.memory: dict[str, bytes] = {}
+        self.objects: dict[str, Any] = {}
 
     def fresh(self) -> Store:
         """A store over the same place that ignores what is already there."""
@@ -76,6 +77,11 @@ class Store:
     def _path(self, key: str) -> Path:
         assert self.directory is not None
         return self.directory / key[:2] / key
+
+    def has(self, key: str) -> bool:
+        if key in self.memory or key in self.objects:
+            return True
+        return self.directory is not None and not self.refresh and self._path(key).is_file()
 
     def get(self, key: str) -> bytes | None:
         if key in self.memory:
@@ -107,6 +113,8 @@ class Store:
 
     def get_object(self, key: str) -> Any:
         """A pickled value (the cache is local and written only by falgen), or None."""
+        if key in self.objects:
+            return self.objects[key]
         data = self.get(key)
         if data is None:
             return None
@@ -117,7 +125,12 @@ class Store:
             return None
 
     def put_object(self, key: str, value: Any) -> None:
-        self.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        """Store `value`, which the caller no longer changes (an in-memory store keeps the
+        object itself rather than a pickle of it)."""
+        if self.directory is None:
+            self.objects[key] = value
+        else:
+            self.put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def tune_gc() -> None:

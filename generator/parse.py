@@ -314,7 +314,7 @@ class ParseRun:
 
     def _put_endpoint(self, endpoint: Endpoint) -> str:
         key = self.store.key("endpoint", content_hash(endpoint))
-        if self.store.get(key) is None:
+        if not self.store.has(key):
             self.store.put_object(key, endpoint)
         return key
 

@@ -105,8 +105,6 @@ class EndpointEntry:
 
     endpoint_id: str
     class_name: str
-    module: str
-    """Dotted module under `fal_bindings`, e.g. `endpoints.fal_ai.flux_2`."""
     file: str
     """Path under `fal_bindings/`, e.g. `endpoints/fal_ai/flux_2.py` or `.../__init__.py`."""
     title: str
@@ -115,6 +113,11 @@ class EndpointEntry:
     capabilities: list[str]
     spec_hash: str
     spec_file: str
+
+    @property
+    def module(self) -> str:
+        """Dotted module under `fal_bindings`, e.g. `endpoints.fal_ai.flux_2`."""
+        return self.file.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
 
     @property
     def module_doc(self) -> str:
@@ -382,7 +385,6 @@ class Layout:
             self.entries[summary.id] = EndpointEntry(
                 endpoint_id=summary.id,
                 class_name=class_names[summary.id],
-                module=file.removesuffix(".py").removesuffix("/__init__").replace("/", "."),
                 file=file,
                 title=summary.title,
                 description=summary.description,
@@ -690,7 +692,6 @@ def endpoint_view(endpoint: Endpoint, reads: Reads) -> EndpointView:
     return EndpointView(
         endpoint_id=endpoint.id,
         class_name=class_name,
-        module=file.removesuffix(".py").removesuffix("/__init__").replace("/", "."),
         file=file,
         title=endpoint.title,
         description=endpoint.description,
