@@ -46,6 +46,18 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache file through a temporary file and a rename, so no reader sees half of it.
+    A cache that cannot be written is skipped: it only saves time (a read-only checkout works)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError:
+        pass
+
+
 class CacheDamaged(Exception):
     """A cache entry a run relies on vanished or does not verify (the run starts over)."""
 
@@ -102,14 +114,7 @@ class Store:
         self.memory[key] = data
         if self.directory is None:
             return
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(hashlib.sha256(data).digest()[:_CHECKSUM] + data)
-            temporary.replace(path)
-        except OSError:
-            pass  # The cache only saves time; a read-only checkout still works.
+        write_atomic(self._path(key), hashlib.sha256(data).digest()[:_CHECKSUM] + data)
 
     def get_object(self, key: str) -> Any:
         """A pickled value (the cache is local and written only by falgen), or None."""

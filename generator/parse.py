@@ -240,7 +240,9 @@ class ParseRun:
         facts = _Facts(evidence, {})
         names = {key: [item for _, item in items] for key, items in evidence.items()}
         corpus = Corpus(names)
-        # Pass 1 (ids, lost field names) on every page without a valid record.
+        # Pass 1 (ids, lost field names) on every page without a valid record. It runs on all
+        # of them before any pass 2, so a type one page borrows from another is the same
+        # whichever order the pages come in.
         stale = [u for u in self.units if u.record is None or not _reads_hold(u.record, facts, "d")]
         for unit in stale:
             self._names(unit, corpus)
@@ -328,7 +330,7 @@ class ParseRun:
             assert record is not None
             if record["endpoint"] is not None:
                 pages[record["id"]].append(Member(record["endpoint"], record["fields"], unit.endpoint))
-        # As `recover` then the OpenAPI merge always did: page copies first, then other sources.
+        # Page copies merge first, then copies read from other sources (OpenAPI JSON).
         merged = {endpoint_id: self._merge(members) for endpoint_id, members in pages.items()}
         others: dict[str, list[Member]] = defaultdict(list)
         for member in self.openapi:

@@ -19,7 +19,6 @@ from generator.ir import (
     CAPABILITY_ORDER,
     Constraints,
     Endpoint,
-    Example,
     Field_,
     Provenance,
     RequiredSource,
@@ -69,18 +68,6 @@ class Corpus:
         """Nested types by name as their pages state them after name recovery, in corpus order."""
         self.reads: set[tuple[str, str]] = set()
 
-    @classmethod
-    def of_pages(cls, pages: list[Page]) -> Corpus:
-        """The evidence of `pages` (types are added by `with_types` once names are recovered)."""
-        evidence: dict[str, list[FieldEvidence]] = defaultdict(list)
-        for page in pages:
-            for key, item in page_evidence(page):
-                evidence[key].append(item)
-        return cls(evidence)
-
-    def with_types(self, types: Mapping[str, list[Schema]]) -> Corpus:
-        return Corpus(self._evidence, types)
-
     def evidence(self, description: str) -> list[FieldEvidence]:
         key = _normalise(description)
         self.reads.add(("d", key))
@@ -118,24 +105,6 @@ def page_types(page: Page) -> list[Schema]:
     """The nested types a page states, as IR (after its lost names were recovered; nothing
     edits a page after that, and a page that borrows a type copies it deeply)."""
     return [_page_schema_to_ir(schema) for schema in page.types]
-
-
-def recover(pages: list[Page], diagnostics: Diagnostics) -> list[Endpoint]:
-    corpus = Corpus.of_pages(pages)
-    # Lost field names are recovered on every page first, so that a type one page borrows
-    # from another is the same whichever order the pages come in.
-    resolved: list[tuple[Page, str]] = []
-    for page in pages:
-        endpoint_id = recover_names(page, corpus, diagnostics)
-        if endpoint_id is not None:
-            resolved.append((page, endpoint_id))
-    types: dict[str, list[Schema]] = defaultdict(list)
-    for page in pages:
-        for schema in page_types(page):
-            types[schema.name].append(schema)
-    corpus = corpus.with_types(types)
-    endpoints = [build_endpoint(page, endpoint_id, corpus, diagnostics) for page, endpoint_id in resolved]
-    return merge_duplicates(endpoints, diagnostics)
 
 
 def recover_names(page: Page, corpus: Corpus, diagnostics: Diagnostics) -> str | None:
@@ -776,4 +745,4 @@ def _normalise(text: str) -> str:
 
 
 
-__all__ = ["recover", "Corpus", "Example"]
+__all__ = ["Corpus", "build_endpoint", "merge_duplicates", "recover_names"]

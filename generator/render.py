@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 
 from generator import __version__
-from generator.cache import cache_root, code_hash, digest
+from generator.cache import cache_root, code_hash, digest, write_atomic
 from generator.ir import Endpoint
 from generator.pysource import black_stable, docstring, py_string, python_literal, wrap
 from generator.view import EndpointSummary, FieldView, Layout, Reads, catalog, endpoint_view, shared_module, summarize
@@ -246,13 +246,7 @@ class _State:
         if self.path is None:
             return
         data = {"key": _state_key(), "summaries": self.summaries, "records": self.records, "formatted": self.formatted, "manifest": self.manifest}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(self.path)
-        except OSError:
-            pass  # The state only saves time.
+        write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @functools.lru_cache(maxsize=1)

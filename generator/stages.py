@@ -4,8 +4,8 @@
 specs, overlays, the generator's own code and templates). Each run records, in the local cache
 (`.falgen-cache/stages/`, never committed), a hash of its inputs and a signature (paths, sizes,
 modification times) of the tree it wrote; a later run with the same inputs and an untouched
-output skips the work. A hand-edited
-output, a changed page, template or generator file, or a missing record means a full run.
+output skips the work. A hand-edited output, a changed page, template or generator file, or a
+missing record means a full run.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import cache_root, code_hash
+from generator.cache import cache_root, code_hash, write_atomic
 
 
 def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -107,11 +107,5 @@ class Stage:
         return record
 
     def done(self, **details: object) -> None:
-        try:
-            self.record.parent.mkdir(parents=True, exist_ok=True)
-            data = {"inputs": self.inputs, "output": tree_signature(self.outputs), **details}
-            temporary = self.record.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(data), encoding="utf-8")
-            temporary.replace(self.record)
-        except OSError:
-            pass  # The record only saves time.
+        data = {"inputs": self.inputs, "output": tree_signature(self.outputs), **details}
+        write_atomic(self.record, json.dumps(data).encode("utf-8"))

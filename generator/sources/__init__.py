@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics
-from generator.ir import Endpoint
 from generator.sources.lines import Line, decode, to_lines
-from generator.sources.text import Page, PageParser, split_pages
+from generator.sources.text import split_pages
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json"}
-
-
-@dataclass
-class Loaded:
-    pages: list[Page] = field(default_factory=list)
-    """Pages from text and HTML sources, still to be recovered."""
-    endpoints: list[Endpoint] = field(default_factory=list)
-    """Endpoints read from OpenAPI JSON (complete already)."""
 
 
 def source_files(paths: list[Path]) -> list[Path]:
@@ -46,27 +36,6 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return path.absolute().relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def load(paths: list[Path], diagnostics: Diagnostics) -> Loaded:
-    loaded = Loaded()
-    for path in source_files(paths):
-        name = display_path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            diagnostics.error("unreadable-source", f"cannot read source: {error.strerror or error}", name)
-            continue
-        if is_openapi(path):
-            from generator.sources.openapi import read_openapi_bytes
-
-            endpoints, found = read_openapi_bytes(data, name)
-            loaded.endpoints.extend(endpoints)
-            diagnostics.extend(found)
-            continue
-        for page_lines in split_source(path, name, data, diagnostics):
-            loaded.pages.append(PageParser(page_lines, diagnostics).parse())
-    return loaded
 
 
 def is_openapi(path: Path) -> bool:

@@ -19,10 +19,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.diagnostics import Diagnostics
 from generator.ir import ParseResult, Severity
 from generator.parse import parse
-from generator.sources import load
 from tests.fuzz_report import counted, fuzz_report  # noqa: F401  (fixture: reports example counts)
 from tests.parser._support import NBSP, P000, P001, P002, P003, P004, ROOT
 
@@ -136,8 +134,6 @@ def _run(name: str, data: bytes) -> ParseResult:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / name
         path.write_bytes(data)
-        diagnostics = Diagnostics()
-        load([path], diagnostics)
         result = parse([path], overlays=None)
     for diagnostic in result.diagnostics:
         assert diagnostic.file, diagnostic
