@@ -7,7 +7,7 @@ verbatim line by line. Each line keeps the source line of the element it came fr
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4.element import Comment, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
 
 from generator.sources.lines import Line, clean
 
@@ -49,7 +49,7 @@ class _LineWriter:
 def html_to_lines(html: str, file: str) -> list[Line]:
     soup = BeautifulSoup(html, "html.parser")
     writer = _LineWriter(file)
-    _walk(soup, writer, 1)
+    _walk(soup, writer)
     writer.flush()
     title = soup.find("title")
     if isinstance(title, Tag) and title.get_text(strip=True):
@@ -58,8 +58,16 @@ def html_to_lines(html: str, file: str) -> list[Line]:
     return writer.lines
 
 
-def _walk(node: Tag, writer: _LineWriter, number: int) -> None:
-    for child in node.children:
+def _walk(root: Tag, writer: _LineWriter) -> None:
+    """Depth first, in document order, with an explicit stack: unclosed tags nest (1,000
+    unclosed `<li>` are 1,000 levels deep), and a page must not exhaust Python's recursion."""
+    # (node, source line of its parent) in reverse document order; None closes a block.
+    pending: list[tuple[PageElement | None, int]] = [(child, 1) for child in reversed(root.contents)]
+    while pending:
+        child, number = pending.pop()
+        if child is None:
+            writer.flush()
+            continue
         if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
             continue
         if isinstance(child, NavigableString):
@@ -76,9 +84,7 @@ def _walk(node: Tag, writer: _LineWriter, number: int) -> None:
         if child.name == "br":
             writer.flush()
             continue
-        block = child.name in BLOCK
-        if block:
+        if child.name in BLOCK:
             writer.flush()
-        _walk(child, writer, line)
-        if block:
-            writer.flush()
+            pending.append((None, line))
+        pending.extend((grandchild, line) for grandchild in reversed(child.contents))

@@ -176,3 +176,28 @@ def test_html_to_lines_reduces_markup_to_scrape_lines() -> None:
     assert [line.number for line in verbatim] == [9, 10, 11]
     field_line = next(line for line in lines if line.text.startswith("prompt"))
     assert field_line.number == 6 and field_line.file == "page.html"
+
+
+# -- bounded inputs: nesting depth ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tag", "depth"), [("li", 1_000), ("div", 1_000), ("li", 100_000)])
+def test_unclosed_tags_nest_deeply_without_recursion_error(tmp_path: Path, tag: str, depth: int) -> None:
+    """html.parser nests unclosed tags: `<li>` x N is N levels deep. The page is read (one line
+    per block) and reported, and the other page of the same parse is unaffected."""
+    hostile = tmp_path / "deep.html"
+    hostile.write_text(f"<html><body><ul>{f'<{tag}>item ' * depth}</ul></body></html>", encoding="utf-8")
+    lines = html_to_lines(hostile.read_text(encoding="utf-8"), hostile.name)
+    assert [line.text for line in lines] == ["item"] * depth
+    result = parse([hostile, HTML_DIR / "001_flux-2-klein-4b-base.html"], overlays=None)
+    assert [e.id for e in result.endpoints] == ["fal-ai/flux-2/klein/4b/base"]
+    assert {d.code for d in result.diagnostics if d.file.endswith("deep.html")} >= {"no-schema"}
+
+
+def test_a_page_inside_thousands_of_unclosed_tags_gives_the_same_ir(tmp_path: Path) -> None:
+    source = (HTML_DIR / "001_flux-2-klein-4b-base.html").read_text(encoding="utf-8")
+    nested = source.replace("<main", "<div>" * 5_000 + "<main", 1)
+    assert nested != source
+    path = tmp_path / "001_flux-2-klein-4b-base.html"
+    path.write_text(nested, encoding="utf-8")
+    assert_same_ir(parse([HTML_DIR / path.name], overlays=None), parse([path], overlays=None))
