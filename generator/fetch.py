@@ -11,16 +11,25 @@ the output directory and moved into place (`os.replace`, atomic per file) only w
 requested page succeeded; on any failure nothing in the output directory is touched. With
 `--partial`, the pages that succeeded are moved into place (each atomically) and failing pages
 still leave their existing files untouched. Any failure exits 1.
+
+Every input is bounded: one attempt at a page has a wall-clock deadline (`--timeout`, from
+connecting to the last byte), the body is streamed and given up past `--max-page-bytes` counted
+after decompression, redirects are followed only within the source's scheme, host and port, and
+SIGTERM, SIGHUP or Ctrl-C remove the temporary folder before the process exits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,15 +41,26 @@ if TYPE_CHECKING:
 
     import httpx
 
-__all__ = ["FetchOutcome", "fetch_command", "fetch_pages", "page_file_name", "page_url", "validate_page"]
+__all__ = ["FetchOutcome", "Terminated", "fetch_command", "fetch_pages", "page_file_name", "page_url", "validate_page"]
 
 DEFAULT_BASE_URL = "https://fal.ai"
 USER_AGENT = "falgen-fetch/0.1 (+https://github.com/fal-ai)"
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 MAX_RETRY_AFTER = 60.0
+MAX_REDIRECTS = 5
 ENDPOINT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
 _MALFORMED_CODES = ("empty-source", "no-schema", "no-input")
 """Diagnostics that make a page unusable, most telling first."""
+
+
+@dataclass(frozen=True)
+class _Attempts:
+    """How each page is tried: the deadline and byte cap of one attempt, retries and backoff."""
+
+    timeout: float
+    max_bytes: int
+    retries: int
+    backoff: float
 
 
 @dataclass
@@ -101,29 +121,91 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-async def _download(
-    client: httpx.AsyncClient, outcome: FetchOutcome, retries: int, backoff: float
-) -> None:
+class _PageRefused(Exception):
+    """A failure that retrying cannot fix (a redirect to another host, a page over the cap)."""
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+def _origin_text(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, read as a stream and given up once it passes `max_bytes`: a huge page
+    or a small gzip bomb never has to fit in memory."""
+    encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
+    declared = response.headers.get("content-length", "")
+    if not encoded and declared.isdigit() and int(declared) > max_bytes:
+        raise _PageRefused(f"page too large ({int(declared)} bytes declared; the limit is {max_bytes})")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            unit = "bytes once decompressed" if encoded else "bytes"
+            raise _PageRefused(f"page too large (over {max_bytes} {unit}; the limit is {max_bytes})")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _get(client: httpx.AsyncClient, url: str, max_bytes: int) -> tuple[httpx.Response, bytes | None]:
+    """One attempt: GET `url`, following redirects only within its own scheme, host and port
+    (a doc page that moves to another host is not the page asked for); the body only for 200."""
+    import httpx
+
+    source = httpx.URL(url)
+    request = client.build_request("GET", source)
+    for _ in range(MAX_REDIRECTS + 1):
+        response = await client.send(request, stream=True)
+        try:
+            location = response.headers.get("location")
+            if response.is_redirect and location is not None:
+                target = response.url.join(location)
+                if _origin(target) != _origin(source):
+                    raise _PageRefused(
+                        f"redirected to another host ({_origin_text(target)}); only redirects within "
+                        f"{_origin_text(source)} are followed"
+                    )
+                request = client.build_request("GET", target)
+                continue
+            if response.status_code != 200:
+                return response, None
+            return response, await _read_capped(response, max_bytes)
+        finally:
+            await response.aclose()
+    raise _PageRefused(f"more than {MAX_REDIRECTS} redirects")
+
+
+async def _download(client: httpx.AsyncClient, outcome: FetchOutcome, attempts: _Attempts) -> None:
     import asyncio
 
     import httpx
 
     last = ""
-    for attempt in range(retries + 1):
+    for attempt in range(attempts.retries + 1):
         outcome.attempts = attempt + 1
-        delay = backoff * (2**attempt)
+        delay = attempts.backoff * (2**attempt)
         try:
-            response = await client.get(outcome.url)
-        except httpx.TimeoutException:
+            # A wall-clock deadline over the whole attempt: httpx's timeouts bound each read,
+            # so a server that trickles a byte a second would never time out on its own.
+            response, data = await asyncio.wait_for(_get(client, outcome.url, attempts.max_bytes), attempts.timeout)
+        except (httpx.TimeoutException, asyncio.TimeoutError):
             last = "timeout"
         except httpx.TransportError as error:
             last = f"connection error ({type(error).__name__}: {error})" if str(error) else f"connection error ({type(error).__name__})"
+        except _PageRefused as error:
+            outcome.reason = str(error)
+            return
+        except httpx.HTTPError as error:  # an undecodable body, an invalid redirect URL
+            outcome.reason = f"{type(error).__name__}: {error}"
+            return
         else:
-            if response.status_code == 200:
-                if len(response.content) > MAX_PAGE_BYTES:
-                    outcome.reason = f"page too large ({len(response.content)} bytes)"
-                    return
-                outcome.data = response.content
+            if data is not None:
+                outcome.data = data
                 return
             status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
             if response.status_code != 429 and response.status_code < 500:
@@ -131,7 +213,7 @@ async def _download(
                 return
             last = status
             delay = max(delay, _retry_after(response) or 0.0)
-        if attempt < retries:
+        if attempt < attempts.retries:
             await asyncio.sleep(delay)
     outcome.reason = f"{last} after {outcome.attempts} attempt(s)"
 
@@ -141,11 +223,10 @@ async def _fetch_one(
     semaphore: asyncio.Semaphore,
     outcome: FetchOutcome,
     staging: Path,
-    retries: int,
-    backoff: float,
+    attempts: _Attempts,
 ) -> None:
     async with semaphore:
-        await _download(client, outcome, retries, backoff)
+        await _download(client, outcome, attempts)
     if outcome.data is None:
         return
     try:
@@ -161,7 +242,7 @@ async def _fetch_one(
 
 
 async def _fetch_all(
-    ids: list[str], base_url: str, staging: Path, timeout: float, retries: int, backoff: float, concurrency: int
+    ids: list[str], base_url: str, staging: Path, attempts: _Attempts, concurrency: int
 ) -> list[FetchOutcome]:
     import asyncio
 
@@ -171,8 +252,9 @@ async def _fetch_all(
     semaphore = asyncio.Semaphore(max(1, concurrency))
     limits = httpx.Limits(max_connections=max(1, concurrency))
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"}
-    async with httpx.AsyncClient(timeout=httpx.Timeout(timeout), limits=limits, headers=headers, follow_redirects=True) as client:
-        await asyncio.gather(*(_fetch_one(client, semaphore, o, staging, retries, backoff) for o in outcomes))
+    # Redirects are followed by `_get`, which keeps them on the source's host.
+    async with httpx.AsyncClient(timeout=httpx.Timeout(attempts.timeout), limits=limits, headers=headers) as client:
+        await asyncio.gather(*(_fetch_one(client, semaphore, o, staging, attempts) for o in outcomes))
     return outcomes
 
 
@@ -186,33 +268,65 @@ def fetch_pages(
     backoff: float = 1.0,
     concurrency: int = 4,
     partial: bool = False,
+    max_page_bytes: int = MAX_PAGE_BYTES,
 ) -> tuple[list[FetchOutcome], list[Path]]:
     """Download, validate and (all-or-nothing, or per page with `partial`) save the pages.
 
-    Returns every outcome (in `ids` order) and the paths written.
+    Returns every outcome (in `ids` order) and the paths written. SIGTERM and SIGHUP raise
+    `Terminated` (Ctrl-C raises KeyboardInterrupt) once the temporary folder is removed.
     """
     ids = list(dict.fromkeys(ids))
+    attempts = _Attempts(timeout=timeout, max_bytes=max_page_bytes, retries=retries, backoff=backoff)
     parent = out.absolute().parent
     while not parent.is_dir() and parent != parent.parent:
         parent = parent.parent  # the nearest existing ancestor: same file system as `out` will be
-    staging = Path(tempfile.mkdtemp(prefix=".falgen-fetch-", dir=parent))
     written: list[Path] = []
     import asyncio
 
-    try:
-        outcomes = asyncio.run(_fetch_all(ids, base_url, staging, timeout, retries, backoff, concurrency))
-        succeeded = [o for o in outcomes if o.ok]
-        if succeeded and (partial or len(succeeded) == len(outcomes)):
-            out.mkdir(parents=True, exist_ok=True)
-            for outcome in succeeded:
-                name = page_file_name(outcome.endpoint_id)
-                target = out / name
-                if not (target.is_file() and target.read_bytes() == outcome.data):  # unchanged: keep mtime
-                    os.replace(staging / name, target)
-                written.append(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with _termination_raises():
+        staging = Path(tempfile.mkdtemp(prefix=".falgen-fetch-", dir=parent))
+        try:
+            outcomes = asyncio.run(_fetch_all(ids, base_url, staging, attempts, concurrency))
+            succeeded = [o for o in outcomes if o.ok]
+            if succeeded and (partial or len(succeeded) == len(outcomes)):
+                out.mkdir(parents=True, exist_ok=True)
+                for outcome in succeeded:
+                    name = page_file_name(outcome.endpoint_id)
+                    target = out / name
+                    if not (target.is_file() and target.read_bytes() == outcome.data):  # unchanged: keep mtime
+                        os.replace(staging / name, target)
+                    written.append(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return outcomes, written
+
+
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived; exits with 128 + the signal's number, as the shell reports it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signal_name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def _termination_raises() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise `Terminated`, as Ctrl-C raises KeyboardInterrupt, so `finally`
+    blocks run and no temporary folder is left behind (their default action kills the process)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a library caller keeps its own
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    wanted = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {number: signal.signal(number, terminate) for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _ids_from_specs(specs: Path) -> list[str]:
@@ -229,7 +343,8 @@ def _ids_from_specs(specs: Path) -> list[str]:
 @click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True, help="Where --all reads the ids.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("specs/sources"), show_default=True, help="Directory for the .html pages.")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Pages are read from {base-url}/models/{id}/api.")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="Seconds per request attempt.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="Seconds per attempt at a page, from connecting to the last byte.")
+@click.option("--max-page-bytes", type=click.IntRange(min=1), default=MAX_PAGE_BYTES, show_default=True, help="Largest page accepted, counted after decompression.")
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries on 5xx/429/timeouts/connection errors.")
 @click.option("--backoff", type=click.FloatRange(min=0.0), default=1.0, show_default=True, help="First retry delay in seconds (doubles each retry).")
 @click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Pages downloaded at once.")
@@ -241,6 +356,7 @@ def fetch_command(
     out: Path,
     base_url: str,
     timeout: float,
+    max_page_bytes: int,
     retries: int,
     backoff: float,
     concurrency: int,
@@ -261,10 +377,15 @@ def fetch_command(
     if invalid:
         raise click.UsageError(f"not an endpoint id: {', '.join(map(repr, invalid))}")
     started = time.perf_counter()
-    outcomes, written = fetch_pages(
-        wanted, out, base_url=base_url, timeout=timeout, retries=retries, backoff=backoff,
-        concurrency=concurrency, partial=partial,
-    )
+    try:
+        outcomes, written = fetch_pages(
+            wanted, out, base_url=base_url, timeout=timeout, retries=retries, backoff=backoff,
+            concurrency=concurrency, partial=partial, max_page_bytes=max_page_bytes,
+        )
+    except (KeyboardInterrupt, Terminated) as stop:
+        name = stop.signal_name if isinstance(stop, Terminated) else "SIGINT"
+        click.echo(f"falgen fetch: stopped by {name}; temporary files removed", err=True)
+        sys.exit(stop.code if isinstance(stop, Terminated) else 130)
     failed = [o for o in outcomes if not o.ok]
     saved = {path.name for path in written}
     for outcome in outcomes:
