@@ -101,6 +101,11 @@ class _HostileServer:
                         headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
                         self._head(200, {**headers, "Content-Length": str(len(server.bomb))})
                         self.wfile.write(server.bomb)
+                    elif route == "fal-ai/bad-gzip":
+                        body = b"this is not gzip"
+                        headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+                        self._head(200, {**headers, "Content-Length": str(len(body))})
+                        self.wfile.write(body)
                     elif route == "fal-ai/moved":
                         self._redirect("/moved-here/fal-ai/moved")
                     elif self.path == "/moved-here/fal-ai/moved":
@@ -193,6 +198,15 @@ def test_a_page_over_the_cap_is_refused_without_being_held_in_memory(
         assert "decompressed" in reason
     assert peak < 300, f"peak memory {peak:.0f} MiB for a page capped at 20 MiB"
     assert not out.exists() and not leftovers(out)
+
+
+def test_an_undecodable_body_fails_the_page_not_the_run(server: _HostileServer, tmp_path: Path) -> None:
+    out = tmp_path / "sources"
+    done = falgen("fetch", "--base-url", server.url, "--out", str(out), "fal-ai/bad-gzip", "fal-ai/moved", "--partial")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "DecodingError" in failure(done.stderr, "fal-ai/bad-gzip")
+    assert "Traceback" not in done.stderr
+    assert (out / "fal-ai__moved.html").read_bytes() == MOVED_HTML
 
 
 def test_the_cap_is_configurable(server: _HostileServer, tmp_path: Path) -> None:
