@@ -32,6 +32,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ._controls import Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
 from ._examples import corrected_example
+from ._guards import BadJSON, check_json, parse_json, webhook_refusal
 from ._media import media_bytes, media_type
 from ._specs import EndpointSpec
 from ._synth import Synthesizer, localize_file_urls
@@ -51,13 +52,14 @@ _NOT_DONE = "Request is still in progress"
 class HTTPError(Exception):
     """Answer with `status` and `{"detail": detail}`, like fal's FastAPI services."""
 
-    def __init__(self, status: int, detail: Any) -> None:
+    def __init__(self, status: int, detail: Any, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.headers = dict(headers or {})
 
     def response(self) -> Response:
-        return JSONResponse({"detail": self.detail}, self.status)
+        return JSONResponse({"detail": self.detail}, self.status, headers=self.headers)
 
 
 class DroppedConnection(Exception):
@@ -117,10 +119,21 @@ class EmulatorApp:
     """State and handlers. Control methods run on the test's thread and handlers on the server's,
     so shared state is only touched under `lock`."""
 
-    def __init__(self, specs: Mapping[str, EndpointSpec], *, key: str, max_body_bytes: int, behavior: Behavior) -> None:
+    def __init__(
+        self,
+        specs: Mapping[str, EndpointSpec],
+        *,
+        key: str,
+        max_body_bytes: int,
+        behavior: Behavior,
+        read_timeout: float = 30.0,
+        allow_external_webhooks: bool = False,
+    ) -> None:
         self.specs = specs
         self.key = key
         self.max_body_bytes = max_body_bytes
+        self.read_timeout = read_timeout
+        self.allow_external_webhooks = allow_external_webhooks
         self.base_url = ""
         self.lock = threading.Lock()
         self.initial_behavior = behavior
@@ -183,6 +196,9 @@ class EmulatorApp:
             response = await self._prelude(exchange) or await handler()
         except HTTPError as exc:
             response = exc.response()
+        except Exception:
+            self._log(exchange, 500)  # an emulator bug: uvicorn answers 500; the log still shows it
+            raise
         status = None if isinstance(response, _DropResponse) else response.status_code
         self._log(exchange, status)
         await response(scope, receive, send)
@@ -487,14 +503,23 @@ class EmulatorApp:
             body["error"] = f"Invalid status code: {status}"
         assert job.webhook is not None
         code: int | None = None
-        error: str | None = None
-        try:
-            async with httpx.AsyncClient(timeout=10) as client:
-                code = (await client.post(job.webhook, json=body)).status_code
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
+        error = webhook_refusal(job.webhook, allow_external=self.allow_external_webhooks)
+        refused = error is not None
+        if not refused:
+            try:
+                # No proxies from the environment and no redirects: the POST goes where checked.
+                async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
+                    code = (await client.post(job.webhook, json=body)).status_code
+            except Exception as exc:  # recorded, never an unretrieved task exception
+                error = f"{type(exc).__name__}: {exc}"
         delivery = WebhookDelivery(
-            url=job.webhook, request_id=job.request_id, body=body, status=code, error=error, time=time.time()
+            url=job.webhook,
+            request_id=job.request_id,
+            body=body,
+            status=code,
+            error=error,
+            time=time.time(),
+            refused=refused,
         )
         with self.lock:
             self.deliveries.append(delivery)
@@ -536,7 +561,14 @@ class EmulatorApp:
     async def _realtime_message(self, websocket: WebSocket, spec: EndpointSpec, message: Mapping[str, Any]) -> None:
         binary = message.get("bytes") is not None
         try:
-            payload = msgpack.unpackb(message["bytes"], raw=False) if binary else json.loads(message["text"])
+            if binary:
+                payload = msgpack.unpackb(message["bytes"], raw=False)
+                check_json(payload)
+            else:
+                payload = parse_json(message["text"])
+        except BadJSON as exc:
+            await _send_realtime_error(websocket, "INVALID_MESSAGE", describe(exc.details), detail=exc.details)
+            return
         except (ValueError, TypeError, msgpack.exceptions.UnpackException) as exc:
             await _send_realtime_error(websocket, "INVALID_MESSAGE", f"Cannot decode the message: {exc}")
             return
@@ -666,6 +698,14 @@ class EmulatorApp:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
             raise _too_large(int(declared), self.max_body_bytes)
+        try:
+            # A whole-body deadline: a client sending a byte a second never trips a per-read one.
+            return await asyncio.wait_for(self._collect_body(request), self.read_timeout)
+        except asyncio.TimeoutError:
+            detail = f"Request body not received within {self.read_timeout:g} s"
+            raise HTTPError(408, detail, {"connection": "close"}) from None
+
+    async def _collect_body(self, request: Request) -> bytes:
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.stream():
@@ -680,11 +720,9 @@ class EmulatorApp:
         if not raw:
             return None
         try:
-            exchange.body = json.loads(raw)
-        except ValueError as exc:
-            raise HTTPError(
-                422, [{"loc": ["body", 0], "msg": f"JSON decode error: {exc}", "type": "json_invalid"}]
-            ) from exc
+            exchange.body = parse_json(raw)
+        except BadJSON as exc:
+            raise HTTPError(422, exc.details) from exc
         return exchange.body
 
     def _log(self, exchange: _Exchange, status: int | None) -> None:

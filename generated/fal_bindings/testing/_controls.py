@@ -135,6 +135,8 @@ class WebhookDelivery:
     request_id: str
     body: dict[str, Any]
     status: int | None
-    """The receiver's HTTP status; None when the POST failed (see `error`)."""
+    """The receiver's HTTP status; None when the POST failed or was refused (see `error`)."""
     error: str | None
     time: float
+    refused: bool = False
+    """Not sent: the URL is malformed, or not on loopback without `allow_external_webhooks`."""

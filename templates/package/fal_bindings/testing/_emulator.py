@@ -11,10 +11,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import uvicorn
 from typing_extensions import Unpack
 from uvicorn.config import WS_PROTOCOLS
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ._app import DroppedConnection, EmulatorApp, FaultRule
 from ._controls import OPERATIONS, Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
@@ -22,8 +24,13 @@ from ._patch import Patcher, point_fal_client, reset_module_clients, set_fast_re
 from ._specs import SpecSource, load_specs, lookup
 from ._tls import Certificates, make_certificates
 
+if TYPE_CHECKING:
+    import h11
+
 DEFAULT_KEY = "test-key"
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+DEFAULT_IDLE_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 30.0
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
 # The sans-I/O implementation (uvicorn >= 0.35) supports denying a handshake with an HTTP body.
@@ -69,6 +76,66 @@ class _Server(uvicorn.Server):
             loop.call_soon_threadsafe(wake.set)
 
 
+class _TimedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for each request's line and headers.
+
+    uvicorn arms its keep-alive timer only after a response, and any byte disarms it: a client
+    that connects and sends nothing, or sends its headers a byte at a time, would hold the
+    connection forever. Here the head must be complete `head_timeout` seconds after the
+    connection opens (after TLS) or after the previous response. An idle connection between
+    requests is closed after `idle_timeout` (uvicorn's keep-alive timeout); the body has its
+    own deadline in the app.
+    """
+
+    idle_timeout = DEFAULT_IDLE_TIMEOUT
+    head_timeout = DEFAULT_READ_TIMEOUT
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.timeout_keep_alive = self.idle_timeout  # type: ignore[assignment]  # a float works: call_later
+        self._head_deadline: asyncio.TimerHandle | None = None
+        self._arm_head_deadline()
+
+    def _arm_head_deadline(self) -> None:
+        self._disarm_head_deadline()
+        self._waiting_after = self.cycle  # the head we wait for starts a cycle other than this one
+        self._head_deadline = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def _disarm_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_timed_out(self) -> None:
+        self._head_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.cycle is not self._waiting_after:
+            self._disarm_head_deadline()
+
+    def handle_websocket_upgrade(self, event: h11.Request) -> None:
+        self._disarm_head_deadline()  # the WebSocket protocol takes the connection over
+        super().handle_websocket_upgrade(event)
+
+    def on_response_complete(self) -> None:
+        # Armed before uvicorn starts a pipelined request, whose head has already arrived.
+        if not self.transport.is_closing():
+            self._arm_head_deadline()
+        super().on_response_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_deadline()
+        super().connection_lost(exc)
+
+
+def _timed_protocol(idle_timeout: float, head_timeout: float) -> type[H11Protocol]:
+    attributes = {"idle_timeout": idle_timeout, "head_timeout": head_timeout}
+    return type("TimedH11Protocol", (_TimedH11Protocol,), attributes)
+
+
 class _HideDroppedConnections(logging.Filter):
     """Injected connection drops are raised on purpose; uvicorn need not log them as crashes."""
 
@@ -90,6 +157,12 @@ class Emulator:
     - `configure_client`: set FAL_* / SSL_CERT_FILE / NO_PROXY and fal_client's module constants.
     - `max_body_bytes`: larger request bodies get 413.
     - `behavior`: the initial global `Behavior` (queue polls, latency, errors...).
+    - `allow_external_webhooks`: also POST webhooks to hosts other than loopback (127.0.0.0/8,
+      ::1, localhost). Off by default, so code configured with a production webhook URL never
+      sends fake results there; a refused delivery is in `webhooks` with `refused=True`.
+    - `idle_timeout`: seconds a connection may sit idle between requests.
+    - `read_timeout`: seconds a client has to send a request's line and headers (from
+      connecting, or from the previous response), and again its body (then 408).
     """
 
     def __init__(
@@ -102,15 +175,29 @@ class Emulator:
         configure_client: bool = True,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         behavior: Behavior | None = None,
+        allow_external_webhooks: bool = False,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
     ) -> None:
         if not key:
             raise ValueError("key must be a non-empty string")
+        for name, value in (("idle_timeout", idle_timeout), ("read_timeout", read_timeout)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        self._idle_timeout = float(idle_timeout)
         self._specs = load_specs(specs)
         self._key = key
         self._port = port
         self._fast_retries = fast_retries
         self._configure_client = configure_client
-        self._app = EmulatorApp(self._specs, key=key, max_body_bytes=max_body_bytes, behavior=behavior or Behavior())
+        self._app = EmulatorApp(
+            self._specs,
+            key=key,
+            max_body_bytes=max_body_bytes,
+            behavior=behavior or Behavior(),
+            read_timeout=float(read_timeout),
+            allow_external_webhooks=allow_external_webhooks,
+        )
         self._env: dict[str, str] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -144,7 +231,7 @@ class Emulator:
         pem = str(self._certificates.server_pem)
         config = uvicorn.Config(
             self._app,
-            http="h11",
+            http=_timed_protocol(self._idle_timeout, self._app.read_timeout),
             ws=_WS_PROTOCOL,
             loop="asyncio",
             lifespan="off",
@@ -235,6 +322,15 @@ class Emulator:
     @property
     def endpoints(self) -> list[str]:
         return list(self._specs)
+
+    @property
+    def allow_external_webhooks(self) -> bool:
+        """Whether webhooks may go to hosts other than loopback; may be changed while running."""
+        return self._app.allow_external_webhooks
+
+    @allow_external_webhooks.setter
+    def allow_external_webhooks(self, allow: bool) -> None:
+        self._app.allow_external_webhooks = bool(allow)
 
     # -- controls -----------------------------------------------------------------------------
 
