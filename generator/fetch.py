@@ -29,10 +29,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -48,6 +48,7 @@ USER_AGENT = "falgen-fetch/0.1 (+https://github.com/fal-ai)"
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 MAX_RETRY_AFTER = 60.0
 MAX_REDIRECTS = 5
+_T = TypeVar("_T")
 ENDPOINT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
 _MALFORMED_CODES = ("empty-source", "no-schema", "no-input")
 """Diagnostics that make a page unusable, most telling first."""
@@ -273,7 +274,7 @@ def fetch_pages(
     """Download, validate and (all-or-nothing, or per page with `partial`) save the pages.
 
     Returns every outcome (in `ids` order) and the paths written. SIGTERM and SIGHUP raise
-    `Terminated` (Ctrl-C raises KeyboardInterrupt) once the temporary folder is removed.
+    `Terminated` (Ctrl-C KeyboardInterrupt) once the temporary folder is removed.
     """
     ids = list(dict.fromkeys(ids))
     attempts = _Attempts(timeout=timeout, max_bytes=max_page_bytes, retries=retries, backoff=backoff)
@@ -283,10 +284,15 @@ def fetch_pages(
     written: list[Path] = []
     import asyncio
 
-    with _termination_raises():
+    with _Stopper.installed() as stopper:
         staging = Path(tempfile.mkdtemp(prefix=".falgen-fetch-", dir=parent))
         try:
-            outcomes = asyncio.run(_fetch_all(ids, base_url, staging, attempts, concurrency))
+            try:
+                outcomes = asyncio.run(stopper.run(_fetch_all(ids, base_url, staging, attempts, concurrency)))
+            except asyncio.CancelledError:
+                if stopper.signum is None:
+                    raise
+                raise stopper.error() from None
             succeeded = [o for o in outcomes if o.ok]
             if succeeded and (partial or len(succeeded) == len(outcomes)):
                 out.mkdir(parents=True, exist_ok=True)
@@ -309,24 +315,54 @@ class Terminated(SystemExit):
         self.signal_name = signal.Signals(signum).name
 
 
-@contextlib.contextmanager
-def _termination_raises() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise `Terminated`, as Ctrl-C raises KeyboardInterrupt, so `finally`
-    blocks run and no temporary folder is left behind (their default action kills the process)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers; a library caller keeps its own
-        return
+class _Stopper:
+    """SIGTERM, SIGHUP and Ctrl-C stop a fetch so that `finally` blocks run (the default action
+    of the first two kills the process, leaving the temporary folder behind).
 
-    def terminate(signum: int, frame: object) -> None:
-        raise Terminated(signum)
+    Outside the event loop the handler raises `Terminated` (KeyboardInterrupt for Ctrl-C) at
+    once. While the loop runs it cancels the fetch instead, and the same is raised once the loop
+    has wound down: an exception raised in the middle of a task would be left unretrieved.
+    """
 
-    wanted = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
-    previous = {number: signal.signal(number, terminate) for number in wanted}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+
+    @classmethod
+    @contextlib.contextmanager
+    def installed(cls) -> Iterator[_Stopper]:
+        stopper = cls()
+        if threading.current_thread() is not threading.main_thread():
+            yield stopper  # only the main thread may set handlers; a library caller keeps its own
+            return
+        wanted = [signal.SIGTERM, signal.SIGINT, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+        previous = {number: signal.signal(number, stopper._handle) for number in wanted}
+        try:
+            yield stopper
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def error(self) -> BaseException:
+        assert self.signum is not None
+        return KeyboardInterrupt() if self.signum == signal.SIGINT else Terminated(self.signum)
+
+    async def run(self, work: Awaitable[_T]) -> _T:
+        import asyncio
+
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        try:
+            return await work
+        finally:
+            self._loop = self._task = None
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.signum = signum
+        loop, task = self._loop, self._task
+        if loop is None or task is None:
+            raise self.error()
+        loop.call_soon_threadsafe(task.cancel)
 
 
 def _ids_from_specs(specs: Path) -> list[str]:
