@@ -70,7 +70,8 @@ def unglue(lines: list[Line]) -> list[Line]:
 
     - `X\\n#` (bundle layout: heading, then `#` alone) becomes `X#`;
     - `...text}Heading#` and `...;Heading#` become two lines;
-    - `}field\\u00a0type...` (a JSON snippet's end glued to the next field) becomes two lines.
+    - `}field\\u00a0type...` or `}field type...` (a JSON snippet's end glued to the next field
+      line) becomes two lines.
     Both halves keep the original line number.
     """
     out: list[Line] = []
@@ -87,9 +88,11 @@ def unglue(lines: list[Line]) -> list[Line]:
 
 
 def _split_glued(line: Line) -> list[Line]:
+    from generator.sources.fieldline import space_field  # it reads lines' NBSP: imported late
+
     text = line.text
     bracket = _GLUED_AFTER_BRACKET.match(text)
-    if bracket and NBSP in bracket.group("after"):
+    if bracket and (NBSP in bracket.group("after") or space_field(bracket.group("after")) is not None):
         return [line.with_text(bracket.group("before")), *_split_glued(line.with_text(bracket.group("after")))]
     heading = _GLUED_HEADING.match(text)
     if heading and NBSP not in text and _is_glue_point(heading.group("before")):

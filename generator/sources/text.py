@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics, clip
 from generator.ir import Capability, Example, Field_, Provenance, TypeExpr
+from generator.sources.fieldline import REQUIRED_MARK, field_line_lookalike, space_field
 from generator.sources.lines import NBSP, Line, unglue
 from generator.sources.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
 from generator.values import strict_json
@@ -34,10 +35,6 @@ CALLING_HEADING = re.compile(r"^\d+\.\s*Calling the API#?$")
 TYPE_HEADING = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_.]*)#$")
 DEFAULT_VALUE = re.compile(r"(?:^|\s)Default value: (?P<value>.*)$")
 ENUM_VALUES = re.compile(r"^Possible enum values: ?(?P<values>.*)$")
-REQUIRED_MARK = "* required"
-# Without the non-breaking space, only a snake_case-looking name marks a field line: this
-# keeps prose such as "API Key" or "2. Authentication" from reading as `name Type`.
-SPACE_FIELD_NAME = re.compile(r"^(?:[a-z_][A-Za-z0-9_.-]*|[A-Za-z0-9]*_[A-Za-z0-9_.-]*)$")
 BADGES = {"Inference", "Commercial use", "Partner", "Streaming", "Schema", "LLMs", "Realtime", "Training"}
 HEADER_END = {"About", "Table of contents", "JavaScript / Node.js"}
 PAGE_END = re.compile(r"^(Related Models|.* API Docs \| fal)$")
@@ -177,29 +174,8 @@ def _is_schema_content(text: str) -> bool:
         NBSP in text
         or text.startswith(("{", "}", "[", "]", '"', "Default value", "Possible enum values", "Note:"))
         or text.endswith("#")
-        or _space_field(text) is not None
+        or space_field(text) is not None
     )
-
-
-# `name <one token with type punctuation>`: a field line whose type cannot be read.
-_TYPE_LIKE = re.compile(r"^\S*[<>|\[\]]\S*$")
-
-
-def _space_field(text: str) -> tuple[str, TypeExpr | None] | None:
-    """`name type` (bundle layout) when the rest of the line is exactly a type expression.
-
-    A single token after the name that holds type punctuation (`weird<<type`) is still a field
-    line; its type is None (unreadable) and the caller reports it.
-    """
-    if " " not in text:
-        return None
-    name, _, rest = text.partition(" ")
-    if not rest or rest.startswith(" ") or not SPACE_FIELD_NAME.match(name):
-        return None
-    try:
-        return name, parse_type(rest)
-    except TypeSyntaxError:
-        return (name, None) if _TYPE_LIKE.match(rest) else None
 
 
 class PageParser:
@@ -210,6 +186,7 @@ class PageParser:
         self.diagnostics = diagnostics
         first = lines[0] if lines else Line("", "<empty>", 0)
         self.page = Page(file=first.file, first_line=first.number, last_line=lines[-1].number if lines else 0)
+        self._type_names: frozenset[str] | None = None
 
     def parse(self) -> Page:
         schema_at = self._find_schema_start()
@@ -373,6 +350,9 @@ class PageParser:
             # Prose: the current field's description, or the trace of a field whose name was lost.
             # In the run-together layout the description sits on the field line, so prose
             # below it is kept apart and `recover` decides whether it continues that field.
+            lookalike = field_line_lookalike(text)
+            if lookalike is not None:
+                self._warn("field-like-text", line, f"{lookalike}; kept as description text in {schema.name}")
             if state is not None and not state.closed and not state.inline_description:
                 state.description.append(text)
                 continue
@@ -410,8 +390,10 @@ class PageParser:
         return schema
 
     def _known_types(self) -> frozenset[str]:
-        names = {match.group("name") for line in self.lines if (match := TYPE_HEADING.match(line.stripped))}
-        return frozenset(name for name in names if is_type_name(name) and name not in ("Input", "Output", "Other"))
+        if self._type_names is None:  # every field line asks: read the page's headings once
+            names = {match.group("name") for line in self.lines if (match := TYPE_HEADING.match(line.stripped))}
+            self._type_names = frozenset(n for n in names if is_type_name(n) and n not in ("Input", "Output", "Other"))
+        return self._type_names
 
     def _field_line(self, line: Line, schema: PageSchema) -> FieldState | None:
         text = line.stripped
@@ -434,14 +416,13 @@ class PageParser:
                 rest = rest[len(REQUIRED_MARK) :]
             description = rest.strip()
         else:
-            parsed = _space_field(text)
+            parsed = space_field(text, self._known_types())
             if parsed is None:
                 return None
-            name, maybe_type = parsed
-            if maybe_type is None:
+            name, marked, description = parsed.name, parsed.marked, parsed.description
+            if parsed.type is None:
                 self._warn("unknown-type", line, f"field {name!r}: cannot read type {text.partition(' ')[2]!r}; typed as any")
-                maybe_type = TypeExpr(kind="any")
-            type_expr = maybe_type
+            type_expr = parsed.type or TypeExpr(kind="any")
         if not name:
             self._warn("empty-field-name", line, "field line without a name; kept under the empty wire name")
         self.page.field_lines.append(line)
