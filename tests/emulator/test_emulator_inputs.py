@@ -18,7 +18,8 @@ import fal_client
 import httpx
 import pytest
 from fal_bindings.testing import Emulator, emulator, example_input
-from fal_bindings.testing._guards import MAX_JSON_DEPTH, webhook_refusal
+from fal_bindings.testing._bodies import MAX_JSON_DEPTH
+from fal_bindings.testing._webhooks import webhook_refusal
 
 SPECS = Path(__file__).resolve().parent / "specs"
 FLUX = "fal-ai/flux-2/klein/4b/base"

@@ -23,20 +23,20 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import msgpack  # type: ignore[import-untyped]
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ._bodies import BadJSON, check_json, parse_json
 from ._controls import Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
 from ._examples import corrected_example
-from ._guards import BadJSON, check_json, parse_json, webhook_refusal
 from ._media import media_bytes, media_type
 from ._specs import EndpointSpec
 from ._synth import Synthesizer, localize_file_urls
 from ._validate import Detail, describe, validation_errors
+from ._webhooks import deliver
 
 QUEUE = "/__queue__"
 REST = "/__rest__"
@@ -502,25 +502,7 @@ class EmulatorApp:
         if status >= 400:
             body["error"] = f"Invalid status code: {status}"
         assert job.webhook is not None
-        code: int | None = None
-        error = webhook_refusal(job.webhook, allow_external=self.allow_external_webhooks)
-        refused = error is not None
-        if not refused:
-            try:
-                # No proxies from the environment and no redirects: the POST goes where checked.
-                async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
-                    code = (await client.post(job.webhook, json=body)).status_code
-            except Exception as exc:  # recorded, never an unretrieved task exception
-                error = f"{type(exc).__name__}: {exc}"
-        delivery = WebhookDelivery(
-            url=job.webhook,
-            request_id=job.request_id,
-            body=body,
-            status=code,
-            error=error,
-            time=time.time(),
-            refused=refused,
-        )
+        delivery = await deliver(job.webhook, job.request_id, body, allow_external=self.allow_external_webhooks)
         with self.lock:
             self.deliveries.append(delivery)
 

@@ -1,14 +1,10 @@
-"""What the emulator takes from a client and where it may send: JSON bodies that fal refuses
-with 422, and webhook URLs (delivered to loopback only, unless a test opts in)."""
+"""JSON bodies that fal refuses with 422: not JSON, nested too deeply, or not valid Unicode."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from typing import Any
-
-import httpx
 
 from ._validate import Detail
 
@@ -78,39 +74,3 @@ def _not_unicode(path: tuple[str | int, ...]) -> Detail:
 def _printable(text: str) -> str:
     """A name that can be sent back as UTF-8 JSON: lone surrogates escaped."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def webhook_refusal(url: str, *, allow_external: bool) -> str | None:
-    """Why the emulator will not POST to `url`, or None when it may.
-
-    A test of code configured with a production webhook URL must not send fake results there:
-    only loopback targets (127.0.0.0/8, ::1, `localhost`) are delivered to unless the test
-    opts in. Names other than `localhost` are not resolved, so they count as external.
-    """
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        return f"malformed webhook URL ({exc})"
-    if parsed.scheme not in ("http", "https"):
-        return f"malformed webhook URL (scheme {parsed.scheme!r}; expected http or https)"
-    if not parsed.host:
-        return "malformed webhook URL (no host)"
-    if allow_external or is_loopback(parsed.host):
-        return None
-    return (
-        f"refused: {parsed.host} is not a loopback address; the emulator delivers webhooks only to "
-        "127.0.0.0/8, ::1 or localhost unless created with allow_external_webhooks=True"
-    )
-
-
-def is_loopback(host: str) -> bool:
-    name = host.strip("[]").rstrip(".").lower()
-    if name == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_loopback
