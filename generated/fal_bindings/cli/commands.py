@@ -228,9 +228,10 @@ def status_command(endpoint_id: str, request_id: str, logs: bool, as_json: bool)
     "--download",
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Save every output file into DIR.",
+    help="Save every output file into DIR (a name already taken there gets a number).",
 )
-def result_command(endpoint_id: str, request_id: str, as_json: bool, download: Path | None) -> None:
+@click.option("--overwrite", is_flag=True, help="With --download: replace files of the same name instead of numbering.")
+def result_command(endpoint_id: str, request_id: str, as_json: bool, download: Path | None, overwrite: bool) -> None:
     """Wait for a submitted request and print its output."""
     from .run import Interrupted, print_output
 
@@ -238,7 +239,7 @@ def result_command(endpoint_id: str, request_id: str, as_json: bool, download: P
         output = _endpoint(endpoint_id).result(request_id)
     except KeyboardInterrupt:
         raise Interrupted from None
-    print_output(output, {"as_json": as_json, "download": download})
+    print_output(output, {"as_json": as_json, "download": download, "overwrite": overwrite})
 
 
 @click.command("cancel", context_settings=CONTEXT)

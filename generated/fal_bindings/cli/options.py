@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 CONTROL_OPTIONS = frozenset(
-    {"help", "h", "input-json", "dry-run", "json", "download", "submit", "stream", "upload-files", "quiet", "q"}
+    {"help", "h", "input-json", "dry-run", "json", "download", "overwrite", "submit", "stream", "upload-files", "quiet", "q"}
 )
 """Option names (without dashes) of `run ID` itself; a field with one of these names is
 renamed `--field-<name>`."""

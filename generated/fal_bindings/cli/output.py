@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -207,39 +206,28 @@ def iter_output_files(value: Any) -> Iterator[Any]:
             yield from iter_output_files(item)
 
 
-def _file_name(f: Any) -> str:
-    name = getattr(f, "file_name", None)
-    if isinstance(name, str) and Path(name).name:
-        return Path(name).name
-    url = str(f.url)
-    if url.startswith("data:"):
-        import mimetypes
-
-        mime = url[5:].split(";", 1)[0].split(",", 1)[0]
-        return "output" + ((mimetypes.guess_extension(mime) or "") if mime else "")
-    return Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name or "output"
-
-
-def download_files(output: Any, directory: Path) -> list[Path]:
-    """Save every file of an output into `directory` with the runtime's download helper
-    (`download_url`, which `FalFile.download` uses too); names come from `file_name` or the URL,
-    made unique within the call."""
-    from fal_bindings._runtime.files import download_url
+def download_files(output: Any, directory: Path, *, overwrite: bool = False) -> list[Path]:
+    """Save every file of an output into `directory` with the runtime's download helper (the one
+    `FalFile.download` uses): names come from `file_name` or the URL, made safe; the files land
+    inside `directory`; a name already taken gets a number. With `overwrite`, files from earlier
+    runs are replaced, but two files of this output still never share a name."""
+    from fal_bindings._runtime.downloads import download_name, download_url, numbered_name
 
     directory.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
     saved: list[Path] = []
+    used: set[str] = set()
     for f in iter_output_files(output):
-        name = _file_name(f)
-        stem, dot, ext = name.rpartition(".")
-        if not dot or not stem:
-            stem, ext, dot = name, "", ""
-        candidate, n = name, 2
-        while candidate in used:
-            candidate = f"{stem}-{n}.{ext}" if dot else f"{stem}-{n}"
+        url = str(f.url)
+        suggested = getattr(f, "file_name", None)
+        suggested = suggested if isinstance(suggested, str) else None
+        if not overwrite:
+            saved.append(download_url(url, directory, file_name=suggested))
+            continue
+        name, n = download_name(url, suggested), 0
+        while numbered_name(name, n) in used:
             n += 1
-        used.add(candidate)
-        saved.append(download_url(str(f.url), directory / candidate))
+        used.add(numbered_name(name, n))
+        saved.append(download_url(url, directory / numbered_name(name, n), overwrite=True))
     return saved
 
 

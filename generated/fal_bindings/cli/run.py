@@ -96,7 +96,8 @@ _CONTROL_HELP = {
     "input_json": "Read input fields from a JSON object in FILE ('-': stdin); options override it.",
     "dry_run": "Validate the input and print the request JSON; send nothing.",
     "json": "Print the raw output JSON instead of a summary.",
-    "download": "Save every output file into DIR.",
+    "download": "Save every output file into DIR (a name already taken there gets a number).",
+    "overwrite": "With --download: replace files of the same name in DIR instead of numbering.",
     "submit": "Only submit to the queue and print the request id.",
     "stream": "Stream the output: print each event as a JSON line.",
     "upload_files": "Upload local files to fal's CDN instead of inlining them as data URIs.",
@@ -119,6 +120,7 @@ def endpoint_command(schema: EndpointSchema) -> click.Command:
             type=click.Path(file_okay=False, path_type=Path),
             help=_CONTROL_HELP["download"],
         ),
+        click.Option(["--overwrite", "overwrite"], is_flag=True, help=_CONTROL_HELP["overwrite"]),
         click.Option(["--submit", "submit"], is_flag=True, help=_CONTROL_HELP["submit"]),
         click.Option(["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]),
         click.Option(["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]),
@@ -298,7 +300,7 @@ def _stream(endpoint: AnyEndpoint, model: FalInput, values: dict[str, Any]) -> N
     except KeyboardInterrupt:
         raise Interrupted from None
     if values["download"] is not None:
-        for path in download_files(output, values["download"]):
+        for path in download_files(output, values["download"], overwrite=values["overwrite"]):
             click.echo(f"saved {path}", err=True)
 
 
@@ -310,5 +312,5 @@ def print_output(output: Any, values: dict[str, Any]) -> None:
         for line in summary_lines(output):
             click.echo(line)
     if values.get("download") is not None:
-        for path in download_files(output, values["download"]):
+        for path in download_files(output, values["download"], overwrite=bool(values.get("overwrite"))):
             click.echo(f"saved {path}", err=bool(values.get("as_json")))
