@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from fal_bindings.testing import AppError, Emulator
 
-from .helpers import SECRET, records, run_cli
+from .helpers import SECRET, cli_env, records, run_cli
 
 BAD_INPUT = [
     # (arguments, fragments the message must contain)
@@ -117,3 +119,49 @@ def test_a_wrong_key_is_a_remote_error_and_is_not_shown(emu: Emulator) -> None:
     assert "401" in result.stderr
     # run_cli asserts that neither key appears; the emulator saw only redacted credentials
     assert all(SECRET not in json.dumps(r.headers) for r in records(emu))
+
+
+# --------------------------------------------------------------------------- the key's form, debug mode
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "fal-bindings"
+
+
+def _script(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real console script, without `run_cli`'s no-traceback check (debug mode prints one)."""
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args], env=cli_env(env), capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+
+
+@pytest.mark.parametrize("debug", ["0", "1"], ids=["plain", "FAL_BINDINGS_DEBUG=1"])
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (SECRET + "\n", "FAL_KEY contains a newline"),
+        (SECRET + "é", "FAL_KEY contains a non-ASCII character"),
+    ],
+    ids=["newline", "non-ascii"],
+)
+def test_a_malformed_key_exits_2_naming_the_variable_never_the_value(
+    emu: Emulator, debug: str, key: str, message: str
+) -> None:
+    before = len(records(emu))
+    done = _script("run", "fal-ai/ovi", "--prompt", "x", env={**emu.env, "FAL_KEY": key, "FAL_BINDINGS_DEBUG": debug})
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr, done.stderr
+    assert SECRET not in done.stdout + done.stderr, done.stderr  # the key's printable part, too
+    assert ("Traceback" in done.stderr) == (debug == "1"), done.stderr
+    assert len(records(emu)) == before  # refused before any request
+
+
+def test_debug_tracebacks_go_through_the_masking_stream(emu: Emulator) -> None:
+    """FAL_BINDINGS_DEBUG=1 prints the traceback of a remote error too, with the key masked."""
+    emu.configure("fal-ai/ovi", error=AppError(500, f"the app echoed the key: {SECRET}"))
+    try:
+        done = _script("run", "fal-ai/ovi", "--prompt", "x", env={**emu.env, "FAL_BINDINGS_DEBUG": "1"})
+    finally:
+        emu.configure("fal-ai/ovi", error=None)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" in done.stderr and "InternalServerError" in done.stderr, done.stderr
+    assert SECRET not in done.stdout + done.stderr, done.stderr
+    assert "the app echoed the key: ***" in done.stderr

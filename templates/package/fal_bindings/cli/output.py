@@ -4,13 +4,13 @@ that keeps the API key out of all of it."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
+from fal_bindings._runtime.credentials import KEY_VARIABLES, redact, secret_values
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -32,30 +32,16 @@ __all__ = [
     "validation_messages",
 ]
 
-SECRET_ENV_VARS = ("FAL_KEY", "FAL_KEY_SECRET", "FAL_KEY_ID")
-_MASK = "***"
+SECRET_ENV_VARS = KEY_VARIABLES
 
 
 # --------------------------------------------------------------------------- the API key
 
 
 def secrets() -> list[str]:
-    """The credential values of the environment (long enough to be worth masking), longest
-    first; `FAL_KEY` may be `id:secret`, so both halves count too."""
-    found: set[str] = set()
-    for name in SECRET_ENV_VARS:
-        value = os.environ.get(name, "")
-        for part in (value, *value.split(":")):
-            if len(part.strip()) >= 6:
-                found.add(part.strip())
-    return sorted(found, key=len, reverse=True)
-
-
-def redact(text: str, values: list[str] | None = None) -> str:
-    for secret in secrets() if values is None else values:
-        if secret in text:
-            text = text.replace(secret, _MASK)
-    return text
+    """The credential values to mask (the runtime's rule: each credential, stripped, and each
+    run of printable ASCII in it), longest first."""
+    return secret_values()
 
 
 class RedactingStream:
