@@ -165,3 +165,58 @@ def test_debug_tracebacks_go_through_the_masking_stream(emu: Emulator) -> None:
     assert "Traceback" in done.stderr and "InternalServerError" in done.stderr, done.stderr
     assert SECRET not in done.stdout + done.stderr, done.stderr
     assert "the app echoed the key: ***" in done.stderr
+
+
+# --------------------------------------------------------------------------- input no request can carry
+
+DEEP = "[" * 5000 + "]" * 5000
+DEEPISH = "[" * 150 + "]" * 150  # parses, but deeper than the CLI accepts
+
+
+def _bytes_script(*args: bytes, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k.encode(): v.encode() for k, v in cli_env().items()}
+    return subprocess.run([str(CONSOLE_SCRIPT).encode(), *args], env=env, capture_output=True, input=input, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        ([b"--prompt", b"caf\xe9 in latin-1"], b"invalid value for --prompt (prompt): the text holds bytes that are not valid UTF-8"),
+        ([b"--prompt", b"x", b"--image-size", b'{"width": 5, "height": "\xff"}'], b"--image-size (image_size) at height"),
+        ([b"--prompt", b"x", b"--image-size", DEEP.encode()], b"Invalid value for '--image-size': JSON nested deeper than 100 levels"),
+        ([b"--prompt", b"x", b"--image-size", DEEPISH.encode()], b"Invalid value for '--image-size': JSON nested deeper than 100 levels"),
+    ],
+    ids=["invalid-utf8-argument", "invalid-utf8-in-json-option", "json-too-deep", "json-deeper-than-allowed"],
+)
+@pytest.mark.parametrize("mode", [b"--dry-run", b"--submit"])
+def test_arguments_no_request_can_carry_exit_2_naming_the_field(
+    emu: Emulator, args: list[bytes], fragment: bytes, mode: bytes
+) -> None:
+    env = {k.encode(): v.encode() for k, v in cli_env(emu.env).items()}
+    before = len(records(emu))
+    done = subprocess.run(
+        [str(CONSOLE_SCRIPT).encode(), b"run", b"fal-ai/flux-2", *args, mode], env=env, capture_output=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert fragment in done.stderr, done.stderr
+    assert b"Traceback" not in done.stderr and done.stdout == b""
+    assert len(records(emu)) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ('{"prompt": "from bytes \\udcff"}', "invalid value for --prompt (prompt): the text holds bytes that are not valid UTF-8 (a lone surrogate, \\udcff)"),
+        ('{"prompt": "x", "image_size": {"width": 5, "height": "\\ud800"}}', "--image-size (image_size) at height"),
+        ('{"prompt": "x", "\\udcffkey": 1}', "a field name in --input-json holds bytes that are not valid UTF-8"),
+        ('{"prompt": "x", "image_size": ' + DEEP + "}", "field 'image_size' in stdin: JSON nested deeper than 100 levels"),
+        ('{"prompt": "x", "image_size": ' + DEEPISH + "}", "field 'image_size' in stdin: JSON nested deeper than 100 levels"),
+    ],
+    ids=["lone-surrogate", "nested-surrogate", "surrogate-key", "too-deep", "deeper-than-allowed"],
+)
+def test_input_json_no_request_can_carry_exits_2_naming_the_field(content: str, fragment: str) -> None:
+    done = _bytes_script(b"run", b"fal-ai/flux-2", b"--input-json", b"-", b"--dry-run", input=content.encode())
+    stderr = done.stderr.decode("utf-8", "backslashreplace")
+    assert done.returncode == 2, stderr
+    assert fragment in stderr, stderr
+    assert "Traceback" not in stderr and done.stdout == b""

@@ -76,7 +76,9 @@ cli = LazyGroup(
 
 
 def _error(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    from .output import echo
+
+    echo(f"Error: {message}", err=True)  # messages quote the service and the docs
 
 
 def _handle(exc: BaseException) -> int:
@@ -87,7 +89,13 @@ def _handle(exc: BaseException) -> int:
         click.echo("interrupted", err=True)
         return EXIT_INTERRUPTED
     if isinstance(exc, click.ClickException):
-        exc.show()
+        import io
+
+        from .output import terminal_safe
+
+        shown = io.StringIO()  # the message may quote a choice from the docs, or an argument
+        exc.show(file=shown)
+        sys.stderr.write(terminal_safe(shown.getvalue()))
         return exc.exit_code
     from fal_bindings import APIError, CredentialsError, OutputValidationError, UnknownEndpointError
 
@@ -99,9 +107,9 @@ def _handle(exc: BaseException) -> int:
         return EXIT_REMOTE
     if isinstance(exc, OutputValidationError):
         _error(str(exc))
-        import json
+        from .output import echo_json
 
-        click.echo(json.dumps(exc.raw, indent=2, ensure_ascii=False, default=str))
+        echo_json(exc.raw)
         return EXIT_REMOTE
     if isinstance(exc, UnknownEndpointError):
         _error(str(exc))

@@ -1,9 +1,11 @@
-"""What the CLI prints: JSON, readable summaries, saved files, error messages - and the guard
-that keeps the API key out of all of it."""
+"""What the CLI prints: JSON, readable summaries, saved files, error messages - and the guards
+that keep the API key out of all of it and keep text from the docs or the service inert in a
+terminal (`terminal_safe`)."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -18,6 +20,9 @@ if TYPE_CHECKING:
     from .options import FieldOption
 
 __all__ = [
+    "terminal_safe",
+    "echo",
+    "json_text",
     "SECRET_ENV_VARS",
     "secrets",
     "redact",
@@ -33,6 +38,43 @@ __all__ = [
 ]
 
 SECRET_ENV_VARS = KEY_VARIABLES
+
+
+# --------------------------------------------------------------------------- text from outside
+
+# Terminal control sequences and characters: ESC/CSI sequences (colours, cursor moves, screen
+# clears), OSC/DCS/APC strings (window titles, hyperlinks, clipboard writes), their 8-bit forms,
+# every other C0/C1 control but tab and newline, and the bidi overrides that reorder a line.
+_TERMINAL_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|[\x1b][\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+# What JSON output escapes beyond json.dumps (which escapes C0 only): DEL, C1, bidi controls.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, *, single_line: bool = False) -> str:
+    """`text` (from the docs, the service or the command line) without anything a terminal would
+    act on: control sequences are removed whole, other controls dropped; tab and newline stay
+    (`single_line`: a newline becomes a space)."""
+    text = _TERMINAL_CONTROL.sub("", text)
+    return text.replace("\n", " ") if single_line else text
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """`click.echo` of text that may hold outside text, made terminal-safe."""
+    click.echo(terminal_safe(text), err=err)
+
+
+def json_text(value: Any, *, indent: int | None = 2) -> str:
+    """JSON for the terminal: faithful (a JSON reader gets every character back) and inert (the
+    characters a terminal would act on are `\\u` escapes)."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # --------------------------------------------------------------------------- the API key
@@ -86,7 +128,7 @@ def install_redaction() -> Callable[[], None]:
 
 
 def echo_json(value: Any, *, indent: int | None = 2, err: bool = False) -> None:
-    click.echo(json.dumps(value, indent=indent, ensure_ascii=False), err=err)
+    click.echo(json_text(value, indent=indent), err=err)
 
 
 def output_json(output: BaseModel) -> Any:
@@ -161,7 +203,7 @@ def summary_lines(output: BaseModel) -> list[str]:
             lines.append(f"{key}: {_scalar(dumped.get(key))}")
         else:
             lines.append(f"{key}: {_scalar(dumped.get(key, value))}")
-    return lines
+    return [terminal_safe(line, single_line=True) for line in lines]
 
 
 def is_file(value: Any) -> bool:
@@ -290,8 +332,8 @@ def iter_status_logs(logs: Any) -> Iterator[str]:
     """Log lines of a queue status (`[{"message": ..., "level": ...}]`)."""
     for item in logs or []:
         if isinstance(item, Mapping):
-            message = str(item.get("message", "")).rstrip()
-            level = item.get("level")
+            message = terminal_safe(str(item.get("message", "")).rstrip())
+            level = terminal_safe(str(item.get("level") or ""), single_line=True)
             yield f"[{level}] {message}" if level and level not in ("INFO", "STDOUT") else message
         else:
-            yield str(item)
+            yield terminal_safe(str(item))
