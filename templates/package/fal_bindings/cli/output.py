@@ -253,8 +253,8 @@ def download_files(output: Any, directory: Path, *, overwrite: bool = False) -> 
             saved.append(download_url(url, directory, file_name=suggested))
             continue
         name, n = download_name(url, suggested), 0
-        while numbered_name(name, n) in used:
-            n += 1
+        while numbered_name(name, n) in used or (directory / numbered_name(name, n)).is_dir():
+            n += 1  # never two files of this output under one name, never into a directory
         used.add(numbered_name(name, n))
         saved.append(download_url(url, directory / numbered_name(name, n), overwrite=True))
     return saved
