@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 from generator.ir import Constraints, Endpoint, Field_, Schema, TypeExpr
+from generator.markdown import md_code, md_text
 
 if TYPE_CHECKING:
     import subprocess
@@ -466,8 +467,9 @@ def _show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _md_cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
+def _md_value(value: Any) -> str:
+    """A change's old or new value in a table cell: its JSON as an inert code span."""
+    return "-" if value is None else md_code(_show(value), table=True)
 
 
 def _counts_text(changes: list[Change]) -> str:
@@ -503,13 +505,13 @@ def render_markdown(result: DiffResult, title: str = "Spec drift") -> str:
         lines.append(f"| {verdict} | {len(matching)} | {len({c.endpoint for c in matching})} |")
     lines.append("")
     for endpoint_id, changes in grouped.items():
-        lines += [f"### `{endpoint_id}`", "", f"{_counts_text(changes)}", ""]
+        lines += [f"### {md_code(endpoint_id) or md_text(endpoint_id)}", "", f"{_counts_text(changes)}", ""]
         lines += ["| verdict | change | location | old | new |", "|---|---|---|---|---|"]
         for change in changes:
             shown = f"**{change.verdict}**" if change.verdict == "breaking" else change.verdict
             lines.append(
-                f"| {shown} | {_md_cell(change.label)} | `{_md_cell(change.location)}` "
-                f"| {_md_cell(_show(change.old))} | {_md_cell(_show(change.new))} |"
+                f"| {shown} | {md_text(change.label)} | {md_code(change.location, table=True)} "
+                f"| {_md_value(change.old)} | {_md_value(change.new)} |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -555,7 +557,7 @@ def render_changelog_entry(result: DiffResult, current_version: str | None = Non
         lines += [f"### {verdict.capitalize()}", ""]
         for change in matching:
             values = f"{_show(change.old, 40)} -> {_show(change.new, 40)}"
-            lines.append(f"- `{change.endpoint}`: {change.label} `{change.location}` ({values})")
+            lines.append(f"- {md_code(change.endpoint)}: {change.label} {md_code(change.location)} ({md_code(values)})")
         lines.append("")
     return "\n".join(lines)
 

@@ -29,6 +29,7 @@ import jinja2
 from generator import __version__
 from generator.cache import cache_root, code_hash, digest, write_atomic
 from generator.ir import Endpoint
+from generator.markdown import md_code, md_text
 from generator.pysource import black_stable, docstring, py_string, python_literal, wrap
 from generator.view import EndpointSummary, FieldView, Layout, Reads, catalog, endpoint_view, shared_module, summarize
 
@@ -147,6 +148,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(pystr=py_string, docstring=docstring, pyset=pyset, field_line=field_line, pyliteral=python_literal)
+    env.filters.update(md_text=md_text, md_code=md_code)  # doc text into Markdown (the README)
     env.globals.update(literal_alias=literal_alias, params=params, implementation=implementation, wrap=wrap)
     return env
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.diagnostics import count_by_code
 from generator.ir import Diagnostic, ParseResult, Severity
+from generator.markdown import md_code, md_text
 
 Summary = dict[str, object]
 """pages, endpoints, fields, and diagnostic counts by `severity:code`."""
@@ -66,8 +67,9 @@ def render_markdown(info: Summary, diagnostics: list[Diagnostic]) -> str:
             continue
         lines += ["", f"## {severity.value.capitalize()}s ({len(items)})", "", "| where | endpoint | code | message |", "|---|---|---|---|"]
         for d in items:
-            message = d.message.replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| `{d.location}` | {d.endpoint_id or ''} | `{d.code}` | {message} |")
+            lines.append(
+                f"| {md_code(d.location, table=True)} | {md_text(d.endpoint_id or '')} | `{d.code}` | {md_text(d.message)} |"
+            )
     return "\n".join(lines) + "\n"
 
 

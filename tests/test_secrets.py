@@ -48,13 +48,14 @@ def emu(caplog: pytest.LogCaptureFixture) -> Iterator[Emulator]:
 
 
 def assert_logs_clean(caplog: pytest.LogCaptureFixture) -> None:
-    assert caplog.records, "nothing was logged: the log check would prove nothing"
-    for record in caplog.records:
+    # In a fixture's teardown `caplog.records` holds the teardown's records only: check the
+    # test's own (the "call" phase) too.
+    records = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
+    assert records, "nothing was logged: the log check would prove nothing"
+    for record in records:
         text = f"{record.getMessage()} {record.args!r} {record.exc_text or ''} {getattr(record, 'headers', '')}"
         for key in KEYS:
             assert key not in text, f"key logged by {record.name}: {text[:500]}"
-    for key in KEYS:
-        assert key not in caplog.text
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -257,3 +258,100 @@ def test_cli_dry_run_never_prints_the_key(fal_key: str) -> None:
             assert secret not in done.stdout and secret not in done.stderr, (arguments, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 0
+
+
+# --------------------------------------------------------------------------- the key's form
+
+
+def _fresh_default_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fal_client's module client reads FAL_KEY once; give the test one that reads it now."""
+    monkeypatch.setattr(fal_client, "sync_client", fal_client.SyncClient())
+
+
+MALFORMED = [
+    ("FAL_KEY", SECRET + "\n", "FAL_KEY contains a newline"),  # read from a file, line end kept
+    ("FAL_KEY", SECRET + "\r\n", "FAL_KEY contains a newline"),
+    ("FAL_KEY", SECRET + "é", "FAL_KEY contains a non-ASCII character"),
+    ("FAL_KEY", SECRET + "\x1b", "FAL_KEY contains a control character"),
+    ("FAL_KEY", f"{SECRET} x", "FAL_KEY contains whitespace"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), MALFORMED, ids=[repr(m[1][-2:]) for m in MALFORMED])
+def test_a_malformed_key_is_refused_before_any_request(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    import asyncio
+
+    monkeypatch.setenv(variable, value)
+    _fresh_default_clients(monkeypatch)
+    flux = fal_bindings.endpoint(FLUX)
+    for call in (lambda: flux.run(prompt="a fox"), lambda: flux.submit(prompt="a fox"), lambda: flux.status("r-1")):
+        error = _raised(call)
+        assert isinstance(error, fal_bindings.CredentialsError), repr(error)
+        assert isinstance(error, fal_bindings.AuthenticationError) and error.status_code is None
+        assert str(error).startswith(message), str(error)
+    error = _raised(asyncio.run, fal_bindings.async_endpoint(FLUX).run(prompt="a fox"))
+    assert isinstance(error, fal_bindings.CredentialsError) and str(error).startswith(message)
+    explicit = _raised(fal_bindings.endpoint(FLUX, client=fal_client.SyncClient(key=value)).run, prompt="a fox")
+    assert isinstance(explicit, fal_bindings.CredentialsError)
+    assert str(explicit).startswith("the key given to SyncClient(key=...) " + message.removeprefix("FAL_KEY "))
+    assert emu.requests == []
+
+
+def test_key_id_and_secret_are_checked_too(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FAL_KEY")
+    monkeypatch.setenv("FAL_KEY_ID", "key-id-1234")
+    monkeypatch.setenv("FAL_KEY_SECRET", SECRET + "\n")
+    _fresh_default_clients(monkeypatch)
+    error = _raised(fal_bindings.endpoint(FLUX).run, prompt="a fox")
+    assert isinstance(error, fal_bindings.CredentialsError) and str(error).startswith("FAL_KEY_SECRET contains a newline")
+    assert emu.requests == []
+
+
+def test_no_key_at_all_is_a_credentials_error(emu: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.delenv("FAL_KEY")
+    monkeypatch.setenv("FAL_HOME_DIR", str(tmp_path))  # no `fal auth login` token either
+    _fresh_default_clients(monkeypatch)
+    error = _raised(fal_bindings.endpoint(FLUX).run, prompt="a fox")
+    assert isinstance(error, fal_bindings.CredentialsError), repr(error)
+    assert "FAL_KEY" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"headers": {"X-Debug": SECRET + "\n"}}, "header 'X-Debug' contains a newline"),  # the key, in a header
+        ({"headers": {"X-Note": "café"}}, "header 'X-Note' contains a non-ASCII character"),
+        ({"headers": {"Bad Name": "x"}}, "header 'Bad Name' is not a valid header name"),
+        ({"hint": f"{SECRET}\r\nX-Evil: 1"}, "header 'X-Fal-Runner-Hint' contains a newline"),
+    ],
+    ids=["key-in-header", "non-ascii-header", "bad-header-name", "hint-injection"],
+)
+def test_headers_that_cannot_be_sent_fail_before_any_request(
+    emu: Emulator, options: dict[str, Any], expected: str
+) -> None:
+    error = _raised(fal_bindings.endpoint(FLUX).run, prompt="a fox", **options)
+    assert isinstance(error, fal_bindings.RequestEncodingError), repr(error)
+    assert str(error).startswith(expected), str(error)
+    assert emu.requests == []
+
+
+def test_a_lone_surrogate_is_a_request_encoding_error(emu: Emulator) -> None:
+    error = _raised(fal_bindings.endpoint(FLUX).run, prompt="from bytes \udcff")
+    assert isinstance(error, fal_bindings.RequestEncodingError) and "lone surrogate" in str(error), repr(error)
+
+
+def test_every_exception_leaving_the_runtime_is_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a transport error says, the key is masked in it and in the chain it came from."""
+    from fal_bindings._runtime.errors import translate_errors
+
+    monkeypatch.setenv("FAL_KEY", SECRET)
+    for raised in (
+        httpx.ConnectError(f"proxy said: Key {SECRET}"),
+        ValueError(f"a {SECRET}\xe9 b"),  # not a transport error: replaced, since it shows the key
+        UnicodeEncodeError("ascii", f"Key {SECRET}\xe9", 22, 23, "ordinal not in range(128)"),
+    ):
+        with pytest.raises(fal_bindings.FalBindingsError) as info, translate_errors():
+            raise raised
+        assert_clean(info.value)

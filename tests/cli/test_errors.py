@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from fal_bindings.testing import AppError, Emulator
 
-from .helpers import SECRET, records, run_cli
+from .helpers import SECRET, cli_env, records, run_cli
 
 BAD_INPUT = [
     # (arguments, fragments the message must contain)
@@ -117,3 +119,104 @@ def test_a_wrong_key_is_a_remote_error_and_is_not_shown(emu: Emulator) -> None:
     assert "401" in result.stderr
     # run_cli asserts that neither key appears; the emulator saw only redacted credentials
     assert all(SECRET not in json.dumps(r.headers) for r in records(emu))
+
+
+# --------------------------------------------------------------------------- the key's form, debug mode
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "fal-bindings"
+
+
+def _script(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real console script, without `run_cli`'s no-traceback check (debug mode prints one)."""
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args], env=cli_env(env), capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+
+
+@pytest.mark.parametrize("debug", ["0", "1"], ids=["plain", "FAL_BINDINGS_DEBUG=1"])
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (SECRET + "\n", "FAL_KEY contains a newline"),
+        (SECRET + "é", "FAL_KEY contains a non-ASCII character"),
+    ],
+    ids=["newline", "non-ascii"],
+)
+def test_a_malformed_key_exits_2_naming_the_variable_never_the_value(
+    emu: Emulator, debug: str, key: str, message: str
+) -> None:
+    before = len(records(emu))
+    done = _script("run", "fal-ai/ovi", "--prompt", "x", env={**emu.env, "FAL_KEY": key, "FAL_BINDINGS_DEBUG": debug})
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr, done.stderr
+    assert SECRET not in done.stdout + done.stderr, done.stderr  # the key's printable part, too
+    assert ("Traceback" in done.stderr) == (debug == "1"), done.stderr
+    assert len(records(emu)) == before  # refused before any request
+
+
+def test_debug_tracebacks_go_through_the_masking_stream(emu: Emulator) -> None:
+    """FAL_BINDINGS_DEBUG=1 prints the traceback of a remote error too, with the key masked."""
+    emu.configure("fal-ai/ovi", error=AppError(500, f"the app echoed the key: {SECRET}"))
+    try:
+        done = _script("run", "fal-ai/ovi", "--prompt", "x", env={**emu.env, "FAL_BINDINGS_DEBUG": "1"})
+    finally:
+        emu.configure("fal-ai/ovi", error=None)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" in done.stderr and "InternalServerError" in done.stderr, done.stderr
+    assert SECRET not in done.stdout + done.stderr, done.stderr
+    assert "the app echoed the key: ***" in done.stderr
+
+
+# --------------------------------------------------------------------------- input no request can carry
+
+DEEP = "[" * 5000 + "]" * 5000
+DEEPISH = "[" * 150 + "]" * 150  # parses, but deeper than the CLI accepts
+
+
+def _bytes_script(*args: bytes, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k.encode(): v.encode() for k, v in cli_env().items()}
+    return subprocess.run([str(CONSOLE_SCRIPT).encode(), *args], env=env, capture_output=True, input=input, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        ([b"--prompt", b"caf\xe9 in latin-1"], b"invalid value for --prompt (prompt): the text holds bytes that are not valid UTF-8"),
+        ([b"--prompt", b"x", b"--image-size", b'{"width": 5, "height": "\xff"}'], b"--image-size (image_size) at height"),
+        ([b"--prompt", b"x", b"--image-size", DEEP.encode()], b"Invalid value for '--image-size': JSON nested deeper than 100 levels"),
+        ([b"--prompt", b"x", b"--image-size", DEEPISH.encode()], b"Invalid value for '--image-size': JSON nested deeper than 100 levels"),
+    ],
+    ids=["invalid-utf8-argument", "invalid-utf8-in-json-option", "json-too-deep", "json-deeper-than-allowed"],
+)
+@pytest.mark.parametrize("mode", [b"--dry-run", b"--submit"])
+def test_arguments_no_request_can_carry_exit_2_naming_the_field(
+    emu: Emulator, args: list[bytes], fragment: bytes, mode: bytes
+) -> None:
+    env = {k.encode(): v.encode() for k, v in cli_env(emu.env).items()}
+    before = len(records(emu))
+    done = subprocess.run(
+        [str(CONSOLE_SCRIPT).encode(), b"run", b"fal-ai/flux-2", *args, mode], env=env, capture_output=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert fragment in done.stderr, done.stderr
+    assert b"Traceback" not in done.stderr and done.stdout == b""
+    assert len(records(emu)) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ('{"prompt": "from bytes \\udcff"}', "invalid value for --prompt (prompt): the text holds bytes that are not valid UTF-8 (a lone surrogate, \\udcff)"),
+        ('{"prompt": "x", "image_size": {"width": 5, "height": "\\ud800"}}', "--image-size (image_size) at height"),
+        ('{"prompt": "x", "\\udcffkey": 1}', "a field name in --input-json holds bytes that are not valid UTF-8"),
+        ('{"prompt": "x", "image_size": ' + DEEP + "}", "field 'image_size' in stdin: JSON nested deeper than 100 levels"),
+        ('{"prompt": "x", "image_size": ' + DEEPISH + "}", "field 'image_size' in stdin: JSON nested deeper than 100 levels"),
+    ],
+    ids=["lone-surrogate", "nested-surrogate", "surrogate-key", "too-deep", "deeper-than-allowed"],
+)
+def test_input_json_no_request_can_carry_exits_2_naming_the_field(content: str, fragment: str) -> None:
+    done = _bytes_script(b"run", b"fal-ai/flux-2", b"--input-json", b"-", b"--dry-run", input=content.encode())
+    stderr = done.stderr.decode("utf-8", "backslashreplace")
+    assert done.returncode == 2, stderr
+    assert fragment in stderr, stderr
+    assert "Traceback" not in stderr and done.stdout == b""

@@ -48,9 +48,9 @@ def test_markdown_has_a_verdict_table_and_a_section_per_endpoint(pair: tuple[Pat
     assert "| notable | 1 | 1 |" in text
     assert "### `fal-ai/flux-2/klein/4b/base`" in text
     assert "### `fal-ai/flux-2/klein/realtime`" in text
-    assert "| **breaking** | input field removed | `/input/seed` | \"integer\" | - |" in text
-    assert "| notable | default changed | `/input/num_inference_steps` | 28 | 30 |" in text
-    assert '"a\\|b"' in text  # a pipe in a doc value does not break the table
+    assert '| **breaking** | input field removed | `/input/seed` | `"integer"` | - |' in text
+    assert "| notable | default changed | `/input/num_inference_steps` | `28` | `30` |" in text
+    assert '`"a\\|b"`' in text  # a pipe in a doc value does not break the table
     assert text.index("klein/4b/base`") < text.index("klein/realtime`")
 
 

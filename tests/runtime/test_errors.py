@@ -195,3 +195,29 @@ def test_unknown_endpoint_error():
     assert isinstance(err, LookupError) and isinstance(err, FalBindingsError)
     assert str(err) == "unknown endpoint id 'fal-ai/flux2'; did you mean 'fal-ai/flux-2', 'fal-ai/flux-2-pro'?"
     assert str(UnknownEndpointError("zzz")) == "unknown endpoint id 'zzz'"
+
+
+def test_every_transport_and_fal_client_error_maps_to_our_types():
+    from fal_bindings._runtime import CredentialsError, RequestEncodingError
+    from fal_client.auth import MissingCredentialsError
+
+    request = httpx.Request("GET", URL)
+    assert type(map_exception(MissingCredentialsError("No credentials found. Set FAL_KEY"))) is CredentialsError
+    assert type(map_exception(httpx.LocalProtocolError("Illegal header value b'x\\n'", request=request))) is RequestEncodingError
+    assert type(map_exception(httpx.InvalidURL("bad host"))) is APIConnectionError
+    assert type(map_exception(httpx.StreamConsumed())) is APIError
+    assert type(map_exception(fal_client.client.FalClientError("odd"))) is APIError
+    header = map_exception(UnicodeEncodeError("ascii", "Key abcdéf", 8, 9, "ordinal not in range(128)"))
+    assert type(header) is RequestEncodingError and "header" in str(header) and "abcd" not in str(header)
+    body = map_exception(UnicodeEncodeError("utf-8", "a \udcff b", 2, 3, "surrogates not allowed"))
+    assert type(body) is RequestEncodingError and "lone surrogate (\\udcff)" in str(body)
+
+
+def test_an_exception_raised_by_fal_client_itself_is_an_api_error():
+    """fal_client raises plain ValueError/RuntimeError on answers it does not expect (here an
+    unknown queue status): those describe the service's answer, so they are APIErrors."""
+    handle = fal_client.client._BaseRequestHandle("r-1", URL, URL, URL)
+    with pytest.raises(APIError) as info, translate_errors():
+        handle._parse_status({"status": "WEIRD"})
+    assert "Unknown status: WEIRD" in str(info.value)
+    assert map_exception(ValueError("Unknown status: WEIRD")) is None  # the same error from elsewhere

@@ -5,6 +5,7 @@ FalBindingsError
 ├── APIError                      anything the service or the transport answered
 │   ├── BadRequestError             400
 │   ├── AuthenticationError         401
+│   │   └── CredentialsError          the key is missing or malformed (found before any request)
 │   ├── PermissionDeniedError       403
 │   ├── NotFoundError               404
 │   ├── UnprocessableEntityError    422  (.errors: list of {loc, msg, type})
@@ -15,11 +16,16 @@ FalBindingsError
 │   ├── StreamError                 SSE stream failures (fal_client hides the HTTP status there)
 │   └── RealtimeError               realtime (WebSocket) errors sent by the app or on close
 ├── OutputValidationError         a response did not match the Output model (.raw keeps the data)
+├── RequestEncodingError          the request cannot be encoded (a lone surrogate, a non-ASCII header)
 └── UnknownEndpointError          registry lookup of an unknown id (.suggestions)
 ```
 
 Input problems are not in this tree: they raise pydantic's `ValidationError` (bad field values)
 or `TypeError` (misused call options), always before any network I/O.
+
+No exception leaving `translate_errors` shows the API key: the key is masked in the mapped
+exception and, in place, in the exceptions it was raised from; an original that still shows it
+after that is replaced as the `__cause__` by a masked stand-in (`RedactedError`).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ __all__ = [
     "APIError",
     "BadRequestError",
     "AuthenticationError",
+    "CredentialsError",
     "PermissionDeniedError",
     "NotFoundError",
     "UnprocessableEntityError",
@@ -51,6 +58,8 @@ __all__ = [
     "StreamError",
     "RealtimeError",
     "OutputValidationError",
+    "RequestEncodingError",
+    "RedactedError",
     "UnknownEndpointError",
     "map_exception",
     "translate_errors",
@@ -118,7 +127,13 @@ class BadRequestError(APIError):
 
 
 class AuthenticationError(APIError):
-    """HTTP 401: missing or wrong FAL_KEY."""
+    """HTTP 401: missing or wrong FAL_KEY (or `CredentialsError`, found before any request)."""
+
+
+class CredentialsError(AuthenticationError):
+    """The API key is missing, or its form makes it unusable (a newline, a control or non-ASCII
+    character, whitespace): raised before any request. The message names the variable
+    (`FAL_KEY contains a newline ...`), never the value. `status_code` is None."""
 
 
 class PermissionDeniedError(APIError):
@@ -214,6 +229,15 @@ class OutputValidationError(FalBindingsError):
             more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
             what = f"{len(self.errors)} error(s): {shown}{more}"
         super().__init__(f"response{where} does not match {model.__qualname__}: {what}; the raw response is in .raw")
+
+
+class RequestEncodingError(FalBindingsError, ValueError):
+    """The request cannot be encoded: a string with a lone surrogate (not valid Unicode, so not
+    UTF-8), or a header value that is not ASCII. Nothing was sent."""
+
+
+class RedactedError(FalBindingsError):
+    """Stands in for an exception that showed the API key: its type and masked text."""
 
 
 class UnknownEndpointError(FalBindingsError, LookupError):
@@ -361,6 +385,13 @@ def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException 
             return RequestTimeoutError(str(exc), timeout=exc.timeout, request_id=exc.request_id)
         if isinstance(exc, fc.RealtimeError):
             return RealtimeError(str(exc), error=exc.error, reason=exc.reason, payload=exc.payload)
+        if isinstance(exc, fc.FalClientError):
+            return APIError(f"fal_client failed: {exc}")
+    auth = _module("fal_client.auth")
+    if auth is not None and isinstance(exc, auth.MissingCredentialsError):
+        return CredentialsError(str(exc))
+    if isinstance(exc, UnicodeEncodeError):
+        return _encoding_error(exc)
     sse = _module("httpx_sse")
     if sse is not None and isinstance(exc, sse.SSEError):  # (a subclass of httpx.TransportError)
         return StreamError(
@@ -372,12 +403,18 @@ def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException 
     if httpx is not None:
         if isinstance(exc, httpx.TimeoutException):
             return RequestTimeoutError(f"request timed out: {exc!r}")
+        if isinstance(exc, httpx.LocalProtocolError):  # e.g. a header value with a newline
+            return RequestEncodingError(f"the request cannot be sent: {exc}")
         if isinstance(exc, httpx.TransportError):
             return APIConnectionError(f"could not reach fal: {exc!r}")
         if isinstance(exc, httpx.HTTPStatusError):
             return _status_class(exc.response.status_code, {})(
                 str(exc), status_code=exc.response.status_code, response=exc.response
             )
+        if isinstance(exc, httpx.InvalidURL):
+            return APIConnectionError(f"invalid URL: {exc}")
+        if isinstance(exc, (httpx.HTTPError, httpx.StreamError)):
+            return APIError(f"HTTP request failed: {exc!r}")
     wse = _module("websockets.exceptions")
     if wse is not None:
         if isinstance(exc, wse.InvalidStatus):
@@ -410,7 +447,35 @@ def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException 
     ssl = _module("ssl")
     if ssl is not None and isinstance(exc, ssl.SSLError):
         return APIConnectionError(f"TLS error talking to fal: {exc!r}")
+    if _raised_in(exc, "fal_client"):  # its own ValueError/RuntimeError on an unexpected answer
+        return APIError(f"fal_client failed: {type(exc).__name__}: {exc}")
     return None
+
+
+def _raised_in(exc: BaseException, package: str) -> bool:
+    """Whether `exc` was raised by code of `package` (its innermost traceback frame)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return module == package or module.startswith(package + ".")
+
+
+def _encoding_error(exc: UnicodeEncodeError) -> RequestEncodingError:
+    bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+    shown = bad.encode("unicode_escape").decode("ascii")[:40]
+    if exc.encoding.lower() == "ascii":
+        what = f"a request header holds a non-ASCII character ({shown}); header values must be ASCII"
+    elif bad and all(0xD800 <= ord(c) <= 0xDFFF for c in bad):
+        what = (
+            f"a string holds a lone surrogate ({shown}), which is not valid Unicode: text that came "
+            "from undecodable bytes (e.g. a file name or an argument) cannot be sent"
+        )
+    else:
+        what = f"{exc.encoding} cannot encode {shown}: {exc.reason}"
+    return RequestEncodingError(f"the request cannot be encoded: {what}")
 
 
 @contextmanager
@@ -422,9 +487,24 @@ def translate_errors(*, stream: bool = False, request_id: str | None = None) -> 
     except _CallbackError as carrier:
         raise carrier.exc from None
     except Exception as exc:
+        from .credentials import holds_secret, scrub_exception, secret_values
+
         mapped = map_exception(exc, stream=stream)
+        values = secret_values()
         if mapped is None:
-            raise
+            if not values or not holds_secret(exc, values):
+                raise
+            mapped = RedactedError(f"{type(exc).__name__}: {exc}")
         if request_id is not None and isinstance(mapped, APIError) and not mapped.request_id:
             mapped.request_id = request_id
+        if values and (holds_secret(exc, values) or holds_secret(mapped, values)):
+            scrub_exception(mapped, values)
+            if not scrub_exception(exc, values):
+                raise mapped from RedactedError(f"{type(exc).__name__} (masked): {_masked_text(exc, values)}")
         raise mapped from exc
+
+
+def _masked_text(exc: BaseException, values: list[str]) -> str:
+    from .credentials import redact
+
+    return redact(str(exc), values)

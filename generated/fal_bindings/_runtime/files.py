@@ -11,16 +11,13 @@ Local content is turned into a string only when the request is sent: inlined as 
 when the upload mode is `"upload"` (`configure(file_upload="upload")` globally, or
 `Endpoint(file_upload="upload")` per endpoint instance). Uploads happen after validation.
 
-Output side: `download_url` / `read_url` (and async twins) fetch a URL (or decode a data URI) with
-httpx, honouring `SSL_CERT_FILE` and proxy variables; `FalFile` models expose them as methods.
+Output side: downloads live in `downloads.py` (`download_url`, `read_url` and async twins).
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import os
-import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -39,10 +36,6 @@ __all__ = [
     "get_file_upload_mode",
     "to_data_uri",
     "guess_content_type",
-    "download_url",
-    "read_url",
-    "adownload_url",
-    "aread_url",
 ]
 
 _config: dict[str, Any] = {"file_upload": "data_uri"}
@@ -262,133 +255,3 @@ async def aupload_pending(payload: Any, collector: FileCollector, client: AsyncC
         else:
             urls[token] = await client.upload(value, guess_content_type(value))
     return _replace_tokens(payload, urls)
-
-
-# --------------------------------------------------------------------------- downloads
-
-
-def _decode_data_uri(url: str) -> bytes:
-    header, sep, data = url.partition(",")
-    if not sep:
-        raise ValueError("malformed data URI: no ',' separator")
-    if header.endswith(";base64"):
-        try:
-            return base64.b64decode(data, validate=False)
-        except binascii.Error as exc:
-            raise ValueError(f"malformed base64 data URI: {exc}") from exc
-    return urllib.parse.unquote_to_bytes(data)
-
-
-def _file_name(url: str, file_name: str | None) -> str:
-    if file_name:
-        return Path(file_name).name or "download"
-    if url.startswith("data:"):
-        import mimetypes
-
-        mime = url[5:].split(";", 1)[0].split(",", 1)[0]
-        ext = mimetypes.guess_extension(mime) if mime else None
-        return "download" + (ext or "")
-    name = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name
-    return name or "download"
-
-
-def _destination(url: str, dest: str | os.PathLike[str] | None, file_name: str | None) -> Path:
-    name = _file_name(url, file_name)
-    if dest is None:
-        return Path.cwd() / name
-    path = Path(dest)
-    if path.is_dir() or str(dest).endswith(("/", os.sep)):
-        return path / name
-    return path
-
-
-def _http_timeout() -> Any:
-    import httpx
-
-    return httpx.Timeout(60.0, connect=30.0)
-
-
-def read_url(url: str) -> bytes:
-    """Fetch a URL's content (or decode a data URI)."""
-    if url.startswith("data:"):
-        return _decode_data_uri(url)
-    import httpx
-
-    from .errors import translate_errors
-
-    with translate_errors():
-        response = httpx.get(url, follow_redirects=True, timeout=_http_timeout())
-        response.raise_for_status()
-        return response.content
-
-
-def download_url(url: str, dest: str | os.PathLike[str] | None = None, *, file_name: str | None = None) -> Path:
-    """Save a URL's content to `dest` (a file path, or an existing directory, or the current
-    directory when None, using `file_name` or the URL's last path segment). Returns the path.
-    The file appears complete or not at all (written to `<name>.part`, then renamed)."""
-    target = _destination(url, dest, file_name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    try:
-        if url.startswith("data:"):
-            part.write_bytes(_decode_data_uri(url))
-        else:
-            import httpx
-
-            from .errors import translate_errors
-
-            with (
-                translate_errors(),
-                httpx.stream("GET", url, follow_redirects=True, timeout=_http_timeout()) as response,
-            ):
-                response.raise_for_status()
-                with part.open("wb") as fh:
-                    for chunk in response.iter_bytes():
-                        fh.write(chunk)
-        part.replace(target)
-    finally:
-        part.unlink(missing_ok=True)
-    return target
-
-
-async def aread_url(url: str) -> bytes:
-    """Async twin of `read_url`."""
-    if url.startswith("data:"):
-        return _decode_data_uri(url)
-    import httpx
-
-    from .errors import translate_errors
-
-    with translate_errors():
-        async with httpx.AsyncClient(follow_redirects=True, timeout=_http_timeout()) as client:
-            response = await client.get(url)
-            response.raise_for_status()
-            return response.content
-
-
-async def adownload_url(url: str, dest: str | os.PathLike[str] | None = None, *, file_name: str | None = None) -> Path:
-    """Async twin of `download_url` (the file write itself is blocking)."""
-    target = _destination(url, dest, file_name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    try:
-        if url.startswith("data:"):
-            part.write_bytes(_decode_data_uri(url))
-        else:
-            import httpx
-
-            from .errors import translate_errors
-
-            with translate_errors():
-                async with (
-                    httpx.AsyncClient(follow_redirects=True, timeout=_http_timeout()) as client,
-                    client.stream("GET", url) as response,
-                ):
-                    response.raise_for_status()
-                    with part.open("wb") as fh:
-                        async for chunk in response.aiter_bytes():
-                            fh.write(chunk)
-        part.replace(target)
-    finally:
-        part.unlink(missing_ok=True)
-    return target

@@ -10,14 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import FalBindingsError, OutputValidationError
-from .files import (
-    CONTEXT_KEY,
-    FileCollector,
-    adownload_url,
-    aread_url,
-    download_url,
-    read_url,
-)
+from .files import CONTEXT_KEY, FileCollector
 
 __all__ = ["FalModel", "FalInput", "FalOutput", "FalFile", "to_payload", "parse_output", "iter_files"]
 
@@ -56,8 +49,10 @@ class FalFile(FalOutput):
 
     `download()` / `read_bytes()` fetch it (data URIs are decoded locally); `adownload()` /
     `aread_bytes()` are the async twins. The file name defaults to the model's `file_name`
-    field when it has one, else the URL's last path segment. Subclasses declare `url` themselves
-    (required or not, as the docs say); a file without a URL raises `FalBindingsError`.
+    field when it has one, else the URL's last path segment, made safe (`downloads.py`): the file
+    lands inside the folder, and an existing file is never replaced unless `overwrite=True`.
+    Subclasses declare `url` themselves (required or not, as the docs say); a file without a URL
+    raises `FalBindingsError`.
     """
 
     def _url(self) -> str:
@@ -70,20 +65,29 @@ class FalFile(FalOutput):
         name = getattr(self, "file_name", None)
         return name if isinstance(name, str) and name else None
 
-    def download(self, dest: str | os.PathLike[str] | None = None) -> Path:
-        """Save the file to `dest` (file path, existing directory, or cwd when None)."""
-        return download_url(self._url(), dest, file_name=self._suggested_name())
+    def download(self, dest: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> Path:
+        """Save the file to `dest` (file path, existing directory, or cwd when None); returns
+        the path written (numbered when the name was taken in a folder)."""
+        from .downloads import download_url
+
+        return download_url(self._url(), dest, file_name=self._suggested_name(), overwrite=overwrite)
 
     def read_bytes(self) -> bytes:
         """The file's content."""
+        from .downloads import read_url
+
         return read_url(self._url())
 
-    async def adownload(self, dest: str | os.PathLike[str] | None = None) -> Path:
+    async def adownload(self, dest: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> Path:
         """Async twin of `download`."""
-        return await adownload_url(self._url(), dest, file_name=self._suggested_name())
+        from .downloads import adownload_url
+
+        return await adownload_url(self._url(), dest, file_name=self._suggested_name(), overwrite=overwrite)
 
     async def aread_bytes(self) -> bytes:
         """Async twin of `read_bytes`."""
+        from .downloads import aread_url
+
         return await aread_url(self._url())
 
 

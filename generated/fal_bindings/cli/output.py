@@ -1,17 +1,19 @@
-"""What the CLI prints: JSON, readable summaries, saved files, error messages - and the guard
-that keeps the API key out of all of it."""
+"""What the CLI prints: JSON, readable summaries, saved files, error messages - and the guards
+that keep the API key out of all of it and keep text from the docs or the service inert in a
+terminal (`terminal_safe`)."""
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import sys
-import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
+
+from fal_bindings._runtime.credentials import KEY_VARIABLES, redact, secret_values
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -19,6 +21,9 @@ if TYPE_CHECKING:
     from .options import FieldOption
 
 __all__ = [
+    "terminal_safe",
+    "echo",
+    "json_text",
     "SECRET_ENV_VARS",
     "secrets",
     "redact",
@@ -33,30 +38,53 @@ __all__ = [
     "validation_messages",
 ]
 
-SECRET_ENV_VARS = ("FAL_KEY", "FAL_KEY_SECRET", "FAL_KEY_ID")
-_MASK = "***"
+SECRET_ENV_VARS = KEY_VARIABLES
+
+
+# --------------------------------------------------------------------------- text from outside
+
+# Terminal control sequences and characters: ESC/CSI sequences (colours, cursor moves, screen
+# clears), OSC/DCS/APC strings (window titles, hyperlinks, clipboard writes), their 8-bit forms,
+# every other C0/C1 control but tab and newline, and the bidi overrides that reorder a line.
+_TERMINAL_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|[\x1b][\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+# What JSON output escapes beyond json.dumps (which escapes C0 only): DEL, C1, bidi controls.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, *, single_line: bool = False) -> str:
+    """`text` (from the docs, the service or the command line) without anything a terminal would
+    act on: control sequences are removed whole, other controls dropped; tab and newline stay
+    (`single_line`: a newline becomes a space)."""
+    text = _TERMINAL_CONTROL.sub("", text)
+    return text.replace("\n", " ") if single_line else text
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """`click.echo` of text that may hold outside text, made terminal-safe."""
+    click.echo(terminal_safe(text), err=err)
+
+
+def json_text(value: Any, *, indent: int | None = 2) -> str:
+    """JSON for the terminal: faithful (a JSON reader gets every character back) and inert (the
+    characters a terminal would act on are `\\u` escapes)."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # --------------------------------------------------------------------------- the API key
 
 
 def secrets() -> list[str]:
-    """The credential values of the environment (long enough to be worth masking), longest
-    first; `FAL_KEY` may be `id:secret`, so both halves count too."""
-    found: set[str] = set()
-    for name in SECRET_ENV_VARS:
-        value = os.environ.get(name, "")
-        for part in (value, *value.split(":")):
-            if len(part.strip()) >= 6:
-                found.add(part.strip())
-    return sorted(found, key=len, reverse=True)
-
-
-def redact(text: str, values: list[str] | None = None) -> str:
-    for secret in secrets() if values is None else values:
-        if secret in text:
-            text = text.replace(secret, _MASK)
-    return text
+    """The credential values to mask (the runtime's rule: each credential, stripped, and each
+    run of printable ASCII in it), longest first."""
+    return secret_values()
 
 
 class RedactingStream:
@@ -101,7 +129,7 @@ def install_redaction() -> Callable[[], None]:
 
 
 def echo_json(value: Any, *, indent: int | None = 2, err: bool = False) -> None:
-    click.echo(json.dumps(value, indent=indent, ensure_ascii=False), err=err)
+    click.echo(json_text(value, indent=indent), err=err)
 
 
 def output_json(output: BaseModel) -> Any:
@@ -176,7 +204,7 @@ def summary_lines(output: BaseModel) -> list[str]:
             lines.append(f"{key}: {_scalar(dumped.get(key))}")
         else:
             lines.append(f"{key}: {_scalar(dumped.get(key, value))}")
-    return lines
+    return [terminal_safe(line, single_line=True) for line in lines]
 
 
 def is_file(value: Any) -> bool:
@@ -207,39 +235,28 @@ def iter_output_files(value: Any) -> Iterator[Any]:
             yield from iter_output_files(item)
 
 
-def _file_name(f: Any) -> str:
-    name = getattr(f, "file_name", None)
-    if isinstance(name, str) and Path(name).name:
-        return Path(name).name
-    url = str(f.url)
-    if url.startswith("data:"):
-        import mimetypes
-
-        mime = url[5:].split(";", 1)[0].split(",", 1)[0]
-        return "output" + ((mimetypes.guess_extension(mime) or "") if mime else "")
-    return Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).name or "output"
-
-
-def download_files(output: Any, directory: Path) -> list[Path]:
-    """Save every file of an output into `directory` with the runtime's download helper
-    (`download_url`, which `FalFile.download` uses too); names come from `file_name` or the URL,
-    made unique within the call."""
-    from fal_bindings._runtime.files import download_url
+def download_files(output: Any, directory: Path, *, overwrite: bool = False) -> list[Path]:
+    """Save every file of an output into `directory` with the runtime's download helper (the one
+    `FalFile.download` uses): names come from `file_name` or the URL, made safe; the files land
+    inside `directory`; a name already taken gets a number. With `overwrite`, files from earlier
+    runs are replaced, but two files of this output still never share a name."""
+    from fal_bindings._runtime.downloads import download_name, download_url, numbered_name
 
     directory.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
     saved: list[Path] = []
+    used: set[str] = set()
     for f in iter_output_files(output):
-        name = _file_name(f)
-        stem, dot, ext = name.rpartition(".")
-        if not dot or not stem:
-            stem, ext, dot = name, "", ""
-        candidate, n = name, 2
-        while candidate in used:
-            candidate = f"{stem}-{n}.{ext}" if dot else f"{stem}-{n}"
-            n += 1
-        used.add(candidate)
-        saved.append(download_url(str(f.url), directory / candidate))
+        url = str(f.url)
+        suggested = getattr(f, "file_name", None)
+        suggested = suggested if isinstance(suggested, str) else None
+        if not overwrite:
+            saved.append(download_url(url, directory, file_name=suggested))
+            continue
+        name, n = download_name(url, suggested), 0
+        while numbered_name(name, n) in used or (directory / numbered_name(name, n)).is_dir():
+            n += 1  # never two files of this output under one name, never into a directory
+        used.add(numbered_name(name, n))
+        saved.append(download_url(url, directory / numbered_name(name, n), overwrite=True))
     return saved
 
 
@@ -316,8 +333,8 @@ def iter_status_logs(logs: Any) -> Iterator[str]:
     """Log lines of a queue status (`[{"message": ..., "level": ...}]`)."""
     for item in logs or []:
         if isinstance(item, Mapping):
-            message = str(item.get("message", "")).rstrip()
-            level = item.get("level")
+            message = terminal_safe(str(item.get("message", "")).rstrip())
+            level = terminal_safe(str(item.get("level") or ""), single_line=True)
             yield f"[{level}] {message}" if level and level not in ("INFO", "STDOUT") else message
         else:
-            yield str(item)
+            yield terminal_safe(str(item))

@@ -11,7 +11,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .output import iter_status_logs
+from .output import iter_status_logs, terminal_safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,7 +71,9 @@ class QueueProgress:
 
     def _text(self) -> str:
         elapsed = time.monotonic() - self._start
-        rid = f"  [dim]{self.request_id}[/dim]" if self.request_id else ""
+        from rich.markup import escape
+
+        rid = f"  [dim]{escape(terminal_safe(self.request_id, single_line=True))}[/dim]" if self.request_id else ""
         return f"{self._label} [dim]·[/dim] {elapsed:.1f}s{rid}"
 
     def update(self, status: Any) -> None:
@@ -80,7 +82,7 @@ class QueueProgress:
             return
         name = type(status).__name__
         if name == "Queued":
-            self._label = f"queued, position {getattr(status, 'position', '?')}"
+            self._label = f"queued, position {int(getattr(status, 'position', 0) or 0)}"
         elif name == "InProgress":
             self._label = "in progress"
         elif name == "Completed":
@@ -108,4 +110,4 @@ class QueueProgress:
         if self.enabled and self._console is not None:
             from rich.text import Text
 
-            self._console.print(Text(message, style="dim"))
+            self._console.print(Text(terminal_safe(message), style="dim"))

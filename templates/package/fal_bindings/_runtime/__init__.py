@@ -140,12 +140,14 @@ if TYPE_CHECKING:
         set_default_async_client,
         set_default_client,
     )
+    from .downloads import adownload_url, aread_url, download_url, read_url, safe_file_name
     from .endpoint import AnyAsyncEndpoint, AnyEndpoint, AsyncEndpoint, Endpoint
     from .errors import (
         APIConnectionError,
         APIError,
         AuthenticationError,
         BadRequestError,
+        CredentialsError,
         FalBindingsError,
         InternalServerError,
         NotFoundError,
@@ -153,21 +155,13 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RealtimeError,
+        RequestEncodingError,
         RequestTimeoutError,
         StreamError,
         UnknownEndpointError,
         UnprocessableEntityError,
     )
-    from .files import (
-        FileInput,
-        adownload_url,
-        aread_url,
-        configure,
-        download_url,
-        get_file_upload_mode,
-        read_url,
-        to_data_uri,
-    )
+    from .files import FileInput, configure, get_file_upload_mode, to_data_uri
     from .handles import AsyncRequestHandle, RequestHandle
     from .models import FalFile, FalInput, FalModel, FalOutput, iter_files, parse_output, to_payload
     from .realtime import AsyncRealtimeConnection, RealtimeConnection
@@ -202,6 +196,8 @@ _EXPORTS: dict[str, str] = {
     "APIError": ".errors",
     "BadRequestError": ".errors",
     "AuthenticationError": ".errors",
+    "CredentialsError": ".errors",
+    "RequestEncodingError": ".errors",
     "PermissionDeniedError": ".errors",
     "NotFoundError": ".errors",
     "UnprocessableEntityError": ".errors",
@@ -218,10 +214,12 @@ _EXPORTS: dict[str, str] = {
     "configure": ".files",
     "get_file_upload_mode": ".files",
     "to_data_uri": ".files",
-    "download_url": ".files",
-    "read_url": ".files",
-    "adownload_url": ".files",
-    "aread_url": ".files",
+    # downloads
+    "download_url": ".downloads",
+    "read_url": ".downloads",
+    "adownload_url": ".downloads",
+    "aread_url": ".downloads",
+    "safe_file_name": ".downloads",
     # handles, models, realtime, registry, streaming
     "RequestHandle": ".handles",
     "AsyncRequestHandle": ".handles",
@@ -268,6 +266,8 @@ __all__ = [
     "APIError",
     "BadRequestError",
     "AuthenticationError",
+    "CredentialsError",
+    "RequestEncodingError",
     "PermissionDeniedError",
     "NotFoundError",
     "UnprocessableEntityError",
@@ -287,6 +287,7 @@ __all__ = [
     "read_url",
     "adownload_url",
     "aread_url",
+    "safe_file_name",
     "RequestHandle",
     "AsyncRequestHandle",
     "FalModel",

@@ -6,7 +6,9 @@ the helpers here (`self._run(input, kwargs)` ...). The helpers
 1. split call options from input fields (`_types.*_OPTIONS`; a misplaced option is a TypeError),
 2. build and validate the Input (pydantic `ValidationError`) — before any network I/O,
 3. serialise it (wire names, only fields that were set, local files as data URIs or uploads),
-4. call fal_client (`run`, `submit`, `subscribe`, `stream`, `realtime`) and translate its errors,
+4. check the API key's form (`credentials.check_credentials`: a malformed key fails here, named,
+   before any request), call fal_client (`run`, `submit`, `subscribe`, `stream`, `realtime`) and
+   translate its errors (masking the key),
 5. validate the response as the Output (`OutputValidationError` keeps the raw JSON).
 """
 
@@ -27,6 +29,7 @@ from ._types import (
     NotGiven,
 )
 from .clients import default_async_client, default_client
+from .credentials import check_credentials, check_header
 from .errors import _CallbackError, translate_errors
 from .files import FileCollector, _check_mode, aupload_pending, get_file_upload_mode, upload_pending
 from .models import FalInput, FalOutput, InputT, OutputT, parse_output, to_payload
@@ -101,6 +104,10 @@ def _check_options(method: str, opts: Mapping[str, Any]) -> None:
     headers = opts.get("headers")
     if headers is not None and not isinstance(headers, Mapping):
         raise TypeError(f"headers must be a mapping of str to str, got {type(headers).__name__}")
+    for name, value in (headers or {}).items():
+        check_header(str(name), str(value))
+    if isinstance(opts.get("hint"), str):
+        check_header("X-Fal-Runner-Hint", opts["hint"])  # fal_client sends the hint as this header
 
 
 def _sync_callback(name: str, cb: Any) -> Any:
@@ -234,6 +241,15 @@ class _EndpointBase(Generic[InputT, OutputT]):
         return f"{type(self).__name__}(endpoint_id={getattr(self, 'endpoint_id', None)!r})"
 
 
+_C = TypeVar("_C")
+
+
+def _authorized(client: _C) -> _C:
+    """`client`, once the key it will send has a usable form (else `CredentialsError`)."""
+    check_credentials(client)
+    return client
+
+
 def _common_kwargs(opts: Mapping[str, Any], *names: str) -> dict[str, Any]:
     out = {n: opts[n] for n in names if opts.get(n) is not None}
     if opts.get("headers") is not None:
@@ -284,7 +300,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
 
     def _run(self, input: Any, kwargs: Mapping[str, Any]) -> OutputT:
         opts, model = self._prepare("run", RUN_OPTIONS, input, kwargs)
-        client = opts.get("client") or self.client
+        client = _authorized(opts.get("client") or self.client)
         arguments = self._arguments(model, client)
         call = _common_kwargs(opts, "timeout", "start_timeout", "hint")
         with translate_errors():
@@ -295,7 +311,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         from .handles import RequestHandle
 
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
-        client = opts.get("client") or self.client
+        client = _authorized(opts.get("client") or self.client)
         arguments = self._arguments(model, client)
         call = _common_kwargs(opts, "start_timeout", "hint", "priority", "webhook_url")
         with translate_errors():
@@ -313,7 +329,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
             call["on_enqueue"] = _sync_callback("on_enqueue", opts["on_enqueue"])
         if opts.get("on_queue_update") is not None:
             call["on_queue_update"] = _sync_callback("on_queue_update", opts["on_queue_update"])
-        client = opts.get("client") or self.client
+        client = _authorized(opts.get("client") or self.client)
         arguments = self._arguments(model, client)
         with translate_errors():
             raw = client.subscribe(self.endpoint_id, arguments, **call)
@@ -323,7 +339,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         from .streaming import Stream
 
         opts, model = self._prepare("stream", STREAM_OPTIONS, input, kwargs)
-        client = opts.get("client") or self.client
+        client = _authorized(opts.get("client") or self.client)
         arguments = self._arguments(model, client)
         call = _common_kwargs(opts, "timeout")
         endpoint_id = self.endpoint_id
@@ -342,7 +358,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         client = self.client
         endpoint_id = self.endpoint_id
         return RealtimeConnection(
-            lambda: client.realtime(endpoint_id, use_jwt=use_jwt, max_buffering=max_buffering),
+            lambda: _authorized(client).realtime(endpoint_id, use_jwt=use_jwt, max_buffering=max_buffering),
             self._coerce_input,
             lambda model: self._arguments(model, client),
             self._output_cls(),
@@ -356,7 +372,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         from .handles import RequestHandle
 
         with translate_errors(request_id=request_id):
-            handle = self.client.get_handle(self.endpoint_id, request_id)
+            handle = _authorized(self.client).get_handle(self.endpoint_id, request_id)
         return RequestHandle(handle, self._output_cls(), self.endpoint_id)
 
     def status(self, request_id: str, *, with_logs: bool = False) -> Status:
@@ -416,7 +432,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
 
     async def _run(self, input: Any, kwargs: Mapping[str, Any]) -> OutputT:
         opts, model = self._prepare("run", RUN_OPTIONS, input, kwargs)
-        client = opts.get("client") or self.client
+        client = _authorized(opts.get("client") or self.client)
         arguments = await self._arguments(model, client)
         call = _common_kwargs(opts, "timeout", "start_timeout", "hint")
         with translate_errors():
@@ -427,7 +443,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         from .handles import AsyncRequestHandle
 
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
-        client = opts.get("client") or self.client
+        client = _authorized(opts.get("client") or self.client)
         arguments = await self._arguments(model, client)
         call = _common_kwargs(opts, "start_timeout", "hint", "priority", "webhook_url")
         with translate_errors():
@@ -445,7 +461,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
             call["on_enqueue"] = _async_callback("on_enqueue", opts["on_enqueue"])
         if opts.get("on_queue_update") is not None:
             call["on_queue_update"] = _async_callback("on_queue_update", opts["on_queue_update"])
-        client = opts.get("client") or self.client
+        client = _authorized(opts.get("client") or self.client)
         arguments = await self._arguments(model, client)
         with translate_errors():
             raw = await client.subscribe(self.endpoint_id, arguments, **call)
@@ -463,7 +479,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         endpoint_id = self.endpoint_id
 
         async def events() -> AsyncIterator[dict[str, Any]]:
-            client = opts.get("client") or self.client
+            client = _authorized(opts.get("client") or self.client)
             arguments = payload
             with translate_errors(stream=True):
                 if collector.needs_upload:
@@ -482,7 +498,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         clients: list[fal_client.AsyncClient] = []
 
         def opener() -> Any:
-            clients[:] = [self.client]
+            clients[:] = [_authorized(self.client)]
             return clients[0].realtime(endpoint_id, use_jwt=use_jwt, max_buffering=max_buffering)
 
         async def prepare(model: InputT) -> dict[str, Any]:
@@ -497,7 +513,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         from .handles import AsyncRequestHandle
 
         with translate_errors(request_id=request_id):
-            handle = await self.client.get_handle(self.endpoint_id, request_id)
+            handle = await _authorized(self.client).get_handle(self.endpoint_id, request_id)
         return AsyncRequestHandle(handle, self._output_cls(), self.endpoint_id)
 
     async def status(self, request_id: str, *, with_logs: bool = False) -> Status:

@@ -1,8 +1,9 @@
 """The root command group and `main()`, which owns every exit code.
 
 Exit codes: 0 success; 1 remote error (fal's message) or an output that does not match its
-model; 2 usage or input validation error; 130 interrupted (Ctrl-C; a queued request is
-cancelled first).
+model; 2 usage or input validation error, or a malformed or missing API key; 130 interrupted
+(Ctrl-C; a queued request is cancelled first). With FAL_BINDINGS_DEBUG=1 the traceback of an
+error is printed too, through the same key-masking stderr as everything else.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 DEBUG_ENV = "FAL_BINDINGS_DEBUG"
-"""Set to 1 to get Python tracebacks for unexpected errors."""
+"""Set to 1 to get Python tracebacks of errors (the key masked like everywhere else)."""
 
 
 class LazyGroup(click.Group):
@@ -75,7 +76,9 @@ cli = LazyGroup(
 
 
 def _error(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    from .output import echo
+
+    echo(f"Error: {message}", err=True)  # messages quote the service and the docs
 
 
 def _handle(exc: BaseException) -> int:
@@ -86,18 +89,27 @@ def _handle(exc: BaseException) -> int:
         click.echo("interrupted", err=True)
         return EXIT_INTERRUPTED
     if isinstance(exc, click.ClickException):
-        exc.show()
-        return exc.exit_code
-    from fal_bindings import APIError, OutputValidationError, UnknownEndpointError
+        import io
 
+        from .output import terminal_safe
+
+        shown = io.StringIO()  # the message may quote a choice from the docs, or an argument
+        exc.show(file=shown)
+        sys.stderr.write(terminal_safe(shown.getvalue()))
+        return exc.exit_code
+    from fal_bindings import APIError, CredentialsError, OutputValidationError, UnknownEndpointError
+
+    if isinstance(exc, CredentialsError):  # a malformed or missing key: set-up, not the service
+        _error(str(exc))
+        return EXIT_USAGE
     if isinstance(exc, APIError):
         _error(_api_message(exc))
         return EXIT_REMOTE
     if isinstance(exc, OutputValidationError):
         _error(str(exc))
-        import json
+        from .output import echo_json
 
-        click.echo(json.dumps(exc.raw, indent=2, ensure_ascii=False, default=str))
+        echo_json(exc.raw)
         return EXIT_REMOTE
     if isinstance(exc, UnknownEndpointError):
         _error(str(exc))
@@ -139,9 +151,12 @@ def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> int
     except BaseException as exc:  # noqa: BLE001 - every exception maps to an exit code
         if isinstance(exc, SystemExit):
             return int(exc.code) if isinstance(exc.code, int) else EXIT_REMOTE
-        if os.environ.get(DEBUG_ENV) == "1" and not isinstance(exc, (click.ClickException, KeyboardInterrupt)):
-            raise
         try:
+            if os.environ.get(DEBUG_ENV) == "1" and not isinstance(exc, (click.ClickException, KeyboardInterrupt)):
+                # Printed here, while stderr still masks the key (not by Python after we return).
+                import traceback
+
+                traceback.print_exception(exc, file=sys.stderr)
             return _handle(exc)
         except BrokenPipeError:
             return EXIT_REMOTE

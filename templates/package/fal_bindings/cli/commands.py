@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .catalog import CatalogEntry, EndpointSchema, FieldInfo, UnknownIdError, catalog, entry, load_schema
-from .output import echo_json, iter_status_logs
+from .output import echo, echo_json, iter_status_logs, terminal_safe
 
 if TYPE_CHECKING:
     from fal_bindings._runtime.endpoint import AnyEndpoint
@@ -72,7 +72,8 @@ def list_command(category: str | None, capability: str | None, as_json: bool) ->
     rows = [["ID", "CATEGORY", "CAPABILITIES", "TITLE"]]
     for e in entries:
         title = "" if e.title == e.id else e.title
-        rows.append([e.id, e.category or "-", ",".join(e.capabilities), title])
+        cells = [e.id, e.category or "-", ",".join(e.capabilities), title]
+        rows.append([terminal_safe(cell, single_line=True) for cell in cells])
     # Cut long lines to the terminal's width, but never when the output goes to a pipe or file.
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 0
     for line in _table(rows, width):
@@ -132,8 +133,11 @@ def _print_fields(
         }
         for info in fields
     ]
+    rows = [{header: terminal_safe(text) for header, text in row.items()} for row in rows]
     headers = [first] + [h for h in _COLUMNS if any(row[h] for row in rows) or h in ("type", "description")]
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    table = Table(
+        title=escape(terminal_safe(title, single_line=True)), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False
+    )
     for header in headers:
         if header == first:
             table.add_column(header, max_width=26, overflow="fold", style="bold")
@@ -152,10 +156,14 @@ def _render_show(schema: EndpointSchema) -> None:
 
     console = Console(highlight=False, soft_wrap=False)
     e = schema.entry
-    console.print(f"[bold]{escape(e.id)}[/bold]" + (f" - {escape(e.title)}" if e.title != e.id else ""))
+
+    def text(value: str, single_line: bool = True) -> str:  # doc text: inert for rich and the terminal
+        return escape(terminal_safe(value, single_line=single_line))
+
+    console.print(f"[bold]{text(e.id)}[/bold]" + (f" - {text(e.title)}" if e.title != e.id else ""))
     if e.description:
-        console.print(escape(e.description))
-    console.print(f"category: {escape(e.category or '-')}   capabilities: {', '.join(e.capabilities)}")
+        console.print(text(e.description, single_line=False))
+    console.print(f"category: {text(e.category or '-')}   capabilities: {text(', '.join(e.capabilities))}")
     options = field_options(schema)
     names = {fo.wire: fo.option for fo in options}
     files = frozenset(fo.wire for fo in options if fo.kind == "file")
@@ -210,12 +218,12 @@ def status_command(endpoint_id: str, request_id: str, logs: bool, as_json: bool)
     if as_json:
         echo_json(data)
         return
-    line = data["status"]
+    line = str(data["status"])
     if "queue_position" in data:
         line += f" (position {data['queue_position']})"
     if data.get("error"):
         line += f": {data['error']}"
-    click.echo(line)
+    echo(line)
     for log in iter_status_logs(data.get("logs")):
         click.echo(f"  {log}")
 
@@ -228,9 +236,10 @@ def status_command(endpoint_id: str, request_id: str, logs: bool, as_json: bool)
     "--download",
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Save every output file into DIR.",
+    help="Save every output file into DIR (a name already taken there gets a number).",
 )
-def result_command(endpoint_id: str, request_id: str, as_json: bool, download: Path | None) -> None:
+@click.option("--overwrite", is_flag=True, help="With --download: replace files of the same name instead of numbering.")
+def result_command(endpoint_id: str, request_id: str, as_json: bool, download: Path | None, overwrite: bool) -> None:
     """Wait for a submitted request and print its output."""
     from .run import Interrupted, print_output
 
@@ -238,7 +247,7 @@ def result_command(endpoint_id: str, request_id: str, as_json: bool, download: P
         output = _endpoint(endpoint_id).result(request_id)
     except KeyboardInterrupt:
         raise Interrupted from None
-    print_output(output, {"as_json": as_json, "download": download})
+    print_output(output, {"as_json": as_json, "download": download, "overwrite": overwrite})
 
 
 @click.command("cancel", context_settings=CONTEXT)
@@ -247,4 +256,4 @@ def result_command(endpoint_id: str, request_id: str, as_json: bool, download: P
 def cancel_command(endpoint_id: str, request_id: str) -> None:
     """Cancel a queued request."""
     _endpoint(endpoint_id).cancel(request_id)
-    click.echo(f"cancelled request {request_id}")
+    echo(f"cancelled request {request_id}")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .catalog import EndpointSchema, FieldInfo, non_null_variants, object_fields, ref_name, resolve, type_label
+from .output import terminal_safe
 
 __all__ = [
     "CONTROL_OPTIONS",
@@ -40,10 +41,13 @@ __all__ = [
     "field_options",
     "collect_fields",
     "read_input_json",
+    "load_json",
+    "lone_surrogate",
+    "MAX_JSON_DEPTH",
 ]
 
 CONTROL_OPTIONS = frozenset(
-    {"help", "h", "input-json", "dry-run", "json", "download", "submit", "stream", "upload-files", "quiet", "q"}
+    {"help", "h", "input-json", "dry-run", "json", "download", "overwrite", "submit", "stream", "upload-files", "quiet", "q"}
 )
 """Option names (without dashes) of `run ID` itself; a field with one of these names is
 renamed `--field-<name>`."""
@@ -56,6 +60,89 @@ _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 def is_url(value: str) -> bool:
     """A URL (`scheme://...`) or a data URI: sent as it is."""
     return bool(_URL_RE.match(value)) or value.startswith("data:")
+
+
+# --------------------------------------------------------------------------- JSON and text limits
+
+MAX_JSON_DEPTH = 100
+"""JSON given on the command line may nest this deep (fal's inputs need a handful of levels;
+far deeper input would exhaust Python's recursion in the JSON parser or the validator)."""
+
+
+class JsonTooDeepError(ValueError):
+    """JSON nested deeper than `MAX_JSON_DEPTH`; `key` is the top-level key holding it, if any."""
+
+    def __init__(self, key: str | None) -> None:
+        self.key = key
+        super().__init__(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}:]')
+
+
+def _deep_key(text: str) -> str | None:
+    """The top-level key under which `text` (JSON) first nests too deep (a scan, no recursion)."""
+    depth, key, last = 0, None, None
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return key
+        elif token in "]}":
+            depth -= 1
+        elif token == ":":
+            if depth == 1 and last is not None:
+                try:
+                    key = json.loads(last)
+                except ValueError:
+                    key = last
+        else:
+            last = token
+    return None
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def load_json(text: str) -> Any:
+    """`json.loads`, refusing JSON nested deeper than `MAX_JSON_DEPTH` (`JsonTooDeepError`)."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise JsonTooDeepError(_deep_key(text)) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise JsonTooDeepError(_deep_key(text))
+    return value
+
+
+def lone_surrogate(value: Any) -> tuple[str, str] | None:
+    """(where, the offending text escaped) for the first string in `value` (keys included) with a
+    lone surrogate: text from bytes that are not UTF-8 (an argument Python could not decode, a
+    `\\udcff` escape in JSON), which no request can carry. Paths are local files: not checked."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            bad = next((c for c in node if 0xD800 <= ord(c) <= 0xDFFF), None)
+            if bad is not None:
+                return where, bad.encode("unicode_escape").decode("ascii")
+        elif isinstance(node, dict):
+            for key, child in reversed(list(node.items())):
+                stack.append((child, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key!r}]"))
+                if isinstance(key, str):
+                    stack.append((key, f"{where} (a key)"))
+        elif isinstance(node, (list, tuple)):
+            stack.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(node))))
+    return None
 
 
 # --------------------------------------------------------------------------- parameter types
@@ -137,7 +224,9 @@ class JsonValue(_ParamType):
         if value in self.typed:
             return self.typed[value]
         try:
-            parsed = json.loads(value)
+            parsed = load_json(value)
+        except JsonTooDeepError as exc:
+            self.fail(str(exc), param, ctx)
         except ValueError as exc:
             msg = getattr(exc, "msg", str(exc))
             if self.typed:
@@ -166,7 +255,9 @@ class ListItem(_ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value.lstrip().startswith("["):
             try:
-                parsed = json.loads(value)
+                parsed = load_json(value)
+            except JsonTooDeepError as exc:
+                self.fail(str(exc), param, ctx)
             except ValueError:
                 parsed = None
             if isinstance(parsed, list):
@@ -345,10 +436,10 @@ def _help(schema: EndpointSchema, fo: FieldOption) -> str:
         extras.append(info.limits)
     if fo.multiple:
         extras.append("repeatable, or a JSON list")
-    text = info.description.replace("\r", "")
+    text = info.description
     if extras:
         text = (text + "  " if text else "") + "[" + "; ".join(extras) + "]"
-    return text
+    return terminal_safe(text)  # descriptions, choices and defaults come from the docs
 
 
 def click_params(schema: EndpointSchema, options: list[FieldOption]) -> list[click.Option]:
@@ -439,7 +530,10 @@ def read_input_json(source: str, options: list[FieldOption], param: click.Parame
         reason = getattr(exc, "strerror", None) or str(exc)
         raise click.BadParameter(f"cannot read {where}: {reason}", param=param) from None
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except JsonTooDeepError as exc:
+        field = f"field {exc.key!r} in " if exc.key is not None else ""
+        raise click.BadParameter(f"{field}{where}: {exc}", param=param) from None
     except ValueError as exc:
         lineno, colno, msg = getattr(exc, "lineno", None), getattr(exc, "colno", None), getattr(exc, "msg", str(exc))
         at = f" at line {lineno} column {colno}" if lineno is not None else ""

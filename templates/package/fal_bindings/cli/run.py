@@ -7,7 +7,6 @@ module is imported when the command executes.
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -20,8 +19,8 @@ import click
 
 from .app import CONTEXT_SETTINGS
 from .catalog import EndpointSchema, UnknownIdError, load_schema
-from .options import FieldOption, click_params, collect_fields, field_options, read_input_json
-from .output import download_files, echo_json, output_json, summary_lines, validation_messages
+from .options import FieldOption, click_params, collect_fields, field_options, lone_surrogate, read_input_json
+from .output import download_files, echo, echo_json, output_json, summary_lines, terminal_safe, validation_messages
 from .progress import QueueProgress, progress_enabled
 
 if TYPE_CHECKING:
@@ -96,7 +95,8 @@ _CONTROL_HELP = {
     "input_json": "Read input fields from a JSON object in FILE ('-': stdin); options override it.",
     "dry_run": "Validate the input and print the request JSON; send nothing.",
     "json": "Print the raw output JSON instead of a summary.",
-    "download": "Save every output file into DIR.",
+    "download": "Save every output file into DIR (a name already taken there gets a number).",
+    "overwrite": "With --download: replace files of the same name in DIR instead of numbering.",
     "submit": "Only submit to the queue and print the request id.",
     "stream": "Stream the output: print each event as a JSON line.",
     "upload_files": "Upload local files to fal's CDN instead of inlining them as data URIs.",
@@ -119,16 +119,17 @@ def endpoint_command(schema: EndpointSchema) -> click.Command:
             type=click.Path(file_okay=False, path_type=Path),
             help=_CONTROL_HELP["download"],
         ),
+        click.Option(["--overwrite", "overwrite"], is_flag=True, help=_CONTROL_HELP["overwrite"]),
         click.Option(["--submit", "submit"], is_flag=True, help=_CONTROL_HELP["submit"]),
         click.Option(["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]),
         click.Option(["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]),
         click.Option(["-q", "--quiet", "quiet"], is_flag=True, help=_CONTROL_HELP["quiet"]),
     ]
     caps = ", ".join(entry.capabilities)
-    lines = [entry.title] if entry.title != entry.id else []
+    lines = [terminal_safe(entry.title, single_line=True)] if entry.title != entry.id else []
     if entry.description:
-        lines += [entry.description]
-    lines += [f"Category: {entry.category or '-'}. Capabilities: {caps}."]
+        lines += [terminal_safe(entry.description)]
+    lines += [terminal_safe(f"Category: {entry.category or '-'}. Capabilities: {caps}.", single_line=True)]
     lines += ["Options not given are not sent (the service's defaults apply)."]
 
     def callback(**values: Any) -> None:
@@ -139,7 +140,7 @@ def endpoint_command(schema: EndpointSchema) -> click.Command:
         params=params,
         callback=callback,
         help="\n\n".join(lines),
-        short_help=entry.title,
+        short_help=terminal_safe(entry.title, single_line=True),
         context_settings=CONTEXT_SETTINGS,
     )
 
@@ -161,7 +162,29 @@ def build_payload(options: list[FieldOption], values: dict[str, Any]) -> dict[st
     if values.get("input_json") is not None:
         payload.update(read_input_json(values["input_json"], options, _input_param(ctx)))
     payload.update(collect_fields(options, values))
+    _check_sendable(options, payload)
     return payload
+
+
+def _check_sendable(options: list[FieldOption], payload: dict[str, Any]) -> None:
+    """Text no request can carry (a lone surrogate: bytes that are not UTF-8 in an argument, or a
+    `\\udcff` escape in JSON) is an input error (exit 2) naming its field, not a send failure."""
+    by_wire = {fo.wire: fo for fo in options}
+    for key, value in payload.items():
+        bad_key = lone_surrogate(key)
+        if bad_key is not None:
+            raise InputError(f"a field name in --input-json holds bytes that are not valid UTF-8 ({bad_key[1]})")
+        found = lone_surrogate(value)
+        if found is None:
+            continue
+        where, bad = found
+        at = f" at {where.lstrip('.')}" if where else ""
+        fo = by_wire.get(key)
+        name = f"{fo.option} ({key})" if fo is not None else repr(key)
+        raise InputError(
+            f"invalid value for {name}{at}: the text holds bytes that are not "
+            f"valid UTF-8 (a lone surrogate, {bad}); only valid Unicode text can be sent"
+        )
 
 
 def validate(schema: EndpointSchema, options: list[FieldOption], payload: dict[str, Any]) -> FalInput:
@@ -255,7 +278,7 @@ def execute(schema: EndpointSchema, options: list[FieldOption], values: dict[str
         if values["as_json"]:
             echo_json({"request_id": handle.request_id})
         else:
-            click.echo(handle.request_id)
+            echo(handle.request_id)
     else:
         _subscribe(endpoint, model, values)
 
@@ -282,23 +305,23 @@ def _cancel(handle: Any, quiet: bool) -> None:
     try:
         handle.cancel()
     except APIError as exc:
-        click.echo(f"could not cancel request {handle.request_id}: {exc}", err=True)
+        echo(f"could not cancel request {handle.request_id}: {exc}", err=True)
         return
     if not quiet:
-        click.echo(f"cancelled request {handle.request_id}", err=True)
+        echo(f"cancelled request {handle.request_id}", err=True)
 
 
 def _stream(endpoint: AnyEndpoint, model: FalInput, values: dict[str, Any]) -> None:
     try:
         with endpoint.stream(model) as stream:
             for event in stream:
-                click.echo(json.dumps(event, ensure_ascii=False))
+                echo_json(event, indent=None)
                 sys.stdout.flush()
             output = stream.final_output()
     except KeyboardInterrupt:
         raise Interrupted from None
     if values["download"] is not None:
-        for path in download_files(output, values["download"]):
+        for path in download_files(output, values["download"], overwrite=values["overwrite"]):
             click.echo(f"saved {path}", err=True)
 
 
@@ -310,5 +333,5 @@ def print_output(output: Any, values: dict[str, Any]) -> None:
         for line in summary_lines(output):
             click.echo(line)
     if values.get("download") is not None:
-        for path in download_files(output, values["download"]):
+        for path in download_files(output, values["download"], overwrite=bool(values.get("overwrite"))):
             click.echo(f"saved {path}", err=bool(values.get("as_json")))
