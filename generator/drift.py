@@ -662,6 +662,12 @@ def specs_at_revision(revision: str, new_dir: Path) -> Iterator[Path]:
 
 
 DEFAULT_LOCK = Path("generated/names.lock.json")
+"""Relative to the repository's top level."""
+
+
+def _repository_root(anchor: Path) -> Path:
+    top = _git(["rev-parse", "--show-toplevel"], anchor if anchor.is_dir() else Path.cwd())
+    return Path(top.stdout.decode().strip()) if top.returncode == 0 else Path.cwd()
 
 
 def _locks(base: str | None, new_path: Path | None, old_path: Path | None) -> tuple[NameLock | None, NameLock | None]:
@@ -700,7 +706,7 @@ def _locks(base: str | None, new_path: Path | None, old_path: Path | None) -> tu
     "--lock",
     "lock_path",
     type=click.Path(path_type=Path),
-    help=f"Names lock of NEW [default with --base: {DEFAULT_LOCK}, when it exists; else names chosen afresh].",
+    help=f"Names lock of NEW [default with --base: the repository's {DEFAULT_LOCK}, when it exists; else names chosen afresh].",
 )
 @click.option("--old-lock", "old_lock_path", type=click.Path(path_type=Path), help="Names lock of OLD [default with --base: --lock as committed at REV].")
 def diff_command(
@@ -726,7 +732,7 @@ def diff_command(
         new_dir = old if old is not None else Path("specs/openapi")
         if not new_dir.is_dir():
             raise click.UsageError(f"no spec directory {new_dir}")
-        locks = _locks(base, lock_path or DEFAULT_LOCK, old_lock_path)
+        locks = _locks(base, lock_path or _repository_root(new_dir) / DEFAULT_LOCK, old_lock_path)
         with specs_at_revision(base, new_dir) as old_dir:
             result = diff_dirs(old_dir, new_dir, locks)
     else:

@@ -262,3 +262,27 @@ def test_a_cycle_that_parts_gives_each_type_its_own_module(workspace: Path) -> N
     assert lock.types[cycle_size].module not in ("image_size", "lo_ra_input")
     assert f"class {cycle_size}(" in (out / f"fal_bindings/types/{lock.types[cycle_size].module}.py").read_text(encoding="utf-8")
     assert f"class {cycle_size}(" not in (out / "fal_bindings/types/lo_ra_input.py").read_text(encoding="utf-8")
+
+
+def test_diff_base_reads_the_lock_committed_at_the_revision_and_the_working_trees(workspace: Path) -> None:
+    from tests.drift.test_diff_cli import _git
+
+    repo = workspace / "repo"
+    shutil.copytree(workspace / "specs", repo / "specs" / "openapi")
+    falgen_generate(repo / "specs" / "openapi", repo / "generated", workspace / "cache")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "package")
+    add_namesake(repo / "specs" / "openapi")
+    falgen_generate(repo / "specs" / "openapi", repo / "generated", workspace / "cache")
+    done = falgen("diff", "--base", "HEAD", "openapi", "--json", "--fail-on", "breaking", cwd=repo / "specs")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [c["kind"] for c in json.loads(done.stdout)["changes"]] == ["endpoint-added"]
+    (repo / "generated" / LOCK_FILE).unlink()  # generate would now choose every name afresh
+    done = falgen("diff", "--base", "HEAD", "--json", "--fail-on", "breaking", cwd=repo)
+    assert done.returncode == 1, done.stdout + done.stderr
+    moved = [c for c in json.loads(done.stdout)["changes"] if c["kind"] == "endpoint-renamed"]
+    assert [(c["endpoint"], c["verdict"]) for c in moved] == [(KLING_ID, "breaking")]
+    (repo / "generated" / LOCK_FILE).write_text("{", encoding="utf-8")
+    done = falgen("diff", "--base", "HEAD", cwd=repo)
+    assert done.returncode == 2 and "not valid JSON" in done.stderr, done.stderr
