@@ -286,3 +286,50 @@ def test_diff_base_reads_the_lock_committed_at_the_revision_and_the_working_tree
     (repo / "generated" / LOCK_FILE).write_text("{", encoding="utf-8")
     done = falgen("diff", "--base", "HEAD", cwd=repo)
     assert done.returncode == 2 and "not valid JSON" in done.stderr, done.stderr
+
+
+def test_a_recorded_endpoint_class_and_a_recorded_type_of_one_name_share_a_module(tmp_path: Path) -> None:
+    """`fal-ai/widget` (class `Widget`) starts using the shared type `Widget`: neither name may
+    move, so its module imports the type under a private alias."""
+    import subprocess
+    import sys
+
+    from generator.ir import Field_, Schema, TypeExpr
+    from generator.render import render_package, write_tree
+    from generator.spec import write_specs
+
+    widget = Schema(name="Widget", fields=[Field_(name="size", type=TypeExpr(kind="integer"), required=True)])
+
+    def endpoint(endpoint_id: str, uses_widget: bool) -> Endpoint:
+        fields = [Field_(name="prompt", type=TypeExpr(kind="string"), required=True)]
+        if uses_widget:
+            fields.append(Field_(name="widget", type=TypeExpr(kind="ref", ref="Widget")))
+        return Endpoint(
+            id=endpoint_id,
+            input=Schema(name="In", fields=fields),
+            output=Schema(name="Out", fields=[Field_(name="text", type=TypeExpr(kind="string"), required=True)]),
+            types=[widget] if uses_widget else [],
+        )
+
+    write_specs([endpoint("fal-ai/widget", False), endpoint("fal-ai/other", True)], tmp_path / "v1")
+    first = render_package(tmp_path / "v1").files
+    lock = NameLock.loads(first[LOCK_FILE], "v1")
+    assert lock.endpoints["fal-ai/widget"].class_name == "Widget" and "Widget" in lock.types
+    write_specs([endpoint("fal-ai/widget", True), endpoint("fal-ai/other", True)], tmp_path / "v2")
+    files = render_package(tmp_path / "v2", lock).files
+    assert files[LOCK_FILE] == first[LOCK_FILE]
+    module = files["fal_bindings/endpoints/fal_ai/widget.py"]
+    assert "from fal_bindings.types.widget import Widget as _Widget" in module and "class Widget(_Endpoint[" in module
+    write_tree(files, tmp_path / "generated")
+    script = (
+        f"import sys; sys.path.insert(0, {str(tmp_path / 'generated')!r})\n"
+        "import fal_bindings\n"
+        "cls = fal_bindings.registry.endpoint_class('fal-ai/widget')\n"
+        "assert cls.__name__ == 'Widget'\n"
+        "value = cls.input_model.model_validate({'prompt': 'p', 'widget': {'size': 3}})\n"
+        "from fal_bindings.types.widget import Widget\n"
+        "assert isinstance(value.widget, Widget)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stdout + done.stderr
