@@ -273,13 +273,15 @@ def assign_types(
         doc_name = doc_names[fingerprint]
         base = class_identifier(doc_name)
         name = base if by_doc_name[doc_name] == 1 else f"{base}_{fingerprint[:6]}"
-        forbidden = used | {
+        # The recorded classes of the endpoints whose modules will import it (a few names).
+        near = {
             cls for endpoint_id in users.get(fingerprint, ()) if endpoint_id in endpoint_classes
             for cls in (endpoint_classes[endpoint_id], ASYNC_PREFIX + endpoint_classes[endpoint_id])
         }  # fmt: skip
-        if name in forbidden:
+        if name in used or name in near:
             name = f"{name}_{fingerprint[:6]}"
-        name = unique_name(name, forbidden)
+        if name in used or name in near:
+            name = unique_name(name, used | near)  # rare: a lock entry holds that name too
         used.add(name)
         classes[fingerprint] = name
     modules_taken = {entry.module for entry in lock.types.values()} | set(modules.values())
@@ -322,8 +324,9 @@ def assign_endpoints(
             name += "Endpoint"
         if name in taken_classes or ASYNC_PREFIX + name in taken_classes:
             name = f"{name}_{short_hash(endpoint_id)}"
-        while name in taken_classes or ASYNC_PREFIX + name in taken_classes:
-            name = unique_name(name, taken_classes)
+        base, index = name, 2
+        while name in taken_classes or ASYNC_PREFIX + name in taken_classes:  # rare: a lock holds it too
+            name, index = f"{base}_{index}", index + 1
         taken_classes.update((name, ASYNC_PREFIX + name))
         classes[endpoint_id] = name
     return paths, classes
