@@ -65,6 +65,7 @@ class CheckResult:
 
 
 def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workdir: Path) -> CheckResult:
+    from generator.namelock import LOCK_FILE, read_lock
     from generator.parse import ParseRun
     from generator.render import render_package, write_tree
     from generator.report import write_report
@@ -76,7 +77,8 @@ def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workd
     run = ParseRun([sources], overlays)
     write_documents(run.documents(), fresh_specs)
     write_report(run.summary(), run.sorted_diagnostics(), fresh_report)
-    write_tree(render_package(fresh_specs).files, fresh_generated)
+    # The committed names lock is an input as much as the docs: the names it records stay.
+    write_tree(render_package(fresh_specs, read_lock(generated / LOCK_FILE)).files, fresh_generated)
     report_diff = TreeDiff()
     for name in ("diagnostics.json", "diagnostics.md"):
         committed, fresh = specs.parent / name, fresh_report / name
@@ -95,8 +97,13 @@ def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workd
 
 def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[bool, str]:
     """Returns (clean, report text)."""
+    from generator.namelock import LockError
+
     with tempfile.TemporaryDirectory(prefix="falgen-check-") as tmp:
-        result = run_check(sources, specs, generated, overlays, Path(tmp))
+        try:
+            result = run_check(sources, specs, generated, overlays, Path(tmp))
+        except LockError as error:
+            return False, f"falgen check: {error}"
         if result.clean:
             files = len(_files(specs)) + len(_files(generated))
             return True, f"falgen check: clean ({files} files reproduce from {sources})"
@@ -112,8 +119,24 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[
                 lines += ["", "What changed for users (committed specs -> docs):", semantic]
         except ImportError:
             pass
+        moved = _moved_names(generated, result.fresh_generated)
+        if moved:
+            lines += ["", "Public names that would move (committed package -> regenerated):", moved]
         lines += ["", f"To regenerate: {REGENERATE}"]
         return False, "\n".join(lines)
+
+
+def _moved_names(committed: Path, fresh: Path) -> str:
+    """Endpoints and shared types whose module or class the regenerated package changes."""
+    from generator.drift import DiffResult, render_compact
+    from generator.namelock import PublicNames, renames
+
+    before, after = PublicNames.from_tree(committed), PublicNames.from_tree(fresh)
+    changes = renames(before, after)
+    lines = [f"  note: {note}" for note in before.notes]
+    if changes:
+        lines.append(render_compact(DiffResult(changes=changes)))
+    return "\n".join(lines)
 
 
 def _describe(label: str, committed: Path, fresh: Path, diff: TreeDiff, show_diff: bool = True, hand_edits: bool = False) -> list[str]:

@@ -45,6 +45,8 @@ from generator.markdown import md_code, md_text
 if TYPE_CHECKING:
     import subprocess
 
+    from generator.namelock import NameLock
+
 __all__ = [
     "Change",
     "DiffResult",
@@ -68,6 +70,8 @@ VERDICTS: tuple[Verdict, ...] = ("breaking", "non-breaking", "notable")
 KIND_LABELS: dict[str, str] = {
     "endpoint-removed": "endpoint removed",
     "endpoint-added": "new endpoint",
+    "endpoint-renamed": "public name moved",
+    "type-renamed": "shared type name moved",
     "capability-removed": "capability removed",
     "capability-added": "new capability",
     "input-field-removed": "input field removed",
@@ -441,16 +445,21 @@ def diff_endpoints(old: Iterable[Endpoint], new: Iterable[Endpoint]) -> list[Cha
     return changes
 
 
-def diff_dirs(old_dir: Path, new_dir: Path) -> DiffResult:
-    """Read both spec directories back into the IR and compare them."""
+def diff_dirs(old_dir: Path, new_dir: Path, locks: tuple[NameLock | None, NameLock | None] | None = None) -> DiffResult:
+    """Read both spec directories back into the IR and compare them; with `locks` (the names
+    lock of each side, or None: names chosen afresh), also the public names each side gets."""
     from generator.ir import Severity
+    from generator.namelock import names_of, renames
     from generator.sources.openapi import read_spec_dir
 
     old = read_spec_dir(old_dir)
     new = read_spec_dir(new_dir)
     problems = [d.render() for d in (*old.diagnostics, *new.diagnostics) if d.severity is Severity.ERROR]
+    changes = diff_endpoints(old.endpoints, new.endpoints)
+    if locks is not None:
+        changes += renames(names_of(old.endpoints, locks[0]), names_of(new.endpoints, locks[1]))
     return DiffResult(
-        changes=diff_endpoints(old.endpoints, new.endpoints),
+        changes=changes,
         old_endpoints=len(old.endpoints),
         new_endpoints=len(new.endpoints),
         problems=problems,
@@ -654,6 +663,33 @@ def specs_at_revision(revision: str, new_dir: Path) -> Iterator[Path]:
 # --------------------------------------------------------------------------- CLI
 
 
+DEFAULT_LOCK = Path("generated/names.lock.json")
+"""Relative to the repository's top level."""
+
+
+def _repository_root(anchor: Path) -> Path:
+    top = _git(["rev-parse", "--show-toplevel"], anchor if anchor.is_dir() else Path.cwd())
+    return Path(top.stdout.decode().strip()) if top.returncode == 0 else Path.cwd()
+
+
+def _locks(base: str | None, new_path: Path | None, old_path: Path | None) -> tuple[NameLock | None, NameLock | None]:
+    """The names locks of OLD and NEW: given files, or with --base the lock at REV and in the
+    working tree. A missing lock is None (names chosen afresh, as `falgen generate` would)."""
+    from generator.namelock import LockError, lock_at_revision, read_lock
+
+    try:
+        new_lock = read_lock(new_path) if new_path is not None else None
+        if old_path is not None:
+            old_lock = read_lock(old_path)
+            if old_lock is None:
+                raise click.UsageError(f"no names lock {old_path}")
+        else:
+            old_lock = lock_at_revision(base, new_path) if base is not None and new_path is not None else None
+    except LockError as error:
+        raise click.UsageError(str(error)) from None
+    return old_lock, new_lock
+
+
 @click.command("diff")
 @click.argument("old", required=False, type=click.Path(path_type=Path))
 @click.argument("new", required=False, type=click.Path(path_type=Path))
@@ -668,6 +704,13 @@ def specs_at_revision(revision: str, new_dir: Path) -> Iterator[Path]:
 )
 @click.option("--changelog", type=click.Path(path_type=Path), help="Prepend an entry (bump and changes, no date) to this file.")
 @click.option("--current-version", metavar="X.Y.Z", help="Name the changelog entry after the next version instead of 'Unreleased'.")
+@click.option(
+    "--lock",
+    "lock_path",
+    type=click.Path(path_type=Path),
+    help=f"Names lock of NEW [default with --base: the repository's {DEFAULT_LOCK}, when it exists; else names chosen afresh].",
+)
+@click.option("--old-lock", "old_lock_path", type=click.Path(path_type=Path), help="Names lock of OLD [default with --base: --lock as committed at REV].")
 def diff_command(
     old: Path | None,
     new: Path | None,
@@ -676,6 +719,8 @@ def diff_command(
     fail_on: str,
     changelog: Path | None,
     current_version: str | None,
+    lock_path: Path | None,
+    old_lock_path: Path | None,
 ) -> None:
     """Compare two spec directories (OLD NEW, or --base REV [NEW]) and judge every change.
 
@@ -689,15 +734,16 @@ def diff_command(
         new_dir = old if old is not None else Path("specs/openapi")
         if not new_dir.is_dir():
             raise click.UsageError(f"no spec directory {new_dir}")
+        locks = _locks(base, lock_path or _repository_root(new_dir) / DEFAULT_LOCK, old_lock_path)
         with specs_at_revision(base, new_dir) as old_dir:
-            result = diff_dirs(old_dir, new_dir)
+            result = diff_dirs(old_dir, new_dir, locks)
     else:
         if old is None or new is None:
             raise click.UsageError("give OLD and NEW spec directories, or --base REV [NEW]")
         for directory in (old, new):
             if not directory.is_dir():
                 raise click.UsageError(f"no spec directory {directory}")
-        result = diff_dirs(old, new)
+        result = diff_dirs(old, new, _locks(None, lock_path, old_lock_path))
     for problem in result.problems:
         click.echo(f"falgen diff: {problem}", err=True)
     if result.problems:

@@ -9,6 +9,8 @@ import re
 import unicodedata as _unicodedata
 
 _OWNER_DROPPED = "fal-ai"
+ASYNC_PREFIX = "Async"
+"""The async twin of endpoint class `X` is `AsyncX` (as in `_runtime.registry`)."""
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -54,15 +56,36 @@ PYDANTIC_ATTRIBUTES = frozenset(
         "validate", "update_forward_refs", "fields", "Config", "mro",
     }
 )
+# Names generated modules import from typing and pydantic, or define, under their own names.
+# Everything they take from the runtime is imported under a private alias (`_Endpoint`,
+# `_FalInput`): doc-derived names never start with `_`, so they cannot take one.
+TYPING_NAMES = frozenset(
+    {"TYPE_CHECKING", "Any", "ClassVar", "Literal", "TypeAlias", "overload", "annotations", "ConfigDict", "Field"}
+)
 # Names the generated modules import or define at module level; a field with one of these
-# names would shadow it inside the class body.
-GENERATED_MODULE_NAMES = frozenset(
+# names would shadow it inside the class body. (The runtime names stay listed: the names they
+# gave doc types before the private aliases must not move.)
+GENERATED_MODULE_NAMES = TYPING_NAMES | frozenset(
     {
-        "Any", "ClassVar", "Field", "Literal", "TypeAlias", "overload", "annotations",
         "Input", "Output", "FalInput", "FalOutput", "FileInput", "Endpoint", "NOT_GIVEN",
         "RequestHandle", "AsyncRequestHandle", "fal_client", "pydantic", "typing",
     }
 )
+# Names the package's `__init__` binds: `fal_bindings.<Class>` resolves endpoint classes only
+# where none of these stands (a test checks the list against the rendered `__init__`).
+PACKAGE_NAMES = frozenset(
+    {
+        "annotations", "APIConnectionError", "APIError", "AuthenticationError", "BadRequestError",
+        "FalBindingsError", "InternalServerError", "NotFoundError", "OutputValidationError",
+        "PermissionDeniedError", "RateLimitError", "RealtimeError", "RequestTimeoutError",
+        "StreamError", "UnknownEndpointError", "UnprocessableEntityError", "LazyRegistry",
+        "__version__", "registry", "ENDPOINT_IDS", "endpoint", "async_endpoint", "__getattr__",
+        "__dir__", "__all__",
+    }
+)
+# Names an endpoint class (or its `Async` twin) may not take: its module's own names, the
+# typing and pydantic names the module imports, and the package's names.
+ENDPOINT_CLASS_RESERVED = TYPING_NAMES | PACKAGE_NAMES | frozenset({"Input", "Output", "ENDPOINT_ID"})
 # Keyword parameters the typed binding methods take besides the input fields.
 BINDING_PARAMETERS = frozenset(
     {
@@ -168,6 +191,11 @@ def type_module(class_name: str, taken: set[str] | frozenset[str] = frozenset())
 def cli_option(wire_name: str) -> str:
     """`image_size` -> `--image-size`."""
     return "--" + (_ascii_identifier_text(wire_name).replace("_", "-").lower() or "field")
+
+
+def unique_name(candidate: str, taken: set[str] | frozenset[str]) -> str:
+    """`candidate`, or the first of `candidate_2`, `candidate_3`, ... not in `taken`."""
+    return _unique(candidate, taken)
 
 
 def _unique(candidate: str, taken: set[str] | frozenset[str]) -> str:

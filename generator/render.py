@@ -30,6 +30,7 @@ from generator import __version__
 from generator.cache import cache_root, code_hash, digest, write_atomic
 from generator.ir import Endpoint
 from generator.markdown import md_code, md_text
+from generator.namelock import LOCK_FILE, LockError, NameLock, read_lock
 from generator.pysource import black_stable, docstring, py_string, python_literal, wrap
 from generator.view import EndpointSummary, FieldView, Layout, Reads, catalog, endpoint_view, shared_module, summarize
 
@@ -49,7 +50,7 @@ _OPTIONS = {
     "submit": [
         "start_timeout: float | None = None",
         "hint: str | None = None",
-        "priority: Priority | None = None",
+        "priority: _Priority | None = None",
         "webhook_url: str | None = None",
         "headers: dict[str, str] | None = None",
         "client: {client} | None = None",
@@ -58,10 +59,10 @@ _OPTIONS = {
         "timeout: float | None = None",
         "start_timeout: float | None = None",
         "hint: str | None = None",
-        "priority: Priority | None = None",
+        "priority: _Priority | None = None",
         "with_logs: bool = False",
-        "on_enqueue: OnEnqueue | None = None",
-        "on_queue_update: OnQueueUpdate | None = None",
+        "on_enqueue: _OnEnqueue | None = None",
+        "on_queue_update: _OnQueueUpdate | None = None",
         "poll_interval: float | None = None",
         "headers: dict[str, str] | None = None",
         "client: {client} | None = None",
@@ -116,12 +117,17 @@ def implementation(prefix: str, name: str, returns: str) -> str:
     return wrap(f"{prefix}def {name}", ["self", "input: Input | None = None", "**kwargs: Any"], "    ", suffix=f" -> {returns}:")
 
 
-def literal_alias(name: str, values: list[str], static: str | None = None) -> str:
+def literal_alias(name: str, values: list[str], static: str | None = None, membership: bool = False) -> str:
     """`Name: TypeAlias = Literal[...]`; with `static`, type checkers see that type instead
-    (`Literal` may not hold floats, lists or objects; pydantic still checks the values)."""
+    (`Literal` may not hold floats, lists or objects; pydantic still checks the values). With
+    `membership` (a value is an object or a list, which `Literal` cannot hold at run time), the
+    runtime's `one_of(...)` checks the values instead."""
     if static is None:
         return wrap(f"{name}: TypeAlias = Literal", values, "", "[]")
-    runtime = wrap(f"{name}: TypeAlias = Literal", values, "    ", "[]")
+    if membership:
+        runtime = wrap(f"{name}: TypeAlias = _one_of", values, "    ", "()")
+    else:
+        runtime = wrap(f"{name}: TypeAlias = Literal", values, "    ", "[]")
     return f"if TYPE_CHECKING:\n    {name}: TypeAlias = {static}\nelse:\n{runtime}"
 
 
@@ -344,9 +350,10 @@ def _index(files: list[SpecFile]) -> tuple[list[EndpointSummary], dict[str, Spec
     return [first[i][0] for i in sorted(first)], {i: first[i][2] for i in first}, documents
 
 
-def render_package(specs: Path) -> Rendered:
-    """The whole generated tree, in memory."""
-    outputs, _ = _Render(specs, _State(None), None).run()
+def render_package(specs: Path, lock: NameLock | None = None) -> Rendered:
+    """The whole generated tree, in memory; `lock`: the names lock it keeps (none: every name
+    is chosen afresh). The tree holds the lock after this render (`names.lock.json`)."""
+    outputs, _ = _Render(specs, _State(None), None, lock).run()
     return Rendered(files={path: data.decode("utf-8") for path, (_, data) in outputs.items() if data is not None})
 
 
@@ -358,8 +365,9 @@ class _Render:
     """One render of a spec directory: reuses what `state` says `tree` holds and is still
     right, and leaves in `state` what the next run needs."""
 
-    def __init__(self, specs: Path, state: _State, tree: _Tree | None) -> None:
+    def __init__(self, specs: Path, state: _State, tree: _Tree | None, lock: NameLock | None = None) -> None:
         self.specs = specs
+        self.lock = lock
         self.state = state
         self.tree = tree
         self.stats = Stats()
@@ -374,7 +382,7 @@ class _Render:
         package = hashlib.sha256()
         for endpoint_id in sorted(s.id for s in summaries):
             package.update(documents[endpoint_id].data)
-        self.layout = Layout(summaries, {i: (f.digest[:12], f.name) for i, f in documents.items()}, package.hexdigest()[:12])
+        self.layout = Layout(summaries, {i: (f.digest[:12], f.name) for i, f in documents.items()}, package.hexdigest()[:12], self.lock)
         self.env = environment()
         self.package_files()
         for f in documents.values():
@@ -410,6 +418,7 @@ class _Render:
             header = HEADER.format(version=__version__, hash=hashlib.sha256(package_dir.encode()).hexdigest()[:12])
             self.texts[init] = f'{header}\n"""Generated package `fal_bindings.{package_dir.replace("/", ".")}`."""\n'
         self.texts["fal_bindings/_catalog.json"] = json.dumps(catalog(view), indent=1, ensure_ascii=False) + "\n"
+        self.texts[LOCK_FILE] = self.layout.lock.dumps()
 
     def modules(self) -> dict[str, tuple[str, dict[str, dict[str, Any]]]]:
         """Endpoint and shared-type modules: each one the tree holds, whose recorded answers
@@ -735,9 +744,13 @@ def not_generated(parts: Iterable[str]) -> bool:
 def generate(specs: Path, out: Path) -> Generated:
     """Render `specs` into `out`, reusing what the last run into `out` left valid."""
     out = out.resolve()
+    try:
+        lock = read_lock(out / LOCK_FILE)  # the names earlier runs gave: they never move
+    except LockError as error:
+        raise RenderError(str(error)) from None
     state = _State(out)
     tree = _Tree(out, state.manifest)
-    outputs, stats = _Render(specs, state, tree).run()
+    outputs, stats = _Render(specs, state, tree, lock).run()
     state.manifest = _write(out, outputs, tree)
     state.save()
     return Generated(paths=sorted(outputs), stats=stats)

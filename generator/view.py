@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from generator.ir import Endpoint, Field_, Schema, TypeExpr
+from generator.namelock import NameLock, assign_endpoints, assign_types, updated_lock
 from generator.naming import (
+    ASYNC_PREFIX,
     GENERATED_MODULE_NAMES,
     class_identifier,
     field_identifier,
     module_identifier,
-    module_path,
-    schema_base_name,
-    short_hash,
     type_module,
 )
 from generator.pysource import python_literal
@@ -33,8 +32,6 @@ FILE_FIELD_SUFFIXES = ("_url", "_urls")
 MAX_NESTING = 32
 """Deepest list/dict nesting written into an annotation or a literal: Python's parser stops at
 200 nested brackets; deeper doc types become `Any` (the spec keeps them)."""
-ASYNC_PREFIX = "Async"
-"""The async twin of endpoint class `X` is `AsyncX` (as in `_runtime.registry`)."""
 
 
 @dataclass
@@ -60,7 +57,7 @@ class FieldView:
 class ModelView:
     class_name: str
     base: str
-    """`FalInput`, `FalOutput` or `FalFile`."""
+    """`_FalInput`, `_FalOutput` or `_FalFile` (the runtime's classes, imported under private aliases)."""
     description: str
     fields: list[FieldView]
     wire_name: str = ""
@@ -76,6 +73,9 @@ class EnumView:
     """Python literals of the values (`"a"`, `1`)."""
     static: str | None = None
     """What type checkers see when `Literal` may not hold the values (floats, lists, objects)."""
+    membership: bool = False
+    """True when a value is an object or a list: `Literal` cannot hold it at run time (it is
+    unhashable), so the runtime's `one_of(...)` checks membership instead."""
 
     @property
     def literal(self) -> str:
@@ -296,10 +296,11 @@ class _TypeTable:
     """Structurally identical nested types across endpoints become one class.
 
     Types with one doc name but different structures get `<Name>_<hash6>`; a doc name with a
-    single structure keeps its name. Neither depends on how many endpoints use a type.
+    single structure keeps its name. Neither depends on how many endpoints use a type. A name
+    the lock records stays with its structure (`namelock.assign_types`).
     """
 
-    def __init__(self, summaries: list[EndpointSummary]) -> None:
+    def __init__(self, summaries: list[EndpointSummary], lock: NameLock) -> None:
         self.fingerprints: dict[tuple[str, str, str], str] = {}
         """(endpoint id, type name, role) -> fingerprint."""
         self.providers: dict[str, tuple[str, TypeUse]] = {}
@@ -307,6 +308,7 @@ class _TypeTable:
         earliest in source order; on a tie, the first endpoint given."""
         self.roles: dict[str, str] = {}
         self.doc_names: dict[str, str] = {}
+        users: dict[str, set[str]] = {}
         for summary in summaries:
             for use in summary.types:
                 self.fingerprints[(summary.id, use.name, use.role)] = use.fingerprint
@@ -315,27 +317,9 @@ class _TypeTable:
                     self.providers[use.fingerprint] = (summary.id, use)
                 self.roles[use.fingerprint] = use.role
                 self.doc_names[use.fingerprint] = use.name
-        by_doc_name: dict[str, set[str]] = {}
-        for fingerprint, doc_name in self.doc_names.items():
-            by_doc_name.setdefault(doc_name, set()).add(fingerprint)
-        self.class_names: dict[str, str] = {}
-        used: set[str] = set()
-        bases: dict[str, str] = {}
-        for fingerprint in sorted(self.doc_names, key=lambda f: (self.doc_names[f], f)):
-            doc_name = self.doc_names[fingerprint]
-            if doc_name not in bases:
-                bases[doc_name] = class_identifier(doc_name)
-            base = bases[doc_name]
-            name = base if len(by_doc_name[doc_name]) == 1 else f"{base}_{fingerprint[:6]}"
-            if name in used:
-                name = f"{name}_{fingerprint[:6]}"
-            used.add(name)
-            self.class_names[fingerprint] = name
-        self.modules: dict[str, str] = {}
-        modules_taken: set[str] = set()
-        for fingerprint in sorted(self.class_names, key=lambda f: self.class_names[f]):
-            self.modules[fingerprint] = type_module(self.class_names[fingerprint], modules_taken)
-            modules_taken.add(self.modules[fingerprint])
+                users.setdefault(use.fingerprint, set()).add(summary.id)
+        locked_classes = {s.id: lock.endpoints[s.id].class_name for s in summaries if s.id in lock.endpoints}
+        self.class_names, self.modules, self.locked = assign_types(self.doc_names, self.roles, users, lock, locked_classes)
 
     def lookup(self, endpoint: Endpoint, name: str, role: str) -> str:
         return self.fingerprints[(endpoint.id, name, role)]
@@ -360,16 +344,22 @@ class Layout:
     earlier is still right while its IR and every recorded answer are (see `render.py`).
     """
 
-    def __init__(self, summaries: list[EndpointSummary], documents: dict[str, tuple[str, str]], package_hash: str) -> None:
-        """`documents`: endpoint id -> (hash of its spec file, spec file name)."""
+    def __init__(
+        self, summaries: list[EndpointSummary], documents: dict[str, tuple[str, str]], package_hash: str, lock: NameLock | None = None
+    ) -> None:
+        """`documents`: endpoint id -> (hash of its spec file, spec file name); `lock`: the
+        names recorded by earlier runs (none: every name is chosen afresh)."""
+        lock = lock or NameLock()
         self.summaries = {s.id: s for s in summaries}
-        self.table = _TypeTable(summaries)
+        self.table = _TypeTable(summaries, lock)
         self.taken = frozenset(self.table.class_names.values())
         """Every shared class name: enum aliases keep clear of them."""
-        paths = _module_paths([s.id for s in summaries])
-        class_names = _class_names(summaries, self.table)
+        used = {s.id: {self.table.class_names[use.fingerprint] for use in s.types} for s in summaries}
+        paths, class_names = assign_endpoints([s.id for s in summaries], lock, used)
         # First: it moves the members of a type cycle into one module, which endpoint modules import.
-        self.owners, self.components = _type_components(self.table, summaries)
+        self.owners, self.components = _type_components(self.table, summaries, {entry.module for entry in lock.types.values()})
+        self.lock = updated_lock(lock, paths, class_names, self.table.class_names, self.table.modules, self.table.doc_names, self.table.roles)
+        """The names lock after this run."""
         prefixes = {tuple(p[:i]) for p in paths.values() for i in range(1, len(p))}
         packages: set[str] = {"endpoints", "types"}
         self.entries: dict[str, EndpointEntry] = {}
@@ -488,7 +478,7 @@ class _Annotator:
             return "Any"  # Python source cannot nest brackets without limit
         if kind in SCALAR_ANNOTATIONS:
             if kind == "string" and file_field:
-                return "FileInput"
+                return "_FileInput"
             return SCALAR_ANNOTATIONS[kind]
         if kind == "array":
             return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field, depth + 1)}]"
@@ -510,6 +500,11 @@ class _Annotator:
             fingerprint = self.reads.layout.table.lookup(self.endpoint, t.ref, self.role)
             class_name: str = self.reads("class", fingerprint)
             module: str = self.reads("module", fingerprint)
+            if class_name in self.reserved.local:
+                # A recorded endpoint class and a recorded type class it now uses share a name;
+                # neither may move, so the module imports the type under a private alias.
+                self.imports.add((module, f"{class_name} as _{class_name}"))
+                return "_" + class_name
             if module != self.own_module:
                 self.imports.add((module, class_name))
             doc_class = class_identifier(t.ref or "")
@@ -534,7 +529,8 @@ class _Annotator:
         while name in self.reserved or (name in self.enums and self.enums[name].literal != literal):
             name = f"{base}{index}"
             index += 1
-        self.enums[name] = EnumView(name=name, values=literals, static=_static_enum_type(values))
+        membership = any(isinstance(value, (dict, list)) for value in values)
+        self.enums[name] = EnumView(name=name, values=literals, static=_static_enum_type(values), membership=membership)
         return name
 
 
@@ -542,9 +538,13 @@ def import_lines(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(module, "ClassA, ClassB"): one `from ... import` per module (the classes of a type cycle
     share one), modules in the order given."""
     grouped: dict[str, list[str]] = {}
+    aliased: list[tuple[str, str]] = []
     for module, cls in pairs:
-        grouped.setdefault(module, []).append(cls)
-    return [(module, ", ".join(classes)) for module, classes in grouped.items()]
+        if " as " in cls:
+            aliased.append((module, cls))  # one statement each, as isort keeps `as` imports
+        else:
+            grouped.setdefault(module, []).append(cls)
+    return [(module, ", ".join(classes)) for module, classes in grouped.items()] + aliased
 
 
 def _import_order(entry: tuple[str, str]) -> tuple[list[Any], str]:
@@ -564,11 +564,16 @@ def nesting(value: Any, limit: int = MAX_NESTING + 1) -> int:
 
 def _static_enum_type(values: list[Any]) -> str | None:
     """None when every value may stand in `Literal[...]` (str, int, bool, None); else the type
-    checkers are shown: `float` for numbers, `Any` for anything else."""
+    checkers are shown: `float` for numbers, `dict[str, Any]` for objects, `list[Any]` for
+    lists, `Any` for a mix."""
     if all(value is None or isinstance(value, (str, int)) for value in values):
         return None
     if all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values):
         return "float"
+    if all(isinstance(value, dict) for value in values):
+        return "dict[str, Any]"
+    if all(isinstance(value, list) for value in values):
+        return "list[Any]"
     return "Any"
 
 
@@ -628,10 +633,10 @@ def _model_view(
                 inferred_constraints=f.constraints.inferred and not f.constraints.is_empty(),
             )
         )
-    base = {"input": "FalInput", "output": "FalOutput"}[role]
+    base = {"input": "_FalInput", "output": "_FalOutput"}[role]
     url = next((fv for fv in fields if fv.wire_name == "url" and fv.attr == "url"), None)
     if role == "output" and url is not None and url.annotation in ("str", "str | None"):
-        base = "FalFile"
+        base = "_FalFile"
     # A type the docs never describe has no fields: it accepts any keys, on either side.
     return ModelView(class_name=class_name, base=base, description=description, fields=fields, wire_name=schema.name, open=not fields)
 
@@ -663,12 +668,15 @@ _LENGTHS = (0, 2**63 - 1)
 # -- package ---------------------------------------------------------------------------------
 
 
-def build_package(endpoints: list[Endpoint], spec_documents: dict[str, bytes], spec_files: dict[str, str]) -> PackageView:
+def build_package(
+    endpoints: list[Endpoint], spec_documents: dict[str, bytes], spec_files: dict[str, str], lock: NameLock | None = None
+) -> PackageView:
     """Every view of the package, in memory (the renderer builds the same views one module at
     a time, reusing what it rendered before)."""
     ids = [e.id for e in endpoints]
     documents = {e.id: (spec_hash(spec_documents[e.id]), spec_files[e.id]) for e in endpoints}
-    layout = Layout([summarize(e) for e in endpoints], documents, spec_hash(b"".join(spec_documents[i] for i in sorted(ids))))
+    package_hash = spec_hash(b"".join(spec_documents[i] for i in sorted(ids)))
+    layout = Layout([summarize(e) for e in endpoints], documents, package_hash, lock)
     by_id = {e.id: e for e in endpoints}
     view = layout.view()
     view.endpoints = sorted((endpoint_view(e, Reads(layout)) for e in endpoints), key=lambda v: v.endpoint_id)
@@ -688,7 +696,7 @@ def endpoint_view(endpoint: Endpoint, reads: Reads) -> EndpointView:
     output_view = _model_view(endpoint.output, "Output", "output", annotators["output"], endpoint, f"Output of `{endpoint.id}`.")
     imports = sorted(annotators["input"].imports | annotators["output"].imports, key=_import_order)
     aliases = {**annotators["input"].aliases, **annotators["output"].aliases}
-    module_names = {"Input", "Output", class_name, *enums, *(c for _, c in imports)}
+    module_names = {"Input", "Output", class_name, ASYNC_PREFIX + class_name, *enums, *(c for _, c in imports)}
     return EndpointView(
         endpoint_id=endpoint.id,
         class_name=class_name,
@@ -734,41 +742,15 @@ def shared_module(component: list[str], endpoints: Mapping[str, Endpoint], reads
     )
 
 
-def _module_paths(ids: list[str]) -> dict[str, list[str]]:
-    """Module path of every endpoint; ids that sanitize to the same path (`a/b-c`, `a/b_c`,
-    `a/B_C`) keep apart: all but the first (in id order) get a hash of the id appended."""
-    paths: dict[str, list[str]] = {}
-    taken: set[tuple[str, ...]] = set()
-    for endpoint_id in sorted(ids):
-        path = module_path(endpoint_id)
-        if tuple(path) in taken:
-            path = [*path[:-1], f"{path[-1]}_{short_hash(endpoint_id)}"]
-        taken.add(tuple(path))
-        paths[endpoint_id] = path
-    return paths
-
-
-def _class_names(summaries: list[EndpointSummary], table: _TypeTable) -> dict[str, str]:
-    """Endpoint class names, unique across the package (the registry and `fal_bindings.<Name>`
-    resolve them) and distinct from the shared types their module imports."""
-    names: dict[str, str] = {}
-    taken: set[str] = set()
-    for summary in sorted(summaries, key=lambda s: s.id):
-        name = schema_base_name(summary.id)
-        types = {table.class_names[use.fingerprint] for use in summary.types}
-        if name in ("Input", "Output") or name in types:
-            name += "Endpoint"
-        if name in taken or ASYNC_PREFIX + name in taken:
-            name = f"{name}_{short_hash(summary.id)}"
-        taken.update((name, ASYNC_PREFIX + name))
-        names[summary.id] = name
-    return names
-
-
-def _type_components(table: _TypeTable, summaries: list[EndpointSummary]) -> tuple[dict[str, str], list[list[str]]]:
+def _type_components(
+    table: _TypeTable, summaries: list[EndpointSummary], recorded: set[str]
+) -> tuple[dict[str, str], list[list[str]]]:
     """The owner of each shared type (the first endpoint by id that uses it: its IR resolves
     the type's references) and the modules of shared types: types in one cycle share a module,
-    or their imports would be circular. Moves cycle members into one module in `table`."""
+    or their imports would be circular. Moves cycle members into one module in `table`. Types
+    the lock gave one module (a cycle, which is no longer one) part: the one named after the
+    module keeps it (else the first class by name), the others take new modules (never one in
+    `recorded`)."""
     owners: dict[str, str] = {}
     deps: dict[str, set[str]] = {}
     for summary in sorted(summaries, key=lambda s: s.id):
@@ -779,9 +761,25 @@ def _type_components(table: _TypeTable, summaries: list[EndpointSummary]) -> tup
     components = _strongly_connected(deps)
     module_of: dict[str, str] = {}
     for component in components:
-        first = sorted(component, key=lambda fp: table.class_names[fp])[0]
+        # The module of a member whose name the lock keeps, so a cycle's newcomers move nothing.
+        kept = [fp for fp in component if fp in table.locked] or component
+        first = sorted(kept, key=lambda fp: table.class_names[fp])[0]
         for fingerprint in component:
             module_of[fingerprint] = table.modules[first]
+    claimed: set[str] = set()
+    taken = recorded | set(module_of.values())
+
+    def claim_order(component: list[str]) -> tuple[bool, str]:
+        named_after = any(type_module(table.class_names[fp]) == module_of[fp] for fp in component)
+        return (not named_after, min(table.class_names[fp] for fp in component))
+
+    for component in sorted(components, key=claim_order):
+        module = module_of[component[0]]
+        if module in claimed:
+            module = type_module(min(table.class_names[fp] for fp in component), taken)
+            taken.add(module)
+            module_of.update((fingerprint, module) for fingerprint in component)
+        claimed.add(module)
     table.modules.update(module_of)
     return owners, components
 

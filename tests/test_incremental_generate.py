@@ -16,6 +16,7 @@ from generator import render
 from generator.check import compare_trees
 from generator.cli import cli
 from generator.ir import Endpoint, Field_, Provenance, Schema, TypeExpr
+from generator.namelock import LOCK_FILE
 from generator.sources.openapi import read_openapi_file
 from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
 from tests.conftest import ROOT
@@ -33,9 +34,13 @@ def falgen_generate(specs: Path, out: Path, cache: Path, *options: str) -> str:
     return result.output
 
 
-def reference(specs: Path, where: Path) -> Path:
-    """A forced render into a fresh directory with an empty cache."""
+def reference(specs: Path, where: Path, names: Path) -> Path:
+    """A forced render into a fresh directory with an empty cache, over the names lock the
+    incremental run left in `names` (a lock is a fixed point: rendering over the lock a run
+    wrote gives that run's names)."""
     out = where / "reference"
+    out.mkdir(parents=True)
+    shutil.copy(names / LOCK_FILE, out / LOCK_FILE)
     falgen_generate(specs, out, where / "reference-cache", "--force")
     return out
 
@@ -123,7 +128,8 @@ def remove_an_endpoint(specs: Path) -> None:
 
 
 def two_types_share_a_doc_name(specs: Path) -> None:
-    # `Video` (creatify) and the former `VideoFile` differ: both names get a hash suffix.
+    # `Video` (creatify) and the former `VideoFile` differ: the newcomer gets a hash suffix
+    # (without a names lock both would).
     edit(specs, "fal-ai__sora-2__text-to-video__pro.json", lambda e: rename_type(e, "VideoFile", "Video"))
 
 
@@ -149,7 +155,8 @@ def a_type_takes_another_endpoints_class_name(specs: Path) -> None:
 
 
 def a_new_type_takes_a_types_module_name(specs: Path) -> None:
-    # `IMAGESize` sorts before `ImageSize` and takes its module: `image_size` -> `image_size_2`.
+    # `IMAGESize` sorts before `ImageSize`; without a names lock it takes `image_size` and
+    # `ImageSize` moves to `image_size_2`; with one, the newcomer gets `image_size_2`.
     edit(specs, "fal-ai__flux-krea-lora__stream.json", lambda e: rename_type(e, "Timings", "IMAGESize"))
 
 
@@ -228,7 +235,7 @@ def test_a_warm_run_after_a_change_writes_what_a_full_render_writes(workspace: P
     falgen_generate(specs, out, cache)
     mutation(specs)
     assert " 0 unchanged" not in falgen_generate(specs, out, cache)  # an incremental run
-    assert_same_tree(reference(specs, workspace), out)
+    assert_same_tree(reference(specs, workspace, out), out)
 
 
 def test_mutations_one_after_another(workspace: Path) -> None:
@@ -249,7 +256,7 @@ def test_mutations_one_after_another(workspace: Path) -> None:
     ):
         mutation(specs)
         falgen_generate(specs, out, cache)
-        assert_same_tree(reference(specs, workspace / f"step-{step}"), out)
+        assert_same_tree(reference(specs, workspace / f"step-{step}", out), out)
 
 
 def test_a_run_with_nothing_changed_reads_and_renders_nothing(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,14 +293,14 @@ def test_hand_edited_deleted_and_added_files_are_put_right(workspace: Path, monk
     (out / "fal_bindings/stray.py").write_text("x = 1\n", encoding="utf-8")
     (out / "fal_bindings/endpoints/empty/dir").mkdir(parents=True)
     falgen_generate(specs, out, cache)
-    assert_same_tree(reference(specs, workspace), out)
+    assert_same_tree(reference(specs, workspace, out), out)
     assert not (out / "fal_bindings/endpoints/empty").exists()
     # Only the two damaged modules were rendered again.
     module.write_text("damaged", encoding="utf-8")
     monkeypatch.setenv("FALGEN_CACHE", str(cache))
     stats = render.generate(specs, out).stats
     assert (stats.rendered, stats.irs_read) == (1, 1)
-    assert_same_tree(reference(specs, workspace / "again"), out)
+    assert_same_tree(reference(specs, workspace / "again", out), out)
 
 
 def test_a_damaged_state_costs_time_only(workspace: Path) -> None:
@@ -303,7 +310,7 @@ def test_a_damaged_state_costs_time_only(workspace: Path) -> None:
         state.write_bytes(b"not a pickle")
     change_a_nested_type(specs)
     falgen_generate(specs, out, cache)
-    assert_same_tree(reference(specs, workspace), out)
+    assert_same_tree(reference(specs, workspace, out), out)
 
 
 def test_two_output_directories_share_a_cache(workspace: Path) -> None:
@@ -312,7 +319,7 @@ def test_two_output_directories_share_a_cache(workspace: Path) -> None:
     falgen_generate(specs, workspace / "two", cache)
     two_types_share_a_doc_name(specs)
     falgen_generate(specs, workspace / "one", cache)
-    expected = reference(specs, workspace)
+    expected = reference(specs, workspace, workspace / "one")
     assert_same_tree(expected, workspace / "one")
     falgen_generate(specs, workspace / "two", cache)
     assert_same_tree(expected, workspace / "two")

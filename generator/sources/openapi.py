@@ -701,9 +701,11 @@ class _Reader:
             if not isinstance(values, list):
                 self.warn("unsupported-schema", "`enum` is not a list; typed as any", pointer)
                 return TypeExpr(kind="any")
+            self.check_literals(values, _child(pointer, "enum"))
             return TypeExpr(kind="enum", values=list(values), name=self.enum_name(node))
         if "const" in node:
             self.warn("unsupported-const", f"`const: {node['const']!r}` read as a one-value enum", pointer)
+            self.check_literals([node["const"]], _child(pointer, "const"))
             return TypeExpr(kind="enum", values=[node["const"]], name=self.enum_name(node))
         for keyword in ("anyOf", "oneOf"):
             if keyword in node:
@@ -711,6 +713,19 @@ class _Reader:
         if "allOf" in node:
             return self.all_of(node, pointer)
         return self.typed(node, pointer, warn_list)
+
+    def check_literals(self, values: list[Any], pointer: str) -> None:
+        """Objects and lists cannot stand in Python's `Literal` (they are unhashable): the
+        bindings type them by their JSON type and check membership at run time."""
+        odd = [value for value in values if isinstance(value, (dict, list))]
+        if odd:
+            shown = ", ".join(json.dumps(value, ensure_ascii=False)[:60] for value in odd[:3])
+            self.warn(
+                "enum-value-not-literal",
+                f"enum value(s) {shown} are objects or lists, which a Python `Literal` cannot hold; "
+                "the bindings type them by their JSON type and check membership at run time",
+                pointer,
+            )
 
     def enum_name(self, node: JsonDict) -> str | None:
         name = node.get(X_ENUM_NAME)

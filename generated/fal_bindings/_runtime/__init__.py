@@ -7,7 +7,8 @@ Contract with generated endpoint modules
 ========================================
 
 A complete, mypy --strict clean instance is `tests/runtime/example_endpoint.py`. One module
-per endpoint::
+per endpoint (shown with plain names; falgen imports every runtime name under a private alias,
+`from fal_bindings._runtime import FalInput as _FalInput`, so no doc name can take one)::
 
     from __future__ import annotations
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["FalToolkitImageImageImage"]
 
 
-class FalToolkitImageImageImage(FalFile):
+class FalToolkitImageImageImage(_FalFile):
     """The `fal__toolkit__image__image__Image` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

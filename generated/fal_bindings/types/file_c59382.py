@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["File_c59382"]
 
 
-class File_c59382(FalFile):
+class File_c59382(_FalFile):
     """The `File` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["File_ccd89e"]
 
 
-class File_ccd89e(FalFile):
+class File_ccd89e(_FalFile):
     """The `File` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

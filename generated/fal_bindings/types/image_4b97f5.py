@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["Image_4b97f5"]
 
 
-class Image_4b97f5(FalFile):
+class Image_4b97f5(_FalFile):
     """The `Image` type."""
 
     url: str | None = Field(default=None)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["Image_778f5d"]
 
 
-class Image_778f5d(FalFile):
+class Image_778f5d(_FalFile):
     """The `Image` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["ImageFile_379d9f"]
 
 
-class ImageFile_379d9f(FalFile):
+class ImageFile_379d9f(_FalFile):
     """The `ImageFile` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["ImageFile_e58798"]
 
 
-class ImageFile_e58798(FalFile):
+class ImageFile_e58798(_FalFile):
     """The `ImageFile` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput
+from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["ImageSize"]
 
 
-class ImageSize(FalInput):
+class ImageSize(_FalInput):
     """The `ImageSize` type."""
 
     width: int = Field(default=512, description="The width of the generated image.")

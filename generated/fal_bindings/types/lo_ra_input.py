@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import ConfigDict
 
-from fal_bindings._runtime import FalInput
+from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["LoRAInput"]
 
 
-class LoRAInput(FalInput):
+class LoRAInput(_FalInput):
     """Not described in the docs; any object is accepted."""
 
     model_config = ConfigDict(extra="allow")

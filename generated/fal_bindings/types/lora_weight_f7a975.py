@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput
+from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["LoraWeight_f7a975"]
 
 
-class LoraWeight_f7a975(FalInput):
+class LoraWeight_f7a975(_FalInput):
     """The `LoraWeight` type."""
 
     path_: str | None = Field(

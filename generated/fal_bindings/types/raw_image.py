@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalOutput
+from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["RawImage"]
 
 
-class RawImage(FalOutput):
+class RawImage(_FalOutput):
     """The `RawImage` type."""
 
     height: int

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["RegistryImageFastSdxlModelsImage"]
 
 
-class RegistryImageFastSdxlModelsImage(FalFile):
+class RegistryImageFastSdxlModelsImage(_FalFile):
     """The `registry__image__fast_sdxl__models__Image` type."""
 
     url: str | None = Field(default=None)

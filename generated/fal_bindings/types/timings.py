@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import ConfigDict
 
-from fal_bindings._runtime import FalOutput
+from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["Timings"]
 
 
-class Timings(FalOutput):
+class Timings(_FalOutput):
     """Not described in the docs; any object is accepted."""
 
     model_config = ConfigDict(extra="allow")

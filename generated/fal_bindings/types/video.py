@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["Video"]
 
 
-class Video(FalFile):
+class Video(_FalFile):
     """The `Video` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalFile
+from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["VideoFile"]
 
 
-class VideoFile(FalFile):
+class VideoFile(_FalFile):
     """The `VideoFile` type."""
 
     url: str = Field(description="The URL where the file can be downloaded from.")

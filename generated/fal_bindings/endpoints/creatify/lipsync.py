@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.video import Video
 
 if TYPE_CHECKING:
@@ -21,39 +25,37 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "CreatifyLipsync", "AsyncCreatifyLipsync"]
 
 ENDPOINT_ID = "creatify/lipsync"
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `creatify/lipsync`."""
 
-    audio_url: FileInput = Field(description="The audio url to use for lipsync")
+    audio_url: _FileInput = Field(description="The audio url to use for lipsync")
     """The audio url to use for lipsync"""
 
-    video_url: FileInput = Field(description="The video url to use for lipsync")
+    video_url: _FileInput = Field(description="The video url to use for lipsync")
     """The video url to use for lipsync"""
 
     loop: bool = Field(default=True)
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `creatify/lipsync`."""
 
     video: Video = Field(description="The output of the lipsync")
     """The output of the lipsync"""
 
 
-class CreatifyLipsync(Endpoint[Input, Output]):
+class CreatifyLipsync(_Endpoint[Input, Output]):
     """creatify/lipsync (`creatify/lipsync`).
 
     Realistic lipsync video - optimized for speed, quality, and consistency.
@@ -81,8 +83,8 @@ class CreatifyLipsync(Endpoint[Input, Output]):
     def run(
         self,
         *,
-        audio_url: FileInput,
-        video_url: FileInput,
+        audio_url: _FileInput,
+        video_url: _FileInput,
         loop: bool = True,
         timeout: float | None = None,
         start_timeout: float | None = None,
@@ -103,28 +105,28 @@ class CreatifyLipsync(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
-        audio_url: FileInput,
-        video_url: FileInput,
+        audio_url: _FileInput,
+        video_url: _FileInput,
         loop: bool = True,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -137,10 +139,10 @@ class CreatifyLipsync(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -150,16 +152,16 @@ class CreatifyLipsync(Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        audio_url: FileInput,
-        video_url: FileInput,
+        audio_url: _FileInput,
+        video_url: _FileInput,
         loop: bool = True,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -170,7 +172,7 @@ class CreatifyLipsync(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncCreatifyLipsync(AsyncEndpoint[Input, Output]):
+class AsyncCreatifyLipsync(_AsyncEndpoint[Input, Output]):
     """creatify/lipsync (`creatify/lipsync`), async.
 
     Realistic lipsync video - optimized for speed, quality, and consistency.
@@ -198,8 +200,8 @@ class AsyncCreatifyLipsync(AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        audio_url: FileInput,
-        video_url: FileInput,
+        audio_url: _FileInput,
+        video_url: _FileInput,
         loop: bool = True,
         timeout: float | None = None,
         start_timeout: float | None = None,
@@ -220,28 +222,30 @@ class AsyncCreatifyLipsync(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
-        audio_url: FileInput,
-        video_url: FileInput,
+        audio_url: _FileInput,
+        video_url: _FileInput,
         loop: bool = True,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -254,10 +258,10 @@ class AsyncCreatifyLipsync(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -267,16 +271,16 @@ class AsyncCreatifyLipsync(AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        audio_url: FileInput,
-        video_url: FileInput,
+        audio_url: _FileInput,
+        video_url: _FileInput,
         loop: bool = True,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_4b97f5 import Image_4b97f5
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lora_weight_f7a975 import LoraWeight_f7a975
@@ -23,15 +26,13 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        AsyncStream,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-        Stream,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import AsyncStream as _AsyncStream
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime import Stream as _Stream
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "HidreamI1Full", "AsyncHidreamI1Full"]
 
@@ -46,7 +47,7 @@ Image: TypeAlias = Image_4b97f5
 LoraWeight: TypeAlias = LoraWeight_f7a975
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/hidream-i1-full`."""
 
     prompt: str = Field(description="The prompt to generate an image from.")
@@ -104,7 +105,7 @@ class Input(FalInput):
     """A list of LoRAs to apply to the model. Each LoRA specifies its path, scale, and optional weight name."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/hidream-i1-full`."""
 
     images: list[Image_4b97f5] = Field(description="The generated image files info.")
@@ -124,7 +125,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class HidreamI1Full(Endpoint[Input, Output]):
+class HidreamI1Full(_Endpoint[Input, Output]):
     """Text to Image (`fal-ai/hidream-i1-full`).
 
     HiDream-I1 full is a new open-source image generative foundation model with 17B parameters that achieves state-of-the-art image generation quality within seconds.
@@ -182,11 +183,11 @@ class HidreamI1Full(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -205,13 +206,13 @@ class HidreamI1Full(Endpoint[Input, Output]):
         loras: list[LoraWeight_f7a975] | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -224,10 +225,10 @@ class HidreamI1Full(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -251,10 +252,10 @@ class HidreamI1Full(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -273,7 +274,7 @@ class HidreamI1Full(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -293,14 +294,14 @@ class HidreamI1Full(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
         """Stream partial results as they are produced; `final_output()` gives the Output."""
         return self._stream(input, kwargs)
 
 
-class AsyncHidreamI1Full(AsyncEndpoint[Input, Output]):
+class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
     """Text to Image (`fal-ai/hidream-i1-full`), async.
 
     HiDream-I1 full is a new open-source image generative foundation model with 17B parameters that achieves state-of-the-art image generation quality within seconds.
@@ -358,11 +359,11 @@ class AsyncHidreamI1Full(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -381,13 +382,15 @@ class AsyncHidreamI1Full(AsyncEndpoint[Input, Output]):
         loras: list[LoraWeight_f7a975] | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -400,10 +403,10 @@ class AsyncHidreamI1Full(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -427,10 +430,10 @@ class AsyncHidreamI1Full(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -449,7 +452,7 @@ class AsyncHidreamI1Full(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
     @overload
     def stream(
@@ -469,8 +472,8 @@ class AsyncHidreamI1Full(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
         """Stream partial results as they are produced; `await final_output()` gives the Output."""
         return self._stream(input, kwargs)

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MinimaxMusic", "AsyncMinimaxMusic"]
 
@@ -35,7 +37,7 @@ ENDPOINT_ID = "fal-ai/minimax-music"
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/minimax-music`."""
 
     prompt: str = Field(
@@ -44,20 +46,20 @@ class Input(FalInput):
     )
     """Lyrics with optional formatting. You can use a newline to separate each line of lyrics. You can use two newlines to add a pause between lines. You can use double hash marks (##) at the beginning and end of the lyrics to add accompaniment. Maximum 600 characters."""
 
-    reference_audio_url: FileInput = Field(
+    reference_audio_url: _FileInput = Field(
         description="Reference song, should contain music and vocals. Must be a .wav or .mp3 file longer than 15 seconds."
     )
     """Reference song, should contain music and vocals. Must be a .wav or .mp3 file longer than 15 seconds."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/minimax-music`."""
 
     audio: File_c59382 = Field(description="The generated music")
     """The generated music"""
 
 
-class MinimaxMusic(Endpoint[Input, Output]):
+class MinimaxMusic(_Endpoint[Input, Output]):
     """fal-ai/minimax-music (`fal-ai/minimax-music`).
 
     Generate music from text prompts using the MiniMax model, which leverages advanced AI techniques to create high-quality, diverse musical compositions.
@@ -86,7 +88,7 @@ class MinimaxMusic(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        reference_audio_url: FileInput,
+        reference_audio_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -106,27 +108,27 @@ class MinimaxMusic(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
         prompt: str,
-        reference_audio_url: FileInput,
+        reference_audio_url: _FileInput,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -139,10 +141,10 @@ class MinimaxMusic(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -153,14 +155,14 @@ class MinimaxMusic(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        reference_audio_url: FileInput,
+        reference_audio_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -171,7 +173,7 @@ class MinimaxMusic(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncMinimaxMusic(AsyncEndpoint[Input, Output]):
+class AsyncMinimaxMusic(_AsyncEndpoint[Input, Output]):
     """fal-ai/minimax-music (`fal-ai/minimax-music`), async.
 
     Generate music from text prompts using the MiniMax model, which leverages advanced AI techniques to create high-quality, diverse musical compositions.
@@ -200,7 +202,7 @@ class AsyncMinimaxMusic(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        reference_audio_url: FileInput,
+        reference_audio_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -220,27 +222,29 @@ class AsyncMinimaxMusic(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
         prompt: str,
-        reference_audio_url: FileInput,
+        reference_audio_url: _FileInput,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -253,10 +257,10 @@ class AsyncMinimaxMusic(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -267,14 +271,14 @@ class AsyncMinimaxMusic(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        reference_audio_url: FileInput,
+        reference_audio_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,13 +45,13 @@ AspectRatioEnum: TypeAlias = Literal["9:16", "16:9"]
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `decart/lucy-5b/image-to-video`."""
 
     prompt: str = Field(description="Text description of the desired video content")
     """Text description of the desired video content"""
 
-    image_url: FileInput = Field(description="URL of the image to use as the first frame")
+    image_url: _FileInput = Field(description="URL of the image to use as the first frame")
     """URL of the image to use as the first frame"""
 
     aspect_ratio: AspectRatioEnum = Field(
@@ -64,14 +66,14 @@ class Input(FalInput):
     """If set to true, the function will wait for the image to be generated and uploaded before returning the response. This will increase the latency of the function but it allows you to get the image directly in the response without going through the CDN."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `decart/lucy-5b/image-to-video`."""
 
     video: File_c59382 = Field(description="The generated video")
     """The generated video"""
 
 
-class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
+class DecartLucy5bImageToVideo(_Endpoint[Input, Output]):
     """decart/lucy-5b/image-to-video (`decart/lucy-5b/image-to-video`).
 
     Lucy-5B is a model that can create 5-second I2V videos in under 5 seconds, achieving >1x RTF end-to-end
@@ -100,7 +102,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
+        image_url: _FileInput,
         aspect_ratio: AspectRatioEnum = "16:9",
         sync_mode: bool = True,
         timeout: float | None = None,
@@ -122,29 +124,29 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
         prompt: str,
-        image_url: FileInput,
+        image_url: _FileInput,
         aspect_ratio: AspectRatioEnum = "16:9",
         sync_mode: bool = True,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -157,10 +159,10 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -171,16 +173,16 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
+        image_url: _FileInput,
         aspect_ratio: AspectRatioEnum = "16:9",
         sync_mode: bool = True,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -191,7 +193,7 @@ class DecartLucy5bImageToVideo(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
+class AsyncDecartLucy5bImageToVideo(_AsyncEndpoint[Input, Output]):
     """decart/lucy-5b/image-to-video (`decart/lucy-5b/image-to-video`), async.
 
     Lucy-5B is a model that can create 5-second I2V videos in under 5 seconds, achieving >1x RTF end-to-end
@@ -220,7 +222,7 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
+        image_url: _FileInput,
         aspect_ratio: AspectRatioEnum = "16:9",
         sync_mode: bool = True,
         timeout: float | None = None,
@@ -242,29 +244,31 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
         prompt: str,
-        image_url: FileInput,
+        image_url: _FileInput,
         aspect_ratio: AspectRatioEnum = "16:9",
         sync_mode: bool = True,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -277,10 +281,10 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -291,16 +295,16 @@ class AsyncDecartLucy5bImageToVideo(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
+        image_url: _FileInput,
         aspect_ratio: AspectRatioEnum = "16:9",
         sync_mode: bool = True,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_778f5d import Image_778f5d
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Dreamomni2Edit", "AsyncDreamomni2Edit"]
 
@@ -35,24 +37,24 @@ ENDPOINT_ID = "fal-ai/dreamomni2/edit"
 Image: TypeAlias = Image_778f5d
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/dreamomni2/edit`."""
 
-    image_urls: list[FileInput] = Field(description="List of URLs of input images for editing.")
+    image_urls: list[_FileInput] = Field(description="List of URLs of input images for editing.")
     """List of URLs of input images for editing."""
 
     prompt: str = Field(description="The prompt to edit the image.")
     """The prompt to edit the image."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/dreamomni2/edit`."""
 
     image: Image_778f5d = Field(description="Generated image")
     """Generated image"""
 
 
-class Dreamomni2Edit(Endpoint[Input, Output]):
+class Dreamomni2Edit(_Endpoint[Input, Output]):
     """fal-ai/dreamomni2/edit (`fal-ai/dreamomni2/edit`).
 
     DreamOmni2 is a unified multimodal model for text and image guided image editing.
@@ -80,7 +82,7 @@ class Dreamomni2Edit(Endpoint[Input, Output]):
     def run(
         self,
         *,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         prompt: str,
         timeout: float | None = None,
         start_timeout: float | None = None,
@@ -101,27 +103,27 @@ class Dreamomni2Edit(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         prompt: str,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -134,10 +136,10 @@ class Dreamomni2Edit(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -147,15 +149,15 @@ class Dreamomni2Edit(Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         prompt: str,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -166,7 +168,7 @@ class Dreamomni2Edit(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncDreamomni2Edit(AsyncEndpoint[Input, Output]):
+class AsyncDreamomni2Edit(_AsyncEndpoint[Input, Output]):
     """fal-ai/dreamomni2/edit (`fal-ai/dreamomni2/edit`), async.
 
     DreamOmni2 is a unified multimodal model for text and image guided image editing.
@@ -194,7 +196,7 @@ class AsyncDreamomni2Edit(AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         prompt: str,
         timeout: float | None = None,
         start_timeout: float | None = None,
@@ -215,27 +217,29 @@ class AsyncDreamomni2Edit(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         prompt: str,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -248,10 +252,10 @@ class AsyncDreamomni2Edit(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -261,15 +265,15 @@ class AsyncDreamomni2Edit(AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         prompt: str,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

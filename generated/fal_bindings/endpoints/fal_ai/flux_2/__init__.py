@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_file_379d9f import ImageFile_379d9f
 from fal_bindings.types.image_size import ImageSize
 
@@ -22,15 +25,13 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        AsyncStream,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-        Stream,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import AsyncStream as _AsyncStream
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime import Stream as _Stream
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2", "AsyncFlux2"]
 
@@ -46,7 +47,7 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 ImageFile: TypeAlias = ImageFile_379d9f
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-2`."""
 
     prompt: str = Field(description="The prompt to generate an image from.")
@@ -105,7 +106,7 @@ class Input(FalInput):
     """The format of the generated image."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-2`."""
 
     images: list[ImageFile_379d9f] = Field(description="The generated images")
@@ -125,7 +126,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class Flux2(Endpoint[Input, Output]):
+class Flux2(_Endpoint[Input, Output]):
     """Flux 2 Text to Image (`fal-ai/flux-2`).
 
     Text-to-image generation with FLUX.2 [dev] from Black Forest Labs. Enhanced realism, crisper text generation, and native editing capabilities.
@@ -183,11 +184,11 @@ class Flux2(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -206,13 +207,13 @@ class Flux2(Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -225,10 +226,10 @@ class Flux2(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -252,10 +253,10 @@ class Flux2(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -274,7 +275,7 @@ class Flux2(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -294,14 +295,14 @@ class Flux2(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
         """Stream partial results as they are produced; `final_output()` gives the Output."""
         return self._stream(input, kwargs)
 
 
-class AsyncFlux2(AsyncEndpoint[Input, Output]):
+class AsyncFlux2(_AsyncEndpoint[Input, Output]):
     """Flux 2 Text to Image (`fal-ai/flux-2`), async.
 
     Text-to-image generation with FLUX.2 [dev] from Black Forest Labs. Enhanced realism, crisper text generation, and native editing capabilities.
@@ -359,11 +360,11 @@ class AsyncFlux2(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -382,13 +383,15 @@ class AsyncFlux2(AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -401,10 +404,10 @@ class AsyncFlux2(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -428,10 +431,10 @@ class AsyncFlux2(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -450,7 +453,7 @@ class AsyncFlux2(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
     @overload
     def stream(
@@ -470,8 +473,8 @@ class AsyncFlux2(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
         """Stream partial results as they are produced; `await final_output()` gives the Output."""
         return self._stream(input, kwargs)

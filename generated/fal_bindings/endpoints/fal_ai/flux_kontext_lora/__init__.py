@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_4b97f5 import Image_4b97f5
 from fal_bindings.types.lora_weight_7cffc6 import LoraWeight_7cffc6
 from fal_bindings.types.timings import Timings
@@ -23,15 +27,13 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        AsyncStream,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-        Stream,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import AsyncStream as _AsyncStream
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime import Stream as _Stream
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxKontextLora", "AsyncFluxKontextLora"]
 
@@ -60,10 +62,10 @@ Image: TypeAlias = Image_4b97f5
 LoraWeight: TypeAlias = LoraWeight_7cffc6
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-kontext-lora`."""
 
-    image_url: FileInput = Field(
+    image_url: _FileInput = Field(
         description="The URL of the image to edit.\n\nMax width: 14142px, Max height: 14142px, Timeout: 20s"
     )
     """The URL of the image to edit.
@@ -133,7 +135,7 @@ class Input(FalInput):
     """
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-kontext-lora`."""
 
     images: list[Image_4b97f5] = Field(description="The generated image files info.")
@@ -155,7 +157,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class FluxKontextLora(Endpoint[Input, Output]):
+class FluxKontextLora(_Endpoint[Input, Output]):
     """Image Editing (`fal-ai/flux-kontext-lora`).
 
     Fast endpoint for the FLUX.1 Kontext [dev] model with LoRA support, enabling rapid and high-quality image editing using pre-trained LoRA adaptations for specific styles, brand identities, and product-specific outputs.
@@ -183,7 +185,7 @@ class FluxKontextLora(Endpoint[Input, Output]):
     def run(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -214,17 +216,17 @@ class FluxKontextLora(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -238,13 +240,13 @@ class FluxKontextLora(Endpoint[Input, Output]):
         resolution_mode: ResolutionModeEnum = "match_input",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -257,10 +259,10 @@ class FluxKontextLora(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -270,7 +272,7 @@ class FluxKontextLora(Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -285,10 +287,10 @@ class FluxKontextLora(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -307,13 +309,13 @@ class FluxKontextLora(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
     @overload
     def stream(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -328,14 +330,14 @@ class FluxKontextLora(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
         """Stream partial results as they are produced; `final_output()` gives the Output."""
         return self._stream(input, kwargs)
 
 
-class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
+class AsyncFluxKontextLora(_AsyncEndpoint[Input, Output]):
     """Image Editing (`fal-ai/flux-kontext-lora`), async.
 
     Fast endpoint for the FLUX.1 Kontext [dev] model with LoRA support, enabling rapid and high-quality image editing using pre-trained LoRA adaptations for specific styles, brand identities, and product-specific outputs.
@@ -363,7 +365,7 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -394,17 +396,17 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -418,13 +420,15 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
         resolution_mode: ResolutionModeEnum = "match_input",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -437,10 +441,10 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -450,7 +454,7 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -465,10 +469,10 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -487,13 +491,13 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
     @overload
     def stream(
         self,
         *,
-        image_url: FileInput,
+        image_url: _FileInput,
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
@@ -508,8 +512,8 @@ class AsyncFluxKontextLora(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
         """Stream partial results as they are produced; `await final_output()` gives the Output."""
         return self._stream(input, kwargs)

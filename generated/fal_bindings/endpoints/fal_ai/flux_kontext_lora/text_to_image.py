@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_4b97f5 import Image_4b97f5
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lora_weight_7cffc6 import LoraWeight_7cffc6
@@ -24,15 +27,13 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        AsyncStream,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-        Stream,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import AsyncStream as _AsyncStream
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime import Stream as _Stream
 
 __all__ = [
     "ENDPOINT_ID",
@@ -55,7 +56,7 @@ Image: TypeAlias = Image_4b97f5
 LoraWeight: TypeAlias = LoraWeight_7cffc6
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-kontext-lora/text-to-image`."""
 
     prompt: str = Field(description="The prompt to generate the image with")
@@ -115,7 +116,7 @@ class Input(FalInput):
     """The speed of the generation. The higher the speed, the faster the generation."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-kontext-lora/text-to-image`."""
 
     images: list[Image_4b97f5] = Field(description="The generated image files info.")
@@ -137,7 +138,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
+class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
     """Text to Image (`fal-ai/flux-kontext-lora/text-to-image`).
 
     Super fast text-to-image endpoint for the FLUX.1 Kontext [dev] model with LoRA support, enabling rapid and high-quality image generation using pre-trained LoRA adaptations for personalization, specific styles, brand identities, and product-specific outputs.
@@ -195,11 +196,11 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -218,13 +219,13 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         acceleration: AccelerationEnum = "none",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -237,10 +238,10 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -264,10 +265,10 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -286,7 +287,7 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -306,14 +307,14 @@ class FluxKontextLoraTextToImage(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
         """Stream partial results as they are produced; `final_output()` gives the Output."""
         return self._stream(input, kwargs)
 
 
-class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
+class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
     """Text to Image (`fal-ai/flux-kontext-lora/text-to-image`), async.
 
     Super fast text-to-image endpoint for the FLUX.1 Kontext [dev] model with LoRA support, enabling rapid and high-quality image generation using pre-trained LoRA adaptations for personalization, specific styles, brand identities, and product-specific outputs.
@@ -371,11 +372,11 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -394,13 +395,15 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         acceleration: AccelerationEnum = "none",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -413,10 +416,10 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -440,10 +443,10 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -462,7 +465,7 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
     @overload
     def stream(
@@ -482,8 +485,8 @@ class AsyncFluxKontextLoraTextToImage(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
         """Stream partial results as they are produced; `await final_output()` gives the Output."""
         return self._stream(input, kwargs)

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -41,10 +43,10 @@ ENDPOINT_ID = "fal-ai/kling-video/video-to-audio"
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/kling-video/video-to-audio`."""
 
-    video_url: FileInput = Field(
+    video_url: _FileInput = Field(
         description="The video URL to extract audio from. Only .mp4/.mov formats are supported. File size does not exceed 100MB. Video duration between 3.0s and 20.0s."
     )
     """The video URL to extract audio from. Only .mp4/.mov formats are supported. File size does not exceed 100MB. Video duration between 3.0s and 20.0s."""
@@ -70,7 +72,7 @@ class Input(FalInput):
     """Enable ASMR mode. This mode enhances detailed sound effects and is suitable for highly immersive content scenarios."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/kling-video/video-to-audio`."""
 
     video: File_c59382 = Field(description="The original video with dubbed audio applied")
@@ -82,7 +84,7 @@ class Output(FalOutput):
     """The extracted/generated audio from the video in MP3 format"""
 
 
-class KlingVideoVideoToAudio(Endpoint[Input, Output]):
+class KlingVideoVideoToAudio(_Endpoint[Input, Output]):
     """fal-ai/kling-video/video-to-audio (`fal-ai/kling-video/video-to-audio`).
 
     Generate audio from input videos using Kling
@@ -110,7 +112,7 @@ class KlingVideoVideoToAudio(Endpoint[Input, Output]):
     def run(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
         background_music_prompt: str = "intense car race",
         asmr_mode: bool | None = None,
@@ -133,29 +135,29 @@ class KlingVideoVideoToAudio(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
         background_music_prompt: str = "intense car race",
         asmr_mode: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -168,10 +170,10 @@ class KlingVideoVideoToAudio(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -181,17 +183,17 @@ class KlingVideoVideoToAudio(Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
         background_music_prompt: str = "intense car race",
         asmr_mode: bool | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -202,7 +204,7 @@ class KlingVideoVideoToAudio(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncKlingVideoVideoToAudio(AsyncEndpoint[Input, Output]):
+class AsyncKlingVideoVideoToAudio(_AsyncEndpoint[Input, Output]):
     """fal-ai/kling-video/video-to-audio (`fal-ai/kling-video/video-to-audio`), async.
 
     Generate audio from input videos using Kling
@@ -230,7 +232,7 @@ class AsyncKlingVideoVideoToAudio(AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
         background_music_prompt: str = "intense car race",
         asmr_mode: bool | None = None,
@@ -253,29 +255,31 @@ class AsyncKlingVideoVideoToAudio(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
         background_music_prompt: str = "intense car race",
         asmr_mode: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -288,10 +292,10 @@ class AsyncKlingVideoVideoToAudio(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -301,17 +305,17 @@ class AsyncKlingVideoVideoToAudio(AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
         background_music_prompt: str = "intense car race",
         asmr_mode: bool | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

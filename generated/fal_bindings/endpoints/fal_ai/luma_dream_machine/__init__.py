@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +24,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LumaDreamMachine", "AsyncLumaDreamMachine"]
 
@@ -37,7 +38,7 @@ AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "21:9", "9:21
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine`."""
 
     prompt: str
@@ -54,14 +55,14 @@ class Input(FalInput):
     """Whether the video should loop (end of video is blended with the beginning)"""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine`."""
 
     video: File_c59382 = Field(description="The generated video")
     """The generated video"""
 
 
-class LumaDreamMachine(Endpoint[Input, Output]):
+class LumaDreamMachine(_Endpoint[Input, Output]):
     """Text to Video (`fal-ai/luma-dream-machine`).
 
     Generate video clips from your prompts using Luma Dream Machine v1.5
@@ -111,11 +112,11 @@ class LumaDreamMachine(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -126,13 +127,13 @@ class LumaDreamMachine(Endpoint[Input, Output]):
         loop: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -145,10 +146,10 @@ class LumaDreamMachine(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -164,10 +165,10 @@ class LumaDreamMachine(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -178,7 +179,7 @@ class LumaDreamMachine(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncLumaDreamMachine(AsyncEndpoint[Input, Output]):
+class AsyncLumaDreamMachine(_AsyncEndpoint[Input, Output]):
     """Text to Video (`fal-ai/luma-dream-machine`), async.
 
     Generate video clips from your prompts using Luma Dream Machine v1.5
@@ -228,11 +229,11 @@ class AsyncLumaDreamMachine(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -243,13 +244,15 @@ class AsyncLumaDreamMachine(AsyncEndpoint[Input, Output]):
         loop: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -262,10 +265,10 @@ class AsyncLumaDreamMachine(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -281,10 +284,10 @@ class AsyncLumaDreamMachine(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,14 +45,14 @@ AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "21:9", "9:21
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/image-to-video`."""
 
     prompt: str
 
-    image_url: FileInput
+    image_url: _FileInput
 
-    end_image_url: FileInput | None = Field(
+    end_image_url: _FileInput | None = Field(
         default=None, description="An image to blend the end of the video with"
     )
     """An image to blend the end of the video with"""
@@ -67,14 +69,14 @@ class Input(FalInput):
     """Whether the video should loop (end of video is blended with the beginning)"""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/image-to-video`."""
 
     video: File_c59382 = Field(description="The generated video")
     """The generated video"""
 
 
-class LumaDreamMachineImageToVideo(Endpoint[Input, Output]):
+class LumaDreamMachineImageToVideo(_Endpoint[Input, Output]):
     """Image to Video (`fal-ai/luma-dream-machine/image-to-video`).
 
     Generate video clips from your images using Luma Dream Machine v1.5
@@ -103,8 +105,8 @@ class LumaDreamMachineImageToVideo(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         timeout: float | None = None,
@@ -126,30 +128,30 @@ class LumaDreamMachineImageToVideo(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -162,10 +164,10 @@ class LumaDreamMachineImageToVideo(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -176,17 +178,17 @@ class LumaDreamMachineImageToVideo(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -197,7 +199,7 @@ class LumaDreamMachineImageToVideo(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncLumaDreamMachineImageToVideo(AsyncEndpoint[Input, Output]):
+class AsyncLumaDreamMachineImageToVideo(_AsyncEndpoint[Input, Output]):
     """Image to Video (`fal-ai/luma-dream-machine/image-to-video`), async.
 
     Generate video clips from your images using Luma Dream Machine v1.5
@@ -226,8 +228,8 @@ class AsyncLumaDreamMachineImageToVideo(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         timeout: float | None = None,
@@ -249,30 +251,32 @@ class AsyncLumaDreamMachineImageToVideo(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -285,10 +289,10 @@ class AsyncLumaDreamMachineImageToVideo(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -299,17 +303,17 @@ class AsyncLumaDreamMachineImageToVideo(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanTrainerT2v14b", "AsyncWanTrainerT2v14b"]
 
@@ -35,10 +37,10 @@ ENDPOINT_ID = "fal-ai/wan-trainer/t2v-14b"
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/wan-trainer/t2v-14b`."""
 
-    training_data_url: FileInput = Field(
+    training_data_url: _FileInput = Field(
         description="URL to zip archive with images of a consistent style. Try to use at least 10 images and/or videos, although more is better.\n\nIn addition to images the archive can contain text files with captions. Each text file should have the same name as the image/video file it corresponds to."
     )
     """URL to zip archive with images of a consistent style. Try to use at least 10 images and/or videos, although more is better.
@@ -67,7 +69,7 @@ class Input(FalInput):
     """If true, the input will be automatically scale the video to 81 frames at 16fps."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/wan-trainer/t2v-14b`."""
 
     lora_file: File_c59382 = Field(description="URL to the trained LoRA weights.")
@@ -79,7 +81,7 @@ class Output(FalOutput):
     """Configuration used for setting up the inference endpoints."""
 
 
-class WanTrainerT2v14b(Endpoint[Input, Output]):
+class WanTrainerT2v14b(_Endpoint[Input, Output]):
     """T2V 14B (`fal-ai/wan-trainer/t2v-14b`).
 
     Train custom LoRAs for Wan-2.1 T2V 14B
@@ -107,7 +109,7 @@ class WanTrainerT2v14b(Endpoint[Input, Output]):
     def run(
         self,
         *,
-        training_data_url: FileInput,
+        training_data_url: _FileInput,
         number_of_steps: int = 400,
         learning_rate: float = 0.0002,
         trigger_phrase: str = "",
@@ -131,30 +133,30 @@ class WanTrainerT2v14b(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
-        training_data_url: FileInput,
+        training_data_url: _FileInput,
         number_of_steps: int = 400,
         learning_rate: float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -167,10 +169,10 @@ class WanTrainerT2v14b(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -180,7 +182,7 @@ class WanTrainerT2v14b(Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        training_data_url: FileInput,
+        training_data_url: _FileInput,
         number_of_steps: int = 400,
         learning_rate: float = 0.0002,
         trigger_phrase: str = "",
@@ -188,10 +190,10 @@ class WanTrainerT2v14b(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -202,7 +204,7 @@ class WanTrainerT2v14b(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncWanTrainerT2v14b(AsyncEndpoint[Input, Output]):
+class AsyncWanTrainerT2v14b(_AsyncEndpoint[Input, Output]):
     """T2V 14B (`fal-ai/wan-trainer/t2v-14b`), async.
 
     Train custom LoRAs for Wan-2.1 T2V 14B
@@ -230,7 +232,7 @@ class AsyncWanTrainerT2v14b(AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        training_data_url: FileInput,
+        training_data_url: _FileInput,
         number_of_steps: int = 400,
         learning_rate: float = 0.0002,
         trigger_phrase: str = "",
@@ -254,30 +256,32 @@ class AsyncWanTrainerT2v14b(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
-        training_data_url: FileInput,
+        training_data_url: _FileInput,
         number_of_steps: int = 400,
         learning_rate: float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -290,10 +294,10 @@ class AsyncWanTrainerT2v14b(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -303,7 +307,7 @@ class AsyncWanTrainerT2v14b(AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        training_data_url: FileInput,
+        training_data_url: _FileInput,
         number_of_steps: int = 400,
         learning_rate: float = 0.0002,
         trigger_phrase: str = "",
@@ -311,10 +315,10 @@ class AsyncWanTrainerT2v14b(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

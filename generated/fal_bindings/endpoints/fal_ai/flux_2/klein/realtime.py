@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.raw_image import RawImage
 
 if TYPE_CHECKING:
@@ -21,15 +25,13 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRealtimeConnection,
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RealtimeConnection,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRealtimeConnection as _AsyncRealtimeConnection
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RealtimeConnection as _RealtimeConnection
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2KleinRealtime", "AsyncFlux2KleinRealtime"]
 
@@ -38,7 +40,7 @@ ENDPOINT_ID = "fal-ai/flux-2/klein/realtime"
 ImageSizeEnum: TypeAlias = Literal["square", "square_hd"]
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
     prompt: str = Field(
@@ -53,7 +55,7 @@ class Input(FalInput):
     )
     """The size of the generated image. square=768x768, square_hd=1024x1024."""
 
-    image_url: FileInput = Field(
+    image_url: _FileInput = Field(
         description="Base64-encoded image data URI for editing. CDN URLs are not supported for realtime. For optimal performance, use 704x704 JPEG images with 50% quality. Other sizes will be resized automatically."
     )
     """Base64-encoded image data URI for editing. CDN URLs are not supported for realtime. For optimal performance, use 704x704 JPEG images with 50% quality. Other sizes will be resized automatically."""
@@ -82,7 +84,7 @@ class Input(FalInput):
     """Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/realtime`."""
 
     images: list[RawImage] = Field(
@@ -94,7 +96,7 @@ class Output(FalOutput):
     """Seed used for generation."""
 
 
-class Flux2KleinRealtime(Endpoint[Input, Output]):
+class Flux2KleinRealtime(_Endpoint[Input, Output]):
     """Flux 2 [klein] Realtime Image to Image (`fal-ai/flux-2/klein/realtime`).
 
     Realtime generation with FLUX.2 [klein] from Black Forest Labs.
@@ -124,7 +126,7 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
         *,
         prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
         image_size: ImageSizeEnum = "square",
-        image_url: FileInput,
+        image_url: _FileInput,
         enable_interpolation: bool | None = None,
         schedule_mu: float = 2.3,
         num_inference_steps: int = 3,
@@ -149,11 +151,11 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -161,7 +163,7 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
         *,
         prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
         image_size: ImageSizeEnum = "square",
-        image_url: FileInput,
+        image_url: _FileInput,
         enable_interpolation: bool | None = None,
         schedule_mu: float = 2.3,
         num_inference_steps: int = 3,
@@ -169,13 +171,13 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
         output_feedback_strength: float = 1,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -188,10 +190,10 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -203,7 +205,7 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
         *,
         prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
         image_size: ImageSizeEnum = "square",
-        image_url: FileInput,
+        image_url: _FileInput,
         enable_interpolation: bool | None = None,
         schedule_mu: float = 2.3,
         num_inference_steps: int = 3,
@@ -212,10 +214,10 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -227,12 +229,12 @@ class Flux2KleinRealtime(Endpoint[Input, Output]):
 
     def realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
-    ) -> RealtimeConnection[Input, Output]:
+    ) -> _RealtimeConnection[Input, Output]:
         """Open a realtime WebSocket connection: `send(Input)`, `recv() -> Output`."""
         return self._realtime(use_jwt=use_jwt, max_buffering=max_buffering)
 
 
-class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
+class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
     """Flux 2 [klein] Realtime Image to Image (`fal-ai/flux-2/klein/realtime`), async.
 
     Realtime generation with FLUX.2 [klein] from Black Forest Labs.
@@ -262,7 +264,7 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
         *,
         prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
         image_size: ImageSizeEnum = "square",
-        image_url: FileInput,
+        image_url: _FileInput,
         enable_interpolation: bool | None = None,
         schedule_mu: float = 2.3,
         num_inference_steps: int = 3,
@@ -287,11 +289,11 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -299,7 +301,7 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
         *,
         prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
         image_size: ImageSizeEnum = "square",
-        image_url: FileInput,
+        image_url: _FileInput,
         enable_interpolation: bool | None = None,
         schedule_mu: float = 2.3,
         num_inference_steps: int = 3,
@@ -307,13 +309,15 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
         output_feedback_strength: float = 1,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -326,10 +330,10 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -341,7 +345,7 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
         *,
         prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
         image_size: ImageSizeEnum = "square",
-        image_url: FileInput,
+        image_url: _FileInput,
         enable_interpolation: bool | None = None,
         schedule_mu: float = 2.3,
         num_inference_steps: int = 3,
@@ -350,10 +354,10 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -365,6 +369,6 @@ class AsyncFlux2KleinRealtime(AsyncEndpoint[Input, Output]):
 
     def realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
-    ) -> AsyncRealtimeConnection[Input, Output]:
+    ) -> _AsyncRealtimeConnection[Input, Output]:
         """Open a realtime WebSocket connection (`async with`): `send(Input)`, `recv() -> Output`."""
         return self._realtime(use_jwt=use_jwt, max_buffering=max_buffering)

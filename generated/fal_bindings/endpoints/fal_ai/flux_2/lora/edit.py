@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_file_379d9f import ImageFile_379d9f
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lo_ra_input import LoRAInput
@@ -24,15 +28,13 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        AsyncStream,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-        Stream,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import AsyncStream as _AsyncStream
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime import Stream as _Stream
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2LoraEdit", "AsyncFlux2LoraEdit"]
 
@@ -48,7 +50,7 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 ImageFile: TypeAlias = ImageFile_379d9f
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-2/lora/edit`."""
 
     prompt: str = Field(description="The prompt to generate an image from.")
@@ -106,7 +108,7 @@ class Input(FalInput):
     )
     """The format of the generated image."""
 
-    image_urls: list[FileInput] = Field(
+    image_urls: list[_FileInput] = Field(
         description="The URsL of the images for editing. A maximum of 3 images are allowed, if more are provided, only the first 3 will be used."
     )
     """The URsL of the images for editing. A maximum of 3 images are allowed, if more are provided, only the first 3 will be used."""
@@ -118,7 +120,7 @@ class Input(FalInput):
     """List of LoRA weights to apply (maximum 3). Each LoRA can be a URL, HuggingFace repo ID, or local path."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-2/lora/edit`."""
 
     images: list[ImageFile_379d9f] = Field(description="The edited images")
@@ -140,7 +142,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class Flux2LoraEdit(Endpoint[Input, Output]):
+class Flux2LoraEdit(_Endpoint[Input, Output]):
     """Flux 2 Text to Image (`fal-ai/flux-2/lora/edit`).
 
     Image-to-image editing with LoRA support for FLUX.2 [dev] from Black Forest Labs. Specialized style transfer and domain-specific modifications.
@@ -179,7 +181,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
@@ -200,11 +202,11 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -221,17 +223,17 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -244,10 +246,10 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -268,15 +270,15 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -295,7 +297,7 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -312,19 +314,19 @@ class Flux2LoraEdit(Endpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
         """Stream partial results as they are produced; `final_output()` gives the Output."""
         return self._stream(input, kwargs)
 
 
-class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
+class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
     """Flux 2 Text to Image (`fal-ai/flux-2/lora/edit`), async.
 
     Image-to-image editing with LoRA support for FLUX.2 [dev] from Black Forest Labs. Specialized style transfer and domain-specific modifications.
@@ -363,7 +365,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
@@ -384,11 +386,11 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -405,17 +407,19 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -428,10 +432,10 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -452,15 +456,15 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -479,7 +483,7 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
     @overload
     def stream(
@@ -496,13 +500,13 @@ class AsyncFlux2LoraEdit(AsyncEndpoint[Input, Output]):
         sync_mode: bool | None = None,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
         """Stream partial results as they are produced; `await final_output()` gives the Output."""
         return self._stream(input, kwargs)

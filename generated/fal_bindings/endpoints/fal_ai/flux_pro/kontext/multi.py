@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.registry_image_fast_sdxl_models_image import (
     RegistryImageFastSdxlModelsImage,
 )
@@ -24,13 +28,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxProKontextMulti", "AsyncFluxProKontextMulti"]
 
@@ -45,7 +47,7 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/multi`."""
 
     prompt: str = Field(description="The prompt to generate an image from.")
@@ -93,11 +95,11 @@ class Input(FalInput):
     )
     """The aspect ratio of the generated image."""
 
-    image_urls: list[FileInput] = Field(description="Image prompt for the omni model.")
+    image_urls: list[_FileInput] = Field(description="Image prompt for the omni model.")
     """Image prompt for the omni model."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-pro/kontext/multi`."""
 
     images: list[RegistryImageFastSdxlModelsImage] = Field(
@@ -121,7 +123,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class FluxProKontextMulti(Endpoint[Input, Output]):
+class FluxProKontextMulti(_Endpoint[Input, Output]):
     """Kontext [pro] -- Editing (experimental Multi Image) (`fal-ai/flux-pro/kontext/multi`).
 
     Experimental version of FLUX.1 Kontext [pro] with multi image handling capabilities
@@ -158,7 +160,7 @@ class FluxProKontextMulti(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -178,11 +180,11 @@ class FluxProKontextMulti(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -197,16 +199,16 @@ class FluxProKontextMulti(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -219,10 +221,10 @@ class FluxProKontextMulti(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -241,14 +243,14 @@ class FluxProKontextMulti(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -259,7 +261,7 @@ class FluxProKontextMulti(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncFluxProKontextMulti(AsyncEndpoint[Input, Output]):
+class AsyncFluxProKontextMulti(_AsyncEndpoint[Input, Output]):
     """Kontext [pro] -- Editing (experimental Multi Image) (`fal-ai/flux-pro/kontext/multi`), async.
 
     Experimental version of FLUX.1 Kontext [pro] with multi image handling capabilities
@@ -296,7 +298,7 @@ class AsyncFluxProKontextMulti(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -316,11 +318,11 @@ class AsyncFluxProKontextMulti(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -335,16 +337,18 @@ class AsyncFluxProKontextMulti(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -357,10 +361,10 @@ class AsyncFluxProKontextMulti(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -379,14 +383,14 @@ class AsyncFluxProKontextMulti(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

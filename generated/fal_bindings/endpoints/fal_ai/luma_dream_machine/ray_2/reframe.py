@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,16 +45,16 @@ AspectRatioEnum: TypeAlias = Literal["1:1", "16:9", "9:16", "4:3", "3:4", "21:9"
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2/reframe`."""
 
-    video_url: FileInput = Field(description="URL of the input video to reframe")
+    video_url: _FileInput = Field(description="URL of the input video to reframe")
     """URL of the input video to reframe"""
 
     aspect_ratio: AspectRatioEnum = Field(description="The aspect ratio of the reframed video")
     """The aspect ratio of the reframed video"""
 
-    image_url: FileInput | None = Field(
+    image_url: _FileInput | None = Field(
         default=None, description="Optional URL of the first frame image for reframing"
     )
     """Optional URL of the first frame image for reframing"""
@@ -83,14 +85,14 @@ class Input(FalInput):
     """Start Y coordinate for reframing"""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/ray-2/reframe`."""
 
     video: File_c59382 = Field(description="URL of the reframed video")
     """URL of the reframed video"""
 
 
-class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
+class LumaDreamMachineRay2Reframe(_Endpoint[Input, Output]):
     """Reframe (Ray 2) (`fal-ai/luma-dream-machine/ray-2/reframe`).
 
     Adjust and enhance videos with Ray-2 Reframe. This advanced tool seamlessly reframes videos to your desired aspect ratio, intelligently inpainting missing regions to ensure realistic visuals and coherent motion, delivering exceptional quality and creative flexibility.
@@ -118,9 +120,9 @@ class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
     def run(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         aspect_ratio: AspectRatioEnum,
-        image_url: FileInput | None = None,
+        image_url: _FileInput | None = None,
         grid_position_x: int | None = None,
         grid_position_y: int | None = None,
         prompt: str | None = None,
@@ -147,19 +149,19 @@ class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         aspect_ratio: AspectRatioEnum,
-        image_url: FileInput | None = None,
+        image_url: _FileInput | None = None,
         grid_position_x: int | None = None,
         grid_position_y: int | None = None,
         prompt: str | None = None,
@@ -169,13 +171,13 @@ class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
         y_start: int | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -188,10 +190,10 @@ class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -201,9 +203,9 @@ class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         aspect_ratio: AspectRatioEnum,
-        image_url: FileInput | None = None,
+        image_url: _FileInput | None = None,
         grid_position_x: int | None = None,
         grid_position_y: int | None = None,
         prompt: str | None = None,
@@ -214,10 +216,10 @@ class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -228,7 +230,7 @@ class LumaDreamMachineRay2Reframe(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncLumaDreamMachineRay2Reframe(AsyncEndpoint[Input, Output]):
+class AsyncLumaDreamMachineRay2Reframe(_AsyncEndpoint[Input, Output]):
     """Reframe (Ray 2) (`fal-ai/luma-dream-machine/ray-2/reframe`), async.
 
     Adjust and enhance videos with Ray-2 Reframe. This advanced tool seamlessly reframes videos to your desired aspect ratio, intelligently inpainting missing regions to ensure realistic visuals and coherent motion, delivering exceptional quality and creative flexibility.
@@ -256,9 +258,9 @@ class AsyncLumaDreamMachineRay2Reframe(AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         aspect_ratio: AspectRatioEnum,
-        image_url: FileInput | None = None,
+        image_url: _FileInput | None = None,
         grid_position_x: int | None = None,
         grid_position_y: int | None = None,
         prompt: str | None = None,
@@ -285,19 +287,19 @@ class AsyncLumaDreamMachineRay2Reframe(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         aspect_ratio: AspectRatioEnum,
-        image_url: FileInput | None = None,
+        image_url: _FileInput | None = None,
         grid_position_x: int | None = None,
         grid_position_y: int | None = None,
         prompt: str | None = None,
@@ -307,13 +309,15 @@ class AsyncLumaDreamMachineRay2Reframe(AsyncEndpoint[Input, Output]):
         y_start: int | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -326,10 +330,10 @@ class AsyncLumaDreamMachineRay2Reframe(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -339,9 +343,9 @@ class AsyncLumaDreamMachineRay2Reframe(AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        video_url: FileInput,
+        video_url: _FileInput,
         aspect_ratio: AspectRatioEnum,
-        image_url: FileInput | None = None,
+        image_url: _FileInput | None = None,
         grid_position_x: int | None = None,
         grid_position_y: int | None = None,
         prompt: str | None = None,
@@ -352,10 +356,10 @@ class AsyncLumaDreamMachineRay2Reframe(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

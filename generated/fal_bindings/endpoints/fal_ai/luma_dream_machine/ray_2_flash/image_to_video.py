@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -47,17 +49,17 @@ ResolutionEnum: TypeAlias = Literal["540p", "720p", "1080p"]
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2-flash/image-to-video`."""
 
     prompt: str
 
-    image_url: FileInput = Field(
+    image_url: _FileInput = Field(
         description="Initial image to start the video from. Can be used together with end_image_url."
     )
     """Initial image to start the video from. Can be used together with end_image_url."""
 
-    end_image_url: FileInput | None = Field(
+    end_image_url: _FileInput | None = Field(
         default=None,
         description="Final image to end the video with. Can be used together with image_url.",
     )
@@ -84,14 +86,14 @@ class Input(FalInput):
     """The duration of the generated video"""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/ray-2-flash/image-to-video`."""
 
     video: File_c59382 = Field(description="URL of the generated video")
     """URL of the generated video"""
 
 
-class LumaDreamMachineRay2FlashImageToVideo(Endpoint[Input, Output]):
+class LumaDreamMachineRay2FlashImageToVideo(_Endpoint[Input, Output]):
     """Image to Video (Ray 2 Flash) (`fal-ai/luma-dream-machine/ray-2-flash/image-to-video`).
 
     Ray2 Flash is a fast video generative model capable of creating realistic visuals with natural, coherent motion.
@@ -120,8 +122,8 @@ class LumaDreamMachineRay2FlashImageToVideo(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
@@ -145,32 +147,32 @@ class LumaDreamMachineRay2FlashImageToVideo(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -183,10 +185,10 @@ class LumaDreamMachineRay2FlashImageToVideo(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -197,8 +199,8 @@ class LumaDreamMachineRay2FlashImageToVideo(Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
@@ -206,10 +208,10 @@ class LumaDreamMachineRay2FlashImageToVideo(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -220,7 +222,7 @@ class LumaDreamMachineRay2FlashImageToVideo(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncLumaDreamMachineRay2FlashImageToVideo(AsyncEndpoint[Input, Output]):
+class AsyncLumaDreamMachineRay2FlashImageToVideo(_AsyncEndpoint[Input, Output]):
     """Image to Video (Ray 2 Flash) (`fal-ai/luma-dream-machine/ray-2-flash/image-to-video`), async.
 
     Ray2 Flash is a fast video generative model capable of creating realistic visuals with natural, coherent motion.
@@ -249,8 +251,8 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
@@ -274,32 +276,34 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -312,10 +316,10 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -326,8 +330,8 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        image_url: FileInput,
-        end_image_url: FileInput | None = None,
+        image_url: _FileInput,
+        end_image_url: _FileInput | None = None,
         aspect_ratio: AspectRatioEnum = "16:9",
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
@@ -335,10 +339,10 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

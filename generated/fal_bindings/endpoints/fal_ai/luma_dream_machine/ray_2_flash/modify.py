@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -53,13 +55,13 @@ ModeEnum: TypeAlias = Literal[
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2-flash/modify`."""
 
-    video_url: FileInput = Field(description="URL of the input video to modify")
+    video_url: _FileInput = Field(description="URL of the input video to modify")
     """URL of the input video to modify"""
 
-    image_url: FileInput | None = Field(
+    image_url: _FileInput | None = Field(
         default=None, description="Optional URL of the first frame image for modification"
     )
     """Optional URL of the first frame image for modification"""
@@ -74,14 +76,14 @@ class Input(FalInput):
     """Amount of modification to apply to the video, adhere_1 is the least amount of modification, reimagine_3 is the most"""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/ray-2-flash/modify`."""
 
     video: File_c59382 = Field(description="URL of the modified video")
     """URL of the modified video"""
 
 
-class LumaDreamMachineRay2FlashModify(Endpoint[Input, Output]):
+class LumaDreamMachineRay2FlashModify(_Endpoint[Input, Output]):
     """Ray-2 Flash (Modify) (`fal-ai/luma-dream-machine/ray-2-flash/modify`).
 
     Ray2 Flash Modify is a video generative model capable of restyling or retexturing the entire shot, from turning live-action into CG or stylized animation, to changing wardrobe, props, or the overall aesthetic and swap environments or time periods, giving you control over background, location, or even weather.
@@ -109,8 +111,8 @@ class LumaDreamMachineRay2FlashModify(Endpoint[Input, Output]):
     def run(
         self,
         *,
-        video_url: FileInput,
-        image_url: FileInput | None = None,
+        video_url: _FileInput,
+        image_url: _FileInput | None = None,
         prompt: str | None = None,
         mode: ModeEnum = "flex_1",
         timeout: float | None = None,
@@ -132,29 +134,29 @@ class LumaDreamMachineRay2FlashModify(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
         self,
         *,
-        video_url: FileInput,
-        image_url: FileInput | None = None,
+        video_url: _FileInput,
+        image_url: _FileInput | None = None,
         prompt: str | None = None,
         mode: ModeEnum = "flex_1",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -167,10 +169,10 @@ class LumaDreamMachineRay2FlashModify(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -180,17 +182,17 @@ class LumaDreamMachineRay2FlashModify(Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        video_url: FileInput,
-        image_url: FileInput | None = None,
+        video_url: _FileInput,
+        image_url: _FileInput | None = None,
         prompt: str | None = None,
         mode: ModeEnum = "flex_1",
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -201,7 +203,7 @@ class LumaDreamMachineRay2FlashModify(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncLumaDreamMachineRay2FlashModify(AsyncEndpoint[Input, Output]):
+class AsyncLumaDreamMachineRay2FlashModify(_AsyncEndpoint[Input, Output]):
     """Ray-2 Flash (Modify) (`fal-ai/luma-dream-machine/ray-2-flash/modify`), async.
 
     Ray2 Flash Modify is a video generative model capable of restyling or retexturing the entire shot, from turning live-action into CG or stylized animation, to changing wardrobe, props, or the overall aesthetic and swap environments or time periods, giving you control over background, location, or even weather.
@@ -229,8 +231,8 @@ class AsyncLumaDreamMachineRay2FlashModify(AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        video_url: FileInput,
-        image_url: FileInput | None = None,
+        video_url: _FileInput,
+        image_url: _FileInput | None = None,
         prompt: str | None = None,
         mode: ModeEnum = "flex_1",
         timeout: float | None = None,
@@ -252,29 +254,31 @@ class AsyncLumaDreamMachineRay2FlashModify(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
         self,
         *,
-        video_url: FileInput,
-        image_url: FileInput | None = None,
+        video_url: _FileInput,
+        image_url: _FileInput | None = None,
         prompt: str | None = None,
         mode: ModeEnum = "flex_1",
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -287,10 +291,10 @@ class AsyncLumaDreamMachineRay2FlashModify(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -300,17 +304,17 @@ class AsyncLumaDreamMachineRay2FlashModify(AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        video_url: FileInput,
-        image_url: FileInput | None = None,
+        video_url: _FileInput,
+        image_url: _FileInput | None = None,
         prompt: str | None = None,
         mode: ModeEnum = "flex_1",
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

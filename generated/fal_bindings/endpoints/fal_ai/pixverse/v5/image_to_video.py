@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.file_c59382 import File_c59382
 
 if TYPE_CHECKING:
@@ -21,13 +25,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -49,7 +51,7 @@ StyleEnum: TypeAlias = Literal["anime", "3d_animation", "clay", "comic", "cyberp
 File: TypeAlias = File_c59382
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/pixverse/v5/image-to-video`."""
 
     prompt: str
@@ -84,18 +86,18 @@ class Input(FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same video every time."""
 
-    image_url: FileInput = Field(description="URL of the image to use as the first frame")
+    image_url: _FileInput = Field(description="URL of the image to use as the first frame")
     """URL of the image to use as the first frame"""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/pixverse/v5/image-to-video`."""
 
     video: File_c59382 = Field(description="The generated video")
     """The generated video"""
 
 
-class PixverseV5ImageToVideo(Endpoint[Input, Output]):
+class PixverseV5ImageToVideo(_Endpoint[Input, Output]):
     """Image to Video v5 (`fal-ai/pixverse/v5/image-to-video`).
 
     Generate high quality video clips from text and image prompts using PixVerse v5
@@ -130,7 +132,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         negative_prompt: str = "",
         style: StyleEnum | None = None,
         seed: int | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -150,11 +152,11 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -167,16 +169,16 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         negative_prompt: str = "",
         style: StyleEnum | None = None,
         seed: int | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -189,10 +191,10 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -209,14 +211,14 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         negative_prompt: str = "",
         style: StyleEnum | None = None,
         seed: int | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -227,7 +229,7 @@ class PixverseV5ImageToVideo(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
+class AsyncPixverseV5ImageToVideo(_AsyncEndpoint[Input, Output]):
     """Image to Video v5 (`fal-ai/pixverse/v5/image-to-video`), async.
 
     Generate high quality video clips from text and image prompts using PixVerse v5
@@ -262,7 +264,7 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         negative_prompt: str = "",
         style: StyleEnum | None = None,
         seed: int | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -282,11 +284,11 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -299,16 +301,18 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         negative_prompt: str = "",
         style: StyleEnum | None = None,
         seed: int | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -321,10 +325,10 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -341,14 +345,14 @@ class AsyncPixverseV5ImageToVideo(AsyncEndpoint[Input, Output]):
         negative_prompt: str = "",
         style: StyleEnum | None = None,
         seed: int | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

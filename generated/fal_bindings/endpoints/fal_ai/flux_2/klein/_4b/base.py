@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_file_e58798 import ImageFile_e58798
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.timings import Timings
@@ -23,15 +26,13 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        AsyncStream,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-        Stream,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import AsyncStream as _AsyncStream
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime import Stream as _Stream
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2Klein4bBase", "AsyncFlux2Klein4bBase"]
 
@@ -49,7 +50,7 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 ImageFile: TypeAlias = ImageFile_e58798
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/4b/base`."""
 
     prompt: str = Field(description="The prompt to generate an image from.")
@@ -179,7 +180,7 @@ class Input(FalInput):
     """Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided)."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/4b/base`."""
 
     images: list[ImageFile_e58798] = Field(description="The generated images")
@@ -201,7 +202,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class Flux2Klein4bBase(Endpoint[Input, Output]):
+class Flux2Klein4bBase(_Endpoint[Input, Output]):
     """FLUX.2 [klein] 4B Base Text to Image (`fal-ai/flux-2/klein/4b/base`).
 
     Text-to-image generation with FLUX.2 [klein] 4B Base from Black Forest Labs. Enhanced realism, crisper text generation, and native editing capabilities.
@@ -271,11 +272,11 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -306,13 +307,13 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         cns_energy_scale: float = 0.98,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -325,10 +326,10 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -364,10 +365,10 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -386,7 +387,7 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -418,14 +419,14 @@ class Flux2Klein4bBase(Endpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> Stream[Output]: ...
+    ) -> _Stream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> Stream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
         """Stream partial results as they are produced; `final_output()` gives the Output."""
         return self._stream(input, kwargs)
 
 
-class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
+class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
     """FLUX.2 [klein] 4B Base Text to Image (`fal-ai/flux-2/klein/4b/base`), async.
 
     Text-to-image generation with FLUX.2 [klein] 4B Base from Black Forest Labs. Enhanced realism, crisper text generation, and native editing capabilities.
@@ -495,11 +496,11 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -530,13 +531,15 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         cns_energy_scale: float = 0.98,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -549,10 +552,10 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -588,10 +591,10 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -610,7 +613,7 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
     @overload
     def stream(
@@ -642,8 +645,8 @@ class AsyncFlux2Klein4bBase(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncStream[Output]: ...
+    ) -> _AsyncStream[Output]: ...
 
-    def stream(self, input: Input | None = None, **kwargs: Any) -> AsyncStream[Output]:
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
         """Stream partial results as they are produced; `await final_output()` gives the Output."""
         return self._stream(input, kwargs)

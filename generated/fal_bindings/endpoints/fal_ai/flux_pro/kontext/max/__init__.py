@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.fal_toolkit_image_image_image import FalToolkitImageImageImage
 from fal_bindings.types.timings import Timings
 
@@ -22,13 +26,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxProKontextMax", "AsyncFluxProKontextMax"]
 
@@ -43,7 +45,7 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/max`."""
 
     prompt: str = Field(description="The prompt to generate an image from.")
@@ -91,11 +93,11 @@ class Input(FalInput):
     )
     """The aspect ratio of the generated image."""
 
-    image_url: FileInput = Field(description="Image prompt for the omni model.")
+    image_url: _FileInput = Field(description="Image prompt for the omni model.")
     """Image prompt for the omni model."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-pro/kontext/max`."""
 
     images: list[FalToolkitImageImageImage] = Field(description="The generated image files info.")
@@ -117,7 +119,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class FluxProKontextMax(Endpoint[Input, Output]):
+class FluxProKontextMax(_Endpoint[Input, Output]):
     """Kontext [max] -- Editing (`fal-ai/flux-pro/kontext/max`).
 
     FLUX.1 Kontext [max] is a model with greatly improved prompt adherence and typography generation meet premium consistency for editing without compromise on speed.
@@ -154,7 +156,7 @@ class FluxProKontextMax(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -174,11 +176,11 @@ class FluxProKontextMax(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -193,16 +195,16 @@ class FluxProKontextMax(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -215,10 +217,10 @@ class FluxProKontextMax(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -237,14 +239,14 @@ class FluxProKontextMax(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -255,7 +257,7 @@ class FluxProKontextMax(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncFluxProKontextMax(AsyncEndpoint[Input, Output]):
+class AsyncFluxProKontextMax(_AsyncEndpoint[Input, Output]):
     """Kontext [max] -- Editing (`fal-ai/flux-pro/kontext/max`), async.
 
     FLUX.1 Kontext [max] is a model with greatly improved prompt adherence and typography generation meet premium consistency for editing without compromise on speed.
@@ -292,7 +294,7 @@ class AsyncFluxProKontextMax(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -312,11 +314,11 @@ class AsyncFluxProKontextMax(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -331,16 +333,18 @@ class AsyncFluxProKontextMax(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -353,10 +357,10 @@ class AsyncFluxProKontextMax(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -375,14 +379,14 @@ class AsyncFluxProKontextMax(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_url: FileInput,
+        image_url: _FileInput,
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from pydantic import Field
 
-from fal_bindings._runtime import FalInput, FalOutput, FileInput
-from fal_bindings._runtime.endpoint import AsyncEndpoint, Endpoint
+# Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
+from fal_bindings._runtime import FalInput as _FalInput
+from fal_bindings._runtime import FalOutput as _FalOutput
+from fal_bindings._runtime import FileInput as _FileInput
+from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
+from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.registry_image_fast_sdxl_models_image import (
     RegistryImageFastSdxlModelsImage,
 )
@@ -24,13 +28,11 @@ if TYPE_CHECKING:
     # and realtime modules on the first use of an endpoint.
     import fal_client
 
-    from fal_bindings._runtime import (
-        AsyncRequestHandle,
-        OnEnqueue,
-        OnQueueUpdate,
-        Priority,
-        RequestHandle,
-    )
+    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
+    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
+    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
+    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import RequestHandle as _RequestHandle
 
 __all__ = [
     "ENDPOINT_ID",
@@ -51,7 +53,7 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 
 
-class Input(FalInput):
+class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/max/multi`."""
 
     prompt: str = Field(description="The prompt to generate an image from.")
@@ -99,11 +101,11 @@ class Input(FalInput):
     )
     """The aspect ratio of the generated image."""
 
-    image_urls: list[FileInput] = Field(description="Image prompt for the omni model.")
+    image_urls: list[_FileInput] = Field(description="Image prompt for the omni model.")
     """Image prompt for the omni model."""
 
 
-class Output(FalOutput):
+class Output(_FalOutput):
     """Output of `fal-ai/flux-pro/kontext/max/multi`."""
 
     images: list[RegistryImageFastSdxlModelsImage] = Field(
@@ -127,7 +129,7 @@ class Output(FalOutput):
     """The prompt used for generating the image."""
 
 
-class FluxProKontextMaxMulti(Endpoint[Input, Output]):
+class FluxProKontextMaxMulti(_Endpoint[Input, Output]):
     """Kontext [max] -- Editing (experimental Multi Image) (`fal-ai/flux-pro/kontext/max/multi`).
 
     Experimental version of FLUX.1 Kontext [max] with multi image handling capabilities
@@ -164,7 +166,7 @@ class FluxProKontextMaxMulti(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -184,11 +186,11 @@ class FluxProKontextMaxMulti(Endpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
     @overload
     def submit(
@@ -203,16 +205,16 @@ class FluxProKontextMaxMulti(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
-    ) -> RequestHandle[Output]: ...
+    ) -> _RequestHandle[Output]: ...
 
-    def submit(self, input: Input | None = None, **kwargs: Any) -> RequestHandle[Output]:
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return self._submit(input, kwargs)
 
@@ -225,10 +227,10 @@ class FluxProKontextMaxMulti(Endpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -247,14 +249,14 @@ class FluxProKontextMaxMulti(Endpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.SyncClient | None = None,
@@ -265,7 +267,7 @@ class FluxProKontextMaxMulti(Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
 
-class AsyncFluxProKontextMaxMulti(AsyncEndpoint[Input, Output]):
+class AsyncFluxProKontextMaxMulti(_AsyncEndpoint[Input, Output]):
     """Kontext [max] -- Editing (experimental Multi Image) (`fal-ai/flux-pro/kontext/max/multi`), async.
 
     Experimental version of FLUX.1 Kontext [max] with multi image handling capabilities
@@ -302,7 +304,7 @@ class AsyncFluxProKontextMaxMulti(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
@@ -322,11 +324,11 @@ class AsyncFluxProKontextMaxMulti(AsyncEndpoint[Input, Output]):
         *,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
     async def submit(
@@ -341,16 +343,18 @@ class AsyncFluxProKontextMaxMulti(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         webhook_url: str | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
-    ) -> AsyncRequestHandle[Output]: ...
+    ) -> _AsyncRequestHandle[Output]: ...
 
-    async def submit(self, input: Input | None = None, **kwargs: Any) -> AsyncRequestHandle[Output]:
+    async def submit(
+        self, input: Input | None = None, **kwargs: Any
+    ) -> _AsyncRequestHandle[Output]:
         """Put a request in the queue; the handle gives status, events, result and cancel."""
         return await self._submit(input, kwargs)
 
@@ -363,10 +367,10 @@ class AsyncFluxProKontextMaxMulti(AsyncEndpoint[Input, Output]):
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
@@ -385,14 +389,14 @@ class AsyncFluxProKontextMaxMulti(AsyncEndpoint[Input, Output]):
         safety_tolerance: SafetyToleranceEnum = "2",
         enhance_prompt: bool | None = None,
         aspect_ratio: AspectRatioEnum | None = None,
-        image_urls: list[FileInput],
+        image_urls: list[_FileInput],
         timeout: float | None = None,
         start_timeout: float | None = None,
         hint: str | None = None,
-        priority: Priority | None = None,
+        priority: _Priority | None = None,
         with_logs: bool = False,
-        on_enqueue: OnEnqueue | None = None,
-        on_queue_update: OnQueueUpdate | None = None,
+        on_enqueue: _OnEnqueue | None = None,
+        on_queue_update: _OnQueueUpdate | None = None,
         poll_interval: float | None = None,
         headers: dict[str, str] | None = None,
         client: fal_client.AsyncClient | None = None,
