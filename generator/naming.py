@@ -76,7 +76,7 @@ GENERATED_MODULE_NAMES = TYPING_NAMES | frozenset(
 PACKAGE_NAMES = frozenset(
     {
         "annotations", "APIConnectionError", "APIError", "AuthenticationError", "BadRequestError",
-        "FalBindingsError", "InternalServerError", "NotFoundError", "OutputValidationError",
+        "FalBindingsError", "CredentialsError", "RequestEncodingError", "InternalServerError", "NotFoundError", "OutputValidationError",
         "PermissionDeniedError", "RateLimitError", "RealtimeError", "RequestTimeoutError",
         "StreamError", "UnknownEndpointError", "UnprocessableEntityError", "LazyRegistry",
         "__version__", "registry", "ENDPOINT_IDS", "endpoint", "async_endpoint", "__getattr__",
