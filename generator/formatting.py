@@ -26,9 +26,9 @@ class FormatError(Exception):
     """Generated code that black cannot read, or that lost its header (a template bug)."""
 
 
-def format_python(sources: dict[str, str]) -> dict[str, str]:
-    """Prune imports and black every source (reusing black's checked cached results), on both
-    cores when there are many."""
+def format_python(sources: dict[str, str], *, cache: bool = True) -> dict[str, str]:
+    """Prune imports and black every source (with `cache`, reusing black's checked cached
+    results), on both cores when there are many."""
     from generator.cache import Store
 
     if not sources:
@@ -41,7 +41,7 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
     for path, source in sorted(sources.items()):
         hashes[path], unhashed = _unhashed(source)
         items.append((path, unhashed, store.key(mode, unhashed)))
-    jobs = [(source, key) for _, source, key in items]
+    jobs = [(source, key if cache else None) for _, source, key in items]
     if len(items) > 8 and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4)) as pool:
             outputs = list(pool.map(_finish, jobs, chunksize=8))
@@ -50,14 +50,17 @@ def format_python(sources: dict[str, str]) -> dict[str, str]:
     return {path: _hashed(output, hashes[path]) for (path, _, _), output in zip(items, outputs, strict=True)}
 
 
-def _finish(job: tuple[str, str]) -> str:
-    """One module: pruned, then black's layout (from the cache when a checked entry is there)."""
+def _finish(job: tuple[str, str | None]) -> str:
+    """One module: pruned, then black's layout (from the cache when a checked entry is there;
+    `key` None: no cache)."""
     from generator.cache import Store
 
     source, key = job
     pruned = prune_unused_imports(source)
     if black_stable(pruned):
         return pruned
+    if key is None:
+        return _black(pruned)
     store = Store("format")
     cached = store.get(key)
     if cached is not None:

@@ -351,8 +351,9 @@ def _index(files: list[SpecFile]) -> tuple[list[EndpointSummary], dict[str, Spec
 
 
 def render_package(specs: Path) -> Rendered:
-    """The whole generated tree, in memory."""
-    outputs, _ = _Render(specs, _State(None), None).run()
+    """The whole generated tree, in memory, without reading or writing the cache (what
+    `falgen check` compares with the committed tree)."""
+    outputs, _ = _Render(specs, _State(None), None, cache=False).run()
     return Rendered(files={path: data.decode("utf-8") for path, (_, data) in outputs.items() if data is not None})
 
 
@@ -364,8 +365,9 @@ class _Render:
     """One render of a spec directory: reuses what `state` says `tree` holds and is still
     right, and leaves in `state` what the next run needs."""
 
-    def __init__(self, specs: Path, state: _State, tree: _Tree | None) -> None:
+    def __init__(self, specs: Path, state: _State, tree: _Tree | None, *, cache: bool = True) -> None:
         self.specs = specs
+        self.cache = cache
         self.state = state
         self.tree = tree
         self.stats = Stats()
@@ -489,7 +491,7 @@ class _Render:
                 python[path] = text
         self.stats.formatted = len(python)
         try:
-            results = format_python(python)
+            results = format_python(python, cache=self.cache)
         except FormatError as error:
             raise RenderError(str(error)) from error
         for path, text in results.items():

@@ -211,3 +211,10 @@ def test_a_cache_folder_another_user_owns_is_not_used(tmp_path: Path) -> None:
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert compare_trees(out, ROOT / "specs" / "openapi").clean
     assert len(entries(cache)) == count, "nothing is written into it"
+
+
+def test_falgen_check_runs_without_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "no-cache-here"
+    result = falgen("check", env={"FALGEN_CACHE": str(cache)})
+    assert result.returncode == 0, result.stdout
+    assert not cache.exists(), "falgen check neither reads nor writes the cache"
