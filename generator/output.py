@@ -152,6 +152,8 @@ class OutputFolder:
         except FileExistsError:
             if not self.root.is_dir():
                 raise OutputRefused(f"{self.root} is not a folder") from None
+        except OSError as error:
+            raise OutputRefused(f"cannot create {self.root}: {error.strerror or error}") from error
 
     def _ownership(self) -> set[str]:
         """What the folder's manifest lists; raises OutputRefused for a folder falgen does not own."""
@@ -190,7 +192,7 @@ class OutputFolder:
             except OSError as error:
                 if error.errno == errno.ELOOP:
                     raise OutputRefused(f"{path} is a symbolic link; falgen does not follow links in its output") from error
-                raise
+                raise OutputRefused(f"cannot lock {self.root} ({path}: {error.strerror or error})") from error
             try:
                 while True:
                     try:
