@@ -247,7 +247,8 @@ class ParseRun:
                 for other in self.units:
                     if other.key == key and other.lines is None:
                         other.lines = lines
-        assert unit.lines is not None, "a cached file's pages must split the same way"
+        if unit.lines is None:  # a cache entry that does not describe this file
+            raise CacheDamaged(unit.key)
         return unit.lines
 
     # -- recovery ------------------------------------------------------------------------

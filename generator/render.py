@@ -427,11 +427,12 @@ class _Render:
         records = {}
         endpoint_todo: list[str] = []
         type_todo: list[list[str]] = []
-        slots: list[tuple[str, str | None, list[str] | None]] = [(f"endpoint:{i}", i, None) for i in sorted(layout.entries)]
-        slots += [(f"types:{','.join(c)}", None, c) for c in layout.components]
-        for slot, endpoint_id, component in slots:
+        slots: list[tuple[str, str, str | None, list[str] | None]] = [(f"endpoint:{i}", "fal_bindings/" + e.file, i, None) for i, e in sorted(layout.entries.items())]
+        slots += [(f"types:{','.join(c)}", f"fal_bindings/types/{layout.table.modules[c[0]]}.py", None, c) for c in layout.components]
+        for slot, path, endpoint_id, component in slots:
             record = state.records.get(slot)
-            if record is not None and tree is not None and layout.unchanged(record[0]) and tree.holds(record[1], record[2]):
+            # The recorded path is checked too: the state is read from the cache (foreign input).
+            if record is not None and tree is not None and record[1] == path and layout.unchanged(record[0]) and tree.holds(path, record[2]):
                 records[slot] = record
                 self.outputs[record[1]] = (record[2], None)
                 self.stats.reused += 1

@@ -78,8 +78,8 @@ def test_a_crafted_parse_entry_runs_no_code(tmp_path: Path, expected_parse: tupl
 
 @pytest.mark.parametrize(
     "payload",
-    [pickle.dumps(1), b"1", b"[1]", b'{"id": 3, "evidence": "x"}', b"[[], [[1, 2]]]", b"\xff\xfe", b"[" * 100_000],
-    ids=["pickled-int", "json-int", "json-list", "json-dict-of-another-shape", "nested-wrong-types", "not-utf8", "deeply-nested"],
+    [pickle.dumps(1), b"1", b"[1]", b'{"id": 3, "evidence": "x"}', b"[[], [[1, 2]]]", b"\xff\xfe", b"[" * 100_000, b'[["0000"], []]'],
+    ids=["pickled-int", "json-int", "json-list", "json-dict-of-another-shape", "nested-wrong-types", "not-utf8", "deeply-nested", "right-shape-foreign-pages"],
 )
 def test_a_parse_entry_of_another_shape_is_a_miss(tmp_path: Path, payload: bytes, expected_parse: tuple[dict[str, bytes], list[str], dict[str, object]]) -> None:
     _poisoned_parse(tmp_path, payload, expected_parse)
@@ -111,9 +111,25 @@ def test_a_generate_state_of_another_shape_is_a_miss(tmp_path: Path) -> None:
     for state in entries(cache / "generate"):
         data = json.loads(state.read_bytes())
         data["records"] = {slot: 7 for slot in data["records"]}  # the right key, the wrong shape
-        state.write_text(json.dumps(data), encoding="utf-8")
+        state.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     shutil.rmtree(cache / "stages")
     (out / "fal_bindings" / "types" / "image_size.py").unlink()
+    _generate(specs, out, cache)
+    _generate(specs, tmp_path / "reference", tmp_path / "reference-cache")
+    assert compare_trees(out, tmp_path / "reference").clean
+
+
+def test_a_generate_state_that_moves_a_module_is_not_trusted(tmp_path: Path) -> None:
+    """A well-shaped state whose record for one endpoint names another endpoint's (intact)
+    module: trusted, it would drop the first endpoint's module from the tree."""
+    specs, out, cache = ROOT / "specs" / "openapi", tmp_path / "out", tmp_path / "cache"
+    _generate(specs, out, cache)
+    [state] = entries(cache / "generate")
+    data = json.loads(state.read_bytes())
+    slots = sorted(slot for slot in data["records"] if slot.startswith("endpoint:"))
+    data["records"][slots[0]] = data["records"][slots[1]]
+    state.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    shutil.rmtree(cache / "stages")
     _generate(specs, out, cache)
     _generate(specs, tmp_path / "reference", tmp_path / "reference-cache")
     assert compare_trees(out, tmp_path / "reference").clean
