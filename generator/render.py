@@ -2,8 +2,9 @@
 
 `templates/package/` mirrors the output tree: `*.jinja` files are rendered (the
 `__endpoint__`/`__type__` ones once per endpoint / shared type), everything else is
-hand-written runtime code copied verbatim. Output is deterministic and written to a
-temporary directory that then replaces the target in one step.
+hand-written runtime code copied verbatim. Output is deterministic; only changed files are
+written, each atomically, into a folder falgen owns (`generator.output`: manifest, lock,
+in-progress marker).
 """
 
 from __future__ import annotations
