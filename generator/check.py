@@ -34,7 +34,18 @@ def _files(root: Path) -> dict[str, Path]:
 
 
 def compare_trees(committed: Path, fresh: Path) -> TreeDiff:
+    """Compare what falgen owns in `committed` (files its manifest lists, or that would be
+    generated; everything when it has no readable manifest) with the `fresh` tree. Files falgen
+    did not write (a `build/` left by pip, notes) are not its output, so not compared."""
+    from generator.output import OutputRefused, read_manifest
+
     old, new = _files(committed), _files(fresh)
+    try:
+        listed = read_manifest(committed) if committed.is_dir() else None
+    except OutputRefused:
+        listed = None
+    if listed is not None:
+        old = {path: file for path, file in old.items() if path in listed or path in new}
     diff = TreeDiff()
     diff.added = sorted(new.keys() - old.keys())
     diff.removed = sorted(old.keys() - new.keys())

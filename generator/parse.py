@@ -21,9 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from generator.cache import CacheDamaged, Store, digest
+from typing_extensions import TypedDict  # pydantic validates only this one on Python < 3.12
+
+from generator.cache import CacheDamaged, Codec, Store, digest
 from generator.diagnostics import Diagnostics, sort_key
 from generator.ir import Diagnostic, Endpoint, ParseResult, Schema
 from generator.overlays import apply_overlays, load_overlays
@@ -56,6 +58,32 @@ def content_hash(model: Endpoint | Schema) -> str:
     return digest(repr(model.model_dump()))
 
 
+class UnitRecord(TypedDict):
+    """What the cache keeps of one page's parse and recovery."""
+
+    id: str | None
+    evidence: list[tuple[str, str, FieldEvidence]]
+    """(normalised description, hash of the entry, the field as the page states it)."""
+    types: list[tuple[str, str, str]]
+    """(name, provenance, content hash) of each nested type the page describes."""
+    reads: list[tuple[str, str, str]]
+    """(kind, key, hash of the answer) of each read of the rest of the corpus."""
+    diagnostics: list[Diagnostic]
+    endpoint: str | None
+    """Store key of the endpoint."""
+    fields: int
+
+
+# Cache entries are JSON read back through their shape (see `generator.cache`).
+FILE_ENTRY = Codec[tuple[list[str], list[Diagnostic]]](tuple[list[str], list[Diagnostic]])
+"""A source file: the keys of its pages, and what splitting it reported."""
+OPENAPI_ENTRY = Codec[tuple[list[tuple[str, int]], list[Diagnostic]]](tuple[list[tuple[str, int]], list[Diagnostic]])
+"""An OpenAPI source file: (endpoint store key, field count) of each endpoint, and diagnostics."""
+UNIT_ENTRY = Codec[UnitRecord](UnitRecord)
+TYPES_ENTRY = Codec[list[Schema]](list[Schema])
+ENDPOINT_ENTRY = Codec[Endpoint](Endpoint)
+
+
 @dataclass
 class Unit:
     """One doc page of the run."""
@@ -64,7 +92,7 @@ class Unit:
     source: Path
     lines: list[Line] | None = None
     """Known when its file was split in this run."""
-    record: dict[str, Any] | None = None
+    record: UnitRecord | None = None
     """The cached result (see `_record`); None until computed or found."""
     page: Page | None = None
     endpoint_id: str | None = None
@@ -80,7 +108,7 @@ class Member:
     """One copy of an endpoint: from a page or from an OpenAPI source."""
 
     payload: str
-    """Store key of the pickled endpoint."""
+    """Store key of the endpoint."""
     fields: int
     endpoint: Endpoint | None = None
 
@@ -108,7 +136,8 @@ class _Facts:
 
 
 class _LazyTypes(Mapping[str, list[Schema]]):
-    """Nested types by name; a reused page's types are unpickled only when a page reads them."""
+    """Nested types by name; a reused page's types are read from the cache only when a page
+    reads them."""
 
     def __init__(self, store: Store, entries: dict[str, list[tuple[Schema | None, str, int]]]) -> None:
         self.store = store
@@ -121,8 +150,8 @@ class _LazyTypes(Mapping[str, list[Schema]]):
         schemas: list[Schema] = []
         for schema, payload, index in entries:
             if schema is None:
-                stated = self.store.get_object(payload)
-                if not isinstance(stated, list) or index >= len(stated):
+                stated = self.store.get_object(payload, TYPES_ENTRY)
+                if stated is None or index >= len(stated):
                     raise CacheDamaged(payload)
                 schema = stated[index]
             schemas.append(schema)
@@ -181,7 +210,7 @@ class ParseRun:
                     openapi_files.add(name)
                 continue
             key = self.store.key("file", name, data)
-            cached = self.store.get_object(key)
+            cached = self.store.get_object(key, FILE_ENTRY)
             if cached is not None:
                 unit_keys, found = cached
                 self.units.extend(Unit(unit_key, path) for unit_key in unit_keys)
@@ -189,24 +218,24 @@ class ParseRun:
                 collected = Diagnostics()
                 units = [Unit(_unit_key(lines), path, lines) for lines in split_source(path, name, data, collected)]
                 found = collected.items
-                self.store.put_object(key, ([u.key for u in units], found))
+                self.store.put_object(key, ([u.key for u in units], found), FILE_ENTRY)
                 self.units.extend(units)
             self.diagnostics.extend(found)
         self.pages = len(self.units) + len(openapi_files)
 
     def _read_openapi(self, name: str, data: bytes) -> list[Member]:
         key = self.store.key("openapi", name, data)
-        cached = self.store.get_object(key)
+        cached = self.store.get_object(key, OPENAPI_ENTRY)
         if cached is not None:
             members, found = cached
         else:
             from generator.sources.openapi import read_openapi_bytes
 
             endpoints, found = read_openapi_bytes(data, name)
-            members = [Member(self._put_endpoint(e), _count_fields(e)) for e in endpoints]
-            self.store.put_object(key, (members, found))
+            members = [(self._put_endpoint(e), _count_fields(e)) for e in endpoints]
+            self.store.put_object(key, (members, found), OPENAPI_ENTRY)
         self.diagnostics.extend(found)
-        return [Member(m.payload, m.fields) for m in members]
+        return [Member(payload, fields) for payload, fields in members]
 
     def _lines(self, unit: Unit) -> list[Line]:
         """A unit's lines; a file read from the cache is split again only when needed."""
@@ -218,7 +247,8 @@ class ParseRun:
                 for other in self.units:
                     if other.key == key and other.lines is None:
                         other.lines = lines
-        assert unit.lines is not None, "a cached file's pages must split the same way"
+        if unit.lines is None:  # a cache entry that does not describe this file
+            raise CacheDamaged(unit.key)
         return unit.lines
 
     # -- recovery ------------------------------------------------------------------------
@@ -226,7 +256,7 @@ class ParseRun:
     def _recover(self) -> None:
         store = self.store
         for unit in self.units:
-            unit.record = store.get_object(store.key("unit", unit.key))
+            unit.record = store.get_object(store.key("unit", unit.key), UNIT_ENTRY)
         # Evidence is what pages say as stated: read it from records, parse pages without one.
         evidence: dict[str, list[tuple[str, FieldEvidence]]] = defaultdict(list)
         for unit in self.units:
@@ -276,7 +306,7 @@ class ParseRun:
                 unit.reads |= corpus.reads
             unit.diagnostics.extend(collected.items)
             unit.record = self._record(unit, facts)
-            store.put_object(store.key("unit", unit.key), unit.record)
+            store.put_object(store.key("unit", unit.key), unit.record, UNIT_ENTRY)
         for unit in self.units:
             assert unit.record is not None
             self.diagnostics.extend(unit.record["diagnostics"])
@@ -299,9 +329,9 @@ class ParseRun:
         unit.reads = set(corpus.reads)
         unit.diagnostics.extend(collected.items)
         unit.types = page_types(unit.page)
-        self.store.put_object(self.store.key("types", unit.key), unit.types)
+        self.store.put_object(self.store.key("types", unit.key), unit.types, TYPES_ENTRY)
 
-    def _record(self, unit: Unit, facts: _Facts) -> dict[str, Any]:
+    def _record(self, unit: Unit, facts: _Facts) -> UnitRecord:
         assert unit.page is not None
         endpoint = unit.endpoint
         return {
@@ -317,7 +347,7 @@ class ParseRun:
     def _put_endpoint(self, endpoint: Endpoint) -> str:
         key = self.store.key("endpoint", content_hash(endpoint))
         if not self.store.has(key):
-            self.store.put_object(key, endpoint)
+            self.store.put_object(key, endpoint, ENDPOINT_ENTRY)
         return key
 
     # -- endpoints -----------------------------------------------------------------------
@@ -328,7 +358,7 @@ class ParseRun:
         for unit in self.units:
             record = unit.record
             assert record is not None
-            if record["endpoint"] is not None:
+            if record["endpoint"] is not None and record["id"] is not None:
                 pages[record["id"]].append(Member(record["endpoint"], record["fields"], unit.endpoint))
         # Page copies merge first, then copies read from other sources (OpenAPI JSON).
         merged = {endpoint_id: self._merge(members) for endpoint_id, members in pages.items()}
@@ -355,7 +385,7 @@ class ParseRun:
 
     def _endpoint(self, member: Member) -> Endpoint:
         if member.endpoint is None:
-            member.endpoint = self.store.get_object(member.payload)
+            member.endpoint = self.store.get_object(member.payload, ENDPOINT_ENTRY)
             if member.endpoint is None:
                 raise CacheDamaged(member.payload)
         assert member.endpoint is not None
@@ -412,7 +442,7 @@ def _evidence_hash(item: FieldEvidence) -> str:
     return digest(item.name, repr(item.type.model_dump()), str(item.required), str(item.provenance))
 
 
-def _reads_hold(record: dict[str, Any], facts: _Facts, kinds: str) -> bool:
+def _reads_hold(record: UnitRecord, facts: _Facts, kinds: str) -> bool:
     return all(facts(kind, key) == value for kind, key, value in record["reads"] if kind in kinds)
 
 

@@ -27,10 +27,7 @@ Encoding rules (the reader in `sources/openapi.py` is their inverse):
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +35,7 @@ from typing import Any
 
 from generator.ir import Constraints, Endpoint, Example, Field_, Provenance, Schema, TypeExpr
 from generator.naming import bounded, schema_base_name
+from generator.output import OutputFolder
 
 JsonDict = dict[str, Any]
 
@@ -84,7 +82,6 @@ LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
 _COMPONENT_KEY = re.compile(r"^[a-zA-Z0-9._-]+$")
 _NOT_KEY_CHAR = re.compile(r"[^a-zA-Z0-9._-]")
 _SCALAR_KINDS = frozenset({"string", "integer", "number", "boolean", "null"})
-_TMP_PREFIX = ".falgen-tmp-"
 _FILE_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -505,31 +502,21 @@ def write_specs(endpoints: Iterable[Endpoint], out_dir: Path) -> list[Path]:
     return write_documents(rendered, out_dir)
 
 
-def write_documents(documents: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Make `out_dir` hold exactly `documents` (file name -> bytes) as its `*.json` files.
+def write_documents(documents: dict[str, bytes], out_dir: Path, folder: OutputFolder | None = None) -> list[Path]:
+    """Make `out_dir` hold `documents` (file name -> bytes) and no other file an earlier falgen
+    run wrote there (see `generator.output`; without `folder`, the caller's hold on `out_dir`,
+    the write takes its own).
 
     Files whose bytes are unchanged are left alone (keeping their mtime); changed ones are
-    written to a temporary file and moved into place with `os.replace`; `*.json` files this
-    run did not write are removed.
+    written to a temporary file and moved into place with `os.replace`.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in out_dir.glob(_TMP_PREFIX + "*"):
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=out_dir))
-    try:
-        for name in sorted(documents):
-            target = out_dir / name
-            try:
-                if target.read_bytes() == documents[name]:
-                    continue
-            except OSError:
-                pass
-            (staging / name).write_bytes(documents[name])
-            os.replace(staging / name, target)
-        for stale in sorted(out_dir.glob("*.json")):
-            if stale.name not in documents and stale.is_file():
-                stale.unlink()
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    if folder is None:
+        with OutputFolder(out_dir) as held:
+            return write_documents(documents, out_dir, held)
+    folder.begin(documents)
+    for name in sorted(documents):
+        if not folder.holds(name, documents[name]):
+            folder.write(name, documents[name])
+    folder.prune(documents)
+    folder.finish(documents)
     return [out_dir / name for name in sorted(documents)]

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import cache_root, code_hash, write_atomic
+from generator.cache import cache_root, code_hash, read_cached, write_atomic
+from generator.output import not_generated
 
 
 def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -30,8 +31,6 @@ def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path
 def _owned_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(relative posix path, path) of every file under `root` the generator owns, sorted as
     paths sort. One scandir walk: pathlib's rglob costs ten times as much at 5,000 files."""
-    from generator.render import not_generated
-
     if root.is_file():
         return [(root.name, str(root))]
     found: list[tuple[tuple[str, ...], str]] = []
@@ -96,9 +95,10 @@ class Stage:
 
     def up_to_date(self) -> dict[str, object] | None:
         """The last run's record when inputs and output are unchanged, else None."""
+        stored = read_cached(self.record)
         try:
-            record = json.loads(self.record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            record = json.loads(stored) if stored is not None else None
+        except (ValueError, RecursionError):
             return None
         if not isinstance(record, dict) or record.get("inputs") != self.inputs:
             return None

@@ -8,7 +8,8 @@ from pathlib import Path
 import black
 import pytest
 
-from generator.render import BLACK_LINE_LENGTH, render_package, write_tree
+from generator.formatting import BLACK_LINE_LENGTH
+from generator.render import render_package, write_tree
 from generator.spec import write_specs
 from tests.conftest import ROOT
 

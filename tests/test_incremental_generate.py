@@ -41,13 +41,14 @@ def reference(specs: Path, where: Path, names: Path) -> Path:
     out = where / "reference"
     out.mkdir(parents=True)
     shutil.copy(names / LOCK_FILE, out / LOCK_FILE)
-    falgen_generate(specs, out, where / "reference-cache", "--force")
+    falgen_generate(specs, out, where / "reference-cache", "--force", "--take-ownership")
     return out
 
 
 def assert_same_tree(expected: Path, actual: Path) -> None:
-    diff = compare_trees(expected, actual)
-    assert diff.clean, f"added {diff.added}, removed {diff.removed}, changed {diff.changed}"
+    """`actual` holds what `expected` holds (files falgen did not write into `actual` aside)."""
+    diff = compare_trees(actual, expected)
+    assert diff.clean, f"missing {diff.added}, not expected {diff.removed}, changed {diff.changed}"
 
 
 def load(specs: Path, name: str) -> Endpoint:
@@ -213,19 +214,9 @@ MUTATIONS = [
 # -- tests ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def formatted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Formatter results for the committed specs' modules (content-addressed, so sharing them
-    only saves time): the first run of each test needs not format everything anew."""
-    where = tmp_path_factory.mktemp("formatted")
-    falgen_generate(ROOT / "specs" / "openapi", where / "out", where / "cache")
-    return where / "cache" / "format"
-
-
 @pytest.fixture
-def workspace(tmp_path: Path, formatted: Path) -> Path:
+def workspace(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "specs" / "openapi", tmp_path / "specs")
-    shutil.copytree(formatted, tmp_path / "cache" / "format")
     return tmp_path
 
 
@@ -283,6 +274,7 @@ def test_the_cli_skips_an_unchanged_tree_and_force_renders_nothing_new(workspace
 
 
 def test_hand_edited_deleted_and_added_files_are_put_right(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generated files come back as generated; files and folders falgen did not write stay."""
     specs, out, cache = workspace / "specs", workspace / "out", workspace / "cache"
     falgen_generate(specs, out, cache)
     module = out / "fal_bindings/endpoints/fal_ai/flux_2/lora/edit.py"
@@ -294,7 +286,8 @@ def test_hand_edited_deleted_and_added_files_are_put_right(workspace: Path, monk
     (out / "fal_bindings/endpoints/empty/dir").mkdir(parents=True)
     falgen_generate(specs, out, cache)
     assert_same_tree(reference(specs, workspace, out), out)
-    assert not (out / "fal_bindings/endpoints/empty").exists()
+    assert (out / "fal_bindings/stray.py").read_text(encoding="utf-8") == "x = 1\n"
+    assert (out / "fal_bindings/endpoints/empty/dir").is_dir()
     # Only the two damaged modules were rendered again.
     module.write_text("damaged", encoding="utf-8")
     monkeypatch.setenv("FALGEN_CACHE", str(cache))

@@ -10,9 +10,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator.formatting import prune_unused_imports
 from generator.pysource import docstring
 from generator.pysource import py_string as pystr
-from generator.render import OPTIONS, TEMPLATES, environment, prune_unused_imports
+from generator.render import OPTIONS, TEMPLATES, environment
 
 HOSTILE = [
     '"""',

@@ -32,6 +32,7 @@ from generator.ir import (
     TypeExpr,
 )
 from generator.naming import schema_base_name
+from generator.output import OutputRefused
 from generator.sources.openapi import (
     pointer_lines,
     read_openapi,
@@ -585,17 +586,23 @@ def test_write_specs_is_deterministic(tmp_path: Path) -> None:
 
 def test_write_specs_replaces_stale_and_keeps_unchanged(tmp_path: Path) -> None:
     out = tmp_path / "openapi"
-    out.mkdir()
-    (out / "gone__endpoint.json").write_text("{}")
-    (out / "README.md").write_text("keep me")
-    (out / ".falgen-tmp-crashed").mkdir()
     paths = write_specs([bare_endpoint(), quirky_endpoint()], out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(["README.md", *(p.name for p in paths)])
+    (out / "README.md").write_text("keep me")
+    (out / "mine.json").write_text("{}")  # not written by falgen: kept
     unchanged = paths[0]
     os.utime(unchanged, (1, 1))
     write_specs([bare_endpoint()], out)
     assert unchanged.stat().st_mtime == 1  # same bytes: not rewritten
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "creatify__lipsync.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".falgen-manifest", "README.md", "creatify__lipsync.json", "mine.json"]
+
+
+def test_write_specs_refuses_a_folder_it_does_not_own(tmp_path: Path) -> None:
+    out = tmp_path / "openapi"
+    out.mkdir()
+    (out / "gone__endpoint.json").write_text("{}")
+    with pytest.raises(OutputRefused, match="--take-ownership"):
+        write_specs([bare_endpoint()], out)
+    assert [p.name for p in out.iterdir()] == ["gone__endpoint.json"]
 
 
 def test_write_specs_rejects_two_endpoints_with_one_file(tmp_path: Path) -> None:
