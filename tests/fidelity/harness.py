@@ -27,15 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from . import draw as drawing
-from .mutate import Mutation, mutations
+from .mutate import Mutation, mutations, valid_variants
 from .schemas import SIDES, DocumentError, Extracted, Side, all_required, load_document
-from .walk import Location, iter_absent_defaults, walk
+from .walk import ARRAY_KEYWORDS, NUMERIC_KEYWORDS, STRING_KEYWORDS, Location, iter_absent_defaults, walk
 
 PLAIN = "(no keyword: plain value)"
 MODEL_REQUIRES = "optional field required by the model"
 DEFAULT_OBJECT = "default: object/array (model's default)"
 DEFAULT_SCALAR = "default: scalar (model's default)"
 CHECKS = ("accept", "round-trip", "reject")
+# Limits only decide accept/reject; a value that comes back changed is blamed on the node's form.
+LIMITS = frozenset(NUMERIC_KEYWORDS + STRING_KEYWORDS + ARRAY_KEYWORDS)
 
 
 @dataclass
@@ -155,7 +157,8 @@ def judged(side: Side) -> Side:
 
 
 def _draw_valid(side: Side, per_endpoint: int, draw_timeout: float) -> tuple[list[Any], str | None]:
-    """Valid instances: `per_endpoint` from the schema, plus a few with every optional field."""
+    """Valid instances: `per_endpoint` from the schema, a quarter as many with every optional
+    field, and one variant per location with `null` or a whole number where those are valid."""
     base = side.schema
     validator = side.validator()
     instances: list[Any] = []
@@ -174,6 +177,16 @@ def _draw_valid(side: Side, per_endpoint: int, draw_timeout: float) -> tuple[lis
             valid.append(instance)
     if not valid and reason is None:
         reason = "no drawn instance is valid under jsonschema"
+    variants: dict[tuple[str, str], Any] = {}
+    for instance in valid:
+        for location in walk(side, instance):
+            for kind, variant in valid_variants(location, instance, validator):
+                variants.setdefault((kind, location.pointer), variant)
+    for variant in variants.values():
+        key = drawing.canonical(variant)
+        if key not in seen:
+            seen.add(key)
+            valid.append(variant)
     return valid, (reason if not valid else None)
 
 
@@ -273,7 +286,7 @@ def _accept_and_round_trip(
     diffs = list(_differences(instance, dumped, ()))
     blamed = set()
     for path, what in diffs:
-        keywords = features_by_path.get(path) or {PLAIN}
+        keywords = (features_by_path.get(path, set()) - LIMITS) or {PLAIN}
         blamed |= keywords
         for keyword in sorted(keywords):
             outcome.fail(Failure(result.endpoint_id, side.name, "round-trip", pointer_by_path.get(path, "#"), keyword, what))

@@ -69,7 +69,8 @@ def mutations(location: Location, instance: Any, validator: Any) -> Iterator[Mut
         if kind == "integer" and "integer" in types and "number" not in types:
             found.append(only(TYPE_FRACTION, [value + 0.5], check="type"))
     if "enum" in node and isinstance(node["enum"], list):
-        found.append(only("enum", _not_in(node["enum"])))
+        keyword = "enum beside anyOf" if "anyOf" in node else "enum"
+        found.append(only(keyword, _not_in(node["enum"]), check="enum"))
     if "const" in node:
         found.append(only("const", _not_in([node["const"]])))
     if kind in ("integer", "number"):
@@ -180,3 +181,27 @@ def _object(location: Location, instance: Any, validator: Any, only: Any) -> lis
                     found.append(Mutation("additionalProperties: schema", location.pointer, location.path, mutated))
                 break
     return found
+
+
+def valid_variants(location: Location, instance: Any, validator: Any) -> Iterator[tuple[str, Any]]:
+    """Schema-valid instances that random drawing rarely produces, one per kind and location:
+    `null` where the node allows it, and a whole number (JSON integer) where the type is
+    `number`. Yields (kind, whole instance)."""
+    node, value = location.schema, location.value
+    branches = node.get("anyOf") or node.get("oneOf")
+    if value is not None and isinstance(branches, list) and any(b == {"type": "null"} for b in branches):
+        mutated = set_at(instance, location.path, None)
+        if validator.is_valid(mutated):
+            yield "null", mutated
+    types = declared_types(node)
+    if isinstance(value, float) and "number" in types and "integer" not in types:
+        candidates = [node.get(k) for k in ("default", "minimum", "maximum", "exclusiveMinimum")]
+        if math.isfinite(value) and abs(value) < 2**53:
+            candidates.insert(0, round(value))
+        for offset in (0, 1, -1):
+            for candidate in candidates:
+                if isinstance(candidate, (int, float)) and not isinstance(candidate, bool) and float(candidate).is_integer():
+                    mutated = set_at(instance, location.path, int(candidate) + offset)
+                    if validator.is_valid(mutated):
+                        yield "whole number", mutated
+                        return

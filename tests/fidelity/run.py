@@ -55,7 +55,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, help="also write the full report as JSON here")
     p.add_argument("--text", type=Path, help="also write the text report here")
     p.add_argument("--oracle", action="store_true", help="compare with datamodel-code-generator's models")
-    p.add_argument("--build-from", type=Path, metavar="DIR", help="build fal_bindings from the documents in DIR first")
+    p.add_argument(
+        "--build-from", type=Path, metavar="DIR", action="append",
+        help="build fal_bindings from the documents in DIR first (repeatable; DOCS default to these)",
+    )  # fmt: skip
     p.add_argument("--build-dir", type=Path, help="where --build-from builds (default: a temporary directory)")
     p.add_argument("--max-failures", type=int, default=200, help="failing locations listed in the text")
     p.add_argument("--draw-timeout", type=float, default=60.0, help="seconds allowed to draw one schema")
@@ -118,20 +121,21 @@ def _without_build_options(argv: list[str]) -> list[str]:
 
 
 def build_and_rerun(args: argparse.Namespace, argv: list[str]) -> int:
-    """Parse + generate the documents of `--build-from` into a directory, then run this command
+    """Parse + generate the documents of each `--build-from` into one package, then run this command
     again in a fresh interpreter that imports that package."""
-    source = args.build_from.resolve()
-    if not source.is_dir():
-        print(f"fidelity: --build-from {source}: not a directory", file=sys.stderr)
-        return 2
+    sources = [source.resolve() for source in args.build_from]
+    for source in sources:
+        if not source.is_dir():
+            print(f"fidelity: --build-from {source}: not a directory", file=sys.stderr)
+            return 2
     workdir = Path(tempfile.mkdtemp(prefix="falgen-fidelity-")) if args.build_dir is None else args.build_dir.resolve()
     try:
-        package = build(source, workdir, quiet=args.quiet)
+        package = build(sources, workdir, quiet=args.quiet)
         if package is None:
             return 2
         rest = _without_build_options(argv)
         if not args.docs:
-            rest.append(str(source))
+            rest.extend(str(source) for source in sources)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package), str(PROJECT_ROOT)])}
         command = [sys.executable, "-m", "tests.fidelity.run", "--expect-package", str(package), *rest]
         return subprocess.run(command, env=env, cwd=PROJECT_ROOT, check=False).returncode
@@ -140,7 +144,7 @@ def build_and_rerun(args: argparse.Namespace, argv: list[str]) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def build(source: Path, workdir: Path, *, quiet: bool = False) -> Path | None:
+def build(sources: list[Path], workdir: Path, *, quiet: bool = False) -> Path | None:
     """`falgen parse --no-overlays` + `falgen generate` into `workdir`; the package dir or None.
     `parse` exits 1 when documents have errors (fal's dangling `$ref`s) but still writes specs
     for what it parsed: the build goes on when it wrote any."""
@@ -149,7 +153,7 @@ def build(source: Path, workdir: Path, *, quiet: bool = False) -> Path | None:
     env = {**os.environ, "FALGEN_CACHE": str(workdir / "cache")}  # the project's cache stays untouched
     started = time.perf_counter()
     parse = subprocess.run(
-        [*falgen, "parse", str(source), "--out", str(specs), "--no-overlays", "-q"],
+        [*falgen, "parse", *map(str, sources), "--out", str(specs), "--no-overlays", "-q"],
         env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if parse.returncode not in (0, 1) or not specs.is_dir() or not any(specs.iterdir()):
