@@ -66,8 +66,9 @@ def _raise_timeout(signum: int, frame: Any) -> None:
 
 
 def draw(schema: dict[str, Any], count: int, *, timeout: float = 60.0) -> list[Any]:
-    """Up to `count` distinct instances of `schema` (fewer when the schema allows fewer).
-    `DrawError` carries the reason when none can be drawn."""
+    """Up to `count` distinct instances of `schema` (fewer when the schema allows fewer, or when
+    drawing stopped early: what was drawn is kept). `DrawError` carries the reason when none
+    could be drawn."""
     if count <= 0:
         return []
     custom = {name: st.text(max_size=24) for name in _formats(schema, set()) - _KNOWN_FORMATS}
@@ -93,7 +94,8 @@ def draw(schema: dict[str, Any], count: int, *, timeout: float = 60.0) -> list[A
         if not collected:
             raise
     except Exception as exc:  # hypothesis-jsonschema raises assorted errors on schemas it cannot handle
-        raise DrawError(f"{type(exc).__name__}: {_short(str(exc))}") from exc
+        if not collected:
+            raise DrawError(f"{type(exc).__name__}: {_short(str(exc))}") from exc
     return list(collected.values())[:count]
 
 

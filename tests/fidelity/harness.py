@@ -217,7 +217,9 @@ def _check_side(
                 result.instances[f"{side.name}:rejected"] += int(rejected)
                 result.verdicts.append(Verdict(side.name, mutation.keyword, mutation.instance, False, not rejected))
                 if not rejected:
-                    outcome.fail(Failure(result.endpoint_id, side.name, "reject", mutation.pointer, mutation.keyword, detail))
+                    outcome.fail(
+                        Failure(result.endpoint_id, side.name, "reject", mutation.pointer, mutation.keyword, detail)
+                    )
 
 
 def _rejects(model: Any, mutation: Mutation) -> tuple[bool, str]:
@@ -270,12 +272,16 @@ def _accept_and_round_trip(
             blamed |= keywords
             for keyword in sorted(keywords):
                 reason = f"{error['type']}: {drawing._short(error['msg'], 90)}"
-                outcome.fail(Failure(result.endpoint_id, side.name, "accept", pointer_by_path.get(path, "#"), keyword, reason))
+                outcome.fail(
+                    Failure(result.endpoint_id, side.name, "accept", pointer_by_path.get(path, "#"), keyword, reason)
+                )
         for keyword in every | blamed:
             tallies[keyword].add("accept", keyword not in blamed)
         return False
     except Exception as exc:
-        outcome.fail(Failure(result.endpoint_id, side.name, "accept", "#", PLAIN, f"crashed: {type(exc).__name__}: {exc}"))
+        outcome.fail(
+            Failure(result.endpoint_id, side.name, "accept", "#", PLAIN, f"crashed: {type(exc).__name__}: {exc}")
+        )
         tallies[PLAIN].add("accept", False)
         return False
     for keyword in every:
@@ -289,7 +295,9 @@ def _accept_and_round_trip(
         keywords = (features_by_path.get(path, set()) - LIMITS) or {PLAIN}
         blamed |= keywords
         for keyword in sorted(keywords):
-            outcome.fail(Failure(result.endpoint_id, side.name, "round-trip", pointer_by_path.get(path, "#"), keyword, what))
+            outcome.fail(
+                Failure(result.endpoint_id, side.name, "round-trip", pointer_by_path.get(path, "#"), keyword, what)
+            )
     for keyword in every | blamed:
         tallies[keyword].add("round-trip", keyword not in blamed)
     result.instances[f"{side.name}:round-tripped"] += int(not diffs)
@@ -317,7 +325,9 @@ def _instance_path(loc: tuple[Any, ...], instance: Any) -> tuple[str | int, ...]
     return tuple(path)
 
 
-def _differences(expected: Any, actual: Any, path: tuple[str | int, ...]) -> Iterable[tuple[tuple[str | int, ...], str]]:
+def _differences(
+    expected: Any, actual: Any, path: tuple[str | int, ...]
+) -> Iterable[tuple[tuple[str | int, ...], str]]:
     """Where `actual` differs from `expected` as type-strict JSON (deepest differing paths)."""
     if isinstance(expected, dict) and isinstance(actual, dict):
         for key in expected.keys() | actual.keys():

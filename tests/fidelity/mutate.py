@@ -200,7 +200,11 @@ def valid_variants(location: Location, instance: Any, validator: Any) -> Iterato
             candidates.insert(0, round(value))
         for offset in (0, 1, -1):
             for candidate in candidates:
-                if isinstance(candidate, (int, float)) and not isinstance(candidate, bool) and float(candidate).is_integer():
+                if (
+                    isinstance(candidate, (int, float))
+                    and not isinstance(candidate, bool)
+                    and float(candidate).is_integer()
+                ):
                     mutated = set_at(instance, location.path, int(candidate) + offset)
                     if validator.is_valid(mutated):
                         yield "whole number", mutated

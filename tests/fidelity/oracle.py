@@ -127,7 +127,9 @@ def compare(run: Run) -> dict[str, Any]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _tally(run: Run, roots: dict[str, Any], failed: dict[str, str], owners: dict[str, tuple[str, str]]) -> dict[str, Any]:
+def _tally(
+    run: Run, roots: dict[str, Any], failed: dict[str, str], owners: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
     by_keyword: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: {"total": 0, "agree": 0, "falgen_right": 0, "oracle_right": 0})
     )
@@ -159,7 +161,9 @@ def _tally(run: Run, roots: dict[str, Any], failed: dict[str, str], owners: dict
                 )
     return {
         "models_built": len(roots),
-        "models_failed": [{"endpoint": owners[n][0], "side": owners[n][1], "reason": r} for n, r in sorted(failed.items())],
+        "models_failed": [
+            {"endpoint": owners[n][0], "side": owners[n][1], "reason": r} for n, r in sorted(failed.items())
+        ],
         "crashes": crashes,
         "by_keyword": {side: dict(sorted(rows.items())) for side, rows in sorted(by_keyword.items())},
         "disagreements": len(disagreements),

@@ -38,8 +38,13 @@ def to_json(run: Run) -> dict[str, Any]:
         },
         "failures": [
             {
-                "endpoint": key[0], "side": key[1], "check": key[2], "pointer": key[3], "keyword": key[4],
-                "count": count, "reason": run.reasons[key],
+                "endpoint": key[0],
+                "side": key[1],
+                "check": key[2],
+                "pointer": key[3],
+                "keyword": key[4],
+                "count": count,
+                "reason": run.reasons[key],
             }  # fmt: skip
             for key, count in sorted(run.failures.items())
         ],
@@ -48,9 +53,13 @@ def to_json(run: Run) -> dict[str, Any]:
             for r in run.results
             for side, reason in sorted(r.could_not_draw.items())
         ],
-        "not_loaded": [{"endpoint": r.endpoint_id, "path": r.path, "reason": r.not_loaded} for r in run.results if r.not_loaded],
+        "not_loaded": [
+            {"endpoint": r.endpoint_id, "path": r.path, "reason": r.not_loaded} for r in run.results if r.not_loaded
+        ],
         "dangling_refs": [
-            {"endpoint": r.endpoint_id, "side": side, "refs": refs} for r in run.results for side, refs in sorted(r.dangling.items())
+            {"endpoint": r.endpoint_id, "side": side, "refs": refs}
+            for r in run.results
+            for side, refs in sorted(r.dangling.items())
         ],
         "oracle": run.oracle,
     }

@@ -43,7 +43,8 @@ def collect(inputs: list[Path]) -> list[Path]:
         elif item.is_file():
             found.append(item)
         else:
-            raise SystemExit(f"fidelity: no such document or directory: {item}")
+            print(f"fidelity: no such document or directory: {item}", file=sys.stderr)
+            raise SystemExit(2)
     return found
 
 
@@ -81,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     import fal_bindings
 
     if args.expect_package and not Path(fal_bindings.__file__).resolve().is_relative_to(args.expect_package.resolve()):
-        print(f"fidelity: imported {fal_bindings.__file__}, expected the build in {args.expect_package}", file=sys.stderr)
+        print(
+            f"fidelity: imported {fal_bindings.__file__}, expected the build in {args.expect_package}", file=sys.stderr
+        )
         return 2
     from . import harness, report
 

@@ -139,7 +139,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     command = [sys.executable, "-m", "tests.fidelity.run", "--build-from", str(docs), "--json", str(out), "-q"]
     command += ["-n", "4", "--draw-timeout", "5"]
     started = time.monotonic()
-    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=BUDGET_SECONDS, check=False)
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=BUDGET_SECONDS, check=False
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     data["elapsed"] = time.monotonic() - started

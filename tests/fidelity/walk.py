@@ -124,7 +124,9 @@ def _visit(
         if value is not None:
             for index, branch in enumerate(branches):
                 if not is_null_schema(branch) and validator.evolve(schema=branch).is_valid(value):
-                    _visit(side, validator, branch, f"{pointer}/{keyword}/{index}", value, path, context, out, depth + 1)
+                    _visit(
+                        side, validator, branch, f"{pointer}/{keyword}/{index}", value, path, context, out, depth + 1
+                    )
                     break
     for index, part in enumerate(node.get("allOf") or []):
         _visit(side, validator, part, f"{pointer}/allOf/{index}", value, path, context, out, depth + 1)
