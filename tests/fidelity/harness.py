@@ -180,7 +180,7 @@ def _draw_valid(side: Side, per_endpoint: int, draw_timeout: float) -> tuple[lis
     variants: dict[tuple[str, str], Any] = {}
     for instance in valid:
         for location in walk(side, instance):
-            for kind, variant in valid_variants(location, instance, validator):
+            for kind, variant in valid_variants(location, instance, validator, skip=lambda k, p: (k, p) in variants):
                 variants.setdefault((kind, location.pointer), variant)
     for variant in variants.values():
         key = drawing.canonical(variant)
@@ -207,7 +207,7 @@ def _check_side(
         accepted = _accept_and_round_trip(side, model, instance, locations, result, outcome, defaults_checked)
         result.verdicts.append(Verdict(side.name, "", instance, True, accepted))
         for location in locations:
-            for mutation in mutations(location, instance, validator):
+            for mutation in mutations(location, instance, validator, skip=lambda k, p: (k, p) in tried):
                 if (mutation.keyword, mutation.pointer) in tried:
                     continue
                 tried.add((mutation.keyword, mutation.pointer))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,18 +45,25 @@ def set_at(instance: Any, path: tuple[str | int, ...], value: Any) -> Any:
     return result
 
 
-def mutations(location: Location, instance: Any, validator: Any) -> Iterator[Mutation]:
+def mutations(
+    location: Location, instance: Any, validator: Any, *, skip: Callable[[str, str], bool] = lambda k, p: False
+) -> Iterator[Mutation]:
+    """Mutations at `location`; `skip(keyword, pointer)` says which are not wanted (already tried
+    elsewhere), which saves validating their candidates."""
     node, value = location.schema, location.value
     node_validator = validator.evolve(schema=node)
 
-    def only(keyword: str, candidates: list[Any], check: str | None = None) -> Mutation | None:
+    def only(keyword: str, candidates: list[Any], check: str | None = None, pointer: str = "") -> Mutation | None:
+        pointer = pointer or location.pointer
+        if skip(keyword, pointer):
+            return None
         for candidate in candidates:
             errors = list(node_validator.iter_errors(candidate))
             if not errors or any(e.validator != (check or keyword) for e in errors):
                 continue
             mutated = set_at(instance, location.path, candidate)
             if not validator.is_valid(mutated):
-                return Mutation(keyword, location.pointer, location.path, mutated)
+                return Mutation(keyword, pointer, location.path, mutated)
         return None
 
     found: list[Mutation | None] = []
@@ -80,7 +87,7 @@ def mutations(location: Location, instance: Any, validator: Any) -> Iterator[Mut
     elif kind == "array":
         found.extend(_array(node, value, only))
     elif kind == "object":
-        found.extend(_object(location, instance, validator, only))
+        found.extend(_object(location, instance, validator, only, skip))
     yield from (m for m in found if m is not None)
 
 
@@ -157,22 +164,19 @@ def _array(node: dict[str, Any], value: list[Any], only: Any) -> list[Mutation |
     return found
 
 
-def _object(location: Location, instance: Any, validator: Any, only: Any) -> list[Mutation | None]:
+def _object(location: Location, instance: Any, validator: Any, only: Any, skip: Any) -> list[Mutation | None]:
     node, value = location.schema, location.value
     found: list[Mutation | None] = []
     for key in node.get("required") or []:
         if key in value:
             candidate = {k: v for k, v in value.items() if k != key}
-            mutation = only("required", [candidate])
-            if mutation is not None:
-                mutation.pointer = f"{location.pointer}/properties/{key}"
-            found.append(mutation)
+            found.append(only("required", [candidate], pointer=f"{location.pointer}/properties/{key}"))
     extra = node.get("additionalProperties")
     with_unknown = {**value, UNKNOWN_KEY: 1}
     if extra is False:
         keyword = CLOSED_INPUT if node.get(CLOSED_MARK) else "additionalProperties: false"
         found.append(only(keyword, [with_unknown], check="additionalProperties"))
-    elif isinstance(extra, dict):
+    elif isinstance(extra, dict) and not skip("additionalProperties: schema", location.pointer):
         extra_validator = validator.evolve(schema=extra)
         for wrong in ("not allowed here", 12345, 0.5, True, None, [], {"x": 1}):
             if not extra_validator.is_valid(wrong):
@@ -183,18 +187,26 @@ def _object(location: Location, instance: Any, validator: Any, only: Any) -> lis
     return found
 
 
-def valid_variants(location: Location, instance: Any, validator: Any) -> Iterator[tuple[str, Any]]:
+def valid_variants(
+    location: Location, instance: Any, validator: Any, *, skip: Callable[[str, str], bool] = lambda k, p: False
+) -> Iterator[tuple[str, Any]]:
     """Schema-valid instances that random drawing rarely produces, one per kind and location:
     `null` where the node allows it, and a whole number (JSON integer) where the type is
     `number`. Yields (kind, whole instance)."""
     node, value = location.schema, location.value
     branches = node.get("anyOf") or node.get("oneOf")
-    if value is not None and isinstance(branches, list) and any(b == {"type": "null"} for b in branches):
+    nullable = isinstance(branches, list) and any(b == {"type": "null"} for b in branches)
+    if value is not None and nullable and not skip("null", location.pointer):
         mutated = set_at(instance, location.path, None)
         if validator.is_valid(mutated):
             yield "null", mutated
     types = declared_types(node)
-    if isinstance(value, float) and "number" in types and "integer" not in types:
+    if (
+        isinstance(value, float)
+        and "number" in types
+        and "integer" not in types
+        and not skip("whole number", location.pointer)
+    ):
         candidates = [node.get(k) for k in ("default", "minimum", "maximum", "exclusiveMinimum")]
         if math.isfinite(value) and abs(value) < 2**53:
             candidates.insert(0, round(value))
