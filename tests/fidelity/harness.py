@@ -69,6 +69,7 @@ class EndpointResult:
     seconds: float = 0.0
     not_loaded: str | None = None  # the document or its model could not be loaded
     could_not_draw: dict[str, str] = field(default_factory=dict)
+    drawn_partly: dict[str, str] = field(default_factory=dict)  # a draw failed, others gave instances
     dangling: dict[str, list[str]] = field(default_factory=dict)
     instances: Counter[str] = field(default_factory=Counter)  # "input:valid", "input:accepted", ...
     verdicts: list[Verdict] = field(default_factory=list)
@@ -157,17 +158,21 @@ def judged(side: Side) -> Side:
 
 
 def _draw_valid(side: Side, per_endpoint: int, draw_timeout: float) -> tuple[list[Any], str | None]:
-    """Valid instances: `per_endpoint` from the schema, a quarter as many with every optional
-    field, and one variant per location with `null` or a whole number where those are valid."""
+    """(valid instances, why a draw failed or None)."""
+    # `per_endpoint` from the schema, a quarter as many with every optional field, and one
+    # variant per location with `null` or a whole number where those are valid.
     base = side.schema
     validator = side.validator()
     instances: list[Any] = []
     reason = None
-    for schema, count in ((base, per_endpoint), (all_required(base), max(1, per_endpoint // 4))):
+    for label, schema, count in (
+        ("", base, per_endpoint),
+        ("every optional field: ", all_required(base), max(1, per_endpoint // 4)),
+    ):
         try:
             instances.extend(drawing.draw(schema, count, timeout=draw_timeout))
         except drawing.DrawError as exc:
-            reason = reason or str(exc)
+            reason = reason or label + str(exc)
     seen: set[str] = set()
     valid = []
     for instance in instances:
@@ -187,7 +192,7 @@ def _draw_valid(side: Side, per_endpoint: int, draw_timeout: float) -> tuple[lis
         if key not in seen:
             seen.add(key)
             valid.append(variant)
-    return valid, (reason if not valid else None)
+    return valid, reason
 
 
 def _check_side(
@@ -195,9 +200,11 @@ def _check_side(
 ) -> None:
     side = judged(side)
     instances, reason = _draw_valid(side, per_endpoint, draw_timeout)
-    if reason is not None:
-        result.could_not_draw[side.name] = reason
+    if not instances:
+        result.could_not_draw[side.name] = reason or "no instance drawn"
         return
+    if reason is not None:
+        result.drawn_partly[side.name] = reason
     validator = side.validator()
     tallies = outcome.tallies[side.name]
     tried: set[tuple[str, str]] = set()
@@ -428,14 +435,3 @@ def _shape_mismatch(value: Any, typed: Any) -> str | None:
             if found:
                 return found
     return None
-
-
-def load_all(paths: Iterable[Path]) -> list[Extracted]:
-    """Documents that load (for callers that only want the schemas)."""
-    out = []
-    for path in paths:
-        try:
-            out.append(load_document(path))
-        except DocumentError:
-            continue
-    return out

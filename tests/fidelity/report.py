@@ -53,6 +53,11 @@ def to_json(run: Run) -> dict[str, Any]:
             for r in run.results
             for side, reason in sorted(r.could_not_draw.items())
         ],
+        "drawn_partly": [
+            {"endpoint": r.endpoint_id, "side": side, "reason": reason}
+            for r in run.results
+            for side, reason in sorted(r.drawn_partly.items())
+        ],
         "not_loaded": [
             {"endpoint": r.endpoint_id, "path": r.path, "reason": r.not_loaded} for r in run.results if r.not_loaded
         ],
@@ -131,6 +136,12 @@ def _failure_summary(data: dict[str, Any], max_failures: int) -> list[str]:
 def _could_not(data: dict[str, Any]) -> list[str]:
     lines = ["", f"## Could not draw ({len(data['could_not_draw'])})", ""]
     lines += [f"- {c['endpoint']} {c['side']}: {c['reason']}" for c in data["could_not_draw"]] or ["none"]
+    lines += [
+        "",
+        f"## Drawn partly: one of the draws failed, the others gave instances ({len(data['drawn_partly'])})",
+        "",
+    ]
+    lines += [f"- {c['endpoint']} {c['side']}: {c['reason']}" for c in data["drawn_partly"]] or ["none"]
     lines += ["", f"## Not loaded ({len(data['not_loaded'])})", ""]
     lines += [f"- {c['endpoint']}: {c['reason']}" for c in data["not_loaded"]] or ["none"]
     lines += ["", f"## Dangling $refs, validated as {{}} ({len(data['dangling_refs'])})", ""]
