@@ -274,7 +274,7 @@ def _accept_and_round_trip(
     except ValidationError as exc:
         blamed: set[str] = set()
         for error in exc.errors():
-            path = _instance_path(error["loc"], instance)
+            path = _located(_instance_path(error["loc"], instance), pointer_by_path)
             keywords = {MODEL_REQUIRES} if error["type"] == "missing" else (features_by_path.get(path) or {PLAIN})
             blamed |= keywords
             for keyword in sorted(keywords):
@@ -299,6 +299,7 @@ def _accept_and_round_trip(
     diffs = list(_differences(instance, dumped, ()))
     blamed = set()
     for path, what in diffs:
+        path = _located(path, pointer_by_path)
         keywords = (features_by_path.get(path, set()) - LIMITS) or {PLAIN}
         blamed |= keywords
         for keyword in sorted(keywords):
@@ -330,6 +331,14 @@ def _instance_path(loc: tuple[Any, ...], instance: Any) -> tuple[str | int, ...]
             current = current[step]
             path.append(step)
     return tuple(path)
+
+
+def _located(path: tuple[str | int, ...], located: dict[tuple[str | int, ...], str]) -> tuple[str | int, ...]:
+    """`path`, or its nearest ancestor the walk visited (an extra key's value is not visited:
+    its object, whose features say why extra keys are there, takes the blame)."""
+    while path and path not in located:
+        path = path[:-1]
+    return path
 
 
 def _differences(

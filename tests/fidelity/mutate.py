@@ -191,8 +191,8 @@ def valid_variants(
     location: Location, instance: Any, validator: Any, *, skip: Callable[[str, str], bool] = lambda k, p: False
 ) -> Iterator[tuple[str, Any]]:
     """Schema-valid instances that random drawing rarely produces, one per kind and location:
-    `null` where the node allows it, and a whole number (JSON integer) where the type is
-    `number`. Yields (kind, whole instance)."""
+    `null` where the node allows it, a whole number (JSON integer) where the type is `number`,
+    an unknown key where the object is open. Yields (kind, whole instance)."""
     node, value = location.schema, location.value
     branches = node.get("anyOf") or node.get("oneOf")
     nullable = isinstance(branches, list) and any(b == {"type": "null"} for b in branches)
@@ -200,6 +200,14 @@ def valid_variants(
         mutated = set_at(instance, location.path, None)
         if validator.is_valid(mutated):
             yield "null", mutated
+    extra = node.get("additionalProperties", True)
+    is_object = "properties" in node or "object" in declared_types(node)
+    if isinstance(value, dict) and is_object and extra is not False and not skip("extra key", location.pointer):
+        for candidate in ("extra", 1, 0.5, True, None, [], {}):
+            mutated = set_at(instance, location.path, {**value, UNKNOWN_KEY: candidate})
+            if validator.is_valid(mutated):
+                yield "extra key", mutated
+                break
     types = declared_types(node)
     if (
         isinstance(value, float)

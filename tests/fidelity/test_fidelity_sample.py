@@ -69,6 +69,8 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
     ("input", "reject", "type (numeric/boolean string)"): LAX,
     ("output", "reject", "type (numeric/boolean string)"): LAX,
     ("output", "reject", "additionalProperties: false"): "Output keeps unknown keys even where fal forbids them",
+    ("input", "accept", "additionalProperties: true (extra keys)"): "issue 14: an object with `additionalProperties: "
+    "true` rejects the extra keys its schema invites",
 }
 
 _BOTH = ("accept", "round-trip")
