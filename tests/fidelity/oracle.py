@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from .harness import Run, judged
 ROOT_TITLE = "FidelityOracleRoot"
 BATCH = 100
 VALID = "(valid instances)"
-MAX_LISTED = 500
+MAX_LISTED = 40
 
 
 def _generate(sources: Path, target: Path) -> None:
@@ -133,7 +133,7 @@ def _tally(
     by_keyword: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: {"total": 0, "agree": 0, "falgen_right": 0, "oracle_right": 0})
     )
-    disagreements: list[dict[str, Any]] = []
+    disagreements: Counter[tuple[str, str, str, str, str, str]] = Counter()
     crashes = 0
     for index, result in enumerate(run.results):
         for verdict in result.verdicts:
@@ -149,16 +149,13 @@ def _tally(
             row["falgen_right"] += verdict.accepted == verdict.expect_valid
             row["oracle_right"] += oracle_accepts == verdict.expect_valid
             if oracle_accepts != verdict.accepted:
-                disagreements.append(
-                    {
-                        "endpoint": result.endpoint_id,
-                        "side": verdict.side,
-                        "keyword": verdict.keyword or VALID,
-                        "schema_says": "valid" if verdict.expect_valid else "invalid",
-                        "falgen": "accept" if verdict.accepted else "reject",
-                        "oracle": "accept" if oracle_accepts else ("reject" if oracle is False else str(oracle)),
-                    }
-                )
+                oracle_word = "accept" if oracle_accepts else ("reject" if oracle is False else str(oracle))
+                key = (
+                    result.endpoint_id, verdict.side, verdict.keyword or VALID,
+                    "valid" if verdict.expect_valid else "invalid", "accept" if verdict.accepted else "reject",
+                    oracle_word,
+                )  # fmt: skip
+                disagreements[key] += 1
     return {
         "models_built": len(roots),
         "models_failed": [
@@ -166,8 +163,11 @@ def _tally(
         ],
         "crashes": crashes,
         "by_keyword": {side: dict(sorted(rows.items())) for side, rows in sorted(by_keyword.items())},
-        "disagreements": len(disagreements),
-        "disagreements_listed": disagreements[:MAX_LISTED],
+        "disagreements": sum(disagreements.values()),
+        "disagreements_by_place": [
+            dict(zip(("endpoint", "side", "keyword", "schema_says", "falgen", "oracle"), key, strict=True), count=n)
+            for key, n in sorted(disagreements.items())
+        ],
     }
 
 
@@ -193,7 +193,15 @@ def oracle_text(oracle: dict[str, Any]) -> list[str]:
                 ]
             )  # fmt: skip
     lines += _table(rows, ["side", "instances of", "n", "agree", "falgen matches schema", "oracle matches schema"])
-    lines += ["", f"disagreements: {oracle['disagreements']} (first {MAX_LISTED} in --json)"]
+    places = oracle["disagreements_by_place"]
+    lines += ["", f"disagreements: {oracle['disagreements']} instances at {len(places)} endpoint/side/keyword places"]
+    wrong = [p for p in places if p["oracle"] != ("accept" if p["schema_says"] == "valid" else "reject")]
+    lines += ["", f"where the oracle, not falgen, departs from the schema ({len(wrong)}; all places in --json):"]
+    lines += [
+        f"- {p['endpoint']} {p['side']} [{p['keyword']}] x{p['count']}: schema says {p['schema_says']}, "
+        f"oracle {p['oracle']}, falgen {p['falgen']}"
+        for p in wrong[:MAX_LISTED]
+    ] or ["none"]
     if oracle["models_failed"]:
         lines += ["", "oracle could not build:"]
         lines += [f"- {f['endpoint']} {f['side']}: {f['reason']}" for f in oracle["models_failed"][:50]]
