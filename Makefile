@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GENERATED_PYPROJECT := $(wildcard generated/pyproject.toml)
 
-.PHONY: generate parse render test check golden lint bench fuzz clean
+.PHONY: generate parse render test check golden lint bench fuzz fidelity clean
 
 $(STAMP): pyproject.toml $(GENERATED_PYPROJECT)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ golden: $(STAMP)
 # Benchmarks at catalogue scale (a synthetic 1,000-endpoint corpus made from the real pages).
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run
+
+# Fidelity of the models to fal's own schemas, every document in FIDELITY_DOCS: acceptance,
+# round-trip and rejection rates per keyword (tests/fidelity). By default it checks the installed
+# generated/ package; FIDELITY_BUILD=1 first builds a package from FIDELITY_DOCS alone (raw
+# parse, no overlays) in a temporary directory. FIDELITY_ARGS: e.g. "-n 20 --json report.json".
+FIDELITY_DOCS ?= specs/sources/fal-openapi
+FIDELITY_ARGS ?= --oracle
+fidelity: $(STAMP)
+	$(BIN)/python -m tests.fidelity.run $(if $(FIDELITY_BUILD),--build-from,) $(FIDELITY_DOCS) $(FIDELITY_ARGS)
 
 # A longer fuzz run of the front-ends (make test runs a short one).
 fuzz: $(STAMP)
