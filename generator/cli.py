@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from generator.ir import Severity
-from generator.output import DEFAULT_WAIT, OutputBusy, OutputFolder, OutputRefused, overlap
+from generator.build.output import DEFAULT_WAIT, OutputBusy, OutputFolder, OutputRefused, overlap
+from generator.core.ir import Severity
 
 _TAKE_OWNERSHIP = click.option(
     "--take-ownership",
@@ -74,11 +74,11 @@ def parse(
     Exit 0 without error diagnostics, 1 with (or with warnings under --strict), 2 on usage errors
     and on an output folder falgen does not own.
     """
-    from generator.cache import Store
-    from generator.parse import DEFAULT_SOURCES, ParseRun
-    from generator.report import summary_text, write_report
-    from generator.spec import write_documents
-    from generator.stages import Stage, hash_trees
+    from generator.build.cache import Store
+    from generator.build.stamps import Stage, hash_trees
+    from generator.docs.diagnostics_report import summary_text, write_report
+    from generator.docs.parse import DEFAULT_SOURCES, ParseRun
+    from generator.spec.write import write_documents
 
     paths = list(sources) or [DEFAULT_SOURCES]
     missing = [str(p) for p in paths if not p.exists()]
@@ -128,9 +128,9 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
     """
     import time
 
-    from generator.render import RenderError
-    from generator.render import generate as run_generate
-    from generator.stages import Stage, hash_trees
+    from generator.build.stamps import Stage, hash_trees
+    from generator.render.generate import RenderError
+    from generator.render.generate import generate as run_generate
 
     if not specs.is_dir():
         raise click.UsageError(f"no spec directory {specs}")
@@ -160,22 +160,22 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
 @click.option("--overlays", type=click.Path(path_type=Path), default=Path("specs/overlays"), show_default=True)
 def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> None:
     """Re-parse and re-render into a temporary directory; fail if anything committed differs."""
-    from generator.check import check as run_check
+    from generator.tools.check import check as run_check
 
     clean, report = run_check(sources, specs, generated, overlays)
     click.echo(report)
     sys.exit(0 if clean else 1)
 
 
-from generator.drift import diff_command  # noqa: E402  (light: click + stdlib at import time)
-from generator.fetch import fetch_command  # noqa: E402  (httpx is imported only when fetching)
+from generator.tools.drift import diff_command  # noqa: E402  (light: click + stdlib at import time)
+from generator.tools.fetch import fetch_command  # noqa: E402  (httpx is imported only when fetching)
 
 cli.add_command(diff_command, "diff")
 cli.add_command(fetch_command, "fetch")
 
 
 def main() -> None:
-    from generator.cache import tune_gc
+    from generator.build.cache import tune_gc
 
     tune_gc()
     cli()

@@ -1,4 +1,4 @@
-"""`falgen diff` never crashes and always judges: random spec pairs through `generator.drift`.
+"""`falgen diff` never crashes and always judges: random spec pairs through `generator.tools.drift`.
 
 Each example draws random endpoints (the IR strategy of `tests/test_spec.py`), then a "new"
 side made from them by random edits: fields added, removed, retyped, made (not) required or
@@ -26,7 +26,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.drift import (
+from generator.core.ir import CAPABILITY_ORDER, Constraints, Endpoint, Field_, Schema, TypeExpr
+from generator.spec.write import write_specs
+from generator.tools.drift import (
     VERDICTS,
     DiffResult,
     diff_dirs,
@@ -36,8 +38,6 @@ from generator.drift import (
     render_json,
     render_markdown,
 )
-from generator.ir import CAPABILITY_ORDER, Constraints, Endpoint, Field_, Schema, TypeExpr
-from generator.spec import write_specs
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)
 from tests.test_spec import constraints, endpoints, field_types, fields, json_values, schemas
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.formatting import prune_unused_imports
-from generator.pysource import docstring
-from generator.pysource import py_string as pystr
-from generator.render import OPTIONS, TEMPLATES, environment
+from generator.python.pysource import docstring
+from generator.python.pysource import py_string as pystr
+from generator.render.formatting import prune_unused_imports
+from generator.render.generate import OPTIONS, TEMPLATES, environment
 
 HOSTILE = [
     '"""',

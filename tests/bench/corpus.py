@@ -11,8 +11,8 @@ import random
 import re
 from pathlib import Path
 
-from generator.sources.lines import NBSP, Line, decode, to_lines
-from generator.sources.text import ID_LINE, split_pages
+from generator.docs.lines import NBSP, Line, decode, to_lines
+from generator.docs.text import ID_LINE, split_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "specs" / "sources"

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from generator.ir import Endpoint, Field_, Schema, TypeExpr
-from generator.namelock import NameLock, assign_endpoints, assign_types, updated_lock
-from generator.naming import (
+from generator.core.fits import value_fits
+from generator.core.ir import Endpoint, Field_, Schema, TypeExpr
+from generator.python.identifiers import (
     ASYNC_PREFIX,
     GENERATED_MODULE_NAMES,
     class_identifier,
@@ -24,8 +24,8 @@ from generator.naming import (
     module_identifier,
     type_module,
 )
-from generator.pysource import python_literal
-from generator.values import value_fits
+from generator.python.namelock import NameLock, assign_endpoints, assign_types, updated_lock
+from generator.python.pysource import python_literal
 
 SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any", "null": "None"}
 FILE_FIELD_SUFFIXES = ("_url", "_urls")

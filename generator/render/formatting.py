@@ -17,7 +17,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 
-from generator.pysource import black_stable, wrap
+from generator.python.pysource import black_stable, wrap
 
 BLACK_LINE_LENGTH = 100
 
@@ -29,7 +29,7 @@ class FormatError(Exception):
 def format_python(sources: dict[str, str], *, cache: bool = True) -> dict[str, str]:
     """Prune imports and black every source (with `cache`, reusing black's checked cached
     results), on both cores when there are many."""
-    from generator.cache import Store
+    from generator.build.cache import Store
 
     if not sources:
         return {}
@@ -53,7 +53,7 @@ def format_python(sources: dict[str, str], *, cache: bool = True) -> dict[str, s
 def _finish(job: tuple[str, str | None]) -> str:
     """One module: pruned, then black's layout (from the cache when a checked entry is there;
     `key` None: no cache)."""
-    from generator.cache import Store
+    from generator.build.cache import Store
 
     source, key = job
     pruned = prune_unused_imports(source)

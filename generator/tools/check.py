@@ -28,7 +28,7 @@ class TreeDiff:
 
 
 def _files(root: Path) -> dict[str, Path]:
-    from generator.stages import tree_files
+    from generator.build.stamps import tree_files
 
     return {path.relative_to(root).as_posix(): path for path in tree_files(root) if root.is_dir()}
 
@@ -37,7 +37,7 @@ def compare_trees(committed: Path, fresh: Path) -> TreeDiff:
     """Compare what falgen owns in `committed` (files its manifest lists, or that would be
     generated; everything when it has no readable manifest) with the `fresh` tree. Files falgen
     did not write (a `build/` left by pip, notes) are not its output, so not compared."""
-    from generator.output import OutputRefused, read_manifest
+    from generator.build.output import OutputRefused, read_manifest
 
     old, new = _files(committed), _files(fresh)
     try:
@@ -76,11 +76,11 @@ class CheckResult:
 
 
 def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workdir: Path) -> CheckResult:
-    from generator.namelock import LOCK_FILE, read_lock
-    from generator.parse import ParseRun
-    from generator.render import render_package, write_tree
-    from generator.report import write_report
-    from generator.spec import write_documents
+    from generator.docs.diagnostics_report import write_report
+    from generator.docs.parse import ParseRun
+    from generator.python.namelock import LOCK_FILE, read_lock
+    from generator.render.generate import render_package, write_tree
+    from generator.spec.write import write_documents
 
     fresh_specs = workdir / "openapi"
     fresh_report = workdir / "report"
@@ -108,7 +108,7 @@ def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workd
 
 def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[bool, str]:
     """Returns (clean, report text)."""
-    from generator.namelock import LockError
+    from generator.python.namelock import LockError
 
     with tempfile.TemporaryDirectory(prefix="falgen-check-") as tmp:
         try:
@@ -123,7 +123,7 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[
         lines += _describe("diagnostics report", specs.parent, specs.parent, result.report, show_diff=False)
         lines += _describe("generated package", generated, result.fresh_generated, result.generated, hand_edits=True)
         try:
-            from generator.drift import semantic_report
+            from generator.tools.drift import semantic_report
 
             semantic = semantic_report(specs, result.fresh_specs)
             if semantic:
@@ -139,8 +139,8 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[
 
 def _moved_names(committed: Path, fresh: Path) -> str:
     """Endpoints and shared types whose module or class the regenerated package changes."""
-    from generator.drift import DiffResult, render_compact
-    from generator.namelock import PublicNames, renames
+    from generator.python.namelock import PublicNames, renames
+    from generator.tools.drift import DiffResult, render_compact
 
     before, after = PublicNames.from_tree(committed), PublicNames.from_tree(fresh)
     changes = renames(before, after)

@@ -3,7 +3,7 @@
 The stage is incremental, and there is one code path with or without a cache on disk:
 
 - Each doc page is a unit, identified by its file, its lines and their numbers. Its parse
-  and recovery are stored in the cache (`generator.cache.Store`) under that identity.
+  and recovery are stored in the cache (`generator.build.cache.Store`) under that identity.
 - Recovering a page also reads what other pages say (the same field on a page with intact
   marks, a type described elsewhere). `recover.Corpus` logs every such read; the record keeps
   each read with a hash of what it returned ("facts"). A cached page is reused only while all
@@ -25,11 +25,12 @@ from typing import TypeVar
 
 from typing_extensions import TypedDict  # pydantic validates only this one on Python < 3.12
 
-from generator.cache import CacheDamaged, Codec, Store, digest
-from generator.diagnostics import Diagnostics, sort_key
-from generator.ir import Diagnostic, Endpoint, ParseResult, Schema
-from generator.overlays import apply_overlays, load_overlays
-from generator.recover import (
+from generator.build.cache import CacheDamaged, Codec, Store, digest
+from generator.core.diagnostics import Diagnostics, sort_key
+from generator.core.ir import Diagnostic, Endpoint, ParseResult, Schema
+from generator.docs.lines import Line
+from generator.docs.overlays import apply_overlays, load_overlays
+from generator.docs.recover import (
     Corpus,
     FieldEvidence,
     build_endpoint,
@@ -38,9 +39,8 @@ from generator.recover import (
     page_types,
     recover_names,
 )
-from generator.sources import display_path, is_openapi, source_files, split_source
-from generator.sources.lines import Line
-from generator.sources.text import Page, PageParser
+from generator.docs.sources import display_path, is_openapi, source_files, split_source
+from generator.docs.text import Page, PageParser
 
 DEFAULT_SOURCES = Path("specs/sources")
 DEFAULT_OVERLAYS = Path("specs/overlays")
@@ -74,7 +74,7 @@ class UnitRecord(TypedDict):
     fields: int
 
 
-# Cache entries are JSON read back through their shape (see `generator.cache`).
+# Cache entries are JSON read back through their shape (see `generator.build.cache`).
 FILE_ENTRY = Codec[tuple[list[str], list[Diagnostic]]](tuple[list[str], list[Diagnostic]])
 """A source file: the keys of its pages, and what splitting it reported."""
 OPENAPI_ENTRY = Codec[tuple[list[tuple[str, int]], list[Diagnostic]]](tuple[list[tuple[str, int]], list[Diagnostic]])
@@ -229,7 +229,7 @@ class ParseRun:
         if cached is not None:
             members, found = cached
         else:
-            from generator.sources.openapi import read_openapi_bytes
+            from generator.spec.read import read_openapi_bytes
 
             endpoints, found = read_openapi_bytes(data, name)
             members = [(self._put_endpoint(e), _count_fields(e)) for e in endpoints]
@@ -398,7 +398,7 @@ class ParseRun:
         return self._retrying(self._documents)
 
     def _documents(self) -> dict[str, bytes]:
-        from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
+        from generator.spec.write import endpoint_to_openapi, render_spec, spec_file_name
 
         documents: dict[str, bytes] = {}
         owners: dict[str, str] = {}
@@ -419,7 +419,7 @@ class ParseRun:
         return sorted(self.diagnostics.items, key=sort_key)
 
     def summary(self) -> dict[str, object]:
-        from generator.diagnostics import count_by_code
+        from generator.core.diagnostics import count_by_code
 
         return {
             "pages": self.pages,

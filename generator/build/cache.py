@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GENERATOR_ROOT = PROJECT_ROOT / "generator"
 TEMPLATES_ROOT = PROJECT_ROOT / "templates"
 _CODE_SUFFIXES = (".py", ".jinja", ".json", ".toml", ".md", ".typed", "")
@@ -77,7 +77,7 @@ def _root_state(root: Path) -> str:
 @functools.lru_cache(maxsize=1)
 def code_hash() -> str:
     """The generator's code and templates (computed once per process)."""
-    from generator.stages import hash_trees
+    from generator.build.stamps import hash_trees
 
     return hash_trees([GENERATOR_ROOT, TEMPLATES_ROOT], _CODE_SUFFIXES)
 

@@ -1,7 +1,7 @@
 """Scraped-text front-end: split a file into doc pages and read each page's schema.
 
 This stage reads what each page states and nothing more; what a page lost (ids,
-required marks, field names, outputs) is recovered corpus-wide in `generator.recover`.
+required marks, field names, outputs) is recovered corpus-wide in `generator.docs.recover`.
 
 Three layouts occur in scrapes of fal's API pages, often mixed in one bundle:
 - blank-line blocks: `name\\u00a0type[* required]`, blank, description, blank, ...;
@@ -18,12 +18,12 @@ import json
 import re
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostics, clip
-from generator.ir import Capability, Example, Field_, Provenance, TypeExpr
-from generator.sources.fieldline import REQUIRED_MARK, field_line_lookalike, space_field
-from generator.sources.lines import NBSP, Line, unglue
-from generator.sources.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
-from generator.values import strict_json
+from generator.core.diagnostics import Diagnostics, clip
+from generator.core.fits import strict_json
+from generator.core.ir import Capability, Example, Field_, Provenance, TypeExpr
+from generator.docs.fieldline import REQUIRED_MARK, field_line_lookalike, space_field
+from generator.docs.lines import NBSP, Line, unglue
+from generator.docs.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
 
 ID_LINE = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
 CODE_ID = re.compile(

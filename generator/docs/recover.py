@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostics, clip
-from generator.ir import (
+from generator.core.diagnostics import Diagnostics, clip
+from generator.core.fits import object_problems, value_fits
+from generator.core.ir import (
     CAPABILITY_ORDER,
     Constraints,
     Endpoint,
@@ -25,8 +26,7 @@ from generator.ir import (
     Schema,
     TypeExpr,
 )
-from generator.sources.text import Orphan, Page, PageSchema, parse_default
-from generator.values import object_problems, value_fits
+from generator.docs.text import Orphan, Page, PageSchema, parse_default
 
 # Wording that says a field may be left out (see README, "Required-ness rule").
 # "Optional" counts only when it is about the field itself ("Optional URL of ...", "(optional)",
@@ -54,7 +54,7 @@ class Corpus:
 
     Recovery of one page reads the rest of the corpus only through `evidence`, `types_named`
     and `required_elsewhere`; each read is logged in `reads` (kind, key), so the parse stage
-    can tell exactly which other pages a cached result depends on (see `generator.parse`).
+    can tell exactly which other pages a cached result depends on (see `generator.docs.parse`).
     """
 
     def __init__(
@@ -357,7 +357,7 @@ def _matching_type(keys: set[str], page: Page) -> str | None:
 
 
 def _with_enum(type_expr: TypeExpr, values: list[str], default_text: str | None) -> TypeExpr:
-    from generator.sources.text import _typed_values
+    from generator.docs.text import _typed_values
 
     enum = TypeExpr(kind="enum", values=_typed_values(values, default_text))
     if type_expr.kind == "string":
@@ -675,7 +675,7 @@ def merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> lis
 def _named_after_id(endpoint: Endpoint) -> bool:
     if endpoint.provenance is None:
         return False
-    from generator.spec import spec_file_name
+    from generator.spec.write import spec_file_name
 
     stem = endpoint.provenance.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return stem == spec_file_name(endpoint.id).removesuffix(".json")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 from bs4.element import Comment, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
 
-from generator.sources.lines import Line, clean
+from generator.docs.lines import Line, clean
 
 BLOCK = {
     "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl",

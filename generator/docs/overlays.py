@@ -24,9 +24,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from generator.diagnostics import Diagnostics
-from generator.ir import Endpoint
-from generator.sources import display_path
+from generator.core.diagnostics import Diagnostics
+from generator.core.ir import Endpoint
+from generator.docs.sources import display_path
 
 ACTIONS = ("set", "update", "remove", "add")
 

@@ -1,7 +1,7 @@
 """Field lines separated by ordinary whitespace: `name type[* required][description]`.
 
 The single-page scrapes put a non-breaking space between a field's name and its type, which
-tells a field line from prose at once (`generator.sources.text` reads those). A saved HTML page,
+tells a field line from prose at once (`generator.docs.text` reads those). A saved HTML page,
 a fresh scrape or the bundle layout may use an ordinary space (or a tab) instead; then the line
 is a field when the rest of it reads as a type:
 
@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.diagnostics import clip
-from generator.ir import TypeExpr
-from generator.sources.lines import NBSP
-from generator.sources.typesyntax import TypeSyntaxError, parse_type, split_type_prefix
+from generator.core.diagnostics import clip
+from generator.core.ir import TypeExpr
+from generator.docs.lines import NBSP
+from generator.docs.typesyntax import TypeSyntaxError, parse_type, split_type_prefix
 
 REQUIRED_MARK = "* required"
 # Without the non-breaking space, a snake_case-looking name marks a field line by itself: this

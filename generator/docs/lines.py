@@ -88,7 +88,7 @@ def unglue(lines: list[Line]) -> list[Line]:
 
 
 def _split_glued(line: Line) -> list[Line]:
-    from generator.sources.fieldline import space_field  # it reads lines' NBSP: imported late
+    from generator.docs.fieldline import space_field  # it reads lines' NBSP: imported late
 
     text = line.text
     bracket = _GLUED_AFTER_BRACKET.match(text)

@@ -80,7 +80,7 @@ class FetchOutcome:
 def page_file_name(endpoint_id: str) -> str:
     """`fal-ai/flux-2` -> `fal-ai__flux-2.html`: the spec file's name (distinct and bounded
     for any id), so the parser recognises a page saved under its endpoint's own name."""
-    from generator.spec import spec_file_name
+    from generator.spec.write import spec_file_name
 
     return spec_file_name(endpoint_id).removesuffix(".json") + ".html"
 
@@ -95,8 +95,8 @@ def valid_endpoint_id(endpoint_id: str) -> bool:
 
 def validate_page(data: bytes, endpoint_id: str, staged: Path) -> tuple[str | None, int]:
     """Parse the staged page through the HTML front-end; (failure reason or None, warning count)."""
-    from generator.ir import Severity
-    from generator.parse import parse
+    from generator.core.ir import Severity
+    from generator.docs.parse import parse
 
     staged.write_bytes(data)
     result = parse([staged], overlays=None)
@@ -366,7 +366,7 @@ class _Stopper:
 
 
 def _ids_from_specs(specs: Path) -> list[str]:
-    from generator.sources.openapi import read_spec_dir
+    from generator.spec.read import read_spec_dir
 
     if not specs.is_dir():
         raise click.UsageError(f"--all: no spec directory {specs}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator.ir import Diagnostic, Severity
+from generator.core.ir import Diagnostic, Severity
 
 
 class Diagnostics:

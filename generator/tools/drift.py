@@ -1,7 +1,7 @@
 """Spec drift: what changed between two spec directories, judged for users of the generated package.
 
 `falgen diff OLD NEW` (or `falgen diff --base REV`) reads both directories back into the IR
-(`generator.sources.openapi.read_spec_dir`), compares them endpoint by endpoint and gives every
+(`generator.spec.read.read_spec_dir`), compares them endpoint by endpoint and gives every
 change a verdict:
 
 - breaking: code written against the old package may stop working (endpoint, input field or
@@ -39,13 +39,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from generator.ir import Constraints, Endpoint, Field_, Schema, TypeExpr
-from generator.markdown import md_code, md_text
+from generator.core.ir import Constraints, Endpoint, Field_, Schema, TypeExpr
+from generator.core.markdown import md_code, md_text
 
 if TYPE_CHECKING:
     import subprocess
 
-    from generator.namelock import NameLock
+    from generator.python.namelock import NameLock
 
 __all__ = [
     "Change",
@@ -448,9 +448,9 @@ def diff_endpoints(old: Iterable[Endpoint], new: Iterable[Endpoint]) -> list[Cha
 def diff_dirs(old_dir: Path, new_dir: Path, locks: tuple[NameLock | None, NameLock | None] | None = None) -> DiffResult:
     """Read both spec directories back into the IR and compare them; with `locks` (the names
     lock of each side, or None: names chosen afresh), also the public names each side gets."""
-    from generator.ir import Severity
-    from generator.namelock import names_of, renames
-    from generator.sources.openapi import read_spec_dir
+    from generator.core.ir import Severity
+    from generator.python.namelock import names_of, renames
+    from generator.spec.read import read_spec_dir
 
     old = read_spec_dir(old_dir)
     new = read_spec_dir(new_dir)
@@ -675,7 +675,7 @@ def _repository_root(anchor: Path) -> Path:
 def _locks(base: str | None, new_path: Path | None, old_path: Path | None) -> tuple[NameLock | None, NameLock | None]:
     """The names locks of OLD and NEW: given files, or with --base the lock at REV and in the
     working tree. A missing lock is None (names chosen afresh, as `falgen generate` would)."""
-    from generator.namelock import LockError, lock_at_revision, read_lock
+    from generator.python.namelock import LockError, lock_at_revision, read_lock
 
     try:
         new_lock = read_lock(new_path) if new_path is not None else None

@@ -3,7 +3,7 @@
 The document follows fal's own per-endpoint queue OpenAPI (`info.x-fal-metadata`, the four
 queue paths, `components.schemas` with `<Name>Input`, `<Name>Output`, the nested types and
 `QueueStatus`). Everything the IR knows that JSON Schema has no slot for rides in `x-fal-*`
-keys, so `generator.sources.openapi.read_openapi` reads every written document back into the
+keys, so `generator.spec.read.read_openapi` reads every written document back into the
 identical IR.
 
 Encoding rules (the reader in `sources/openapi.py` is their inverse):
@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.ir import Constraints, Endpoint, Example, Field_, Provenance, Schema, TypeExpr
-from generator.naming import bounded, schema_base_name
-from generator.output import OutputFolder
+from generator.build.output import OutputFolder
+from generator.core.ir import Constraints, Endpoint, Example, Field_, Provenance, Schema, TypeExpr
+from generator.python.identifiers import bounded, schema_base_name
 
 JsonDict = dict[str, Any]
 
@@ -504,7 +504,7 @@ def write_specs(endpoints: Iterable[Endpoint], out_dir: Path) -> list[Path]:
 
 def write_documents(documents: dict[str, bytes], out_dir: Path, folder: OutputFolder | None = None) -> list[Path]:
     """Make `out_dir` hold `documents` (file name -> bytes) and no other file an earlier falgen
-    run wrote there (see `generator.output`; without `folder`, the caller's hold on `out_dir`,
+    run wrote there (see `generator.build.output`; without `folder`, the caller's hold on `out_dir`,
     the write takes its own).
 
     Files whose bytes are unchanged are left alone (keeping their mtime); changed ones are

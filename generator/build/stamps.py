@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator import __version__
-from generator.cache import cache_root, code_hash, read_cached, write_atomic
-from generator.output import not_generated
+from generator.build.cache import cache_root, code_hash, read_cached, write_atomic
+from generator.build.output import not_generated
 
 
 def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:

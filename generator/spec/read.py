@@ -3,7 +3,7 @@
 Two kinds of documents come in:
 
 - falgen's own specs (they carry a top-level `x-fal-provenance`): every `x-fal-*` key of
-  `generator.spec` is honoured, so `read_openapi(endpoint_to_openapi(e))` gives back `e`.
+  `generator.spec.write` is honoured, so `read_openapi(endpoint_to_openapi(e))` gives back `e`.
 - fal's published queue OpenAPI (`fal.ai/api/openapi/queue/openapi.json?endpoint_id=...`):
   plain JSON Schema with fal's habits (`allOf: [{$ref}]` wrappers, nullable as `anyOf` with
   `{"type": "null"}`, `x-fal-order-properties`, per-property `examples`). Provenance points
@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, cast, get_args
 from urllib.parse import unquote
 
-from generator.ir import (
+from generator.core.fits import strict_json
+from generator.core.ir import (
     CAPABILITY_ORDER,
     Capability,
     Constraints,
@@ -41,9 +42,9 @@ from generator.ir import (
     TypeExpr,
     TypeKind,
 )
-from generator.naming import schema_base_name
-from generator.sources import display_path
-from generator.spec import (
+from generator.docs.sources import display_path
+from generator.python.identifiers import schema_base_name
+from generator.spec.write import (
     CONSTRAINT_KEYS,
     LENGTH_KEYWORDS,
     NULL_SCHEMA,
@@ -67,7 +68,6 @@ from generator.spec import (
     X_VARIANTS,
     sanitize_component_key,
 )
-from generator.values import strict_json
 
 __all__ = ["display_path", "pointer_lines", "read_openapi", "read_openapi_bytes", "read_openapi_file", "read_spec_dir"]
 

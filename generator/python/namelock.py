@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.naming import (
+from generator.python.identifiers import (
     ASYNC_PREFIX,
     ENDPOINT_CLASS_RESERVED,
     GENERATED_MODULE_NAMES,
@@ -39,8 +39,8 @@ from generator.naming import (
 )
 
 if TYPE_CHECKING:
-    from generator.drift import Change
-    from generator.ir import Endpoint
+    from generator.core.ir import Endpoint
+    from generator.tools.drift import Change
 
 LOCK_FILE = "names.lock.json"
 """The lock's file name, at the root of the generated output (next to `pyproject.toml`)."""
@@ -404,7 +404,7 @@ def renames(old: PublicNames, new: PublicNames) -> list[Change]:
     """A public name that moved: an endpoint (same id) or a shared type (same structure) whose
     module or class differs. Each is breaking: imports of the old name fail, or reach another
     endpoint."""
-    from generator.drift import Change
+    from generator.tools.drift import Change
 
     changes: list[Change] = []
     for endpoint_id in sorted(old.endpoints.keys() & new.endpoints.keys()):
@@ -423,7 +423,7 @@ SHARED_TYPES = "fal_bindings.types"
 
 def names_of(endpoints: list[Endpoint], lock: NameLock | None) -> PublicNames:
     """The public names `falgen generate` gives these endpoints over `lock`."""
-    from generator.view import Layout, summarize
+    from generator.python.view import Layout, summarize
 
     by_id = {endpoint.id: endpoint for endpoint in reversed(endpoints)}  # an id twice: the first
     layout = Layout([summarize(e) for e in by_id.values()], {i: ("", "") for i in by_id}, "", lock)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from generator.ir import Schema, TypeExpr
+from generator.core.ir import Schema, TypeExpr
 
 Resolver = Callable[[str], "Schema | None"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.diagnostics import Diagnostics
-from generator.sources.lines import Line, decode, to_lines
-from generator.sources.text import split_pages
+from generator.core.diagnostics import Diagnostics
+from generator.docs.lines import Line, decode, to_lines
+from generator.docs.text import split_pages
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -48,7 +48,7 @@ def split_source(path: Path, name: str, data: bytes, diagnostics: Diagnostics) -
     if bad_bytes:
         diagnostics.warning("undecodable-bytes", f"{bad_bytes} byte(s) are not valid UTF-8 and were replaced", name, 1)
     if path.suffix.lower() in HTML_SUFFIXES:
-        from generator.sources.html import html_to_lines
+        from generator.docs.html import html_to_lines
 
         lines = html_to_lines(text, name)
     else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.ir import TypeExpr
+from generator.core.ir import TypeExpr
 
 SCALARS: dict[str, str] = {
     "string": "string",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.diagnostics import count_by_code
-from generator.ir import Diagnostic, ParseResult, Severity
-from generator.markdown import md_code, md_text
+from generator.core.diagnostics import count_by_code
+from generator.core.ir import Diagnostic, ParseResult, Severity
+from generator.core.markdown import md_code, md_text
 
 Summary = dict[str, object]
 """pages, endpoints, fields, and diagnostic counts by `severity:code`."""
