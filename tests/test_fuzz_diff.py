@@ -28,16 +28,8 @@ from hypothesis import strategies as st
 
 from generator.core.ir import CAPABILITY_ORDER, Constraints, Endpoint, Field_, Schema, TypeExpr
 from generator.spec.write import write_specs
-from generator.tools.drift import (
-    VERDICTS,
-    DiffResult,
-    diff_dirs,
-    diff_endpoints,
-    render_changelog_entry,
-    render_compact,
-    render_json,
-    render_markdown,
-)
+from generator.tools.drift.compare import VERDICTS, DiffResult, diff_dirs, diff_endpoints
+from generator.tools.drift.report import render_changelog_entry, render_compact, render_json, render_markdown
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)
 from tests.test_spec import constraints, endpoints, field_types, fields, json_values, schemas
 

@@ -14,10 +14,11 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.core.ir import Endpoint, Field_, Provenance, Schema, TypeExpr
+from generator.core.names import spec_file_name
 from generator.python.namelock import LOCK_FILE
 from generator.render import generate as render
 from generator.spec.read import read_openapi_file
-from generator.spec.write import endpoint_to_openapi, render_spec, spec_file_name
+from generator.spec.write import endpoint_to_openapi, render_spec
 from generator.tools.check import compare_trees
 from tests.conftest import ROOT
 

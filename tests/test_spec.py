@@ -32,7 +32,7 @@ from generator.core.ir import (
     Severity,
     TypeExpr,
 )
-from generator.python.identifiers import schema_base_name
+from generator.core.names import schema_base_name
 from generator.spec.read import (
     pointer_lines,
     read_openapi,

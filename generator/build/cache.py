@@ -15,6 +15,7 @@ is created private to its user (0700), and a folder another user owns is not use
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -22,12 +23,10 @@ import stat
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from generator.build.codehash import PROJECT_ROOT, code_hash
+
 T = TypeVar("T")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-GENERATOR_ROOT = PROJECT_ROOT / "generator"
-TEMPLATES_ROOT = PROJECT_ROOT / "templates"
-_CODE_SUFFIXES = (".py", ".jinja", ".json", ".toml", ".md", ".typed", "")
 _CHECKSUM = 16
 """Bytes of sha256 in front of every blob on disk."""
 
@@ -72,14 +71,6 @@ def _root_state(root: Path) -> str:
             state = "foreign"
     _ROOT_STATES[root] = state
     return state
-
-
-@functools.lru_cache(maxsize=1)
-def code_hash() -> str:
-    """The generator's code and templates (computed once per process)."""
-    from generator.build.stamps import hash_trees
-
-    return hash_trees([GENERATOR_ROOT, TEMPLATES_ROOT], _CODE_SUFFIXES)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -130,6 +121,8 @@ class Codec(Generic[T]):
 
     @functools.cached_property
     def adapter(self) -> Any:
+        # Lazy: a no-op `falgen parse`/`generate` checks its stage stamp through this module and
+        # stops without importing pydantic (~100-200 ms here).
         from pydantic import TypeAdapter
 
         return TypeAdapter(self.shape)
@@ -239,8 +232,6 @@ def tune_gc() -> None:
     """A generator run builds a few hundred thousand small objects that live until it ends;
     the default GC thresholds rescan them thousands of times (a third of the run time at
     1,000 endpoints). Collect rarely instead, as batch tools such as mypy do."""
-    import gc
-
     gc.collect()
     gc.freeze()
     gc.set_threshold(200_000, 50, 100)

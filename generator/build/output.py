@@ -27,14 +27,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
+from generator.build.trees import RUN_FILES, IN_PROGRESS, LOCK
+
 MANIFEST = ".falgen-manifest"
-IN_PROGRESS = ".falgen-in-progress"
-LOCK = ".falgen-lock"
 DEFAULT_WAIT = 600.0
 """Seconds a run waits for another run writing the same folder."""
 _FORMAT = 1
-_TOOL_DIRECTORIES = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
-_RUN_FILES = frozenset({LOCK, IN_PROGRESS})
 
 
 class OutputRefused(Exception):
@@ -43,13 +41,6 @@ class OutputRefused(Exception):
 
 class OutputBusy(Exception):
     """Another run kept the folder locked for longer than this run would wait."""
-
-
-def not_generated(parts: Iterable[str]) -> bool:
-    """Whether a path (its parts) in an output tree is build or tool state, or a running
-    falgen's own lock and marker, not generator output: walks of an output tree (stage
-    signatures, `falgen check`, the renderer's view of the tree) leave it out."""
-    return any(part.endswith((".egg-info", ".pyc")) or part in _TOOL_DIRECTORIES or part in _RUN_FILES for part in parts)
 
 
 def path_problem(relative: object) -> str | None:
@@ -169,7 +160,7 @@ class OutputFolder:
             return set()
         if listed is not None:
             return listed
-        others = sorted(name for name in os.listdir(self.root) if name not in _RUN_FILES)
+        others = sorted(name for name in os.listdir(self.root) if name not in RUN_FILES)
         if others and not self.take_ownership:
             shown = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
             raise OutputRefused(

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 from generator.core.diagnostics import clip
 from generator.core.ir import TypeExpr
-from generator.docs.lines import NBSP
 from generator.docs.typesyntax import TypeSyntaxError, parse_type, split_type_prefix
 
 REQUIRED_MARK = "* required"
@@ -32,6 +31,8 @@ REQUIRED_MARK = "* required"
 SNAKE_NAME = re.compile(r"^(?:[a-z_][A-Za-z0-9_.-]*|[A-Za-z0-9]*_[A-Za-z0-9_.-]*)$")
 OTHER_NAME = re.compile(r"^[A-Z][A-Za-z0-9_.-]*$")
 # Whitespace that separates a name from its type; the non-breaking space is the text layout's own.
+NBSP = "\u00a0"
+"""The scrapes' separator between a field's name and its type (lines keep it as it is)."""
 _SEPARATOR = re.compile(rf"[^\S{NBSP}]+")
 # `name <one token with type punctuation>`: a field line whose type cannot be read.
 _TYPE_LIKE = re.compile(r"^\S*[<>|\[\]]\S*$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NBSP = "\u00a0"
+from generator.docs.fieldline import NBSP, space_field
 
 # Characters that cannot be part of doc text: C0 controls except tab/newline, and DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -88,8 +88,6 @@ def unglue(lines: list[Line]) -> list[Line]:
 
 
 def _split_glued(line: Line) -> list[Line]:
-    from generator.docs.fieldline import space_field  # it reads lines' NBSP: imported late
-
     text = line.text
     bracket = _GLUED_AFTER_BRACKET.match(text)
     if bracket and (NBSP in bracket.group("after") or space_field(bracket.group("after")) is not None):

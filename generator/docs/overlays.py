@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from generator.core.diagnostics import Diagnostics
 from generator.core.ir import Endpoint
-from generator.docs.sources import display_path
+from generator.core.paths import display_path
 
 ACTIONS = ("set", "update", "remove", "add")
 

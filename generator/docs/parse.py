@@ -26,8 +26,10 @@ from typing import TypeVar
 from typing_extensions import TypedDict  # pydantic validates only this one on Python < 3.12
 
 from generator.build.cache import CacheDamaged, Codec, Store, digest
-from generator.core.diagnostics import Diagnostics, sort_key
+from generator.core.diagnostics import Diagnostics, count_by_code, sort_key
 from generator.core.ir import Diagnostic, Endpoint, ParseResult, Schema
+from generator.core.names import spec_file_name
+from generator.core.paths import display_path
 from generator.docs.lines import Line
 from generator.docs.overlays import apply_overlays, load_overlays
 from generator.docs.recover import (
@@ -39,8 +41,10 @@ from generator.docs.recover import (
     page_types,
     recover_names,
 )
-from generator.docs.sources import display_path, is_openapi, source_files, split_source
+from generator.docs.sources import is_openapi, source_files, split_source
 from generator.docs.text import Page, PageParser
+from generator.spec.read import read_openapi_bytes
+from generator.spec.write import endpoint_to_openapi, render_spec
 
 DEFAULT_SOURCES = Path("specs/sources")
 DEFAULT_OVERLAYS = Path("specs/overlays")
@@ -229,8 +233,6 @@ class ParseRun:
         if cached is not None:
             members, found = cached
         else:
-            from generator.spec.read import read_openapi_bytes
-
             endpoints, found = read_openapi_bytes(data, name)
             members = [(self._put_endpoint(e), _count_fields(e)) for e in endpoints]
             self.store.put_object(key, (members, found), OPENAPI_ENTRY)
@@ -398,8 +400,6 @@ class ParseRun:
         return self._retrying(self._documents)
 
     def _documents(self) -> dict[str, bytes]:
-        from generator.spec.write import endpoint_to_openapi, render_spec, spec_file_name
-
         documents: dict[str, bytes] = {}
         owners: dict[str, str] = {}
         for endpoint_id, member in self.final.items():
@@ -419,8 +419,6 @@ class ParseRun:
         return sorted(self.diagnostics.items, key=sort_key)
 
     def summary(self) -> dict[str, object]:
-        from generator.core.diagnostics import count_by_code
-
         return {
             "pages": self.pages,
             "endpoints": len(self.final),

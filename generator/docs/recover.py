@@ -8,6 +8,7 @@ names a page, an endpoint or a field.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections import Counter, defaultdict
@@ -26,7 +27,8 @@ from generator.core.ir import (
     Schema,
     TypeExpr,
 )
-from generator.docs.text import Orphan, Page, PageSchema, parse_default
+from generator.core.names import spec_file_name
+from generator.docs.text import Orphan, Page, PageSchema, parse_default, typed_values
 
 # Wording that says a field may be left out (see README, "Required-ness rule").
 # "Optional" counts only when it is about the field itself ("Optional URL of ...", "(optional)",
@@ -165,8 +167,6 @@ def _resolve_id(page: Page, diagnostics: Diagnostics) -> str | None:
 
 def _close(a: str, b: str) -> bool:
     """Ids that differ by a couple of characters (a lost letter, a typo)."""
-    import difflib
-
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
 
 
@@ -357,9 +357,7 @@ def _matching_type(keys: set[str], page: Page) -> str | None:
 
 
 def _with_enum(type_expr: TypeExpr, values: list[str], default_text: str | None) -> TypeExpr:
-    from generator.docs.text import _typed_values
-
-    enum = TypeExpr(kind="enum", values=_typed_values(values, default_text))
+    enum = TypeExpr(kind="enum", values=typed_values(values, default_text))
     if type_expr.kind == "string":
         return enum
     return TypeExpr(kind="union", variants=[type_expr, enum])
@@ -675,8 +673,6 @@ def merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> lis
 def _named_after_id(endpoint: Endpoint) -> bool:
     if endpoint.provenance is None:
         return False
-    from generator.spec.write import spec_file_name
-
     stem = endpoint.provenance.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return stem == spec_file_name(endpoint.id).removesuffix(".json")
 

@@ -28,16 +28,6 @@ def source_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
-    """Paths in diagnostics and specs: relative to `root` (default: the working directory)
-    when inside it, so output never holds machine-specific absolute paths."""
-    base = (root or Path.cwd()).absolute()
-    try:
-        return path.absolute().relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def is_openapi(path: Path) -> bool:
     return path.suffix.lower() in JSON_SUFFIXES
 
@@ -48,6 +38,7 @@ def split_source(path: Path, name: str, data: bytes, diagnostics: Diagnostics) -
     if bad_bytes:
         diagnostics.warning("undecodable-bytes", f"{bad_bytes} byte(s) are not valid UTF-8 and were replaced", name, 1)
     if path.suffix.lower() in HTML_SUFFIXES:
+        # Lazy: BeautifulSoup's import (~60 ms) is paid only by runs that read HTML.
         from generator.docs.html import html_to_lines
 
         lines = html_to_lines(text, name)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from generator.core.diagnostics import Diagnostics, clip
 from generator.core.fits import strict_json
 from generator.core.ir import Capability, Example, Field_, Provenance, TypeExpr
-from generator.docs.fieldline import REQUIRED_MARK, field_line_lookalike, space_field
-from generator.docs.lines import NBSP, Line, unglue
+from generator.docs.fieldline import NBSP, REQUIRED_MARK, field_line_lookalike, space_field
+from generator.docs.lines import Line, unglue
 from generator.docs.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
 
 ID_LINE = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
@@ -494,7 +494,7 @@ class PageParser:
                     state.line,
                     f"field {result.name!r} lists enum values but its type {result.type.render()} has no enum; values kept as an enum variant",
                 )
-                result.type = TypeExpr(kind="union", variants=[result.type, TypeExpr(kind="enum", values=_typed_values(state.enum_values, default_text))])
+                result.type = TypeExpr(kind="union", variants=[result.type, TypeExpr(kind="enum", values=typed_values(state.enum_values, default_text))])
         elif _has_empty_enum(result.type):
             self._warn("enum-without-values", state.line, f"field {result.name!r} is an enum but the page lists no values; typed as string")
             _empty_enums_to_string(result.type)
@@ -672,7 +672,7 @@ def _accepts(type_expr: TypeExpr, kind: str) -> bool:
     return any(_accepts(v, kind) for v in type_expr.variants or [])
 
 
-def _typed_values(values: list[str], default_text: str | None) -> list[object]:
+def typed_values(values: list[str], default_text: str | None) -> list[object]:
     """Enum values typed consistently: numbers only when every value is a number and the
     default (if any) is written unquoted."""
     if default_text is not None and default_text.strip().startswith('"'):
@@ -691,7 +691,7 @@ def _typed_values(values: list[str], default_text: str | None) -> list[object]:
 
 def _attach_enum(type_expr: TypeExpr, values: list[str], default_text: str | None) -> None:
     if type_expr.kind == "enum":
-        type_expr.values = _typed_values(values, default_text)
+        type_expr.values = typed_values(values, default_text)
     for variant in type_expr.variants or []:
         _attach_enum(variant, values, default_text)
     if type_expr.items is not None:

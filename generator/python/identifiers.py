@@ -1,42 +1,17 @@
-"""Names derived from doc text: endpoint ids, schema names, identifiers."""
+"""Python names derived from doc text: attributes, classes, modules (target-neutral names are in
+`generator.core.names`)."""
 
 from __future__ import annotations
 
 import builtins as _builtins
-import hashlib as _hashlib
 import keyword as _keyword
 import re
 import unicodedata as _unicodedata
 
-_OWNER_DROPPED = "fal-ai"
+from generator.core.names import bounded
+
 ASYNC_PREFIX = "Async"
 """The async twin of endpoint class `X` is `AsyncX` (as in `_runtime.registry`)."""
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
-
-
-def _pascal_words(text: str) -> str:
-    """Join the alphanumeric runs of `text`, each with its first letter upper-cased."""
-    return "".join(word[:1].upper() + word[1:] for word in _WORD_SPLIT.split(text) if word)
-
-
-def schema_base_name(endpoint_id: str) -> str:
-    """The PascalCase stem of an endpoint's schema names (`<Name>Input`, `<Name>Output`).
-
-    The owner `fal-ai` is dropped (other owners are kept); the id is split on every
-    non-alphanumeric character (`/ - . _`), each part gets an upper-case first letter and
-    keeps the rest as written: `fal-ai/kling-video/v2.1/master/text-to-video` ->
-    `KlingVideoV21MasterTextToVideo`. A leading digit gets a `Fal` prefix; an id with no
-    letters or digits gives `Endpoint`.
-    """
-    segments = endpoint_id.split("/")
-    if segments and segments[0] == _OWNER_DROPPED:
-        segments = segments[1:]
-    name = "".join(_pascal_words(segment) for segment in segments)
-    if not name:
-        return "Endpoint"
-    if name[0].isdigit():
-        return "Fal" + name
-    return name
 
 
 # -- Python identifiers ------------------------------------------------------------------
@@ -133,27 +108,6 @@ def class_identifier(name: str, taken: set[str] | frozenset[str] = frozenset()) 
     if candidate in PYTHON_KEYWORDS or candidate in PYTHON_BUILTINS or candidate in GENERATED_MODULE_NAMES:
         candidate += "Model"
     return _unique(candidate, taken)
-
-
-# File names derived from doc text stay well below the 255-byte limit of common file systems.
-MAX_FILE_STEM = 120
-
-
-def short_hash(text: str, length: int = 8) -> str:
-    """A stable hex digest of `text`, to tell apart names that sanitizing made equal."""
-    return _hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
-
-
-def bounded(stem: str, source: str, limit: int = MAX_FILE_STEM, separator: str = "_", force: bool = False) -> str:
-    """`stem` as is when it fits in `limit` UTF-8 bytes (and not `force`); else its start,
-    `separator` and a hash of `source` (the text the stem was derived from), so names that
-    were cut short or made equal stay distinct."""
-    data = stem.encode("utf-8", "surrogatepass")
-    if len(data) <= limit and not force:
-        return stem
-    suffix = separator + short_hash(source, 12)
-    head = data[: limit - len(suffix)].decode("utf-8", "ignore")
-    return head + suffix
 
 
 def module_identifier(segment: str) -> str:

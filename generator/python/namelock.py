@@ -23,8 +23,9 @@ import json
 import keyword
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from generator.core.names import schema_base_name, short_hash
 from generator.python.identifiers import (
     ASYNC_PREFIX,
     ENDPOINT_CLASS_RESERVED,
@@ -32,15 +33,9 @@ from generator.python.identifiers import (
     PYTHON_BUILTINS,
     class_identifier,
     module_path,
-    schema_base_name,
-    short_hash,
     type_module,
     unique_name,
 )
-
-if TYPE_CHECKING:
-    from generator.core.ir import Endpoint
-    from generator.tools.drift import Change
 
 LOCK_FILE = "names.lock.json"
 """The lock's file name, at the root of the generated output (next to `pyproject.toml`)."""
@@ -400,54 +395,5 @@ class PublicNames:
         return names
 
 
-def renames(old: PublicNames, new: PublicNames) -> list[Change]:
-    """A public name that moved: an endpoint (same id) or a shared type (same structure) whose
-    module or class differs. Each is breaking: imports of the old name fail, or reach another
-    endpoint."""
-    from generator.tools.drift import Change
-
-    changes: list[Change] = []
-    for endpoint_id in sorted(old.endpoints.keys() & new.endpoints.keys()):
-        if old.endpoints[endpoint_id] != new.endpoints[endpoint_id]:
-            changes.append(Change(endpoint_id, "/", "endpoint-renamed", "breaking", old.endpoints[endpoint_id], new.endpoints[endpoint_id]))
-    for fingerprint in sorted(old.types.keys() & new.types.keys(), key=lambda fp: (old.types[fp], fp)):
-        (doc, before), (_, after) = old.types[fingerprint], new.types[fingerprint]
-        if before != after:
-            changes.append(Change(SHARED_TYPES, f"/{doc.replace('~', '~0').replace('/', '~1')}", "type-renamed", "breaking", before, after))
-    return changes
-
-
 SHARED_TYPES = "fal_bindings.types"
 """The `endpoint` of a change to a shared type's name (it belongs to no one endpoint)."""
-
-
-def names_of(endpoints: list[Endpoint], lock: NameLock | None) -> PublicNames:
-    """The public names `falgen generate` gives these endpoints over `lock`."""
-    from generator.python.view import Layout, summarize
-
-    by_id = {endpoint.id: endpoint for endpoint in reversed(endpoints)}  # an id twice: the first
-    layout = Layout([summarize(e) for e in by_id.values()], {i: ("", "") for i in by_id}, "", lock)
-    return PublicNames.from_lock(layout.lock)
-
-
-def lock_at_revision(revision: str, path: Path) -> NameLock | None:
-    """The names lock committed at git `revision` under `path` (None when it has none)."""
-    import subprocess
-
-    anchor = path.parent if path.parent.is_dir() else Path.cwd()
-    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=anchor, capture_output=True, check=False)
-    if top.returncode != 0:
-        return None
-    root = Path(top.stdout.decode().strip())
-    try:
-        relative = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return None
-    shown = subprocess.run(["git", "show", f"{revision}:{relative}"], cwd=root, capture_output=True, check=False)
-    if shown.returncode != 0:
-        return None
-    try:
-        text = shown.stdout.decode("utf-8")
-    except UnicodeDecodeError:
-        raise LockError(f"{revision}:{relative}: not UTF-8 text") from None
-    return NameLock.loads(text, f"{revision}:{relative}")

@@ -21,7 +21,7 @@ def width(text: str) -> int:
     """Display width as black measures lines (East Asian wide characters count twice)."""
     if text.isascii():
         return len(text)  # black's own fast path; spares importing black
-    from black.strings import str_width
+    from black.strings import str_width  # lazy: black's import costs ~180 ms
 
     return int(str_width(text))
 

@@ -24,7 +24,7 @@ from generator.python.identifiers import (
     module_identifier,
     type_module,
 )
-from generator.python.namelock import NameLock, assign_endpoints, assign_types, updated_lock
+from generator.python.namelock import NameLock, PublicNames, assign_endpoints, assign_types, updated_lock
 from generator.python.pysource import python_literal
 
 SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any", "null": "None"}
@@ -818,6 +818,13 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return result
+
+
+def names_of(endpoints: list[Endpoint], lock: NameLock | None) -> PublicNames:
+    """The public names `falgen generate` gives these endpoints over `lock`."""
+    by_id = {endpoint.id: endpoint for endpoint in reversed(endpoints)}  # an id twice: the first
+    layout = Layout([summarize(e) for e in by_id.values()], {i: ("", "") for i in by_id}, "", lock)
+    return PublicNames.from_lock(layout.lock)
 
 
 __all__ = [

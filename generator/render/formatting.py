@@ -16,7 +16,9 @@ import ast
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import PackageNotFoundError, version
 
+from generator.build.cache import Store
 from generator.python.pysource import black_stable, wrap
 
 BLACK_LINE_LENGTH = 100
@@ -29,8 +31,6 @@ class FormatError(Exception):
 def format_python(sources: dict[str, str], *, cache: bool = True) -> dict[str, str]:
     """Prune imports and black every source (with `cache`, reusing black's checked cached
     results), on both cores when there are many."""
-    from generator.build.cache import Store
-
     if not sources:
         return {}
     store = Store("format")
@@ -53,8 +53,6 @@ def format_python(sources: dict[str, str], *, cache: bool = True) -> dict[str, s
 def _finish(job: tuple[str, str | None]) -> str:
     """One module: pruned, then black's layout (from the cache when a checked entry is there;
     `key` None: no cache)."""
-    from generator.build.cache import Store
-
     source, key = job
     pruned = prune_unused_imports(source)
     if black_stable(pruned):
@@ -168,7 +166,7 @@ def _hashed(output: str, spec: str) -> str:
 
 
 def _black(source: str) -> str:
-    import black
+    import black  # lazy: ~180 ms, and the templates lay out most files themselves
 
     mode = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=BLACK_LINE_LENGTH)
     try:
@@ -178,8 +176,6 @@ def _black(source: str) -> str:
 
 
 def installed_version(distribution: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version(distribution)
     except PackageNotFoundError:

@@ -42,8 +42,8 @@ from generator.core.ir import (
     TypeExpr,
     TypeKind,
 )
-from generator.docs.sources import display_path
-from generator.python.identifiers import schema_base_name
+from generator.core.names import schema_base_name
+from generator.core.paths import display_path
 from generator.spec.write import (
     CONSTRAINT_KEYS,
     LENGTH_KEYWORDS,

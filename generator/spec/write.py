@@ -33,9 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+
 from generator.build.output import OutputFolder
 from generator.core.ir import Constraints, Endpoint, Example, Field_, Provenance, Schema, TypeExpr
-from generator.python.identifiers import bounded, schema_base_name
+from generator.core.names import schema_base_name, spec_file_name
 
 JsonDict = dict[str, Any]
 
@@ -82,20 +84,6 @@ LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
 _COMPONENT_KEY = re.compile(r"^[a-zA-Z0-9._-]+$")
 _NOT_KEY_CHAR = re.compile(r"[^a-zA-Z0-9._-]")
 _SCALAR_KINDS = frozenset({"string", "integer", "number", "boolean", "null"})
-_FILE_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def spec_file_name(endpoint_id: str) -> str:
-    """`fal-ai/flux-2` -> `fal-ai__flux-2.json`.
-
-    Distinct ids get distinct names: an id the plain name does not read back as (`a__b/c` and
-    `a/b__c` both flatten to `a__b__c`), one that would name a hidden file, and one too long for
-    a file name get a hash of the id appended.
-    """
-    stem = endpoint_id.replace("/", "__")
-    readable = stem.replace("__", "/") == endpoint_id and not stem.startswith(".") and not _FILE_NAME_CONTROL.search(stem)
-    head = _FILE_NAME_CONTROL.sub("_", stem).lstrip(".") or "endpoint"
-    return bounded(head, endpoint_id, separator="-", force=not readable or not stem) + ".json"
 
 
 def property_title(name: str) -> str:
@@ -309,8 +297,6 @@ def _move_invalid_defaults(schemas: JsonDict) -> None:
     themselves (`default: 0` with `minimum: 1`, an enum default not in the enum) would make
     the whole document invalid.
     """
-    import jsonschema  # local: only needed when a default is present
-
     components = {"schemas": schemas}
     for component in schemas.values():
         properties = component.get("properties")

@@ -11,6 +11,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.build.output import OutputRefused, read_manifest
+from generator.build.trees import tree_files
+from generator.docs.diagnostics_report import write_report
+from generator.docs.parse import ParseRun
+from generator.python.namelock import LOCK_FILE, LockError, PublicNames, read_lock
+from generator.render.generate import render_package, write_tree
+from generator.spec.write import write_documents
+from generator.tools.drift.compare import DiffResult, renames
+from generator.tools.drift.report import render_compact, semantic_report
+
 REGENERATE = "make generate   (or: falgen parse && falgen generate)"
 
 
@@ -28,8 +38,6 @@ class TreeDiff:
 
 
 def _files(root: Path) -> dict[str, Path]:
-    from generator.build.stamps import tree_files
-
     return {path.relative_to(root).as_posix(): path for path in tree_files(root) if root.is_dir()}
 
 
@@ -37,8 +45,6 @@ def compare_trees(committed: Path, fresh: Path) -> TreeDiff:
     """Compare what falgen owns in `committed` (files its manifest lists, or that would be
     generated; everything when it has no readable manifest) with the `fresh` tree. Files falgen
     did not write (a `build/` left by pip, notes) are not its output, so not compared."""
-    from generator.build.output import OutputRefused, read_manifest
-
     old, new = _files(committed), _files(fresh)
     try:
         listed = read_manifest(committed) if committed.is_dir() else None
@@ -76,12 +82,6 @@ class CheckResult:
 
 
 def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workdir: Path) -> CheckResult:
-    from generator.docs.diagnostics_report import write_report
-    from generator.docs.parse import ParseRun
-    from generator.python.namelock import LOCK_FILE, read_lock
-    from generator.render.generate import render_package, write_tree
-    from generator.spec.write import write_documents
-
     fresh_specs = workdir / "openapi"
     fresh_report = workdir / "report"
     fresh_generated = workdir / "generated"
@@ -108,8 +108,6 @@ def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workd
 
 def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[bool, str]:
     """Returns (clean, report text)."""
-    from generator.python.namelock import LockError
-
     with tempfile.TemporaryDirectory(prefix="falgen-check-") as tmp:
         try:
             result = run_check(sources, specs, generated, overlays, Path(tmp))
@@ -122,14 +120,9 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[
         lines += _describe("specs", specs, result.fresh_specs, result.specs)
         lines += _describe("diagnostics report", specs.parent, specs.parent, result.report, show_diff=False)
         lines += _describe("generated package", generated, result.fresh_generated, result.generated, hand_edits=True)
-        try:
-            from generator.tools.drift import semantic_report
-
-            semantic = semantic_report(specs, result.fresh_specs)
-            if semantic:
-                lines += ["", "What changed for users (committed specs -> docs):", semantic]
-        except ImportError:
-            pass
+        semantic = semantic_report(specs, result.fresh_specs)
+        if semantic:
+            lines += ["", "What changed for users (committed specs -> docs):", semantic]
         moved = _moved_names(generated, result.fresh_generated)
         if moved:
             lines += ["", "Public names that would move (committed package -> regenerated):", moved]
@@ -139,9 +132,6 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[
 
 def _moved_names(committed: Path, fresh: Path) -> str:
     """Endpoints and shared types whose module or class the regenerated package changes."""
-    from generator.python.namelock import PublicNames, renames
-    from generator.tools.drift import DiffResult, render_compact
-
     before, after = PublicNames.from_tree(committed), PublicNames.from_tree(fresh)
     changes = renames(before, after)
     lines = [f"  note: {note}" for note in before.notes]

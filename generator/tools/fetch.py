@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from generator.core.names import spec_file_name
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -80,8 +82,6 @@ class FetchOutcome:
 def page_file_name(endpoint_id: str) -> str:
     """`fal-ai/flux-2` -> `fal-ai__flux-2.html`: the spec file's name (distinct and bounded
     for any id), so the parser recognises a page saved under its endpoint's own name."""
-    from generator.spec.write import spec_file_name
-
     return spec_file_name(endpoint_id).removesuffix(".json") + ".html"
 
 
@@ -95,6 +95,8 @@ def valid_endpoint_id(endpoint_id: str) -> bool:
 
 def validate_page(data: bytes, endpoint_id: str, staged: Path) -> tuple[str | None, int]:
     """Parse the staged page through the HTML front-end; (failure reason or None, warning count)."""
+    # Lazy, as every import of the IR below: `falgen` registers this command at start-up, and
+    # pydantic's import would cost every `falgen` call ~200 ms.
     from generator.core.ir import Severity
     from generator.docs.parse import parse
 

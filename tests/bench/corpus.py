@@ -11,7 +11,8 @@ import random
 import re
 from pathlib import Path
 
-from generator.docs.lines import NBSP, Line, decode, to_lines
+from generator.docs.fieldline import NBSP
+from generator.docs.lines import Line, decode, to_lines
 from generator.docs.text import ID_LINE, split_pages
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,5 @@
-"""Spec drift: what changed between two spec directories, judged for users of the generated package.
+"""Comparing two spec directories: every change, with its verdict for users of the generated package.
+
 
 `falgen diff OLD NEW` (or `falgen diff --base REV`) reads both directories back into the IR
 (`generator.spec.read.read_spec_dir`), compares them endpoint by endpoint and gives every
@@ -27,39 +28,17 @@ changes -> minor, notable or description/example-only -> patch, nothing -> none.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-import click
-
-from generator.core.ir import Constraints, Endpoint, Field_, Schema, TypeExpr
-from generator.core.markdown import md_code, md_text
-
-if TYPE_CHECKING:
-    import subprocess
-
-    from generator.python.namelock import NameLock
-
-__all__ = [
-    "Change",
-    "DiffResult",
-    "diff_command",
-    "diff_dirs",
-    "diff_endpoints",
-    "render_changelog_entry",
-    "render_compact",
-    "render_json",
-    "render_markdown",
-    "semantic_report",
-    "suggested_bump",
-]
+from generator.core.ir import Constraints, Endpoint, Field_, Schema, Severity, TypeExpr
+from generator.python.namelock import NameLock, PublicNames
+from generator.python.view import names_of
+from generator.spec.read import read_spec_dir
 
 Verdict = Literal["breaking", "non-breaking", "notable"]
 Bump = Literal["major", "minor", "patch", "none"]
@@ -448,10 +427,6 @@ def diff_endpoints(old: Iterable[Endpoint], new: Iterable[Endpoint]) -> list[Cha
 def diff_dirs(old_dir: Path, new_dir: Path, locks: tuple[NameLock | None, NameLock | None] | None = None) -> DiffResult:
     """Read both spec directories back into the IR and compare them; with `locks` (the names
     lock of each side, or None: names chosen afresh), also the public names each side gets."""
-    from generator.core.ir import Severity
-    from generator.python.namelock import names_of, renames
-    from generator.spec.read import read_spec_dir
-
     old = read_spec_dir(old_dir)
     new = read_spec_dir(new_dir)
     problems = [d.render() for d in (*old.diagnostics, *new.diagnostics) if d.severity is Severity.ERROR]
@@ -466,291 +441,20 @@ def diff_dirs(old_dir: Path, new_dir: Path, locks: tuple[NameLock | None, NameLo
     )
 
 
-# --------------------------------------------------------------------------- rendering
+SHARED_TYPES = "fal_bindings.types"
+"""The `endpoint` of a change to a shared type's name (it belongs to no one endpoint)."""
 
 
-def _show(value: Any, limit: int = 60) -> str:
-    if value is None:
-        return "-"
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _md_value(value: Any) -> str:
-    """A change's old or new value in a table cell: its JSON as an inert code span."""
-    return "-" if value is None else md_code(_show(value), table=True)
-
-
-def _counts_text(changes: list[Change]) -> str:
-    counted = Counter(change.verdict for change in changes)
-    return ", ".join(f"{counted[v]} {v}" for v in VERDICTS if counted[v])
-
-
-def render_json(result: DiffResult) -> str:
-    doc = {
-        "bump": result.bump,
-        "counts": result.counts(),
-        "changes": [change.to_json() for change in result.changes],
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def render_markdown(result: DiffResult, title: str = "Spec drift") -> str:
-    """A PR body: verdict summary table, then one section per endpoint."""
-    grouped = result.by_endpoint()
-    lines = [f"## {title}", ""]
-    if not result.changes:
-        lines += ["No change visible to users of the generated package.", "", "Suggested version bump: **none**", ""]
-        return "\n".join(lines)
-    lines += [
-        f"{len(result.changes)} change(s) in {len(grouped)} endpoint(s). "
-        f"Suggested version bump for the generated package: **{result.bump}**.",
-        "",
-        "| verdict | changes | endpoints |",
-        "|---|---:|---:|",
-    ]
-    for verdict in VERDICTS:
-        matching = [c for c in result.changes if c.verdict == verdict]
-        lines.append(f"| {verdict} | {len(matching)} | {len({c.endpoint for c in matching})} |")
-    lines.append("")
-    for endpoint_id, changes in grouped.items():
-        lines += [f"### {md_code(endpoint_id) or md_text(endpoint_id)}", "", f"{_counts_text(changes)}", ""]
-        lines += ["| verdict | change | location | old | new |", "|---|---|---|---|---|"]
-        for change in changes:
-            shown = f"**{change.verdict}**" if change.verdict == "breaking" else change.verdict
-            lines.append(
-                f"| {shown} | {md_text(change.label)} | {md_code(change.location, table=True)} "
-                f"| {_md_value(change.old)} | {_md_value(change.new)} |"
-            )
-        lines.append("")
-    return "\n".join(lines)
-
-
-def render_compact(result: DiffResult, indent: str = "  ") -> str:
-    """Plain text for terminals and `falgen check`: per endpoint, one line per change."""
-    lines: list[str] = []
-    for endpoint_id, changes in result.by_endpoint().items():
-        lines.append(f"{indent}{endpoint_id}: {_counts_text(changes)}")
-        width = max(len(change.label) for change in changes)
-        for change in changes:
-            values = f"{_show(change.old, 40)} -> {_show(change.new, 40)}"
-            tag = change.verdict.upper() if change.verdict == "breaking" else change.verdict
-            lines.append(f"{indent}  {tag:<12}  {change.label:<{width}}  {change.location}  ({values})")
-    if result.changes:
-        lines.append(f"{indent}suggested version bump for the generated package: {result.bump}")
-    return "\n".join(lines)
-
-
-def _next_version(current: str, bump: Bump) -> str:
-    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", current.strip())
-    if not match:
-        raise click.BadParameter(f"not a MAJOR.MINOR.PATCH version: {current!r}", param_hint="--current-version")
-    major, minor, patch = (int(part) for part in match.groups())
-    if bump == "major":
-        return f"{major + 1}.0.0"
-    if bump == "minor":
-        return f"{major}.{minor + 1}.0"
-    if bump == "patch":
-        return f"{major}.{minor}.{patch + 1}"
-    return current
-
-
-def render_changelog_entry(result: DiffResult, current_version: str | None = None) -> str:
-    """A deterministic changelog entry (no dates): heading with the bump, changes by verdict."""
-    heading = _next_version(current_version, result.bump) if current_version else "Unreleased"
-    lines = [f"## {heading} ({result.bump} bump)", ""]
-    for verdict in VERDICTS:
-        matching = [c for c in result.changes if c.verdict == verdict]
-        if not matching:
-            continue
-        lines += [f"### {verdict.capitalize()}", ""]
-        for change in matching:
-            values = f"{_show(change.old, 40)} -> {_show(change.new, 40)}"
-            lines.append(f"- {md_code(change.endpoint)}: {change.label} {md_code(change.location)} ({md_code(values)})")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def prepend_changelog(path: Path, entry: str) -> bool:
-    """Put `entry` at the top of `path` (below a leading `# ` title); False when it is there already."""
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
-    title = ""
-    body = existing
-    if existing.startswith("# "):
-        first, _, rest = existing.partition("\n")
-        title = first + "\n\n"
-        body = rest.lstrip("\n")
-    if body.startswith(entry):
-        return False
-    text = title + entry + ("\n" + body if body else "")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return True
-
-
-def semantic_report(old_dir: Path, new_dir: Path) -> str:
-    """The drift between two spec directories, compact, for `falgen check`'s failure output."""
-    try:
-        result = diff_dirs(old_dir, new_dir)
-    except Exception as error:  # a report must never hide check's own output
-        return f"  (semantic diff unavailable: {type(error).__name__}: {error})"
-    lines = [f"  note: {problem}" for problem in result.problems]
-    if result.changes:
-        lines.append(render_compact(result))
-    elif _same_tree(old_dir, new_dir):
-        return "\n".join(lines)
-    else:
-        lines.append("  no change visible to users of the generated package (provenance or formatting only)")
-    return "\n".join(lines)
-
-
-def _same_tree(a: Path, b: Path) -> bool:
-    files_a = {p.name: p for p in a.glob("*.json")} if a.is_dir() else {}
-    files_b = {p.name: p for p in b.glob("*.json")} if b.is_dir() else {}
-    return files_a.keys() == files_b.keys() and all(files_a[n].read_bytes() == files_b[n].read_bytes() for n in files_a)
-
-
-# --------------------------------------------------------------------------- git base
-
-
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    import subprocess
-
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-
-
-@contextmanager
-def specs_at_revision(revision: str, new_dir: Path) -> Iterator[Path]:
-    """The spec directory as committed at `revision`, extracted into a temporary directory.
-
-    The directory's path inside the repository is `new_dir`'s (default `specs/openapi`).
-    """
-    import io
-    import tarfile
-    import tempfile
-
-    anchor = new_dir if new_dir.is_dir() else Path.cwd()
-    top = _git(["rev-parse", "--show-toplevel"], anchor)
-    if top.returncode != 0:
-        raise click.UsageError(f"--base needs a git repository: {top.stderr.decode(errors='replace').strip()}")
-    root = Path(top.stdout.decode().strip())
-    try:
-        relative = new_dir.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = "specs/openapi"
-    verified = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
-    if verified.returncode != 0:
-        raise click.UsageError(f"--base: unknown git revision {revision!r}")
-    archive = _git(["archive", "--format=tar", verified.stdout.decode().strip(), "--", relative], root)
-    if archive.returncode != 0:
-        raise click.UsageError(f"--base: {revision} has no {relative}/ ({archive.stderr.decode(errors='replace').strip()})")
-    with tempfile.TemporaryDirectory(prefix="falgen-base-") as tmp:
-        out = Path(tmp) / "openapi"
-        out.mkdir()
-        prefix = relative.rstrip("/") + "/"
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            for member in tar.getmembers():
-                name = member.name[len(prefix):] if member.name.startswith(prefix) else ""
-                if not member.isfile() or not name or "/" in name or not name.endswith(".json"):
-                    continue
-                extracted = tar.extractfile(member)
-                if extracted is not None:
-                    (out / name).write_bytes(extracted.read())
-        yield out
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-DEFAULT_LOCK = Path("generated/names.lock.json")
-"""Relative to the repository's top level."""
-
-
-def _repository_root(anchor: Path) -> Path:
-    top = _git(["rev-parse", "--show-toplevel"], anchor if anchor.is_dir() else Path.cwd())
-    return Path(top.stdout.decode().strip()) if top.returncode == 0 else Path.cwd()
-
-
-def _locks(base: str | None, new_path: Path | None, old_path: Path | None) -> tuple[NameLock | None, NameLock | None]:
-    """The names locks of OLD and NEW: given files, or with --base the lock at REV and in the
-    working tree. A missing lock is None (names chosen afresh, as `falgen generate` would)."""
-    from generator.python.namelock import LockError, lock_at_revision, read_lock
-
-    try:
-        new_lock = read_lock(new_path) if new_path is not None else None
-        if old_path is not None:
-            old_lock = read_lock(old_path)
-            if old_lock is None:
-                raise click.UsageError(f"no names lock {old_path}")
-        else:
-            old_lock = lock_at_revision(base, new_path) if base is not None and new_path is not None else None
-    except LockError as error:
-        raise click.UsageError(str(error)) from None
-    return old_lock, new_lock
-
-
-@click.command("diff")
-@click.argument("old", required=False, type=click.Path(path_type=Path))
-@click.argument("new", required=False, type=click.Path(path_type=Path))
-@click.option("--base", "base", metavar="REV", help="OLD is the spec directory committed at git revision REV; NEW defaults to specs/openapi.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON ({bump, counts, changes}) instead of Markdown.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["breaking", "any", "none"]),
-    default="none",
-    show_default=True,
-    help="Exit 1 when there is a breaking change (breaking) or any change (any).",
-)
-@click.option("--changelog", type=click.Path(path_type=Path), help="Prepend an entry (bump and changes, no date) to this file.")
-@click.option("--current-version", metavar="X.Y.Z", help="Name the changelog entry after the next version instead of 'Unreleased'.")
-@click.option(
-    "--lock",
-    "lock_path",
-    type=click.Path(path_type=Path),
-    help=f"Names lock of NEW [default with --base: the repository's {DEFAULT_LOCK}, when it exists; else names chosen afresh].",
-)
-@click.option("--old-lock", "old_lock_path", type=click.Path(path_type=Path), help="Names lock of OLD [default with --base: --lock as committed at REV].")
-def diff_command(
-    old: Path | None,
-    new: Path | None,
-    base: str | None,
-    as_json: bool,
-    fail_on: str,
-    changelog: Path | None,
-    current_version: str | None,
-    lock_path: Path | None,
-    old_lock_path: Path | None,
-) -> None:
-    """Compare two spec directories (OLD NEW, or --base REV [NEW]) and judge every change.
-
-    Each change is breaking, non-breaking or notable for users of the generated package;
-    the report (Markdown, or --json) ends with the suggested semver bump. Exit 0, or 1 when
-    --fail-on triggers, 2 on usage errors.
-    """
-    if base is not None:
-        if new is not None:
-            raise click.UsageError("with --base REV give at most one directory (NEW)")
-        new_dir = old if old is not None else Path("specs/openapi")
-        if not new_dir.is_dir():
-            raise click.UsageError(f"no spec directory {new_dir}")
-        locks = _locks(base, lock_path or _repository_root(new_dir) / DEFAULT_LOCK, old_lock_path)
-        with specs_at_revision(base, new_dir) as old_dir:
-            result = diff_dirs(old_dir, new_dir, locks)
-    else:
-        if old is None or new is None:
-            raise click.UsageError("give OLD and NEW spec directories, or --base REV [NEW]")
-        for directory in (old, new):
-            if not directory.is_dir():
-                raise click.UsageError(f"no spec directory {directory}")
-        result = diff_dirs(old, new, _locks(None, lock_path, old_lock_path))
-    for problem in result.problems:
-        click.echo(f"falgen diff: {problem}", err=True)
-    if result.problems:
-        sys.exit(2)
-    click.echo(render_json(result) if as_json else render_markdown(result), nl=not as_json)
-    if changelog is not None and result.changes:
-        written = prepend_changelog(changelog, render_changelog_entry(result, current_version))
-        click.echo(f"falgen diff: {'updated' if written else 'already up to date:'} {changelog}", err=True)
-    triggered = (fail_on == "breaking" and result.bump == "major") or (fail_on == "any" and bool(result.changes))
-    sys.exit(1 if triggered else 0)
+def renames(old: PublicNames, new: PublicNames) -> list[Change]:
+    """A public name that moved: an endpoint (same id) or a shared type (same structure) whose
+    module or class differs. Each is breaking: imports of the old name fail, or reach another
+    endpoint."""
+    changes: list[Change] = []
+    for endpoint_id in sorted(old.endpoints.keys() & new.endpoints.keys()):
+        if old.endpoints[endpoint_id] != new.endpoints[endpoint_id]:
+            changes.append(Change(endpoint_id, "/", "endpoint-renamed", "breaking", old.endpoints[endpoint_id], new.endpoints[endpoint_id]))
+    for fingerprint in sorted(old.types.keys() & new.types.keys(), key=lambda fp: (old.types[fp], fp)):
+        (doc, before), (_, after) = old.types[fingerprint], new.types[fingerprint]
+        if before != after:
+            changes.append(Change(SHARED_TYPES, f"/{doc.replace('~', '~0').replace('/', '~1')}", "type-renamed", "breaking", before, after))
+    return changes
