@@ -1,48 +1,52 @@
-"""Collecting diagnostics: bad input is reported with file:line, never raised."""
+"""Collecting diagnostics: bad input is reported with file:line, never raised. Every code is one
+the registry (`generator.core.codes`) declares."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from generator.core.codes import Code
 from generator.core.ir import Diagnostic, Severity
 
 
+def diagnostic(
+    code: Code,
+    message: str,
+    file: str,
+    line: int = 0,
+    endpoint_id: str | None = None,
+    pointer: str | None = None,
+    *,
+    severity: Severity | None = None,
+) -> Diagnostic:
+    """One diagnostic of a registered code, at its usual severity unless `severity` names another
+    one the code declares."""
+    chosen = code.severity if severity is None else severity
+    if chosen not in code.severities:
+        raise ValueError(f"diagnostic code {code.code!r} is not declared with severity {chosen.value!r}")
+    return Diagnostic(code=code.code, severity=chosen, message=message, file=file, line=line, endpoint_id=endpoint_id, pointer=pointer)
+
+
 class Diagnostics:
-    """An append-only list of diagnostics with helpers for each severity."""
+    """An append-only list of diagnostics."""
 
     def __init__(self) -> None:
         self.items: list[Diagnostic] = []
 
-    def add(
+    def emit(
         self,
-        severity: Severity,
-        code: str,
+        code: Code,
         message: str,
         file: str,
         line: int = 0,
         endpoint_id: str | None = None,
         pointer: str | None = None,
+        *,
+        severity: Severity | None = None,
     ) -> Diagnostic:
-        diagnostic = Diagnostic(
-            code=code,
-            severity=severity,
-            message=message,
-            file=file,
-            line=line,
-            endpoint_id=endpoint_id,
-            pointer=pointer,
-        )
-        self.items.append(diagnostic)
-        return diagnostic
-
-    def error(self, code: str, message: str, file: str, line: int = 0, endpoint_id: str | None = None, pointer: str | None = None) -> Diagnostic:
-        return self.add(Severity.ERROR, code, message, file, line, endpoint_id, pointer)
-
-    def warning(self, code: str, message: str, file: str, line: int = 0, endpoint_id: str | None = None, pointer: str | None = None) -> Diagnostic:
-        return self.add(Severity.WARNING, code, message, file, line, endpoint_id, pointer)
-
-    def info(self, code: str, message: str, file: str, line: int = 0, endpoint_id: str | None = None, pointer: str | None = None) -> Diagnostic:
-        return self.add(Severity.INFO, code, message, file, line, endpoint_id, pointer)
+        found = diagnostic(code, message, file, line, endpoint_id, pointer, severity=severity)
+        self.items.append(found)
+        return found
 
     def extend(self, items: list[Diagnostic]) -> None:
         self.items.extend(items)

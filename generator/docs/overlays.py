@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics
 from generator.core.ir import Endpoint
 from generator.core.paths import display_path
@@ -53,11 +54,11 @@ def load_overlays(directory: Path, diagnostics: Diagnostics) -> list[Action]:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             line = getattr(getattr(error, "problem_mark", None), "line", -1) + 1
-            diagnostics.error("overlay-unreadable", f"overlay file cannot be read: {error}", name, line)
+            diagnostics.emit(Code.OVERLAY_UNREADABLE, f"overlay file cannot be read: {error}", name, line)
             continue
         items = data.get("actions") if isinstance(data, dict) else None
         if not isinstance(items, list):
-            diagnostics.error("overlay-invalid", "overlay file must hold a mapping with an 'actions' list", name, 1)
+            diagnostics.emit(Code.OVERLAY_INVALID, "overlay file must hold a mapping with an 'actions' list", name, 1)
             continue
         item_nodes = _action_nodes(root)
         for index, item in enumerate(items):
@@ -79,7 +80,7 @@ def _action_nodes(root: yaml.Node | None) -> list[int]:
 
 def _read_action(item: object, file: str, line: int, diagnostics: Diagnostics) -> Action | None:
     if not isinstance(item, dict):
-        diagnostics.error("overlay-invalid", "an action must be a mapping", file, line)
+        diagnostics.emit(Code.OVERLAY_INVALID, "an action must be a mapping", file, line)
         return None
     kinds = [kind for kind in ACTIONS if kind in item]
     problems = []
@@ -92,7 +93,7 @@ def _read_action(item: object, file: str, line: int, diagnostics: Diagnostics) -
     if not isinstance(item.get("reason"), str) or not item["reason"].strip():
         problems.append("'reason' is missing: every fix says why")
     if problems:
-        diagnostics.error("overlay-invalid", "; ".join(problems), file, line, item.get("target") if isinstance(item.get("target"), str) else None)
+        diagnostics.emit(Code.OVERLAY_INVALID, "; ".join(problems), file, line, item.get("target") if isinstance(item.get("target"), str) else None)
         return None
     return Action(item["target"], item["pointer"], kinds[0], item[kinds[0]], item["reason"], file, line)
 
@@ -102,7 +103,7 @@ def apply_overlays(endpoints: list[Endpoint], actions: list[Action], diagnostics
     for action in actions:
         endpoint = by_id.get(action.target)
         if endpoint is None:
-            diagnostics.warning("overlay-unused", f"no endpoint {action.target!r}; overlay not applied", action.file, action.line, action.target)
+            diagnostics.emit(Code.OVERLAY_UNUSED, f"no endpoint {action.target!r}; overlay not applied", action.file, action.line, action.target)
             continue
         document = endpoint.model_dump(mode="json")
         try:
@@ -110,10 +111,10 @@ def apply_overlays(endpoints: list[Endpoint], actions: list[Action], diagnostics
             updated = Endpoint.model_validate(document)
         except (KeyError, IndexError, TypeError, ValueError) as error:
             message = _validation_message(error)
-            diagnostics.warning("overlay-unused", f"{action.pointer}: {message}; overlay not applied", action.file, action.line, action.target, action.pointer)
+            diagnostics.emit(Code.OVERLAY_UNUSED, f"{action.pointer}: {message}; overlay not applied", action.file, action.line, action.target, action.pointer)
             continue
         by_id[action.target] = updated
-        diagnostics.info("overlay-applied", f"{action.kind} {action.pointer}: {action.reason}", action.file, action.line, action.target, action.pointer)
+        diagnostics.emit(Code.OVERLAY_APPLIED, f"{action.kind} {action.pointer}: {action.reason}", action.file, action.line, action.target, action.pointer)
     return [by_id[endpoint.id] for endpoint in endpoints]
 
 

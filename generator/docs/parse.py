@@ -26,6 +26,7 @@ from typing import TypeVar
 from typing_extensions import TypedDict  # pydantic validates only this one on Python < 3.12
 
 from generator.build.cache import CacheDamaged, Codec, Store, digest
+from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, count_by_code, sort_key
 from generator.core.ir import Diagnostic, Endpoint, ParseResult, Schema
 from generator.core.names import spec_file_name
@@ -205,7 +206,7 @@ class ParseRun:
             try:
                 data = path.read_bytes()
             except OSError as error:
-                self.diagnostics.error("unreadable-source", f"cannot read source: {error.strerror or error}", name)
+                self.diagnostics.emit(Code.UNREADABLE_SOURCE, f"cannot read source: {error.strerror or error}", name)
                 continue
             if is_openapi(path):
                 members = self._read_openapi(name, data)

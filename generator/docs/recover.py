@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, clip
 from generator.core.fits import object_problems, value_fits
 from generator.core.ir import (
@@ -129,16 +130,16 @@ def _resolve_id(page: Page, diagnostics: Diagnostics) -> str | None:
         if from_code is None or stated == from_code or stated in code_ids:
             return stated
         if from_code.endswith(stated) or _close(stated, from_code):
-            diagnostics.warning(
-                "id-repaired",
+            diagnostics.emit(
+                Code.ID_REPAIRED,
                 f"endpoint id line {stated!r} is damaged; using {from_code!r} from the page's code samples",
                 page.id_line.file,
                 page.id_line.number,
                 from_code,
             )
             return from_code
-        diagnostics.warning(
-            "id-mismatch",
+        diagnostics.emit(
+            Code.ID_MISMATCH,
             f"endpoint id line {stated!r} differs from the code samples' {from_code!r}; keeping the id line",
             page.id_line.file,
             page.id_line.number,
@@ -147,8 +148,8 @@ def _resolve_id(page: Page, diagnostics: Diagnostics) -> str | None:
         return stated
     if from_code is not None:
         line = page.code_ids[0][1]
-        diagnostics.warning(
-            "id-from-code-sample",
+        diagnostics.emit(
+            Code.ID_FROM_CODE_SAMPLE,
             f"page has no endpoint id line; id {from_code!r} recovered from its code samples",
             line.file,
             line.number,
@@ -156,8 +157,8 @@ def _resolve_id(page: Page, diagnostics: Diagnostics) -> str | None:
         )
         return from_code
     lost = sum(len(schema.fields) for schema in page.schemas())
-    diagnostics.error(
-        "no-endpoint-id",
+    diagnostics.emit(
+        Code.NO_ENDPOINT_ID,
         f"page has neither an endpoint id line nor code samples naming one; its {lost} field(s) cannot be keyed and are not written",
         page.file,
         page.first_line,
@@ -192,7 +193,7 @@ def build_endpoint(page: Page, endpoint_id: str, corpus: Corpus, diagnostics: Di
     )
     anchor = page.provenance
     if page.input is None:
-        diagnostics.error("no-input", "page has no Input section", anchor.file, anchor.line, endpoint_id)
+        diagnostics.emit(Code.NO_INPUT, "page has no Input section", anchor.file, anchor.line, endpoint_id)
     _derive_empty_output(endpoint, page, diagnostics)
     _resolve_types(endpoint, corpus, diagnostics)
     _decide_required(endpoint, page, corpus, diagnostics)
@@ -260,8 +261,8 @@ def _recover_orphans(page: Page, schema: PageSchema, endpoint_id: str, corpus: C
             if orphan.default_text is not None:
                 previous.has_default = True
                 previous.default = parse_default(orphan.default_text, previous.type)
-            diagnostics.info(
-                "description-continued",
+            diagnostics.emit(
+                Code.DESCRIPTION_CONTINUED,
                 f"text below field {previous.name!r} in {schema.name} read as more of its description",
                 line.file,
                 line.number,
@@ -286,8 +287,8 @@ def _recover_orphans(page: Page, schema: PageSchema, endpoint_id: str, corpus: C
             field.required = Counter(required).most_common(1)[0][0]
             field.required_source = "other-page"
         schema.fields.insert(orphan.position, field)
-        diagnostics.warning(
-            "recovered-field-name",
+        diagnostics.emit(
+            Code.RECOVERED_FIELD_NAME,
             f"{schema.name} field name line lost; recovered {name!r} ({type_expr.render()}) from {source}",
             line.file,
             line.number,
@@ -299,8 +300,8 @@ def _recover_orphans(page: Page, schema: PageSchema, endpoint_id: str, corpus: C
 
 def _lost(orphan: Orphan, schema: PageSchema, endpoint_id: str, diagnostics: Diagnostics) -> None:
     line = orphan.lines[0]
-    diagnostics.error(
-        "lost-field-name",
+    diagnostics.emit(
+        Code.LOST_FIELD_NAME,
         f"{schema.name}: text {clip(orphan.description)!r} belongs to a field whose name line was lost, "
         "and neither the example nor another page names it; the field is not in the spec",
         line.file,
@@ -370,8 +371,8 @@ def _derive_empty_output(endpoint: Endpoint, page: Page, diagnostics: Diagnostic
     if endpoint.output.fields:
         return
     if page.output is None:
-        diagnostics.error(
-            "no-output",
+        diagnostics.emit(
+            Code.NO_OUTPUT,
             "page has no Output section (cut off?); Output accepts any object",
             page.file,
             page.last_line,
@@ -393,16 +394,16 @@ def _derive_empty_output(endpoint: Endpoint, page: Page, diagnostics: Diagnostic
                     provenance=example.provenance,
                 )
             )
-        diagnostics.warning(
-            "output-from-example",
+        diagnostics.emit(
+            Code.OUTPUT_FROM_EXAMPLE,
             f"Output section is empty; schema derived from the output example ({len(example.value)} field(s))",
             file,
             line,
             endpoint.id,
         )
         return
-    diagnostics.warning(
-        "empty-output",
+    diagnostics.emit(
+        Code.EMPTY_OUTPUT,
         "Output section is empty and there is no output example; Output accepts any object",
         file,
         line,
@@ -431,8 +432,8 @@ def _resolve_types(endpoint: Endpoint, corpus: Corpus, diagnostics: Diagnostics)
             copied = elsewhere[0].model_copy(deep=True)
             endpoint.types.append(copied)
             pending.extend(ref for field in copied.fields for ref in field.type.refs())
-            diagnostics.info(
-                "type-from-other-page",
+            diagnostics.emit(
+                Code.TYPE_FROM_OTHER_PAGE,
                 f"type {name!r} is used but not described on this page; copied from {copied.provenance}",
                 where.file,
                 where.line,
@@ -446,8 +447,8 @@ def _resolve_types(endpoint: Endpoint, corpus: Corpus, diagnostics: Diagnostics)
                 provenance=where,
             )
         )
-        diagnostics.warning(
-            "undefined-type",
+        diagnostics.emit(
+            Code.UNDEFINED_TYPE,
             f"type {name!r} is used but described on no page; kept as an open object",
             where.file,
             where.line,
@@ -468,8 +469,8 @@ def _flag_unreferenced(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
     for schema in endpoint.types:
         if schema.name not in reachable:
             where = schema.provenance or endpoint.provenance or Provenance(file="<unknown>")
-            diagnostics.info(
-                "unreferenced-type",
+            diagnostics.emit(
+                Code.UNREFERENCED_TYPE,
                 f"type {schema.name!r} is described but neither Input nor Output uses it; kept in the spec",
                 where.file,
                 where.line,
@@ -583,8 +584,8 @@ def _check_examples(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
             continue
         where = example.provenance or endpoint.provenance or Provenance(file="<unknown>")
         for problem in object_problems(example.value, schema, endpoint.type, "", required=schema is endpoint.input):
-            diagnostics.warning(
-                "example-mismatch",
+            diagnostics.emit(
+                Code.EXAMPLE_MISMATCH,
                 f"{schema.name} example disagrees with its schema: {problem}",
                 where.file,
                 where.line,
@@ -601,8 +602,8 @@ def _check_defaults(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
             if not field.has_default or value_fits(field.default, field.type, endpoint.type):
                 continue
             where = field.provenance or schema.provenance or endpoint.provenance or Provenance(file="<unknown>")
-            diagnostics.warning(
-                "default-mismatch",
+            diagnostics.emit(
+                Code.DEFAULT_MISMATCH,
                 f"default {clip(repr(field.default))} of {schema.name}.{field.name} is not a valid {field.type.render()}; "
                 "the bindings default to None",
                 where.file,
@@ -639,8 +640,8 @@ def merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> lis
             differences = _differences(keep, other)
             where = other.provenance or Provenance(file="<unknown>")
             if differences:
-                diagnostics.warning(
-                    "duplicate-page-conflict",
+                diagnostics.emit(
+                    Code.DUPLICATE_PAGE_CONFLICT,
                     f"page appears again (first at {keep.provenance}) with differences: {'; '.join(differences[:8])}"
                     + (f" (+{len(differences) - 8} more)" if len(differences) > 8 else "")
                     + f"; the copy at {keep.provenance} is kept",
@@ -649,8 +650,8 @@ def merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> lis
                     endpoint_id,
                 )
             else:
-                diagnostics.info(
-                    "duplicate-page",
+                diagnostics.emit(
+                    Code.DUPLICATE_PAGE,
                     f"page appears again (first at {keep.provenance}); identical, merged",
                     where.file,
                     where.line,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics
 from generator.docs.lines import Line, decode, to_lines
 from generator.docs.text import split_pages
@@ -36,7 +37,7 @@ def split_source(path: Path, name: str, data: bytes, diagnostics: Diagnostics) -
     """The pages of a text or HTML source (a bundle holds many), as lines."""
     text, bad_bytes = decode(data)
     if bad_bytes:
-        diagnostics.warning("undecodable-bytes", f"{bad_bytes} byte(s) are not valid UTF-8 and were replaced", name, 1)
+        diagnostics.emit(Code.UNDECODABLE_BYTES, f"{bad_bytes} byte(s) are not valid UTF-8 and were replaced", name, 1)
     if path.suffix.lower() in HTML_SUFFIXES:
         # Lazy: BeautifulSoup's import (~60 ms) is paid only by runs that read HTML.
         from generator.docs.html import html_to_lines
@@ -45,6 +46,6 @@ def split_source(path: Path, name: str, data: bytes, diagnostics: Diagnostics) -
     else:
         lines = to_lines(text, name)
     if not any(line.stripped for line in lines):
-        diagnostics.error("empty-source", "source has no text", name, 1)
+        diagnostics.emit(Code.EMPTY_SOURCE, "source has no text", name, 1)
         return []
     return split_pages(lines)

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, clip
 from generator.core.fits import strict_json
 from generator.core.ir import Capability, Example, Field_, Provenance, TypeExpr
@@ -193,7 +194,7 @@ class PageParser:
         self._read_header(self.lines[:schema_at] if schema_at is not None else self.lines)
         self._read_calling_sections(self.lines[:schema_at] if schema_at is not None else self.lines)
         if schema_at is None:
-            self._error("no-schema", self._anchor(), "page has no schema section (no 'Schema#' or 'Input#' heading)")
+            self._report(Code.NO_SCHEMA, self._anchor(), "page has no schema section (no 'Schema#' or 'Input#' heading)")
             return self.page
         self._read_schema(self.lines[schema_at:])
         return self.page
@@ -307,13 +308,13 @@ class PageParser:
                 if in_types and JSON_START.match(text):
                     index = self._skip_json(lines, index - 1)
                     continue
-                self._warn("text-outside-schema", line, f"text outside any schema section ignored: {clip(text)!r}")
+                self._report(Code.TEXT_OUTSIDE_SCHEMA, line, f"text outside any schema section ignored: {clip(text)!r}")
                 continue
             if JSON_START.match(text):
                 self._finish_field(schema, state)
                 state = None
                 if schema.role == "type":
-                    self._warn("stray-json", line, f"JSON block inside type {schema.name} ignored")
+                    self._report(Code.STRAY_JSON, line, f"JSON block inside type {schema.name} ignored")
                     index = self._skip_json(lines, index - 1)
                 else:
                     index = self._read_example(schema, lines, index - 1)
@@ -329,7 +330,7 @@ class PageParser:
                 values = [v.strip() for v in enum_match.group("values").split(",") if v.strip()]
                 target = schema.orphans[-1] if self._orphan_open(schema, state) else state
                 if target is None:
-                    self._warn("stray-enum-values", line, "enum values with no field before them")
+                    self._report(Code.STRAY_ENUM_VALUES, line, "enum values with no field before them")
                 elif isinstance(target, Orphan):
                     target.enum_values = values
                     target.lines.append(line)
@@ -345,14 +346,14 @@ class PageParser:
                 state.default_line = line
                 continue
             if JSON_FRAGMENT.match(text):
-                self._warn("stray-json", line, f"JSON fragment outside an example ignored: {clip(text)!r}")
+                self._report(Code.STRAY_JSON, line, f"JSON fragment outside an example ignored: {clip(text)!r}")
                 continue
             # Prose: the current field's description, or the trace of a field whose name was lost.
             # In the run-together layout the description sits on the field line, so prose
             # below it is kept apart and `recover` decides whether it continues that field.
             lookalike = field_line_lookalike(text)
             if lookalike is not None:
-                self._warn("field-like-text", line, f"{lookalike}; kept as description text in {schema.name}")
+                self._report(Code.FIELD_LIKE_TEXT, line, f"{lookalike}; kept as description text in {schema.name}")
             if state is not None and not state.closed and not state.inline_description:
                 state.description.append(text)
                 continue
@@ -380,7 +381,7 @@ class PageParser:
             role = heading.lower()
             existing = getattr(self.page, role)
             if existing is not None:
-                self._warn("repeated-section", line, f"second {heading} section; its fields are added to the first")
+                self._report(Code.REPEATED_SECTION, line, f"second {heading} section; its fields are added to the first")
                 return existing  # type: ignore[no-any-return]
             schema = PageSchema(role=role, name=heading, heading=line)
             setattr(self.page, role, schema)
@@ -409,7 +410,7 @@ class PageParser:
                 if rest[:1] in ("<", ">", "[", "]", "|", ","):  # `Foo<Bar>`: not a description glued on
                     raise TypeSyntaxError(f"unexpected {rest[:20]!r} after type {type_expr.render()!r}")
             except TypeSyntaxError as error:
-                self._warn("unknown-type", line, f"field {name!r}: cannot read type ({error}); typed as any")
+                self._report(Code.UNKNOWN_TYPE, line, f"field {name!r}: cannot read type ({error}); typed as any")
                 type_expr, rest = TypeExpr(kind="any"), ""
             if rest.startswith(REQUIRED_MARK):
                 marked = True
@@ -421,10 +422,10 @@ class PageParser:
                 return None
             name, marked, description = parsed.name, parsed.marked, parsed.description
             if parsed.type is None:
-                self._warn("unknown-type", line, f"field {name!r}: cannot read type {text.partition(' ')[2]!r}; typed as any")
+                self._report(Code.UNKNOWN_TYPE, line, f"field {name!r}: cannot read type {text.partition(' ')[2]!r}; typed as any")
             type_expr = parsed.type or TypeExpr(kind="any")
         if not name:
-            self._warn("empty-field-name", line, "field line without a name; kept under the empty wire name")
+            self._report(Code.EMPTY_FIELD_NAME, line, "field line without a name; kept under the empty wire name")
         self.page.field_lines.append(line)
         if marked:
             self.page.has_markers = True
@@ -454,7 +455,7 @@ class PageParser:
         if schema is None or state is None:
             return
         if any(s.field.name == state.field.name for s in schema.states):
-            self._warn("duplicate-field", state.line, f"field {state.field.name!r} appears twice in {schema.name}; the later one wins")
+            self._report(Code.DUPLICATE_FIELD, state.line, f"field {state.field.name!r} appears twice in {schema.name}; the later one wins")
             index = next(i for i, f in enumerate(schema.fields) if f.name == state.field.name)
             del schema.fields[index]
             for orphan in schema.orphans:  # positions index `fields`
@@ -489,14 +490,14 @@ class PageParser:
         if state.enum_values is not None:
             _attach_enum(result.type, state.enum_values, default_text)
             if not result.type.enum_values() and state.enum_values:
-                self._warn(
-                    "enum-values-without-enum",
+                self._report(
+                    Code.ENUM_VALUES_WITHOUT_ENUM,
                     state.line,
                     f"field {result.name!r} lists enum values but its type {result.type.render()} has no enum; values kept as an enum variant",
                 )
                 result.type = TypeExpr(kind="union", variants=[result.type, TypeExpr(kind="enum", values=typed_values(state.enum_values, default_text))])
         elif _has_empty_enum(result.type):
-            self._warn("enum-without-values", state.line, f"field {result.name!r} is an enum but the page lists no values; typed as string")
+            self._report(Code.ENUM_WITHOUT_VALUES, state.line, f"field {result.name!r} is an enum but the page lists no values; typed as string")
             _empty_enums_to_string(result.type)
         if default_text is not None:
             result.has_default = True
@@ -513,15 +514,15 @@ class PageParser:
             value = strict_json(raw)
         except json.JSONDecodeError as error:
             at = block[min(error.lineno - 1, len(block) - 1)] if block else lines[start]
-            self._error("bad-example-json", at, f"{schema.name} example is not valid JSON ({error.msg}); example dropped")
+            self._report(Code.BAD_EXAMPLE_JSON, at, f"{schema.name} example is not valid JSON ({error.msg}); example dropped")
             return end
         except (ValueError, RecursionError) as error:  # NaN, 1e999, a 5000-digit number; nesting
             at = block[0] if block else lines[start]
             reason = str(error) if isinstance(error, ValueError) else "nested too deeply"
-            self._error("bad-example-json", at, f"{schema.name} example is not valid JSON ({reason}); example dropped")
+            self._report(Code.BAD_EXAMPLE_JSON, at, f"{schema.name} example is not valid JSON ({reason}); example dropped")
             return end
         if schema.example is not None:
-            self._warn("repeated-example", block[0], f"second {schema.name} example; the first one is kept")
+            self._report(Code.REPEATED_EXAMPLE, block[0], f"second {schema.name} example; the first one is kept")
             return end
         schema.example = Example(value=value, provenance=Provenance(file=block[0].file, line=block[0].number))
         return end
@@ -577,11 +578,8 @@ class PageParser:
     def _anchor(self) -> Line:
         return self.page.id_line or (self.lines[0] if self.lines else Line("", self.page.file, self.page.first_line))
 
-    def _warn(self, code: str, line: Line, message: str) -> None:
-        self.diagnostics.warning(code, message, line.file, line.number, self._page_id())
-
-    def _error(self, code: str, line: Line, message: str) -> None:
-        self.diagnostics.error(code, message, line.file, line.number, self._page_id())
+    def _report(self, code: Code, line: Line, message: str) -> None:
+        self.diagnostics.emit(code, message, line.file, line.number, self._page_id())
 
     def _page_id(self) -> str | None:
         if self.page.id_line is not None:

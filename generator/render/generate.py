@@ -28,7 +28,9 @@ from generator.build.cache import Codec, cache_root, digest, read_cached, write_
 from generator.build.codehash import code_hash
 from generator.build.output import OutputFolder
 from generator.build.trees import not_generated
-from generator.core.ir import Diagnostic, Endpoint, Severity
+from generator.core.codes import Code
+from generator.core.diagnostics import diagnostic
+from generator.core.ir import Endpoint, Severity
 from generator.core.markdown import md_code, md_text
 from generator.core.paths import display_path
 from generator.python.namelock import LOCK_FILE, LockError, NameLock, read_lock
@@ -299,7 +301,7 @@ def read_specs(specs: Path, state: _State | None = None, stats: Stats | None = N
         try:
             data = path.read_bytes()
         except OSError as error:
-            message = Diagnostic(code="unreadable", severity=Severity.ERROR, message=f"cannot read file: {error.strerror or error}", file=shown)
+            message = diagnostic(Code.UNREADABLE, f"cannot read file: {error.strerror or error}", shown)
             files.append(SpecFile(path.name, b"", "", shown, "", [message.render()], [], None))
             continue
         data_digest = hashlib.sha256(data).hexdigest()

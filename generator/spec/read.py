@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any, cast, get_args
 from urllib.parse import unquote
 
+from generator.core.codes import Code
+from generator.core.diagnostics import diagnostic
 from generator.core.fits import strict_json
 from generator.core.ir import (
     CAPABILITY_ORDER,
@@ -233,24 +235,10 @@ class _Reader:
             pointer = pointer.rsplit("/", 1)[0]
         return self.lines.get(pointer, 0)
 
-    def report(self, severity: Severity, code: str, message: str, pointer: str) -> None:
+    def report(self, code: Code, message: str, pointer: str, *, severity: Severity | None = None) -> None:
         self.diagnostics.append(
-            Diagnostic(
-                code=code,
-                severity=severity,
-                message=message,
-                file=self.file,
-                line=self.line(pointer),
-                endpoint_id=self.endpoint_id,
-                pointer=pointer,
-            )
+            diagnostic(code, message, self.file, self.line(pointer), self.endpoint_id, pointer, severity=severity)
         )
-
-    def warn(self, code: str, message: str, pointer: str) -> None:
-        self.report(Severity.WARNING, code, message, pointer)
-
-    def error(self, code: str, message: str, pointer: str) -> None:
-        self.report(Severity.ERROR, code, message, pointer)
 
     def provenance(self, value: Any, pointer: str) -> Provenance | None:
         """`x-fal-source` when present; else the JSON location (fal docs) or None (ours)."""
@@ -258,9 +246,9 @@ class _Reader:
             parsed = _parse_provenance(value)
             if parsed is not None:
                 return parsed
-            self.warn("bad-provenance", f"cannot read source location {value!r}", pointer)
+            self.report(Code.BAD_PROVENANCE, f"cannot read source location {value!r}", pointer)
         elif value is not None:
-            self.warn("bad-provenance", f"source location is not a string: {value!r}", pointer)
+            self.report(Code.BAD_PROVENANCE, f"source location is not a string: {value!r}", pointer)
         if self.ours:
             return None
         return Provenance(file=self.file, line=self.line(pointer))
@@ -271,21 +259,21 @@ class _Reader:
         doc = self.doc
         version = doc.get("openapi")
         if not (isinstance(version, str) and version.startswith("3.")):
-            self.warn("openapi-version", f"not an OpenAPI 3.x document (openapi: {version!r})", "")
+            self.report(Code.OPENAPI_VERSION, f"not an OpenAPI 3.x document (openapi: {version!r})", "")
 
         info = doc.get("info")
         if not isinstance(info, dict):
-            self.error("missing-info", "document has no `info` object", "/info")
+            self.report(Code.MISSING_INFO, "document has no `info` object", "/info")
             info = {}
         metadata = info.get(X_METADATA)
         if not isinstance(metadata, dict):
             if X_METADATA in info:
-                self.warn("bad-metadata", f"`{X_METADATA}` is not an object", "/info/" + X_METADATA)
+                self.report(Code.BAD_METADATA, f"`{X_METADATA}` is not an object", "/info/" + X_METADATA)
             metadata = {}
 
         paths = doc.get("paths")
         if not isinstance(paths, dict):
-            self.warn("missing-paths", "document has no `paths` object", "/paths")
+            self.report(Code.MISSING_PATHS, "document has no `paths` object", "/paths")
             paths = {}
         post_path, input_ref, output_ref = self.read_paths(paths)
 
@@ -293,25 +281,26 @@ class _Reader:
         id_pointer = f"/info/{_escape(X_METADATA)}/endpointId"
         if not isinstance(endpoint_id, str) or not endpoint_id:
             if post_path is None:
-                self.error(
-                    "missing-endpoint-id",
+                self.report(
+                    Code.MISSING_ENDPOINT_ID,
                     "no endpoint id (info.x-fal-metadata.endpointId) and no POST path to take it from",
                     id_pointer,
                 )
                 return None
             endpoint_id = post_path.lstrip("/")
-            self.warn(
-                "missing-endpoint-id",
+            self.report(
+                Code.MISSING_ENDPOINT_ID,
                 f"no info.x-fal-metadata.endpointId; using the POST path {post_path!r}",
                 id_pointer,
+                severity=Severity.WARNING,
             )
         self.endpoint_id = endpoint_id
 
         components = doc.get("components")
         schemas = components.get("schemas") if isinstance(components, dict) else None
         if not isinstance(schemas, dict):
-            self.error(
-                "missing-components",
+            self.report(
+                Code.MISSING_COMPONENTS,
                 "document has no `components.schemas`; input and output are empty",
                 "/components/schemas",
             )
@@ -340,7 +329,7 @@ class _Reader:
             description = "" if _FAL_DESCRIPTION.match(description) else description
         category = metadata.get("category")
         if category is not None and not isinstance(category, str):
-            self.warn("bad-metadata", f"category is not a string: {category!r}", id_pointer)
+            self.report(Code.BAD_METADATA, f"category is not a string: {category!r}", id_pointer)
             category = None
 
         provenance, sources = self.endpoint_provenance(id_pointer)
@@ -383,13 +372,13 @@ class _Reader:
             key = self.ref_key(ref)
             if key is not None and key in self.schemas:
                 return key
-            self.error("dangling-ref", f"{role} schema {ref!r} is not in components.schemas", pointer)
+            self.report(Code.DANGLING_REF, f"{role} schema {ref!r} is not in components.schemas", pointer)
             return None
         for candidate in (f"{base}{role}", *self.schemas):
             if candidate in self.schemas and candidate.endswith(role):
-                self.warn("missing-operation", f"no operation names the {role} schema; using {candidate!r}", pointer)
+                self.report(Code.MISSING_OPERATION, f"no operation names the {role} schema; using {candidate!r}", pointer)
                 return candidate
-        self.error(f"missing-{role.lower()}", f"no {role} schema; it is left empty", pointer)
+        self.report(Code.MISSING_INPUT if role == "Input" else Code.MISSING_OUTPUT, f"no {role} schema; it is left empty", pointer)
         return None
 
     def classify(self, input_key: str | None, output_key: str | None) -> None:
@@ -415,14 +404,14 @@ class _Reader:
             return ["queue"]
         pointer = f"/info/{_escape(X_METADATA)}/capabilities"
         if not isinstance(raw, list):
-            self.warn("bad-metadata", f"capabilities is not a list: {raw!r}; using queue", pointer)
+            self.report(Code.BAD_METADATA, f"capabilities is not a list: {raw!r}; using queue", pointer)
             return ["queue"]
         out: list[Capability] = []
         for index, value in enumerate(raw):
             if value in CAPABILITY_ORDER:
                 out.append(cast(Capability, value))
             else:
-                self.warn("bad-metadata", f"unknown capability {value!r} ignored", _child(pointer, index))
+                self.report(Code.BAD_METADATA, f"unknown capability {value!r} ignored", _child(pointer, index))
         return out
 
     def endpoint_provenance(self, id_pointer: str) -> tuple[Provenance | None, list[Provenance]]:
@@ -438,7 +427,7 @@ class _Reader:
         sources: list[Provenance] = []
         raw_sources = raw.get("sources", [])
         if not isinstance(raw_sources, list):
-            self.warn("bad-provenance", "sources is not a list", _child(pointer, "sources"))
+            self.report(Code.BAD_PROVENANCE, "sources is not a list", _child(pointer, "sources"))
             raw_sources = []
         for index, value in enumerate(raw_sources):
             source = self.provenance(value, _child(_child(pointer, "sources"), index))
@@ -486,7 +475,7 @@ class _Reader:
         node = self.schemas[key]
         pointer = _child("/components/schemas", key)
         if not isinstance(node, dict):
-            self.error("bad-schema", f"schema {key!r} is not an object", pointer)
+            self.report(Code.BAD_SCHEMA, f"schema {key!r} is not an object", pointer, severity=Severity.ERROR)
             return Schema(name=self.object_names.get(key, key))
         return self.object_schema(self.object_names.get(key, key), node, pointer)
 
@@ -494,16 +483,16 @@ class _Reader:
         description = node.get("description")
         properties = node.get("properties", {})
         if not isinstance(properties, dict):
-            self.warn("bad-schema", "`properties` is not an object", _child(pointer, "properties"))
+            self.report(Code.BAD_SCHEMA, "`properties` is not an object", _child(pointer, "properties"))
             properties = {}
         required_raw = node.get("required", [])
         if not isinstance(required_raw, list):
-            self.warn("bad-schema", "`required` is not a list", _child(pointer, "required"))
+            self.report(Code.BAD_SCHEMA, "`required` is not a list", _child(pointer, "required"))
             required_raw = []
         required = {item for item in required_raw if isinstance(item, str)}
         for missing in sorted(required - set(properties)):
-            self.warn(
-                "required-not-a-property",
+            self.report(
+                Code.REQUIRED_NOT_A_PROPERTY,
                 f"required field {missing!r} is not among the properties",
                 _child(pointer, "required"),
             )
@@ -547,7 +536,7 @@ class _Reader:
         props_pointer = _child(pointer, "properties")
         order = node.get(X_ORDER)
         if order is not None and not (isinstance(order, list) and all(isinstance(item, str) for item in order)):
-            self.warn("bad-order", f"`{X_ORDER}` is not a list of names", _child(pointer, X_ORDER))
+            self.report(Code.BAD_ORDER, f"`{X_ORDER}` is not a list of names", _child(pointer, X_ORDER))
             order = None
         if order is None:
             order = list(properties)
@@ -560,17 +549,17 @@ class _Reader:
                     schema, is_required, dup_pointer = queue.pop(0)
                     out.append((name, schema, dup_pointer, is_required))
                 else:
-                    self.warn("bad-order", f"{name!r} is listed twice in `{X_ORDER}`", _child(pointer, X_ORDER))
+                    self.report(Code.BAD_ORDER, f"{name!r} is listed twice in `{X_ORDER}`", _child(pointer, X_ORDER))
                 continue
             if name not in properties:
-                self.warn("bad-order", f"{name!r} is in `{X_ORDER}` but not a property", _child(pointer, X_ORDER))
+                self.report(Code.BAD_ORDER, f"{name!r} is in `{X_ORDER}` but not a property", _child(pointer, X_ORDER))
                 continue
             seen.add(name)
             out.append((name, properties[name], _child(props_pointer, name), name in required))
         for name, prop in properties.items():
             if name not in seen:
-                self.warn(
-                    "bad-order",
+                self.report(
+                    Code.BAD_ORDER,
                     f"property {name!r} is missing from `{X_ORDER}`; it is put last",
                     _child(props_pointer, name),
                 )
@@ -580,7 +569,7 @@ class _Reader:
     def field(self, name: str, prop: Any, pointer: str, required: bool) -> Field_:
         if not isinstance(prop, dict):
             if prop is not True:
-                self.warn("bad-property", f"property {name!r} is not a schema; typed as any", pointer)
+                self.report(Code.BAD_PROPERTY, f"property {name!r} is not a schema; typed as any", pointer)
             return Field_(
                 name=name,
                 type=TypeExpr(kind="any"),
@@ -594,7 +583,7 @@ class _Reader:
         default = prop.get("default", prop.get(X_INVALID_DEFAULT))
         source = prop.get(X_REQUIRED_SOURCE, "schema")
         if not isinstance(source, str) or source not in _REQUIRED_SOURCES:
-            self.warn("bad-required-source", f"unknown required source {source!r}", _child(pointer, X_REQUIRED_SOURCE))
+            self.report(Code.BAD_REQUIRED_SOURCE, f"unknown required source {source!r}", _child(pointer, X_REQUIRED_SOURCE))
             source = "schema"
         return Field_(
             name=name,
@@ -632,8 +621,8 @@ class _Reader:
         if isinstance(declared, list) and "null" in declared and "enum" not in prop:
             rest = [item for item in declared if item != "null"]
             if rest:
-                self.warn(
-                    "type-list",
+                self.report(
+                    Code.TYPE_LIST,
                     f"`type: {declared}` read as nullable {' | '.join(map(str, rest))}",
                     _child(pointer, "type"),
                 )
@@ -663,11 +652,11 @@ class _Reader:
 
     def limit(self, keyword: str, value: Any, pointer: str) -> int | float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.warn("bad-constraint", f"`{keyword}: {value!r}` is not a number; ignored", pointer)
+            self.report(Code.BAD_CONSTRAINT, f"`{keyword}: {value!r}` is not a number; ignored", pointer)
             return None
         if keyword in LENGTH_KEYWORDS and not isinstance(value, int):
             if not value.is_integer():
-                self.warn("bad-constraint", f"`{keyword}: {value!r}` is not an integer; ignored", pointer)
+                self.report(Code.BAD_CONSTRAINT, f"`{keyword}: {value!r}` is not an integer; ignored", pointer)
                 return None
             return int(value)
         return value
@@ -678,7 +667,7 @@ class _Reader:
         if node is True:
             return TypeExpr(kind="any")
         if not isinstance(node, dict):
-            self.warn("unsupported-schema", f"schema {node!r} read as any", pointer)
+            self.report(Code.UNSUPPORTED_SCHEMA, f"schema {node!r} read as any", pointer)
             return TypeExpr(kind="any")
         if X_UNRESOLVED_REF in node:
             ref = node[X_UNRESOLVED_REF]
@@ -699,12 +688,12 @@ class _Reader:
         if "enum" in node:
             values = node["enum"]
             if not isinstance(values, list):
-                self.warn("unsupported-schema", "`enum` is not a list; typed as any", pointer)
+                self.report(Code.UNSUPPORTED_SCHEMA, "`enum` is not a list; typed as any", pointer)
                 return TypeExpr(kind="any")
             self.check_literals(values, _child(pointer, "enum"))
             return TypeExpr(kind="enum", values=list(values), name=self.enum_name(node))
         if "const" in node:
-            self.warn("unsupported-const", f"`const: {node['const']!r}` read as a one-value enum", pointer)
+            self.report(Code.UNSUPPORTED_CONST, f"`const: {node['const']!r}` read as a one-value enum", pointer)
             self.check_literals([node["const"]], _child(pointer, "const"))
             return TypeExpr(kind="enum", values=[node["const"]], name=self.enum_name(node))
         for keyword in ("anyOf", "oneOf"):
@@ -720,8 +709,8 @@ class _Reader:
         odd = [value for value in values if isinstance(value, (dict, list))]
         if odd:
             shown = ", ".join(json.dumps(value, ensure_ascii=False)[:60] for value in odd[:3])
-            self.warn(
-                "enum-value-not-literal",
+            self.report(
+                Code.ENUM_VALUE_NOT_LITERAL,
                 f"enum value(s) {shown} are objects or lists, which a Python `Literal` cannot hold; "
                 "the bindings type them by their JSON type and check membership at run time",
                 pointer,
@@ -735,21 +724,21 @@ class _Reader:
         raw = node[keyword]
         where = _child(pointer, keyword)
         if not isinstance(raw, list) or not raw:
-            self.warn("unsupported-schema", f"`{keyword}` is not a non-empty list; typed as any", where)
+            self.report(Code.UNSUPPORTED_SCHEMA, f"`{keyword}` is not a non-empty list; typed as any", where)
             return TypeExpr(kind="any")
         if keyword == "oneOf":
             detail = " (its discriminator is dropped)" if "discriminator" in node else ""
-            self.warn("unsupported-oneof", f"`oneOf` read as a union{detail}", where)
+            self.report(Code.UNSUPPORTED_ONEOF, f"`oneOf` read as a union{detail}", where)
         return TypeExpr(kind="union", variants=[self.type(v, _child(where, i)) for i, v in enumerate(raw)])
 
     def all_of(self, node: JsonDict, pointer: str) -> TypeExpr:
         raw = node["allOf"]
         where = _child(pointer, "allOf")
         if not isinstance(raw, list) or not raw:
-            self.warn("unsupported-schema", "`allOf` is not a non-empty list; typed as any", where)
+            self.report(Code.UNSUPPORTED_SCHEMA, "`allOf` is not a non-empty list; typed as any", where)
             return TypeExpr(kind="any")
         if len(raw) > 1:
-            self.warn("unsupported-allof", f"`allOf` with {len(raw)} schemas; only the first is kept", where)
+            self.report(Code.UNSUPPORTED_ALLOF, f"`allOf` with {len(raw)} schemas; only the first is kept", where)
         return self.type(raw[0], _child(where, 0))
 
     def typed(self, node: JsonDict, pointer: str, warn_list: bool) -> TypeExpr:
@@ -757,7 +746,7 @@ class _Reader:
         if isinstance(declared, list):
             kinds = [item for item in declared if isinstance(item, str)]
             if warn_list:
-                self.warn("type-list", f"`type: {declared}` read as a union", _child(pointer, "type"))
+                self.report(Code.TYPE_LIST, f"`type: {declared}` read as a union", _child(pointer, "type"))
             if not kinds:
                 return TypeExpr(kind="any")
             variants = [self.typed({**node, "type": kind}, pointer, False) for kind in kinds]
@@ -770,7 +759,7 @@ class _Reader:
             else:
                 return TypeExpr(kind="any")
         if not isinstance(declared, str):
-            self.warn("unknown-type", f"`type: {declared!r}` is not a type name; typed as any", _child(pointer, "type"))
+            self.report(Code.UNKNOWN_TYPE, f"`type: {declared!r}` is not a type name; typed as any", _child(pointer, "type"))
             return TypeExpr(kind="any")
         if declared == "string":
             self.check_format(node, pointer)
@@ -779,14 +768,14 @@ class _Reader:
             return TypeExpr(kind=cast(TypeKind, declared))
         if declared == "array":
             if "prefixItems" in node or isinstance(node.get("items"), list):
-                self.warn("unsupported-tuple", "tuple arrays read as a list of any", pointer)
+                self.report(Code.UNSUPPORTED_TUPLE, "tuple arrays read as a list of any", pointer)
                 return TypeExpr(kind="array", items=TypeExpr(kind="any"))
             if "items" not in node:
                 return TypeExpr(kind="array")
             return TypeExpr(kind="array", items=self.type(node["items"], _child(pointer, "items")))
         if declared == "object":
             return self.object_type(node, pointer)
-        self.warn("unknown-type", f"unknown type {declared!r}; typed as any", _child(pointer, "type"))
+        self.report(Code.UNKNOWN_TYPE, f"unknown type {declared!r}; typed as any", _child(pointer, "type"))
         return TypeExpr(kind="any")
 
     def check_format(self, node: JsonDict, pointer: str) -> None:
@@ -797,7 +786,7 @@ class _Reader:
             message = "`format: binary` (raw bytes) read as a string"
         else:
             message = f"unknown string format {fmt!r} ignored"
-        self.warn("unsupported-format", message, _child(pointer, "format"))
+        self.report(Code.UNSUPPORTED_FORMAT, message, _child(pointer, "format"))
 
     def object_type(self, node: JsonDict, pointer: str) -> TypeExpr:
         properties = node.get("properties")
@@ -809,7 +798,7 @@ class _Reader:
         if extra is True:
             return TypeExpr(kind="map", items=TypeExpr(kind="any"))
         if extra is False:
-            self.warn("unsupported-schema", "an object with no properties allowed; read as a map", pointer)
+            self.report(Code.UNSUPPORTED_SCHEMA, "an object with no properties allowed; read as a map", pointer)
             return TypeExpr(kind="map")
         return TypeExpr(kind="map", items=self.type(extra, _child(pointer, "additionalProperties")))
 
@@ -821,7 +810,7 @@ class _Reader:
         while name in self.used_names:
             name, counter = f"{stem}_{counter}", counter + 1
         self.used_names.add(name)
-        self.warn("inline-object", f"inline object schema read as nested type {name!r}", pointer)
+        self.report(Code.INLINE_OBJECT, f"inline object schema read as nested type {name!r}", pointer)
         self.inline_types.append(self.object_schema(name, node, pointer))
         return TypeExpr(kind="ref", ref=name)
 
@@ -832,17 +821,17 @@ class _Reader:
 
     def ref(self, ref: Any, pointer: str) -> TypeExpr:
         if not isinstance(ref, str):
-            self.warn("bad-ref", f"`$ref` is not a string: {ref!r}; typed as any", pointer)
+            self.report(Code.BAD_REF, f"`$ref` is not a string: {ref!r}; typed as any", pointer)
             return TypeExpr(kind="any")
         key = self.ref_key(ref)
         if key is None:
-            self.warn("external-ref", f"`$ref` {ref!r} is not a local schema; typed as any", pointer)
+            self.report(Code.EXTERNAL_REF, f"`$ref` {ref!r} is not a local schema; typed as any", pointer)
             return TypeExpr(kind="any")
         if key in self.object_names:
             return TypeExpr(kind="ref", ref=self.object_names[key])
         if key in self.aliases:
             return self.alias(key, pointer)
-        self.error("dangling-ref", f"`$ref` {ref!r} names no schema in components.schemas", pointer)
+        self.report(Code.DANGLING_REF, f"`$ref` {ref!r} names no schema in components.schemas", pointer)
         return TypeExpr(kind="ref", ref=key)
 
     def alias(self, key: str, pointer: str) -> TypeExpr:
@@ -851,7 +840,7 @@ class _Reader:
         if cached is not None:
             return cached.model_copy(deep=True)
         if key in self.alias_stack:
-            self.warn("recursive-alias", f"schema {key!r} refers to itself; typed as any", pointer)
+            self.report(Code.RECURSIVE_ALIAS, f"schema {key!r} refers to itself; typed as any", pointer)
             return TypeExpr(kind="any")
         self.alias_stack.append(key)
         try:
@@ -886,26 +875,21 @@ def read_openapi(
     if not isinstance(doc, dict):
         kind = type(doc).__name__
         return [], [
-            Diagnostic(
-                code="not-an-object",
-                severity=Severity.ERROR,
-                message=f"an OpenAPI document is a JSON object, not a {kind}",
-                file=file,
-                line=(lines or {}).get("", 0),
-                pointer="",
+            diagnostic(
+                Code.NOT_AN_OBJECT, f"an OpenAPI document is a JSON object, not a {kind}", file, (lines or {}).get("", 0), pointer=""
             )
         ]
     reader = _Reader(doc, file, lines)
     try:
         reader.doc, replaced = _without_surrogates(doc) if surrogates_possible else (doc, 0)
         if replaced:
-            reader.warn("lone-surrogate", f"{replaced} string(s) hold lone surrogates (`\\ud800`-`\\udfff` escapes); replaced by U+FFFD", "")
+            reader.report(Code.LONE_SURROGATE, f"{replaced} string(s) hold lone surrogates (`\\ud800`-`\\udfff` escapes); replaced by U+FFFD", "")
         endpoint = reader.read()
     except RecursionError:
-        reader.error("too-deep", "schemas nest too deeply to read", "")
+        reader.report(Code.TOO_DEEP, "schemas nest too deeply to read", "")
         endpoint = None
     except Exception as error:  # noqa: BLE001 - a bad document must not stop a whole run
-        reader.error("reader-failure", f"cannot read document: {type(error).__name__}: {error}", "")
+        reader.report(Code.READER_FAILURE, f"cannot read document: {type(error).__name__}: {error}", "")
         endpoint = None
     return ([endpoint] if endpoint is not None else []), reader.diagnostics
 
@@ -931,8 +915,8 @@ def _without_surrogates(node: Any) -> tuple[Any, int]:
     return node, 0
 
 
-def _file_error(code: str, message: str, file: str, line: int = 0) -> Diagnostic:
-    return Diagnostic(code=code, severity=Severity.ERROR, message=message, file=file, line=line)
+def _file_error(code: Code, message: str, file: str, line: int = 0) -> Diagnostic:
+    return diagnostic(code, message, file, line)
 
 
 def read_openapi_bytes(data: bytes, file: str) -> tuple[list[Endpoint], list[Diagnostic]]:
@@ -942,16 +926,16 @@ def read_openapi_bytes(data: bytes, file: str) -> tuple[list[Endpoint], list[Dia
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return [], [_file_error("not-utf8", f"file is not UTF-8 ({error.reason})", file, line)]
+        return [], [_file_error(Code.NOT_UTF8, f"file is not UTF-8 ({error.reason})", file, line)]
     try:
         doc = strict_json(text)
     except json.JSONDecodeError as error:
         message = f"not valid JSON: {error.msg} (column {error.colno})"
-        return [], [_file_error("invalid-json", message, file, error.lineno)]
+        return [], [_file_error(Code.INVALID_JSON, message, file, error.lineno)]
     except ValueError as error:  # NaN, 1e999, an integer with more digits than Python converts
-        return [], [_file_error("invalid-json", f"not valid JSON: {error}", file, 1)]
+        return [], [_file_error(Code.INVALID_JSON, f"not valid JSON: {error}", file, 1)]
     except RecursionError:
-        return [], [_file_error("invalid-json", "JSON nests too deeply", file, 1)]
+        return [], [_file_error(Code.INVALID_JSON, "JSON nests too deeply", file, 1)]
     # Decoded UTF-8 holds no surrogates; only `\ud800`-style escapes in the JSON can make them.
     escaped = _SURROGATE_ESCAPE.search(text) is not None
     return read_openapi(doc, file, lines=_LazyLines(text), surrogates_possible=escaped)
@@ -990,7 +974,7 @@ def read_openapi_file(path: Path, *, file: str | None = None) -> tuple[list[Endp
     try:
         data = path.read_bytes()
     except OSError as error:
-        return [], [_file_error("unreadable", f"cannot read file: {error.strerror or error}", shown)]
+        return [], [_file_error(Code.UNREADABLE, f"cannot read file: {error.strerror or error}", shown)]
     return read_openapi_bytes(data, shown)
 
 
@@ -1003,7 +987,7 @@ def read_spec_dir(path: Path, *, root: Path | None = None) -> ParseResult:
     diagnostics: list[Diagnostic] = []
     shown_dir = display_path(path, root)
     if not path.is_dir():
-        diagnostics.append(_file_error("missing-dir", "spec directory does not exist", shown_dir))
+        diagnostics.append(_file_error(Code.MISSING_DIR, "spec directory does not exist", shown_dir))
         return ParseResult(diagnostics=diagnostics)
     files = sorted(candidate for candidate in path.glob("*.json") if candidate.is_file())
     by_id: dict[str, Endpoint] = {}
@@ -1015,11 +999,10 @@ def read_spec_dir(path: Path, *, root: Path | None = None) -> ParseResult:
         for endpoint in endpoints:
             if endpoint.id in by_id:
                 diagnostics.append(
-                    Diagnostic(
-                        code="duplicate-endpoint",
-                        severity=Severity.WARNING,
-                        message=f"endpoint also read from {first_file[endpoint.id]}; this copy is ignored",
-                        file=shown,
+                    diagnostic(
+                        Code.DUPLICATE_ENDPOINT,
+                        f"endpoint also read from {first_file[endpoint.id]}; this copy is ignored",
+                        shown,
                         endpoint_id=endpoint.id,
                     )
                 )

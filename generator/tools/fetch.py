@@ -52,8 +52,6 @@ MAX_RETRY_AFTER = 60.0
 MAX_REDIRECTS = 5
 _T = TypeVar("_T")
 ENDPOINT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
-_MALFORMED_CODES = ("empty-source", "no-schema", "no-input")
-"""Diagnostics that make a page unusable, most telling first."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +95,11 @@ def validate_page(data: bytes, endpoint_id: str, staged: Path) -> tuple[str | No
     """Parse the staged page through the HTML front-end; (failure reason or None, warning count)."""
     # Lazy, as every import of the IR below: `falgen` registers this command at start-up, and
     # pydantic's import would cost every `falgen` call ~200 ms.
+    from generator.core.codes import Code
     from generator.core.ir import Severity
     from generator.docs.parse import parse
+
+    malformed = [code.code for code in (Code.EMPTY_SOURCE, Code.NO_SCHEMA, Code.NO_INPUT)]  # most telling first
 
     staged.write_bytes(data)
     result = parse([staged], overlays=None)
@@ -107,8 +108,8 @@ def validate_page(data: bytes, endpoint_id: str, staged: Path) -> tuple[str | No
         ids = ", ".join(e.id for e in result.endpoints) or "none"
         return f"malformed page: no endpoint {endpoint_id!r} in the page (endpoints found: {ids})", 0
     fatal = sorted(
-        (d for d in result.diagnostics if d.code in _MALFORMED_CODES and d.endpoint_id in (None, endpoint_id)),
-        key=lambda d: _MALFORMED_CODES.index(d.code),
+        (d for d in result.diagnostics if d.code in malformed and d.endpoint_id in (None, endpoint_id)),
+        key=lambda d: malformed.index(d.code),
     )
     if fatal:
         return f"malformed page: {fatal[0].message}", 0

@@ -226,30 +226,30 @@ class _EndpointDiffer:
         self.new_types = {schema.name: schema for schema in new.types}
         self.changes: list[Change] = []
 
-    def emit(self, location: str, kind: str, verdict: Verdict, old: Any = None, new: Any = None, detail: str | None = None) -> None:
+    def record(self, location: str, kind: str, verdict: Verdict, old: Any = None, new: Any = None, detail: str | None = None) -> None:
         self.changes.append(Change(self.id, location, kind, verdict, old, new, detail))
 
     def schema_change(self, ctx: _Context, location: str, kind: str, verdict: Verdict, old: Any = None, new: Any = None) -> None:
         """A change inside a schema: wrapped as `nested-output-type-changed` inside nested output types."""
         if ctx.side == "output" and ctx.nested and kind not in _UNNESTED_KINDS:
-            self.emit(location, "nested-output-type-changed", verdict, old, new, detail=kind)
+            self.record(location, "nested-output-type-changed", verdict, old, new, detail=kind)
         else:
-            self.emit(location, kind, verdict, old, new)
+            self.record(location, kind, verdict, old, new)
 
     def run(self) -> list[Change]:
         old, new = self.old, self.new
         for capability in old.capabilities:
             if capability not in new.capabilities:
-                self.emit(f"/capabilities/{capability}", "capability-removed", "breaking", capability, None)
+                self.record(f"/capabilities/{capability}", "capability-removed", "breaking", capability, None)
         for capability in new.capabilities:
             if capability not in old.capabilities:
-                self.emit(f"/capabilities/{capability}", "capability-added", "non-breaking", None, capability)
+                self.record(f"/capabilities/{capability}", "capability-added", "non-breaking", None, capability)
         if old.category != new.category:
-            self.emit("/category", "category-changed", "notable", old.category, new.category)
+            self.record("/category", "category-changed", "notable", old.category, new.category)
         for attribute in ("title", "description"):
             before, after = getattr(old, attribute), getattr(new, attribute)
             if _text(before) != _text(after):
-                self.emit(f"/{attribute}", "description-changed", "non-breaking", before, after)
+                self.record(f"/{attribute}", "description-changed", "non-breaking", before, after)
         self.schema(old.input, new.input, "/input", _Context("input"))
         self.schema(old.output, new.output, "/output", _Context("output"))
         for role, before_example, after_example in (
@@ -259,12 +259,12 @@ class _EndpointDiffer:
             before = before_example.value if before_example is not None else None
             after = after_example.value if after_example is not None else None
             if not _same_value(before, after):
-                self.emit(f"/examples/{role}", "example-changed", "non-breaking", before, after)
+                self.record(f"/examples/{role}", "example-changed", "non-breaking", before, after)
         return self.changes
 
     def schema(self, old: Schema, new: Schema, path: str, ctx: _Context) -> None:
         if not ctx.nested and _text(old.description) != _text(new.description):
-            self.emit(path, "description-changed", "non-breaking", old.description, new.description)
+            self.record(path, "description-changed", "non-breaking", old.description, new.description)
         new_by_name = _first_by_name(new.fields)
         old_by_name = _first_by_name(old.fields)
         for before in old_by_name.values():
@@ -303,7 +303,7 @@ class _EndpointDiffer:
         self.type(old.type, new.type, location, ctx)
         limits_changed = self.limits(old.constraints, new.constraints, location, ctx)
         if old.has_default != new.has_default or (old.has_default and not _same_value(old.default, new.default)):
-            self.emit(
+            self.record(
                 location,
                 "default-changed",
                 "notable",
@@ -314,7 +314,7 @@ class _EndpointDiffer:
             limits_changed and _numbers_only(old.description, new.description)
         ):
             # (a limit read from prose, "(1-4)" -> "(1-2)", is reported once: as the limit change)
-            self.emit(location, "description-changed", "non-breaking", old.description, new.description)
+            self.record(location, "description-changed", "non-breaking", old.description, new.description)
 
     def type(self, old: TypeExpr, new: TypeExpr, location: str, ctx: _Context) -> None:
         if old.kind != new.kind:
