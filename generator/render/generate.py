@@ -47,6 +47,7 @@ from generator.python.view import (
     shared_module,
     summarize,
 )
+from generator.render.copies import copied_text
 from generator.render.formatting import FormatError, format_python, installed_version
 from generator.spec.read import read_openapi_bytes, read_spec_dir
 
@@ -415,7 +416,7 @@ class _Render:
                 header = HEADER.format(version=__version__, hash=view.spec_hash)
                 self.texts[relative.removesuffix(".jinja")] = self.env.get_template(relative).render(p=view, header=header, **self.context)
                 continue
-            self.texts[relative] = template_path.read_text(encoding="utf-8")
+            self.texts[relative] = copied_text(relative, template_path.read_text(encoding="utf-8"))
         modules = {"fal_bindings/" + e.file for e in self.layout.entries.values()}
         modules |= {f"fal_bindings/types/{self.layout.table.modules[c[0]]}.py" for c in self.layout.components}
         for package_dir in view.packages:

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/__init__.py by falgen. Edit the source, then run make generate.
 """Hand-written runtime of the generated `fal_bindings` package (copied verbatim by falgen).
 
 Importing this package is nearly free: names are loaded on first access (PEP 562), pydantic

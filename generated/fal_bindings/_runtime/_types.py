@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/_types.py by falgen. Edit the source, then run make generate.
 """Small shared types: sentinels, option names, callback aliases. No third-party imports."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/endpoint.py by falgen. Edit the source, then run make generate.
 """`Endpoint` / `AsyncEndpoint`: the bases of every generated endpoint class.
 
 Generated subclasses declare `endpoint_id` and `capabilities`, and define typed `run`, `submit`,

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/catalog.py by falgen. Edit the source, then run make generate.
 """The package's endpoint catalog and per-endpoint specs, read as plain JSON.
 
 Everything the CLI shows before it executes anything (`list`, `show`, `--help` of `run ID`) comes

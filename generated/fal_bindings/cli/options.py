@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/options.py by falgen. Edit the source, then run make generate.
 """Command-line options of `fal-bindings run ID`, built from the endpoint's spec JSON.
 
 One option per Input field, named after the wire name with dashes (`image_size` -> `--image-size`;

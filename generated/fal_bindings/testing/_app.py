@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_app.py by falgen. Edit the source, then run make generate.
 """The emulator's ASGI application: fal's run, queue, stream, realtime, storage and file endpoints.
 
 One server plays every fal host, told apart by path prefix (see fal-client-protocol.md):

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_specs.py by falgen. Edit the source, then run make generate.
 """Load the per-endpoint OpenAPI documents (layout in specs/README.md) and index them by endpoint id."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_synth.py by falgen. Edit the source, then run make generate.
 """Deterministic, schema-valid values: synthesized from a schema, or repaired from an example."""
 
 from __future__ import annotations
