@@ -9,6 +9,7 @@ import re
 import unicodedata as _unicodedata
 
 from generator.core.names import bounded
+from generator.python.call_options import call_options
 
 ASYNC_PREFIX = "Async"
 """The async twin of endpoint class `X` is `AsyncX` (as in `_runtime.registry`)."""
@@ -61,13 +62,18 @@ PACKAGE_NAMES = frozenset(
 # Names an endpoint class (or its `Async` twin) may not take: its module's own names, the
 # typing and pydantic names the module imports, and the package's names.
 ENDPOINT_CLASS_RESERVED = TYPING_NAMES | PACKAGE_NAMES | frozenset({"Input", "Output", "ENDPOINT_ID"})
-# Keyword parameters the typed binding methods take besides the input fields.
-BINDING_PARAMETERS = frozenset(
-    {
-        "self", "cls", "input", "client", "timeout", "hint", "headers", "webhook_url", "priority",
-        "on_queue_update", "on_enqueue", "with_logs", "start_timeout", "client_timeout", "path",
-        "kwargs", "args", "interval", "poll_interval", "use_jwt", "max_buffering", "file_upload",
-    }
+# Keyword parameters the typed binding methods take besides the input fields: the call options
+# the runtime declares (read from its source, `call_options`), the overloads' `**options`, and
+# the other parameters of the methods and constructors.
+BINDING_PARAMETERS = (
+    call_options().names
+    | {call_options().parameter}
+    | frozenset(
+        {
+            "self", "cls", "input", "client_timeout", "path", "kwargs", "args", "interval", "use_jwt",
+            "max_buffering", "file_upload",
+        }
+    )
 )
 RESERVED_FIELD_NAMES = PYTHON_KEYWORDS | PYTHON_BUILTINS | PYDANTIC_ATTRIBUTES | GENERATED_MODULE_NAMES | BINDING_PARAMETERS
 

@@ -25,15 +25,20 @@ from fal_bindings.types.timings import Timings
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    import fal_client
+    from typing_extensions import Unpack
 
     from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
     from fal_bindings._runtime import AsyncStream as _AsyncStream
-    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
-    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
-    from fal_bindings._runtime import Priority as _Priority
     from fal_bindings._runtime import RequestHandle as _RequestHandle
     from fal_bindings._runtime import Stream as _Stream
+    from fal_bindings._runtime.options import AsyncRunOptions as _AsyncRunOptions
+    from fal_bindings._runtime.options import AsyncStreamOptions as _AsyncStreamOptions
+    from fal_bindings._runtime.options import AsyncSubmitOptions as _AsyncSubmitOptions
+    from fal_bindings._runtime.options import AsyncSubscribeOptions as _AsyncSubscribeOptions
+    from fal_bindings._runtime.options import RunOptions as _RunOptions
+    from fal_bindings._runtime.options import StreamOptions as _StreamOptions
+    from fal_bindings._runtime.options import SubmitOptions as _SubmitOptions
+    from fal_bindings._runtime.options import SubscribeOptions as _SubscribeOptions
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxKreaLoraStream", "AsyncFluxKreaLoraStream"]
 
@@ -139,17 +144,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
 
     @overload
     def run(
@@ -165,11 +160,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_RunOptions],
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -178,16 +169,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
 
     @overload
     def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_SubmitOptions]
     ) -> _RequestHandle[Output]: ...
 
     @overload
@@ -204,12 +186,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
@@ -217,22 +194,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
 
     @overload
     def subscribe(
@@ -248,16 +210,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -265,15 +218,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
     @overload
-    def stream(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> _Stream[Output]: ...
+    def stream(self, input: Input, /, **options: Unpack[_StreamOptions]) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -289,9 +234,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
@@ -311,17 +254,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
-    ) -> Output: ...
+    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
 
     @overload
     async def run(
@@ -337,11 +270,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -350,16 +279,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
     ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
@@ -376,12 +296,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
     async def submit(
@@ -392,20 +307,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
     ) -> Output: ...
 
     @overload
@@ -422,16 +324,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -440,13 +333,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
 
     @overload
     def stream(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncStreamOptions]
     ) -> _AsyncStream[Output]: ...
 
     @overload
@@ -463,9 +350,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:

@@ -26,15 +26,20 @@ from fal_bindings.types.timings import Timings
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    import fal_client
+    from typing_extensions import Unpack
 
     from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
     from fal_bindings._runtime import AsyncStream as _AsyncStream
-    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
-    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
-    from fal_bindings._runtime import Priority as _Priority
     from fal_bindings._runtime import RequestHandle as _RequestHandle
     from fal_bindings._runtime import Stream as _Stream
+    from fal_bindings._runtime.options import AsyncRunOptions as _AsyncRunOptions
+    from fal_bindings._runtime.options import AsyncStreamOptions as _AsyncStreamOptions
+    from fal_bindings._runtime.options import AsyncSubmitOptions as _AsyncSubmitOptions
+    from fal_bindings._runtime.options import AsyncSubscribeOptions as _AsyncSubscribeOptions
+    from fal_bindings._runtime.options import RunOptions as _RunOptions
+    from fal_bindings._runtime.options import StreamOptions as _StreamOptions
+    from fal_bindings._runtime.options import SubmitOptions as _SubmitOptions
+    from fal_bindings._runtime.options import SubscribeOptions as _SubscribeOptions
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2LoraEdit", "AsyncFlux2LoraEdit"]
 
@@ -154,17 +159,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
 
     @overload
     def run(
@@ -183,11 +178,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_RunOptions],
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -196,16 +187,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
 
     @overload
     def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_SubmitOptions]
     ) -> _RequestHandle[Output]: ...
 
     @overload
@@ -225,12 +207,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
@@ -238,22 +215,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
 
     @overload
     def subscribe(
@@ -272,16 +234,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -289,15 +242,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
     @overload
-    def stream(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> _Stream[Output]: ...
+    def stream(self, input: Input, /, **options: Unpack[_StreamOptions]) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -316,9 +261,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
@@ -338,17 +281,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
-    ) -> Output: ...
+    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
 
     @overload
     async def run(
@@ -367,11 +300,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -380,16 +309,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
     ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
@@ -409,12 +329,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
     async def submit(
@@ -425,20 +340,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
     ) -> Output: ...
 
     @overload
@@ -458,16 +360,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -476,13 +369,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
 
     @overload
     def stream(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncStreamOptions]
     ) -> _AsyncStream[Output]: ...
 
     @overload
@@ -502,9 +389,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
         loras: list[LoRAInput] | None = None,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:

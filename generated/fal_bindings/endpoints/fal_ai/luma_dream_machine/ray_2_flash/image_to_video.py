@@ -23,13 +23,16 @@ from fal_bindings.types.file_c59382 import File_c59382
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    import fal_client
+    from typing_extensions import Unpack
 
     from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
-    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
-    from fal_bindings._runtime import Priority as _Priority
     from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime.options import AsyncRunOptions as _AsyncRunOptions
+    from fal_bindings._runtime.options import AsyncSubmitOptions as _AsyncSubmitOptions
+    from fal_bindings._runtime.options import AsyncSubscribeOptions as _AsyncSubscribeOptions
+    from fal_bindings._runtime.options import RunOptions as _RunOptions
+    from fal_bindings._runtime.options import SubmitOptions as _SubmitOptions
+    from fal_bindings._runtime.options import SubscribeOptions as _SubscribeOptions
 
 __all__ = [
     "ENDPOINT_ID",
@@ -105,17 +108,7 @@ class LumaDreamMachineRay2FlashImageToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
 
     @overload
     def run(
@@ -128,11 +121,7 @@ class LumaDreamMachineRay2FlashImageToVideo(_Endpoint[Input, Output]):
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_RunOptions],
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -141,16 +130,7 @@ class LumaDreamMachineRay2FlashImageToVideo(_Endpoint[Input, Output]):
 
     @overload
     def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_SubmitOptions]
     ) -> _RequestHandle[Output]: ...
 
     @overload
@@ -164,12 +144,7 @@ class LumaDreamMachineRay2FlashImageToVideo(_Endpoint[Input, Output]):
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
@@ -177,22 +152,7 @@ class LumaDreamMachineRay2FlashImageToVideo(_Endpoint[Input, Output]):
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
 
     @overload
     def subscribe(
@@ -205,16 +165,7 @@ class LumaDreamMachineRay2FlashImageToVideo(_Endpoint[Input, Output]):
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -234,17 +185,7 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
-    ) -> Output: ...
+    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
 
     @overload
     async def run(
@@ -257,11 +198,7 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(_AsyncEndpoint[Input, Output]):
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -270,16 +207,7 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
     ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
@@ -293,12 +221,7 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(_AsyncEndpoint[Input, Output]):
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
     async def submit(
@@ -309,20 +232,7 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
     ) -> Output: ...
 
     @overload
@@ -336,16 +246,7 @@ class AsyncLumaDreamMachineRay2FlashImageToVideo(_AsyncEndpoint[Input, Output]):
         loop: bool | None = None,
         resolution: ResolutionEnum = "540p",
         duration: DurationEnum = "5s",
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:

@@ -24,15 +24,20 @@ from fal_bindings.types.timings import Timings
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    import fal_client
+    from typing_extensions import Unpack
 
     from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
     from fal_bindings._runtime import AsyncStream as _AsyncStream
-    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
-    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
-    from fal_bindings._runtime import Priority as _Priority
     from fal_bindings._runtime import RequestHandle as _RequestHandle
     from fal_bindings._runtime import Stream as _Stream
+    from fal_bindings._runtime.options import AsyncRunOptions as _AsyncRunOptions
+    from fal_bindings._runtime.options import AsyncStreamOptions as _AsyncStreamOptions
+    from fal_bindings._runtime.options import AsyncSubmitOptions as _AsyncSubmitOptions
+    from fal_bindings._runtime.options import AsyncSubscribeOptions as _AsyncSubscribeOptions
+    from fal_bindings._runtime.options import RunOptions as _RunOptions
+    from fal_bindings._runtime.options import StreamOptions as _StreamOptions
+    from fal_bindings._runtime.options import SubmitOptions as _SubmitOptions
+    from fal_bindings._runtime.options import SubscribeOptions as _SubscribeOptions
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2Klein4bBase", "AsyncFlux2Klein4bBase"]
 
@@ -214,17 +219,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
 
     @overload
     def run(
@@ -253,11 +248,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_RunOptions],
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -266,16 +257,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
 
     @overload
     def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_SubmitOptions]
     ) -> _RequestHandle[Output]: ...
 
     @overload
@@ -305,12 +287,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
@@ -318,22 +295,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
 
     @overload
     def subscribe(
@@ -362,16 +324,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -379,15 +332,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         return self._subscribe(input, kwargs)
 
     @overload
-    def stream(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> _Stream[Output]: ...
+    def stream(self, input: Input, /, **options: Unpack[_StreamOptions]) -> _Stream[Output]: ...
 
     @overload
     def stream(
@@ -416,9 +361,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
@@ -438,17 +381,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
-    ) -> Output: ...
+    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
 
     @overload
     async def run(
@@ -477,11 +410,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -490,16 +419,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
     ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
@@ -529,12 +449,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
     async def submit(
@@ -545,20 +460,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
     ) -> Output: ...
 
     @overload
@@ -588,16 +490,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -606,13 +499,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
 
     @overload
     def stream(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncStreamOptions]
     ) -> _AsyncStream[Output]: ...
 
     @overload
@@ -642,9 +529,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         cns_alpha_exp_sharpness: float = 0.75,
         cns_num_freq_bins: int = 32,
         cns_energy_scale: float = 0.98,
-        timeout: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...
 
     def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
