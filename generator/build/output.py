@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
-from generator.build.trees import RUN_FILES, IN_PROGRESS, LOCK
+from generator.build.trees import IN_PROGRESS, LOCK, RUN_FILES
 
 MANIFEST = ".falgen-manifest"
 DEFAULT_WAIT = 600.0

@@ -156,6 +156,9 @@ class Field_(_Node):
     default: JsonValue = None
     description: str = ""
     constraints: Constraints = Field(default_factory=Constraints)
+    file: bool = False
+    """The value carries file URLs (a string, or a list of them): decided once by the parser
+    (`generator.docs.files`), written as `x-fal-file`, read by the bindings, CLI and emulator."""
     provenance: Provenance | None = None
 
 

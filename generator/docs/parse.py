@@ -31,6 +31,7 @@ from generator.core.diagnostics import Diagnostics, count_by_code, sort_key
 from generator.core.ir import Diagnostic, Endpoint, ParseResult, Schema
 from generator.core.names import spec_file_name
 from generator.core.paths import display_path
+from generator.docs.files import mark_file_properties
 from generator.docs.lines import Line
 from generator.docs.overlays import apply_overlays, load_overlays
 from generator.docs.recover import (
@@ -235,6 +236,8 @@ class ParseRun:
             members, found = cached
         else:
             endpoints, found = read_openapi_bytes(data, name)
+            for endpoint in endpoints:
+                mark_file_properties(endpoint)
             members = [(self._put_endpoint(e), _count_fields(e)) for e in endpoints]
             self.store.put_object(key, (members, found), OPENAPI_ENTRY)
         self.diagnostics.extend(found)

@@ -29,6 +29,7 @@ from generator.core.ir import (
     TypeExpr,
 )
 from generator.core.names import spec_file_name
+from generator.docs.files import mark_file_properties
 from generator.docs.text import Orphan, Page, PageSchema, parse_default, typed_values
 
 # Wording that says a field may be left out (see README, "Required-ness rule").
@@ -204,6 +205,7 @@ def build_endpoint(page: Page, endpoint_id: str, corpus: Corpus, diagnostics: Di
     _check_defaults(endpoint, diagnostics)
     _flag_unreferenced(endpoint, diagnostics)
     endpoint.category = _infer_category(endpoint)
+    mark_file_properties(endpoint)
     return endpoint
 
 

@@ -28,7 +28,6 @@ from generator.python.namelock import NameLock, PublicNames, assign_endpoints, a
 from generator.python.pysource import python_literal
 
 SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any", "null": "None"}
-FILE_FIELD_SUFFIXES = ("_url", "_urls")
 MAX_NESTING = 32
 """Deepest list/dict nesting written into an annotation or a literal: Python's parser stops at
 200 nested brackets; deeper doc types become `Any` (the spec keeps them)."""
@@ -578,11 +577,8 @@ def _static_enum_type(values: list[Any]) -> str | None:
 
 
 def _is_file_field(f: Field_, role: str) -> bool:
-    if role != "input":
-        return False
-    name = f.name.lower()
-    base = f.type.items if f.type.kind == "array" and f.type.items else f.type
-    return base.kind == "string" and (name.endswith(FILE_FIELD_SUFFIXES) or name in ("url", "urls"))
+    """An input that carries file URLs (the spec says so) also takes a local file or bytes."""
+    return role == "input" and f.file
 
 
 def _model_view(

@@ -55,6 +55,7 @@ from generator.spec.write import (
     X_DUPLICATES,
     X_ENUM_NAME,
     X_EXAMPLE_SOURCE,
+    X_FILE,
     X_INFERRED,
     X_INVALID_CONSTRAINTS,
     X_INVALID_DEFAULT,
@@ -595,6 +596,7 @@ class _Reader:
             default=default,
             description=description if isinstance(description, str) else "",
             constraints=self.constraints(prop, inner, pointer),
+            file=prop.get(X_FILE) is True,
             provenance=self.provenance(prop.get(X_SOURCE), pointer),
         )
 

@@ -19,6 +19,7 @@ Encoding rules (the reader in `sources/openapi.py` is their inverse):
   its variants then the null); a non-nullable union whose last variant is `null` carries
   `"x-fal-nullable": false`
 - a property of ref type is wrapped as `{"allOf": [{"$ref": ...}], "title": ...}`, as fal does
+- a property that carries file URLs (a string or a list of them) gets `"x-fal-file": true`
 - a default that does not validate against its own property schema (the docs contradict
   themselves) goes to `x-fal-invalid-default`, so the document stays valid; negative length
   limits go to `x-fal-invalid-constraints` for the same reason
@@ -66,6 +67,7 @@ X_TYPE = "x-fal-type"
 X_VARIANTS = "x-fal-variants"
 X_NULLABLE = "x-fal-nullable"
 X_DUPLICATES = "x-fal-duplicate-properties"
+X_FILE = "x-fal-file"
 
 CONSTRAINT_KEYS: tuple[tuple[str, str], ...] = (
     ("minimum", "minimum"),
@@ -249,6 +251,8 @@ def encode_field(item: Field_, names: ComponentNames) -> JsonDict:
         out[X_INVALID_CONSTRAINTS] = invalid
     if item.constraints.inferred:
         out[X_INFERRED] = True
+    if item.file:
+        out[X_FILE] = True
     out[X_REQUIRED_SOURCE] = item.required_source
     if item.provenance is not None:
         out[X_SOURCE] = format_provenance(item.provenance)

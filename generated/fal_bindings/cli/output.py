@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
+
 from fal_bindings._runtime.credentials import KEY_VARIABLES, redact, secret_values
 
 if TYPE_CHECKING:

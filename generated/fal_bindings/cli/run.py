@@ -190,8 +190,9 @@ def _check_sendable(options: list[FieldOption], payload: dict[str, Any]) -> None
 
 def validate(schema: EndpointSchema, options: list[FieldOption], payload: dict[str, Any]) -> FalInput:
     """The endpoint's Input model for `payload`, or an `InputError` naming every bad field."""
-    import fal_bindings
     from pydantic import ValidationError
+
+    import fal_bindings
 
     cls = fal_bindings.registry.endpoint_class(schema.entry.id)
     try:
