@@ -14,7 +14,7 @@ from fal_bindings.testing._synth import Synthesizer, placeholder_file_url
 
 from generator.core.ir import Endpoint, Field_, Schema, TypeExpr
 from generator.docs.parse import parse
-from generator.python.view import build_package
+from generator.python.package import build_package
 from tests.test_spec import minimal_doc
 
 STRING = TypeExpr(kind="string")

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 
 from generator.core.ir import Diagnostic, Endpoint, TypeExpr
 from generator.core.names import spec_file_name
-from generator.python.view import build_package, nesting
+from generator.python.annotate import nesting
+from generator.python.package import build_package
 from generator.spec.read import read_openapi, read_openapi_bytes
 from generator.spec.write import endpoint_to_openapi, render_spec
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)

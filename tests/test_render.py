@@ -14,8 +14,8 @@ from generator.python.call_options import call_options
 from generator.python.identifiers import BINDING_PARAMETERS
 from generator.python.pysource import docstring
 from generator.python.pysource import py_string as pystr
+from generator.render.environment import TEMPLATES, environment
 from generator.render.formatting import prune_unused_imports
-from generator.render.generate import TEMPLATES, environment
 
 HOSTILE = [
     '"""',

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.core.ir import Constraints, Endpoint, Field_, Schema, Severity, TypeExpr
+from generator.python.layout import names_of
 from generator.python.namelock import NameLock, PublicNames
-from generator.python.view import names_of
 from generator.spec.read import read_spec_dir
 
 Verdict = Literal["breaking", "non-breaking", "notable"]
