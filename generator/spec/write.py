@@ -28,7 +28,6 @@ Encoding rules (the reader in `sources/openapi.py` is their inverse):
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,52 +38,37 @@ import jsonschema
 from generator.build.output import OutputFolder
 from generator.core.ir import Constraints, Endpoint, Example, Field_, Provenance, Schema, TypeExpr
 from generator.core.names import schema_base_name, spec_file_name
-
-JsonDict = dict[str, Any]
-
-OPENAPI_VERSION = "3.1.0"
-SPEC_VERSION = "1.0.0"
-SCHEMA_REF_PREFIX = "#/components/schemas/"
-QUEUE_STATUS = "QueueStatus"
-QUEUE_SERVER = "https://queue.fal.run"
-SECURITY_SCHEME = "apiKeyAuth"
-NULL_SCHEMA: JsonDict = {"type": "null"}
-
-# `x-fal-*` keys: what JSON Schema has no slot for. Shared with the reader.
-X_METADATA = "x-fal-metadata"
-X_PROVENANCE = "x-fal-provenance"
-X_ORDER = "x-fal-order-properties"
-X_SOURCE = "x-fal-source"
-X_REQUIRED_SOURCE = "x-fal-required-source"
-X_INFERRED = "x-fal-inferred-constraints"
-X_INVALID_CONSTRAINTS = "x-fal-invalid-constraints"
-X_INVALID_DEFAULT = "x-fal-invalid-default"
-X_ENUM_NAME = "x-fal-enum-name"
-X_ORIGINAL_NAME = "x-fal-original-name"
-X_EXAMPLE_SOURCE = "x-fal-example-source"
-X_UNRESOLVED_REF = "x-fal-unresolved-ref"
-X_TYPE = "x-fal-type"
-X_VARIANTS = "x-fal-variants"
-X_NULLABLE = "x-fal-nullable"
-X_DUPLICATES = "x-fal-duplicate-properties"
-X_FILE = "x-fal-file"
-
-CONSTRAINT_KEYS: tuple[tuple[str, str], ...] = (
-    ("minimum", "minimum"),
-    ("maximum", "maximum"),
-    ("exclusive_minimum", "exclusiveMinimum"),
-    ("exclusive_maximum", "exclusiveMaximum"),
-    ("min_length", "minLength"),
-    ("max_length", "maxLength"),
-    ("min_items", "minItems"),
-    ("max_items", "maxItems"),
+from generator.spec.keys import (
+    CONSTRAINT_KEYS,
+    LENGTH_KEYWORDS,
+    NULL_SCHEMA,
+    OPENAPI_VERSION,
+    QUEUE_SERVER,
+    QUEUE_STATUS,
+    SCHEMA_REF_PREFIX,
+    SECURITY_SCHEME,
+    SPEC_VERSION,
+    X_DUPLICATES,
+    X_ENUM_NAME,
+    X_EXAMPLE_SOURCE,
+    X_FILE,
+    X_INFERRED,
+    X_INVALID_CONSTRAINTS,
+    X_INVALID_DEFAULT,
+    X_METADATA,
+    X_NULLABLE,
+    X_ORDER,
+    X_ORIGINAL_NAME,
+    X_PROVENANCE,
+    X_REQUIRED_SOURCE,
+    X_SOURCE,
+    X_TYPE,
+    X_UNRESOLVED_REF,
+    X_VARIANTS,
+    JsonDict,
+    sanitize_component_key,
 )
-"""IR `Constraints` attribute -> JSON Schema keyword, in the order they are written."""
 
-LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
-
-_COMPONENT_KEY = re.compile(r"^[a-zA-Z0-9._-]+$")
-_NOT_KEY_CHAR = re.compile(r"[^a-zA-Z0-9._-]")
 _SCALAR_KINDS = frozenset({"string", "integer", "number", "boolean", "null"})
 
 
@@ -95,13 +79,6 @@ def property_title(name: str) -> str:
 
 def format_provenance(provenance: Provenance) -> str:
     return f"{provenance.file}:{provenance.line}"
-
-
-def sanitize_component_key(name: str) -> str:
-    """A name usable as a `components.schemas` key (`^[a-zA-Z0-9._-]+$`)."""
-    if _COMPONENT_KEY.match(name):
-        return name
-    return _NOT_KEY_CHAR.sub("_", name) or "Type"
 
 
 @dataclass
