@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from typing_extensions import TypedDict  # pydantic validates only this one on Python < 3.12
-
 from generator.build.cache import CacheDamaged, Codec, Store, digest
 from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, count_by_code, sort_key
@@ -34,20 +32,19 @@ from generator.core.paths import display_path
 from generator.docs.files import mark_file_properties
 from generator.docs.lines import Line
 from generator.docs.overlays import apply_overlays, load_overlays
-from generator.docs.recover import (
-    Corpus,
-    FieldEvidence,
-    build_endpoint,
-    merge_duplicates,
-    page_evidence,
-    page_types,
-    recover_names,
-)
+from generator.docs.recover.corpus import Corpus, FieldEvidence, Read, page_evidence, page_types
+from generator.docs.recover.duplicates import merge_duplicates
+from generator.docs.recover.endpoint import build_endpoint
+from generator.docs.recover.names import recover_names
 from generator.docs.sources import is_openapi, source_files, split_source
 from generator.docs.text import Page, PageParser
 from generator.spec.read import read_openapi_bytes
 from generator.spec.write import endpoint_to_openapi, render_spec
 
+_PASS_ONE = frozenset({Read.EVIDENCE})
+"""What pass 1 (ids, lost names) of a page reads of other pages."""
+_PASS_TWO = frozenset({Read.TYPE, Read.SAME_FIELD})
+"""What pass 2 (the endpoint) reads besides."""
 DEFAULT_SOURCES = Path("specs/sources")
 DEFAULT_OVERLAYS = Path("specs/overlays")
 T = TypeVar("T")
@@ -64,20 +61,25 @@ def content_hash(model: Endpoint | Schema) -> str:
     return digest(repr(model.model_dump()))
 
 
-class UnitRecord(TypedDict):
-    """What the cache keeps of one page's parse and recovery."""
+@dataclass
+class UnitRecord:
+    """What the cache keeps of one page's parse and recovery (validated when read back)."""
 
     id: str | None
     evidence: list[tuple[str, str, FieldEvidence]]
     """(normalised description, hash of the entry, the field as the page states it)."""
     types: list[tuple[str, str, str]]
     """(name, provenance, content hash) of each nested type the page describes."""
-    reads: list[tuple[str, str, str]]
+    reads: list[tuple[Read, str, str]]
     """(kind, key, hash of the answer) of each read of the rest of the corpus."""
     diagnostics: list[Diagnostic]
     endpoint: str | None
     """Store key of the endpoint."""
     fields: int
+
+    def reads_hold(self, facts: _Facts, kinds: frozenset[Read]) -> bool:
+        """Whether every read of these kinds still returns what it returned for this record."""
+        return all(facts(kind, key) == value for kind, key, value in self.reads if kind in kinds)
 
 
 # Cache entries are JSON read back through their shape (see `generator.build.cache`).
@@ -102,7 +104,7 @@ class Unit:
     """The cached result (see `_record`); None until computed or found."""
     page: Page | None = None
     endpoint_id: str | None = None
-    reads: set[tuple[str, str]] = field(default_factory=set)
+    reads: set[tuple[Read, str]] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     types: list[Schema] = field(default_factory=list)
     evidence: list[tuple[str, str, FieldEvidence]] = field(default_factory=list)
@@ -125,14 +127,14 @@ class _Facts:
     def __init__(self, evidence: Mapping[str, list[tuple[str, FieldEvidence]]], types: Mapping[str, list[tuple[str, str]]]) -> None:
         self.evidence = evidence
         self.types = types
-        self.memo: dict[tuple[str, str], str] = {}
+        self.memo: dict[tuple[Read, str], str] = {}
 
-    def __call__(self, kind: str, key: str) -> str:
+    def __call__(self, kind: Read, key: str) -> str:
         found = self.memo.get((kind, key))
         if found is None:
-            if kind == "d":
+            if kind is Read.EVIDENCE:
                 found = digest(*(entry for entry, _ in self.evidence.get(key, [])))
-            elif kind == "n":
+            elif kind is Read.SAME_FIELD:
                 name, _, description = key.partition("\0")
                 found = digest(*(entry for entry, item in self.evidence.get(description, []) if item.name == name))
             else:
@@ -174,12 +176,15 @@ class ParseRun:
     def __init__(self, paths: list[Path], overlays: Path | None, store: Store | None = None) -> None:
         self.store = store or Store("parse", persistent=False)
         self._arguments = (paths, overlays)
-        self._retrying(lambda: None)
+        self.final: dict[str, Member] = {}
+        """One member per endpoint id (duplicates merged, overlays applied), by id."""
+        self._retrying(lambda: None, ran=False)
 
-    def _retrying(self, step: Callable[[], T]) -> T:
-        """Run (once) and `step`; a damaged cache entry restarts the run without reading the cache."""
+    def _retrying(self, step: Callable[[], T], *, ran: bool = True) -> T:
+        """`step` over this run (run first when `ran` is false); a damaged cache entry met on the
+        way restarts the run without reading the cache."""
         try:
-            if not hasattr(self, "final"):
+            if not ran:
                 self._run(*self._arguments)
             return step()
         except CacheDamaged:
@@ -270,7 +275,7 @@ class ParseRun:
                 self._parse_page(unit)
                 entries = unit.evidence
             else:
-                entries = unit.record["evidence"]
+                entries = unit.record.evidence
             for key, entry, item in entries:
                 evidence[key].append((entry, item))
         facts = _Facts(evidence, {})
@@ -279,7 +284,7 @@ class ParseRun:
         # Pass 1 (ids, lost field names) on every page without a valid record. It runs on all
         # of them before any pass 2, so a type one page borrows from another is the same
         # whichever order the pages come in.
-        stale = [u for u in self.units if u.record is None or not _reads_hold(u.record, facts, "d")]
+        stale = [u for u in self.units if u.record is None or not u.record.reads_hold(facts, _PASS_ONE)]
         for unit in stale:
             self._names(unit, corpus)
         types: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -290,14 +295,14 @@ class ParseRun:
                 contributions = [(s.name, str(s.provenance), content_hash(s), s) for s in unit.types]
             else:
                 assert unit.record is not None
-                contributions = [(n, p, h, None) for n, p, h in unit.record["types"]]
+                contributions = [(n, p, h, None) for n, p, h in unit.record.types]
             for index, (name, provenance, schema_hash, schema) in enumerate(contributions):
                 types[name].append((provenance, schema_hash))
                 loaded[name].append((schema, store.key("types", unit.key), index))
         facts = _Facts(evidence, types)
         # Pass 2 (the endpoint) on pages whose pass 1 re-ran or whose other reads changed.
         for unit in self.units:
-            if unit.page is None and unit.record is not None and not _reads_hold(unit.record, facts, "tn"):
+            if unit.page is None and unit.record is not None and not unit.record.reads_hold(facts, _PASS_TWO):
                 self._parse_page(unit)
                 self._names(unit, corpus)
         corpus = Corpus(names, _LazyTypes(store, loaded))
@@ -315,7 +320,7 @@ class ParseRun:
             store.put_object(store.key("unit", unit.key), unit.record, UNIT_ENTRY)
         for unit in self.units:
             assert unit.record is not None
-            self.diagnostics.extend(unit.record["diagnostics"])
+            self.diagnostics.extend(unit.record.diagnostics)
 
     def _parse_page(self, unit: Unit) -> None:
         collected = Diagnostics()
@@ -340,15 +345,15 @@ class ParseRun:
     def _record(self, unit: Unit, facts: _Facts) -> UnitRecord:
         assert unit.page is not None
         endpoint = unit.endpoint
-        return {
-            "id": unit.endpoint_id,
-            "evidence": unit.evidence,
-            "types": [(s.name, str(s.provenance), content_hash(s)) for s in unit.types],
-            "reads": sorted((kind, key, facts(kind, key)) for kind, key in unit.reads),
-            "diagnostics": unit.diagnostics,
-            "endpoint": self._put_endpoint(endpoint) if endpoint is not None else None,
-            "fields": _count_fields(endpoint) if endpoint is not None else 0,
-        }
+        return UnitRecord(
+            id=unit.endpoint_id,
+            evidence=unit.evidence,
+            types=[(s.name, str(s.provenance), content_hash(s)) for s in unit.types],
+            reads=sorted((kind, key, facts(kind, key)) for kind, key in unit.reads),
+            diagnostics=unit.diagnostics,
+            endpoint=self._put_endpoint(endpoint) if endpoint is not None else None,
+            fields=_count_fields(endpoint) if endpoint is not None else 0,
+        )
 
     def _put_endpoint(self, endpoint: Endpoint) -> str:
         key = self.store.key("endpoint", content_hash(endpoint))
@@ -364,8 +369,8 @@ class ParseRun:
         for unit in self.units:
             record = unit.record
             assert record is not None
-            if record["endpoint"] is not None and record["id"] is not None:
-                pages[record["id"]].append(Member(record["endpoint"], record["fields"], unit.endpoint))
+            if record.endpoint is not None and record.id is not None:
+                pages[record.id].append(Member(record.endpoint, record.fields, unit.endpoint))
         # Page copies merge first, then copies read from other sources (OpenAPI JSON).
         merged = {endpoint_id: self._merge(members) for endpoint_id, members in pages.items()}
         others: dict[str, list[Member]] = defaultdict(list)
@@ -442,10 +447,6 @@ def _unit_key(lines: list[Line]) -> str:
 
 def _evidence_hash(item: FieldEvidence) -> str:
     return digest(item.name, repr(item.type.model_dump()), str(item.required), str(item.provenance))
-
-
-def _reads_hold(record: UnitRecord, facts: _Facts, kinds: str) -> bool:
-    return all(facts(kind, key) == value for kind, key, value in record["reads"] if kind in kinds)
 
 
 def _count_fields(endpoint: Endpoint) -> int:
