@@ -7,7 +7,7 @@ from pathlib import Path
 from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics
 from generator.docs.lines import Line, decode, to_lines
-from generator.docs.text import split_pages
+from generator.docs.pages import split_pages
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}

@@ -22,17 +22,16 @@ from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, clip
 from generator.core.fits import strict_json
 from generator.core.ir import Capability, Example, Field_, Provenance, TypeExpr
+from generator.docs.doc_values import attach_enum, empty_enums_to_string, has_empty_enum, parse_default, typed_values
 from generator.docs.fieldline import NBSP, REQUIRED_MARK, field_line_lookalike, space_field
 from generator.docs.lines import Line, unglue
+from generator.docs.pages import CALLING_HEADING, ID_LINE, SCHEMA_HEADING
 from generator.docs.typesyntax import TypeSyntaxError, is_type_name, parse_type, split_type_prefix
 
-ID_LINE = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
 CODE_ID = re.compile(
     r"fal\.(?:subscribe|stream|run|queue\.submit|queue\.status|queue\.result|realtime\.connect)"
     r"\(\s*[\"']([^\"']+)[\"']"
 )
-SCHEMA_HEADING = re.compile(r"^(?:\d+\.\s*)?Schema#$")
-CALLING_HEADING = re.compile(r"^\d+\.\s*Calling the API#?$")
 TYPE_HEADING = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_.]*)#$")
 DEFAULT_VALUE = re.compile(r"(?:^|\s)Default value: (?P<value>.*)$")
 ENUM_VALUES = re.compile(r"^Possible enum values: ?(?P<values>.*)$")
@@ -117,66 +116,6 @@ class Page:
 
     def schemas(self) -> list[PageSchema]:
         return [s for s in (self.input, self.output, *self.types) if s is not None]
-
-
-def split_pages(lines: list[Line]) -> list[list[Line]]:
-    """Split a file into pages: a bundle holds many, one per endpoint id line.
-
-    A new page starts at an id line (or a second "Calling the API" section) once the current
-    page's schema has begun; banner and title lines just above the id go with the new page.
-    """
-    pages: list[list[Line]] = []
-    current: list[Line] = []
-    in_schema = False
-    for line in unglue(lines):
-        text = line.stripped
-        starts_page = in_schema and (ID_LINE.match(text) or CALLING_HEADING.match(text))
-        if starts_page:
-            carried = _leading_header(current)
-            pages.append(current[: len(current) - len(carried)])
-            current = carried
-            in_schema = False
-        current.append(line)
-        if SCHEMA_HEADING.match(text):
-            in_schema = True
-    if current:
-        pages.append(current)
-    return [page for page in pages if any(line.stripped for line in page)]
-
-
-def _leading_header(lines: list[Line]) -> list[Line]:
-    """The banner/title block at the end of `lines` that belongs to the next page.
-
-    Only prose lines that stand alone between blank lines qualify; schema content (field
-    lines, defaults, JSON) never moves.
-    """
-    carried: list[Line] = []
-    index = len(lines) - 1
-    while index >= 0 and len(carried) < 6:
-        line = lines[index]
-        text = line.stripped
-        if not text:
-            carried.insert(0, line)
-            index -= 1
-            continue
-        above_blank = index == 0 or not lines[index - 1].stripped
-        if not above_blank or _is_schema_content(text) or not carried:
-            break
-        carried.insert(0, line)
-        index -= 1
-    while carried and carried[0].stripped == "":
-        carried.pop(0)
-    # Keep only a block that ends with a blank line before the id (a title stands alone).
-    return carried if carried and any(line.stripped for line in carried) else []
-
-
-def _is_schema_content(text: str) -> bool:
-    return (
-        NBSP in text
-        or text.startswith(("{", "}", "[", "]", '"', "Default value", "Possible enum values", "Note:"))
-        or text.endswith("#")
-        or space_field(text) is not None
-    )
 
 
 class PageParser:
@@ -471,7 +410,7 @@ class PageParser:
         for orphan in list(schema.orphans):
             _finish_orphan(orphan)
             previous = schema.states[orphan.position - 1] if 0 < orphan.position <= len(schema.states) else None
-            if previous is not None and orphan.enum_values and previous.enum_values is None and _has_empty_enum(previous.field.type):
+            if previous is not None and orphan.enum_values and previous.enum_values is None and has_empty_enum(previous.field.type):
                 previous.description.extend(["", *[line.stripped for line in orphan.lines if not line.stripped.startswith("Possible enum values")]])
                 previous.enum_values = orphan.enum_values
                 schema.orphans.remove(orphan)
@@ -488,7 +427,7 @@ class PageParser:
         result = state.field
         result.description = text.strip()
         if state.enum_values is not None:
-            _attach_enum(result.type, state.enum_values, default_text)
+            attach_enum(result.type, state.enum_values, default_text)
             if not result.type.enum_values() and state.enum_values:
                 self._report(
                     Code.ENUM_VALUES_WITHOUT_ENUM,
@@ -496,9 +435,9 @@ class PageParser:
                     f"field {result.name!r} lists enum values but its type {result.type.render()} has no enum; values kept as an enum variant",
                 )
                 result.type = TypeExpr(kind="union", variants=[result.type, TypeExpr(kind="enum", values=typed_values(state.enum_values, default_text))])
-        elif _has_empty_enum(result.type):
+        elif has_empty_enum(result.type):
             self._report(Code.ENUM_WITHOUT_VALUES, state.line, f"field {result.name!r} is an enum but the page lists no values; typed as string")
-            _empty_enums_to_string(result.type)
+            empty_enums_to_string(result.type)
         if default_text is not None:
             result.has_default = True
             result.default = parse_default(default_text, result.type)
@@ -637,76 +576,3 @@ def _finish_orphan(orphan: Orphan) -> None:
     if inline is not None and orphan.default_text is None:
         description, orphan.default_text = inline
     orphan.description = description.strip()
-
-
-def parse_default(text: str, type_expr: TypeExpr) -> object:
-    """Type a default as written: `"5"` is a string, `5` a number, `true` a boolean.
-
-    A quoted default is a string even when it holds quotes of its own
-    (`"Turn this into "Living oil painting""`); an unquoted word that is not JSON
-    (`landscape_4_3`, `16:9`) is a string too.
-    """
-    text = text.strip()
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        try:
-            value = strict_json(text)
-            if isinstance(value, str):
-                return value
-        except (ValueError, RecursionError):
-            pass
-        return text[1:-1]
-    try:
-        value = strict_json(text)
-    except (ValueError, RecursionError):
-        return text
-    if isinstance(value, float) and value.is_integer() and _accepts(type_expr, "integer") and not _accepts(type_expr, "number"):
-        return int(value)
-    return value
-
-
-def _accepts(type_expr: TypeExpr, kind: str) -> bool:
-    if type_expr.kind == kind:
-        return True
-    return any(_accepts(v, kind) for v in type_expr.variants or [])
-
-
-def typed_values(values: list[str], default_text: str | None) -> list[object]:
-    """Enum values typed consistently: numbers only when every value is a number and the
-    default (if any) is written unquoted."""
-    if default_text is not None and default_text.strip().startswith('"'):
-        return list(values)
-    parsed: list[object] = []
-    for value in values:
-        try:
-            number = strict_json(value)
-        except (ValueError, RecursionError):
-            return list(values)
-        if isinstance(number, bool) or not isinstance(number, (int, float)):
-            return list(values)
-        parsed.append(number)
-    return parsed if default_text is not None or parsed else list(values)
-
-
-def _attach_enum(type_expr: TypeExpr, values: list[str], default_text: str | None) -> None:
-    if type_expr.kind == "enum":
-        type_expr.values = typed_values(values, default_text)
-    for variant in type_expr.variants or []:
-        _attach_enum(variant, values, default_text)
-    if type_expr.items is not None:
-        _attach_enum(type_expr.items, values, default_text)
-
-
-def _has_empty_enum(type_expr: TypeExpr) -> bool:
-    if type_expr.kind == "enum" and not type_expr.values:
-        return True
-    nested = [*(type_expr.variants or []), *([type_expr.items] if type_expr.items else [])]
-    return any(_has_empty_enum(v) for v in nested)
-
-
-def _empty_enums_to_string(type_expr: TypeExpr) -> None:
-    if type_expr.kind == "enum" and not type_expr.values:
-        type_expr.kind = "string"
-        type_expr.name = None
-        type_expr.values = None
-    for variant in [*(type_expr.variants or []), *([type_expr.items] if type_expr.items else [])]:
-        _empty_enums_to_string(variant)

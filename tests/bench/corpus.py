@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.docs.fieldline import NBSP
 from generator.docs.lines import Line, decode, to_lines
-from generator.docs.text import ID_LINE, split_pages
+from generator.docs.pages import ID_LINE, split_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "specs" / "sources"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from generator.docs.lines import to_lines
+from generator.docs.pages import split_pages
 from generator.docs.parse import parse
-from generator.docs.text import split_pages
 from generator.spec.write import write_specs
 from tests.conftest import ROOT, falgen
 

@@ -7,10 +7,11 @@ from collections import Counter
 from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, clip
 from generator.core.ir import Field_, Provenance, TypeExpr
+from generator.docs.doc_values import parse_default, typed_values
 from generator.docs.recover.corpus import Corpus
 from generator.docs.recover.examples import type_from_value
 from generator.docs.recover.ids import resolve_id
-from generator.docs.text import Orphan, Page, PageSchema, parse_default, typed_values
+from generator.docs.text import Orphan, Page, PageSchema
 
 
 def recover_names(page: Page, corpus: Corpus, diagnostics: Diagnostics) -> str | None:
