@@ -78,7 +78,7 @@ def parse(
     and on an output folder falgen does not own.
     """
     from generator.build.cache import Store
-    from generator.build.stamps import Stage
+    from generator.build.stamps import StageStamp
     from generator.build.trees import hash_trees
     from generator.core.ir import Severity
     from generator.docs.diagnostics_report import summary_text, write_report
@@ -95,7 +95,7 @@ def parse(
     report_dir = report or out.parent
     with _holding(out, "parse", take_ownership, wait) as folder:
         inputs = hash_trees([*paths, *([] if no_overlays else [overlays])]) + f"{no_overlays}{strict}"
-        stage = Stage("parse", inputs, [out, report_dir / "diagnostics.json", report_dir / "diagnostics.md"])
+        stage = StageStamp("parse", inputs, [out, report_dir / "diagnostics.json", report_dir / "diagnostics.md"])
         previous = None if force or folder.interrupted else stage.up_to_date()
         if previous is not None and isinstance(previous.get("summary"), str) and previous.get("exit") in (0, 1):
             click.echo(f"{previous['summary']} (unchanged since the last parse)")
@@ -133,7 +133,7 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
     """
     import time
 
-    from generator.build.stamps import Stage
+    from generator.build.stamps import StageStamp
     from generator.build.trees import hash_trees
     from generator.render.generate import RenderError
     from generator.render.generate import generate as run_generate
@@ -144,7 +144,7 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
         raise click.UsageError(f"--out {out} overlaps --specs {specs}: falgen generate never writes where it reads")
     started = time.perf_counter()
     with _holding(out, "generate", take_ownership, wait) as folder:
-        stage = Stage("generate", hash_trees([specs]), [out])
+        stage = StageStamp("generate", hash_trees([specs]), [out])
         if not force and not folder.interrupted and stage.up_to_date() is not None:
             click.echo(f"{out} is up to date with {specs} ({time.perf_counter() - started:.2f}s)")
             return

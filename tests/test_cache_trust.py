@@ -21,7 +21,8 @@ from click.testing import CliRunner
 
 from generator.build.cache import Store
 from generator.cli import cli
-from generator.core.ir import Endpoint, Field_, Schema, TypeExpr
+from generator.core.ir import Endpoint, Schema, TypeExpr
+from generator.core.ir import Property as Field_
 from generator.docs.parse import ParseRun
 from generator.render.formatting import format_python, same_program
 from generator.spec.write import write_specs

@@ -12,7 +12,8 @@ from fal_bindings.cli.options import field_options
 from fal_bindings.testing._specs import load_specs
 from fal_bindings.testing._synth import Synthesizer, placeholder_file_url
 
-from generator.core.ir import Endpoint, Field_, Schema, TypeExpr
+from generator.core.ir import Endpoint, Schema, TypeExpr
+from generator.core.ir import Property as Field_
 from generator.docs.parse import parse
 from generator.python.package import build_package
 from tests.test_spec import minimal_doc

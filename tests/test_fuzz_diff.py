@@ -26,7 +26,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.core.ir import CAPABILITY_ORDER, Constraints, Endpoint, Field_, Schema, TypeExpr
+from generator.core.ir import CAPABILITY_ORDER, Constraints, Endpoint, Schema, TypeExpr
+from generator.core.ir import Property as Field_
 from generator.spec.write import write_specs
 from generator.tools.drift.compare import VERDICTS, DiffResult, diff_dirs, diff_endpoints
 from generator.tools.drift.report import render_changelog_entry, render_compact, render_json, render_markdown

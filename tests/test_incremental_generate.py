@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.core.ir import Endpoint, Field_, Provenance, Schema, TypeExpr
+from generator.core.ir import Endpoint, Provenance, Schema, TypeExpr
+from generator.core.ir import Property as Field_
 from generator.core.names import spec_file_name
 from generator.python.namelock import LOCK_FILE
 from generator.render import generate as render

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.core.ir import Endpoint, Field_, Schema, TypeExpr
+from generator.core.ir import Endpoint, Schema, TypeExpr
+from generator.core.ir import Property as Field_
 from generator.python.identifiers import RESERVED_FIELD_NAMES, field_identifier
 from generator.render.generate import render_package, write_tree
 from generator.spec.write import write_specs

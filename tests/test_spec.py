@@ -26,11 +26,13 @@ from generator.core.ir import (
     Diagnostic,
     Endpoint,
     Example,
-    Field_,
     Provenance,
     Schema,
     Severity,
     TypeExpr,
+)
+from generator.core.ir import (
+    Property as Field_,
 )
 from generator.core.names import schema_base_name
 from generator.spec.read import (

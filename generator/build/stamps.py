@@ -19,7 +19,10 @@ from generator.build.codehash import code_hash
 from generator.build.trees import tree_signature
 
 
-class Stage:
+class StageStamp:
+    """The record of a stage's last run: a hash of its inputs and a signature of the output it
+    wrote. `up_to_date()` says whether a run may be skipped; `done()` records this run."""
+
     def __init__(self, name: str, inputs: str, outputs: list[Path]) -> None:
         self.outputs = outputs
         self.inputs = hashlib.sha256(f"{name}\0{inputs}\0{code_hash()}".encode()).hexdigest()

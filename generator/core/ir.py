@@ -142,9 +142,8 @@ RequiredSource = Literal["marker", "schema", "default", "wording", "other-page",
 """How a field's required-ness was decided (see README, "Required-ness rule")."""
 
 
-class Field_(_Node):
-    """One property of an object schema. (Named with a trailing underscore to keep pydantic's
-    `Field` free for users of this module.)"""
+class Property(_Node):
+    """One property (field) of an object schema."""
 
     name: str
     """The wire name, exactly as the docs give it."""
@@ -167,10 +166,10 @@ class Schema(_Node):
 
     name: str
     description: str = ""
-    fields: list[Field_] = Field(default_factory=list)
+    fields: list[Property] = Field(default_factory=list)
     provenance: Provenance | None = None
 
-    def field(self, name: str) -> Field_ | None:
+    def field(self, name: str) -> Property | None:
         for candidate in self.fields:
             if candidate.name == name:
                 return candidate

@@ -8,13 +8,13 @@ The rule: a string, or a list of strings, whose wire name is `url`/`urls` or end
 
 from __future__ import annotations
 
-from generator.core.ir import Endpoint, Field_
+from generator.core.ir import Endpoint, Property
 
 FILE_NAME_SUFFIXES = ("_url", "_urls")
 FILE_NAMES = ("url", "urls")
 
 
-def carries_files(field: Field_) -> bool:
+def carries_files(field: Property) -> bool:
     name = field.name.lower()
     base = field.type.items if field.type.kind == "array" and field.type.items else field.type
     return base.kind == "string" and (name.endswith(FILE_NAME_SUFFIXES) or name in FILE_NAMES)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, clip
 from generator.core.fits import strict_json
-from generator.core.ir import Capability, Example, Field_, Provenance, TypeExpr
+from generator.core.ir import Capability, Example, Property, Provenance, TypeExpr
 from generator.docs.doc_values import attach_enum, empty_enums_to_string, has_empty_enum, parse_default, typed_values
 from generator.docs.fieldline import NBSP, REQUIRED_MARK, field_line_lookalike, space_field
 from generator.docs.lines import Line, unglue
@@ -64,7 +64,7 @@ class Orphan:
 class FieldState:
     """A field while its block is being read."""
 
-    field: Field_
+    field: Property
     line: Line
     marked_required: bool
     description: list[str] = dataclasses.field(default_factory=list)
@@ -81,7 +81,7 @@ class PageSchema:
     """"input", "output" or "type"."""
     name: str
     heading: Line | None
-    fields: list[Field_] = dataclasses.field(default_factory=list)
+    fields: list[Property] = dataclasses.field(default_factory=list)
     states: list[FieldState] = dataclasses.field(default_factory=list)
     orphans: list[Orphan] = dataclasses.field(default_factory=list)
     example: Example | None = None
@@ -369,7 +369,7 @@ class PageParser:
         if marked:
             self.page.has_markers = True
         state = FieldState(
-            field=Field_(
+            field=Property(
                 name=name,
                 type=type_expr,
                 required=marked,

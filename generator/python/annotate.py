@@ -7,7 +7,7 @@ import re
 from typing import Any, TypeVar
 
 from generator.core.fits import value_fits
-from generator.core.ir import Endpoint, Field_, Schema, TypeExpr
+from generator.core.ir import Endpoint, Property, Schema, TypeExpr
 from generator.python.identifiers import GENERATED_MODULE_NAMES, class_identifier, field_identifier
 from generator.python.layout import Decisions
 from generator.python.pysource import python_literal
@@ -151,7 +151,7 @@ def _static_enum_type(values: list[Any]) -> str | None:
     return "Any"
 
 
-def _is_file_field(f: Field_, role: str) -> bool:
+def _is_file_field(f: Property, role: str) -> bool:
     """An input that carries file URLs (the spec says so) also takes a local file or bytes."""
     return role == "input" and f.file
 
@@ -169,7 +169,7 @@ def model_view(
     taken: set[str] = set(reserved)
     # A wire name the IR lists twice (`x-fal-duplicate-properties`) is one attribute: the
     # first, the property the spec's JSON Schema (and so the emulator) validates.
-    unique: list[Field_] = []
+    unique: list[Property] = []
     for f in schema.fields:
         if all(f.name != kept.name for kept in unique):
             unique.append(f)
@@ -212,7 +212,7 @@ def model_view(
     return ModelView(class_name=class_name, base=base, description=description, fields=fields, wire_name=schema.name, open=not fields)
 
 
-def _constraints(f: Field_) -> list[tuple[str, str]]:
+def _constraints(f: Property) -> list[tuple[str, str]]:
     c = f.constraints
     pairs = [
         ("ge", c.minimum),

@@ -13,7 +13,7 @@ from generator.core.diagnostics import diagnostic
 from generator.core.ir import (
     Constraints,
     Diagnostic,
-    Field_,
+    Property,
     Provenance,
     RequiredSource,
     Schema,
@@ -247,11 +247,11 @@ class SchemaReader:
                 out.append((name, prop, _child(props_pointer, name), name in required))
         return out
 
-    def field(self, name: str, prop: Any, pointer: str, required: bool) -> Field_:
+    def field(self, name: str, prop: Any, pointer: str, required: bool) -> Property:
         if not isinstance(prop, dict):
             if prop is not True:
                 self.report(Code.BAD_PROPERTY, f"property {name!r} is not a schema; typed as any", pointer)
-            return Field_(
+            return Property(
                 name=name,
                 type=TypeExpr(kind="any"),
                 required=required,
@@ -266,7 +266,7 @@ class SchemaReader:
         if not isinstance(source, str) or source not in _REQUIRED_SOURCES:
             self.report(Code.BAD_REQUIRED_SOURCE, f"unknown required source {source!r}", _child(pointer, X_REQUIRED_SOURCE))
             source = "schema"
-        return Field_(
+        return Property(
             name=name,
             type=type_,
             required=required,

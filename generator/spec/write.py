@@ -36,7 +36,7 @@ from typing import Any
 import jsonschema
 
 from generator.build.output import OutputFolder
-from generator.core.ir import Constraints, Endpoint, Example, Field_, Provenance, Schema, TypeExpr
+from generator.core.ir import Constraints, Endpoint, Example, Property, Provenance, Schema, TypeExpr
 from generator.core.names import schema_base_name, spec_file_name
 from generator.spec.keys import (
     CONSTRAINT_KEYS,
@@ -184,7 +184,7 @@ def encode_type(expr: TypeExpr, names: ComponentNames) -> JsonDict:
     raise ValueError(f"unknown type kind {kind!r}")
 
 
-def _encode_field_type(item: Field_, names: ComponentNames) -> JsonDict:
+def _encode_field_type(item: Property, names: ComponentNames) -> JsonDict:
     encoded = encode_type(item.type, names)
     if item.nullable:
         variants = item.type.variants or []
@@ -214,7 +214,7 @@ def _encode_constraints(constraints: Constraints) -> tuple[JsonDict, JsonDict]:
     return valid, invalid
 
 
-def encode_field(item: Field_, names: ComponentNames) -> JsonDict:
+def encode_field(item: Property, names: ComponentNames) -> JsonDict:
     """One property: title, description, type, default, limits, then `x-fal-*` keys."""
     out: JsonDict = {"title": property_title(item.name)}
     if item.description:

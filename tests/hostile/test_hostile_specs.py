@@ -28,7 +28,8 @@ from typing import Any
 
 import pytest
 
-from generator.core.ir import Endpoint, Example, Field_, Schema, Severity, TypeExpr
+from generator.core.ir import Endpoint, Example, Schema, Severity, TypeExpr
+from generator.core.ir import Property as Field_
 from generator.docs.parse import parse
 from generator.render.generate import render_package, write_tree
 from generator.spec.write import write_specs

@@ -15,7 +15,8 @@ import json
 
 import pytest
 
-from generator.core.ir import Diagnostic, Endpoint, Field_, ParseResult, Severity, TypeExpr
+from generator.core.ir import Diagnostic, Endpoint, ParseResult, Severity, TypeExpr
+from generator.core.ir import Property as Field_
 from tests.parser._support import P000, P001, P002, P003, P004, read_lines
 
 # -- helpers ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from generator.core.ir import Constraints, Field_
+from generator.core.ir import Constraints, Property
 
 _RANGE_PAREN = re.compile(r"\((?P<low>-?\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<high>-?\d+(?:\.\d+)?)\)")
 _BETWEEN = re.compile(r"\bbetween (?P<low>-?\d+(?:\.\d+)?) and (?P<high>-?\d+(?:\.\d+)?)(?P<unit>[A-Za-z%]*)")
@@ -18,7 +18,7 @@ _MAX_CHARS = re.compile(
 _CHAR_RANGE = re.compile(r"\b(?P<low>\d+)\s*(?:-|–|to)\s*(?P<high>\d+) characters", re.IGNORECASE)
 
 
-def infer_constraints(field: Field_) -> None:
+def infer_constraints(field: Property) -> None:
     """Limits the prose states unambiguously, marked as inferred.
 
     Only one range phrase, on a plain number field, without a unit ("between 3.0s and

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from generator.core.ir import Field_, Provenance, Schema, TypeExpr
+from generator.core.ir import Property, Provenance, Schema, TypeExpr
 from generator.docs.text import Page, PageSchema
 
 
@@ -60,7 +60,7 @@ class Corpus:
         self.reads.add((Read.TYPE, name))
         return self._types.get(name, [])
 
-    def required_elsewhere(self, field: Field_) -> bool | None:
+    def required_elsewhere(self, field: Property) -> bool | None:
         """Majority required-ness of the same field (name and description) on marked pages."""
         key = normalise(field.description)
         self.reads.add((Read.SAME_FIELD, f"{field.name}\0{key}"))

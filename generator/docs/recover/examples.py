@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, clip
 from generator.core.fits import object_problems, value_fits
-from generator.core.ir import Endpoint, Field_, Provenance, TypeExpr
+from generator.core.ir import Endpoint, Property, Provenance, TypeExpr
 from generator.docs.text import Page
 
 
@@ -59,7 +59,7 @@ def derive_empty_output(endpoint: Endpoint, page: Page, diagnostics: Diagnostics
     if example is not None and isinstance(example.value, dict) and example.value:
         for key, value in example.value.items():
             endpoint.output.fields.append(
-                Field_(
+                Property(
                     name=key,
                     type=type_from_value(value, page),
                     required=True,

@@ -6,7 +6,7 @@ from collections import Counter
 
 from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, clip
-from generator.core.ir import Field_, Provenance, TypeExpr
+from generator.core.ir import Property, Provenance, TypeExpr
 from generator.docs.doc_values import parse_default, typed_values
 from generator.docs.recover.corpus import Corpus
 from generator.docs.recover.examples import type_from_value
@@ -73,7 +73,7 @@ def recover_orphans(page: Page, schema: PageSchema, endpoint_id: str, corpus: Co
         else:
             _lost(orphan, schema, endpoint_id, diagnostics)
             continue
-        field = Field_(
+        field = Property(
             name=name,
             type=type_expr,
             description=orphan.description,

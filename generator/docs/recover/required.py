@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.core.diagnostics import Diagnostics
-from generator.core.ir import Endpoint, Field_, RequiredSource
+from generator.core.ir import Endpoint, Property, RequiredSource
 from generator.docs.recover.corpus import Corpus
 from generator.docs.text import Page
 
@@ -36,7 +36,7 @@ def decide_required(endpoint: Endpoint, page: Page, corpus: Corpus, diagnostics:
             field.required, field.required_source = _required_by_rule(field, role, example, corpus)
 
 
-def _required_by_rule(field: Field_, role: str, example: object, corpus: Corpus) -> tuple[bool, RequiredSource]:
+def _required_by_rule(field: Property, role: str, example: object, corpus: Corpus) -> tuple[bool, RequiredSource]:
     if field.has_default:
         return False, "default"
     if OPTIONAL_WORDING.search(field.description):

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.core.ir import Constraints, Endpoint, Field_, Schema, Severity, TypeExpr
+from generator.core.ir import Constraints, Endpoint, Property, Schema, Severity, TypeExpr
 from generator.python.layout import names_of
 from generator.python.namelock import NameLock, PublicNames
 from generator.spec.read import read_spec_dir
@@ -286,7 +286,7 @@ class _EndpointDiffer:
             else:
                 self.schema_change(ctx, location, "optional-input-added", "non-breaking", None, after.type.render())
 
-    def field(self, old: Field_, new: Field_, location: str, ctx: _Context) -> None:
+    def field(self, old: Property, new: Property, location: str, ctx: _Context) -> None:
         inward = ctx.side == "input"
         if old.required != new.required:
             kind: str
@@ -400,10 +400,10 @@ class _EndpointDiffer:
         return True
 
 
-def _first_by_name(fields: list[Field_]) -> dict[str, Field_]:
+def _first_by_name(fields: list[Property]) -> dict[str, Property]:
     """Fields by wire name; a name listed twice (`x-fal-duplicate-properties`) is the first
     one, the property the spec's JSON Schema and the bindings use."""
-    out: dict[str, Field_] = {}
+    out: dict[str, Property] = {}
     for item in fields:
         out.setdefault(item.name, item)
     return out
