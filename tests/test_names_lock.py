@@ -294,7 +294,8 @@ def test_a_recorded_endpoint_class_and_a_recorded_type_of_one_name_share_a_modul
     import subprocess
     import sys
 
-    from generator.core.ir import Field_, Schema, TypeExpr
+    from generator.core.ir import Property as Field_
+    from generator.core.ir import Schema, TypeExpr
     from generator.render.generate import render_package, write_tree
     from generator.spec.write import write_specs
 

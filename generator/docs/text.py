@@ -1,4 +1,5 @@
-"""Scraped-text front-end: split a file into doc pages and read each page's schema.
+"""Scraped-text front-end: read each doc page's header and schema (a file is split into pages by
+`generator.docs.pages`).
 
 This stage reads what each page states and nothing more; what a page lost (ids,
 required marks, field names, outputs) is recovered corpus-wide in `generator.docs.recover`.
