@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
+from generator.build.cache import tune_gc
 from generator.build.output import DEFAULT_WAIT, OutputBusy, OutputFolder, OutputRefused, overlap
 
 # Each command imports its stage inside its function: `falgen --help`, `diff` and `fetch` then
@@ -131,8 +133,6 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
     Exit 0 on success, 1 when the specs cannot be rendered, 2 on usage errors and on an output
     folder falgen does not own.
     """
-    import time
-
     from generator.build.stamps import StageStamp
     from generator.build.trees import hash_trees
     from generator.render.generate import RenderError
@@ -181,8 +181,6 @@ cli.add_command(fetch_command, "fetch")
 
 
 def main() -> None:
-    from generator.build.cache import tune_gc
-
     tune_gc()
     cli()
 
