@@ -135,8 +135,8 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
     """
     from generator.build.stamps import StageStamp
     from generator.build.trees import hash_trees
-    from generator.render.generate import RenderError
     from generator.render.generate import generate as run_generate
+    from generator.render.inputs import RenderError
 
     if not specs.is_dir():
         raise click.UsageError(f"no spec directory {specs}")

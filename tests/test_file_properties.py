@@ -85,3 +85,16 @@ def test_the_emulator_reads_the_mark_not_the_name() -> None:
     output = Synthesizer(spec, placeholder_file_url).synthesize(spec.output_pointer)
     assert output["clip"].startswith("https://fal-emulator.invalid/")
     assert output["homepage_url"] == "homepage_url"
+
+
+def test_an_overlay_sets_or_clears_the_mark() -> None:
+    from generator.core.diagnostics import Diagnostics
+    from generator.docs.overlays import Action, apply_overlays
+
+    endpoint = _endpoint(Field_(name="source", type=STRING), Field_(name="page_url", type=STRING, file=True))
+    actions = [
+        Action("me/files", "/input/source/file", "set", True, "a file, whatever its name", "o.yaml", 1),
+        Action("me/files", "/input/page_url/file", "set", False, "a web page, not a file", "o.yaml", 2),
+    ]
+    changed = apply_overlays([endpoint], actions, Diagnostics())[0]
+    assert [(f.name, f.file) for f in changed.input.fields] == [("source", True), ("page_url", False)]

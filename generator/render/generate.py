@@ -29,7 +29,7 @@ from generator.render.inputs import RenderError, Stats, index_specs, read_specs
 from generator.render.state import GenerateState, ModuleRecord
 from generator.render.writer import TreeContent, TreeOnDisk, write_content
 
-__all__ = ["GenerateReport", "PackageFiles", "RenderError", "generate", "render_package", "write_tree"]
+__all__ = ["GenerateReport", "PackageFiles", "generate", "render_package", "write_tree"]
 
 
 @dataclass

@@ -51,7 +51,7 @@ from generator.spec.pointers import child as _child
 from generator.spec.pointers import escape as _escape
 from generator.spec.read_schemas import SchemaReader, is_object_schema
 
-__all__ = ["display_path", "pointer_lines", "read_openapi", "read_openapi_bytes", "read_openapi_file", "read_spec_dir"]
+__all__ = ["pointer_lines", "read_openapi", "read_openapi_bytes", "read_openapi_file", "read_spec_dir"]
 
 JsonDict = dict[str, Any]
 
