@@ -31,12 +31,13 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/falgen check
 
-# Regenerate every golden file: specs, the diagnostics report, generated/ and the CLI's golden
-# --help texts. Review the diff, then commit.
+# Regenerate every golden file: specs, the diagnostics report, generated/, the CLI's golden
+# --help texts and the README's table of diagnostic codes. Review the diff, then commit.
 golden: $(STAMP)
 	$(BIN)/falgen parse --force
 	$(BIN)/falgen generate --force
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli -k golden
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_diagnostic_codes.py -k readme
 
 # Benchmarks at catalogue scale (a synthetic 1,000-endpoint corpus made from the real pages).
 bench: $(STAMP)

@@ -8,9 +8,9 @@ from pathlib import Path
 import black
 import pytest
 
-from generator.formatting import BLACK_LINE_LENGTH
-from generator.render import render_package, write_tree
-from generator.spec import write_specs
+from generator.render.formatting import BLACK_LINE_LENGTH
+from generator.render.generate import render_package, write_tree
+from generator.spec.write import write_specs
 from tests.conftest import ROOT
 
 MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=BLACK_LINE_LENGTH)
@@ -39,7 +39,7 @@ def test_the_hostile_names_package_is_black_formatted(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("endpoints", [60])
 def test_a_synthetic_catalogue_is_black_formatted(tmp_path: Path, endpoints: int) -> None:
-    from generator.parse import parse
+    from generator.docs.parse import parse
     from tests.bench.corpus import make_corpus
 
     make_corpus(tmp_path / "sources", endpoints)

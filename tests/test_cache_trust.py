@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cache import Store
-from generator.check import compare_trees
+from generator.build.cache import Store
 from generator.cli import cli
-from generator.formatting import format_python, same_program
-from generator.ir import Endpoint, Field_, Schema, TypeExpr
-from generator.parse import ParseRun
-from generator.spec import write_specs
+from generator.core.ir import Endpoint, Schema, TypeExpr
+from generator.core.ir import Property as Field_
+from generator.docs.parse import ParseRun
+from generator.render.formatting import format_python, same_program
+from generator.spec.write import write_specs
+from generator.tools.check import compare_trees
 from tests.conftest import ROOT, falgen
 
 SOURCES = ROOT / "specs" / "sources"

@@ -26,10 +26,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ir import Diagnostic, Endpoint, TypeExpr
-from generator.sources.openapi import read_openapi, read_openapi_bytes
-from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
-from generator.view import build_package, nesting
+from generator.core.ir import Diagnostic, Endpoint, TypeExpr
+from generator.core.names import spec_file_name
+from generator.python.annotate import nesting
+from generator.python.package import build_package
+from generator.spec.read import read_openapi, read_openapi_bytes
+from generator.spec.write import endpoint_to_openapi, render_spec
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

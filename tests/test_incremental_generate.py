@@ -12,13 +12,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import render
-from generator.check import compare_trees
 from generator.cli import cli
-from generator.ir import Endpoint, Field_, Provenance, Schema, TypeExpr
-from generator.namelock import LOCK_FILE
-from generator.sources.openapi import read_openapi_file
-from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
+from generator.core.ir import Endpoint, Provenance, Schema, TypeExpr
+from generator.core.ir import Property as Field_
+from generator.core.names import spec_file_name
+from generator.python.namelock import LOCK_FILE
+from generator.render import generate as render
+from generator.spec.read import read_openapi_file
+from generator.spec.write import endpoint_to_openapi, render_spec
+from generator.tools.check import compare_trees
 from tests.conftest import ROOT
 
 LORA_EDIT = "fal-ai__flux-2__lora__edit.json"

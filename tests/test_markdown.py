@@ -1,4 +1,4 @@
-"""`generator.markdown`: any text, put in a GFM table cell or a heading, renders as exactly
+"""`generator.core.markdown`: any text, put in a GFM table cell or a heading, renders as exactly
 that text (controls shown as escapes), in one cell, with no HTML."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.markdown import md_code, md_text
+from generator.core.markdown import md_code, md_text
 
 HOSTILE = [
     "plain fal-ai/flux-2",

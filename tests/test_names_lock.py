@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.ir import Endpoint
-from generator.namelock import LOCK_FILE, LockError, NameLock, read_lock
+from generator.core.ir import Endpoint
+from generator.python.namelock import LOCK_FILE, LockError, NameLock, read_lock
 from tests.conftest import ROOT, falgen
 from tests.test_incremental_generate import edit, falgen_generate, load, nested, save
 
@@ -294,9 +294,10 @@ def test_a_recorded_endpoint_class_and_a_recorded_type_of_one_name_share_a_modul
     import subprocess
     import sys
 
-    from generator.ir import Field_, Schema, TypeExpr
-    from generator.render import render_package, write_tree
-    from generator.spec import write_specs
+    from generator.core.ir import Property as Field_
+    from generator.core.ir import Schema, TypeExpr
+    from generator.render.generate import render_package, write_tree
+    from generator.spec.write import write_specs
 
     widget = Schema(name="Widget", fields=[Field_(name="size", type=TypeExpr(kind="integer"), required=True)])
 

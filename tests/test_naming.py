@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.ir import Endpoint, Field_, Schema, TypeExpr
-from generator.naming import RESERVED_FIELD_NAMES, field_identifier
-from generator.render import render_package, write_tree
-from generator.spec import write_specs
+from generator.core.ir import Endpoint, Schema, TypeExpr
+from generator.core.ir import Property as Field_
+from generator.python.identifiers import RESERVED_FIELD_NAMES, field_identifier
+from generator.render.generate import render_package, write_tree
+from generator.spec.write import write_specs
 
 CASES = yaml.safe_load((Path(__file__).parent / "naming_cases.yaml").read_text(encoding="utf-8"))
 

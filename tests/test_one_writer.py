@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import compare_trees
-from generator.ir import Endpoint
-from generator.namelock import LOCK_FILE
-from generator.output import IN_PROGRESS, OutputFolder
-from generator.sources.openapi import read_openapi_file
-from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
+from generator.build.output import OutputFolder
+from generator.build.trees import IN_PROGRESS
+from generator.core.ir import Endpoint
+from generator.core.names import spec_file_name
+from generator.python.namelock import LOCK_FILE
+from generator.spec.read import read_openapi_file
+from generator.spec.write import endpoint_to_openapi, render_spec
+from generator.tools.check import compare_trees
 from tests.conftest import BIN, ROOT
 
 SPECS = ROOT / "specs" / "openapi"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import compare_trees
+from generator.tools.check import compare_trees
 from tests.conftest import BIN, ROOT, falgen
 
 SPECS = ROOT / "specs" / "openapi"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.parse import parse
+from generator.docs.parse import parse
 from tests.conftest import ROOT
 
 PAGE = ROOT / "specs/sources/001_11878542ada84a38.txt"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.check import compare_trees
+from generator.tools.check import compare_trees
 from tests.conftest import ROOT, falgen
 
 

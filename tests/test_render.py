@@ -10,10 +10,12 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.formatting import prune_unused_imports
-from generator.pysource import docstring
-from generator.pysource import py_string as pystr
-from generator.render import OPTIONS, TEMPLATES, environment
+from generator.python.call_options import call_options
+from generator.python.identifiers import BINDING_PARAMETERS
+from generator.python.pysource import docstring
+from generator.python.pysource import py_string as pystr
+from generator.render.environment import TEMPLATES, environment
+from generator.render.formatting import prune_unused_imports
 
 HOSTILE = [
     '"""',
@@ -56,19 +58,21 @@ def test_doc_text_is_never_rendered_as_a_template() -> None:
     assert env.from_string("{{ text | pystr }}").render(text="{{ 7 * 7 }}") == '"{{ 7 * 7 }}"'
 
 
-def test_options_mirror_the_runtime() -> None:
-    spec = importlib.util.spec_from_file_location("_types", TEMPLATES / "fal_bindings/_runtime/_types.py")
+def test_options_are_read_from_the_runtime() -> None:
+    """The generator's option names are the runtime's (read from its source, never imported)."""
+    spec = importlib.util.spec_from_file_location("options", TEMPLATES / "fal_bindings/_runtime/options.py")
     assert spec and spec.loader
-    types = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(types)
-    runtime = {
-        "run": types.RUN_OPTIONS,
-        "submit": types.SUBMIT_OPTIONS,
-        "subscribe": types.SUBSCRIBE_OPTIONS,
-        "stream": types.STREAM_OPTIONS,
+    runtime = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runtime)
+    declared = call_options()
+    assert declared.by_method == {
+        "run": runtime.RUN_OPTIONS,
+        "submit": runtime.SUBMIT_OPTIONS,
+        "subscribe": runtime.SUBSCRIBE_OPTIONS,
+        "stream": runtime.STREAM_OPTIONS,
     }
-    for method, options in OPTIONS.items():
-        assert {option.split(":")[0] for option in options} == set(runtime[method]), method
+    assert declared.names | {"self", "input", declared.parameter} == runtime.RESERVED_KWARGS
+    assert declared.names | {declared.parameter} <= BINDING_PARAMETERS
 
 
 def test_unused_imports_are_pruned_and_sorted() -> None:

@@ -1,5 +1,5 @@
-"""IR <-> OpenAPI: the spec writer (`generator.spec`) and the OpenAPI front-end
-(`generator.sources.openapi`).
+"""IR <-> OpenAPI: the spec writer (`generator.spec.write`) and the OpenAPI front-end
+(`generator.spec.read`).
 
 - round trip: `read(write(e)) == e` for hand-built endpoints and for random ones (hypothesis)
 - every written document validates as OpenAPI 3.1; writing is byte-for-byte deterministic
@@ -19,28 +19,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from generator.ir import (
+from generator.build.output import OutputRefused
+from generator.core.ir import (
     CAPABILITY_ORDER,
     Constraints,
     Diagnostic,
     Endpoint,
     Example,
-    Field_,
     Provenance,
     Schema,
     Severity,
     TypeExpr,
 )
-from generator.naming import schema_base_name
-from generator.output import OutputRefused
-from generator.sources.openapi import (
+from generator.core.ir import (
+    Property as Field_,
+)
+from generator.core.names import schema_base_name
+from generator.spec.read import (
     pointer_lines,
     read_openapi,
     read_openapi_bytes,
     read_openapi_file,
     read_spec_dir,
 )
-from generator.spec import (
+from generator.spec.write import (
     QUEUE_STATUS,
     endpoint_to_openapi,
     render_spec,

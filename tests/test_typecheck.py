@@ -46,3 +46,26 @@ def test_a_type_error_downstream_is_caught(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert 'bad.py:2: error: No overload variant of "run"' in done.stdout
     assert "bad.py:3: error: Incompatible types in assignment" in done.stdout
+
+
+def test_call_options_are_typed_once_and_a_misspelt_one_is_an_error(tmp_path: Path) -> None:
+    """Options come from the runtime's `SubscribeOptions` (etc.): known ones type-check, with the
+    right types, on both overloads and the async twin; a misspelt one is an error."""
+    usage = tmp_path / "usage.py"
+    usage.write_text(
+        "import fal_client\n"
+        "from fal_bindings.endpoints.fal_ai.flux_2 import AsyncFlux2, Flux2, Input\n"
+        "flux = Flux2()\n"
+        "flux.subscribe(prompt='x', timeout=3)\n"
+        "flux.subscribe(Input(prompt='x'), with_logs=True, priority='low', client=fal_client.SyncClient())\n"
+        "flux.submit(prompt='x', webhook_url='https://example.com/hook')\n"
+        "async def main() -> None:\n"
+        "    await AsyncFlux2().subscribe(prompt='x', client=fal_client.AsyncClient(), timeout=3)\n"
+        "flux.subscribe(prompt='x', timeuot=3)\n"
+        "flux.subscribe(prompt='x', priority='urgent')\n"
+        "flux.run(prompt='x', webhook_url='https://example.com/hook')\n"
+        "flux.subscribe(prompt='x', client=fal_client.AsyncClient())\n"
+    )
+    done = _run(str(BIN / "mypy"), "--strict", "--no-incremental", str(usage))
+    errors = sorted({int(line.split(":")[1]) for line in done.stdout.splitlines() if ": error:" in line})
+    assert errors == [9, 10, 11, 12], done.stdout  # timeuot, priority="urgent", run(webhook_url=), an AsyncClient

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/__main__.py by falgen. Edit the source, then run make generate.
 """`python -m fal_bindings`: the `fal-bindings` command-line interface (needs the `cli` extra)."""
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ import random
 import re
 from pathlib import Path
 
-from generator.sources.lines import NBSP, Line, decode, to_lines
-from generator.sources.text import ID_LINE, split_pages
+from generator.docs.fieldline import NBSP
+from generator.docs.lines import Line, decode, to_lines
+from generator.docs.pages import ID_LINE, split_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "specs" / "sources"

@@ -87,7 +87,7 @@ def falgen(*args: str) -> list[str]:
 
 
 def bench_corpus(work: Path, runs: int) -> None:
-    from generator.parse import parse
+    from generator.docs.parse import parse
 
     pages = parse([ROOT / "specs/sources"]).pages
     samples = []

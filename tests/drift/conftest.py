@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from generator.parse import parse
-from generator.sources.lines import to_lines
-from generator.sources.text import split_pages
-from generator.spec import write_specs
+from generator.docs.lines import to_lines
+from generator.docs.pages import split_pages
+from generator.docs.parse import parse
+from generator.spec.write import write_specs
 from tests.conftest import ROOT, falgen
 
 SOURCES = ROOT / "specs/sources"

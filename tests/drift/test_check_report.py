@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check
+from generator.tools.check import check
 from tests.drift.conftest import NB
 
 

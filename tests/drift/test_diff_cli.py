@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.drift import Change, diff_command, diff_endpoints, semantic_report, suggested_bump
-from generator.ir import Endpoint
+from generator.core.ir import Endpoint
+from generator.tools.drift.command import diff_command
+from generator.tools.drift.compare import Change, diff_endpoints, suggested_bump
+from generator.tools.drift.report import semantic_report
 from tests.conftest import falgen
 from tests.drift.conftest import KLEIN, NB, REALTIME, replace_once, specs_from_text
 

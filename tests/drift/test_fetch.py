@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.parse import parse
+from generator.docs.parse import parse
 from tests.conftest import falgen
 from tests.drift.conftest import KLEIN, specs_from_text
 
@@ -252,7 +252,7 @@ def test_all_reads_ids_from_the_specs(server: _Server, tmp_path: Path) -> None:
 def test_usage_errors(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from generator.fetch import fetch_command
+    from generator.tools.fetch import fetch_command
 
     def exit_code(*args: str) -> int:
         return CliRunner().invoke(fetch_command, list(args)).exit_code

@@ -209,7 +209,7 @@ def test_endpoint_added_and_removed(base_specs: Callable[[Callable[[], str]], Pa
 def test_fail_on_any_and_none(base_specs: Callable[[Callable[[], str]], Path], tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from generator.drift import diff_command
+    from generator.tools.drift.command import diff_command
 
     def exit_code(*args: str) -> int:
         return CliRunner().invoke(diff_command, list(args)).exit_code

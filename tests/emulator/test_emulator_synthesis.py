@@ -131,7 +131,7 @@ def test_synthesis_respects_constraints() -> None:
             "type": "object",
             "required": ["url"],
             "properties": {
-                "url": {"type": "string"},
+                "url": {"type": "string", "x-fal-file": True},
                 "content_type": {"type": "string"},
                 "file_size": {"type": "integer"},
             },

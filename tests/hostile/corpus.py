@@ -14,7 +14,7 @@ import keyword
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.naming import BINDING_PARAMETERS, GENERATED_MODULE_NAMES, PYDANTIC_ATTRIBUTES
+from generator.python.identifiers import BINDING_PARAMETERS, GENERATED_MODULE_NAMES, PYDANTIC_ATTRIBUTES
 from tests.hostile.pages import Field, PageSpec, bundle_page, nbsp_page
 
 

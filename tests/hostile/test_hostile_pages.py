@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from generator.ir import ParseResult
-from generator.parse import parse
-from generator.render import render_package, write_tree
-from generator.spec import write_specs
+from generator.core.ir import ParseResult
+from generator.docs.parse import parse
+from generator.render.generate import render_package, write_tree
+from generator.spec.write import write_specs
 from tests.hostile.corpus import CASES, Case
 
 HERE = Path(__file__).resolve().parent

@@ -28,10 +28,11 @@ from typing import Any
 
 import pytest
 
-from generator.ir import Endpoint, Example, Field_, Schema, Severity, TypeExpr
-from generator.parse import parse
-from generator.render import render_package, write_tree
-from generator.spec import write_specs
+from generator.core.ir import Endpoint, Example, Schema, Severity, TypeExpr
+from generator.core.ir import Property as Field_
+from generator.docs.parse import parse
+from generator.render.generate import render_package, write_tree
+from generator.spec.write import write_specs
 
 HERE = Path(__file__).resolve().parent
 CHECK = HERE / "_check_tree.py"
@@ -290,7 +291,7 @@ def test_generated_modules_import_runtime_names_under_private_aliases(hostile_tr
     """The rule the naming relies on: a generated module binds, by import, only private names,
     the typing and pydantic names `naming.TYPING_NAMES` reserves, `fal_client`, and shared types;
     and the package `__init__` binds only what `naming.PACKAGE_NAMES` reserves for it."""
-    from generator.naming import PACKAGE_NAMES, TYPING_NAMES
+    from generator.python.identifiers import PACKAGE_NAMES, TYPING_NAMES
 
     tree, _ = hostile_tree
     stray: list[str] = []

@@ -24,12 +24,13 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.drift import diff_dirs, render_changelog_entry, render_markdown
-from generator.ir import Diagnostic, Severity
-from generator.parse import parse
-from generator.render import render_package, write_tree
-from generator.report import render_markdown as render_diagnostics
-from generator.spec import write_specs
+from generator.core.ir import Diagnostic, Severity
+from generator.docs.diagnostics_report import render_markdown as render_diagnostics
+from generator.docs.parse import parse
+from generator.render.generate import render_package, write_tree
+from generator.spec.write import write_specs
+from generator.tools.drift.compare import diff_dirs
+from generator.tools.drift.report import render_changelog_entry, render_markdown
 from tests.cli.helpers import SECRET, cli_env
 
 SOURCE = Path(__file__).resolve().parent.parent / "specs_fal" / "fal-ai__flux__dev.json"

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.ir import Endpoint
+from generator.core.ir import Endpoint
 from tests.parser._support import NBSP, P001, P004, ROOT, falgen
 
 
@@ -45,7 +45,7 @@ def run_parse(tmp_path: Path, *files: str) -> Run:
     specs: dict[str, Endpoint] = {}
     spec_dir = tmp_path / "out" / "openapi"
     if spec_dir.is_dir():
-        from generator.sources.openapi import read_openapi_bytes
+        from generator.spec.read import read_openapi_bytes
 
         for path in sorted(spec_dir.glob("*.json")):
             endpoints, _ = read_openapi_bytes(path.read_bytes(), path.name)

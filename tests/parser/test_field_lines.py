@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.ir import Endpoint, ParseResult
-from generator.parse import parse
+from generator.core.ir import Endpoint, ParseResult
+from generator.docs.parse import parse
 from tests.parser._support import HTML_DIR, NBSP, P000, P001, P002, P003, P004, ROOT, SOURCES, strip_provenance
 
 KLEIN = "fal-ai/flux-2/klein/4b/base"

@@ -19,8 +19,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ir import ParseResult, Severity
-from generator.parse import parse
+from generator.core.ir import ParseResult, Severity
+from generator.docs.parse import parse
 from tests.fuzz_report import counted, fuzz_report  # noqa: F401  (fixture: reports example counts)
 from tests.parser._support import NBSP, P000, P001, P002, P003, P004, ROOT
 

@@ -15,7 +15,8 @@ import json
 
 import pytest
 
-from generator.ir import Diagnostic, Endpoint, Field_, ParseResult, Severity, TypeExpr
+from generator.core.ir import Diagnostic, Endpoint, ParseResult, Severity, TypeExpr
+from generator.core.ir import Property as Field_
 from tests.parser._support import P000, P001, P002, P003, P004, read_lines
 
 # -- helpers ---------------------------------------------------------------------------
@@ -816,7 +817,7 @@ def test_type_syntax(corpus: ParseResult, endpoint_id: str, schema: str, name: s
     ],
 )
 def test_type_syntax_beyond_the_corpus(text: str, expected: TypeExpr) -> None:
-    from generator.sources.typesyntax import parse_type
+    from generator.docs.typesyntax import parse_type
 
     assert parse_type(text) == expected
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.ir import ParseResult
-from generator.parse import parse
-from generator.sources.html import html_to_lines
+from generator.core.ir import ParseResult
+from generator.docs.html import html_to_lines
+from generator.docs.parse import parse
 from tests.parser._support import HTML_DIR, NBSP, P000, P001, P004, ROOT, strip_provenance
 
 PAGES = {

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import Store
-from generator.parse import ParseRun
+from generator.build.cache import Store
+from generator.docs.parse import ParseRun
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "specs" / "sources"

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from fal_bindings._runtime import AsyncEndpoint, Endpoint, FalBindingsError, LazyRegistry, UnknownEndpointError
 
+from generator.render.copies import copied_text
+
 HERE = Path(__file__).resolve().parent
 PACKAGE_ROOT = HERE.parents[1] / "templates" / "package"
 
@@ -198,7 +200,8 @@ def test_imported_runtime_is_the_templates_copy():
     stale = sorted(
         p.name
         for p in RUNTIME_SRC.glob("*.py")
-        if not (here / p.name).is_file() or (here / p.name).read_bytes() != p.read_bytes()
+        if not (here / p.name).is_file()
+        or (here / p.name).read_text(encoding="utf-8") != copied_text(f"fal_bindings/_runtime/{p.name}", p.read_text(encoding="utf-8"))
     )
     assert not stale, (
         f"fal_bindings._runtime is imported from {here}, whose copy differs from templates in {stale}: run `make generate`"

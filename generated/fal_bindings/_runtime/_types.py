@@ -1,4 +1,5 @@
-"""Small shared types: sentinels, option names, callback aliases. No third-party imports."""
+# Copied from templates/package/fal_bindings/_runtime/_types.py by falgen. Edit the source, then run make generate.
+"""Small shared types: sentinels, callback aliases. No third-party imports (call options: `options`)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,6 @@ __all__ = [
     "FileUploadMode",
     "OnEnqueue",
     "OnQueueUpdate",
-    "RUN_OPTIONS",
-    "SUBMIT_OPTIONS",
-    "SUBSCRIBE_OPTIONS",
-    "STREAM_OPTIONS",
-    "RESERVED_KWARGS",
 ]
 
 Priority = Literal["normal", "low"]
@@ -67,31 +63,3 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-
-# Call options accepted by each generated method, next to the input fields.  Field parameters of
-# generated methods must never use these names (the generator renames such a field, e.g.
-# `timeout_` with `alias="timeout"`).
-# `client` (a fal_client.SyncClient / AsyncClient) overrides the endpoint's client for one call.
-RUN_OPTIONS = frozenset({"timeout", "start_timeout", "hint", "headers", "client"})
-SUBMIT_OPTIONS = frozenset({"start_timeout", "hint", "priority", "webhook_url", "headers", "client"})
-SUBSCRIBE_OPTIONS = frozenset(
-    {
-        "timeout",
-        "start_timeout",
-        "hint",
-        "priority",
-        "with_logs",
-        "on_enqueue",
-        "on_queue_update",
-        "poll_interval",
-        "headers",
-        "client",
-    }
-)
-STREAM_OPTIONS = frozenset({"timeout", "headers", "client"})
-
-RESERVED_KWARGS: frozenset[str] = RUN_OPTIONS | SUBMIT_OPTIONS | SUBSCRIBE_OPTIONS | STREAM_OPTIONS | {"self", "input"}
-"""Every keyword the generated `run`/`submit`/`subscribe`/`stream` methods take besides the
-input fields, plus `self` and `input` (the positional-only Input parameter: Python would accept
-a field keyword of that name, mypy rejects the overloads). A field whose Python name is in this
-set must be renamed by the generator (keeping the wire name as the pydantic alias)."""

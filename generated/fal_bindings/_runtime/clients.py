@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/clients.py by falgen. Edit the source, then run make generate.
 """Default fal_client clients (imported lazily: importing fal_bindings never imports fal_client).
 
 - Sync: `fal_client.sync_client`, the client behind `fal_client.run`/`subscribe`/..., so

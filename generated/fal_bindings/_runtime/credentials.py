@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/credentials.py by falgen. Edit the source, then run make generate.
 """The API key: its form is checked before any request, and it is masked in every exception the
 package raises and everything the CLI prints.
 

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/downloads.py by falgen. Edit the source, then run make generate.
 """Downloads of output files: `download_url` / `read_url` (and async twins), which `FalFile`
 models expose as methods and the CLI's `--download` uses.
 

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/enums.py by falgen. Edit the source, then run make generate.
 """Enums whose values Python's `Literal` cannot hold.
 
 fal's schemas may list objects or lists as enum (or `const`) values; `Literal[{"a": 1}]` raises

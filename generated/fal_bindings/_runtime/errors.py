@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/errors.py by falgen. Edit the source, then run make generate.
 """Exception hierarchy of fal_bindings, and the translation of fal_client/httpx errors into it.
 
 ```

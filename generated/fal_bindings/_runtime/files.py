@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/files.py by falgen. Edit the source, then run make generate.
 """Files: the `FileInput` field type, data URIs and uploads on the way in, downloads on the way out.
 
 Input side. A `FileInput` field accepts

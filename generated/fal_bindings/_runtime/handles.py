@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/handles.py by falgen. Edit the source, then run make generate.
 """Typed queue request handles wrapping fal_client's `SyncRequestHandle`/`AsyncRequestHandle`."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/models.py by falgen. Edit the source, then run make generate.
 """Base models of every generated `Input`/`Output` (and shared nested type)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/realtime.py by falgen. Edit the source, then run make generate.
 """Typed realtime (WebSocket) connections over fal_client's `realtime()`."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/registry.py by falgen. Edit the source, then run make generate.
 """Lazy endpoint registry for the generated package `__init__`.
 
 Nothing here imports pydantic, fal_client or any endpoint module: an endpoint module is imported

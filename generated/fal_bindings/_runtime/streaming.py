@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/_runtime/streaming.py by falgen. Edit the source, then run make generate.
 """Server-sent-event streams: iterate raw events, then get the final typed Output.
 
 fal's streaming endpoints send partial results as JSON events; the last event is the final

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/__init__.py by falgen. Edit the source, then run make generate.
 """`fal-bindings`: the command-line interface of the generated package (extra `cli`).
 
     fal-bindings list [--category C] [--capability streaming|realtime] [--json]

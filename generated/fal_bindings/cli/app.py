@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/app.py by falgen. Edit the source, then run make generate.
 """The root command group and `main()`, which owns every exit code.
 
 Exit codes: 0 success; 1 remote error (fal's message) or an output that does not match its

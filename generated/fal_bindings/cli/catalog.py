@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/catalog.py by falgen. Edit the source, then run make generate.
 """The package's endpoint catalog and per-endpoint specs, read as plain JSON.
 
 Everything the CLI shows before it executes anything (`list`, `show`, `--help` of `run ID`) comes
@@ -11,6 +12,16 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .._runtime.spec import (
+    SCHEMA_REF_PREFIX,
+    SpecError,
+    io_pointer,
+    non_null_variants,
+    ref_name,
+    resolve,
+    single_all_of,
+)
 
 __all__ = [
     "PACKAGE_DIR",
@@ -26,8 +37,6 @@ __all__ = [
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The installed `fal_bindings` directory (holds `_catalog.json` and `_specs/`)."""
-
-_REF_PREFIX = "#/components/schemas/"
 
 
 class UnknownIdError(LookupError):
@@ -165,8 +174,8 @@ class EndpointSchema:
         def visit(node: Any) -> None:
             if isinstance(node, dict):
                 ref = node.get("$ref")
-                if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
-                    name = ref[len(_REF_PREFIX) :]
+                if isinstance(ref, str) and ref.startswith(SCHEMA_REF_PREFIX):
+                    name = ref[len(SCHEMA_REF_PREFIX) :]
                     if name not in seen and name not in (self.input_name, self.output_name):
                         target = schemas.get(name)
                         if isinstance(target, dict) and _is_object(target):
@@ -188,53 +197,9 @@ def _is_object(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "object" or "properties" in schema
 
 
-def _single_all_of(schema: dict[str, Any]) -> dict[str, Any] | None:
-    """The member of `allOf: [X]` (how OpenAPI attaches a description to a `$ref`)."""
-    members = schema.get("allOf")
-    if isinstance(members, list) and len(members) == 1 and isinstance(members[0], dict):
-        return members[0]
-    return None
-
-
-def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """Follow `$ref`s (local `#/components/schemas/...` only) and single-member `allOf`s."""
-    for _ in range(32):
-        member = _single_all_of(schema)
-        if member is not None:
-            schema = member
-            continue
-        ref = schema.get("$ref")
-        if not isinstance(ref, str):
-            break
-        node: Any = document
-        for part in ref.lstrip("#").split("/")[1:]:
-            node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
-        schema = node if isinstance(node, dict) else {}
-    return schema
-
-
-def ref_name(schema: dict[str, Any]) -> str | None:
-    member = _single_all_of(schema)
-    if member is not None:
-        return ref_name(member)
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
-        return ref[len(_REF_PREFIX) :]
-    return None
-
-
-def non_null_variants(schema: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """The members of an `anyOf`/`oneOf` union other than `{"type": "null"}` (None: no union)."""
-    for key in ("anyOf", "oneOf"):
-        variants = schema.get(key)
-        if isinstance(variants, list):
-            return [v for v in variants if isinstance(v, dict) and v.get("type") != "null"]
-    return None
-
-
 def type_label(document: dict[str, Any], schema: dict[str, Any], depth: int = 0) -> str:
     """A short readable type: `string`, `integer`, `list[ImageFile]`, `ImageSize | enum`..."""
-    member = _single_all_of(schema)
+    member = single_all_of(schema)
     if member is not None:
         return type_label(document, member, depth)
     name = ref_name(schema)
@@ -350,23 +315,12 @@ def object_fields(document: dict[str, Any], schema: dict[str, Any]) -> tuple[Fie
 
 def _pointer_target(document: dict[str, Any], endpoint_id: str, kind: str) -> tuple[str, dict[str, Any]]:
     """(type name, schema) of the Input (request body) or Output (queue result) of an endpoint."""
-    paths = document.get("paths", {})
-    media: Any
-    if kind == "input":
-        operation = paths.get(f"/{endpoint_id}", {}).get("post", {})
-        media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-    else:
-        operation = paths.get(f"/{endpoint_id}/requests/{{request_id}}", {}).get("get", {})
-        media = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
-    schema = media.get("schema") if isinstance(media, dict) else None
-    if isinstance(schema, dict):
-        return ref_name(schema) or kind.capitalize(), resolve(document, schema)
-    schemas = document.get("components", {}).get("schemas", {})
-    suffix = "Input" if kind == "input" else "Output"
-    candidates = [n for n in schemas if n.endswith(suffix)]
-    if len(candidates) == 1:
-        return candidates[0], schemas[candidates[0]]
-    return suffix, {}
+    try:
+        pointer = io_pointer(document, endpoint_id, kind.capitalize())
+    except SpecError:
+        return kind.capitalize(), {}
+    schema = {"$ref": pointer}
+    return ref_name(schema) or kind.capitalize(), resolve(document, schema)
 
 
 _schemas: dict[str, EndpointSchema] = {}

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/commands.py by falgen. Edit the source, then run make generate.
 """`list`, `show`, `status`, `result` and `cancel`."""
 
 from __future__ import annotations

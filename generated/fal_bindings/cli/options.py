@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/options.py by falgen. Edit the source, then run make generate.
 """Command-line options of `fal-bindings run ID`, built from the endpoint's spec JSON.
 
 One option per Input field, named after the wire name with dashes (`image_size` -> `--image-size`;
@@ -6,7 +7,7 @@ a name taken by a control option such as `--json` becomes `--field-json`):
 | field schema                        | option                                                    |
 |-------------------------------------|-----------------------------------------------------------|
 | string                              | `--x TEXT`                                                |
-| string named `*_url` / `*_urls`     | `--x FILE|URL`: a URL, a `data:` URI or a local file path  |
+| a field the spec marks `x-fal-file` | `--x FILE|URL`: a URL, a `data:` URI or a local file path  |
 | integer / number                    | `--x INTEGER` / `--x NUMBER`                              |
 | boolean                             | `--x/--no-x`                                              |
 | enum                                | `--x CHOICE` (click.Choice; the enum's typed value is sent) |
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .._runtime.spec import carries_files
 from .catalog import EndpointSchema, FieldInfo, non_null_variants, object_fields, ref_name, resolve, type_label
 from .output import terminal_safe
 
@@ -52,7 +54,6 @@ CONTROL_OPTIONS = frozenset(
 """Option names (without dashes) of `run ID` itself; a field with one of these names is
 renamed `--field-<name>`."""
 
-FILE_FIELD_SUFFIXES = ("_url", "_urls")
 
 _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -297,15 +298,8 @@ _SCALARS = {"string": "string", "integer": "integer", "number": "number", "boole
 
 
 def _is_file_field(info: FieldInfo) -> bool:
-    """The generator's rule: a string (or list of strings) field named `*_url`/`*_urls`/`url`."""
-    name = info.name.lower()
-    if not (name.endswith(FILE_FIELD_SUFFIXES) or name in ("url", "urls")):
-        return False
-    schema = info.schema
-    if schema.get("type") == "array":
-        items = schema.get("items")
-        return isinstance(items, dict) and items.get("type") == "string" and "enum" not in items
-    return schema.get("type") == "string" and "enum" not in schema
+    """A field the spec marks as carrying file URLs (`x-fal-file`, a string or a list of them)."""
+    return carries_files(info.schema)
 
 
 def _kind(document: dict[str, Any], schema: dict[str, Any]) -> str:

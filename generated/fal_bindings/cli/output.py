@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/output.py by falgen. Edit the source, then run make generate.
 """What the CLI prints: JSON, readable summaries, saved files, error messages - and the guards
 that keep the API key out of all of it and keep text from the docs or the service inert in a
 terminal (`terminal_safe`)."""

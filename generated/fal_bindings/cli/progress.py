@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/progress.py by falgen. Edit the source, then run make generate.
 """Queue progress on stderr (position, elapsed time, logs) while `run` waits for a request.
 
 Shown with rich only when stderr is a terminal and `--quiet` was not given; otherwise nothing is

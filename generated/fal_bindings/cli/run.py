@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/cli/run.py by falgen. Edit the source, then run make generate.
 """`fal-bindings run ID [OPTIONS]`: one click command per endpoint, built on demand.
 
 `RunGroup.get_command(ctx, ID)` reads only that endpoint's spec JSON to build the options, so

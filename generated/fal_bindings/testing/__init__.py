@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/__init__.py by falgen. Edit the source, then run make generate.
 """Testing support for fal bindings: a local fal.ai emulator, example payloads, a pytest plugin.
 
     from fal_bindings.testing import emulator, example_input

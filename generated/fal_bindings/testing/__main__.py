@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/__main__.py by falgen. Edit the source, then run make generate.
 """`python -m fal_bindings.testing serve`: run the fal emulator until interrupted."""
 
 from __future__ import annotations

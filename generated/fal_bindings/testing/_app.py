@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_app.py by falgen. Edit the source, then run make generate.
 """The emulator's ASGI application: fal's run, queue, stream, realtime, storage and file endpoints.
 
 One server plays every fal host, told apart by path prefix (see fal-client-protocol.md):
@@ -470,7 +471,7 @@ class EmulatorApp:
         def file_url(stem: str, extension: str) -> str:
             return f"{files}/{stem}.{extension}"
 
-        output = localize_file_urls(corrected_example(spec, "output"), file_url, self.base_url + "/")
+        output = localize_file_urls(corrected_example(spec, "output"), file_url, self.base_url + "/", spec, spec.output_pointer)
         if not spec.output_validator.is_valid(output):
             output = Synthesizer(spec, file_url).synthesize(spec.output_pointer)
         with self.lock:

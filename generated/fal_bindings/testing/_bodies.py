@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_bodies.py by falgen. Edit the source, then run make generate.
 """JSON bodies that fal refuses with 422: not JSON, nested too deeply, or not valid Unicode."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_controls.py by falgen. Edit the source, then run make generate.
 """What tests can steer (behaviour, faults) and what they can inspect (request log, webhooks)."""
 
 from __future__ import annotations

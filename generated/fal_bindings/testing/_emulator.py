@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_emulator.py by falgen. Edit the source, then run make generate.
 """The emulator's lifecycle: a uvicorn server on a loopback TLS socket, in a thread of this process."""
 
 from __future__ import annotations

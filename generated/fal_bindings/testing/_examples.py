@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_examples.py by falgen. Edit the source, then run make generate.
 """Example input/output payloads per endpoint, guaranteed to validate against their schemas."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_media.py by falgen. Edit the source, then run make generate.
 """Tiny but well-formed media files, so downloads of emulator outputs decode as what they claim."""
 
 from __future__ import annotations

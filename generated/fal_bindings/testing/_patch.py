@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_patch.py by falgen. Edit the source, then run make generate.
 """Point the unmodified fal-client at the emulator, and put everything back afterwards."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_synth.py by falgen. Edit the source, then run make generate.
 """Deterministic, schema-valid values: synthesized from a schema, or repaired from an example."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .._runtime.spec import carries_files, non_null_variants, resolve
 from ._media import MEDIA_TYPES, extension_for, media_bytes, media_type
 from ._specs import EndpointSpec
 from ._validate import extra_names
@@ -60,14 +62,19 @@ def placeholder_file_url(stem: str, extension: str) -> str:
 
 @dataclass(frozen=True)
 class _Ctx:
-    """Where a value sits: the nearest property name, its JSON path, and the $refs followed."""
+    """Where a value sits: the nearest property name, its JSON path, the $refs followed, and
+    whether the property holds file URLs (`x-fal-file`, kept for a list's items)."""
 
     name: str = ""
     path: tuple[str | int, ...] = ()
     refs: tuple[str, ...] = ()
+    file: bool = False
 
-    def child(self, key: str | int) -> _Ctx:
-        return _Ctx(key if isinstance(key, str) else self.name, (*self.path, key), self.refs)
+    def child(self, key: str | int, prop: Any = None) -> _Ctx:
+        """The context of property `key` (its schema `prop`) or of list item `key`."""
+        if isinstance(key, str):
+            return _Ctx(key, (*self.path, key), self.refs, isinstance(prop, dict) and carries_files(prop))
+        return _Ctx(self.name, (*self.path, key), self.refs, self.file)
 
     @property
     def stem(self) -> str:
@@ -118,7 +125,7 @@ class Synthesizer:
             properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
             for name in error.validator_value:
                 if name not in instance:
-                    instance[name] = self._value(properties.get(name, {}), ctx.child(name))
+                    instance[name] = self._value(properties.get(name, {}), ctx.child(name, properties.get(name)))
             return True
         if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
             for name in extra_names(error.schema, instance):
@@ -129,7 +136,7 @@ class Synthesizer:
         parent = root
         for part in path[:-1]:
             parent = parent[part]
-        parent[path[-1]] = self._value(error.schema, ctx)
+        parent[path[-1]] = self._value(error.schema, _Ctx(ctx.name, ctx.path, ctx.refs, isinstance(error.schema, dict) and carries_files(error.schema)))
         return True
 
     # -- synthesis ----------------------------------------------------------------------------
@@ -149,7 +156,7 @@ class Synthesizer:
         examples = node.get("examples")
         # Whole-payload examples are the caller's business (see `repair`), and file objects'
         # examples point at remote hosts; smaller examples make realistic values.
-        usable = ctx.path and not _mentions_url(ctx.name) and "url" not in node.get("properties", {})
+        usable = ctx.path and not ctx.file and not _is_file_object(node)
         if isinstance(examples, list) and usable:
             for example in examples:
                 if self._valid(node, example):
@@ -178,7 +185,7 @@ class Synthesizer:
             target = self._spec.schema(pointer)
             siblings = {k: v for k, v in node.items() if k != "$ref"}
             node = {**target, **siblings}
-            ctx = _Ctx(ctx.name, ctx.path, (*ctx.refs, pointer.rsplit("/", 1)[-1]))
+            ctx = _Ctx(ctx.name, ctx.path, (*ctx.refs, pointer.rsplit("/", 1)[-1]), ctx.file)
         return node, ctx
 
     def _union(self, node: dict[str, Any], variants: list[Any], ctx: _Ctx) -> Any:
@@ -212,7 +219,7 @@ class Synthesizer:
         # Recursive types and deep nesting stop at what is required, so synthesis terminates
         # (unless the recursion itself is required: see the depth cap in `_value`).
         minimal = self._required_only or len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
-        file_values = self._file_fields(node, ctx) if "url" in properties else {}
+        file_values = self._file_fields(node, ctx) if _is_file_object(node) else {}
         out: dict[str, Any] = {}
         for name, schema in properties.items():
             if minimal and name not in required:
@@ -220,7 +227,7 @@ class Synthesizer:
             if name in file_values and self._valid(schema, file_values[name]):
                 out[name] = file_values[name]
             else:
-                out[name] = self._value(schema, ctx.child(name))
+                out[name] = self._value(schema, ctx.child(name, schema))
         for name in required:
             out.setdefault(name, None)
         return out
@@ -240,7 +247,7 @@ class Synthesizer:
         fmt = node.get("format")
         if isinstance(fmt, str) and fmt in _FORMAT_VALUES:
             text = _FORMAT_VALUES[fmt]
-        elif _mentions_url(ctx.name) or fmt in ("uri", "url", "iri"):
+        elif ctx.file or fmt in ("uri", "url", "iri"):
             text = self._file_url(ctx.stem, _hinted_extension([ctx.name]))
         elif ctx.name == "content_type":
             text = media_type(_hinted_extension([ctx.name, *reversed(ctx.refs)]))
@@ -296,11 +303,11 @@ class Synthesizer:
         return bool(cached[1].is_valid(value))
 
 
-def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str) -> Any:
-    """A copy of `value` whose file URLs (`url`, `*_url`, `*_urls`) point at `file_url` instead.
-
-    URLs already under `own_prefix` and data URIs are kept.
-    """
+def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str, spec: EndpointSpec, pointer: str) -> Any:
+    """A copy of `value` (valid for the schema at `pointer`) whose file URLs, the properties the
+    spec marks `x-fal-file`, point at `file_url` instead. URLs under `own_prefix` and data URIs
+    are kept."""
+    document = spec.document
 
     def remote(text: Any) -> bool:
         # An empty URL (docs show `"url": ""` as a placeholder) gets a real file too.
@@ -315,24 +322,43 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str) -> Any:
             extension = extension_for(content_type)
         return file_url(ctx.stem, extension or _hinted_extension([ctx.name]))
 
-    def walk(node: Any, ctx: _Ctx) -> Any:
+    def walk(node: Any, schema: dict[str, Any], ctx: _Ctx) -> Any:
+        schema = _branch(document, schema, node)
         if isinstance(node, list):
-            return [walk(item, ctx.child(i)) for i, item in enumerate(node)]
+            items = schema.get("items")
+            return [walk(item, items if isinstance(items, dict) else {}, ctx.child(i)) for i, item in enumerate(node)]
         if not isinstance(node, dict):
             return node
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
         out: dict[str, Any] = {}
         for key, item in node.items():
-            if key == "url" and remote(item):
-                out[key] = local(item, ctx, node)
-            elif key.endswith("_url") and remote(item):
-                out[key] = local(item, ctx.child(key), node)
-            elif key.endswith("_urls") and isinstance(item, list):
-                out[key] = [local(u, ctx.child(key).child(i), {}) if remote(u) else u for i, u in enumerate(item)]
+            prop = properties.get(key)
+            prop = prop if isinstance(prop, dict) else {}
+            child = ctx.child(key, prop) if key != "url" else ctx
+            if carries_files(prop) and remote(item):
+                out[key] = local(item, child, node)
+            elif carries_files(prop) and isinstance(item, list):
+                out[key] = [local(u, child.child(i), {}) if remote(u) else u for i, u in enumerate(item)]
             else:
-                out[key] = walk(item, ctx.child(key))
+                out[key] = walk(item, prop, ctx.child(key, prop))
         return out
 
-    return walk(value, _Ctx())
+    return walk(value, {"$ref": pointer}, _Ctx())
+
+
+def _branch(document: dict[str, Any], schema: dict[str, Any], value: Any) -> dict[str, Any]:
+    """The (resolved) schema `value` is read with: for a union, the first branch of its shape."""
+    schema = resolve(document, schema)
+    variants = non_null_variants(schema)
+    if variants is None:
+        return schema
+    for variant in variants:
+        resolved = resolve(document, variant)
+        kind = _schema_type(resolved)
+        if (isinstance(value, dict) and kind == "object") or (isinstance(value, list) and kind == "array"):
+            return resolved
+    return schema
 
 
 def _error_order(error: ValidationError) -> tuple[int, list[str], str]:
@@ -401,8 +427,11 @@ def _vary(value: Any, index: int) -> Any:
     return value
 
 
-def _mentions_url(name: str) -> bool:
-    return name == "url" or name.endswith("_url")
+def _is_file_object(node: dict[str, Any]) -> bool:
+    """A file object (`File`, `ImageFile`, ...): its `url` property carries a file."""
+    properties = node.get("properties")
+    url = properties.get("url") if isinstance(properties, dict) else None
+    return isinstance(url, dict) and carries_files(url)
 
 
 def _hinted_extension(names: list[str]) -> str:

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_tls.py by falgen. Edit the source, then run make generate.
 """A throwaway CA and a server certificate for 127.0.0.1 and localhost, as PEM files."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_validate.py by falgen. Edit the source, then run make generate.
 """Turn jsonschema errors into fal's (FastAPI/pydantic v2 style) 422 `detail` entries."""
 
 from __future__ import annotations

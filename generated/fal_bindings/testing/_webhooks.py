@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/_webhooks.py by falgen. Edit the source, then run make generate.
 """Webhooks: where the emulator may POST them (loopback only, unless a test opts in), and the
 POST itself, whose every outcome is recorded."""
 

@@ -1,3 +1,4 @@
+# Copied from templates/package/fal_bindings/testing/plugin.py by falgen. Edit the source, then run make generate.
 """pytest plugin: the `fal_emulator` fixture (a running `Emulator` per test).
 
 Override `fal_emulator_options` in a conftest.py to pass `emulator()` arguments, e.g.

@@ -50,10 +50,10 @@ per endpoint (shown with plain names; falgen imports every runtime name under a 
         capabilities: ClassVar[frozenset[str]] = frozenset({"queue", "streaming"})
 
         @overload
-        def run(self, input: Input, /, *, <run options>) -> Output: ...
+        def run(self, input: Input, /, **options: Unpack[RunOptions]) -> Output: ...
         @overload
         def run(self, *, prompt: str, image_size: ... = "landscape_4_3", <every field>,
-                <run options>) -> Output: ...
+                **options: Unpack[RunOptions]) -> Output: ...
         def run(self, input: Input | None = None, **kwargs: Any) -> Output:
             return self._run(input, kwargs)
         # same three-part pattern for
@@ -77,7 +77,7 @@ per endpoint (shown with plain names; falgen imports every runtime name under a 
 Notes for the templates:
 - The implementation's `input` is NOT positional-only (`/` plus `**kwargs` makes mypy reject the
   overloads); overload 1 marks it positional-only.
-- Overload 2 lists every field (Python names, in order) then the options. A field's default in
+- Overload 2 lists every field (Python names, in order) then `**options`. A field's default in
   the signature is only for display (a literal, or `...` when it is not a simple literal): what
   the caller does not pass is not sent, so server defaults apply.
 - `input_model` / `output_model` are derived from `Endpoint[Input, Output]`; no ClassVar needed.
@@ -85,23 +85,13 @@ Notes for the templates:
   define attributes named `Input`/`Output` (mypy would then resolve `Input` annotations to them).
 - The package needs a `py.typed` marker next to its `__init__.py` for users' type checkers.
 
-Options (keyword-only, after the fields, in this order; all default to None unless noted):
-
-- run:       timeout: float | None, start_timeout: float | None, hint: str | None,
-             headers: dict[str, str] | None
-- submit:    start_timeout: float | None, hint: str | None, priority: Priority | None,
-             webhook_url: str | None, headers: dict[str, str] | None
-- subscribe: timeout: float | None, start_timeout: float | None, hint: str | None,
-             priority: Priority | None, with_logs: bool = False,
-             on_enqueue: OnEnqueue | None, on_queue_update: OnQueueUpdate | None,
-             poll_interval: float | None, headers: dict[str, str] | None
-- stream:    timeout: float | None, headers: dict[str, str] | None
-
-`timeout` is the client-side limit (run/stream: HTTP timeout; subscribe: total wait, after which
-the request is cancelled and RequestTimeoutError raised); `start_timeout` is fal's server-side
-limit before processing starts (> 1 s). `RESERVED_KWARGS` is the union of all options plus `self`
-and `input`: a field whose Python name is in it must be renamed, keeping the wire name as alias
-(`timeout_`, `input_`, ...). Renamed fields are passed by their Python name.
+Call options (`timeout`, `start_timeout`, `hint`, `priority`, `webhook_url`, `with_logs`,
+`on_enqueue`, `on_queue_update`, `poll_interval`, `headers`, `client`) are declared once, per
+method, as the `TypedDict`s of `options` (`RunOptions`, `SubmitOptions`, `SubscribeOptions`,
+`StreamOptions` and their `Async*` twins); generated methods take them as
+`**options: Unpack[SubscribeOptions]`. `RESERVED_KWARGS` is the union of all options plus `self`,
+`input` and `options`: a field whose Python name is in it must be renamed, keeping the wire name
+as alias (`timeout_`, `input_`, ...). Renamed fields are passed by their Python name.
 
 Instances: `Flux2()` uses `fal_client.sync_client` (auth from FAL_KEY);
 `Flux2(client=fal_client.SyncClient(key=...), file_upload="upload")`; `AsyncFlux2()` gets one
@@ -124,11 +114,6 @@ if TYPE_CHECKING:
 
     from ._types import (
         NOT_GIVEN,
-        RESERVED_KWARGS,
-        RUN_OPTIONS,
-        STREAM_OPTIONS,
-        SUBMIT_OPTIONS,
-        SUBSCRIBE_OPTIONS,
         FileUploadMode,
         NotGiven,
         OnEnqueue,
@@ -165,6 +150,21 @@ if TYPE_CHECKING:
     from .files import FileInput, configure, get_file_upload_mode, to_data_uri
     from .handles import AsyncRequestHandle, RequestHandle
     from .models import FalFile, FalInput, FalModel, FalOutput, iter_files, parse_output, to_payload
+    from .options import (
+        RESERVED_KWARGS,
+        RUN_OPTIONS,
+        STREAM_OPTIONS,
+        SUBMIT_OPTIONS,
+        SUBSCRIBE_OPTIONS,
+        AsyncRunOptions,
+        AsyncStreamOptions,
+        AsyncSubmitOptions,
+        AsyncSubscribeOptions,
+        RunOptions,
+        StreamOptions,
+        SubmitOptions,
+        SubscribeOptions,
+    )
     from .realtime import AsyncRealtimeConnection, RealtimeConnection
     from .registry import LazyRegistry
     from .streaming import AsyncStream, Stream
@@ -177,11 +177,19 @@ _EXPORTS: dict[str, str] = {
     "FileUploadMode": "._types",
     "OnEnqueue": "._types",
     "OnQueueUpdate": "._types",
-    "RESERVED_KWARGS": "._types",
-    "RUN_OPTIONS": "._types",
-    "SUBMIT_OPTIONS": "._types",
-    "SUBSCRIBE_OPTIONS": "._types",
-    "STREAM_OPTIONS": "._types",
+    "RESERVED_KWARGS": ".options",
+    "RUN_OPTIONS": ".options",
+    "SUBMIT_OPTIONS": ".options",
+    "SUBSCRIBE_OPTIONS": ".options",
+    "STREAM_OPTIONS": ".options",
+    "RunOptions": ".options",
+    "SubmitOptions": ".options",
+    "SubscribeOptions": ".options",
+    "StreamOptions": ".options",
+    "AsyncRunOptions": ".options",
+    "AsyncSubmitOptions": ".options",
+    "AsyncSubscribeOptions": ".options",
+    "AsyncStreamOptions": ".options",
     # clients
     "default_client": ".clients",
     "default_async_client": ".clients",
@@ -255,6 +263,14 @@ __all__ = [
     "SUBMIT_OPTIONS",
     "SUBSCRIBE_OPTIONS",
     "STREAM_OPTIONS",
+    "RunOptions",
+    "SubmitOptions",
+    "SubscribeOptions",
+    "StreamOptions",
+    "AsyncRunOptions",
+    "AsyncSubmitOptions",
+    "AsyncSubscribeOptions",
+    "AsyncStreamOptions",
     "default_client",
     "default_async_client",
     "set_default_client",

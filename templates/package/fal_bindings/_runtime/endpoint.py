@@ -3,7 +3,7 @@
 Generated subclasses declare `endpoint_id` and `capabilities`, and define typed `run`, `submit`,
 `subscribe` (and `stream`, `realtime` when the endpoint has them) whose bodies only delegate to
 the helpers here (`self._run(input, kwargs)` ...). The helpers
-1. split call options from input fields (`_types.*_OPTIONS`; a misplaced option is a TypeError),
+1. split call options from input fields (`options.*_OPTIONS`; a misplaced option is a TypeError),
 2. build and validate the Input (pydantic `ValidationError`) — before any network I/O,
 3. serialise it (wire names, only fields that were set, local files as data URIs or uploads),
 4. check the API key's form (`credentials.check_credentials`: a malformed key fails here, named,
@@ -18,21 +18,13 @@ import typing
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
 
-from ._types import (
-    NOT_GIVEN,
-    RESERVED_KWARGS,
-    RUN_OPTIONS,
-    STREAM_OPTIONS,
-    SUBMIT_OPTIONS,
-    SUBSCRIBE_OPTIONS,
-    FileUploadMode,
-    NotGiven,
-)
+from ._types import NOT_GIVEN, FileUploadMode, NotGiven
 from .clients import default_async_client, default_client
 from .credentials import check_credentials, check_header
 from .errors import _CallbackError, translate_errors
 from .files import FileCollector, _check_mode, aupload_pending, get_file_upload_mode, upload_pending
 from .models import FalInput, FalOutput, InputT, OutputT, parse_output, to_payload
+from .options import RESERVED_KWARGS, RUN_OPTIONS, STREAM_OPTIONS, SUBMIT_OPTIONS, SUBSCRIBE_OPTIONS
 
 if TYPE_CHECKING:
     import fal_client

@@ -470,7 +470,7 @@ class EmulatorApp:
         def file_url(stem: str, extension: str) -> str:
             return f"{files}/{stem}.{extension}"
 
-        output = localize_file_urls(corrected_example(spec, "output"), file_url, self.base_url + "/")
+        output = localize_file_urls(corrected_example(spec, "output"), file_url, self.base_url + "/", spec, spec.output_pointer)
         if not spec.output_validator.is_valid(output):
             output = Synthesizer(spec, file_url).synthesize(spec.output_pointer)
         with self.lock:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from .._runtime.spec import SpecError, io_pointer, pointer_target
+
 SpecSource = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
 """A directory (or single file) of OpenAPI JSON documents, or the documents themselves."""
 
@@ -22,10 +23,6 @@ DEFAULT_SPECS_DIR = Path(__file__).resolve().parent.parent / "_specs"
 """Where the generated package ships its specs (package data `fal_bindings/_specs/`)."""
 
 CAPABILITIES = ("queue", "streaming", "realtime")
-
-
-class SpecError(ValueError):
-    """A spec document could not be used; the message names the document and the problem."""
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: usable as a cache key
@@ -42,7 +39,7 @@ class EndpointSpec:
 
     def schema(self, pointer: str) -> dict[str, Any]:
         """The schema at a `#/...` JSON pointer inside this endpoint's document."""
-        return resolve_pointer(self.document, pointer, self.source)
+        return pointer_target(self.document, pointer, self.source)
 
     def validator(self, pointer: str) -> Draft202012Validator:
         """A 2020-12 validator for the schema at `pointer`, resolving refs against the document."""
@@ -66,33 +63,6 @@ class EndpointSpec:
         if isinstance(examples, list) and examples:
             return examples[0]
         return schema.get("example")
-
-
-def resolve_pointer(document: Mapping[str, Any], pointer: str, source: str) -> dict[str, Any]:
-    """Follow a local `#/a/b` pointer (RFC 6901 escapes) and return the schema object there."""
-    if not pointer.startswith("#"):
-        raise SpecError(f"{source}: only local $refs are supported, got {pointer!r}")
-    node: Any = document
-    for raw in pointer[1:].split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise SpecError(f"{source}: $ref {pointer!r} does not resolve (no {part!r})")
-    if not isinstance(node, dict):
-        raise SpecError(f"{source}: $ref {pointer!r} points at a {type(node).__name__}, not a schema")
-    return node
-
-
-def schema_name(endpoint_id: str) -> str:
-    """`fal-ai/flux-2/klein/4b/base` -> `Flux2Klein4bBase` (the `fal-ai` owner is dropped)."""
-    parts = endpoint_id.split("/")
-    if parts[0] == "fal-ai":
-        parts = parts[1:]
-    words = [word for part in parts for word in re.split(r"[^A-Za-z0-9]+", part) if word]
-    return "".join(word[:1].upper() + word[1:] for word in words)
 
 
 def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
@@ -165,10 +135,10 @@ def _endpoint(document: Any, source: str) -> EndpointSpec:
     unknown = [c for c in capabilities if c not in CAPABILITIES]
     if unknown:
         raise SpecError(f"{source}: unknown capabilities {unknown} (known: {', '.join(CAPABILITIES)})")
-    input_pointer = _schema_pointer(document, endpoint_id, "Input", source)
-    output_pointer = _schema_pointer(document, endpoint_id, "Output", source)
+    input_pointer = io_pointer(document, endpoint_id, "Input", source)
+    output_pointer = io_pointer(document, endpoint_id, "Output", source)
     for pointer in (input_pointer, output_pointer):
-        resolve_pointer(document, pointer, source)  # a dangling $ref fails here, not mid-request
+        pointer_target(document, pointer, source)  # a dangling $ref fails here, not mid-request
     return EndpointSpec(
         endpoint_id=endpoint_id,
         capabilities=tuple(capabilities),
@@ -177,41 +147,6 @@ def _endpoint(document: Any, source: str) -> EndpointSpec:
         output_pointer=output_pointer,
         source=source,
     )
-
-
-def _schema_pointer(document: dict[str, Any], endpoint_id: str, kind: str, source: str) -> str:
-    """Where the Input (request body) or Output (result) schema lives, as a `#/...` pointer."""
-    if kind == "Input":
-        path = f"/{endpoint_id}"
-        location = ["paths", path, "post", "requestBody", "content", "application/json", "schema"]
-    else:
-        path = f"/{endpoint_id}/requests/{{request_id}}"
-        location = ["paths", path, "get", "responses", "200", "content", "application/json", "schema"]
-    schema = _dig(document, location)
-    if isinstance(schema, dict):
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            return ref
-        return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in location)
-    # Fallback: the `<Name>Input` / `<Name>Output` naming convention, or the only `*Input` schema.
-    schemas = _dig(document, ["components", "schemas"])
-    schemas = schemas if isinstance(schemas, dict) else {}
-    name = schema_name(endpoint_id) + kind
-    if name not in schemas:
-        candidates = [n for n in schemas if n.endswith(kind)]
-        if len(candidates) != 1:
-            raise SpecError(f"{source}: no {kind} schema for {endpoint_id!r} (looked in {path} and for {name})")
-        name = candidates[0]
-    return f"#/components/schemas/{name}"
-
-
-def _dig(node: Any, keys: list[str]) -> Any:
-    """`node[k1][k2]...`, or None where the path does not exist."""
-    for key in keys:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
 
 
 def lookup(specs: Mapping[str, EndpointSpec], endpoint_id: str) -> EndpointSpec:

@@ -1,0 +1,59 @@
+"""The normalized spec's vocabulary, shared by its writer and its reader: fixed names, JSON Schema
+keywords for IR constraints, and the `x-fal-*` keys (what JSON Schema has no slot for)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+JsonDict = dict[str, Any]
+
+OPENAPI_VERSION = "3.1.0"
+SPEC_VERSION = "1.0.0"
+SCHEMA_REF_PREFIX = "#/components/schemas/"
+QUEUE_STATUS = "QueueStatus"
+QUEUE_SERVER = "https://queue.fal.run"
+SECURITY_SCHEME = "apiKeyAuth"
+NULL_SCHEMA: JsonDict = {"type": "null"}
+
+X_METADATA = "x-fal-metadata"
+X_PROVENANCE = "x-fal-provenance"
+X_ORDER = "x-fal-order-properties"
+X_SOURCE = "x-fal-source"
+X_REQUIRED_SOURCE = "x-fal-required-source"
+X_INFERRED = "x-fal-inferred-constraints"
+X_INVALID_CONSTRAINTS = "x-fal-invalid-constraints"
+X_INVALID_DEFAULT = "x-fal-invalid-default"
+X_ENUM_NAME = "x-fal-enum-name"
+X_ORIGINAL_NAME = "x-fal-original-name"
+X_EXAMPLE_SOURCE = "x-fal-example-source"
+X_UNRESOLVED_REF = "x-fal-unresolved-ref"
+X_TYPE = "x-fal-type"
+X_VARIANTS = "x-fal-variants"
+X_NULLABLE = "x-fal-nullable"
+X_DUPLICATES = "x-fal-duplicate-properties"
+X_FILE = "x-fal-file"
+
+CONSTRAINT_KEYS: tuple[tuple[str, str], ...] = (
+    ("minimum", "minimum"),
+    ("maximum", "maximum"),
+    ("exclusive_minimum", "exclusiveMinimum"),
+    ("exclusive_maximum", "exclusiveMaximum"),
+    ("min_length", "minLength"),
+    ("max_length", "maxLength"),
+    ("min_items", "minItems"),
+    ("max_items", "maxItems"),
+)
+"""IR `Constraints` attribute -> JSON Schema keyword, in the order they are written."""
+
+LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
+
+_COMPONENT_KEY = re.compile(r"^[a-zA-Z0-9._-]+$")
+_NOT_KEY_CHAR = re.compile(r"[^a-zA-Z0-9._-]")
+
+
+def sanitize_component_key(name: str) -> str:
+    """A name usable as a `components.schemas` key (`^[a-zA-Z0-9._-]+$`)."""
+    if _COMPONENT_KEY.match(name):
+        return name
+    return _NOT_KEY_CHAR.sub("_", name) or "Type"
