@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT, falgen  # noqa: F401  (re-exported for the docs tests)
+
 SOURCES = ROOT / "specs" / "sources"
 HTML_DIR = Path(__file__).resolve().parent / "html"
-BIN = Path(sys.executable).parent
 NBSP = "\u00a0"
 
 # Source files as the parser names them (relative to the project root, which is the cwd).
@@ -38,17 +36,6 @@ def read_lines(relative: str) -> list[str]:
     """A source file's lines, 1-based: `read_lines(P000)[5]` is line 5 (index 0 is unused)."""
     text = (ROOT / relative).read_text(encoding="utf-8")
     return ["", *text.replace("\r\n", "\n").split("\n")]
-
-
-def falgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The venv's `falgen` CLI as a subprocess."""
-    return subprocess.run(
-        [str(BIN / "falgen"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def strip_provenance(value: object) -> object:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from generator.ir import ParseResult
-from tests.parser._support import in_root
+from tests.docs._support import in_root
 
 
 @pytest.fixture(scope="session")

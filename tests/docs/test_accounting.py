@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pytest
 
 from generator.ir import ParseResult
-from tests.parser._support import NBSP, P002, ROOT
+from tests.docs._support import NBSP, P002, ROOT
 
 SOURCE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "specs" / "sources").glob("*.txt"))
 

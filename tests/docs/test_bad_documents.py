@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.ir import Endpoint
-from tests.parser._support import NBSP, P001, P004, ROOT, falgen
+from tests.docs._support import NBSP, P001, P004, ROOT, falgen
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 
 from generator.ir import Endpoint, ParseResult
 from generator.parse import parse
-from tests.parser._support import HTML_DIR, NBSP, P000, P001, P002, P003, P004, ROOT, SOURCES, strip_provenance
+from tests.docs._support import HTML_DIR, NBSP, P000, P001, P002, P003, P004, ROOT, SOURCES, strip_provenance
 
 KLEIN = "fal-ai/flux-2/klein/4b/base"
 IMAGEN4 = "fal-ai/imagen4/preview"

@@ -3,7 +3,7 @@
 Inputs: random JSON fragments built from OpenAPI-ish keys (openapi, info, paths, components,
 schemas, properties, type, $ref, anyOf, allOf, enum, items, required, default, x-fal-*) with
 random values, whole documents with that kind of random schemas in the right places, and
-mutations of real specs (`specs/openapi`, `tests/specs_fal`): keys deleted, values replaced by
+mutations of real specs (`specs/openapi`, `tests/docs/fal_openapi`): keys deleted, values replaced by
 random fragments or by values of the wrong type, refs pointed at nothing or at themselves,
 numbers out of range. Each goes to `read_openapi(doc, "fuzz.json")` and, as bytes (sometimes
 cut short or with stray bytes), to `read_openapi_bytes`. Both must return
@@ -32,9 +32,9 @@ from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
 from generator.view import build_package, nesting
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILE = "fuzz.json"
-REAL_SPECS = sorted((ROOT / "specs" / "openapi").glob("*.json")) + sorted((ROOT / "tests" / "specs_fal").glob("*.json"))
+REAL_SPECS = sorted((ROOT / "specs" / "openapi").glob("*.json")) + sorted((ROOT / "tests" / "docs" / "fal_openapi").glob("*.json"))
 REAL_DOCS: list[Any] = [json.loads(path.read_text(encoding="utf-8")) for path in REAL_SPECS]
 
 FUZZ = settings(

@@ -16,7 +16,7 @@ import json
 import pytest
 
 from generator.ir import Diagnostic, Endpoint, Field_, ParseResult, Severity, TypeExpr
-from tests.parser._support import P000, P001, P002, P003, P004, read_lines
+from tests.docs._support import P000, P001, P002, P003, P004, read_lines
 
 # -- helpers ---------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ import pytest
 from generator.ir import ParseResult
 from generator.parse import parse
 from generator.sources.html import html_to_lines
-from tests.parser._support import HTML_DIR, NBSP, P000, P001, P004, ROOT, strip_provenance
+from tests.docs._support import HTML_DIR, NBSP, P000, P001, P004, ROOT, strip_provenance
 
 PAGES = {
     "000_flux-2-klein-realtime.html": (P000, 1, None),

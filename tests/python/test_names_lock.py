@@ -265,7 +265,7 @@ def test_a_cycle_that_parts_gives_each_type_its_own_module(workspace: Path) -> N
 
 
 def test_diff_base_reads_the_lock_committed_at_the_revision_and_the_working_trees(workspace: Path) -> None:
-    from tests.drift.test_diff_cli import _git
+    from tests.tools.test_diff_cli import _git
 
     repo = workspace / "repo"
     shutil.copytree(workspace / "specs", repo / "specs" / "openapi")

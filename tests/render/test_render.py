@@ -80,7 +80,7 @@ def test_unused_imports_are_pruned_and_sorted() -> None:
 
 def test_every_template_is_used(tmp_path: Path) -> None:
     """Templates are the output tree: each `.jinja` file renders to a path in generated/."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     rendered = {p.relative_to(root / "generated").as_posix() for p in (root / "generated").rglob("*") if p.is_file()}
     for template in TEMPLATES.rglob("*.jinja"):
         relative = template.relative_to(TEMPLATES).as_posix()

@@ -30,7 +30,7 @@ def test_generated_package_passes_ruff() -> None:
 
 
 def test_downstream_example_type_checks() -> None:
-    done = _run(str(BIN / "mypy"), "--strict", "--no-incremental", "tests/downstream/app.py")
+    done = _run(str(BIN / "mypy"), "--strict", "--no-incremental", "tests/render/downstream_app.py")
     assert done.returncode == 0, done.stdout + done.stderr
 
 

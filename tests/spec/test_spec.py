@@ -3,7 +3,7 @@
 
 - round trip: `read(write(e)) == e` for hand-built endpoints and for random ones (hypothesis)
 - every written document validates as OpenAPI 3.1; writing is byte-for-byte deterministic
-- fal's own per-endpoint documents (`tests/specs_fal/`) read into the expected IR
+- fal's own per-endpoint documents (`tests/docs/fal_openapi/`) read into the expected IR
 - malformed documents give diagnostics, never exceptions
 """
 
@@ -48,7 +48,7 @@ from generator.spec import (
     write_specs,
 )
 
-FAL_DIR = Path(__file__).parent / "specs_fal"
+FAL_DIR = Path(__file__).resolve().parents[1] / "docs" / "fal_openapi"
 FLUX_DEV = FAL_DIR / "fal-ai__flux__dev.json"
 KLING = FAL_DIR / "fal-ai__kling-video__v2.1__standard__image-to-video.json"
 
@@ -624,13 +624,13 @@ def test_read_spec_dir_round_trip(tmp_path: Path) -> None:
 
 
 def test_fal_flux_dev() -> None:
-    (endpoint,), diagnostics = read_openapi_file(FLUX_DEV, file="tests/specs_fal/fal-ai__flux__dev.json")
+    (endpoint,), diagnostics = read_openapi_file(FLUX_DEV, file="tests/docs/fal_openapi/fal-ai__flux__dev.json")
     assert diagnostics == []
     assert endpoint.id == "fal-ai/flux/dev"
     assert endpoint.category == "text-to-image"
     assert endpoint.capabilities == ["queue"]
     assert endpoint.title == "" and endpoint.description == ""  # fal's boilerplate is not page text
-    assert endpoint.provenance == Provenance(file="tests/specs_fal/fal-ai__flux__dev.json", line=8)
+    assert endpoint.provenance == Provenance(file="tests/docs/fal_openapi/fal-ai__flux__dev.json", line=8)
     assert endpoint.sources == [endpoint.provenance]
 
     inp = endpoint.input
@@ -654,7 +654,7 @@ def test_fal_flux_dev() -> None:
     assert prompt is not None
     assert prompt.type == T("string") and prompt.required and not prompt.has_default
     assert prompt.description == "The prompt to generate an image from."
-    assert prompt.provenance == Provenance(file="tests/specs_fal/fal-ai__flux__dev.json", line=69)
+    assert prompt.provenance == Provenance(file="tests/docs/fal_openapi/fal-ai__flux__dev.json", line=69)
 
     image_size = inp.field("image_size")
     assert image_size is not None
@@ -728,7 +728,7 @@ def prompt_example(path: Path) -> str:
 
 
 def test_fal_kling_video() -> None:
-    shown = "tests/specs_fal/" + KLING.name
+    shown = "tests/docs/fal_openapi/" + KLING.name
     (endpoint,), diagnostics = read_openapi_file(KLING, file=shown)
     assert endpoint.id == "fal-ai/kling-video/v2.1/standard/image-to-video"
     assert endpoint.category == "image-to-video"
@@ -798,7 +798,7 @@ def test_read_spec_dir_on_fal_docs() -> None:
     assert result.pages == 2
     assert [d.code for d in result.diagnostics] == ["unsupported-format"]
     assert result.endpoints[0].input.fields[0].provenance == Provenance(
-        file="tests/specs_fal/fal-ai__flux__dev.json", line=69
+        file="tests/docs/fal_openapi/fal-ai__flux__dev.json", line=69
     )
 
 

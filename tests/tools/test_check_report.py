@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.check import check
-from tests.drift.conftest import NB
+from tests.tools.conftest import NB
 
 
 def test_check_reports_what_changed_for_users(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

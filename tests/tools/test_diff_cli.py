@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from generator.drift import Change, diff_command, diff_endpoints, semantic_report, suggested_bump
 from generator.ir import Endpoint
 from tests.conftest import falgen
-from tests.drift.conftest import KLEIN, NB, REALTIME, replace_once, specs_from_text
+from tests.tools.conftest import KLEIN, NB, REALTIME, replace_once, specs_from_text
 
 SEED_BLOCK = f"seed{NB}integer\n\nThe seed to use for the generation. If not provided, a random seed will be used.\n\n"
 

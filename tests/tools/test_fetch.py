@@ -18,7 +18,7 @@ import pytest
 
 from generator.parse import parse
 from tests.conftest import falgen
-from tests.drift.conftest import KLEIN, specs_from_text
+from tests.tools.conftest import KLEIN, specs_from_text
 
 KLEIN_ID = "fal-ai/flux-2/klein/4b/base"
 KLEIN_FILE = "fal-ai__flux-2__klein__4b__base.html"

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN, ROOT, falgen
-from tests.drift.conftest import KLEIN
-from tests.drift.test_fetch import KLEIN_ID, text_page_to_html
+from tests.tools.conftest import KLEIN
+from tests.tools.test_fetch import KLEIN_ID, text_page_to_html
 
 MOVED_HTML = text_page_to_html(KLEIN.read_text(encoding="utf-8").replace(KLEIN_ID, "fal-ai/moved")).encode()
 MIB = 1024 * 1024

@@ -1,6 +1,6 @@
 """`falgen diff` never crashes and always judges: random spec pairs through `generator.drift`.
 
-Each example draws random endpoints (the IR strategy of `tests/test_spec.py`), then a "new"
+Each example draws random endpoints (the IR strategy of `tests/spec/test_spec.py`), then a "new"
 side made from them by random edits: fields added, removed, retyped, made (not) required or
 nullable; enum values added or removed; defaults, constraints, descriptions, titles,
 capabilities and categories changed; nested types renamed; endpoints dropped or added. Both

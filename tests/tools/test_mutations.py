@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.drift.conftest import KLEIN, NB, REALTIME, bundle_page, replace_once, run_diff, specs_from_text
+from tests.tools.conftest import KLEIN, NB, REALTIME, bundle_page, replace_once, run_diff, specs_from_text
 
 Expected = tuple[str, str, str] | tuple[str, str, str, str]
 """(kind, location, verdict) or (kind, location, verdict, detail)."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.naming import BINDING_PARAMETERS, GENERATED_MODULE_NAMES, PYDANTIC_ATTRIBUTES
-from tests.hostile.pages import Field, PageSpec, bundle_page, nbsp_page
+from tests.render.hostile.pages import Field, PageSpec, bundle_page, nbsp_page
 
 
 @dataclass

@@ -28,7 +28,7 @@ from generator.ir import ParseResult
 from generator.parse import parse
 from generator.render import render_package, write_tree
 from generator.spec import write_specs
-from tests.hostile.corpus import CASES, Case
+from tests.render.hostile.corpus import CASES, Case
 
 HERE = Path(__file__).resolve().parent
 CHECK = HERE / "_check_tree.py"

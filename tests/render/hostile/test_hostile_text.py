@@ -32,7 +32,7 @@ from generator.report import render_markdown as render_diagnostics
 from generator.spec import write_specs
 from tests.cli.helpers import SECRET, cli_env
 
-SOURCE = Path(__file__).resolve().parent.parent / "specs_fal" / "fal-ai__flux__dev.json"
+SOURCE = Path(__file__).resolve().parents[2] / "docs" / "fal_openapi" / "fal-ai__flux__dev.json"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "fal-bindings"
 
 EVIL_ID = "fal-ai/evil|tick`<img src=x onerror=alert(1)>"
