@@ -21,7 +21,9 @@ import httpx
 import pytest
 from fal_bindings.testing import Emulator, SpecError, emulator, fast_retries
 
-SPECS = Path(__file__).resolve().parent / "specs"
+from tests.golden.trees import specs as golden_specs
+
+SPECS = golden_specs("emulator")
 FLUX = "fal-ai/flux-2/klein/4b/base"
 CONSTANTS = (
     "RUN_URL_FORMAT",
