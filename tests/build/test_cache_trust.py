@@ -28,8 +28,10 @@ from generator.parse import ParseRun
 from generator.spec import write_specs
 from tests.conftest import ROOT, falgen
 
-SOURCES = ROOT / "specs" / "sources"
-OVERLAYS = ROOT / "specs" / "overlays"
+pytestmark = pytest.mark.slow  # whole-corpus runs and falgen subprocesses
+
+SOURCES = ROOT / "tests" / "seed_pages"  # the tests' own pages (named below)
+OVERLAYS = None  # the raw parse: the seed pages are the tests' own, the overlays are the live corpus's
 
 
 class _Exploit:
@@ -91,8 +93,8 @@ def _generate(specs: Path, out: Path, cache: Path) -> str:
     return result.output
 
 
-def test_a_crafted_generate_state_runs_no_code(tmp_path: Path) -> None:
-    specs, out, cache, marker = ROOT / "specs" / "openapi", tmp_path / "out", tmp_path / "cache", tmp_path / "code-ran"
+def test_a_crafted_generate_state_runs_no_code(seed_specs: Path, tmp_path: Path) -> None:
+    specs, out, cache, marker = seed_specs, tmp_path / "out", tmp_path / "cache", tmp_path / "code-ran"
     _generate(specs, out, cache)
     states = entries(cache / "generate")
     assert states
@@ -105,8 +107,8 @@ def test_a_crafted_generate_state_runs_no_code(tmp_path: Path) -> None:
     assert compare_trees(out, tmp_path / "reference").clean
 
 
-def test_a_generate_state_of_another_shape_is_a_miss(tmp_path: Path) -> None:
-    specs, out, cache = ROOT / "specs" / "openapi", tmp_path / "out", tmp_path / "cache"
+def test_a_generate_state_of_another_shape_is_a_miss(seed_specs: Path, tmp_path: Path) -> None:
+    specs, out, cache = seed_specs, tmp_path / "out", tmp_path / "cache"
     _generate(specs, out, cache)
     for state in entries(cache / "generate"):
         data = json.loads(state.read_bytes())
@@ -119,10 +121,10 @@ def test_a_generate_state_of_another_shape_is_a_miss(tmp_path: Path) -> None:
     assert compare_trees(out, tmp_path / "reference").clean
 
 
-def test_a_generate_state_that_moves_a_module_is_not_trusted(tmp_path: Path) -> None:
+def test_a_generate_state_that_moves_a_module_is_not_trusted(seed_specs: Path, tmp_path: Path) -> None:
     """A well-shaped state whose record for one endpoint names another endpoint's (intact)
     module: trusted, it would drop the first endpoint's module from the tree."""
-    specs, out, cache = ROOT / "specs" / "openapi", tmp_path / "out", tmp_path / "cache"
+    specs, out, cache = seed_specs, tmp_path / "out", tmp_path / "cache"
     _generate(specs, out, cache)
     [state] = entries(cache / "generate")
     data = json.loads(state.read_bytes())
@@ -133,14 +135,12 @@ def test_a_generate_state_that_moves_a_module_is_not_trusted(tmp_path: Path) -> 
     _generate(specs, out, cache)
     _generate(specs, tmp_path / "reference", tmp_path / "reference-cache")
     assert compare_trees(out, tmp_path / "reference").clean
-
-
 def test_a_foreign_stage_record_is_a_miss(tmp_path: Path) -> None:
     """A parse stage record with a summary and exit code of the wrong type (the record is
     otherwise valid, so the run would trust it) is ignored: a full parse, not a crash."""
     cache, out = tmp_path / "cache", tmp_path / "openapi"
     env = {"FALGEN_CACHE": str(cache)}
-    arguments = ["parse", "-q", str(SOURCES), "--out", str(out), "--report", str(tmp_path)]
+    arguments = ["parse", "-q", str(SOURCES), "--no-overlays", "--out", str(out), "--report", str(tmp_path)]
     assert falgen(*arguments, env=env).returncode == 0
     [record] = entries(cache / "stages")
     data = json.loads(record.read_bytes())
@@ -205,17 +205,13 @@ def test_same_program_rejects_code_a_coding_declaration_hides() -> None:
 
 
 # -- the cache folder -------------------------------------------------------------------------
-
-
 def test_the_cache_folder_is_created_private(tmp_path: Path) -> None:
     cache = tmp_path / "new" / "cache"
-    result = falgen("parse", "-q", str(SOURCES), "--out", str(tmp_path / "openapi"), "--report", str(tmp_path), env={"FALGEN_CACHE": str(cache)})
+    result = falgen("parse", "-q", str(SOURCES), "--no-overlays", "--out", str(tmp_path / "openapi"), "--report", str(tmp_path), env={"FALGEN_CACHE": str(cache)})
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
-def test_a_cache_folder_another_user_owns_is_not_used(tmp_path: Path) -> None:
+def test_a_cache_folder_another_user_owns_is_not_used(seed_specs: Path, tmp_path: Path) -> None:
     cache, out = tmp_path / "cache", tmp_path / "openapi"
     ParseRun([SOURCES], OVERLAYS, Store("parse", root=cache))
     for path in entries(cache / "parse"):
@@ -223,12 +219,10 @@ def test_a_cache_folder_another_user_owns_is_not_used(tmp_path: Path) -> None:
     for path in [cache, *cache.rglob("*")]:
         os.chown(path, 65534, 65534)
     count = len(entries(cache))
-    result = falgen("parse", "-q", "specs/sources", "--out", str(out), "--report", str(tmp_path), env={"FALGEN_CACHE": str(cache)})
+    result = falgen("parse", "-q", str(SOURCES), "--no-overlays", "--out", str(out), "--report", str(tmp_path), env={"FALGEN_CACHE": str(cache)})
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    assert compare_trees(out, ROOT / "specs" / "openapi").clean
+    assert compare_trees(out, seed_specs).clean
     assert len(entries(cache)) == count, "nothing is written into it"
-
-
 def test_falgen_check_runs_without_the_cache(tmp_path: Path) -> None:
     cache = tmp_path / "no-cache-here"
     result = falgen("check", env={"FALGEN_CACHE": str(cache)})

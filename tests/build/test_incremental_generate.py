@@ -19,7 +19,8 @@ from generator.ir import Endpoint, Field_, Provenance, Schema, TypeExpr
 from generator.namelock import LOCK_FILE
 from generator.sources.openapi import read_openapi_file
 from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
-from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # every test renders the corpus several times (seconds each)
 
 LORA_EDIT = "fal-ai__flux-2__lora__edit.json"
 KLEIN_BASE = "fal-ai__flux-2__klein__4b__base.json"
@@ -215,8 +216,8 @@ MUTATIONS = [
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "specs" / "openapi", tmp_path / "specs")
+def workspace(seed_specs: Path, tmp_path: Path) -> Path:
+    shutil.copytree(seed_specs, tmp_path / "specs")
     return tmp_path
 
 

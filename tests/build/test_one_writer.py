@@ -25,8 +25,9 @@ from generator.sources.openapi import read_openapi_file
 from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
 from tests.conftest import BIN, ROOT
 
-SPECS = ROOT / "specs" / "openapi"
-SOURCES = ROOT / "specs" / "sources"
+pytestmark = pytest.mark.slow  # every test here starts a process
+
+SOURCES = ROOT / "tests" / "seed_pages"  # the tests' own pages (named below)
 LORA_EDIT = "fal-ai__flux-2__lora__edit.json"
 COPY_MODULE = "fal_bindings/endpoints/fal_ai/flux_2/lora/edit_copy.py"
 
@@ -79,14 +80,14 @@ def copy_endpoint(specs: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def spec_sets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
+def spec_sets(seed_specs: Path, tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
     """Three spec sets, each with its reference render: the committed specs; one endpoint
     fewer and one more; one default changed."""
     where = tmp_path_factory.mktemp("spec-sets")
     sets = []
     for index in range(3):
         specs = where / f"specs-{index}"
-        shutil.copytree(SPECS, specs)
+        shutil.copytree(seed_specs, specs)
         sets.append(specs)
     (sets[1] / "creatify__lipsync.json").unlink()
     copy_endpoint(sets[1])
@@ -137,9 +138,9 @@ def test_concurrent_parses_into_one_folder_take_turns(tmp_path: Path) -> None:
     assert [the_same(out, reference) for reference in references].count(True) == 1
 
 
-def test_a_second_run_waits_and_says_so(tmp_path: Path) -> None:
+def test_a_second_run_waits_and_says_so(seed_specs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    arguments = command("generate", "--specs", str(SPECS), "--out", str(out), "--wait", "60")
+    arguments = command("generate", "--specs", str(seed_specs), "--out", str(out), "--wait", "60")
     with OutputFolder(out):
         process = subprocess.Popen(arguments, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "FALGEN_CACHE": str(tmp_path / "cache")})
         threading.Event().wait(3)
@@ -150,10 +151,10 @@ def test_a_second_run_waits_and_says_so(tmp_path: Path) -> None:
     assert "generated" in stdout
 
 
-def test_a_run_that_cannot_get_the_lock_in_time_says_why(tmp_path: Path) -> None:
+def test_a_run_that_cannot_get_the_lock_in_time_says_why(seed_specs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with OutputFolder(out):
-        result = run(command("generate", "--specs", str(SPECS), "--out", str(out), "--wait", "0.5"), tmp_path / "cache")
+        result = run(command("generate", "--specs", str(seed_specs), "--out", str(out), "--wait", "0.5"), tmp_path / "cache")
     assert result.returncode == 1
     assert f"another falgen run (pid {os.getpid()}) is still writing {out} after 0.5s" in result.stderr
     assert "Traceback" not in result.stderr

@@ -20,8 +20,9 @@ import pytest
 from generator.check import compare_trees
 from tests.conftest import BIN, ROOT, falgen
 
-SPECS = ROOT / "specs" / "openapi"
-SOURCES = ROOT / "specs" / "sources"
+pytestmark = pytest.mark.slow  # every test here starts a process
+
+SOURCES = ROOT / "tests" / "seed_pages"  # the tests' own pages (named below)
 LIPSYNC = "creatify__lipsync.json"
 
 
@@ -38,10 +39,10 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def reference(seed_specs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The committed specs rendered into a new folder."""
     out = tmp_path_factory.mktemp("reference") / "generated"
-    assert generate(SPECS, out).returncode == 0
+    assert generate(seed_specs, out).returncode == 0
     return out
 
 
@@ -55,41 +56,41 @@ def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> Non
 # -- refusals ---------------------------------------------------------------------------------
 
 
-def test_a_folder_with_unrelated_files_is_refused(tmp_path: Path) -> None:
+def test_a_folder_with_unrelated_files_is_refused(seed_specs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     (out / "fal_bindings").mkdir()
     (out / "fal_bindings" / "keep.py").write_text("x = 1\n", encoding="utf-8")
     before = snapshot(out)
-    assert_refused(generate(SPECS, out), "not empty", "--take-ownership", str(out))
+    assert_refused(generate(seed_specs, out), "not empty", "--take-ownership", str(out))
     assert snapshot(out) == before
     assert sorted(p.name for p in out.iterdir()) == ["fal_bindings", "notes.txt"]
 
 
-def test_out_dot_in_a_git_repository_is_refused(tmp_path: Path) -> None:
+def test_out_dot_in_a_git_repository_is_refused(seed_specs: Path, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     (repo / "app.py").write_text("print('mine')\n", encoding="utf-8")
     before = snapshot(repo)
-    assert_refused(generate(SPECS, Path("."), cwd=repo), "not empty")
+    assert_refused(generate(seed_specs, Path("."), cwd=repo), "not empty")
     assert snapshot(repo) == before
     assert (repo / ".git" / "HEAD").is_file()
 
 
-def test_out_equal_to_specs_is_refused(tmp_path: Path) -> None:
+def test_out_equal_to_specs_is_refused(seed_specs: Path, tmp_path: Path) -> None:
     specs = tmp_path / "specs"
-    shutil.copytree(SPECS, specs)
+    shutil.copytree(seed_specs, specs)
     before = snapshot(specs)
     assert_refused(generate(specs, specs), "overlaps")
     assert snapshot(specs) == before
 
 
-def test_parse_into_its_own_sources_is_refused(tmp_path: Path) -> None:
+def test_parse_into_its_own_sources_is_refused(seed_specs: Path, tmp_path: Path) -> None:
     sources = tmp_path / "sources"
     shutil.copytree(SOURCES, sources)
-    shutil.copy(SPECS / LIPSYNC, sources / "fal-openapi.json")  # a fal OpenAPI source page
+    shutil.copy(seed_specs / LIPSYNC, sources / "fal-openapi.json")  # a fal OpenAPI source page
     before = snapshot(sources)
     assert_refused(parse(sources, sources), "overlaps")
     assert snapshot(sources) == before
@@ -103,14 +104,14 @@ def test_parse_into_a_folder_of_other_json_files_is_refused(tmp_path: Path) -> N
     assert [p.name for p in out.iterdir()] == ["mine.json"]
 
 
-def test_a_damaged_manifest_is_refused_and_never_followed_outside(tmp_path: Path, reference: Path) -> None:
+def test_a_damaged_manifest_is_refused_and_never_followed_outside(seed_specs: Path, tmp_path: Path, reference: Path) -> None:
     out, victim = tmp_path / "out", tmp_path / "victim.txt"
     shutil.copytree(reference, out)
     victim.write_text("precious", encoding="utf-8")
     (out / ".falgen-manifest").write_text(json.dumps({"falgen-manifest": 1, "files": ["../victim.txt"]}), encoding="utf-8")
-    assert_refused(generate(SPECS, out), "'../victim.txt'", "--take-ownership")
+    assert_refused(generate(seed_specs, out), "'../victim.txt'", "--take-ownership")
     assert victim.read_text(encoding="utf-8") == "precious"
-    assert generate(SPECS, out, "--take-ownership").returncode == 0
+    assert generate(seed_specs, out, "--take-ownership").returncode == 0
     assert victim.read_text(encoding="utf-8") == "precious"
     assert compare_trees(out, reference).clean
 
@@ -118,9 +119,9 @@ def test_a_damaged_manifest_is_refused_and_never_followed_outside(tmp_path: Path
 # -- what a run owns --------------------------------------------------------------------------
 
 
-def test_take_ownership_keeps_the_files_falgen_did_not_write(tmp_path: Path, reference: Path) -> None:
+def test_take_ownership_keeps_the_files_falgen_did_not_write(seed_specs: Path, tmp_path: Path, reference: Path) -> None:
     specs, out = tmp_path / "specs", tmp_path / "out"
-    shutil.copytree(SPECS, specs)
+    shutil.copytree(seed_specs, specs)
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     result = generate(specs, out, "--take-ownership")
@@ -163,24 +164,24 @@ def test_stale_specs_go_and_other_files_stay(tmp_path: Path) -> None:
     assert (out / "README.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_a_symlinked_directory_inside_the_output_is_never_followed(tmp_path: Path, reference: Path) -> None:
+def test_a_symlinked_directory_inside_the_output_is_never_followed(seed_specs: Path, tmp_path: Path, reference: Path) -> None:
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
     shutil.copytree(reference, out)
     elsewhere.mkdir()
     (elsewhere / "precious.txt").write_text("mine", encoding="utf-8")
     shutil.rmtree(out / "fal_bindings" / "types")
     (out / "fal_bindings" / "types").symlink_to(elsewhere, target_is_directory=True)
-    assert_refused(generate(SPECS, out), "symbolic link", "fal_bindings/types")
+    assert_refused(generate(seed_specs, out), "symbolic link", "fal_bindings/types")
     assert [p.name for p in elsewhere.iterdir()] == ["precious.txt"]
     (out / "fal_bindings" / "types").unlink()
-    assert generate(SPECS, out).returncode == 0
+    assert generate(seed_specs, out).returncode == 0
     assert compare_trees(out, reference).clean
 
 
-def test_a_new_output_folder_gets_the_users_umask(tmp_path: Path) -> None:
+def test_a_new_output_folder_gets_the_users_umask(seed_specs: Path, tmp_path: Path) -> None:
     out = tmp_path / "new" / "generated"
     result = subprocess.run(
-        ["sh", "-c", f'umask 022 && exec "$0" generate --specs {SPECS} --out {out}', str(BIN / "falgen")],
+        ["sh", "-c", f'umask 022 && exec "$0" generate --specs {seed_specs} --out {out}', str(BIN / "falgen")],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -9,21 +9,24 @@ from pathlib import Path
 
 from tests.conftest import ROOT, falgen  # noqa: F401  (re-exported for the docs tests)
 
-SOURCES = ROOT / "specs" / "sources"
+SEED_PAGES = "tests/seed_pages"
+"""The tests' own doc pages (relative to the root): a frozen copy of the seed scrapes, so the
+facts checked by hand below stay true whatever happens to the live corpus in specs/sources."""
+SOURCES = ROOT / SEED_PAGES
 HTML_DIR = Path(__file__).resolve().parent / "html"
 NBSP = "\u00a0"
 
 # Source files as the parser names them (relative to the project root, which is the cwd).
-P000 = "specs/sources/000_7739271ab35a701a.txt"
-P001 = "specs/sources/001_11878542ada84a38.txt"
-P002 = "specs/sources/002_f214c515eb004644.txt"
-P003 = "specs/sources/003_6409f6fddb0def8d.txt"
-P004 = "specs/sources/004_2be51de54c4158be.txt"
+P000 = f"{SEED_PAGES}/000_7739271ab35a701a.txt"
+P001 = f"{SEED_PAGES}/001_11878542ada84a38.txt"
+P002 = f"{SEED_PAGES}/002_f214c515eb004644.txt"
+P003 = f"{SEED_PAGES}/003_6409f6fddb0def8d.txt"
+P004 = f"{SEED_PAGES}/004_2be51de54c4158be.txt"
 
 
 @contextlib.contextmanager
 def in_root() -> Iterator[None]:
-    """Run with the project root as cwd, so provenance paths read `specs/sources/...`."""
+    """Run with the project root as cwd, so provenance paths read `tests/seed_pages/...`."""
     previous = Path.cwd()
     os.chdir(ROOT)
     try:

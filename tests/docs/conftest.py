@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 
 from generator.ir import ParseResult
-from tests.docs._support import in_root
+from tests.docs._support import SEED_PAGES, in_root
 
 
 @pytest.fixture(scope="session")
 def corpus() -> ParseResult:
-    """The raw parse (no overlays) of every committed doc page, with `specs/sources/...` paths."""
+    """The raw parse (no overlays) of the tests' own seed pages, with `tests/seed_pages/...` paths."""
     from generator.parse import parse
 
     with in_root():
-        return parse([Path("specs/sources")], overlays=None)
+        return parse([Path(SEED_PAGES)], overlays=None)

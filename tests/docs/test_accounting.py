@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import pytest
 
 from generator.ir import ParseResult
-from tests.docs._support import NBSP, P002, ROOT
+from tests.docs._support import NBSP, P000, P001, P002, P003, P004, ROOT, SOURCES
 
-SOURCE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "specs" / "sources").glob("*.txt"))
+SOURCE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in SOURCES.glob("*.txt"))
 
 ID_LINE = re.compile(r"^[a-z0-9][a-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
 SCHEMA_START = re.compile(r"^(?:\d+\.\s*)?Schema(?P<hash>#?)$")
@@ -130,11 +130,11 @@ def provenance_index(corpus: ParseResult) -> dict[tuple[str, int], list[tuple[st
 def test_scan_finds_the_field_lines_counted_by_hand() -> None:
     # 000: Input 8, Output 2, ImageFile 7, ImageSize 2, RawImage 4 (read off the page).
     counts = {file: len(scan(file)[0]) for file in SOURCE_FILES}
-    assert counts["specs/sources/000_7739271ab35a701a.txt"] == 23
-    assert counts["specs/sources/001_11878542ada84a38.txt"] == 40  # 23 + 5 + 6 + 2 + 4
-    assert counts["specs/sources/002_f214c515eb004644.txt"] == 21  # 10 + 2 + 7 + 2 (3 name lines lost)
-    assert counts["specs/sources/003_6409f6fddb0def8d.txt"] == 27  # 13 + 5 + 7 + 2
-    assert counts["specs/sources/004_2be51de54c4158be.txt"] > 1000
+    assert counts[P000] == 23
+    assert counts[P001] == 40  # 23 + 5 + 6 + 2 + 4
+    assert counts[P002] == 21  # 10 + 2 + 7 + 2 (3 name lines lost)
+    assert counts[P003] == 27  # 13 + 5 + 7 + 2
+    assert counts[P004] > 1000
 
 
 @pytest.mark.parametrize("file", SOURCE_FILES)
@@ -232,9 +232,9 @@ def test_the_check_catches_a_dropped_field(corpus: ParseResult) -> None:
     assert endpoint is not None
     endpoint.input.fields = [f for f in endpoint.input.fields if f.name != "seed"]
     with pytest.raises(AssertionError, match=r"004_2be51de54c4158be.txt:180 'seed'"):
-        test_every_field_line_is_accounted_for(damaged, "specs/sources/004_2be51de54c4158be.txt")
+        test_every_field_line_is_accounted_for(damaged, P004)
 
     damaged = corpus.model_copy(deep=True)
     damaged.diagnostics = [d for d in damaged.diagnostics if not d.code.startswith("duplicate-page")]
     with pytest.raises(AssertionError, match=r"004_2be51de54c4158be.txt:(87|88|89)\d\d "):
-        test_every_field_line_is_accounted_for(damaged, "specs/sources/004_2be51de54c4158be.txt")
+        test_every_field_line_is_accounted_for(damaged, P004)

@@ -15,8 +15,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from generator.ir import Endpoint
 from tests.docs._support import NBSP, P001, P004, ROOT, falgen
+
+pytestmark = pytest.mark.slow  # every test here starts a process
 
 
 @dataclass

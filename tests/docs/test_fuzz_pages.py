@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from generator.ir import ParseResult, Severity
 from generator.parse import parse
-from tests.fuzz_report import counted, fuzz_report  # noqa: F401  (fixture: reports example counts)
 from tests.docs._support import NBSP, P000, P001, P002, P003, P004, ROOT
+from tests.fuzz_report import counted, fuzz_report  # noqa: F401  (fixture: reports example counts)
 
 EXAMPLES = int(os.environ.get("FALGEN_FUZZ_EXAMPLES", "60"))
 

@@ -181,7 +181,9 @@ def test_html_to_lines_reduces_markup_to_scrape_lines() -> None:
 # -- bounded inputs: nesting depth ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("tag", "depth"), [("li", 1_000), ("div", 1_000), ("li", 100_000)])
+@pytest.mark.parametrize(
+    ("tag", "depth"), [("li", 1_000), ("div", 1_000), pytest.param("li", 100_000, marks=pytest.mark.slow)]
+)
 def test_unclosed_tags_nest_deeply_without_recursion_error(tmp_path: Path, tag: str, depth: int) -> None:
     """html.parser nests unclosed tags: `<li>` x N is N levels deep. The page is read (one line
     per block) and reported, and the other page of the same parse is unaffected."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from generator.parse import parse
 from tests.conftest import ROOT
 
-PAGE = ROOT / "specs/sources/001_11878542ada84a38.txt"
+PAGE = ROOT / "tests/seed_pages/001_11878542ada84a38.txt"
 ID = "fal-ai/flux-2/klein/4b/base"
 
 
@@ -74,8 +74,10 @@ def test_invalid_overlay_files_are_errors_with_a_line(tmp_path: Path) -> None:
     assert found and found[0][0] == "overlay-unreadable" and found[0][2] >= 1
 
 
-def test_no_overlays_gives_the_raw_parse() -> None:
-    raw = parse([ROOT / "specs/sources"], overlays=None)
-    fixed = parse([ROOT / "specs/sources"])
-    assert raw.endpoint("fal-ai/hidream-i1-full").output.fields == []  # type: ignore[union-attr]
-    assert [f.name for f in fixed.endpoint("fal-ai/hidream-i1-full").output.fields] == ["images", "seed", "has_nsfw_concepts", "prompt"]  # type: ignore[union-attr]
+def test_no_overlays_gives_the_raw_parse(tmp_path: Path) -> None:
+    overlay = f"actions:\n  - target: {ID}\n    pointer: /input/seed/required\n    set: true\n    reason: r\n"
+    fixed, _ = _parse(tmp_path, overlay)
+    raw = parse([PAGE], overlays=None)
+    assert raw.endpoint(ID).input.field("seed").required is False  # type: ignore[union-attr]
+    assert fixed.endpoint(ID).input.field("seed").required is True  # type: ignore[attr-defined]
+    assert not [d for d in raw.diagnostics if d.code.startswith("overlay")]

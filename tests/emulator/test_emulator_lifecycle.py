@@ -130,6 +130,7 @@ def test_plugin_fixture_uses_the_options(fal_emulator: Emulator) -> None:
     assert fal_client.client.MAX_ATTEMPTS == 3  # the fixture turns fast retries on
 
 
+@pytest.mark.slow
 def test_serve_command_prints_a_working_environment() -> None:
     package_root = Path(fal_bindings.testing.__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package_root), os.environ.get("PYTHONPATH", "")])}

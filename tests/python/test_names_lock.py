@@ -19,8 +19,10 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.ir import Endpoint
 from generator.namelock import LOCK_FILE, LockError, NameLock, read_lock
-from tests.conftest import ROOT, falgen
-from tests.test_incremental_generate import edit, falgen_generate, load, nested, save
+from tests.build.test_incremental_generate import edit, falgen_generate, load, nested, save
+from tests.conftest import falgen
+
+pytestmark = pytest.mark.slow  # whole-corpus generate runs and falgen subprocesses
 
 KLING = "fal-ai__kling-video__v2.1__master__text-to-video.json"
 KLING_ID = "fal-ai/kling-video/v2.1/master/text-to-video"
@@ -29,8 +31,8 @@ NAMESAKE_ID = "fal-ai/kling-video/v2-1/master/text-to-video"
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "specs" / "openapi", tmp_path / "specs")
+def workspace(seed_specs: Path, tmp_path: Path) -> Path:
+    shutil.copytree(seed_specs, tmp_path / "specs")
     return tmp_path
 
 
@@ -138,7 +140,7 @@ def _module_text(out: Path, spec: Path) -> str:
 def test_the_lock_is_a_fixed_point_sorted_and_reviewable(workspace: Path) -> None:
     out = generate(workspace)
     text = (out / LOCK_FILE).read_text(encoding="utf-8")
-    assert text == (ROOT / "generated" / LOCK_FILE).read_text(encoding="utf-8")  # the committed one
+    assert text == (generate(workspace, "fresh") / LOCK_FILE).read_text(encoding="utf-8")  # no lock: the same lock
     assert NameLock.loads(text, "x").dumps() == text
     assert text.isascii()
     data = json.loads(text)
@@ -225,8 +227,6 @@ def test_diff_reports_a_shared_type_whose_name_moves(workspace: Path) -> None:
     assert [(c["endpoint"], c["kind"], c["old"], c["new"]) for c in report["changes"]] == [
         ("fal_bindings.types", "type-renamed", "fal_bindings.types.image_size.ImageSize", "fal_bindings.types.image_size.ImageSizeRenamed")
     ]
-
-
 def test_check_reports_a_moved_name_as_breaking(project_copy: Path) -> None:
     lock_path = project_copy / "generated" / LOCK_FILE
     data = json.loads(lock_path.read_text(encoding="utf-8"))
@@ -245,7 +245,7 @@ def test_a_cycle_that_parts_gives_each_type_its_own_module(workspace: Path) -> N
     """ImageSize <-> LoRAInput in one endpoint: that ImageSize is a new structure (the old one
     stays in use elsewhere), LoRAInput's changed; both live in LoRAInput's module. When the
     cycle parts, LoRAInput keeps its module and the other takes a new one."""
-    from tests.test_incremental_generate import LORA_EDIT, types_form_a_cycle
+    from tests.build.test_incremental_generate import LORA_EDIT, types_form_a_cycle
 
     specs = workspace / "specs"
     out = generate(workspace)
@@ -262,8 +262,6 @@ def test_a_cycle_that_parts_gives_each_type_its_own_module(workspace: Path) -> N
     assert lock.types[cycle_size].module not in ("image_size", "lo_ra_input")
     assert f"class {cycle_size}(" in (out / f"fal_bindings/types/{lock.types[cycle_size].module}.py").read_text(encoding="utf-8")
     assert f"class {cycle_size}(" not in (out / "fal_bindings/types/lo_ra_input.py").read_text(encoding="utf-8")
-
-
 def test_diff_base_reads_the_lock_committed_at_the_revision_and_the_working_trees(workspace: Path) -> None:
     from tests.tools.test_diff_cli import _git
 
@@ -286,8 +284,6 @@ def test_diff_base_reads_the_lock_committed_at_the_revision_and_the_working_tree
     (repo / "generated" / LOCK_FILE).write_text("{", encoding="utf-8")
     done = falgen("diff", "--base", "HEAD", cwd=repo)
     assert done.returncode == 2 and "not valid JSON" in done.stderr, done.stderr
-
-
 def test_a_recorded_endpoint_class_and_a_recorded_type_of_one_name_share_a_module(tmp_path: Path) -> None:
     """`fal-ai/widget` (class `Widget`) starts using the shared type `Widget`: neither name may
     move, so its module imports the type under a private alias."""

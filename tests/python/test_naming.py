@@ -58,6 +58,7 @@ def _hostile_endpoint() -> Endpoint:
     )
 
 
+@pytest.mark.slow
 def test_hostile_names_generate_an_importable_package_that_round_trips(tmp_path: Path) -> None:
     write_specs([_hostile_endpoint()], tmp_path / "openapi")
     write_tree(render_package(tmp_path / "openapi").files, tmp_path / "generated")

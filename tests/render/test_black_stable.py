@@ -13,6 +13,8 @@ from generator.render import render_package, write_tree
 from generator.spec import write_specs
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # black over whole packages (seconds each)
+
 MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=BLACK_LINE_LENGTH)
 
 
@@ -30,7 +32,7 @@ def test_the_committed_package_is_black_formatted() -> None:
 
 
 def test_the_hostile_names_package_is_black_formatted(tmp_path: Path) -> None:
-    from tests.test_naming import _hostile_endpoint
+    from tests.python.test_naming import _hostile_endpoint
 
     write_specs([_hostile_endpoint()], tmp_path / "openapi")
     write_tree(render_package(tmp_path / "openapi").files, tmp_path / "generated")

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # every test here starts a process
 
 BIN = Path(sys.executable).parent
 RUFF_RULES = ["--select", "E,F,W,I,B,UP", "--ignore", "E501"]

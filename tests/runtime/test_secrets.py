@@ -33,8 +33,19 @@ from fal_bindings.testing import AppError, Emulator, Fault, emulator, example_in
 SECRET = "sk-test-SECRET-XYZ"
 WRONG = "sk-wrong-KEY-0987"
 KEYS = (SECRET, WRONG)
-FLUX = "fal-ai/flux-2"
-STREAMING = "fal-ai/flux-2/klein/4b/base"
+
+
+def _first_endpoint(*fields: str, capability: str = "queue") -> str:
+    """The first endpoint of the live corpus with these input fields and this capability."""
+    for endpoint_id in fal_bindings.ENDPOINT_IDS:
+        cls = fal_bindings.registry.endpoint_class(endpoint_id)
+        if capability in cls.capabilities and set(fields) <= set(cls.input_model.model_fields):
+            return endpoint_id
+    raise LookupError(f"no endpoint with {fields} and {capability} in the corpus")
+
+
+FLUX = _first_endpoint("prompt", "num_images")
+STREAMING = _first_endpoint("prompt", capability="streaming")
 LOGGERS = ("", "fal_client", "httpx", "httpcore", "fal_bindings", "uvicorn", "uvicorn.error", "asyncio")
 
 
@@ -231,6 +242,7 @@ def test_example_fixtures_hold_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
             assert SECRET not in json.dumps(example_input(endpoint_id)) + json.dumps(example_output(endpoint_id))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "fal_key",
     [SECRET, f"key-id-1234:{SECRET}"],

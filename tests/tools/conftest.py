@@ -15,7 +15,8 @@ from generator.sources.text import split_pages
 from generator.spec import write_specs
 from tests.conftest import ROOT, falgen
 
-SOURCES = ROOT / "specs/sources"
+SOURCES = ROOT / "tests/seed_pages"
+"""The tests' own doc pages (a frozen copy of the seed scrapes): the mutations below name their lines."""
 KLEIN = SOURCES / "001_11878542ada84a38.txt"
 """fal-ai/flux-2/klein/4b/base: a single page that kept its `* required` marks, streaming."""
 REALTIME = SOURCES / "000_7739271ab35a701a.txt"

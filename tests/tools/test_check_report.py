@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.check import check
-from tests.tools.conftest import NB
+from tests.conftest import falgen
+from tests.tools.conftest import KLEIN, NB
 
 
-def test_check_reports_what_changed_for_users(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(project_copy)  # provenance paths stay `specs/sources/...`, as committed
-    page = Path("specs/sources/001_11878542ada84a38.txt")
+@pytest.mark.slow
+def test_check_reports_what_changed_for_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project of one seed page, committed as falgen made it; then the page changes."""
+    monkeypatch.chdir(tmp_path)  # provenance paths read `specs/sources/...`, as in a project
+    page = Path("specs/sources") / KLEIN.name
+    page.parent.mkdir(parents=True)
+    shutil.copy(KLEIN, page)
+    Path("specs/overlays").mkdir()
+    for command in (("parse", "-q", "--report", "specs"), ("generate",)):
+        done = falgen(*command, cwd=tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr
     text = page.read_text(encoding="utf-8")
     seed = f"seed{NB}integer\n\nThe seed to use for the generation. If not provided, a random seed will be used.\n\n"
     assert text.count(seed) == 1 and text.count("Default value: 28") == 1

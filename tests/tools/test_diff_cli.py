@@ -124,6 +124,7 @@ def _git(repo: Path, *args: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_base_revision_is_read_from_git(pair: tuple[Path, Path], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     specs = repo / "specs" / "openapi"

@@ -153,6 +153,7 @@ def no_leftovers(out: Path) -> None:
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".falgen-fetch-")]
 
 
+@pytest.mark.slow
 def test_fetch_saves_a_page_that_parses_into_that_endpoint(server: _Server, tmp_path: Path) -> None:
     out = tmp_path / "sources"
     code, output = fetch(server, out, KLEIN_ID)
@@ -172,6 +173,7 @@ def test_fetch_saves_a_page_that_parses_into_that_endpoint(server: _Server, tmp_
     no_leftovers(out)
 
 
+@pytest.mark.slow
 def test_each_failure_is_reported_and_nothing_is_touched(server: _Server, out_dir: Path) -> None:
     before = snapshot(out_dir)
     started = time.perf_counter()
@@ -194,6 +196,7 @@ def test_each_failure_is_reported_and_nothing_is_touched(server: _Server, out_di
     no_leftovers(out_dir)
 
 
+@pytest.mark.slow
 def test_partial_keeps_the_pages_that_succeeded(server: _Server, out_dir: Path) -> None:
     before = snapshot(out_dir)
     code, output = fetch(server, out_dir, KLEIN_ID, "fal-ai/missing", "--partial")
@@ -205,6 +208,7 @@ def test_partial_keeps_the_pages_that_succeeded(server: _Server, out_dir: Path) 
     no_leftovers(out_dir)
 
 
+@pytest.mark.slow
 def test_retries_5xx_and_429_with_backoff_then_gives_up(server: _Server, tmp_path: Path) -> None:
     out = tmp_path / "sources"
     code, output = fetch(server, out, "fal-ai/always-500", "--retries", "2")
@@ -218,6 +222,7 @@ def test_retries_5xx_and_429_with_backoff_then_gives_up(server: _Server, tmp_pat
     assert "HTTP 404" in output
 
 
+@pytest.mark.slow
 def test_flaky_page_succeeds_after_retries(server: _Server, tmp_path: Path) -> None:
     """503 twice, then the page: saved after three attempts."""
     out = tmp_path / "sources"
@@ -228,6 +233,7 @@ def test_flaky_page_succeeds_after_retries(server: _Server, tmp_path: Path) -> N
     assert (out / "fal-ai__flaky.html").read_bytes() == FLAKY_HTML
 
 
+@pytest.mark.slow
 def test_connection_refused_is_reported(tmp_path: Path) -> None:
     import socket
 
@@ -241,6 +247,7 @@ def test_connection_refused_is_reported(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_all_reads_ids_from_the_specs(server: _Server, tmp_path: Path) -> None:
     specs = specs_from_text(KLEIN.read_text(encoding="utf-8"), tmp_path, "project")
     out = tmp_path / "fetched"

@@ -26,6 +26,8 @@ from tests.conftest import BIN, ROOT, falgen
 from tests.tools.conftest import KLEIN
 from tests.tools.test_fetch import KLEIN_ID, text_page_to_html
 
+pytestmark = pytest.mark.slow  # every test here starts a process
+
 MOVED_HTML = text_page_to_html(KLEIN.read_text(encoding="utf-8").replace(KLEIN_ID, "fal-ai/moved")).encode()
 MIB = 1024 * 1024
 HANDLER_LIMIT = 20.0

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ from generator.drift import (
 from generator.ir import CAPABILITY_ORDER, Constraints, Endpoint, Field_, Schema, TypeExpr
 from generator.spec import write_specs
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)
-from tests.test_spec import constraints, endpoints, field_types, fields, json_values, schemas
+from tests.spec.test_spec import constraints, endpoints, field_types, fields, json_values, schemas
 
 BIN = Path(sys.executable).parent
 FUZZ = settings(
@@ -183,6 +184,7 @@ def _write(endpoints_: list[Endpoint], directory: Path) -> Path:
     return directory
 
 
+@pytest.mark.slow  # seconds of hypothesis examples
 @FUZZ
 @given(spec_pairs())
 @counted
@@ -203,6 +205,7 @@ def test_random_spec_pairs_are_judged(pair: tuple[list[Endpoint], list[Endpoint]
     assert diff_endpoints(old, old) == [] and diff_endpoints(new, new) == []
 
 
+@pytest.mark.slow
 @CLI
 @given(spec_pairs())
 @counted

@@ -1,6 +1,6 @@
 """Mutation tests: a real doc page, changed the way the docs change, gives exactly one judged change.
 
-Each case takes a page from `specs/sources` (a single page, or one page cut out of the bundle),
+Each case takes a page from `tests/seed_pages` (a single page, or one page cut out of the bundle),
 applies one edit to its text, parses both versions (raw, no overlays) into two spec
 directories and runs `falgen diff OLD NEW --json --fail-on breaking` as a subprocess. The
 change list must be exactly the expected one (kind, location, verdict, and the inner kind
@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 
 from tests.tools.conftest import KLEIN, NB, REALTIME, bundle_page, replace_once, run_diff, specs_from_text
+
+pytestmark = pytest.mark.slow  # every test here starts a process
 
 Expected = tuple[str, str, str] | tuple[str, str, str, str]
 """(kind, location, verdict) or (kind, location, verdict, detail)."""

@@ -91,6 +91,7 @@ def assert_no_code_from_docs(tree: Path) -> None:
             assert not isinstance(node, ast.Raise), f"{path.relative_to(tree)}:{node.lineno}: raise"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile_page_generates_a_safe_faithful_package(case: Case, payload_dir: Path, tmp_path: Path) -> None:
     result, tree, expect = build(case, payload_dir, tmp_path)
@@ -143,6 +144,7 @@ def _tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*args], cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
 
 
+@pytest.mark.slow
 def test_hostile_package_passes_mypy_strict(combined_tree: Path, payload_dir: Path) -> None:
     done = _tool(
         str(BIN / "mypy"), "--strict", "--no-incremental", "--cache-dir", os.devnull,
@@ -153,6 +155,7 @@ def test_hostile_package_passes_mypy_strict(combined_tree: Path, payload_dir: Pa
     assert sorted(p.name for p in payload_dir.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_hostile_package_passes_ruff(combined_tree: Path) -> None:
     done = _tool(
         str(BIN / "ruff"), "check", "--no-cache", "--isolated", "--select", "E,F,W,I,B,UP", "--ignore", "E501",

@@ -198,6 +198,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, stdin=subprocess.DEVNULL, timeout=300)
 
 
+@pytest.mark.slow
 def test_every_module_imports_and_validates_the_examples(hostile_tree: tuple[Path, Any], tmp_path: Path) -> None:
     tree, _ = hostile_tree
     (tmp_path / "expect.json").write_text(json.dumps(_expectations()), encoding="utf-8")
@@ -206,6 +207,7 @@ def test_every_module_imports_and_validates_the_examples(hostile_tree: tuple[Pat
     assert done.stdout.strip() == "ok", done.stdout[-3000:]
 
 
+@pytest.mark.slow
 def test_object_and_list_enums_check_membership(hostile_tree: tuple[Path, Any]) -> None:
     tree, _ = hostile_tree
     script = f"""
@@ -277,6 +279,7 @@ def test_no_module_binds_a_name_twice(hostile_tree: tuple[Path, Any]) -> None:
     assert twice == []
 
 
+@pytest.mark.slow
 def test_the_package_passes_mypy_strict(hostile_tree: tuple[Path, Any]) -> None:
     tree, _ = hostile_tree
     done = _run(

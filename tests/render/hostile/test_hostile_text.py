@@ -185,6 +185,7 @@ def assert_inert(done: subprocess.CompletedProcess[str]) -> str:
     return out
 
 
+@pytest.mark.slow
 def test_list_show_and_help_print_no_control_sequences(hostile: tuple[Path, Path]) -> None:
     tree = hostile[1]
     listed = script(tree, "list")
@@ -211,6 +212,7 @@ def hostile_emulator(hostile: tuple[Path, Path]) -> Iterator[Any]:
         yield running
 
 
+@pytest.mark.slow
 def test_printed_outputs_and_errors_are_inert(hostile: tuple[Path, Path], hostile_emulator: Any) -> None:
     from fal_bindings.testing import AppError
 
