@@ -116,7 +116,8 @@ class Synthesizer:
         ctx = _Ctx(next((p for p in reversed(path) if isinstance(p, str)), ""), tuple(path))
         if error.validator == "required" and isinstance(instance, dict):
             properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-            for name in error.validator_value:
+            required: Any = error.validator_value  # `Any | Unset` in the stubs; set on every error
+            for name in required:
                 if name not in instance:
                     instance[name] = self._value(properties.get(name, {}), ctx.child(name))
             return True

@@ -55,7 +55,9 @@ def _detail(path: Iterable[Any], kind: str, message: str) -> Detail:
 
 def _details(error: ValidationError) -> list[Detail]:
     path = list(error.absolute_path)
-    keyword, expected, instance = error.validator, error.validator_value, error.instance
+    # jsonschema types these as `Any | Unset`: they are set on every error a validator reports.
+    keyword, instance = error.validator, error.instance
+    expected: Any = error.validator_value
     if keyword == "required":
         # jsonschema reports one error per missing name, but without the name as data.
         missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
