@@ -59,7 +59,7 @@ fuzz: $(STAMP)
 # and black at the generated package's line length, 100); mypy --strict on all of it (pyproject).
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
-	$(BIN)/ruff check --line-length 100 templates/package
+	$(BIN)/ruff check --line-length 100 --config "src = ['templates/package']" templates/package
 	$(BIN)/black --check -q --line-length 100 --target-version py310 templates/package
 	$(BIN)/mypy
 

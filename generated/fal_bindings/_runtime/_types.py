@@ -73,7 +73,9 @@ NOT_GIVEN = NotGiven()
 # `timeout_` with `alias="timeout"`).
 # `client` (a fal_client.SyncClient / AsyncClient) overrides the endpoint's client for one call.
 RUN_OPTIONS = frozenset({"timeout", "start_timeout", "hint", "headers", "client"})
-SUBMIT_OPTIONS = frozenset({"start_timeout", "hint", "priority", "webhook_url", "headers", "client"})
+SUBMIT_OPTIONS = frozenset(
+    {"start_timeout", "hint", "priority", "webhook_url", "headers", "client"}
+)
 SUBSCRIBE_OPTIONS = frozenset(
     {
         "timeout",
@@ -90,7 +92,9 @@ SUBSCRIBE_OPTIONS = frozenset(
 )
 STREAM_OPTIONS = frozenset({"timeout", "headers", "client"})
 
-RESERVED_KWARGS: frozenset[str] = RUN_OPTIONS | SUBMIT_OPTIONS | SUBSCRIBE_OPTIONS | STREAM_OPTIONS | {"self", "input"}
+RESERVED_KWARGS: frozenset[str] = (
+    RUN_OPTIONS | SUBMIT_OPTIONS | SUBSCRIBE_OPTIONS | STREAM_OPTIONS | {"self", "input"}
+)
 """Every keyword the generated `run`/`submit`/`subscribe`/`stream` methods take besides the
 input fields, plus `self` and `input` (the positional-only Input parameter: Python would accept
 a field keyword of that name, mypy rejects the overloads). A field whose Python name is in this

@@ -208,7 +208,11 @@ def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
             break
         node: Any = document
         for part in ref.lstrip("#").split("/")[1:]:
-            node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+            node = (
+                node.get(part.replace("~1", "/").replace("~0", "~"), {})
+                if isinstance(node, dict)
+                else {}
+            )
         schema = node if isinstance(node, dict) else {}
     return schema
 
@@ -258,7 +262,9 @@ def type_label(document: dict[str, Any], schema: dict[str, Any], depth: int = 0)
         return " | ".join(str(k) for k in kind if k != "null") or "any"
     if kind == "array":
         items = schema.get("items")
-        return f"list[{type_label(document, items, depth + 1) if isinstance(items, dict) else 'any'}]"
+        return (
+            f"list[{type_label(document, items, depth + 1) if isinstance(items, dict) else 'any'}]"
+        )
     if kind == "object" or "properties" in schema:
         additional = schema.get("additionalProperties")
         if isinstance(additional, dict) and not schema.get("properties"):
@@ -348,7 +354,9 @@ def object_fields(document: dict[str, Any], schema: dict[str, Any]) -> tuple[Fie
     return tuple(fields)
 
 
-def _pointer_target(document: dict[str, Any], endpoint_id: str, kind: str) -> tuple[str, dict[str, Any]]:
+def _pointer_target(
+    document: dict[str, Any], endpoint_id: str, kind: str
+) -> tuple[str, dict[str, Any]]:
     """(type name, schema) of the Input (request body) or Output (queue result) of an endpoint."""
     paths = document.get("paths", {})
     media: Any
@@ -357,7 +365,12 @@ def _pointer_target(document: dict[str, Any], endpoint_id: str, kind: str) -> tu
         media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
     else:
         operation = paths.get(f"/{endpoint_id}/requests/{{request_id}}", {}).get("get", {})
-        media = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
+        media = (
+            operation.get("responses", {})
+            .get("200", {})
+            .get("content", {})
+            .get("application/json", {})
+        )
     schema = media.get("schema") if isinstance(media, dict) else None
     if isinstance(schema, dict):
         return ref_name(schema) or kind.capitalize(), resolve(document, schema)

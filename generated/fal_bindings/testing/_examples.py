@@ -48,7 +48,9 @@ def corrected_example(spec: EndpointSpec, kind: Kind) -> Any:
     pointer = spec.input_pointer if kind == "input" else spec.output_pointer
     synthesizer = Synthesizer(spec, placeholder_file_url, required_only=kind == "input")
     example = spec.example(pointer)
-    value = synthesizer.synthesize(pointer) if example is None else synthesizer.repair(example, pointer)
+    value = (
+        synthesizer.synthesize(pointer) if example is None else synthesizer.repair(example, pointer)
+    )
     with _lock:
         _corrected[spec, kind] = value
     return value
@@ -57,5 +59,7 @@ def corrected_example(spec: EndpointSpec, kind: Kind) -> Any:
 def _as_object(spec: EndpointSpec, kind: Kind) -> dict[str, Any]:
     value = corrected_example(spec, kind)
     if not isinstance(value, dict):
-        raise SpecError(f"{spec.source}: the {kind} schema of {spec.endpoint_id!r} is not an object")
+        raise SpecError(
+            f"{spec.source}: the {kind} schema of {spec.endpoint_id!r} is not an object"
+        )
     return copy.deepcopy(value)

@@ -82,7 +82,9 @@ def resolve_pointer(document: Mapping[str, Any], pointer: str, source: str) -> d
         else:
             raise SpecError(f"{source}: $ref {pointer!r} does not resolve (no {part!r})")
     if not isinstance(node, dict):
-        raise SpecError(f"{source}: $ref {pointer!r} points at a {type(node).__name__}, not a schema")
+        raise SpecError(
+            f"{source}: $ref {pointer!r} points at a {type(node).__name__}, not a schema"
+        )
     return node
 
 
@@ -102,7 +104,9 @@ def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
     if isinstance(source, (str, os.PathLike)):
         return dict(_load_path(Path(source)))
     if isinstance(source, Mapping):
-        raise SpecError("specs= takes a directory or an iterable of spec documents, not one document")
+        raise SpecError(
+            "specs= takes a directory or an iterable of spec documents, not one document"
+        )
     return _index((document, f"specs[{index}]") for index, document in enumerate(source))
 
 
@@ -161,10 +165,14 @@ def _endpoint(document: Any, source: str) -> EndpointSpec:
     endpoint_id: str = metadata["endpointId"]
     capabilities = metadata.get("capabilities", ["queue"])
     if not isinstance(capabilities, list):
-        raise SpecError(f"{source}: info.x-fal-metadata.capabilities must be a list, got {capabilities!r}")
+        raise SpecError(
+            f"{source}: info.x-fal-metadata.capabilities must be a list, got {capabilities!r}"
+        )
     unknown = [c for c in capabilities if c not in CAPABILITIES]
     if unknown:
-        raise SpecError(f"{source}: unknown capabilities {unknown} (known: {', '.join(CAPABILITIES)})")
+        raise SpecError(
+            f"{source}: unknown capabilities {unknown} (known: {', '.join(CAPABILITIES)})"
+        )
     input_pointer = _schema_pointer(document, endpoint_id, "Input", source)
     output_pointer = _schema_pointer(document, endpoint_id, "Output", source)
     for pointer in (input_pointer, output_pointer):
@@ -186,7 +194,16 @@ def _schema_pointer(document: dict[str, Any], endpoint_id: str, kind: str, sourc
         location = ["paths", path, "post", "requestBody", "content", "application/json", "schema"]
     else:
         path = f"/{endpoint_id}/requests/{{request_id}}"
-        location = ["paths", path, "get", "responses", "200", "content", "application/json", "schema"]
+        location = [
+            "paths",
+            path,
+            "get",
+            "responses",
+            "200",
+            "content",
+            "application/json",
+            "schema",
+        ]
     schema = _dig(document, location)
     if isinstance(schema, dict):
         ref = schema.get("$ref")
@@ -200,7 +217,9 @@ def _schema_pointer(document: dict[str, Any], endpoint_id: str, kind: str, sourc
     if name not in schemas:
         candidates = [n for n in schemas if n.endswith(kind)]
         if len(candidates) != 1:
-            raise SpecError(f"{source}: no {kind} schema for {endpoint_id!r} (looked in {path} and for {name})")
+            raise SpecError(
+                f"{source}: no {kind} schema for {endpoint_id!r} (looked in {path} and for {name})"
+            )
         name = candidates[0]
     return f"#/components/schemas/{name}"
 
@@ -219,6 +238,10 @@ def lookup(specs: Mapping[str, EndpointSpec], endpoint_id: str) -> EndpointSpec:
     spec = specs.get(endpoint_id)
     if spec is None:
         close = difflib.get_close_matches(endpoint_id, list(specs), n=3)
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else f" ({len(specs)} endpoints loaded)"
+        hint = (
+            f"; did you mean {', '.join(map(repr, close))}?"
+            if close
+            else f" ({len(specs)} endpoints loaded)"
+        )
         raise KeyError(f"unknown endpoint {endpoint_id!r}{hint}")
     return spec

@@ -82,7 +82,9 @@ class Synthesizer:
     otherwise every property is filled (outputs: exercise the whole model).
     """
 
-    def __init__(self, spec: EndpointSpec, file_url: FileUrl, *, required_only: bool = False) -> None:
+    def __init__(
+        self, spec: EndpointSpec, file_url: FileUrl, *, required_only: bool = False
+    ) -> None:
         self._spec = spec
         self._file_url = file_url
         self._required_only = required_only
@@ -115,13 +117,17 @@ class Synthesizer:
         instance = error.instance
         ctx = _Ctx(next((p for p in reversed(path) if isinstance(p, str)), ""), tuple(path))
         if error.validator == "required" and isinstance(instance, dict):
-            properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            properties = (
+                error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            )
             required: Any = error.validator_value  # `Any | Unset` in the stubs; set on every error
             for name in required:
                 if name not in instance:
                     instance[name] = self._value(properties.get(name, {}), ctx.child(name))
             return True
-        if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
+            instance, dict
+        ):
             for name in extra_names(error.schema, instance):
                 del instance[name]
             return True
@@ -150,7 +156,9 @@ class Synthesizer:
         examples = node.get("examples")
         # Whole-payload examples are the caller's business (see `repair`), and file objects'
         # examples point at remote hosts; smaller examples make realistic values.
-        usable = ctx.path and not _mentions_url(ctx.name) and "url" not in node.get("properties", {})
+        usable = (
+            ctx.path and not _mentions_url(ctx.name) and "url" not in node.get("properties", {})
+        )
         if isinstance(examples, list) and usable:
             for example in examples:
                 if self._valid(node, example):
@@ -212,7 +220,9 @@ class Synthesizer:
         required: list[str] = node.get("required", [])
         # Recursive types and deep nesting stop at what is required, so synthesis terminates
         # (unless the recursion itself is required: see the depth cap in `_value`).
-        minimal = self._required_only or len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
+        minimal = (
+            self._required_only or len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
+        )
         file_values = self._file_fields(node, ctx) if "url" in properties else {}
         out: dict[str, Any] = {}
         for name, schema in properties.items():
@@ -232,7 +242,9 @@ class Synthesizer:
             count = min(count, node["maxItems"])
         prefix: list[Any] = node["prefixItems"] if isinstance(node.get("prefixItems"), list) else []
         items = node.get("items", {})
-        values = [self._value(prefix[i] if i < len(prefix) else items, ctx.child(i)) for i in range(count)]
+        values = [
+            self._value(prefix[i] if i < len(prefix) else items, ctx.child(i)) for i in range(count)
+        ]
         if node.get("uniqueItems"):
             values = [_vary(value, i) for i, value in enumerate(values)]
         return values
@@ -277,7 +289,9 @@ class Synthesizer:
     def _file_fields(self, node: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
         """Consistent url/content_type/file_name/file_size for a file-like object."""
         properties = node["properties"]
-        extension = _declared_extension(self._spec, properties) or _hinted_extension([ctx.name, *reversed(ctx.refs)])
+        extension = _declared_extension(self._spec, properties) or _hinted_extension(
+            [ctx.name, *reversed(ctx.refs)]
+        )
         stem = ctx.stem
         return {
             "url": self._file_url(stem, extension),
@@ -307,7 +321,11 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str) -> Any:
         # An empty URL (docs show `"url": ""` as a placeholder) gets a real file too.
         if text == "":
             return True
-        return isinstance(text, str) and text.startswith(("http://", "https://")) and not text.startswith(own_prefix)
+        return (
+            isinstance(text, str)
+            and text.startswith(("http://", "https://"))
+            and not text.startswith(own_prefix)
+        )
 
     def local(text: str, ctx: _Ctx, siblings: dict[str, Any]) -> str:
         extension = _url_extension(text)
@@ -328,7 +346,10 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str) -> Any:
             elif key.endswith("_url") and remote(item):
                 out[key] = local(item, ctx.child(key), node)
             elif key.endswith("_urls") and isinstance(item, list):
-                out[key] = [local(u, ctx.child(key).child(i), {}) if remote(u) else u for i, u in enumerate(item)]
+                out[key] = [
+                    local(u, ctx.child(key).child(i), {}) if remote(u) else u
+                    for i, u in enumerate(item)
+                ]
             else:
                 out[key] = walk(item, ctx.child(key))
         return out
@@ -367,16 +388,24 @@ def _bounds(node: dict[str, Any]) -> tuple[float | None, bool, float | None, boo
 
     def bound(key: str, exclusive: bool) -> list[tuple[float, bool]]:
         value = node.get(key)
-        return [(float(value), exclusive)] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+        return (
+            [(float(value), exclusive)]
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else []
+        )
 
     lows = bound("minimum", False) + bound("exclusiveMinimum", True)
     highs = bound("maximum", False) + bound("exclusiveMaximum", True)
     lower, lower_open = max(lows, default=(None, False))
-    upper, upper_open = min(highs, key=lambda bound: (bound[0], not bound[1]), default=(None, False))
+    upper, upper_open = min(
+        highs, key=lambda bound: (bound[0], not bound[1]), default=(None, False)
+    )
     return lower, lower_open, upper, upper_open
 
 
-def _bounded_float(value: float, lower: float | None, lower_open: bool, upper: float | None, upper_open: bool) -> float:
+def _bounded_float(
+    value: float, lower: float | None, lower_open: bool, upper: float | None, upper_open: bool
+) -> float:
     too_low = lower is not None and (value < lower or (lower_open and value == lower))
     too_high = upper is not None and (value > upper or (upper_open and value == upper))
     if not too_low and not too_high:
@@ -417,7 +446,11 @@ def _hinted_extension(names: list[str]) -> str:
 
 def _declared_extension(spec: EndpointSpec, properties: dict[str, Any]) -> str | None:
     """The extension a file object's schema states through its content_type, file_name or url."""
-    for name, read in (("content_type", extension_for), ("file_name", _url_extension), ("url", _url_extension)):
+    for name, read in (
+        ("content_type", extension_for),
+        ("file_name", _url_extension),
+        ("url", _url_extension),
+    ):
         schema = properties.get(name)
         if not isinstance(schema, dict):
             continue
