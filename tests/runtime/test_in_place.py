@@ -1,8 +1,11 @@
-"""The hand-written package code (runtime, CLI, emulator) is tested where it lives,
+"""The test session's two rules, and the package's hand-written code checked in place.
+
+The hand-written package code (runtime, CLI, emulator) is tested where it lives,
 templates/package: linted (ruff, black at the generated package's line length), type-checked
 (mypy --strict, with the repository's configuration, which covers it), and the tests see an edit
 there without `make generate` first (the session starts with an incremental `falgen generate`;
-under CI a stale committed generated/ fails instead)."""
+under CI a stale committed generated/ fails instead). A test that starts a process must be
+marked slow (make test-fast leaves those out)."""
 
 from __future__ import annotations
 
@@ -90,3 +93,27 @@ def test_under_ci_a_stale_generated_tree_fails_the_session(edited_copy: Path) ->
     assert done.returncode == 1, done.stdout + done.stderr
     assert "generated/ is not what templates/package and specs/openapi make" in done.stdout + done.stderr
     assert "make generate" in done.stdout + done.stderr
+
+
+UNMARKED = """
+import subprocess, sys
+import pytest
+
+def test_starts_a_process_unmarked():
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+@pytest.mark.slow
+def test_starts_a_process_marked():
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+def test_starts_nothing():
+    assert True
+"""
+
+
+def test_an_unmarked_test_that_starts_a_process_fails(edited_copy: Path) -> None:
+    (edited_copy / "tests" / "test_probe.py").write_text(UNMARKED, encoding="utf-8")
+    done = _pytest(edited_copy, FALGEN_TEST_NO_REFRESH="1")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 failed, 2 passed" in done.stdout, done.stdout
+    assert "test_starts_a_process_unmarked starts a process" in done.stdout and "mark it `slow`" in done.stdout
