@@ -169,15 +169,23 @@ def test_a_trickling_page_is_cut_at_the_deadline(server: _HostileServer, tmp_pat
 
 
 def _peak_memory_mib(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run the falgen CLI in a fresh interpreter that reports its peak resident memory."""
+    """Run the falgen CLI in a fresh interpreter that reports its peak resident memory.
+
+    VmHWM, not ru_maxrss: on Linux a child started with vfork inherits the parent's high-water
+    mark in ru_maxrss at exec, so it would measure the pytest process (and depend on test order)."""
     script = (
-        "import resource, sys\n"
+        "import re, resource, sys\n"
         "from generator.cli import main\n"
+        "def peak():\n"
+        "    try:\n"
+        "        return int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+        "    except OSError:\n"
+        "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n"
         "    sys.argv = ['falgen', *sys.argv[1:]]\n"
         "    main()\n"
         "finally:\n"
-        "    print('peak-kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "    print('peak-kib', peak(), file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
