@@ -15,10 +15,10 @@ import pytest
 
 from generator.cache import Store
 from generator.parse import ParseRun
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # every test parses the seed corpus several times (seconds each)
 
-ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "tests" / "seed_pages"  # the tests' own pages: the counts below are theirs
 OVERLAYS = ROOT / "specs" / "overlays"
 MARKED = "000_7739271ab35a701a.txt"

@@ -20,7 +20,6 @@ import contextlib
 import copy
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -30,9 +29,9 @@ from generator.ir import Diagnostic, Endpoint, TypeExpr
 from generator.sources.openapi import read_openapi, read_openapi_bytes
 from generator.spec import endpoint_to_openapi, render_spec, spec_file_name
 from generator.view import build_package, nesting
+from tests.conftest import ROOT
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)
 
-ROOT = Path(__file__).resolve().parents[2]
 FILE = "fuzz.json"
 REAL_SPECS = sorted((ROOT / "specs" / "openapi").glob("*.json")) + sorted((ROOT / "tests" / "docs" / "fal_openapi").glob("*.json"))
 REAL_DOCS: list[Any] = [json.loads(path.read_text(encoding="utf-8")) for path in REAL_SPECS]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import BIN, ROOT
 
 pytestmark = pytest.mark.slow  # every test here starts a process
 
-BIN = Path(sys.executable).parent
 RUFF_RULES = ["--select", "E,F,W,I,B,UP", "--ignore", "E501"]
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,10 +38,10 @@ from generator.drift import (
 )
 from generator.ir import CAPABILITY_ORDER, Constraints, Endpoint, Field_, Schema, TypeExpr
 from generator.spec import write_specs
+from tests.conftest import BIN
 from tests.fuzz_report import EXAMPLES, counted, fuzz_report  # noqa: F401  (fixture)
 from tests.spec.test_spec import constraints, endpoints, field_types, fields, json_values, schemas
 
-BIN = Path(sys.executable).parent
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

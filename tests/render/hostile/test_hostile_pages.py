@@ -28,11 +28,11 @@ from generator.ir import ParseResult
 from generator.parse import parse
 from generator.render import render_package, write_tree
 from generator.spec import write_specs
+from tests.conftest import BIN
 from tests.render.hostile.corpus import CASES, Case
 
 HERE = Path(__file__).resolve().parent
 CHECK = HERE / "_check_tree.py"
-BIN = Path(sys.executable).parent
 
 # Calls no spec-derived module may contain, whatever the docs say.
 FORBIDDEN_CALLS = {"open", "system", "_exit", "exit", "quit", "__import__", "eval", "exec", "compile", "breakpoint", "input"}

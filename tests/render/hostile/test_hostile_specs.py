@@ -32,10 +32,10 @@ from generator.ir import Endpoint, Example, Field_, Schema, Severity, TypeExpr
 from generator.parse import parse
 from generator.render import render_package, write_tree
 from generator.spec import write_specs
+from tests.conftest import BIN
 
 HERE = Path(__file__).resolve().parent
 CHECK = HERE / "_check_tree.py"
-BIN = Path(sys.executable).parent
 
 RUNTIME_LIKE = [
     "AsyncEndpoint", "Endpoint", "Stream", "AsyncStream", "Priority", "Field", "ConfigDict", "Any",
