@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 GENERATED_PYPROJECT := $(wildcard generated/pyproject.toml)
 
-.PHONY: generate parse render test check golden lint bench fuzz fidelity clean
+.PHONY: generate parse render test test-fast check golden lint bench fuzz fidelity clean
 
 $(STAMP): pyproject.toml $(GENERATED_PYPROJECT)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,20 +24,27 @@ generate: $(STAMP)
 parse: $(STAMP)
 	$(BIN)/falgen parse
 
+# Every test. The session starts with an incremental `falgen generate`, so generated/ (and so
+# the installed package) carries the runtime, CLI and emulator as edited in templates/package.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The tests that start no process (no subprocess, venv or mypy): under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Reproducibility: docs -> specs -> code must match what is committed.
 check: $(STAMP)
 	$(BIN)/falgen check
 
-# Regenerate every golden file: specs, the diagnostics report, generated/, the CLI's golden
-# --help texts and the README's table of diagnostic codes. Review the diff, then commit.
+# Regenerate every golden file: specs, the diagnostics report, generated/, the per-feature
+# golden trees (tests/golden/*/expected), the CLI's golden --help texts and the README's table of
+# diagnostic codes. Review the diff, then commit.
 golden: $(STAMP)
 	$(BIN)/falgen parse --force
 	$(BIN)/falgen generate --force
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli -k golden
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_diagnostic_codes.py -k readme
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli tests/golden -k "golden and not type_checks"
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/core/test_diagnostic_codes.py -k readme
 
 # Benchmarks at catalogue scale (a synthetic 1,000-endpoint corpus made from the real pages).
 bench: $(STAMP)
@@ -55,11 +62,15 @@ fidelity: $(STAMP)
 # A longer fuzz run of the front-ends (make test runs a short one).
 fuzz: $(STAMP)
 	@report=$$(mktemp); \
-	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} FALGEN_FUZZ_REPORT=$$report $(BIN)/python -m pytest -q tests/parser/test_fuzz_pages.py $(wildcard tests/test_fuzz*.py); status=$$?; \
+	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} FALGEN_FUZZ_REPORT=$$report $(BIN)/python -m pytest -q tests/docs/test_fuzz_pages.py tests/docs/test_fuzz_openapi.py tests/tools/test_fuzz_diff.py; status=$$?; \
 	echo "fuzz examples run (per test):"; cat $$report; rm -f $$report; exit $$status
 
+# The generator, the tests, and the hand-written package code in place (templates/package: ruff
+# and black at the generated package's line length, 100); mypy --strict on all of it (pyproject).
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check --line-length 100 --config "src = ['templates/package']" templates/package
+	$(BIN)/black --check -q --line-length 100 --target-version py310 templates/package
 	$(BIN)/mypy
 
 clean:

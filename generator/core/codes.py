@@ -1,6 +1,6 @@
 """Every diagnostic code the generator can emit, declared once: its name, its severity and what it
 means. Emit sites name a member (`Code.ID_REPAIRED`), never a string; the README's table of codes
-is rendered from this registry (`markdown_table`, checked by `tests/test_diagnostic_codes.py`).
+is rendered from this registry (`markdown_table`, checked by `tests/core/test_diagnostic_codes.py`).
 
 A few codes are reported at two severities (a missing endpoint id is an error when nothing can
 stand in for it, a warning when the POST path does): they list both, the usual one first.

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from fal_bindings.testing import Emulator, emulator
 
-from .helpers import PNG_BYTES, SECRET
+from .helpers import CLI_SPECS, PNG_BYTES, SECRET
 
 
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Emulator]:
     """One emulator per test module, keyed with the distinctive test key."""
-    with emulator(key=SECRET, fast_retries=True) as running:
+    with emulator(CLI_SPECS, key=SECRET, fast_retries=True) as running:
         yield running
 
 

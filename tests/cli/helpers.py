@@ -7,22 +7,46 @@ key appears neither on stdout nor on stderr, and that no Python traceback was pr
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import fal_bindings
-from fal_bindings.testing import Emulator, RequestRecord
+from fal_bindings.testing import Emulator, RequestRecord, example_input, example_output
+
+from tests.golden.trees import expected as golden_expected
+from tests.golden.trees import generate as golden_generate
+from tests.golden.trees import specs as golden_specs
 
 SECRET = "sk-test-SECRET-123"
-PACKAGE_DIR = Path(fal_bindings.__file__).resolve().parent
-CATALOG: list[dict[str, Any]] = json.loads((PACKAGE_DIR / "_catalog.json").read_text(encoding="utf-8"))
+CLI_SPECS = golden_specs("cli")
+"""The CLI tests' own endpoints (the golden tree `cli`): the package the CLI runs is generated from
+them, so the tests do not depend on what the live corpus holds."""
+CATALOG: list[dict[str, Any]] = json.loads(
+    (golden_expected("cli") / "fal_bindings" / "_catalog.json").read_text(encoding="utf-8")
+)
 IDS = [e["id"] for e in CATALOG]
+cli_example_input = partial(example_input, specs=CLI_SPECS)
+cli_example_output = partial(example_output, specs=CLI_SPECS)
+_package: list[Path] = []
+
+
+def cli_package() -> Path:
+    """The package generated from CLI_SPECS, once per test process: its runtime, CLI and emulator
+    are the ones in templates/package."""
+    if not _package:
+        root = Path(tempfile.mkdtemp(prefix="fal-bindings-cli-"))
+        atexit.register(shutil.rmtree, root, True)
+        _package.append(golden_generate("cli", root / "package"))
+    return _package[0]
 
 BASE_ENV = {
     "COLUMNS": "100",
@@ -50,9 +74,13 @@ class Result:
         return f"$ fal-bindings {' '.join(self.args)}\n-> {self.returncode}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
-def cli_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _DROP}
+def cli_env(extra: dict[str, str] | None = None, *, live: bool = False) -> dict[str, str]:
+    """The CLI's environment: it runs the package generated from CLI_SPECS (`live`: the installed
+    package of the live corpus; a PYTHONPATH in `extra`: that one)."""
+    env = {k: v for k, v in os.environ.items() if k not in _DROP and k != "PYTHONPATH"}
     env.update(BASE_ENV)
+    if not live and "PYTHONPATH" not in (extra or {}):
+        env["PYTHONPATH"] = str(cli_package())
     env.update(extra or {})
     return env
 
@@ -76,10 +104,11 @@ def run_cli(
     input: str | None = None,
     timeout: float = 60,
     cwd: Path | None = None,
+    live: bool = False,
 ) -> Result:
     proc = subprocess.run(
         cli_command(args),
-        env=cli_env(env),
+        env=cli_env(env, live=live),
         input=input,
         capture_output=True,
         text=True,
@@ -100,26 +129,28 @@ def records(emu: Emulator) -> list[RequestRecord]:
 # --------------------------------------------------------------------------- example -> options
 
 
-def _spec(endpoint_id: str) -> dict[str, Any]:
-    entry = next(e for e in CATALOG if e["id"] == endpoint_id)
-    document: dict[str, Any] = json.loads((PACKAGE_DIR / "_specs" / entry["spec"]).read_text(encoding="utf-8"))
-    return document
+def _spec(endpoint_id: str, specs: Path) -> dict[str, Any]:
+    for path in sorted(specs.glob("*.json")):
+        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if document["info"]["x-fal-metadata"]["endpointId"] == endpoint_id:
+            return document
+    raise LookupError(f"no spec of {endpoint_id} in {specs}")
 
 
-def input_properties(endpoint_id: str) -> dict[str, Any]:
+def input_properties(endpoint_id: str, specs: Path = CLI_SPECS) -> dict[str, Any]:
     """The Input schema's properties, straight from the spec (independent of the CLI's code)."""
-    document = _spec(endpoint_id)
+    document = _spec(endpoint_id, specs)
     schema = document["paths"][f"/{endpoint_id}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     name = schema["$ref"].rsplit("/", 1)[-1]
     properties: dict[str, Any] = document["components"]["schemas"][name]["properties"]
     return properties
 
 
-def example_args(endpoint_id: str, example: dict[str, Any]) -> list[str]:
+def example_args(endpoint_id: str, example: dict[str, Any], specs: Path = CLI_SPECS) -> list[str]:
     """Command-line options expressing a JSON input: `--wire-name=value`; booleans as
     `--flag`/`--no-flag`; lists as repeated options (an empty list as `[]`); objects and other
     non-text values as JSON."""
-    properties = input_properties(endpoint_id)
+    properties = input_properties(endpoint_id, specs)
     args: list[str] = []
     for key, value in example.items():
         assert key in properties, f"{endpoint_id}: example key {key!r} is not an Input field"

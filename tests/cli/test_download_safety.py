@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from fal_bindings.testing import Emulator, emulator
 
-from .helpers import PACKAGE_DIR, SECRET, Result, check_output, cli_env
+from .helpers import CLI_SPECS, SECRET, Result, check_output, cli_env
+
+pytestmark = pytest.mark.slow  # every test here starts a process
 
 FLUX = "fal-ai/flux-2"
 CONSOLE_SCRIPT = Path(sys.executable).parent / "fal-bindings"
@@ -32,7 +34,7 @@ HOSTILE_IMAGES = [
 
 
 def hostile_spec() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((PACKAGE_DIR / "_specs" / "fal-ai__flux-2.json").read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads((CLI_SPECS / "fal-ai__flux-2.json").read_text(encoding="utf-8"))
     document = copy.deepcopy(document)
     document["components"]["schemas"]["Flux2Output"]["examples"] = [
         {"images": HOSTILE_IMAGES, "seed": 1, "has_nsfw_concepts": [False] * len(HOSTILE_IMAGES), "prompt": "x"}

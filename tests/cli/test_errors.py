@@ -14,6 +14,8 @@ from fal_bindings.testing import AppError, Emulator
 
 from .helpers import SECRET, cli_env, records, run_cli
 
+pytestmark = pytest.mark.slow  # every test here starts a process
+
 BAD_INPUT = [
     # (arguments, fragments the message must contain)
     (["--prompt", "x", "--bogus", "1"], ["No such option", "--bogus"]),

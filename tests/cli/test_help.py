@@ -14,6 +14,8 @@ import pytest
 
 from .helpers import CATALOG, IDS, Result, check_output, cli_command, cli_env, run_cli
 
+pytestmark = pytest.mark.slow  # every test here starts a process
+
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 GOLDEN = {
     "root": [],

@@ -6,9 +6,12 @@ import signal
 import subprocess
 import time
 
+import pytest
 from fal_bindings.testing import Emulator
 
 from .helpers import Result, check_output, cli_command, cli_env, records
+
+pytestmark = pytest.mark.slow  # every test here starts a process
 
 ENDPOINT = "fal-ai/pixverse/v5/image-to-video"
 

@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 
+import pytest
 from fal_bindings.cli.progress import QueueProgress, progress_enabled
 from fal_bindings.testing import Emulator
 from fal_client import Completed, InProgress, Queued
@@ -42,6 +43,7 @@ def test_progress_is_silent_when_disabled() -> None:
     assert progress_enabled(quiet=True) is False
 
 
+@pytest.mark.slow
 def test_progress_shows_on_a_terminal_and_quiet_silences_it(emu: Emulator) -> None:
     endpoint = "fal-ai/luma-dream-machine/ray-2-flash"
     emu.configure(endpoint, queue_polls=4, progress_polls=4)

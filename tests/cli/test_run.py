@@ -10,9 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fal_bindings.testing import Emulator, example_input
+from fal_bindings.testing import Emulator
 
-from .helpers import PNG_BYTES, Result, example_args, file_urls, records, run_cli
+from .helpers import PNG_BYTES, Result, cli_example_input, example_args, file_urls, records, run_cli
 
 # At least ten endpoints, across categories; the ones with a `*_url` image input get a local PNG.
 RUNS: dict[str, str | None] = {
@@ -34,7 +34,7 @@ NO_FILES = {"fal-ai/flux-2/klein/realtime", "fal-ai/wan-trainer/t2v"}
 
 
 def _args(endpoint_id: str, png: Path) -> list[str]:
-    example = example_input(endpoint_id)
+    example = cli_example_input(endpoint_id)
     option = RUNS[endpoint_id]
     if option is not None:
         key = option[2:].replace("-", "_")
@@ -62,6 +62,7 @@ def test_runs_cover_ten_endpoints_and_several_categories() -> None:
     assert len(RUNS) >= 10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("endpoint_id", list(RUNS))
 def test_run_prints_the_output_and_downloads_its_files(
     runs: dict[str, tuple[Result, Path]], emu: Emulator, endpoint_id: str
@@ -91,6 +92,7 @@ def test_run_prints_the_output_and_downloads_its_files(
         assert base64.b64decode(uri.split(",", 1)[1]) == PNG_BYTES
 
 
+@pytest.mark.slow
 def test_default_output_is_a_readable_summary(emu: Emulator) -> None:
     result = run_cli("run", "fal-ai/flux-2", "--prompt", "a fox", env=emu.env)
     assert result.returncode == 0, str(result)
@@ -102,6 +104,7 @@ def test_default_output_is_a_readable_summary(emu: Emulator) -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_submit_then_status_result_and_cancel(emu: Emulator, tmp_path: Path) -> None:
     submitted = run_cli("run", "fal-ai/ovi", "--prompt", "hello", "--submit", env=emu.env)
     assert submitted.returncode == 0, str(submitted)
@@ -136,12 +139,14 @@ def test_submit_then_status_result_and_cancel(emu: Emulator, tmp_path: Path) -> 
     assert [r.method for r in cancels] == ["PUT"] and queued_id in cancels[0].path
 
 
+@pytest.mark.slow
 def test_status_of_an_unknown_request_is_a_remote_error(emu: Emulator) -> None:
     result = run_cli("status", "fal-ai/ovi", "no-such-request", env=emu.env)
     assert result.returncode == 1, str(result)
     assert "404" in result.stderr and "no-such-request" in result.stderr
 
 
+@pytest.mark.slow
 def test_stream_prints_events_as_json_lines(emu: Emulator, tmp_path: Path) -> None:
     emu.configure("fal-ai/flux-2/klein/4b/base", stream_events=3)
     try:
@@ -165,6 +170,7 @@ def test_stream_prints_events_as_json_lines(emu: Emulator, tmp_path: Path) -> No
     assert [r.operation for r in records(emu) if r.endpoint_id == "fal-ai/flux-2/klein/4b/base"][:1] == ["stream"]
 
 
+@pytest.mark.slow
 def test_stream_on_a_queue_only_endpoint_is_a_usage_error() -> None:
     result = run_cli("run", "fal-ai/ovi", "--prompt", "x", "--stream")
     assert result.returncode == 2, str(result)

@@ -1,24 +1,17 @@
-"""Shared fixtures for the emulator tests: the hand-written specs and a client that cleans up."""
+"""Shared fixtures for the emulator tests: the specs of the golden tree `emulator` and a client that cleans up."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
+import fal_client
 import pytest
+from fal_bindings.testing import Emulator, plugin
 
-HERE = Path(__file__).resolve().parent
-SPECS = HERE / "specs"
+from tests.golden.trees import specs as golden_specs
 
-try:
-    import fal_bindings.testing  # noqa: F401  (installed with the generated package)
-except ImportError:  # before `make generate`: test the template source directly
-    sys.path.insert(0, str(HERE.parents[1] / "templates" / "package"))
-
-import fal_client  # noqa: E402
-from fal_bindings.testing import Emulator, plugin  # noqa: E402
+SPECS = golden_specs("emulator")
 
 
 def pytest_configure(config: pytest.Config) -> None:

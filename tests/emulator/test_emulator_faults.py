@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import fal_client
@@ -11,7 +10,9 @@ import httpx
 import pytest
 from fal_bindings.testing import AppError, Emulator, Fault, emulator
 
-SPECS = Path(__file__).resolve().parent / "specs"
+from tests.golden.trees import specs as golden_specs
+
+SPECS = golden_specs("emulator")
 FLUX = "fal-ai/flux-2/klein/4b/base"
 STREAM = "fal-ai/flux-krea-lora/stream"
 

@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import fal_client
@@ -21,7 +20,9 @@ from fal_bindings.testing import Emulator, emulator, example_input
 from fal_bindings.testing._bodies import MAX_JSON_DEPTH
 from fal_bindings.testing._webhooks import webhook_refusal
 
-SPECS = Path(__file__).resolve().parent / "specs"
+from tests.golden.trees import specs as golden_specs
+
+SPECS = golden_specs("emulator")
 FLUX = "fal-ai/flux-2/klein/4b/base"
 REALTIME = "fal-ai/flux-2/klein/realtime"
 

@@ -21,7 +21,9 @@ import httpx
 import pytest
 from fal_bindings.testing import Emulator, SpecError, emulator, fast_retries
 
-SPECS = Path(__file__).resolve().parent / "specs"
+from tests.golden.trees import specs as golden_specs
+
+SPECS = golden_specs("emulator")
 FLUX = "fal-ai/flux-2/klein/4b/base"
 CONSTANTS = (
     "RUN_URL_FORMAT",
@@ -128,6 +130,7 @@ def test_plugin_fixture_uses_the_options(fal_emulator: Emulator) -> None:
     assert fal_client.client.MAX_ATTEMPTS == 3  # the fixture turns fast retries on
 
 
+@pytest.mark.slow
 def test_serve_command_prints_a_working_environment() -> None:
     package_root = Path(fal_bindings.testing.__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package_root), os.environ.get("PYTHONPATH", "")])}

@@ -13,7 +13,9 @@ import pytest
 import websockets
 from fal_bindings.testing import Emulator, example_input, load_specs
 
-SPECS = Path(__file__).resolve().parent / "specs"
+from tests.golden.trees import specs as golden_specs
+
+SPECS = golden_specs("emulator")
 
 FLUX = "fal-ai/flux-2/klein/4b/base"
 STREAM = "fal-ai/flux-krea-lora/stream"

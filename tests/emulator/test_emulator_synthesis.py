@@ -21,8 +21,10 @@ from fal_bindings.testing._app import EmulatorApp
 from fal_bindings.testing._media import media_bytes
 from fal_bindings.testing._synth import Synthesizer, placeholder_file_url
 
+from tests.golden.trees import specs as golden_specs
+
 HERE = Path(__file__).resolve().parent
-FIXTURE_SPECS = HERE / "specs"
+FIXTURE_SPECS = golden_specs("emulator")
 PROJECT_SPECS = HERE.parents[1] / "specs" / "openapi"
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for the runtime tests.
+"""Fixtures for the runtime tests: `fal_bindings.endpoints.fal_ai.example` is generated from
+tests/golden/runtime/specs (see `tests.golden.trees.mount`).
 
 `trap` points the real fal_client at a loopback port whose listener accepts and immediately
 closes every connection, counting them. A test that expects "no network I/O" asserts that the
@@ -17,8 +18,11 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-SPECS_DIR = HERE / "specs"
+from tests.golden.trees import mount
+
+# The runtime is tested with real generated code: the golden tree `runtime` (the endpoint
+# `fal-ai/example`, tests/golden/runtime/specs) is mounted into the installed package.
+mount("runtime")
 
 
 @dataclass

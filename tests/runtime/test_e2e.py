@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from example_endpoint import AsyncExample, Example, Input, Output
 from fal_bindings._runtime import (
     AuthenticationError,
     Completed,
@@ -26,11 +25,14 @@ from fal_bindings._runtime import (
     StreamError,
     UnprocessableEntityError,
 )
+from fal_bindings.endpoints.fal_ai.example import AsyncExample, Example, Input, Output
 from pydantic import ValidationError
+
+from tests.golden.trees import specs as golden_specs
 
 testing = pytest.importorskip("fal_bindings.testing")
 
-SPECS = Path(__file__).resolve().parent / "specs"
+SPECS = golden_specs("runtime")
 
 
 @pytest.fixture(scope="module")

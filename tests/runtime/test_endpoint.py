@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from example_endpoint import AsyncExample, Example, ImageSize, Input, Output
 from fal_bindings._runtime import (
     NOT_GIVEN,
     RESERVED_KWARGS,
@@ -24,6 +23,8 @@ from fal_bindings._runtime import (
     FalBindingsError,
     RealtimeConnection,
 )
+from fal_bindings.endpoints.fal_ai.example import AsyncExample, Example, Input, Output
+from fal_bindings.types.example_image_size import ExampleImageSize as ImageSize
 from pydantic import ValidationError
 
 # --------------------------------------------------------------------------- validation before I/O
@@ -162,7 +163,7 @@ def test_input_instance_dict_and_wrong_model():
     class Other(type(inp).__mro__[1]):  # another FalInput subclass
         prompt: str
 
-    with pytest.raises(TypeError, match="expects example_endpoint.Input"):
+    with pytest.raises(TypeError, match="expects fal_bindings.endpoints.fal_ai.example.Input"):
         prepare(Example(), "run", Other(prompt="x"))
     with pytest.raises(TypeError, match="Input model or a dict"):
         prepare(Example(), "run", "a cat")

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from example_endpoint import Input
 from fal_bindings._runtime import configure, get_file_upload_mode, to_data_uri, to_payload
 from fal_bindings._runtime.files import FileCollector, _replace_tokens, guess_content_type
+from fal_bindings.endpoints.fal_ai.example import Input
 from pydantic import ValidationError
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from example_endpoint import ImageFile, ImageSize, Input, Output
 from fal_bindings._runtime import (
     FalBindingsError,
     FalOutput,
@@ -18,6 +17,9 @@ from fal_bindings._runtime import (
     parse_output,
     to_payload,
 )
+from fal_bindings.endpoints.fal_ai.example import Input, Output
+from fal_bindings.types.example_image_file import ExampleImageFile as ImageFile
+from fal_bindings.types.example_image_size import ExampleImageSize as ImageSize
 from pydantic import ValidationError
 
 # --------------------------------------------------------------------------- serialisation

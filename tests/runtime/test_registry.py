@@ -211,6 +211,7 @@ def test_imported_runtime_is_the_templates_copy():
 HEAVY = ["pydantic", "fal_client", "httpx", "asyncio", "difflib"]
 
 
+@pytest.mark.slow
 def test_importing_the_runtime_and_registry_loads_nothing_heavy(runtime_copy: Path):
     code = textwrap.dedent(
         f"""
@@ -224,6 +225,7 @@ def test_importing_the_runtime_and_registry_loads_nothing_heavy(runtime_copy: Pa
     assert run_python(runtime_copy, code) == "[]"
 
 
+@pytest.mark.slow
 def test_model_bases_do_not_load_the_transport(runtime_copy: Path):
     code = textwrap.dedent(
         """

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from example_endpoint import Output
 from fal_bindings._runtime import AsyncStream, OutputValidationError, Stream, StreamError
+from fal_bindings.endpoints.fal_ai.example import Output
 
 FINAL = {"images": [{"url": "https://cdn/1.png"}], "seed": 7}
 EVENTS: list[dict[str, Any]] = [{"images": [], "progress": 0.5}, {"partial": True}, FINAL]

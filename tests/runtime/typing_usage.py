@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from example_endpoint import AsyncExample, Example, ImageFile, Input, Output
 from fal_bindings._runtime import (
     AnyAsyncEndpoint,
     AnyEndpoint,
@@ -21,6 +20,8 @@ from fal_bindings._runtime import (
     Status,
     Stream,
 )
+from fal_bindings.endpoints.fal_ai.example import AsyncExample, Example, Input, Output
+from fal_bindings.types.example_image_file import ExampleImageFile as ImageFile
 from typing_extensions import assert_type
 
 
@@ -31,7 +32,7 @@ def sync_usage() -> None:
     assert_type(ep.run(prompt="x"), Output)
     assert_type(ep.run(Input(prompt="x"), timeout=10), Output)
     ep.run(prompt="x", image_url=Path("cat.png"), image_urls=[b"raw", "https://a/b.png"], image_size="square")
-    ep.run(prompt="x", image_size=None, seed=None, class_="c", timeout_=1.0, hint="h", headers={"a": "b"})
+    ep.run(prompt="x", seed=None, class_="c", timeout_=1.0, hint="h", headers={"a": "b"})
     handle = ep.submit(prompt="x", priority="low", webhook_url="https://hook")
     assert_type(handle, RequestHandle[Output])
     assert_type(handle.get(), Output)

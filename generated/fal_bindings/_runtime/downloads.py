@@ -31,7 +31,15 @@ from typing import IO, Any
 
 from .errors import FalBindingsError
 
-__all__ = ["safe_file_name", "download_name", "numbered_name", "download_url", "read_url", "adownload_url", "aread_url"]
+__all__ = [
+    "safe_file_name",
+    "download_name",
+    "numbered_name",
+    "download_url",
+    "read_url",
+    "adownload_url",
+    "aread_url",
+]
 
 _FALLBACK_STEM = "download"
 _MAX_NAME_BYTES = 200  # below NAME_MAX (255) with room for a number
@@ -39,7 +47,14 @@ _MAX_NUMBER = 9999
 # Controls (C0, DEL, C1), both path separators, and what Windows forbids in a name.
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f-\x9f/\\<>:"|?*]')
 _WINDOWS_DEVICES = frozenset(
-    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+    {
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"COM{i}" for i in range(1, 10)),
+        *(f"LPT{i}" for i in range(1, 10)),
+    }
 )
 
 
@@ -49,7 +64,9 @@ def safe_file_name(name: str | None) -> str | None:
     if not name:
         return None
     last = re.split(r"[/\\]", name)[-1]  # an absolute or nested name keeps its last segment
-    if not _UNSAFE_CHARS.sub("", last).strip().strip("."):  # only dots, spaces and unsafe characters
+    if (
+        not _UNSAFE_CHARS.sub("", last).strip().strip(".")
+    ):  # only dots, spaces and unsafe characters
         return None
     cleaned = _UNSAFE_CHARS.sub("_", last).strip().lstrip(".").rstrip(". ")
     stem = cleaned.split(".", 1)[0]
@@ -94,7 +111,9 @@ def numbered_name(name: str, n: int) -> str:
 
 def _check_inside(folder: Path, target: Path) -> None:
     if target.name in ("", ".", "..") or target.parent.resolve() != folder.resolve():
-        raise FalBindingsError(f"refusing to write {str(target)!r}: it is not a file directly inside {str(folder)!r}")
+        raise FalBindingsError(
+            f"refusing to write {str(target)!r}: it is not a file directly inside {str(folder)!r}"
+        )
 
 
 def _link_into_place(part: Path, target: Path) -> None:
@@ -131,7 +150,9 @@ class _Destination:
         while True:  # O_EXCL: a new file of ours (never through a symlink); mode from the umask
             part = self.folder / f".{secrets.token_hex(8)}.part"
             try:
-                fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+                fd = os.open(
+                    part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+                )
             except FileExistsError:
                 continue
             self._part = part
@@ -157,7 +178,11 @@ class _Destination:
                     errno.EEXIST, "file exists (pass overwrite=True to replace it)", str(target)
                 ) from None
             return target
-        raise FileExistsError(errno.EEXIST, f"{_MAX_NUMBER} numbered files exist already", str(self.folder / self.name))
+        raise FileExistsError(
+            errno.EEXIST,
+            f"{_MAX_NUMBER} numbered files exist already",
+            str(self.folder / self.name),
+        )
 
     def discard(self) -> None:
         if self._part is not None:
@@ -221,7 +246,9 @@ def download_url(
 
                 with (
                     translate_errors(),
-                    httpx.stream("GET", url, follow_redirects=True, timeout=_http_timeout()) as response,
+                    httpx.stream(
+                        "GET", url, follow_redirects=True, timeout=_http_timeout()
+                    ) as response,
                 ):
                     response.raise_for_status()
                     for chunk in response.iter_bytes():

@@ -219,17 +219,23 @@ class OutputValidationError(FalBindingsError):
         self.validation_error = validation_error
         self.endpoint_id = endpoint_id
         self.request_id = request_id
-        self.errors: list[ErrorDetails] = validation_error.errors() if validation_error is not None else []
+        self.errors: list[ErrorDetails] = (
+            validation_error.errors() if validation_error is not None else []
+        )
         where = f" from {endpoint_id}" if endpoint_id else ""
         if request_id:
             where += f" (request_id={request_id})"
         if validation_error is None:
             what = f"expected a JSON object, got {type(raw).__name__}"
         else:
-            shown = "; ".join(f"{_format_loc(e['loc']) or '<root>'}: {e['msg']}" for e in self.errors[:5])
+            shown = "; ".join(
+                f"{_format_loc(e['loc']) or '<root>'}: {e['msg']}" for e in self.errors[:5]
+            )
             more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
             what = f"{len(self.errors)} error(s): {shown}{more}"
-        super().__init__(f"response{where} does not match {model.__qualname__}: {what}; the raw response is in .raw")
+        super().__init__(
+            f"response{where} does not match {model.__qualname__}: {what}; the raw response is in .raw"
+        )
 
 
 class RequestEncodingError(FalBindingsError, ValueError):
@@ -468,7 +474,9 @@ def _encoding_error(exc: UnicodeEncodeError) -> RequestEncodingError:
     bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
     shown = bad.encode("unicode_escape").decode("ascii")[:40]
     if exc.encoding.lower() == "ascii":
-        what = f"a request header holds a non-ASCII character ({shown}); header values must be ASCII"
+        what = (
+            f"a request header holds a non-ASCII character ({shown}); header values must be ASCII"
+        )
     elif bad and all(0xD800 <= ord(c) <= 0xDFFF for c in bad):
         what = (
             f"a string holds a lone surrogate ({shown}), which is not valid Unicode: text that came "
@@ -501,7 +509,9 @@ def translate_errors(*, stream: bool = False, request_id: str | None = None) -> 
         if values and (holds_secret(exc, values) or holds_secret(mapped, values)):
             scrub_exception(mapped, values)
             if not scrub_exception(exc, values):
-                raise mapped from RedactedError(f"{type(exc).__name__} (masked): {_masked_text(exc, values)}")
+                raise mapped from RedactedError(
+                    f"{type(exc).__name__} (masked): {_masked_text(exc, values)}"
+                )
         raise mapped from exc
 
 

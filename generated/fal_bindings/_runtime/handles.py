@@ -50,7 +50,9 @@ class RequestHandle(Generic[OutputT]):
         with translate_errors(request_id=self.request_id):
             return self._handle.status(with_logs=with_logs)
 
-    def iter_events(self, *, with_logs: bool = False, interval: float = DEFAULT_POLL_INTERVAL) -> Iterator[Status]:
+    def iter_events(
+        self, *, with_logs: bool = False, interval: float = DEFAULT_POLL_INTERVAL
+    ) -> Iterator[Status]:
         """Poll every `interval` seconds, yielding each status, until (and including) Completed."""
         with translate_errors(request_id=self.request_id):
             yield from self._handle.iter_events(with_logs=with_logs, interval=interval)
@@ -59,7 +61,9 @@ class RequestHandle(Generic[OutputT]):
         """Wait until the request completes and return its Output."""
         with translate_errors(request_id=self.request_id):
             raw = self._handle.get(interval=interval)
-        return parse_output(self._output_model, raw, endpoint_id=self.endpoint_id, request_id=self.request_id)
+        return parse_output(
+            self._output_model, raw, endpoint_id=self.endpoint_id, request_id=self.request_id
+        )
 
     def result(self, *, interval: float = DEFAULT_POLL_INTERVAL) -> OutputT:
         """Same as `get()`."""
@@ -113,7 +117,9 @@ class AsyncRequestHandle(Generic[OutputT]):
         """Wait until the request completes and return its Output."""
         with translate_errors(request_id=self.request_id):
             raw = await self._handle.get(interval=interval)
-        return parse_output(self._output_model, raw, endpoint_id=self.endpoint_id, request_id=self.request_id)
+        return parse_output(
+            self._output_model, raw, endpoint_id=self.endpoint_id, request_id=self.request_id
+        )
 
     async def result(self, *, interval: float = DEFAULT_POLL_INTERVAL) -> OutputT:
         """Same as `get()`."""

@@ -128,7 +128,9 @@ class AsyncRealtimeConnection(Generic[InputT, OutputT]):
 
     def _connection(self) -> fal_client.AsyncRealtimeConnection:
         if self._conn is None:
-            raise RuntimeError("use the connection inside `async with endpoint.realtime() as conn:`")
+            raise RuntimeError(
+                "use the connection inside `async with endpoint.realtime() as conn:`"
+            )
         return self._conn
 
     async def send(self, input: InputT | dict[str, Any]) -> None:

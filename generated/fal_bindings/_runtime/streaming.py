@@ -28,7 +28,9 @@ class Stream(Generic[OutputT]):
     Usable as a context manager (closes the HTTP response early when leaving the block).
     """
 
-    def __init__(self, events: Iterator[StreamEvent], output_model: type[OutputT], endpoint_id: str) -> None:
+    def __init__(
+        self, events: Iterator[StreamEvent], output_model: type[OutputT], endpoint_id: str
+    ) -> None:
         self._events = events
         self._output_model = output_model
         self.endpoint_id = endpoint_id
@@ -70,7 +72,9 @@ class AsyncStream(Generic[OutputT]):
     """Async twin of `Stream`: `async for event in stream`, `await stream.final_output()`,
     `async with`."""
 
-    def __init__(self, events: AsyncIterator[StreamEvent], output_model: type[OutputT], endpoint_id: str) -> None:
+    def __init__(
+        self, events: AsyncIterator[StreamEvent], output_model: type[OutputT], endpoint_id: str
+    ) -> None:
         self._events = events
         self._output_model = output_model
         self.endpoint_id = endpoint_id

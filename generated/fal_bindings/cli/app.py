@@ -32,7 +32,9 @@ class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use: `lazy` maps a command name to
     `("module:attribute", short help)`, so `--help` needs no subcommand module."""
 
-    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
 
@@ -70,7 +72,10 @@ cli = LazyGroup(
         "show": (".commands:show_command", "Show an endpoint's inputs and outputs."),
         "run": (".run:run_command", "Run an endpoint: fal-bindings run ID --field value ..."),
         "status": (".commands:status_command", "Queue status of a submitted request."),
-        "result": (".commands:result_command", "Wait for a submitted request and print its output."),
+        "result": (
+            ".commands:result_command",
+            "Wait for a submitted request and print its output.",
+        ),
         "cancel": (".commands:cancel_command", "Cancel a queued request."),
     },
 )
@@ -133,8 +138,12 @@ def _api_message(exc: Any) -> str:
         lines = []
         for item in items:
             loc = [str(p) for p in item.get("loc") or [] if p != "body"]
-            where = "--" + loc[0].replace("_", "-") + "".join(f".{p}" for p in loc[1:]) if loc else ""
-            lines.append(f"  {where}: {item.get('msg', '')}" if where else f"  {item.get('msg', '')}")
+            where = (
+                "--" + loc[0].replace("_", "-") + "".join(f".{p}" for p in loc[1:]) if loc else ""
+            )
+            lines.append(
+                f"  {where}: {item.get('msg', '')}" if where else f"  {item.get('msg', '')}"
+            )
         text += "\n" + "\n".join(lines)
     return text
 
@@ -153,7 +162,9 @@ def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> int
         if isinstance(exc, SystemExit):
             return int(exc.code) if isinstance(exc.code, int) else EXIT_REMOTE
         try:
-            if os.environ.get(DEBUG_ENV) == "1" and not isinstance(exc, (click.ClickException, KeyboardInterrupt)):
+            if os.environ.get(DEBUG_ENV) == "1" and not isinstance(
+                exc, (click.ClickException, KeyboardInterrupt)
+            ):
                 # Printed here, while stderr still masks the key (not by Python after we return).
                 import traceback
 

@@ -223,7 +223,9 @@ def type_label(document: dict[str, Any], schema: dict[str, Any], depth: int = 0)
         return " | ".join(str(k) for k in kind if k != "null") or "any"
     if kind == "array":
         items = schema.get("items")
-        return f"list[{type_label(document, items, depth + 1) if isinstance(items, dict) else 'any'}]"
+        return (
+            f"list[{type_label(document, items, depth + 1) if isinstance(items, dict) else 'any'}]"
+        )
     if kind == "object" or "properties" in schema:
         additional = schema.get("additionalProperties")
         if isinstance(additional, dict) and not schema.get("properties"):
@@ -313,7 +315,9 @@ def object_fields(document: dict[str, Any], schema: dict[str, Any]) -> tuple[Fie
     return tuple(fields)
 
 
-def _pointer_target(document: dict[str, Any], endpoint_id: str, kind: str) -> tuple[str, dict[str, Any]]:
+def _pointer_target(
+    document: dict[str, Any], endpoint_id: str, kind: str
+) -> tuple[str, dict[str, Any]]:
     """(type name, schema) of the Input (request body) or Output (queue result) of an endpoint."""
     try:
         pointer = io_pointer(document, endpoint_id, kind.capitalize())

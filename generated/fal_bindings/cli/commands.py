@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .catalog import CatalogEntry, EndpointSchema, FieldInfo, UnknownIdError, catalog, entry, load_schema
+from .catalog import (
+    CatalogEntry,
+    EndpointSchema,
+    FieldInfo,
+    UnknownIdError,
+    catalog,
+    entry,
+    load_schema,
+)
 from .output import echo, echo_json, iter_status_logs, terminal_safe
 
 if TYPE_CHECKING:
@@ -49,7 +57,9 @@ def _table(rows: list[list[str]], width: int) -> list[str]:
 
 
 @click.command("list", context_settings=CONTEXT)
-@click.option("--category", metavar="C", help="Only endpoints of this category (e.g. text-to-image).")
+@click.option(
+    "--category", metavar="C", help="Only endpoints of this category (e.g. text-to-image)."
+)
 @click.option(
     "--capability",
     type=click.Choice(CAPABILITIES),
@@ -129,15 +139,22 @@ def _print_fields(
             "type": info.type_label,
             "req": "yes" if info.required else "",
             "default": _default(info),
-            "allowed": _allowed(info) or ("URL, data URI or local file" if info.name in files else ""),
+            "allowed": _allowed(info)
+            or ("URL, data URI or local file" if info.name in files else ""),
             "description": info.description,
         }
         for info in fields
     ]
     rows = [{header: terminal_safe(text) for header, text in row.items()} for row in rows]
-    headers = [first] + [h for h in _COLUMNS if any(row[h] for row in rows) or h in ("type", "description")]
+    headers = [first] + [
+        h for h in _COLUMNS if any(row[h] for row in rows) or h in ("type", "description")
+    ]
     table = Table(
-        title=escape(terminal_safe(title, single_line=True)), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False
+        title=escape(terminal_safe(title, single_line=True)),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        expand=False,
     )
     for header in headers:
         if header == first:
@@ -158,13 +175,17 @@ def _render_show(schema: EndpointSchema) -> None:
     console = Console(highlight=False, soft_wrap=False)
     e = schema.entry
 
-    def text(value: str, single_line: bool = True) -> str:  # doc text: inert for rich and the terminal
+    def text(
+        value: str, single_line: bool = True
+    ) -> str:  # doc text: inert for rich and the terminal
         return escape(terminal_safe(value, single_line=single_line))
 
     console.print(f"[bold]{text(e.id)}[/bold]" + (f" - {text(e.title)}" if e.title != e.id else ""))
     if e.description:
         console.print(text(e.description, single_line=False))
-    console.print(f"category: {text(e.category or '-')}   capabilities: {text(', '.join(e.capabilities))}")
+    console.print(
+        f"category: {text(e.category or '-')}   capabilities: {text(', '.join(e.capabilities))}"
+    )
     options = field_options(schema)
     names = {fo.wire: fo.option for fo in options}
     files = frozenset(fo.wire for fo in options if fo.kind == "file")
@@ -196,7 +217,9 @@ def _endpoint(endpoint_id: str) -> AnyEndpoint:
 def _status_json(status: Any) -> dict[str, Any]:
     name = type(status).__name__
     data: dict[str, Any] = {
-        "status": {"Queued": "IN_QUEUE", "InProgress": "IN_PROGRESS", "Completed": "COMPLETED"}.get(name, name)
+        "status": {"Queued": "IN_QUEUE", "InProgress": "IN_PROGRESS", "Completed": "COMPLETED"}.get(
+            name, name
+        )
     }
     if name == "Queued":
         data["queue_position"] = status.position
@@ -232,15 +255,23 @@ def status_command(endpoint_id: str, request_id: str, logs: bool, as_json: bool)
 @click.command("result", context_settings=CONTEXT)
 @click.argument("endpoint_id", metavar="ID")
 @click.argument("request_id", metavar="REQUEST_ID")
-@click.option("--json", "as_json", is_flag=True, help="Print the raw output JSON instead of a summary.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the raw output JSON instead of a summary."
+)
 @click.option(
     "--download",
     metavar="DIR",
     type=click.Path(file_okay=False, path_type=Path),
     help="Save every output file into DIR (a name already taken there gets a number).",
 )
-@click.option("--overwrite", is_flag=True, help="With --download: replace files of the same name instead of numbering.")
-def result_command(endpoint_id: str, request_id: str, as_json: bool, download: Path | None, overwrite: bool) -> None:
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="With --download: replace files of the same name instead of numbering.",
+)
+def result_command(
+    endpoint_id: str, request_id: str, as_json: bool, download: Path | None, overwrite: bool
+) -> None:
     """Wait for a submitted request and print its output."""
     from .run import Interrupted, print_output
 

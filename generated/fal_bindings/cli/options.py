@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .._runtime.spec import carries_files
-from .catalog import EndpointSchema, FieldInfo, non_null_variants, object_fields, ref_name, resolve, type_label
+from .._runtime.spec import carries_files, non_null_variants, ref_name, resolve
+from .catalog import EndpointSchema, FieldInfo, object_fields, type_label
 from .output import terminal_safe
 
 __all__ = [
@@ -49,7 +49,20 @@ __all__ = [
 ]
 
 CONTROL_OPTIONS = frozenset(
-    {"help", "h", "input-json", "dry-run", "json", "download", "overwrite", "submit", "stream", "upload-files", "quiet", "q"}
+    {
+        "help",
+        "h",
+        "input-json",
+        "dry-run",
+        "json",
+        "download",
+        "overwrite",
+        "submit",
+        "stream",
+        "upload-files",
+        "quiet",
+        "q",
+    }
 )
 """Option names (without dashes) of `run ID` itself; a field with one of these names is
 renamed `--field-<name>`."""
@@ -110,7 +123,10 @@ def _depth(value: Any) -> int:
         if isinstance(node, (dict, list)):
             deepest = max(deepest, depth)
             if depth <= MAX_JSON_DEPTH:
-                stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+                stack.extend(
+                    (child, depth + 1)
+                    for child in (node.values() if isinstance(node, dict) else node)
+                )
     return deepest
 
 
@@ -138,7 +154,9 @@ def lone_surrogate(value: Any) -> tuple[str, str] | None:
                 return where, bad.encode("unicode_escape").decode("ascii")
         elif isinstance(node, dict):
             for key, child in reversed(list(node.items())):
-                stack.append((child, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key!r}]"))
+                stack.append(
+                    (child, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key!r}]")
+                )
                 if isinstance(key, str):
                     stack.append((key, f"{where} (a key)"))
         elif isinstance(node, (list, tuple)):
@@ -172,7 +190,9 @@ class FileOrUrl(_ParamType):
             return value
         path = Path(value).expanduser()
         if not path.exists():
-            self.fail(f"{value!r}: no such file (expected a URL, a data: URI or a local file)", param, ctx)
+            self.fail(
+                f"{value!r}: no such file (expected a URL, a data: URI or a local file)", param, ctx
+            )
         if not path.is_file():
             self.fail(f"{value!r}: not a regular file", param, ctx)
         try:
@@ -208,7 +228,9 @@ class JsonValue(_ParamType):
 
     name = "json"
 
-    def __init__(self, expect: str = "any", choices: Iterable[Any] = (), describe: str = "") -> None:
+    def __init__(
+        self, expect: str = "any", choices: Iterable[Any] = (), describe: str = ""
+    ) -> None:
         self.expect = expect
         self.typed: dict[str, Any] = {choice_text(v): v for v in choices}
         self.describe = describe
@@ -232,7 +254,9 @@ class JsonValue(_ParamType):
             msg = getattr(exc, "msg", str(exc))
             if self.typed:
                 self.fail(f"{value!r} is not allowed: expected {self._allowed()}", param, ctx)
-            self.fail(f"{value!r} is not valid JSON ({msg}); expected {self._allowed()}", param, ctx)
+            self.fail(
+                f"{value!r} is not valid JSON ({msg}); expected {self._allowed()}", param, ctx
+            )
         if self.expect == "object" and not isinstance(parsed, dict):
             self.fail(f"{value!r} is not allowed: expected {self._allowed()}", param, ctx)
         return parsed
@@ -356,7 +380,11 @@ def field_options(schema: EndpointSchema) -> list[FieldOption]:
     for index, info in enumerate(schema.inputs):
         items = _array_items(schema.document, info.schema)
         multiple = items is not None
-        kind = "file" if _is_file_field(info) else _kind(schema.document, info.schema if items is None else items)
+        kind = (
+            "file"
+            if _is_file_field(info)
+            else _kind(schema.document, info.schema if items is None else items)
+        )
         name = _option_name(info.name, taken)
         taken.add(name)
         negative = None
@@ -384,7 +412,11 @@ def _json_hint(document: dict[str, Any], schema: dict[str, Any]) -> str:
             inner = ", ".join(f"{f.name}: {f.type_label}" for f in fields[:8])
             if len(fields) > 8:
                 inner += ", ..."
-            label = f"{name or 'object'} {{{inner}}}" if fields else f"{name or 'object'} (any JSON object)"
+            label = (
+                f"{name or 'object'} {{{inner}}}"
+                if fields
+                else f"{name or 'object'} (any JSON object)"
+            )
             parts.append(label)
         else:
             parts.append(type_label(document, member))
@@ -419,7 +451,9 @@ def _help(schema: EndpointSchema, fo: FieldOption) -> str:
         items = _array_items(schema.document, info.schema)
         hint = _json_hint(schema.document, items if items is not None else info.schema)
         if hint:
-            extras.append(f"JSON {hint}" if fo.kind != "choice_or_json" else f"a choice, or JSON {hint}")
+            extras.append(
+                f"JSON {hint}" if fo.kind != "choice_or_json" else f"a choice, or JSON {hint}"
+            )
     elif fo.kind not in ("string", "integer", "number", "boolean", "choice"):
         extras.append(f"type: {info.type_label}")
     if info.choices and fo.kind in ("choice", "choice_or_json"):
@@ -447,7 +481,11 @@ def click_params(schema: EndpointSchema, options: list[FieldOption]) -> list[cli
             if fo.negative:
                 params.append(click.Option(decls, default=None, help=help_text))
             else:
-                params.append(click.Option(decls, type=click.BOOL, default=None, metavar="BOOLEAN", help=help_text))
+                params.append(
+                    click.Option(
+                        decls, type=click.BOOL, default=None, metavar="BOOLEAN", help=help_text
+                    )
+                )
             continue
         param_type = _param_type(schema, fo)
         if fo.multiple:
@@ -462,7 +500,12 @@ def click_params(schema: EndpointSchema, options: list[FieldOption]) -> list[cli
             )
         else:
             params.append(
-                click.Option([fo.option, fo.param], type=param_type, metavar=_METAVARS.get(fo.kind), help=help_text)
+                click.Option(
+                    [fo.option, fo.param],
+                    type=param_type,
+                    metavar=_METAVARS.get(fo.kind),
+                    help=help_text,
+                )
             )
     return params
 
@@ -513,13 +556,19 @@ def collect_fields(options: list[FieldOption], params: Mapping[str, Any]) -> dic
     return payload
 
 
-def read_input_json(source: str, options: list[FieldOption], param: click.Parameter | None = None) -> dict[str, Any]:
+def read_input_json(
+    source: str, options: list[FieldOption], param: click.Parameter | None = None
+) -> dict[str, Any]:
     """The JSON object of `--input-json FILE|-`; local paths in file fields become `Path`s."""
     import sys
 
     where = "stdin" if source == "-" else repr(source)
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).expanduser().read_text(encoding="utf-8")
+        text = (
+            sys.stdin.read()
+            if source == "-"
+            else Path(source).expanduser().read_text(encoding="utf-8")
+        )
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise click.BadParameter(f"cannot read {where}: {reason}", param=param) from None
@@ -529,12 +578,17 @@ def read_input_json(source: str, options: list[FieldOption], param: click.Parame
         field = f"field {exc.key!r} in " if exc.key is not None else ""
         raise click.BadParameter(f"{field}{where}: {exc}", param=param) from None
     except ValueError as exc:
-        lineno, colno, msg = getattr(exc, "lineno", None), getattr(exc, "colno", None), getattr(exc, "msg", str(exc))
+        lineno, colno, msg = (
+            getattr(exc, "lineno", None),
+            getattr(exc, "colno", None),
+            getattr(exc, "msg", str(exc)),
+        )
         at = f" at line {lineno} column {colno}" if lineno is not None else ""
         raise click.BadParameter(f"malformed JSON in {where}{at}: {msg}", param=param) from None
     if not isinstance(data, dict):
         raise click.BadParameter(
-            f"{where} must hold a JSON object of input fields, got a JSON {_json_type(data)}", param=param
+            f"{where} must hold a JSON object of input fields, got a JSON {_json_type(data)}",
+            param=param,
         )
     files = {fo.wire: fo for fo in options if fo.kind == "file"}
     converter = FileOrUrl()
@@ -545,7 +599,9 @@ def read_input_json(source: str, options: list[FieldOption], param: click.Parame
             if isinstance(value, str):
                 data[key] = converter.convert(value, param, None)
             elif isinstance(value, list):
-                data[key] = [converter.convert(v, param, None) if isinstance(v, str) else v for v in value]
+                data[key] = [
+                    converter.convert(v, param, None) if isinstance(v, str) else v for v in value
+                ]
         except click.BadParameter as exc:
             raise click.BadParameter(f"field {key!r}: {exc.message}", param=param) from None
     return data

@@ -187,7 +187,9 @@ def summary_lines(output: BaseModel) -> list[str]:
 
     dumped = output_json(output)
     fields = type(output).model_fields
-    alias = {name: (info.serialization_alias or info.alias or name) for name, info in fields.items()}
+    alias = {
+        name: (info.serialization_alias or info.alias or name) for name, info in fields.items()
+    }
     lines: list[str] = []
     values: dict[str, Any] = {}
     for name in fields:
@@ -287,7 +289,9 @@ def _value_text(value: Any) -> str:
 def _is_union_tag(part: Any) -> bool:
     """pydantic's union-member steps in a loc (`literal['a','b']`, `ImageSize`, `function-plain[...]`)."""
     return isinstance(part, str) and (
-        "[" in part or (part[:1].isupper() and not part.isupper()) or part in ("str", "int", "float", "bool")
+        "[" in part
+        or (part[:1].isupper() and not part.isupper())
+        or part in ("str", "int", "float", "bool")
     )
 
 
@@ -309,7 +313,9 @@ def validation_messages(
         fo = by_wire.get(key)
         kind = errors[0].get("type")
         if kind == "missing" and fo is not None:
-            messages.append(f"missing required field {key!r}: give {fo.option} (or set it in --input-json)")
+            messages.append(
+                f"missing required field {key!r}: give {fo.option} (or set it in --input-json)"
+            )
             continue
         if kind == "extra_forbidden" and len(tuple(errors[0].get("loc") or ())) == 1:
             allowed = ", ".join(f.wire for f in options)
@@ -326,7 +332,10 @@ def validation_messages(
                 text = "unknown field"
             details.append(f"{_loc_text(path)}: {text}" if path else text)
         shown = payload[key] if key in payload else errors[0].get("input")
-        messages.append(f"invalid value for {where}: {_value_text(shown)}: " + "; or ".join(dict.fromkeys(details)))
+        messages.append(
+            f"invalid value for {where}: {_value_text(shown)}: "
+            + "; or ".join(dict.fromkeys(details))
+        )
     return messages
 
 

@@ -38,7 +38,9 @@ class QueueProgress:
     the request id; log lines the app emits are printed above it as they arrive.
     """
 
-    def __init__(self, enabled: bool, *, request_id: str | None = None, console: Console | None = None) -> None:
+    def __init__(
+        self, enabled: bool, *, request_id: str | None = None, console: Console | None = None
+    ) -> None:
         self.enabled = enabled or console is not None
         self.request_id = request_id
         self._console = console
@@ -74,7 +76,11 @@ class QueueProgress:
         elapsed = time.monotonic() - self._start
         from rich.markup import escape
 
-        rid = f"  [dim]{escape(terminal_safe(self.request_id, single_line=True))}[/dim]" if self.request_id else ""
+        rid = (
+            f"  [dim]{escape(terminal_safe(self.request_id, single_line=True))}[/dim]"
+            if self.request_id
+            else ""
+        )
         return f"{self._label} [dim]·[/dim] {elapsed:.1f}s{rid}"
 
     def update(self, status: Any) -> None:

@@ -20,15 +20,37 @@ import click
 
 from .app import CONTEXT_SETTINGS
 from .catalog import EndpointSchema, UnknownIdError, load_schema
-from .options import FieldOption, click_params, collect_fields, field_options, lone_surrogate, read_input_json
-from .output import download_files, echo, echo_json, output_json, summary_lines, terminal_safe, validation_messages
+from .options import (
+    FieldOption,
+    click_params,
+    collect_fields,
+    field_options,
+    lone_surrogate,
+    read_input_json,
+)
+from .output import (
+    download_files,
+    echo,
+    echo_json,
+    output_json,
+    summary_lines,
+    terminal_safe,
+    validation_messages,
+)
 from .progress import QueueProgress, progress_enabled
 
 if TYPE_CHECKING:
     from fal_bindings._runtime.endpoint import AnyEndpoint
     from fal_bindings._runtime.models import FalInput
 
-__all__ = ["RunGroup", "run_command", "Interrupted", "InputError", "endpoint_command", "deferred_interrupt"]
+__all__ = [
+    "RunGroup",
+    "run_command",
+    "Interrupted",
+    "InputError",
+    "endpoint_command",
+    "deferred_interrupt",
+]
 
 
 class InputError(click.UsageError):
@@ -111,7 +133,9 @@ def endpoint_command(schema: EndpointSchema) -> click.Command:
     streaming = "streaming" in entry.capabilities
     params: list[click.Parameter] = list(click_params(schema, options))
     params += [
-        click.Option(["--input-json", "input_json"], metavar="FILE|-", help=_CONTROL_HELP["input_json"]),
+        click.Option(
+            ["--input-json", "input_json"], metavar="FILE|-", help=_CONTROL_HELP["input_json"]
+        ),
         click.Option(["--dry-run", "dry_run"], is_flag=True, help=_CONTROL_HELP["dry_run"]),
         click.Option(["--json", "as_json"], is_flag=True, help=_CONTROL_HELP["json"]),
         click.Option(
@@ -122,15 +146,21 @@ def endpoint_command(schema: EndpointSchema) -> click.Command:
         ),
         click.Option(["--overwrite", "overwrite"], is_flag=True, help=_CONTROL_HELP["overwrite"]),
         click.Option(["--submit", "submit"], is_flag=True, help=_CONTROL_HELP["submit"]),
-        click.Option(["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]),
-        click.Option(["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]),
+        click.Option(
+            ["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]
+        ),
+        click.Option(
+            ["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]
+        ),
         click.Option(["-q", "--quiet", "quiet"], is_flag=True, help=_CONTROL_HELP["quiet"]),
     ]
     caps = ", ".join(entry.capabilities)
     lines = [terminal_safe(entry.title, single_line=True)] if entry.title != entry.id else []
     if entry.description:
         lines += [terminal_safe(entry.description)]
-    lines += [terminal_safe(f"Category: {entry.category or '-'}. Capabilities: {caps}.", single_line=True)]
+    lines += [
+        terminal_safe(f"Category: {entry.category or '-'}. Capabilities: {caps}.", single_line=True)
+    ]
     lines += ["Options not given are not sent (the service's defaults apply)."]
 
     def callback(**values: Any) -> None:
@@ -174,7 +204,9 @@ def _check_sendable(options: list[FieldOption], payload: dict[str, Any]) -> None
     for key, value in payload.items():
         bad_key = lone_surrogate(key)
         if bad_key is not None:
-            raise InputError(f"a field name in --input-json holds bytes that are not valid UTF-8 ({bad_key[1]})")
+            raise InputError(
+                f"a field name in --input-json holds bytes that are not valid UTF-8 ({bad_key[1]})"
+            )
         found = lone_surrogate(value)
         if found is None:
             continue
@@ -188,7 +220,9 @@ def _check_sendable(options: list[FieldOption], payload: dict[str, Any]) -> None
         )
 
 
-def validate(schema: EndpointSchema, options: list[FieldOption], payload: dict[str, Any]) -> FalInput:
+def validate(
+    schema: EndpointSchema, options: list[FieldOption], payload: dict[str, Any]
+) -> FalInput:
     """The endpoint's Input model for `payload`, or an `InputError` naming every bad field."""
     from pydantic import ValidationError
 
@@ -259,7 +293,9 @@ def deferred_interrupt() -> Iterator[None]:
 def execute(schema: EndpointSchema, options: list[FieldOption], values: dict[str, Any]) -> None:
     entry = schema.entry
     if values["stream"] and "streaming" not in entry.capabilities:
-        raise click.UsageError(f"{entry.id} does not support streaming (capabilities: {', '.join(entry.capabilities)})")
+        raise click.UsageError(
+            f"{entry.id} does not support streaming (capabilities: {', '.join(entry.capabilities)})"
+        )
     if values["stream"] and values["submit"]:
         raise click.UsageError("--stream and --submit cannot be combined")
     payload = build_payload(options, values)
@@ -270,7 +306,9 @@ def execute(schema: EndpointSchema, options: list[FieldOption], values: dict[str
 
     import fal_bindings
 
-    endpoint = fal_bindings.registry.endpoint(entry.id, file_upload="upload" if values["upload_files"] else None)
+    endpoint = fal_bindings.registry.endpoint(
+        entry.id, file_upload="upload" if values["upload_files"] else None
+    )
     if values["stream"]:
         _stream(endpoint, model, values)
     elif values["submit"]:
@@ -289,7 +327,9 @@ def _subscribe(endpoint: AnyEndpoint, model: FalInput, values: dict[str, Any]) -
     try:
         with deferred_interrupt():
             handle = endpoint.submit(model)
-        with QueueProgress(progress_enabled(values["quiet"]), request_id=handle.request_id) as progress:
+        with QueueProgress(
+            progress_enabled(values["quiet"]), request_id=handle.request_id
+        ) as progress:
             for status in handle.iter_events(with_logs=True):
                 progress.update(status)
         output = handle.get()
@@ -334,5 +374,7 @@ def print_output(output: Any, values: dict[str, Any]) -> None:
         for line in summary_lines(output):
             click.echo(line)
     if values.get("download") is not None:
-        for path in download_files(output, values["download"], overwrite=bool(values.get("overwrite"))):
+        for path in download_files(
+            output, values["download"], overwrite=bool(values.get("overwrite"))
+        ):
             click.echo(f"saved {path}", err=bool(values.get("as_json")))

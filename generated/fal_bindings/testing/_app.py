@@ -45,7 +45,9 @@ CDN = "/__cdn__"
 FILES = "/__files__"
 
 _KEY_AUTH = frozenset({"run", "submit", "status", "result", "cancel", "stream", "token"})
-_QUEUE_REQUEST = re.compile(r"^/__queue__/(?P<app>.+?)/requests/(?P<rid>[^/]+)(?P<action>/status|/cancel)?/?$")
+_QUEUE_REQUEST = re.compile(
+    r"^/__queue__/(?P<app>.+?)/requests/(?P<rid>[^/]+)(?P<action>/status|/cancel)?/?$"
+)
 _CANCELLED = "Request was cancelled"
 _NOT_DONE = "Request is still in progress"
 
@@ -157,7 +159,11 @@ class EmulatorApp:
         """The global behaviour with the endpoint's overrides applied."""
         with self.lock:
             changes = self.overrides.get(endpoint_id, {}) if endpoint_id else {}
-            return dataclasses.replace(self.global_behavior, **changes) if changes else self.global_behavior
+            return (
+                dataclasses.replace(self.global_behavior, **changes)
+                if changes
+                else self.global_behavior
+            )
 
     def take_fault(self, endpoint_id: str | None, operation: str | None) -> Fault | None:
         with self.lock:
@@ -278,7 +284,9 @@ class EmulatorApp:
             raise HTTPError(501, "Multipart uploads (files over 100 MiB) are not emulated")
         raise HTTPError(404, f"Not Found: {path}")
 
-    def _queue_request_route(self, exchange: _Exchange, method: str, match: re.Match[str]) -> Handler:
+    def _queue_request_route(
+        self, exchange: _Exchange, method: str, match: re.Match[str]
+    ) -> Handler:
         action = (match["action"] or "").strip("/") or "result"
         exchange.operation = action
         with self.lock:
@@ -373,7 +381,10 @@ class EmulatorApp:
         if state == "IN_PROGRESS":
             body["logs"] = job.logs[:count] if with_logs else None
             return JSONResponse(body, 202)
-        body.update(logs=job.logs if with_logs else None, metrics={"inference_time": job.behavior.processing_time})
+        body.update(
+            logs=job.logs if with_logs else None,
+            metrics={"inference_time": job.behavior.processing_time},
+        )
         if job.error is not None:
             body.update(error=job.error, error_type=job.error_type)
         return JSONResponse(body)
@@ -396,7 +407,9 @@ class EmulatorApp:
             state, _ = self._state(job)
         if state != "COMPLETED":
             raise HTTPError(400, _NOT_DONE)
-        return JSONResponse(job.result_body, job.result_status, headers={"x-fal-request-id": job.request_id})
+        return JSONResponse(
+            job.result_body, job.result_status, headers={"x-fal-request-id": job.request_id}
+        )
 
     async def _cancel(self, job: _Job) -> Response:
         with self.lock:
@@ -471,7 +484,13 @@ class EmulatorApp:
         def file_url(stem: str, extension: str) -> str:
             return f"{files}/{stem}.{extension}"
 
-        output = localize_file_urls(corrected_example(spec, "output"), file_url, self.base_url + "/", spec, spec.output_pointer)
+        output = localize_file_urls(
+            corrected_example(spec, "output"),
+            file_url,
+            self.base_url + "/",
+            spec,
+            spec.output_pointer,
+        )
         if not spec.output_validator.is_valid(output):
             output = Synthesizer(spec, file_url).synthesize(spec.output_pointer)
         with self.lock:
@@ -503,7 +522,9 @@ class EmulatorApp:
         if status >= 400:
             body["error"] = f"Invalid status code: {status}"
         assert job.webhook is not None
-        delivery = await deliver(job.webhook, job.request_id, body, allow_external=self.allow_external_webhooks)
+        delivery = await deliver(
+            job.webhook, job.request_id, body, allow_external=self.allow_external_webhooks
+        )
         with self.lock:
             self.deliveries.append(delivery)
 
@@ -541,7 +562,9 @@ class EmulatorApp:
         except WebSocketDisconnect:
             return
 
-    async def _realtime_message(self, websocket: WebSocket, spec: EndpointSpec, message: Mapping[str, Any]) -> None:
+    async def _realtime_message(
+        self, websocket: WebSocket, spec: EndpointSpec, message: Mapping[str, Any]
+    ) -> None:
         binary = message.get("bytes") is not None
         try:
             if binary:
@@ -550,10 +573,14 @@ class EmulatorApp:
             else:
                 payload = parse_json(message["text"])
         except BadJSON as exc:
-            await _send_realtime_error(websocket, "INVALID_MESSAGE", describe(exc.details), detail=exc.details)
+            await _send_realtime_error(
+                websocket, "INVALID_MESSAGE", describe(exc.details), detail=exc.details
+            )
             return
         except (ValueError, TypeError, msgpack.exceptions.UnpackException) as exc:
-            await _send_realtime_error(websocket, "INVALID_MESSAGE", f"Cannot decode the message: {exc}")
+            await _send_realtime_error(
+                websocket, "INVALID_MESSAGE", f"Cannot decode the message: {exc}"
+            )
             return
         behavior = self.behavior(spec.endpoint_id)
         if behavior.latency or behavior.processing_time:
@@ -561,7 +588,9 @@ class EmulatorApp:
         status, body = self._execute(spec, payload, behavior)
         if status == 422:
             details: list[Detail] = body["detail"]
-            await _send_realtime_error(websocket, "VALIDATION_ERROR", describe(details), detail=details)
+            await _send_realtime_error(
+                websocket, "VALIDATION_ERROR", describe(details), detail=details
+            )
         elif status != 200:
             assert behavior.error is not None
             await _send_realtime_error(
@@ -614,7 +643,12 @@ class EmulatorApp:
             self._cdn_tokens.add(token)
         expires = datetime.now(timezone.utc) + timedelta(hours=1)
         return JSONResponse(
-            {"token": token, "token_type": "Bearer", "base_url": self.base_url + CDN, "expires_at": expires.isoformat()}
+            {
+                "token": token,
+                "token_type": "Bearer",
+                "base_url": self.base_url + CDN,
+                "expires_at": expires.isoformat(),
+            }
         )
 
     async def _cdn_upload(self, exchange: _Exchange) -> Response:
@@ -630,7 +664,12 @@ class EmulatorApp:
         with self.lock:
             self._files[key] = (data, content_type)
         return JSONResponse(
-            {"access_url": self._file_url(key), "content_type": content_type, "file_name": name, "file_size": len(data)}
+            {
+                "access_url": self._file_url(key),
+                "content_type": content_type,
+                "file_name": name,
+                "file_size": len(data),
+            }
         )
 
     async def _initiate_upload(self, exchange: _Exchange) -> Response:
@@ -640,7 +679,9 @@ class EmulatorApp:
         name = _safe_name(str(payload.get("file_name") or "upload.bin"))
         key = f"uploads/{uuid.uuid4().hex}/{name}"
         with self.lock:
-            self._pending_uploads[key] = str(payload.get("content_type") or "application/octet-stream")
+            self._pending_uploads[key] = str(
+                payload.get("content_type") or "application/octet-stream"
+            )
         url = self._file_url(key)
         return JSONResponse({"upload_url": url, "file_url": url})
 
@@ -648,7 +689,9 @@ class EmulatorApp:
         with self.lock:
             content_type = self._pending_uploads.pop(key, None)
         if content_type is None:
-            raise HTTPError(403, "No pending upload for this URL (call storage/upload/initiate first)")
+            raise HTTPError(
+                403, "No pending upload for this URL (call storage/upload/initiate first)"
+            )
         data = await self._read_body(exchange.request)
         with self.lock:
             self._files[key] = (data, content_type)
@@ -674,7 +717,9 @@ class EmulatorApp:
         if not header:
             raise HTTPError(401, "Missing Authorization header; expected 'Key <FAL_KEY>'")
         scheme, _, credential = header.partition(" ")
-        if scheme.lower() != "key" or not secrets.compare_digest(credential.encode(), self.key.encode()):
+        if scheme.lower() != "key" or not secrets.compare_digest(
+            credential.encode(), self.key.encode()
+        ):
             raise HTTPError(401, "Invalid API key")
 
     async def _read_body(self, request: Request) -> bytes:
@@ -778,11 +823,17 @@ def _fault_response(fault: Fault) -> Response:
         )
         return Response(html, fault.status, headers=dict(fault.headers), media_type="text/html")
     headers = {"x-fal-request-id": str(uuid.uuid4()), **fault.headers}
-    return JSONResponse({"detail": fault.detail if fault.detail is not None else phrase}, fault.status, headers=headers)
+    return JSONResponse(
+        {"detail": fault.detail if fault.detail is not None else phrase},
+        fault.status,
+        headers=headers,
+    )
 
 
 async def _send_realtime_error(websocket: WebSocket, error: str, reason: str, **extra: Any) -> None:
-    await websocket.send_text(json.dumps({"type": "x-fal-error", "error": error, "reason": reason, **extra}))
+    await websocket.send_text(
+        json.dumps({"type": "x-fal-error", "error": error, "reason": reason, **extra})
+    )
 
 
 def _require_post(method: str) -> None:

@@ -69,7 +69,11 @@ def _json_invalid(reason: str) -> Detail:
 def _not_unicode(path: tuple[str | int, ...]) -> Detail:
     # What fal's pydantic answers for a str it cannot read as UTF-8.
     message = "Input should be a valid string, unable to parse raw data as a unicode string"
-    return {"loc": ["body", *(_printable(p) if isinstance(p, str) else p for p in path)], "msg": message, "type": "string_unicode"}
+    return {
+        "loc": ["body", *(_printable(p) if isinstance(p, str) else p for p in path)],
+        "msg": message,
+        "type": "string_unicode",
+    }
 
 
 def _printable(text: str) -> str:

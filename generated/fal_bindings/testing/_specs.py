@@ -73,7 +73,9 @@ def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
     if isinstance(source, (str, os.PathLike)):
         return dict(_load_path(Path(source)))
     if isinstance(source, Mapping):
-        raise SpecError("specs= takes a directory or an iterable of spec documents, not one document")
+        raise SpecError(
+            "specs= takes a directory or an iterable of spec documents, not one document"
+        )
     return _index((document, f"specs[{index}]") for index, document in enumerate(source))
 
 
@@ -132,10 +134,14 @@ def _endpoint(document: Any, source: str) -> EndpointSpec:
     endpoint_id: str = metadata["endpointId"]
     capabilities = metadata.get("capabilities", ["queue"])
     if not isinstance(capabilities, list):
-        raise SpecError(f"{source}: info.x-fal-metadata.capabilities must be a list, got {capabilities!r}")
+        raise SpecError(
+            f"{source}: info.x-fal-metadata.capabilities must be a list, got {capabilities!r}"
+        )
     unknown = [c for c in capabilities if c not in CAPABILITIES]
     if unknown:
-        raise SpecError(f"{source}: unknown capabilities {unknown} (known: {', '.join(CAPABILITIES)})")
+        raise SpecError(
+            f"{source}: unknown capabilities {unknown} (known: {', '.join(CAPABILITIES)})"
+        )
     input_pointer = io_pointer(document, endpoint_id, "Input", source)
     output_pointer = io_pointer(document, endpoint_id, "Output", source)
     for pointer in (input_pointer, output_pointer):
@@ -155,6 +161,10 @@ def lookup(specs: Mapping[str, EndpointSpec], endpoint_id: str) -> EndpointSpec:
     spec = specs.get(endpoint_id)
     if spec is None:
         close = difflib.get_close_matches(endpoint_id, list(specs), n=3)
-        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else f" ({len(specs)} endpoints loaded)"
+        hint = (
+            f"; did you mean {', '.join(map(repr, close))}?"
+            if close
+            else f" ({len(specs)} endpoints loaded)"
+        )
         raise KeyError(f"unknown endpoint {endpoint_id!r}{hint}")
     return spec

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -73,7 +73,9 @@ class _Ctx:
     def child(self, key: str | int, prop: Any = None) -> _Ctx:
         """The context of property `key` (its schema `prop`) or of list item `key`."""
         if isinstance(key, str):
-            return _Ctx(key, (*self.path, key), self.refs, isinstance(prop, dict) and carries_files(prop))
+            return _Ctx(
+                key, (*self.path, key), self.refs, isinstance(prop, dict) and carries_files(prop)
+            )
         return _Ctx(self.name, (*self.path, key), self.refs, self.file)
 
     @property
@@ -89,7 +91,9 @@ class Synthesizer:
     otherwise every property is filled (outputs: exercise the whole model).
     """
 
-    def __init__(self, spec: EndpointSpec, file_url: FileUrl, *, required_only: bool = False) -> None:
+    def __init__(
+        self, spec: EndpointSpec, file_url: FileUrl, *, required_only: bool = False
+    ) -> None:
         self._spec = spec
         self._file_url = file_url
         self._required_only = required_only
@@ -122,12 +126,19 @@ class Synthesizer:
         instance = error.instance
         ctx = _Ctx(next((p for p in reversed(path) if isinstance(p, str)), ""), tuple(path))
         if error.validator == "required" and isinstance(instance, dict):
-            properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-            for name in error.validator_value:
+            properties = (
+                error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            )
+            required: Any = error.validator_value  # `Any | Unset` in the stubs; set on every error
+            for name in required:
                 if name not in instance:
-                    instance[name] = self._value(properties.get(name, {}), ctx.child(name, properties.get(name)))
+                    instance[name] = self._value(
+                        properties.get(name, {}), ctx.child(name, properties.get(name))
+                    )
             return True
-        if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
+            instance, dict
+        ):
             for name in extra_names(error.schema, instance):
                 del instance[name]
             return True
@@ -136,7 +147,15 @@ class Synthesizer:
         parent = root
         for part in path[:-1]:
             parent = parent[part]
-        parent[path[-1]] = self._value(error.schema, _Ctx(ctx.name, ctx.path, ctx.refs, isinstance(error.schema, dict) and carries_files(error.schema)))
+        parent[path[-1]] = self._value(
+            error.schema,
+            _Ctx(
+                ctx.name,
+                ctx.path,
+                ctx.refs,
+                isinstance(error.schema, dict) and carries_files(error.schema),
+            ),
+        )
         return True
 
     # -- synthesis ----------------------------------------------------------------------------
@@ -218,7 +237,9 @@ class Synthesizer:
         required: list[str] = node.get("required", [])
         # Recursive types and deep nesting stop at what is required, so synthesis terminates
         # (unless the recursion itself is required: see the depth cap in `_value`).
-        minimal = self._required_only or len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
+        minimal = (
+            self._required_only or len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
+        )
         file_values = self._file_fields(node, ctx) if _is_file_object(node) else {}
         out: dict[str, Any] = {}
         for name, schema in properties.items():
@@ -238,7 +259,9 @@ class Synthesizer:
             count = min(count, node["maxItems"])
         prefix: list[Any] = node["prefixItems"] if isinstance(node.get("prefixItems"), list) else []
         items = node.get("items", {})
-        values = [self._value(prefix[i] if i < len(prefix) else items, ctx.child(i)) for i in range(count)]
+        values = [
+            self._value(prefix[i] if i < len(prefix) else items, ctx.child(i)) for i in range(count)
+        ]
         if node.get("uniqueItems"):
             values = [_vary(value, i) for i, value in enumerate(values)]
         return values
@@ -283,7 +306,9 @@ class Synthesizer:
     def _file_fields(self, node: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
         """Consistent url/content_type/file_name/file_size for a file-like object."""
         properties = node["properties"]
-        extension = _declared_extension(self._spec, properties) or _hinted_extension([ctx.name, *reversed(ctx.refs)])
+        extension = _declared_extension(self._spec, properties) or _hinted_extension(
+            [ctx.name, *reversed(ctx.refs)]
+        )
         stem = ctx.stem
         return {
             "url": self._file_url(stem, extension),
@@ -303,7 +328,9 @@ class Synthesizer:
         return bool(cached[1].is_valid(value))
 
 
-def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str, spec: EndpointSpec, pointer: str) -> Any:
+def localize_file_urls(
+    value: Any, file_url: FileUrl, own_prefix: str, spec: EndpointSpec, pointer: str
+) -> Any:
     """A copy of `value` (valid for the schema at `pointer`) whose file URLs, the properties the
     spec marks `x-fal-file`, point at `file_url` instead. URLs under `own_prefix` and data URIs
     are kept."""
@@ -313,7 +340,11 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str, spec: End
         # An empty URL (docs show `"url": ""` as a placeholder) gets a real file too.
         if text == "":
             return True
-        return isinstance(text, str) and text.startswith(("http://", "https://")) and not text.startswith(own_prefix)
+        return (
+            isinstance(text, str)
+            and text.startswith(("http://", "https://"))
+            and not text.startswith(own_prefix)
+        )
 
     def local(text: str, ctx: _Ctx, siblings: dict[str, Any]) -> str:
         extension = _url_extension(text)
@@ -326,7 +357,10 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str, spec: End
         schema = _branch(document, schema, node)
         if isinstance(node, list):
             items = schema.get("items")
-            return [walk(item, items if isinstance(items, dict) else {}, ctx.child(i)) for i, item in enumerate(node)]
+            return [
+                walk(item, items if isinstance(items, dict) else {}, ctx.child(i))
+                for i, item in enumerate(node)
+            ]
         if not isinstance(node, dict):
             return node
         properties = schema.get("properties")
@@ -339,7 +373,9 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str, spec: End
             if carries_files(prop) and remote(item):
                 out[key] = local(item, child, node)
             elif carries_files(prop) and isinstance(item, list):
-                out[key] = [local(u, child.child(i), {}) if remote(u) else u for i, u in enumerate(item)]
+                out[key] = [
+                    local(u, child.child(i), {}) if remote(u) else u for i, u in enumerate(item)
+                ]
             else:
                 out[key] = walk(item, prop, ctx.child(key, prop))
         return out
@@ -347,7 +383,7 @@ def localize_file_urls(value: Any, file_url: FileUrl, own_prefix: str, spec: End
     return walk(value, {"$ref": pointer}, _Ctx())
 
 
-def _branch(document: dict[str, Any], schema: dict[str, Any], value: Any) -> dict[str, Any]:
+def _branch(document: Mapping[str, Any], schema: dict[str, Any], value: Any) -> dict[str, Any]:
     """The (resolved) schema `value` is read with: for a union, the first branch of its shape."""
     schema = resolve(document, schema)
     variants = non_null_variants(schema)
@@ -356,7 +392,9 @@ def _branch(document: dict[str, Any], schema: dict[str, Any], value: Any) -> dic
     for variant in variants:
         resolved = resolve(document, variant)
         kind = _schema_type(resolved)
-        if (isinstance(value, dict) and kind == "object") or (isinstance(value, list) and kind == "array"):
+        if (isinstance(value, dict) and kind == "object") or (
+            isinstance(value, list) and kind == "array"
+        ):
             return resolved
     return schema
 
@@ -392,16 +430,24 @@ def _bounds(node: dict[str, Any]) -> tuple[float | None, bool, float | None, boo
 
     def bound(key: str, exclusive: bool) -> list[tuple[float, bool]]:
         value = node.get(key)
-        return [(float(value), exclusive)] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+        return (
+            [(float(value), exclusive)]
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else []
+        )
 
     lows = bound("minimum", False) + bound("exclusiveMinimum", True)
     highs = bound("maximum", False) + bound("exclusiveMaximum", True)
     lower, lower_open = max(lows, default=(None, False))
-    upper, upper_open = min(highs, key=lambda bound: (bound[0], not bound[1]), default=(None, False))
+    upper, upper_open = min(
+        highs, key=lambda bound: (bound[0], not bound[1]), default=(None, False)
+    )
     return lower, lower_open, upper, upper_open
 
 
-def _bounded_float(value: float, lower: float | None, lower_open: bool, upper: float | None, upper_open: bool) -> float:
+def _bounded_float(
+    value: float, lower: float | None, lower_open: bool, upper: float | None, upper_open: bool
+) -> float:
     too_low = lower is not None and (value < lower or (lower_open and value == lower))
     too_high = upper is not None and (value > upper or (upper_open and value == upper))
     if not too_low and not too_high:
@@ -445,7 +491,11 @@ def _hinted_extension(names: list[str]) -> str:
 
 def _declared_extension(spec: EndpointSpec, properties: dict[str, Any]) -> str | None:
     """The extension a file object's schema states through its content_type, file_name or url."""
-    for name, read in (("content_type", extension_for), ("file_name", _url_extension), ("url", _url_extension)):
+    for name, read in (
+        ("content_type", extension_for),
+        ("file_name", _url_extension),
+        ("url", _url_extension),
+    ):
         schema = properties.get(name)
         if not isinstance(schema, dict):
             continue

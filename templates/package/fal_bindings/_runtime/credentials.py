@@ -146,7 +146,9 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def holds_secret(exc: BaseException, values: list[str]) -> bool:
     """Whether `exc` or an exception of its chain shows a secret (text, repr, args, attributes)."""
-    return any(secret in text for error in _chain(exc) for text in _texts(error) for secret in values)
+    return any(
+        secret in text for error in _chain(exc) for text in _texts(error) for secret in values
+    )
 
 
 def _scrubbed(value: Any, values: list[str]) -> Any:

@@ -117,7 +117,9 @@ def _sync_callback(name: str, cb: Any) -> Any:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-            raise TypeError(f"{name} returned an awaitable; coroutine callbacks need the Async endpoint class")
+            raise TypeError(
+                f"{name} returned an awaitable; coroutine callbacks need the Async endpoint class"
+            )
 
     return call
 
@@ -227,7 +229,9 @@ class _EndpointBase(Generic[InputT, OutputT]):
         return FileCollector(self._file_upload or get_file_upload_mode())
 
     def _parse(self, raw: Any, request_id: str | None = None) -> OutputT:
-        return parse_output(self._output_cls(), raw, endpoint_id=self.endpoint_id, request_id=request_id)
+        return parse_output(
+            self._output_cls(), raw, endpoint_id=self.endpoint_id, request_id=request_id
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(endpoint_id={getattr(self, 'endpoint_id', None)!r})"
@@ -350,7 +354,9 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         client = self.client
         endpoint_id = self.endpoint_id
         return RealtimeConnection(
-            lambda: _authorized(client).realtime(endpoint_id, use_jwt=use_jwt, max_buffering=max_buffering),
+            lambda: _authorized(client).realtime(
+                endpoint_id, use_jwt=use_jwt, max_buffering=max_buffering
+            ),
             self._coerce_input,
             lambda model: self._arguments(model, client),
             self._output_cls(),
@@ -496,7 +502,9 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         async def prepare(model: InputT) -> dict[str, Any]:
             return await self._arguments(model, clients[0] if clients else self.client)
 
-        return AsyncRealtimeConnection(opener, self._coerce_input, prepare, self._output_cls(), endpoint_id)
+        return AsyncRealtimeConnection(
+            opener, self._coerce_input, prepare, self._output_cls(), endpoint_id
+        )
 
     # -- by request id ------------------------------------------------------------------------
 

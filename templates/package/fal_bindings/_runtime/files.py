@@ -114,7 +114,9 @@ class FileCollector:
         """Replace every placeholder with the file's data URI."""
         if not self.pending:
             return payload
-        return _replace_tokens(payload, {token: to_data_uri(value) for token, value in self.pending.items()})
+        return _replace_tokens(
+            payload, {token: to_data_uri(value) for token, value in self.pending.items()}
+        )
 
 
 CONTEXT_KEY = "fal_bindings_files"
@@ -140,18 +142,25 @@ class _FileInputSchema:
 
     __slots__ = ()
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
         from pydantic_core import core_schema
 
         return core_schema.no_info_plain_validator_function(
             _validate_file_input,
             json_schema_input_schema=core_schema.any_schema(),
             serialization=core_schema.plain_serializer_function_ser_schema(
-                _serialize_file_input, info_arg=True, return_schema=core_schema.str_schema(), when_used="json"
+                _serialize_file_input,
+                info_arg=True,
+                return_schema=core_schema.str_schema(),
+                when_used="json",
             ),
         )
 
-    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return {"type": "string", "format": "uri"}
 
     def __eq__(self, other: object) -> bool:  # stateless: every instance is the same marker

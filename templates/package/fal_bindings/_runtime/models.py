@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import FalBindingsError, OutputValidationError
 from .files import CONTEXT_KEY, FileCollector
 
-__all__ = ["FalModel", "FalInput", "FalOutput", "FalFile", "to_payload", "parse_output", "iter_files"]
+__all__ = [
+    "FalModel",
+    "FalInput",
+    "FalOutput",
+    "FalFile",
+    "to_payload",
+    "parse_output",
+    "iter_files",
+]
 
 InputT = TypeVar("InputT", bound="FalInput")
 OutputT = TypeVar("OutputT", bound="FalOutput")
@@ -65,12 +73,16 @@ class FalFile(FalOutput):
         name = getattr(self, "file_name", None)
         return name if isinstance(name, str) and name else None
 
-    def download(self, dest: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> Path:
+    def download(
+        self, dest: str | os.PathLike[str] | None = None, *, overwrite: bool = False
+    ) -> Path:
         """Save the file to `dest` (file path, existing directory, or cwd when None); returns
         the path written (numbered when the name was taken in a folder)."""
         from .downloads import download_url
 
-        return download_url(self._url(), dest, file_name=self._suggested_name(), overwrite=overwrite)
+        return download_url(
+            self._url(), dest, file_name=self._suggested_name(), overwrite=overwrite
+        )
 
     def read_bytes(self) -> bytes:
         """The file's content."""
@@ -78,11 +90,15 @@ class FalFile(FalOutput):
 
         return read_url(self._url())
 
-    async def adownload(self, dest: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> Path:
+    async def adownload(
+        self, dest: str | os.PathLike[str] | None = None, *, overwrite: bool = False
+    ) -> Path:
         """Async twin of `download`."""
         from .downloads import adownload_url
 
-        return await adownload_url(self._url(), dest, file_name=self._suggested_name(), overwrite=overwrite)
+        return await adownload_url(
+            self._url(), dest, file_name=self._suggested_name(), overwrite=overwrite
+        )
 
     async def aread_bytes(self) -> bytes:
         """Async twin of `read_bytes`."""
@@ -99,7 +115,9 @@ def to_payload(model: FalInput, *, collector: FileCollector | None = None) -> di
     """
     if collector is None:
         collector = FileCollector("data_uri")
-    payload = model.model_dump(mode="json", by_alias=True, exclude_unset=True, context={CONTEXT_KEY: collector})
+    payload = model.model_dump(
+        mode="json", by_alias=True, exclude_unset=True, context={CONTEXT_KEY: collector}
+    )
     if collector.mode == "data_uri":
         payload = collector.inline(payload)
     return payload
@@ -116,7 +134,9 @@ def parse_output(
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise OutputValidationError(model, raw, exc, endpoint_id=endpoint_id, request_id=request_id) from exc
+        raise OutputValidationError(
+            model, raw, exc, endpoint_id=endpoint_id, request_id=request_id
+        ) from exc
 
 
 def iter_files(value: Any) -> Iterator[FalFile]:

@@ -95,7 +95,9 @@ class SubmitOptions(_Routing, _Priority, _Webhook, _Headers, _SyncClient, total=
     """Options of `submit` (queue a request, get a handle)."""
 
 
-class SubscribeOptions(_Timeout, _Routing, _Priority, _Progress, _Headers, _SyncClient, total=False):
+class SubscribeOptions(
+    _Timeout, _Routing, _Priority, _Progress, _Headers, _SyncClient, total=False
+):
     """Options of `subscribe` (queue a request, wait for its result)."""
 
 
@@ -111,7 +113,9 @@ class AsyncSubmitOptions(_Routing, _Priority, _Webhook, _Headers, _AsyncClient, 
     """Options of the async `submit`."""
 
 
-class AsyncSubscribeOptions(_Timeout, _Routing, _Priority, _Progress, _Headers, _AsyncClient, total=False):
+class AsyncSubscribeOptions(
+    _Timeout, _Routing, _Priority, _Progress, _Headers, _AsyncClient, total=False
+):
     """Options of the async `subscribe`."""
 
 
@@ -127,7 +131,13 @@ STREAM_OPTIONS = frozenset(StreamOptions.__optional_keys__)
 OPTIONS_PARAMETER = "options"
 """The name of the `**options` parameter of the generated overloads."""
 
-RESERVED_KWARGS: frozenset[str] = RUN_OPTIONS | SUBMIT_OPTIONS | SUBSCRIBE_OPTIONS | STREAM_OPTIONS | {"self", "input", OPTIONS_PARAMETER}
+RESERVED_KWARGS: frozenset[str] = (
+    RUN_OPTIONS
+    | SUBMIT_OPTIONS
+    | SUBSCRIBE_OPTIONS
+    | STREAM_OPTIONS
+    | {"self", "input", OPTIONS_PARAMETER}
+)
 """Every keyword the generated `run`/`submit`/`subscribe`/`stream` methods take besides the
 input fields, plus `self`, `input` (the positional-only Input parameter: Python would accept a
 field keyword of that name, mypy rejects the overloads) and `options` (the overloads'

@@ -46,7 +46,9 @@ ASYNC_PREFIX = "Async"
 class LazyRegistry:
     """Endpoint id -> (module path, sync class name), imported on first use."""
 
-    def __init__(self, entries: Mapping[str, tuple[str, str]], *, package: str | None = None) -> None:
+    def __init__(
+        self, entries: Mapping[str, tuple[str, str]], *, package: str | None = None
+    ) -> None:
         self._entries: dict[str, tuple[str, str]] = dict(entries)
         self._package = package
         self.ids: tuple[str, ...] = tuple(sorted(self._entries))
@@ -116,7 +118,9 @@ class LazyRegistry:
     ) -> AnyEndpoint:
         """An instance of the endpoint's sync class; `.Input`/`.Output` are its models.
         Statically an `AnyEndpoint` (fields untyped); import the class for precise types."""
-        instance: AnyEndpoint = self._load(*self._entry(endpoint_id))(client, file_upload=file_upload)
+        instance: AnyEndpoint = self._load(*self._entry(endpoint_id))(
+            client, file_upload=file_upload
+        )
         return instance
 
     def async_endpoint(
@@ -128,7 +132,9 @@ class LazyRegistry:
     ) -> AnyAsyncEndpoint:
         """An instance of the endpoint's async class (statically an `AnyAsyncEndpoint`)."""
         module, name = self._entry(endpoint_id)
-        instance: AnyAsyncEndpoint = self._load(module, ASYNC_PREFIX + name)(client, file_upload=file_upload)
+        instance: AnyAsyncEndpoint = self._load(module, ASYNC_PREFIX + name)(
+            client, file_upload=file_upload
+        )
         return instance
 
     # -- package-level lazy attributes ------------------------------------------------------

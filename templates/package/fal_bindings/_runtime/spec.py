@@ -57,7 +57,9 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def pointer_target(document: Mapping[str, Any], pointer: str, source: str = "spec") -> dict[str, Any]:
+def pointer_target(
+    document: Mapping[str, Any], pointer: str, source: str = "spec"
+) -> dict[str, Any]:
     """The schema object a local `#/a/b` pointer (RFC 6901 escapes) names; SpecError otherwise."""
     if not pointer.startswith("#"):
         raise SpecError(f"{source}: only local $refs are supported, got {pointer!r}")
@@ -71,7 +73,9 @@ def pointer_target(document: Mapping[str, Any], pointer: str, source: str = "spe
         else:
             raise SpecError(f"{source}: $ref {pointer!r} does not resolve (no {part!r})")
     if not isinstance(node, dict):
-        raise SpecError(f"{source}: $ref {pointer!r} points at a {type(node).__name__}, not a schema")
+        raise SpecError(
+            f"{source}: $ref {pointer!r} points at a {type(node).__name__}, not a schema"
+        )
     return node
 
 
@@ -130,7 +134,9 @@ def schema_name(endpoint_id: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in words)
 
 
-def io_pointer(document: Mapping[str, Any], endpoint_id: str, kind: str, source: str = "spec") -> str:
+def io_pointer(
+    document: Mapping[str, Any], endpoint_id: str, kind: str, source: str = "spec"
+) -> str:
     """Where the Input (request body) or Output (queue result) schema of an endpoint lives, as a
     `#/...` pointer: the operation's schema; else the `<Name>Input`/`<Name>Output` component, or
     the only component named `*Input`/`*Output`. SpecError when there is none."""
@@ -141,7 +147,16 @@ def io_pointer(document: Mapping[str, Any], endpoint_id: str, kind: str, source:
         location = ["paths", path, "post", "requestBody", "content", "application/json", "schema"]
     else:
         path = f"/{endpoint_id}/requests/{{request_id}}"
-        location = ["paths", path, "get", "responses", "200", "content", "application/json", "schema"]
+        location = [
+            "paths",
+            path,
+            "get",
+            "responses",
+            "200",
+            "content",
+            "application/json",
+            "schema",
+        ]
     schema = dig(document, *location)
     if isinstance(schema, dict):
         ref = schema.get("$ref")
@@ -154,6 +169,8 @@ def io_pointer(document: Mapping[str, Any], endpoint_id: str, kind: str, source:
     if name not in schemas:
         candidates = [n for n in schemas if n.endswith(kind)]
         if len(candidates) != 1:
-            raise SpecError(f"{source}: no {kind} schema for {endpoint_id!r} (looked in {path} and for {name})")
+            raise SpecError(
+                f"{source}: no {kind} schema for {endpoint_id!r} (looked in {path} and for {name})"
+            )
         name = candidates[0]
     return SCHEMA_REF_PREFIX + _escape(name)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ._controls import Behavior
 from ._emulator import DEFAULT_KEY, Emulator
-from ._specs import SpecError
+from .._runtime.spec import SpecError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,16 +18,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the emulator on https://127.0.0.1:PORT")
     serve.add_argument("--specs", help="directory of OpenAPI JSON specs (default: the package's)")
-    serve.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    serve.add_argument("--key", default=DEFAULT_KEY, help=f"API key clients must send (default: {DEFAULT_KEY})")
+    serve.add_argument(
+        "--port", type=int, default=0, help="port to listen on (default: a free one)"
+    )
+    serve.add_argument(
+        "--key", default=DEFAULT_KEY, help=f"API key clients must send (default: {DEFAULT_KEY})"
+    )
     serve.add_argument("--queue-polls", type=int, default=0, help="status polls answered IN_QUEUE")
-    serve.add_argument("--progress-polls", type=int, default=0, help="status polls answered IN_PROGRESS")
+    serve.add_argument(
+        "--progress-polls", type=int, default=0, help="status polls answered IN_PROGRESS"
+    )
     serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     args = parser.parse_args(argv)
 
     try:
-        behavior = Behavior(queue_polls=args.queue_polls, progress_polls=args.progress_polls, latency=args.latency)
-        emu = Emulator(args.specs, key=args.key, port=args.port, configure_client=False, behavior=behavior)
+        behavior = Behavior(
+            queue_polls=args.queue_polls, progress_polls=args.progress_polls, latency=args.latency
+        )
+        emu = Emulator(
+            args.specs, key=args.key, port=args.port, configure_client=False, behavior=behavior
+        )
     except (SpecError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-OPERATIONS = ("run", "submit", "status", "result", "cancel", "stream", "realtime", "token", "upload", "file")
+OPERATIONS = (
+    "run",
+    "submit",
+    "status",
+    "result",
+    "cancel",
+    "stream",
+    "realtime",
+    "token",
+    "upload",
+    "file",
+)
 """What a request does; faults and the request log use these names."""
 
 
@@ -21,7 +32,9 @@ class AppError:
 
     def __post_init__(self) -> None:
         if not 400 <= self.status <= 599:
-            raise ValueError(f"AppError.status must be an HTTP error status (400-599), got {self.status}")
+            raise ValueError(
+                f"AppError.status must be an HTTP error status (400-599), got {self.status}"
+            )
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"detail": self.detail}
@@ -50,7 +63,13 @@ class Behavior:
     error: AppError | None = None
 
     def __post_init__(self) -> None:
-        for name in ("queue_polls", "progress_polls", "stream_events", "processing_time", "latency"):
+        for name in (
+            "queue_polls",
+            "progress_polls",
+            "stream_events",
+            "processing_time",
+            "latency",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"Behavior.{name} must be a non-negative number, got {value!r}")
@@ -92,7 +111,12 @@ class Fault:
 
     @classmethod
     def http(
-        cls, status: int, detail: Any = None, *, headers: Mapping[str, str] | None = None, ingress: bool = False
+        cls,
+        status: int,
+        detail: Any = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        ingress: bool = False,
     ) -> Fault:
         """Answer with this HTTP status (e.g. 429, 500, 503)."""
         return cls(status=status, detail=detail, headers=dict(headers or {}), ingress=ingress)

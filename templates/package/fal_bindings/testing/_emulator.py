@@ -244,7 +244,9 @@ class Emulator:
         )
         self._server = _Server(config)
         logging.getLogger("uvicorn.error").addFilter(self._log_filter)
-        self._thread = threading.Thread(target=self._serve, name=f"fal-emulator-{self._port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._serve, name=f"fal-emulator-{self._port}", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
         while not self._server.ready.wait(0.002):
@@ -282,13 +284,18 @@ class Emulator:
         self._server = self._thread = self._socket = self._certificates = None
         self._env = {}
         if stuck:
-            raise RuntimeError(f"the fal emulator's server thread did not stop within {_STOP_TIMEOUT} s")
+            raise RuntimeError(
+                f"the fal emulator's server thread did not stop within {_STOP_TIMEOUT} s"
+            )
 
     def __enter__(self) -> Emulator:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
     ) -> None:
         self.stop()
 
@@ -359,7 +366,12 @@ class Emulator:
         return self._app.behavior(endpoint)
 
     def inject(
-        self, fault: Fault, *, times: int | None = 1, endpoint: str | None = None, on: str | Iterable[str] | None = None
+        self,
+        fault: Fault,
+        *,
+        times: int | None = 1,
+        endpoint: str | None = None,
+        on: str | Iterable[str] | None = None,
     ) -> None:
         """Answer the next `times` matching requests (None: all of them) with `fault`.
 
@@ -376,7 +388,9 @@ class Emulator:
             operations = frozenset([on] if isinstance(on, str) else on)
             unknown = operations - set(OPERATIONS)
             if unknown:
-                raise ValueError(f"unknown operations {sorted(unknown)}; known: {', '.join(OPERATIONS)}")
+                raise ValueError(
+                    f"unknown operations {sorted(unknown)}; known: {', '.join(OPERATIONS)}"
+                )
         with self._app.lock:
             self._app.faults.append(FaultRule(fault, times, endpoint, operations))
 

@@ -6,7 +6,8 @@ import copy
 import threading
 from typing import Any, Literal
 
-from ._specs import EndpointSpec, SpecError, SpecSource, load_specs, lookup
+from .._runtime.spec import SpecError
+from ._specs import EndpointSpec, SpecSource, load_specs, lookup
 from ._synth import Synthesizer, placeholder_file_url
 
 Kind = Literal["input", "output"]
@@ -48,7 +49,9 @@ def corrected_example(spec: EndpointSpec, kind: Kind) -> Any:
     pointer = spec.input_pointer if kind == "input" else spec.output_pointer
     synthesizer = Synthesizer(spec, placeholder_file_url, required_only=kind == "input")
     example = spec.example(pointer)
-    value = synthesizer.synthesize(pointer) if example is None else synthesizer.repair(example, pointer)
+    value = (
+        synthesizer.synthesize(pointer) if example is None else synthesizer.repair(example, pointer)
+    )
     with _lock:
         _corrected[spec, kind] = value
     return value
@@ -57,5 +60,7 @@ def corrected_example(spec: EndpointSpec, kind: Kind) -> Any:
 def _as_object(spec: EndpointSpec, kind: Kind) -> dict[str, Any]:
     value = corrected_example(spec, kind)
     if not isinstance(value, dict):
-        raise SpecError(f"{spec.source}: the {kind} schema of {spec.endpoint_id!r} is not an object")
+        raise SpecError(
+            f"{spec.source}: the {kind} schema of {spec.endpoint_id!r} is not an object"
+        )
     return copy.deepcopy(value)

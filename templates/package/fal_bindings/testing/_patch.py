@@ -92,7 +92,9 @@ def set_fast_retries(
 
 
 @contextmanager
-def fast_retries(max_attempts: int = 3, base_delay: float = 0.01, max_delay: float = 0.05) -> Iterator[None]:
+def fast_retries(
+    max_attempts: int = 3, base_delay: float = 0.01, max_delay: float = 0.05
+) -> Iterator[None]:
     """Within the block, fal-client retries at most `max_attempts` times, with short delays."""
     patcher = Patcher()
     set_fast_retries(patcher, max_attempts, base_delay, max_delay)

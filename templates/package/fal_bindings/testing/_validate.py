@@ -55,7 +55,9 @@ def _detail(path: Iterable[Any], kind: str, message: str) -> Detail:
 
 def _details(error: ValidationError) -> list[Detail]:
     path = list(error.absolute_path)
-    keyword, expected, instance = error.validator, error.validator_value, error.instance
+    # jsonschema types these as `Any | Unset`: they are set on every error a validator reports.
+    keyword, instance = error.validator, error.instance
+    expected: Any = error.validator_value
     if keyword == "required":
         # jsonschema reports one error per missing name, but without the name as data.
         missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
@@ -67,7 +69,9 @@ def _details(error: ValidationError) -> list[Detail]:
         ]
     if keyword == "type":
         names = expected if isinstance(expected, list) else [expected]
-        kind, message = _TYPE_ERRORS.get(next((n for n in names if n != "null"), "null"), ("type_error", error.message))
+        kind, message = _TYPE_ERRORS.get(
+            next((n for n in names if n != "null"), "null"), ("type_error", error.message)
+        )
         return [_detail(path, kind, message)]
     if keyword in ("enum", "const"):
         values = expected if keyword == "enum" else [expected]
@@ -108,7 +112,11 @@ def _details(error: ValidationError) -> list[Detail]:
 def extra_names(schema: Any, instance: dict[str, Any]) -> list[str]:
     properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
     patterns = schema.get("patternProperties", {}) if isinstance(schema, dict) else {}
-    return [name for name in instance if name not in properties and not any(re.search(p, name) for p in patterns)]
+    return [
+        name
+        for name in instance
+        if name not in properties and not any(re.search(p, name) for p in patterns)
+    ]
 
 
 def _alternatives(values: list[Any]) -> str:

@@ -12,7 +12,9 @@ import httpx
 from ._controls import WebhookDelivery
 
 
-async def deliver(url: str, request_id: str, body: dict[str, Any], *, allow_external: bool) -> WebhookDelivery:
+async def deliver(
+    url: str, request_id: str, body: dict[str, Any], *, allow_external: bool
+) -> WebhookDelivery:
     """POST `body` to `url` unless `webhook_refusal` objects; never raises."""
     code: int | None = None
     error = webhook_refusal(url, allow_external=allow_external)
@@ -25,7 +27,13 @@ async def deliver(url: str, request_id: str, body: dict[str, Any], *, allow_exte
         except Exception as exc:  # recorded, never an unretrieved task exception
             error = f"{type(exc).__name__}: {exc}"
     return WebhookDelivery(
-        url=url, request_id=request_id, body=body, status=code, error=error, time=time.time(), refused=refused
+        url=url,
+        request_id=request_id,
+        body=body,
+        status=code,
+        error=error,
+        time=time.time(),
+        refused=refused,
     )
 
 
