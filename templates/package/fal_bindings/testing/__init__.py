@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # `X as X`: explicit re-exports for type checkers
+    from .._runtime.spec import SpecError as SpecError
     from ._controls import OPERATIONS as OPERATIONS
     from ._controls import AppError as AppError
     from ._controls import Behavior as Behavior
@@ -28,7 +29,6 @@ if TYPE_CHECKING:  # `X as X`: explicit re-exports for type checkers
     from ._patch import fast_retries as fast_retries
     from ._specs import DEFAULT_SPECS_DIR as DEFAULT_SPECS_DIR
     from ._specs import EndpointSpec as EndpointSpec
-    from .._runtime.spec import SpecError as SpecError
     from ._specs import SpecSource as SpecSource
     from ._specs import load_specs as load_specs
 

@@ -8,9 +8,9 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from .._runtime.spec import SpecError
 from ._controls import Behavior
 from ._emulator import DEFAULT_KEY, Emulator
-from .._runtime.spec import SpecError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
