@@ -14,7 +14,7 @@ from generator.core.codes import BY_NAME, Code, markdown_table
 from generator.core.diagnostics import Diagnostics
 from generator.core.ir import Severity
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 START, END = "<!-- diagnostic codes: start (rendered from generator/core/codes.py) -->\n", "<!-- diagnostic codes: end -->\n"
 EMITTERS = {"emit", "report", "_report", "diagnostic", "_file_error"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.render.copies import copy_header
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "templates" / "package"
 GENERATED = ROOT / "generated"
 

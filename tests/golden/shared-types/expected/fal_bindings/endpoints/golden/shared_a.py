@@ -23,13 +23,16 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    import fal_client
+    from typing_extensions import Unpack
 
     from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import OnEnqueue as _OnEnqueue
-    from fal_bindings._runtime import OnQueueUpdate as _OnQueueUpdate
-    from fal_bindings._runtime import Priority as _Priority
+    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
+    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
+    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
     from fal_bindings._runtime import RequestHandle as _RequestHandle
+    from fal_bindings._runtime import RunOptions as _RunOptions
+    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
+    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "GoldenSharedA", "AsyncGoldenSharedA"]
 
@@ -66,17 +69,7 @@ class GoldenSharedA(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
 
     @overload
     def run(
@@ -84,11 +77,7 @@ class GoldenSharedA(_Endpoint[Input, Output]):
         *,
         prompt: str,
         frame: Frame_d41b83 | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_RunOptions],
     ) -> Output: ...
 
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -97,16 +86,7 @@ class GoldenSharedA(_Endpoint[Input, Output]):
 
     @overload
     def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_SubmitOptions]
     ) -> _RequestHandle[Output]: ...
 
     @overload
@@ -115,12 +95,7 @@ class GoldenSharedA(_Endpoint[Input, Output]):
         *,
         prompt: str,
         frame: Frame_d41b83 | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
     def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
@@ -128,22 +103,7 @@ class GoldenSharedA(_Endpoint[Input, Output]):
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
-    ) -> Output: ...
+    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
 
     @overload
     def subscribe(
@@ -151,16 +111,7 @@ class GoldenSharedA(_Endpoint[Input, Output]):
         *,
         prompt: str,
         frame: Frame_d41b83 | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.SyncClient | None = None,
+        **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -180,17 +131,7 @@ class AsyncGoldenSharedA(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
-    ) -> Output: ...
+    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
 
     @overload
     async def run(
@@ -198,11 +139,7 @@ class AsyncGoldenSharedA(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         frame: Frame_d41b83 | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
@@ -211,16 +148,7 @@ class AsyncGoldenSharedA(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def submit(
-        self,
-        input: Input,
-        /,
-        *,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
     ) -> _AsyncRequestHandle[Output]: ...
 
     @overload
@@ -229,12 +157,7 @@ class AsyncGoldenSharedA(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         frame: Frame_d41b83 | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        webhook_url: str | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
     async def submit(
@@ -245,20 +168,7 @@ class AsyncGoldenSharedA(_AsyncEndpoint[Input, Output]):
 
     @overload
     async def subscribe(
-        self,
-        input: Input,
-        /,
-        *,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
     ) -> Output: ...
 
     @overload
@@ -267,16 +177,7 @@ class AsyncGoldenSharedA(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         frame: Frame_d41b83 | None = None,
-        timeout: float | None = None,
-        start_timeout: float | None = None,
-        hint: str | None = None,
-        priority: _Priority | None = None,
-        with_logs: bool = False,
-        on_enqueue: _OnEnqueue | None = None,
-        on_queue_update: _OnQueueUpdate | None = None,
-        poll_interval: float | None = None,
-        headers: dict[str, str] | None = None,
-        client: fal_client.AsyncClient | None = None,
+        **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
