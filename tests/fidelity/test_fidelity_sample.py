@@ -1,7 +1,7 @@
 """Fidelity of the generated models to fal's schemas, on a fast sample (`make fidelity` runs all).
 
 The sample: the hand-written fal-style documents in `tests/fidelity/docs/` (every keyword and
-form the harness reports), the fal documents under `tests/specs_fal/`, and 25 documents of
+form the harness reports), the fal documents under `tests/docs/fal_openapi/`, and 25 documents of
 `specs/sources/fal-openapi/` chosen by a stable hash of their file name (when that folder
 exists). A package is built from them in a temporary directory and the harness runs in a
 subprocess, like `make fidelity`.
@@ -25,9 +25,11 @@ import pytest
 from tests.fidelity import draw, mutate, schemas, walk
 from tests.fidelity.run import PROJECT_ROOT, stable_sample
 
+pytestmark = pytest.mark.slow  # builds a package and runs the harness in a subprocess
+
 HERE = Path(__file__).parent
 TINY_DOCS = HERE / "docs"
-PROJECT_FAL_DOCS = [PROJECT_ROOT / "tests" / "specs_fal", PROJECT_ROOT / "specs" / "sources" / "fal-openapi"]
+PROJECT_FAL_DOCS = [PROJECT_ROOT / "tests" / "docs" / "fal_openapi", PROJECT_ROOT / "specs" / "sources" / "fal-openapi"]
 SAMPLE_SIZE = 25
 BUDGET_SECONDS = 60
 
@@ -134,7 +136,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     chosen = sorted(TINY_DOCS.glob("*.json"))
     for folder in PROJECT_FAL_DOCS:
         found = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        chosen += found if folder.name == "specs_fal" else stable_sample(found, SAMPLE_SIZE)
+        chosen += found if folder.name == "fal_openapi" else stable_sample(found, SAMPLE_SIZE)
     for path in chosen:
         shutil.copy(path, docs / path.name)
     out = tmp_path_factory.mktemp("fidelity-report") / "report.json"

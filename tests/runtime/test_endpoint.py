@@ -183,19 +183,25 @@ def test_reserved_kwargs_cover_every_option_and_the_positional_names():
     assert not set(Input.model_fields) & RESERVED_KWARGS
 
 
-def test_each_generated_signature_lists_exactly_its_options():
+def test_each_generated_signature_takes_its_options_from_the_runtime():
+    """The overloads list the input fields, then `**options: Unpack[<Method>Options]`: the call
+    options are declared once, in `_runtime/options.py`, and their keys are the option sets."""
+    from fal_bindings._runtime import options as declared
+
     for method, options in [
         ("run", RUN_OPTIONS),
         ("submit", SUBMIT_OPTIONS),
         ("subscribe", SUBSCRIBE_OPTIONS),
         ("stream", STREAM_OPTIONS),
     ]:
-        overloads = _overloads(Example, method)
-        by_input, by_fields = overloads
-        assert set(list(inspect.signature(by_input).parameters)[2:]) == options, method
+        typed = getattr(declared, f"{method.title()}Options")
+        assert frozenset(typed.__annotations__) == options, method
+        by_input, by_fields = _overloads(Example, method)
+        assert list(inspect.signature(by_input).parameters)[1:] == ["input", "options"], method
         names = list(inspect.signature(by_fields).parameters)[1:]
-        assert names[: len(Input.model_fields)] == list(Input.model_fields), method
-        assert set(names[len(Input.model_fields) :]) == options, method
+        assert names == [*Input.model_fields, "options"], method
+        for overload in (by_input, by_fields):
+            assert inspect.signature(overload).parameters["options"].annotation == f"Unpack[_{typed.__name__}]"
 
 
 # --------------------------------------------------------------------------- class attributes
@@ -294,13 +300,14 @@ def test_sync_and_async_overloads_are_identical(name):
     sync, asyn = _overloads(Example, name), _overloads(AsyncExample, name)
     assert len(sync) == len(asyn) == 2
     for s, a in zip(sync, asyn, strict=True):
-        # Identical except the injected client's class (SyncClient vs AsyncClient).
+        # Identical except the options' TypedDict (its `client` is a SyncClient or AsyncClient).
         def same(params: list[tuple[str, Any, Any, Any]]) -> list[tuple[str, Any, Any, Any]]:
-            return [(n, k, d, "client" if n == "client" else a) for n, k, d, a in params]
+            return [(n, k, d, "options" if n == "options" else a) for n, k, d, a in params]
 
         assert same(_params(s)) == same(_params(a))
-        assert dict((p[0], p[3]) for p in _params(s))["client"] == "fal_client.SyncClient | None"
-        assert dict((p[0], p[3]) for p in _params(a))["client"] == "fal_client.AsyncClient | None"
+        options = name.title() + "Options"
+        assert dict((p[0], p[3]) for p in _params(s))["options"] == f"Unpack[_{options}]"
+        assert dict((p[0], p[3]) for p in _params(a))["options"] == f"Unpack[_Async{options}]"
 
 
 def test_base_classes_pair_up():

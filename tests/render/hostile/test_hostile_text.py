@@ -2,7 +2,7 @@
 Markdown (the drift pull request's body) and its changelog entry, and in everything the
 `fal-bindings` console script prints.
 
-The hostile spec is fal's own OpenAPI document of `fal-ai/flux/dev` (`tests/specs_fal/`) with an
+The hostile spec is fal's own OpenAPI document of `fal-ai/flux/dev` (`tests/docs/fal_openapi/`) with an
 id, a title, a category, a description, an enum value and output values that carry table
 breakers (`|`, newlines), backticks, HTML (`<img src=x onerror=...>`), terminal escape sequences
 (screen clear, window title, 8-bit CSI) and bidi overrides. Markdown is checked by rendering it
