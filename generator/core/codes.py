@@ -86,7 +86,7 @@ class Code(Enum):
     READER_FAILURE = ("reader-failure", ERROR, "a document the reader could not read (an unexpected failure, named)")
     OPENAPI_VERSION = ("openapi-version", WARNING, "not an OpenAPI 3.x document")
     MISSING_INFO = ("missing-info", ERROR, "a document without an `info` object")
-    BAD_METADATA = ("bad-metadata", WARNING, "`x-fal-metadata` (id, category, capabilities) that is malformed; parts ignored")
+    BAD_METADATA = ("bad-metadata", WARNING, "`x-fal-metadata` (id, category, capabilities) or `x-fal-model` (fal's listing: name, status, tags) that is malformed; parts ignored")
     MISSING_PATHS = ("missing-paths", WARNING, "a document without a `paths` object")
     MISSING_ENDPOINT_ID = ("missing-endpoint-id", (ERROR, WARNING), "no `x-fal-metadata.endpointId`: the POST path stands in (warning), else no endpoint (error)")
     MISSING_COMPONENTS = ("missing-components", ERROR, "a document without `components.schemas`; input and output are empty")

@@ -194,6 +194,10 @@ class Endpoint(_Node):
     title: str = ""
     description: str = ""
     category: str | None = None
+    status: str | None = None
+    """fal's status for the model (`active`, `deprecated`) when a source states it."""
+    tags: list[str] = Field(default_factory=list)
+    """fal's tags for the model, in fal's order."""
     capabilities: list[Capability] = Field(default_factory=lambda: list[Capability](["queue"]))
     input: Schema
     output: Schema

@@ -400,6 +400,10 @@ def endpoint_to_openapi(endpoint: Endpoint) -> JsonDict:
     metadata: JsonDict = {"endpointId": endpoint.id}
     if endpoint.category is not None:
         metadata["category"] = endpoint.category
+    if endpoint.status is not None:
+        metadata["status"] = endpoint.status
+    if endpoint.tags:
+        metadata["tags"] = list(endpoint.tags)
     metadata["capabilities"] = list(endpoint.capabilities)
 
     schemas: JsonDict = {

@@ -539,6 +539,8 @@ endpoints = st.builds(
     title=st.text(max_size=10),
     description=st.text(max_size=20),
     category=st.none() | st.text(max_size=10),
+    status=st.none() | st.sampled_from(["active", "deprecated"]) | st.text(max_size=10),
+    tags=st.lists(st.text(max_size=6), max_size=3),
     capabilities=st.lists(st.sampled_from(CAPABILITY_ORDER), unique=True),
     input=schemas,
     output=schemas,
