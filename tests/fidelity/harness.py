@@ -402,7 +402,8 @@ def _model_at(root: Any, path: tuple[str | int, ...]) -> Any:
 
 def _field_name(model: Any, wire: Any) -> str | None:
     for name, info in model.model_fields.items():
-        if (info.alias or name) == wire:
+        # falgen gives a renamed field (`format` -> `format_`) a validation and a serialization alias
+        if (info.serialization_alias or info.alias or name) == wire:
             return str(name)
     return None
 

@@ -150,7 +150,16 @@ if TYPE_CHECKING:
     )
     from .files import FileInput, configure, get_file_upload_mode, to_data_uri
     from .handles import AsyncRequestHandle, RequestHandle
-    from .models import FalFile, FalInput, FalModel, FalOutput, iter_files, parse_output, to_payload
+    from .models import (
+        FalFile,
+        FalInput,
+        FalModel,
+        FalOutput,
+        FalValue,
+        iter_files,
+        parse_output,
+        to_payload,
+    )
     from .options import (
         RESERVED_KWARGS,
         RUN_OPTIONS,
@@ -236,6 +245,7 @@ _EXPORTS: dict[str, str] = {
     "FalModel": ".models",
     "FalInput": ".models",
     "FalOutput": ".models",
+    "FalValue": ".models",
     "FalFile": ".models",
     "to_payload": ".models",
     "parse_output": ".models",
@@ -311,6 +321,7 @@ __all__ = [
     "FalModel",
     "FalInput",
     "FalOutput",
+    "FalValue",
     "FalFile",
     "to_payload",
     "parse_output",

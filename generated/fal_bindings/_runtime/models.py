@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_serializer, model_validator
 
 from .errors import FalBindingsError, OutputValidationError
 from .files import CONTEXT_KEY, FileCollector
@@ -18,6 +18,7 @@ __all__ = [
     "FalInput",
     "FalOutput",
     "FalFile",
+    "FalValue",
     "to_payload",
     "parse_output",
     "iter_files",
@@ -30,12 +31,20 @@ OutputT = TypeVar("OutputT", bound="FalOutput")
 class FalModel(BaseModel):
     """Common base: fields are populated by Python name or by wire alias, schemas are built on
     first use (`defer_build`) so importing thousands of models stays cheap, and no field name is
-    off limits because of pydantic's `model_` namespace."""
+    off limits because of pydantic's `model_` namespace.
+
+    Validation is strict, as fal's JSON Schemas are: `"5"` is not an integer, `1` and `"true"`
+    are not booleans (pydantic's lax mode would convert them). A whole number stays an integer
+    where the schema says `number` (fields are `int | float`), so it is sent as `2`, not `2.0`.
+    `pattern` is matched with Python's `re` (`re.search`, as JSON Schema validators in Python do).
+    """
 
     model_config = ConfigDict(
         populate_by_name=True,
         defer_build=True,
         protected_namespaces=(),
+        strict=True,
+        regex_engine="python-re",
     )
 
 
@@ -51,6 +60,24 @@ class FalOutput(FalModel):
     clients."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class FalValue(FalOutput):
+    """An Output whose schema is `{}`: any JSON value (an object, a list, a string, a number,
+    `null`), kept as it came in `.value` and dumped back unchanged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wrap(cls, data: Any) -> Any:
+        return data if isinstance(data, FalValue) else {"value": data}
+
+    @model_serializer(mode="plain")
+    def _unwrap(self) -> Any:
+        return self.value
 
 
 class FalFile(FalOutput):

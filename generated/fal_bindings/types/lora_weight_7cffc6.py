@@ -21,7 +21,7 @@ class LoraWeight_7cffc6(_FalInput):
     )
     """URL or the path to the LoRA weights."""
 
-    scale: float = Field(
+    scale: int | float = Field(
         default=1,
         description="The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model.",
     )

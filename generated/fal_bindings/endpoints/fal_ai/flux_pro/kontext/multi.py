@@ -62,7 +62,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=3.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -146,7 +146,7 @@ class FluxProKontextMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -172,7 +172,7 @@ class FluxProKontextMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -196,7 +196,7 @@ class FluxProKontextMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -232,7 +232,7 @@ class AsyncFluxProKontextMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -258,7 +258,7 @@ class AsyncFluxProKontextMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -286,7 +286,7 @@ class AsyncFluxProKontextMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",

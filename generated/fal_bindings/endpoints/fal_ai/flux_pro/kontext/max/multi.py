@@ -68,7 +68,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=3.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -152,7 +152,7 @@ class FluxProKontextMaxMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -178,7 +178,7 @@ class FluxProKontextMaxMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -202,7 +202,7 @@ class FluxProKontextMaxMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -238,7 +238,7 @@ class AsyncFluxProKontextMaxMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -264,7 +264,7 @@ class AsyncFluxProKontextMaxMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -292,7 +292,7 @@ class AsyncFluxProKontextMaxMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
