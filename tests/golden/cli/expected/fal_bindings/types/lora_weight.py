@@ -27,7 +27,7 @@ class LoraWeight(_FalInput):
     )
     """Name of the LoRA weight. Used only if path is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo."""
 
-    scale: float = Field(
+    scale: int | float = Field(
         default=1,
         description="The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model.",
     )

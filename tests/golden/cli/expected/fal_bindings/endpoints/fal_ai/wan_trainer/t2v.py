@@ -54,7 +54,7 @@ class Input(_FalInput):
     number_of_steps: int = Field(default=400, description="The number of steps to train for.")
     """The number of steps to train for."""
 
-    learning_rate: float = Field(
+    learning_rate: int | float = Field(
         default=0.0002,
         description="The rate at which the model learns. Higher values can lead to faster training, but over-fitting.",
     )
@@ -104,7 +104,7 @@ class WanTrainerT2v(_Endpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_RunOptions],
@@ -125,7 +125,7 @@ class WanTrainerT2v(_Endpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_SubmitOptions],
@@ -144,7 +144,7 @@ class WanTrainerT2v(_Endpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_SubscribeOptions],
@@ -175,7 +175,7 @@ class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_AsyncRunOptions],
@@ -196,7 +196,7 @@ class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_AsyncSubmitOptions],
@@ -219,7 +219,7 @@ class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_AsyncSubscribeOptions],

@@ -67,7 +67,7 @@ class Input(_FalInput):
     )
     """Starts with a digit."""
 
-    timeout_: float | None = Field(
+    timeout_: int | float | None = Field(
         default=None,
         validation_alias="timeout",
         serialization_alias="timeout",
@@ -107,7 +107,7 @@ class GoldenNamesV21_4000b0aa(_Endpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -128,7 +128,7 @@ class GoldenNamesV21_4000b0aa(_Endpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -147,7 +147,7 @@ class GoldenNamesV21_4000b0aa(_Endpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -178,7 +178,7 @@ class AsyncGoldenNamesV21_4000b0aa(_AsyncEndpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -199,7 +199,7 @@ class AsyncGoldenNamesV21_4000b0aa(_AsyncEndpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -222,7 +222,7 @@ class AsyncGoldenNamesV21_4000b0aa(_AsyncEndpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...

@@ -69,7 +69,7 @@ class Input(_FalInput):
     )
     """Enable RIFE frame interpolation between consecutive frames (doubles output frames)."""
 
-    schedule_mu: float = Field(
+    schedule_mu: int | float = Field(
         default=2.3,
         description="Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear.",
     )
@@ -80,7 +80,7 @@ class Input(_FalInput):
     seed: int = Field(default=35, description="Random seed for reproducibility.")
     """Random seed for reproducibility."""
 
-    output_feedback_strength: float = Field(
+    output_feedback_strength: int | float = Field(
         default=1,
         description="Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent.",
     )
@@ -121,10 +121,10 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -145,10 +145,10 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -167,10 +167,10 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -207,10 +207,10 @@ class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -231,10 +231,10 @@ class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -257,10 +257,10 @@ class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -61,7 +61,7 @@ class Output(_FalOutput):
 
     seed: int
 
-    timings: dict[str, float] | None = Field(default=None)
+    timings: dict[str, int | float] | None = Field(default=None)
 
 
 class Flux2KleinRealtime(_Endpoint[Input, Output]):
