@@ -47,7 +47,11 @@ def multiple_of(step: float) -> AfterValidator:
     """`multipleOf: step` on a number."""
 
     def check(value: Any) -> Any:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not is_multiple(value, step):
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and not is_multiple(value, step)
+        ):
             raise ValueError(f"Input should be a multiple of {step}")
         return value
 
@@ -69,7 +73,9 @@ def _check_unique(value: Any) -> Any:
         seen: list[Any] = []
         for index, item in enumerate(_as_json(value)):
             if any(json_equal(item, earlier) for earlier in seen):
-                raise ValueError(f"List should have unique items (item {index} repeats an earlier one)")
+                raise ValueError(
+                    f"List should have unique items (item {index} repeats an earlier one)"
+                )
             seen.append(item)
     return value
 
@@ -78,7 +84,9 @@ unique_items = AfterValidator(_check_unique)
 """`uniqueItems: true` on an array."""
 
 
-def text_length(min_length: int | None = None, max_length: int | None = None, pattern: str | None = None) -> AfterValidator:
+def text_length(
+    min_length: int | None = None, max_length: int | None = None, pattern: str | None = None
+) -> AfterValidator:
     """`minLength`/`maxLength`/`pattern` on a file field: a string is checked (in code points, as
     JSON Schema counts), a local file (`Path`, `bytes`) is exempt."""
     compiled = re.compile(pattern) if pattern is not None else None
@@ -87,9 +95,13 @@ def text_length(min_length: int | None = None, max_length: int | None = None, pa
         if not isinstance(value, str):
             return value
         if min_length is not None and len(value) < min_length:
-            raise ValueError(f"String should have at least {min_length} character{'s' * (min_length != 1)}")
+            raise ValueError(
+                f"String should have at least {min_length} character{'s' * (min_length != 1)}"
+            )
         if max_length is not None and len(value) > max_length:
-            raise ValueError(f"String should have at most {max_length} character{'s' * (max_length != 1)}")
+            raise ValueError(
+                f"String should have at most {max_length} character{'s' * (max_length != 1)}"
+            )
         if compiled is not None and compiled.search(value) is None:
             raise ValueError(f"String should match pattern '{pattern}'")
         return value

@@ -149,16 +149,7 @@ if TYPE_CHECKING:
     )
     from .files import FileInput, configure, get_file_upload_mode, to_data_uri
     from .handles import AsyncRequestHandle, RequestHandle
-    from .models import (
-        FalFile,
-        FalInput,
-        FalModel,
-        FalOutput,
-        FalValue,
-        iter_files,
-        parse_output,
-        to_payload,
-    )
+    from .models import FalFile, FalInput, FalModel, FalOutput, iter_files, parse_output, to_payload
     from .options import (
         RESERVED_KWARGS,
         RUN_OPTIONS,
@@ -177,6 +168,7 @@ if TYPE_CHECKING:
     from .realtime import AsyncRealtimeConnection, RealtimeConnection
     from .registry import LazyRegistry
     from .streaming import AsyncStream, Stream
+    from .value import FalValue
 
 _EXPORTS: dict[str, str] = {
     # _types
@@ -244,7 +236,7 @@ _EXPORTS: dict[str, str] = {
     "FalModel": ".models",
     "FalInput": ".models",
     "FalOutput": ".models",
-    "FalValue": ".models",
+    "FalValue": ".value",
     "FalFile": ".models",
     "to_payload": ".models",
     "parse_output": ".models",

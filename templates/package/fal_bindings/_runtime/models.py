@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import FalBindingsError, OutputValidationError
 from .files import CONTEXT_KEY, FileCollector
@@ -17,7 +17,6 @@ __all__ = [
     "FalInput",
     "FalOutput",
     "FalFile",
-    "FalValue",
     "to_payload",
     "parse_output",
     "iter_files",
@@ -59,24 +58,6 @@ class FalOutput(FalModel):
     clients."""
 
     model_config = ConfigDict(extra="allow")
-
-
-class FalValue(FalOutput):
-    """An Output whose schema is `{}`: any JSON value (an object, a list, a string, a number,
-    `null`), kept as it came in `.value` and dumped back unchanged."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    value: Any = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _wrap(cls, data: Any) -> Any:
-        return data if isinstance(data, FalValue) else {"value": data}
-
-    @model_serializer(mode="plain")
-    def _unwrap(self) -> Any:
-        return self.value
 
 
 class FalFile(FalOutput):
