@@ -186,7 +186,8 @@ class Schema(_Node):
     """Keys beyond `fields`: None when the schema does not say (Input objects are then closed,
     Output objects open), True allowed, False forbidden, a type: allowed with values of it."""
     any_value: bool = False
-    """The schema is `{}`: any JSON value, not only an object (fal's `{}` Outputs)."""
+    """The schema is `{}`: any JSON value, not only an object (fal's `{}` Outputs). Only an
+    endpoint's Input or Output, and only without fields (a nested `{}` is the type `any`)."""
     provenance: Provenance | None = None
 
     def field(self, name: str) -> Property | None:

@@ -121,6 +121,12 @@ class Annotator:
         instance and never at import)."""
         built: list[bool] = []
         source = self._value_source(value, t, wire_name, file_field, built)
+        if t.kind in ("array", "map") and value:
+            # A typed constructor: a type checker infers `list[str]` for `["a"]` where the field
+            # is `list[Literal["a", "b"]] | None`, and the list is invariant.
+            item = self.annotation(t.items or TypeExpr(kind="any"), wire_name, file_field and t.kind == "array", 1)
+            container = f"list[{item}]" if t.kind == "array" else f"dict[str, {item}]"
+            return f"{container}({source})", True
         return source, bool(built)
 
     def _value_source(self, value: Any, t: TypeExpr, wire_name: str, file_field: bool, built: list[bool]) -> str:

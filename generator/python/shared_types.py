@@ -89,7 +89,7 @@ class _Fingerprints:
             # A cycle: refer to the type by name; the cycle's members share one module.
             return f"cycle:{name}"
         schema = self.endpoint.type(name) or Schema(name=name)
-        structure = {
+        structure: dict[str, Any] = {
             "name": name,
             "role": role,
             "fields": [
@@ -120,7 +120,7 @@ class _Fingerprints:
             if self.endpoint.type(t.ref) is None:
                 return {"kind": "any"}  # a dangling `$ref`: typed Any, no class of its own
             return {"ref": self.of(t.ref, role, stack)}
-        structure = {
+        structure: dict[str, Any] = {
             "kind": t.kind,
             "items": self._type_structure(t.items, role, stack) if t.items else None,
             "values": t.values,

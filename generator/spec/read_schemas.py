@@ -65,6 +65,16 @@ def _json_kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
+def tuple_limits_dropped(constraints: Constraints | None, expr: TypeExpr) -> Constraints | None:
+    """A tuple's `minItems`/`maxItems` say how many items it has, which its kind already says."""
+    if constraints is None or expr.kind != "tuple":
+        return constraints
+    count = len(expr.variants or [])
+    update = {name: None for name in ("min_items", "max_items") if getattr(constraints, name) == count}
+    trimmed = constraints.model_copy(update=update)
+    return trimmed if not trimmed.is_empty() or trimmed.inferred else (None if not constraints.inferred else trimmed)
+
+
 def _is_null_schema(node: Any) -> bool:
     return (
         isinstance(node, dict)
@@ -264,7 +274,7 @@ class SchemaReader:
         # The limits of the node the property's type came from (itself, or the one non-null
         # branch of its `anyOf`) are the property's: in JSON Schema each keyword applies to its
         # own type only, so hoisting past the `null` branch changes nothing.
-        constraints = self.constraints(prop, pointer)
+        constraints = tuple_limits_dropped(self.constraints(prop, pointer), type_) or Constraints()
         if type_.constraints is not None:
             own = constraints.model_dump(exclude_defaults=True)
             constraints = Constraints(**{**type_.constraints.model_dump(exclude_defaults=True), **own})
@@ -420,7 +430,7 @@ class SchemaReader:
         own node keeps its limits on the property)."""
         expr = self.bare_type(node, pointer, warn_list)
         if limits and isinstance(node, dict) and expr.constraints is None:
-            found = self.node_constraints(node, pointer)
+            found = tuple_limits_dropped(self.node_constraints(node, pointer), expr)
             if found is not None:
                 expr = expr.model_copy(update={"constraints": found})
         return expr

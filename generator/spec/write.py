@@ -147,6 +147,8 @@ def encode_type(expr: TypeExpr, names: ComponentNames) -> JsonDict:
     out = _encode_bare_type(expr, names)
     if expr.constraints is not None:
         valid, invalid = _encode_constraints(expr.constraints)
+        if expr.kind == "tuple":  # its number of items is the tuple's own
+            valid = {key: value for key, value in valid.items() if key not in ("minItems", "maxItems")}
         out.update(valid)
         if invalid:
             out[X_INVALID_CONSTRAINTS] = invalid
@@ -246,6 +248,8 @@ def encode_field(item: Property, names: ComponentNames) -> JsonDict:
     if item.has_default:
         out["default"] = item.default
     valid, invalid = _encode_constraints(item.constraints)
+    if item.type.kind == "tuple":  # its number of items is the tuple's own
+        valid = {key: value for key, value in valid.items() if key not in ("minItems", "maxItems")}
     out.update(valid)
     if invalid:
         out[X_INVALID_CONSTRAINTS] = invalid

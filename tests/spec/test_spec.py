@@ -470,6 +470,29 @@ NAME_POOL = ["ImageSize", IMAGE, "Odd name<T>", "", "QueueStatus", "Input", "Out
 type_names = st.sampled_from(NAME_POOL) | st.text(max_size=8)
 SCALAR_KINDS = ["string", "integer", "number", "boolean", "any", "null"]
 
+lengths = st.integers(min_value=-3, max_value=10**6)
+limit_values = {
+    "minimum": st.none() | numbers,
+    "maximum": st.none() | numbers,
+    "exclusive_minimum": st.none() | numbers,
+    "exclusive_maximum": st.none() | numbers,
+    "multiple_of": st.none() | numbers,
+    "min_length": st.none() | lengths,
+    "max_length": st.none() | lengths,
+    "pattern": st.none() | st.sampled_from(["^[a-z]+$", r"\d{2}", "", "é|ü"]),
+    "min_items": st.none() | lengths,
+    "max_items": st.none() | lengths,
+    "unique_items": st.booleans(),
+}
+constraints = st.builds(Constraints, **limit_values, inferred=st.booleans())
+node_constraints = st.builds(Constraints, **limit_values).filter(lambda c: not c.is_empty())
+def limited(expr: TypeExpr, limits: Constraints | None) -> TypeExpr:
+    """`expr` with limits on its node (none on a tuple's number of items: its kind says it)."""
+    if limits is not None and expr.kind == "tuple":
+        limits = limits.model_copy(update={"min_items": None, "max_items": None})
+    return expr.model_copy(update={"constraints": None if limits is None or limits.is_empty() else limits})
+
+
 type_exprs = st.recursive(
     st.sampled_from(SCALAR_KINDS).map(lambda kind: T(kind))
     | st.builds(
@@ -482,6 +505,9 @@ type_exprs = st.recursive(
         st.builds(lambda items: T("array", items=items), st.none() | children)
         | st.builds(lambda items: T("map", items=items), st.none() | children)
         | st.builds(lambda variants: T("union", variants=variants), st.none() | st.lists(children, max_size=3))
+        | st.builds(lambda variants: T("tuple", variants=variants), st.lists(children, min_size=1, max_size=3))
+        # limits on a node below a property (array items, union variants, map values)
+        | st.builds(lambda items, limits: T("array", items=limited(items, limits)), children, st.none() | node_constraints)
     ),
     max_leaves=6,
 )
@@ -491,25 +517,12 @@ field_types = type_exprs | st.builds(
     st.lists(type_exprs, min_size=1, max_size=3),
     st.sampled_from([[], [T("null")]]),
 )
-lengths = st.integers(min_value=-3, max_value=10**6)
-constraints = st.builds(
-    Constraints,
-    minimum=st.none() | numbers,
-    maximum=st.none() | numbers,
-    exclusive_minimum=st.none() | numbers,
-    exclusive_maximum=st.none() | numbers,
-    min_length=st.none() | lengths,
-    max_length=st.none() | lengths,
-    min_items=st.none() | lengths,
-    max_items=st.none() | lengths,
-    inferred=st.booleans(),
-)
 
 
 @st.composite
 def fields(draw: st.DrawFn) -> Field_:
     has_default = draw(st.booleans())
-    return Field_(
+    field = Field_(
         name=draw(st.sampled_from(["prompt", "seed", "image_size", ""]) | st.text(max_size=10)),
         type=draw(field_types),
         required=draw(st.booleans()),
@@ -523,15 +536,20 @@ def fields(draw: st.DrawFn) -> Field_:
         constraints=draw(constraints),
         provenance=draw(st.none() | provenances),
     )
+    if field.type.kind == "tuple":  # a tuple's number of items is its kind's, no limit of its own
+        field.constraints = field.constraints.model_copy(update={"min_items": None, "max_items": None})
+    return field
 
 
-schemas = st.builds(
+object_schemas = st.builds(
     Schema,
     name=type_names,
     description=st.text(max_size=10),
     fields=st.lists(fields(), max_size=4),
+    additional_properties=st.none() | st.booleans() | type_exprs.filter(lambda t: t.kind != "any"),
     provenance=st.none() | provenances,
 )
+schemas = object_schemas | st.builds(Schema, name=type_names, any_value=st.just(True))  # fal's `{}` Output
 examples = st.none() | st.builds(Example, value=json_values, provenance=st.none() | provenances)
 endpoints = st.builds(
     Endpoint,
@@ -542,7 +560,7 @@ endpoints = st.builds(
     capabilities=st.lists(st.sampled_from(CAPABILITY_ORDER), unique=True),
     input=schemas,
     output=schemas,
-    types=st.lists(schemas, max_size=4),
+    types=st.lists(object_schemas, max_size=4),  # `{}` stands only for a whole Input or Output
     example_input=examples,
     example_output=examples,
     provenance=st.none() | provenances,
