@@ -59,16 +59,17 @@ class Annotator:
         self.imports: set[tuple[str, str]] = set()
         self.aliases: dict[str, str] = {}
 
-    def annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0) -> str:
-        """The annotation of `t`, with the limits its nodes carry (`Annotated[...]`)."""
-        bare = self.bare_annotation(t, wire_name, file_field, depth)
-        if t.constraints is None or bare == "Any":
+    def annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0, plain: bool = False) -> str:
+        """The annotation of `t`, with the limits its nodes carry (`Annotated[...]`); `plain`: the
+        same type without them (what a method signature shows: the model checks the limits)."""
+        bare = self.bare_annotation(t, wire_name, file_field, depth, plain)
+        if plain or t.constraints is None or bare == "Any":
             return bare
         arguments, validators = limits(t.constraints, t.kind, file_field and t.kind == "string")
         metadata = ([f"Field({', '.join(f'{name}={value}' for name, value in arguments)})"] if arguments else []) + validators
         return f"Annotated[{bare}, {', '.join(metadata)}]" if metadata else bare
 
-    def bare_annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0) -> str:
+    def bare_annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0, plain: bool = False) -> str:
         kind = t.kind
         if depth > MAX_NESTING:
             return "Any"  # Python source cannot nest brackets without limit
@@ -77,22 +78,22 @@ class Annotator:
                 return "_FileInput"
             return SCALAR_ANNOTATIONS[kind]
         if kind == "array":
-            return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field, depth + 1)}]"
+            return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field, depth + 1, plain)}]"
         if kind == "map":
-            return f"dict[str, {self.annotation(t.items or TypeExpr(kind='any'), wire_name, False, depth + 1)}]"
+            return f"dict[str, {self.annotation(t.items or TypeExpr(kind='any'), wire_name, False, depth + 1, plain)}]"
         if kind == "enum":
             return self._enum(t, wire_name)
         if kind == "union":
             parts: list[str] = []
             for variant in t.variants or []:
-                text = self.annotation(variant, wire_name, file_field, depth + 1)
+                text = self.annotation(variant, wire_name, file_field, depth + 1, plain)
                 for part in [text] if text.startswith("Annotated[") else text.split(" | "):
                     if part not in parts:
                         parts.append(part)
             return "Any" if not parts or "Any" in parts else " | ".join(parts)
         if kind == "tuple":
-            items = [self.annotation(v, wire_name, file_field, depth + 1) for v in t.variants or []]
-            return f"Annotated[tuple[{', '.join(items)}], _from_array]"
+            items = [self.annotation(v, wire_name, file_field, depth + 1, plain) for v in t.variants or []]
+            return f"tuple[{', '.join(items)}]" if plain else f"Annotated[tuple[{', '.join(items)}], _from_array]"
         if kind == "ref":
             if not t.ref:
                 return "dict[str, Any]"  # a reference to nothing named: an object of unknown shape
@@ -235,6 +236,7 @@ def model_view(
         file_field = _is_file_field(f, role)
         type_, top = _own_limits(f)
         annotation = annotator.annotation(type_, f.name, file_field)
+        signature = annotator.annotation(type_, f.name, file_field, plain=True)
         arguments, validators = limits(top, type_.kind, file_field and type_.kind == "string")
         if validators:
             annotation = f"Annotated[{annotation}, {', '.join(validators)}]"
@@ -247,8 +249,8 @@ def model_view(
             default, factory = annotator.default_source(f.default, type_, f.name, file_field)
         else:
             default = "None"
-        if (f.nullable or default == "None") and annotation != "Any" and not annotation.endswith("| None"):
-            annotation = f"{annotation} | None"
+        if f.nullable or default == "None":
+            annotation, signature = _or_none(annotation), _or_none(signature)
         fields.append(
             FieldView(
                 wire_name=f.name,
@@ -260,6 +262,7 @@ def model_view(
                 constraints=arguments,
                 inferred_constraints=f.constraints.inferred and not f.constraints.is_empty(),
                 default_factory=factory,
+                signature_annotation=signature,
             )
         )
     base = {"input": "_FalInput", "output": "_FalOutput"}[role]
@@ -269,7 +272,13 @@ def model_view(
     if role == "output" and schema.any_value:
         base = "_FalValue"
     extra, extra_annotation = _extra(schema, role, annotator)
+    not_null = [
+        attrs[f.name]
+        for f, view in zip(unique, fields, strict=True)
+        if role == "input" and view.default == "None" and not f.nullable and not _takes_null(f.type, resolver)
+    ]
     return ModelView(
+        not_null=sorted(not_null),
         class_name=class_name,
         base=base,
         description=description,
@@ -278,6 +287,24 @@ def model_view(
         extra=extra,
         extra_annotation=extra_annotation,
     )
+
+
+def _takes_null(t: TypeExpr, resolve: Any) -> bool:
+    """Whether the type itself admits `null` (`any`, `null`, a union with one of them, an enum
+    listing it, a dangling `$ref`)."""
+    if t.kind in ("any", "null"):
+        return True
+    if t.kind == "enum":
+        return None in (t.values or [])
+    if t.kind == "ref":
+        return bool(t.ref) and resolve(t.ref) is None
+    return t.kind == "union" and any(_takes_null(v, resolve) for v in t.variants or [])
+
+
+def _or_none(annotation: str) -> str:
+    if annotation == "Any" or annotation.endswith("| None") or annotation == "None":
+        return annotation
+    return f"{annotation} | None"
 
 
 def _extra(schema: Schema, role: str, annotator: Annotator) -> tuple[str | None, str | None]:

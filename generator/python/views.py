@@ -36,6 +36,14 @@ class FieldView:
     """`default` builds models (`ImageSize.model_validate({...})`): a `default_factory`, and
     `...` in method signatures (a type checker would not take the dict)."""
 
+    signature_annotation: str = ""
+    """The annotation a method signature shows: the same type without the limits'
+    `Annotated[...]` metadata (the model checks them). Empty: `annotation`."""
+
+    @property
+    def signature_type(self) -> str:
+        return self.signature_annotation or self.annotation
+
     @property
     def signature_default(self) -> str | None:
         """The default a method signature shows."""
@@ -60,6 +68,9 @@ class ModelView:
     object whose schema invites more keys, `forbid` for an Output object that forbids them)."""
     extra_annotation: str | None = None
     """The type of the extra keys' values (`additionalProperties: {schema}`)."""
+    not_null: list[str] = field(default_factory=list)
+    """Input attributes typed `T | None = None` only to be optional: fal's schema has no null
+    for them, so the runtime refuses an explicit `None` (`__fal_not_null__`)."""
 
 
 @dataclass

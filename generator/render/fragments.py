@@ -37,7 +37,7 @@ def field_line(field: FieldView) -> str:
 
 def params(fields: list[FieldView]) -> str:
     """Keyword parameters of a binding method, one per line (black keeps them exploded)."""
-    return "\n".join(f"        {f.attr}: {f.annotation}" + ("" if f.required else f" = {f.signature_default}") + "," for f in fields)
+    return "\n".join(f"        {f.attr}: {f.signature_type}" + ("" if f.required else f" = {f.signature_default}") + "," for f in fields)
 
 
 def options_context() -> dict[str, Any]:

@@ -13,6 +13,8 @@ __all__ = ["LoraWeight_7cffc6"]
 class LoraWeight_7cffc6(_FalInput):
     """The `LoraWeight` type."""
 
+    __fal_not_null__ = frozenset({"path_"})
+
     path_: str | None = Field(
         default=None,
         validation_alias="path",

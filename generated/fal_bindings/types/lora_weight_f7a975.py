@@ -13,6 +13,8 @@ __all__ = ["LoraWeight_f7a975"]
 class LoraWeight_f7a975(_FalInput):
     """The `LoraWeight` type."""
 
+    __fal_not_null__ = frozenset({"path_", "weight_name"})
+
     path_: str | None = Field(
         default=None,
         validation_alias="path",

@@ -55,6 +55,8 @@ LoraWeight: TypeAlias = LoraWeight_f7a975
 class Input(_FalInput):
     """Input of `fal-ai/hidream-i1-full`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

@@ -55,6 +55,8 @@ ImageFile: TypeAlias = ImageFile_379d9f
 class Input(_FalInput):
     """Input of `fal-ai/flux-2`."""
 
+    __fal_not_null__ = frozenset({"enable_prompt_expansion", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

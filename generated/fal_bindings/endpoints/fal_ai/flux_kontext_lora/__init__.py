@@ -70,6 +70,8 @@ LoraWeight: TypeAlias = LoraWeight_7cffc6
 class Input(_FalInput):
     """Input of `fal-ai/flux-kontext-lora`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     image_url: _FileInput = Field(
         description="The URL of the image to edit.\n\nMax width: 14142px, Max height: 14142px, Timeout: 20s"
     )

@@ -56,6 +56,8 @@ LoraWeight: TypeAlias = LoraWeight_7cffc6
 class Input(_FalInput):
     """Input of `fal-ai/flux-krea-lora/stream`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

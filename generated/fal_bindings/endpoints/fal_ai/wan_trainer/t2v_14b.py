@@ -43,6 +43,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/wan-trainer/t2v-14b`."""
 
+    __fal_not_null__ = frozenset({"auto_scale_input"})
+
     training_data_url: _FileInput = Field(
         description="URL to zip archive with images of a consistent style. Try to use at least 10 images and/or videos, although more is better.\n\nIn addition to images the archive can contain text files with captions. Each text file should have the same name as the image/video file it corresponds to."
     )

@@ -53,6 +53,8 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/multi`."""
 
+    __fal_not_null__ = frozenset({"aspect_ratio", "enhance_prompt", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

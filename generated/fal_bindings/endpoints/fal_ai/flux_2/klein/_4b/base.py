@@ -58,6 +58,8 @@ ImageFile: TypeAlias = ImageFile_e58798
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/4b/base`."""
 
+    __fal_not_null__ = frozenset({"enable_cns", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

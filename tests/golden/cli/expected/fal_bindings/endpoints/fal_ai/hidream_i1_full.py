@@ -54,6 +54,8 @@ Image: TypeAlias = Image_4b97f5
 class Input(_FalInput):
     """Input of `fal-ai/hidream-i1-full`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

@@ -51,6 +51,8 @@ ImageSizeEnum: TypeAlias = Literal["square_hd", "square", "portrait_4_3", "lands
 class Input(_FalInput):
     """Input of `fal-ai/example`."""
 
+    __fal_not_null__ = frozenset({"class_", "image_url", "image_urls", "seed", "timeout_"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

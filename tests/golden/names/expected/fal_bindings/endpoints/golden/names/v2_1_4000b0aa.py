@@ -48,6 +48,8 @@ StyleEnum: TypeAlias = Literal["a b", "1x", "none", "class"]
 class Input(_FalInput):
     """Input of `golden/names/v2.1`."""
 
+    __fal_not_null__ = frozenset({"class_", "field_30d", "timeout_"})
+
     prompt: str = Field(description="The prompt.")
     """The prompt."""
 

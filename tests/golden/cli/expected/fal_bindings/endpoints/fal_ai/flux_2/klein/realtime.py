@@ -46,6 +46,8 @@ ImageSizeEnum: TypeAlias = Literal["square", "square_hd"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
+    __fal_not_null__ = frozenset({"enable_interpolation"})
+
     prompt: str = Field(
         default='Turn this into "Living oil painting, melting gold and sapphire"',
         description="The prompt to guide image editing.",

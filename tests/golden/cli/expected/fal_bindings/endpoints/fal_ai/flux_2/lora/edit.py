@@ -58,6 +58,10 @@ ImageFile: TypeAlias = ImageFile_379d9f
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/lora/edit`."""
 
+    __fal_not_null__ = frozenset(
+        {"enable_prompt_expansion", "image_size", "loras", "seed", "sync_mode"}
+    )
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 

@@ -44,6 +44,8 @@ ENDPOINT_ID = "fal-ai/flux-2/klein/realtime"
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
+    __fal_not_null__ = frozenset({"seed"})
+
     image_url: _FileInput = Field(description="The image to transform (URL or data URI).")
     """The image to transform (URL or data URI)."""
 
