@@ -36,7 +36,7 @@ PYDANTIC_ATTRIBUTES = frozenset(
 # Everything they take from the runtime is imported under a private alias (`_Endpoint`,
 # `_FalInput`): doc-derived names never start with `_`, so they cannot take one.
 TYPING_NAMES = frozenset(
-    {"TYPE_CHECKING", "Any", "ClassVar", "Literal", "TypeAlias", "Unpack", "overload", "annotations", "ConfigDict", "Field"}
+    {"TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "Unpack", "overload", "annotations", "ConfigDict", "Field"}
 )
 # Names the generated modules import or define at module level; a field with one of these
 # names would shadow it inside the class body. (The runtime names stay listed: the names they

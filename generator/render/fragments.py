@@ -19,7 +19,9 @@ def pyset(values: Iterable[str]) -> str:
 def field_line(field: FieldView) -> str:
     """The model attribute line(s) for a field, in black's layout."""
     arguments: list[str] = []
-    if not field.required:
+    if field.default_factory:
+        arguments.append(f"default_factory=lambda: {field.default}")
+    elif not field.required:
         arguments.append(f"default={field.default}")
     if field.needs_alias:
         arguments.append(f"validation_alias={py_string(field.wire_name)}")
@@ -35,7 +37,7 @@ def field_line(field: FieldView) -> str:
 
 def params(fields: list[FieldView]) -> str:
     """Keyword parameters of a binding method, one per line (black keeps them exploded)."""
-    return "\n".join(f"        {f.attr}: {f.annotation}" + ("" if f.required else f" = {f.default}") + "," for f in fields)
+    return "\n".join(f"        {f.attr}: {f.signature_type}" + ("" if f.required else f" = {f.signature_default}") + "," for f in fields)
 
 
 def options_context() -> dict[str, Any]:

@@ -13,6 +13,8 @@ __all__ = ["LoraWeight_7cffc6"]
 class LoraWeight_7cffc6(_FalInput):
     """The `LoraWeight` type."""
 
+    __fal_not_null__ = frozenset({"path_"})
+
     path_: str | None = Field(
         default=None,
         validation_alias="path",
@@ -21,7 +23,7 @@ class LoraWeight_7cffc6(_FalInput):
     )
     """URL or the path to the LoRA weights."""
 
-    scale: float = Field(
+    scale: int | float = Field(
         default=1,
         description="The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model.",
     )

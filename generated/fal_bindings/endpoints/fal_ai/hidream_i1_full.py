@@ -55,6 +55,8 @@ LoraWeight: TypeAlias = LoraWeight_f7a975
 class Input(_FalInput):
     """Input of `fal-ai/hidream-i1-full`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -78,7 +80,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -153,7 +155,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -180,7 +182,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -205,7 +207,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -230,7 +232,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -267,7 +269,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -294,7 +296,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -323,7 +325,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -350,7 +352,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,

@@ -46,6 +46,8 @@ File: TypeAlias = File_ccd89e
 class Input(_FalInput):
     """Input of `fal-ai/ovi`."""
 
+    __fal_not_null__ = frozenset({"seed"})
+
     prompt: str = Field(description="The text prompt to guide video generation.")
     """The text prompt to guide video generation."""
 

@@ -70,6 +70,8 @@ LoraWeight: TypeAlias = LoraWeight_7cffc6
 class Input(_FalInput):
     """Input of `fal-ai/flux-kontext-lora`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     image_url: _FileInput = Field(
         description="The URL of the image to edit.\n\nMax width: 14142px, Max height: 14142px, Timeout: 20s"
     )
@@ -92,7 +94,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=2.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -184,7 +186,7 @@ class FluxKontextLora(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -212,7 +214,7 @@ class FluxKontextLora(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -238,7 +240,7 @@ class FluxKontextLora(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -264,7 +266,7 @@ class FluxKontextLora(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -302,7 +304,7 @@ class AsyncFluxKontextLora(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -330,7 +332,7 @@ class AsyncFluxKontextLora(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -360,7 +362,7 @@ class AsyncFluxKontextLora(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -388,7 +390,7 @@ class AsyncFluxKontextLora(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,

@@ -64,6 +64,8 @@ LoraWeight: TypeAlias = LoraWeight_7cffc6
 class Input(_FalInput):
     """Input of `fal-ai/flux-kontext-lora/text-to-image`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate the image with")
     """The prompt to generate the image with"""
 
@@ -83,7 +85,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=2.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -165,7 +167,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -192,7 +194,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -217,7 +219,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -242,7 +244,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -279,7 +281,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -306,7 +308,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -335,7 +337,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -362,7 +364,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
         num_inference_steps: int = 30,
         seed: int | None = None,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,

@@ -56,6 +56,8 @@ LoraWeight: TypeAlias = LoraWeight_7cffc6
 class Input(_FalInput):
     """Input of `fal-ai/flux-krea-lora/stream`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -81,7 +83,7 @@ class Input(_FalInput):
     )
     """The LoRAs to use for the image generation. You can use any number of LoRAs and they will be merged together to generate the final image."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=3.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -155,7 +157,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -181,7 +183,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -205,7 +207,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -229,7 +231,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -265,7 +267,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -291,7 +293,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -319,7 +321,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -345,7 +347,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         num_inference_steps: int = 28,
         seed: int | None = None,
         loras: list[LoraWeight_7cffc6] | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,

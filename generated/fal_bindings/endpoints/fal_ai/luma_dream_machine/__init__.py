@@ -44,6 +44,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine`."""
 
+    __fal_not_null__ = frozenset({"loop"})
+
     prompt: str
 
     aspect_ratio: AspectRatioEnum = Field(

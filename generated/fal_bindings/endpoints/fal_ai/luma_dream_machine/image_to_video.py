@@ -51,6 +51,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/image-to-video`."""
 
+    __fal_not_null__ = frozenset({"end_image_url", "loop"})
+
     prompt: str
 
     image_url: _FileInput

@@ -43,6 +43,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/wan-trainer/t2v`."""
 
+    __fal_not_null__ = frozenset({"auto_scale_input"})
+
     training_data_url: _FileInput = Field(
         description="URL to zip archive with images of a consistent style. Try to use at least 10 images and/or videos, although more is better.\n\nIn addition to images the archive can contain text files with captions. Each text file should have the same name as the image/video file it corresponds to."
     )
@@ -54,7 +56,7 @@ class Input(_FalInput):
     number_of_steps: int = Field(default=400, description="The number of steps to train for.")
     """The number of steps to train for."""
 
-    learning_rate: float = Field(
+    learning_rate: int | float = Field(
         default=0.0002,
         description="The rate at which the model learns. Higher values can lead to faster training, but over-fitting.",
     )
@@ -104,7 +106,7 @@ class WanTrainerT2v(_Endpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_RunOptions],
@@ -125,7 +127,7 @@ class WanTrainerT2v(_Endpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_SubmitOptions],
@@ -144,7 +146,7 @@ class WanTrainerT2v(_Endpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_SubscribeOptions],
@@ -175,7 +177,7 @@ class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_AsyncRunOptions],
@@ -196,7 +198,7 @@ class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_AsyncSubmitOptions],
@@ -219,7 +221,7 @@ class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
         *,
         training_data_url: _FileInput,
         number_of_steps: int = 400,
-        learning_rate: float = 0.0002,
+        learning_rate: int | float = 0.0002,
         trigger_phrase: str = "",
         auto_scale_input: bool | None = None,
         **options: Unpack[_AsyncSubscribeOptions],

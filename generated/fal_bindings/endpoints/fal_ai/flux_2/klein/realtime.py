@@ -46,6 +46,8 @@ ImageSizeEnum: TypeAlias = Literal["square", "square_hd"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
+    __fal_not_null__ = frozenset({"enable_interpolation"})
+
     prompt: str = Field(
         default='Turn this into "Living oil painting, melting gold and sapphire"',
         description="The prompt to guide image editing.",
@@ -69,7 +71,7 @@ class Input(_FalInput):
     )
     """Enable RIFE frame interpolation between consecutive frames (doubles output frames)."""
 
-    schedule_mu: float = Field(
+    schedule_mu: int | float = Field(
         default=2.3,
         description="Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear.",
     )
@@ -80,7 +82,7 @@ class Input(_FalInput):
     seed: int = Field(default=35, description="Random seed for reproducibility.")
     """Random seed for reproducibility."""
 
-    output_feedback_strength: float = Field(
+    output_feedback_strength: int | float = Field(
         default=1,
         description="Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent.",
     )
@@ -121,10 +123,10 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -145,10 +147,10 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -167,10 +169,10 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -207,10 +209,10 @@ class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -231,10 +233,10 @@ class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -257,10 +259,10 @@ class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
         image_size: ImageSizeEnum = "square",
         image_url: _FileInput,
         enable_interpolation: bool | None = None,
-        schedule_mu: float = 2.3,
+        schedule_mu: int | float = 2.3,
         num_inference_steps: int = 3,
         seed: int = 35,
-        output_feedback_strength: float = 1,
+        output_feedback_strength: int | float = 1,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

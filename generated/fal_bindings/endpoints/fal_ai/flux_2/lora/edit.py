@@ -58,10 +58,14 @@ ImageFile: TypeAlias = ImageFile_379d9f
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/lora/edit`."""
 
+    __fal_not_null__ = frozenset(
+        {"enable_prompt_expansion", "image_size", "loras", "seed", "sync_mode"}
+    )
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=2.5,
         description="Guidance Scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -166,7 +170,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,
@@ -195,7 +199,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,
@@ -222,7 +226,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,
@@ -249,7 +253,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,
@@ -288,7 +292,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,
@@ -317,7 +321,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,
@@ -348,7 +352,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,
@@ -377,7 +381,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum | None = None,

@@ -58,6 +58,8 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/text-to-image`."""
 
+    __fal_not_null__ = frozenset({"enhance_prompt", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -67,7 +69,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=3.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -148,7 +150,7 @@ class FluxProKontextTextToImage(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -173,7 +175,7 @@ class FluxProKontextTextToImage(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -196,7 +198,7 @@ class FluxProKontextTextToImage(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -231,7 +233,7 @@ class AsyncFluxProKontextTextToImage(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -256,7 +258,7 @@ class AsyncFluxProKontextTextToImage(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -283,7 +285,7 @@ class AsyncFluxProKontextTextToImage(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",

@@ -55,6 +55,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2-flash/image-to-video`."""
 
+    __fal_not_null__ = frozenset({"end_image_url", "loop"})
+
     prompt: str
 
     image_url: _FileInput = Field(

@@ -61,6 +61,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2-flash/modify`."""
 
+    __fal_not_null__ = frozenset({"image_url", "prompt"})
+
     video_url: _FileInput = Field(description="URL of the input video to modify")
     """URL of the input video to modify"""
 

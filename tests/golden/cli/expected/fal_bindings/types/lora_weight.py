@@ -13,6 +13,8 @@ __all__ = ["LoraWeight"]
 class LoraWeight(_FalInput):
     """The `LoraWeight` type."""
 
+    __fal_not_null__ = frozenset({"path_", "weight_name"})
+
     path_: str | None = Field(
         default=None,
         validation_alias="path",
@@ -27,7 +29,7 @@ class LoraWeight(_FalInput):
     )
     """Name of the LoRA weight. Used only if path is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo."""
 
-    scale: float = Field(
+    scale: int | float = Field(
         default=1,
         description="The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model.",
     )

@@ -36,10 +36,10 @@ class VideoFile(_FalFile):
     height: int | None = Field(default=None, description="The height of the video")
     """The height of the video"""
 
-    fps: float | None = Field(default=None, description="The FPS of the video")
+    fps: int | float | None = Field(default=None, description="The FPS of the video")
     """The FPS of the video"""
 
-    duration: float | None = Field(default=None, description="The duration of the video")
+    duration: int | float | None = Field(default=None, description="The duration of the video")
     """The duration of the video"""
 
     num_frames: int | None = Field(default=None, description="The number of frames in the video")

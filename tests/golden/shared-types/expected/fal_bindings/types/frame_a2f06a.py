@@ -16,5 +16,5 @@ class Frame_a2f06a(_FalInput):
     width: int = Field(description="Width in pixels.")
     """Width in pixels."""
 
-    depth: float = Field(description="Depth in metres.")
+    depth: int | float = Field(description="Depth in metres.")
     """Depth in metres."""

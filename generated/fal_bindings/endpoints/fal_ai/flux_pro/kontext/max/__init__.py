@@ -51,6 +51,8 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/max`."""
 
+    __fal_not_null__ = frozenset({"aspect_ratio", "enhance_prompt", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -60,7 +62,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=3.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -142,7 +144,7 @@ class FluxProKontextMax(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -168,7 +170,7 @@ class FluxProKontextMax(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -192,7 +194,7 @@ class FluxProKontextMax(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -228,7 +230,7 @@ class AsyncFluxProKontextMax(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -254,7 +256,7 @@ class AsyncFluxProKontextMax(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -282,7 +284,7 @@ class AsyncFluxProKontextMax(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",

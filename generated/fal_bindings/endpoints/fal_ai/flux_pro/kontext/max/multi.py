@@ -59,6 +59,8 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/max/multi`."""
 
+    __fal_not_null__ = frozenset({"aspect_ratio", "enhance_prompt", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -68,7 +70,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=3.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -152,7 +154,7 @@ class FluxProKontextMaxMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -178,7 +180,7 @@ class FluxProKontextMaxMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -202,7 +204,7 @@ class FluxProKontextMaxMulti(_Endpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -238,7 +240,7 @@ class AsyncFluxProKontextMaxMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -264,7 +266,7 @@ class AsyncFluxProKontextMaxMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",
@@ -292,7 +294,7 @@ class AsyncFluxProKontextMaxMulti(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         seed: int | None = None,
-        guidance_scale: float = 3.5,
+        guidance_scale: int | float = 3.5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         output_format: OutputFormatEnum = "jpeg",

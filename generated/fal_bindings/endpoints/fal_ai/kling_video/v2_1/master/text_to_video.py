@@ -66,7 +66,7 @@ class Input(_FalInput):
 
     negative_prompt: str = Field(default="blur, distort, and low quality")
 
-    cfg_scale: float = Field(
+    cfg_scale: int | float = Field(
         default=0.5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.",
     )
@@ -102,7 +102,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -123,7 +123,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -142,7 +142,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -173,7 +173,7 @@ class AsyncKlingVideoV21MasterTextToVideo(_AsyncEndpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -194,7 +194,7 @@ class AsyncKlingVideoV21MasterTextToVideo(_AsyncEndpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -217,7 +217,7 @@ class AsyncKlingVideoV21MasterTextToVideo(_AsyncEndpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -54,6 +54,8 @@ Image: TypeAlias = Image_4b97f5
 class Input(_FalInput):
     """Input of `fal-ai/hidream-i1-full`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -77,7 +79,7 @@ class Input(_FalInput):
     )
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=5,
         description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -152,7 +154,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -179,7 +181,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -204,7 +206,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -229,7 +231,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -266,7 +268,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -293,7 +295,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -322,7 +324,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,
@@ -349,7 +351,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         image_size: ImageSize | ImageSizeEnum,
         num_inference_steps: int = 50,
         seed: int | None = None,
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         sync_mode: bool | None = None,
         num_images: int = 1,
         enable_safety_checker: bool = True,

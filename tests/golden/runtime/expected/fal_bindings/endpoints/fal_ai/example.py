@@ -51,6 +51,8 @@ ImageSizeEnum: TypeAlias = Literal["square_hd", "square", "portrait_4_3", "lands
 class Input(_FalInput):
     """Input of `fal-ai/example`."""
 
+    __fal_not_null__ = frozenset({"class_", "image_url", "image_urls", "seed", "timeout_"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -73,7 +75,7 @@ class Input(_FalInput):
     )
     """A keyword field name."""
 
-    timeout_: float | None = Field(
+    timeout_: int | float | None = Field(
         default=None,
         validation_alias="timeout",
         serialization_alias="timeout",
@@ -127,7 +129,7 @@ class Example(_Endpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,
@@ -152,7 +154,7 @@ class Example(_Endpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,
@@ -175,7 +177,7 @@ class Example(_Endpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,
@@ -198,7 +200,7 @@ class Example(_Endpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,
@@ -239,7 +241,7 @@ class AsyncExample(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,
@@ -264,7 +266,7 @@ class AsyncExample(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,
@@ -291,7 +293,7 @@ class AsyncExample(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,
@@ -316,7 +318,7 @@ class AsyncExample(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         seed: int | None = None,
         class_: str | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         image_url: _FileInput | None = None,
         image_urls: list[_FileInput] | None = None,
         enable_safety_checker: bool = True,

@@ -43,6 +43,8 @@ Frame: TypeAlias = Frame_d41b83
 class Input(_FalInput):
     """Input of `golden/shared-b`."""
 
+    __fal_not_null__ = frozenset({"frame"})
+
     prompt: str = Field(description="The prompt.")
     """The prompt."""
 

@@ -43,6 +43,8 @@ Frame: TypeAlias = Frame_a2f06a
 class Input(_FalInput):
     """Input of `golden/shared-c`."""
 
+    __fal_not_null__ = frozenset({"frame"})
+
     prompt: str = Field(description="The prompt.")
     """The prompt."""
 

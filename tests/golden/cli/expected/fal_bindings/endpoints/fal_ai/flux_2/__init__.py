@@ -55,10 +55,12 @@ ImageFile: TypeAlias = ImageFile_379d9f
 class Input(_FalInput):
     """Input of `fal-ai/flux-2`."""
 
+    __fal_not_null__ = frozenset({"enable_prompt_expansion", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=2.5,
         description="Guidance Scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
     )
@@ -150,7 +152,7 @@ class Flux2(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -177,7 +179,7 @@ class Flux2(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -202,7 +204,7 @@ class Flux2(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -227,7 +229,7 @@ class Flux2(_Endpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -264,7 +266,7 @@ class AsyncFlux2(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -291,7 +293,7 @@ class AsyncFlux2(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -320,7 +322,7 @@ class AsyncFlux2(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -347,7 +349,7 @@ class AsyncFlux2(_AsyncEndpoint[Input, Output]):
         self,
         *,
         prompt: str,
-        guidance_scale: float = 2.5,
+        guidance_scale: int | float = 2.5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",

@@ -46,6 +46,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/imagen4/preview`."""
 
+    __fal_not_null__ = frozenset({"seed"})
+
     prompt: str = Field(description="The text prompt describing what you want to see")
     """The text prompt describing what you want to see"""
 

@@ -48,6 +48,8 @@ StyleEnum: TypeAlias = Literal["a b", "1x", "none", "class"]
 class Input(_FalInput):
     """Input of `golden/names/v2.1`."""
 
+    __fal_not_null__ = frozenset({"class_", "field_30d", "timeout_"})
+
     prompt: str = Field(description="The prompt.")
     """The prompt."""
 
@@ -67,7 +69,7 @@ class Input(_FalInput):
     )
     """Starts with a digit."""
 
-    timeout_: float | None = Field(
+    timeout_: int | float | None = Field(
         default=None,
         validation_alias="timeout",
         serialization_alias="timeout",
@@ -107,7 +109,7 @@ class GoldenNamesV21_4000b0aa(_Endpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -128,7 +130,7 @@ class GoldenNamesV21_4000b0aa(_Endpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -147,7 +149,7 @@ class GoldenNamesV21_4000b0aa(_Endpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -178,7 +180,7 @@ class AsyncGoldenNamesV21_4000b0aa(_AsyncEndpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -199,7 +201,7 @@ class AsyncGoldenNamesV21_4000b0aa(_AsyncEndpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -222,7 +224,7 @@ class AsyncGoldenNamesV21_4000b0aa(_AsyncEndpoint[Input, Output]):
         prompt: str,
         class_: str | None = None,
         field_30d: bool | None = None,
-        timeout_: float | None = None,
+        timeout_: int | float | None = None,
         style: StyleEnum = "a b",
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...

@@ -51,6 +51,19 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2/reframe`."""
 
+    __fal_not_null__ = frozenset(
+        {
+            "grid_position_x",
+            "grid_position_y",
+            "image_url",
+            "prompt",
+            "x_end",
+            "x_start",
+            "y_end",
+            "y_start",
+        }
+    )
+
     video_url: _FileInput = Field(description="URL of the input video to reframe")
     """URL of the input video to reframe"""
 

@@ -57,6 +57,8 @@ File: TypeAlias = File_c59382
 class Input(_FalInput):
     """Input of `fal-ai/pixverse/v5/image-to-video`."""
 
+    __fal_not_null__ = frozenset({"seed", "style"})
+
     prompt: str
 
     aspect_ratio: AspectRatioEnum = Field(

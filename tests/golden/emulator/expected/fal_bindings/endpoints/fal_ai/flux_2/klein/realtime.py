@@ -44,6 +44,8 @@ ENDPOINT_ID = "fal-ai/flux-2/klein/realtime"
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
+    __fal_not_null__ = frozenset({"seed"})
+
     image_url: _FileInput = Field(description="The image to transform (URL or data URI).")
     """The image to transform (URL or data URI)."""
 
@@ -61,7 +63,7 @@ class Output(_FalOutput):
 
     seed: int
 
-    timings: dict[str, float] | None = Field(default=None)
+    timings: dict[str, int | float] | None = Field(default=None)
 
 
 class Flux2KleinRealtime(_Endpoint[Input, Output]):

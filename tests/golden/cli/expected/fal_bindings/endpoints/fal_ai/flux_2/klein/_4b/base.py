@@ -58,6 +58,8 @@ ImageFile: TypeAlias = ImageFile_e58798
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/4b/base`."""
 
+    __fal_not_null__ = frozenset({"enable_cns", "seed", "sync_mode"})
+
     prompt: str = Field(description="The prompt to generate an image from.")
     """The prompt to generate an image from."""
 
@@ -67,7 +69,7 @@ class Input(_FalInput):
     )
     """Negative prompt for classifier-free guidance. Describes what to avoid in the image."""
 
-    guidance_scale: float = Field(
+    guidance_scale: int | float = Field(
         default=5, description="Guidance scale for classifier-free guidance."
     )
     """Guidance scale for classifier-free guidance."""
@@ -118,7 +120,7 @@ class Input(_FalInput):
     )
     """Enable Colored Noise Sampling (CNS), a stochastic SDE sampler. Off by default; when enabled the cns_* parameters below take effect."""
 
-    cns_s_churn: float = Field(
+    cns_s_churn: int | float = Field(
         default=0.5,
         description="How much stochastic (colored) noise is injected after each step. 0 = CNS off, i.e. pure deterministic flow-matching (identical to normal klein); higher = more stochasticity. Turn this first; the other CNS parameters only matter when s_churn > 0.",
     )
@@ -130,25 +132,25 @@ class Input(_FalInput):
     )
     """Where the per-frequency progress signal gamma(f, t) comes from. 'approximation' is self-contained but uniform across bands, so the frequency shaping comes entirely from the alpha-tilt parameters. 'matrix' uses the precomputed per-band gamma for true spectral-bias-aware coloring (more noise to genuinely under-resolved bands)."""
 
-    cns_power_gamma: float = Field(
+    cns_power_gamma: int | float = Field(
         default=0.75,
         description="Exponent on the residual (1 - gamma). Higher concentrates noise more aggressively on unresolved bands; lower is gentler and flatter. No effect under 'approximation', where gamma is uniform.",
     )
     """Exponent on the residual (1 - gamma). Higher concentrates noise more aggressively on unresolved bands; lower is gentler and flatter. No effect under 'approximation', where gamma is uniform."""
 
-    cns_gamma_divider: float = Field(
+    cns_gamma_divider: int | float = Field(
         default=1.73,
         description="Divides gamma first, weakening the coloring (pushing it toward uniform white noise). Paper uses 1.73 for distilled/unguided and 25.0 for CFG/base, so raise this for the /base (CFG) endpoints.",
     )
     """Divides gamma first, weakening the coloring (pushing it toward uniform white noise). Paper uses 1.73 for distilled/unguided and 25.0 for CFG/base, so raise this for the /base (CFG) endpoints."""
 
-    cns_alpha_tilt_start: float = Field(
+    cns_alpha_tilt_start: int | float = Field(
         default=0.15,
         description="Frequency tilt at the start of sampling, interpolated toward the end value over steps. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure).",
     )
     """Frequency tilt at the start of sampling, interpolated toward the end value over steps. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure)."""
 
-    cns_alpha_tilt_end: float = Field(
+    cns_alpha_tilt_end: int | float = Field(
         default=-0.5,
         description="Frequency tilt at the end of sampling. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure). The default favors low-frequency structure at the end.",
     )
@@ -166,7 +168,7 @@ class Input(_FalInput):
     )
     """Use an exponential (vs linear) curve for the start-to-end tilt transition across sampling steps."""
 
-    cns_alpha_exp_sharpness: float = Field(
+    cns_alpha_exp_sharpness: int | float = Field(
         default=0.75,
         description="How sharp the exponential tilt-interpolation curve is. Only used when exponential interpolation is enabled.",
     )
@@ -178,7 +180,7 @@ class Input(_FalInput):
     )
     """How many radial frequency bands the spectrum is split into. More bands = finer-grained coloring."""
 
-    cns_energy_scale: float = Field(
+    cns_energy_scale: int | float = Field(
         default=0.98,
         description="Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided).",
     )
@@ -227,7 +229,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -237,17 +239,17 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -266,7 +268,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -276,17 +278,17 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -303,7 +305,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -313,17 +315,17 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -340,7 +342,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -350,17 +352,17 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
 
@@ -389,7 +391,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -399,17 +401,17 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -428,7 +430,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -438,17 +440,17 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -469,7 +471,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -479,17 +481,17 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
@@ -508,7 +510,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -518,17 +520,17 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         enable_cns: bool | None = None,
-        cns_s_churn: float = 0.5,
+        cns_s_churn: int | float = 0.5,
         cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: float = 0.75,
-        cns_gamma_divider: float = 1.73,
-        cns_alpha_tilt_start: float = 0.15,
-        cns_alpha_tilt_end: float = -0.5,
+        cns_power_gamma: int | float = 0.75,
+        cns_gamma_divider: int | float = 1.73,
+        cns_alpha_tilt_start: int | float = 0.15,
+        cns_alpha_tilt_end: int | float = -0.5,
         cns_alpha_use_fnorm: bool = True,
         cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: float = 0.75,
+        cns_alpha_exp_sharpness: int | float = 0.75,
         cns_num_freq_bins: int = 32,
-        cns_energy_scale: float = 0.98,
+        cns_energy_scale: int | float = 0.98,
         **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...
 

@@ -56,7 +56,7 @@ class Input(_FalInput):
 
     negative_prompt: str = Field(default="")
 
-    guidance_scale: float = Field(default=5, ge=0, le=20)
+    guidance_scale: int | float = Field(default=5, ge=0, le=20)
 
     seed: int | None = Field(default=None)
 
@@ -81,7 +81,7 @@ class Output(_FalOutput):
     images: list[ImageFile] = Field(description="The generated images")
     """The generated images"""
 
-    timings: dict[str, float]
+    timings: dict[str, int | float]
 
     seed: int
 
@@ -110,7 +110,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -137,7 +137,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -162,7 +162,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -199,7 +199,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -226,7 +226,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
@@ -255,7 +255,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "",
-        guidance_scale: float = 5,
+        guidance_scale: int | float = 5,
         seed: int | None = None,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",

@@ -59,7 +59,7 @@ class Input(_FalInput):
 
     negative_prompt: str = Field(default="blur, distort, and low quality")
 
-    cfg_scale: float = Field(default=0.5, ge=0, le=1)
+    cfg_scale: int | float = Field(default=0.5, ge=0, le=1)
 
 
 class Output(_FalOutput):
@@ -90,7 +90,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -111,7 +111,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -130,7 +130,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -161,7 +161,7 @@ class AsyncKlingVideoV21MasterTextToVideo(_AsyncEndpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -182,7 +182,7 @@ class AsyncKlingVideoV21MasterTextToVideo(_AsyncEndpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -205,7 +205,7 @@ class AsyncKlingVideoV21MasterTextToVideo(_AsyncEndpoint[Input, Output]):
         duration: DurationEnum = "5",
         aspect_ratio: AspectRatioEnum = "16:9",
         negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: float = 0.5,
+        cfg_scale: int | float = 0.5,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
