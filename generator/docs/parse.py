@@ -35,6 +35,7 @@ from generator.docs.overlays import apply_overlays, load_overlays
 from generator.docs.recover.corpus import Corpus, FieldEvidence, Read, page_evidence, page_types
 from generator.docs.recover.duplicates import merge_duplicates
 from generator.docs.recover.endpoint import build_endpoint
+from generator.docs.recover.examples import check_examples
 from generator.docs.recover.names import recover_names
 from generator.docs.sources import is_openapi, source_files, split_source
 from generator.docs.text import Page, PageParser
@@ -246,8 +247,11 @@ class ParseRun:
             members, found = cached
         else:
             endpoints, found = read_openapi_bytes(data, name)
+            collected = Diagnostics()
             for endpoint in endpoints:
                 mark_file_properties(endpoint)
+                check_examples(endpoint, collected)  # the fixtures users get are made from them
+            found = [*found, *collected.items]
             members = [(self._put_endpoint(e), _count_fields(e)) for e in endpoints]
             self.store.put_object(key, (members, found), OPENAPI_ENTRY)
         self.diagnostics.extend(found)
