@@ -112,6 +112,17 @@ class Code(Enum):
     BAD_REF = ("bad-ref", WARNING, "a `$ref` that is not a string; typed `any`")
     EXTERNAL_REF = ("external-ref", WARNING, "a `$ref` outside the document; typed `any`")
     RECURSIVE_ALIAS = ("recursive-alias", WARNING, "a non-object schema that refers to itself; typed `any`")
+    # -- a doc page and fal's document for one endpoint (the document's structure is used) ------
+    PAGE_FIELD_NOT_IN_DOCUMENT = ("page-field-not-in-document", WARNING, "a field the doc page lists that fal's document does not have")
+    DOCUMENT_FIELD_NOT_ON_PAGE = ("document-field-not-on-page", WARNING, "a field fal's document has that the doc page does not list")
+    PAGE_TYPE_DISAGREES = ("page-type-disagrees", WARNING, "the page and fal's document type a field differently")
+    PAGE_REQUIRED_DISAGREES = ("page-required-disagrees", (WARNING, INFO), "the page and fal's document disagree on whether a field is required (info: the page's required-ness was inferred, not marked)")
+    PAGE_NULLABLE_DISAGREES = ("page-nullable-disagrees", (WARNING, INFO), "the page and fal's document disagree on whether a field accepts null (info: the page does not mention null)")
+    PAGE_ENUM_DISAGREES = ("page-enum-disagrees", WARNING, "the page and fal's document list different enum values")
+    PAGE_LIMITS_DISAGREE = ("page-limits-disagree", (WARNING, INFO), "the page and fal's document give different limits (info: the page states none)")
+    PAGE_DEFAULT_DISAGREES = ("page-default-disagrees", (WARNING, INFO), "the page and fal's document give different defaults (info: the page states none)")
+    PAGE_DESCRIPTION_DISAGREES = ("page-description-disagrees", INFO, "the page and fal's document describe a field differently (text normalised)")
+    PAGE_EXAMPLE_DISAGREES = ("page-example-disagrees", WARNING, "the page's example (kept) disagrees with fal's document's schema (per path)")
 
 
 BY_NAME: dict[str, Code] = {member.code: member for member in Code}

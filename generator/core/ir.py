@@ -206,6 +206,9 @@ class Example(_Node):
 
     value: JsonValue
     provenance: Provenance | None = None
+    from_properties: bool = False
+    """Assembled from per-property examples (how fal's documents give them), not a whole
+    payload someone wrote: a doc page's example takes precedence over it."""
 
 
 class Endpoint(_Node):

@@ -26,7 +26,7 @@ from typing import TypeVar
 from generator.build.cache import CacheDamaged, Codec, Store, digest
 from generator.core.codes import Code
 from generator.core.diagnostics import Diagnostics, count_by_code, sort_key
-from generator.core.ir import Diagnostic, Endpoint, ParseResult, Schema
+from generator.core.ir import Diagnostic, Endpoint, ParseResult, Provenance, Schema
 from generator.core.names import spec_file_name
 from generator.core.paths import display_path
 from generator.docs.files import mark_file_properties
@@ -35,9 +35,12 @@ from generator.docs.overlays import apply_overlays, load_overlays
 from generator.docs.recover.corpus import Corpus, FieldEvidence, Read, page_evidence, page_types
 from generator.docs.recover.duplicates import merge_duplicates
 from generator.docs.recover.endpoint import build_endpoint
+from generator.docs.recover.examples import check_examples
 from generator.docs.recover.names import recover_names
 from generator.docs.sources import is_openapi, source_files, split_source
 from generator.docs.text import Page, PageParser
+from generator.docs.two_sources import combine
+from generator.spec.pointers import pointer_lines
 from generator.spec.read import read_openapi_bytes
 from generator.spec.write import endpoint_to_openapi, render_spec
 
@@ -90,6 +93,9 @@ OPENAPI_ENTRY = Codec[tuple[list[tuple[str, int]], list[Diagnostic]]](tuple[list
 UNIT_ENTRY = Codec[UnitRecord](UnitRecord)
 TYPES_ENTRY = Codec[list[Schema]](list[Schema])
 ENDPOINT_ENTRY = Codec[Endpoint](Endpoint)
+COMBINED_ENTRY = Codec[tuple[str, int, list[Diagnostic]]](tuple[str, int, list[Diagnostic]])
+"""An endpoint with a page and a document: (store key of the combined endpoint, field count,
+what combining them reported), keyed by the store keys (content hashes) of both."""
 
 
 @dataclass
@@ -241,8 +247,11 @@ class ParseRun:
             members, found = cached
         else:
             endpoints, found = read_openapi_bytes(data, name)
+            collected = Diagnostics()
             for endpoint in endpoints:
                 mark_file_properties(endpoint)
+                check_examples(endpoint, collected)  # the fixtures users get are made from them
+            found = [*found, *collected.items]
             members = [(self._put_endpoint(e), _count_fields(e)) for e in endpoints]
             self.store.put_object(key, (members, found), OPENAPI_ENTRY)
         self.diagnostics.extend(found)
@@ -371,13 +380,16 @@ class ParseRun:
             assert record is not None
             if record.endpoint is not None and record.id is not None:
                 pages[record.id].append(Member(record.endpoint, record.fields, unit.endpoint))
-        # Page copies merge first, then copies read from other sources (OpenAPI JSON).
+        # Copies of one source kind merge first (pages with pages, documents with documents);
+        # then an endpoint with both takes the document's structure and the page's extras.
         merged = {endpoint_id: self._merge(members) for endpoint_id, members in pages.items()}
-        others: dict[str, list[Member]] = defaultdict(list)
+        documents: dict[str, list[Member]] = defaultdict(list)
         for member in self.openapi:
-            others[self._endpoint(member).id].append(member)
-        for endpoint_id, members in others.items():
-            merged[endpoint_id] = self._merge([merged[endpoint_id], *members] if endpoint_id in merged else members)
+            documents[self._endpoint(member).id].append(member)
+        for endpoint_id, members in documents.items():
+            document = self._merge(members)
+            page = merged.get(endpoint_id)
+            merged[endpoint_id] = document if page is None else self._combine(document, page)
         if overlays is not None:
             actions = load_overlays(overlays, self.diagnostics)
             targets = sorted({a.target for a in actions} & merged.keys())
@@ -390,6 +402,21 @@ class ParseRun:
         if len(members) == 1:
             return members[0]
         return self._member(merge_duplicates([self._endpoint(m) for m in members], self.diagnostics)[0])
+
+    def _combine(self, document: Member, page: Member) -> Member:
+        """The endpoint both describe (see `generator.docs.two_sources`), cached by its inputs:
+        the disagreements are reported again on every run, the same on a warm or a cold one."""
+        key = self.store.key("combined", document.payload, page.payload)
+        cached = self.store.get_object(key, COMBINED_ENTRY)
+        if cached is not None:
+            payload, fields, found = cached
+            self.diagnostics.extend(found)
+            return Member(payload, fields)
+        collected = Diagnostics()
+        combined = self._member(combine(self._endpoint(document), self._endpoint(page), collected, _pointers_by_line()))
+        self.store.put_object(key, (combined.payload, combined.fields, collected.items), COMBINED_ENTRY)
+        self.diagnostics.extend(collected.items)
+        return combined
 
     def _member(self, endpoint: Endpoint) -> Member:
         return Member(self._put_endpoint(endpoint), _count_fields(endpoint), endpoint)
@@ -438,6 +465,26 @@ class ParseRun:
     def result(self) -> ParseResult:
         endpoints = self._retrying(lambda: [self._endpoint(member) for member in self.final.values()])
         return ParseResult(endpoints=endpoints, diagnostics=self.sorted_diagnostics(), pages=self.pages)
+
+
+def _pointers_by_line() -> Callable[[Provenance], str | None]:
+    """The JSON pointer of the value at a line of a document (the outermost one on that line),
+    each document's text read once."""
+    maps: dict[str, dict[int, str]] = {}
+
+    def pointer_at(where: Provenance) -> str | None:
+        if where.file not in maps:
+            by_line: dict[int, str] = {}
+            try:
+                found = pointer_lines(Path(where.file).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                found = {}
+            for pointer, line in sorted(found.items(), key=lambda item: (item[1], len(item[0]))):
+                by_line.setdefault(line, pointer)
+            maps[where.file] = by_line
+        return maps[where.file].get(where.line)
+
+    return pointer_at
 
 
 def _unit_key(lines: list[Line]) -> str:

@@ -44,6 +44,7 @@ from generator.core.paths import display_path
 from generator.spec.fal_model import read_model_facts
 from generator.spec.keys import (
     QUEUE_STATUS,
+    X_EXAMPLE_FROM_PROPERTIES,
     X_EXAMPLE_SOURCE,
     X_METADATA,
     X_ORIGINAL_NAME,
@@ -267,7 +268,7 @@ class _Reader(SchemaReader):
         if isinstance(examples, list) and examples:
             source = node.get(X_EXAMPLE_SOURCE)
             provenance = self.provenance(source, _child(pointer, "examples"))
-            return Example(value=examples[0], provenance=provenance)
+            return Example(value=examples[0], provenance=provenance, from_properties=node.get(X_EXAMPLE_FROM_PROPERTIES) is True)
         if "example" in node:
             return Example(value=node["example"], provenance=self.provenance(None, pointer))
         if self.ours:
@@ -288,7 +289,7 @@ class _Reader(SchemaReader):
                 value[item.name] = prop["example"]
         if not value:
             return None
-        return Example(value=value, provenance=self.provenance(None, pointer))
+        return Example(value=value, provenance=self.provenance(None, pointer), from_properties=True)
 
 
 def _dig(node: Any, *keys: str) -> Any:

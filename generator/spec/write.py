@@ -50,6 +50,7 @@ from generator.spec.keys import (
     SPEC_VERSION,
     X_DUPLICATES,
     X_ENUM_NAME,
+    X_EXAMPLE_FROM_PROPERTIES,
     X_EXAMPLE_SOURCE,
     X_FILE,
     X_INFERRED,
@@ -299,6 +300,8 @@ def encode_schema(schema: Schema, key: str, names: ComponentNames, example: Exam
         out["examples"] = [example.value]
         if example.provenance is not None:
             out[X_EXAMPLE_SOURCE] = format_provenance(example.provenance)
+        if example.from_properties:
+            out[X_EXAMPLE_FROM_PROPERTIES] = True
     return out
 
 

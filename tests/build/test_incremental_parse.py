@@ -7,6 +7,7 @@ spec bytes, diagnostics and summary must be identical. `rebuilt` shows which pag
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow  # every test parses the seed corpus several times (seconds each)
 
 SOURCES = ROOT / "tests" / "seed_pages"  # the tests' own pages: the counts below are theirs
-OVERLAYS = ROOT / "specs" / "overlays"
+OVERLAYS = ROOT / "tests" / "seed_overlays"  # the tests' own overlays, for the seed pages
 MARKED = "000_7739271ab35a701a.txt"
 """A page that kept its `* required` marks (its fields are evidence for other pages)."""
 BUNDLE = "004_2be51de54c4158be.txt"
@@ -153,3 +154,55 @@ def test_a_damaged_cache_entry_is_a_miss(workspace: tuple[Path, Path, Path]) -> 
     for path in sorted(p for p in cache.rglob("*") if p.is_file())[::3]:
         path.write_bytes(b"not a pickle")
     assert outcome(ParseRun([sources], overlays, Store("parse", root=cache))) == expected
+
+
+# --- an endpoint with a page and fal's document (the document's structure, the page's extras) ---
+
+PAGE_WITH_DOCUMENT = "002_f214c515eb004644.txt"
+"""The seed page of fal-ai/flux-2, which the workspace gives a fal document too."""
+DOCUMENT = "fal-openapi/fal-ai__flux-2.json"
+
+
+def add_document(sources: Path) -> None:
+    """fal's document for the page's endpoint, agreeing with the page."""
+    from generator.docs.parse import parse
+    from tests.docs._support import fal_document
+
+    endpoint = parse([sources / PAGE_WITH_DOCUMENT], overlays=None).endpoint("fal-ai/flux-2")
+    assert endpoint is not None
+    (sources / "fal-openapi").mkdir()
+    (sources / DOCUMENT).write_text(json.dumps(fal_document(endpoint), indent=2), encoding="utf-8")
+
+
+def document_default_changed(sources: Path) -> None:
+    path = sources / DOCUMENT
+    document = json.loads(path.read_text(encoding="utf-8"))
+    key = next(key for key in document["components"]["schemas"] if key.endswith("Input"))
+    document["components"]["schemas"][key]["properties"]["num_inference_steps"]["default"] = 31
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+
+
+DOCUMENT_CASES: dict[str, Callable[[Path], None]] = {
+    "the page changed": edit(PAGE_WITH_DOCUMENT, lambda t: t.replace("Default value: 28", "Default value: 30", 1)),
+    "the document changed": document_default_changed,
+}
+
+
+@pytest.mark.parametrize("case", sorted(DOCUMENT_CASES))
+def test_incremental_parse_of_a_page_with_a_document(case: str, workspace: tuple[Path, Path, Path]) -> None:
+    sources, overlays, cache = workspace
+    add_document(sources)
+    first = ParseRun([sources], overlays, Store("parse", root=cache))
+    assert outcome(first) == outcome(ParseRun([sources], overlays)), "a cold cached run equals a run without cache"
+    assert not any("page-default-disagrees" in d for d in outcome(first)[1]), "the sources agree at first"
+    DOCUMENT_CASES[case](sources)
+    warm = ParseRun([sources], overlays, Store("parse", root=cache))
+    full = ParseRun([sources], overlays)
+    assert outcome(warm) == outcome(full)
+    assert sum("page-default-disagrees" in d for d in outcome(full)[1]) == 1, "the change is a disagreement"
+    spec = json.loads(outcome(full)[0]["fal-ai__flux-2.json"])
+    key = next(key for key in spec["components"]["schemas"] if key.endswith("Input"))
+    expected = 31 if case == "the document changed" else 28  # the document's default, whatever the page says
+    assert spec["components"]["schemas"][key]["properties"]["num_inference_steps"]["default"] == expected
+    again = ParseRun([sources], overlays, Store("parse", root=cache))
+    assert again.rebuilt == [] and outcome(again) == outcome(full)

@@ -6,7 +6,10 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from generator.core.ir import Endpoint
+from generator.spec.write import endpoint_to_openapi
 from tests.conftest import ROOT, falgen  # noqa: F401  (re-exported for the docs tests)
 
 SEED_PAGES = "tests/seed_pages"
@@ -48,3 +51,25 @@ def strip_provenance(value: object) -> object:
     if isinstance(value, list):
         return [strip_provenance(v) for v in value]
     return value
+
+
+Document = dict[str, Any]
+
+
+def fal_document(page_endpoint: Endpoint) -> Document:
+    """The page's endpoint as fal publishes documents: no falgen provenance, generic texts,
+    examples on the properties only."""
+    document = endpoint_to_openapi(page_endpoint)
+    document.pop("x-fal-provenance", None)
+    document["info"]["title"] = f"Queue OpenAPI for {page_endpoint.id}"
+    document["info"]["description"] = f"The OpenAPI schema for the {page_endpoint.id} queue."
+    document["info"]["x-fal-metadata"] = {"endpointId": page_endpoint.id, "category": "image"}
+    for schema in document["components"]["schemas"].values():
+        if not isinstance(schema, dict):
+            continue
+        for key in ("examples", "x-fal-example-source", "x-fal-source", "x-fal-original-name"):
+            schema.pop(key, None)
+        for prop in schema.get("properties", {}).values():
+            for key in [k for k in prop if k.startswith("x-fal-") and k != "x-fal-file"]:
+                del prop[key]
+    return document

@@ -186,3 +186,18 @@ def test_specs_can_be_given_as_documents() -> None:
     assert example_input("fal-ai/flux-2/klein/4b/base", specs=documents)["prompt"]
     with pytest.raises(KeyError, match="did you mean 'fal-ai/flux-2/klein/4b/base'"):
         example_input("fal-ai/flux-2/klein/4b/bas", specs=documents)
+
+
+def test_example_input_drops_undeclared_keys_at_any_depth() -> None:
+    """The bindings' Input models reject undeclared keys in nested objects too, where the spec's
+    JSON Schema leaves them open (fal's documents do): the fixture keeps declared keys only."""
+    documents = [json.loads(p.read_text()) for p in sorted(FIXTURE_SPECS.glob("*.json"))]
+    endpoint_id = "fal-ai/flux-2/klein/4b/base"
+    document = next(d for d in documents if d["info"]["x-fal-metadata"]["endpointId"] == endpoint_id)
+    for schema in document["components"]["schemas"].values():
+        schema.pop("additionalProperties", None)  # open, as in fal's documents
+    spec = load_specs(documents)[endpoint_id]
+    spec.schema(spec.input_pointer)["examples"] = [
+        {"prompt": "p", "loras": [{"path": "a", "bogus": 1}], "undeclared": 2}
+    ]
+    assert example_input(endpoint_id, specs=documents) == {"prompt": "p", "loras": [{"path": "a"}]}

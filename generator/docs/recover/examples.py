@@ -85,11 +85,14 @@ def derive_empty_output(endpoint: Endpoint, page: Page, diagnostics: Diagnostics
 
 
 def check_examples(endpoint: Endpoint, diagnostics: Diagnostics) -> None:
+    """Every place an example disagrees with its schema. An example assembled from per-property
+    examples (fal's documents) is partial by nature: a required field it lacks is no mismatch."""
     for example, schema in ((endpoint.example_input, endpoint.input), (endpoint.example_output, endpoint.output)):
         if example is None:
             continue
         where = example.provenance or endpoint.provenance or Provenance(file="<unknown>")
-        for problem in object_problems(example.value, schema, endpoint.type, "", required=schema is endpoint.input):
+        required = schema is endpoint.input and not example.from_properties
+        for problem in object_problems(example.value, schema, endpoint.type, "", required=required):
             diagnostics.emit(
                 Code.EXAMPLE_MISMATCH,
                 f"{schema.name} example disagrees with its schema: {problem}",

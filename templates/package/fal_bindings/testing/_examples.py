@@ -23,12 +23,11 @@ def example_input(endpoint_id: str, *, specs: SpecSource | None = None) -> dict[
     `specs` defaults to the package's bundled specs.
     """
     spec = lookup(load_specs(specs), endpoint_id)
-    value = _as_object(spec, "input")
-    # The bindings' Input models reject keys the schema does not declare (typos fail loudly),
-    # so a fixture keeps only declared ones, even where the page's example shows more.
-    declared = spec.schema(spec.input_pointer).get("properties")
-    if isinstance(declared, dict) and declared:
-        value = {key: item for key, item in value.items() if key in declared}
+    # The bindings' Input models (nested ones too) reject keys the schema does not declare (typos
+    # fail loudly), so a fixture keeps only declared ones, even where the docs' example shows more
+    # (`falgen parse` reports those examples: `example-mismatch`).
+    value = _declared_only(spec, {"$ref": spec.input_pointer}, _as_object(spec, "input"), 0)
+    assert isinstance(value, dict)
     return value
 
 
@@ -64,3 +63,47 @@ def _as_object(spec: EndpointSpec, kind: Kind) -> dict[str, Any]:
             f"{spec.source}: the {kind} schema of {spec.endpoint_id!r} is not an object"
         )
     return copy.deepcopy(value)
+
+
+_MAX_DEPTH = 64
+
+
+def _declared_only(spec: EndpointSpec, node: Any, value: Any, depth: int) -> Any:
+    """`value` without the keys of closed objects (`properties`, no `additionalProperties`) that
+    their schema does not declare, at any depth (through `$ref`s, lists and unions)."""
+    for _ in range(_MAX_DEPTH):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            break
+        node = spec.schema(node["$ref"])
+    if not isinstance(node, dict) or depth > _MAX_DEPTH:
+        return value
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        return [_declared_only(spec, node["items"], item, depth + 1) for item in value]
+    if not isinstance(value, dict):
+        return value
+    properties = node.get("properties")
+    if (
+        isinstance(properties, dict)
+        and properties
+        and node.get("additionalProperties") in (None, False)
+    ):
+        return {
+            key: _declared_only(spec, properties[key], item, depth + 1)
+            for key, item in value.items()
+            if key in properties
+        }
+    variants = [v for key in ("anyOf", "oneOf", "allOf") for v in node.get(key) or []]
+    objects = [_resolved(spec, v) for v in variants]
+    objects = [v for v in objects if isinstance(v.get("properties"), dict) and v["properties"]]
+    if objects:  # the object variant that declares most of the value's keys
+        best = max(objects, key=lambda v: len(value.keys() & v["properties"].keys()))
+        return _declared_only(spec, best, value, depth + 1)
+    return value
+
+
+def _resolved(spec: EndpointSpec, node: Any) -> dict[str, Any]:
+    for _ in range(_MAX_DEPTH):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            break
+        node = spec.schema(node["$ref"])
+    return node if isinstance(node, dict) else {}
