@@ -421,7 +421,7 @@ def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException 
         if isinstance(exc, httpx.LocalProtocolError):  # e.g. a header value with a newline
             return RequestEncodingError(f"the request cannot be sent: {exc}")
         if isinstance(exc, httpx.TransportError):
-            return APIConnectionError(f"could not reach fal: {exc!r}")
+            return APIConnectionError(f"could not reach {_host_of(exc)}: {exc!r}")
         if isinstance(exc, httpx.HTTPStatusError):
             return _status_class(exc.response.status_code, {})(
                 str(exc), status_code=exc.response.status_code, response=exc.response
@@ -465,6 +465,15 @@ def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException 
     if _raised_in(exc, "fal_client"):  # its own ValueError/RuntimeError on an unexpected answer
         return APIError(f"fal_client failed: {type(exc).__name__}: {exc}")
     return None
+
+
+def _host_of(exc: Any) -> str:
+    """`host:port` of the request an httpx error belongs to, else "fal"."""
+    try:
+        url = exc.request.url
+    except (AttributeError, RuntimeError):  # httpx raises RuntimeError when no request is set
+        return "fal"
+    return f"{url.host}:{url.port}" if url.port else str(url.host or "fal")
 
 
 def _raised_in(exc: BaseException, package: str) -> bool:
