@@ -26,6 +26,7 @@ from .errors import _CallbackError, translate_errors
 from .files import FileCollector, _check_mode, aupload_pending, get_file_upload_mode, upload_pending
 from .models import FalInput, FalOutput, InputT, OutputT, parse_output, to_payload
 from .options import RESERVED_KWARGS, RUN_OPTIONS, STREAM_OPTIONS, SUBMIT_OPTIONS, SUBSCRIBE_OPTIONS
+from .validation import prune_union_errors
 
 if TYPE_CHECKING:
     import fal_client
@@ -144,6 +145,20 @@ def _async_callback(name: str, cb: Any) -> Any:
     return call
 
 
+def _validated(model: type[InputT], fields: dict[str, Any]) -> InputT:
+    """`model.model_validate(fields)`, a value that fits no member of a union reported once
+    (`validation.prune_union_errors`)."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        pruned = prune_union_errors(exc)
+        if pruned is exc:
+            raise
+        raise pruned from None
+
+
 class _EndpointBase(Generic[InputT, OutputT]):
     endpoint_id: ClassVar[str]
     """fal application id, e.g. `"fal-ai/flux-2"` (with sub-path when the endpoint has one)."""
@@ -194,7 +209,7 @@ class _EndpointBase(Generic[InputT, OutputT]):
                 f"got {type(input).__module__}.{type(input).__qualname__}"
             )
         if isinstance(input, Mapping):
-            return model.model_validate(dict(input))
+            return _validated(model, dict(input))
         raise TypeError(
             f"{type(self).__name__} input must be an Input model or a dict of fields, got {type(input).__name__}"
         )
@@ -226,7 +241,7 @@ class _EndpointBase(Generic[InputT, OutputT]):
                     f"arguments, not both (got Input and {sorted(fields)})"
                 )
             return opts, self._coerce_input(input)
-        return opts, self._input_cls().model_validate(fields)
+        return opts, _validated(self._input_cls(), fields)
 
     def _collector(self, opts: Mapping[str, Any] | None = None) -> FileCollector:
         """Files are sent as the call's `file_upload` says, else the instance's, else the

@@ -334,6 +334,12 @@ def _status_class(status_code: int, headers: Mapping[str, str]) -> type[APIError
     return _STATUS_CLASSES.get(status_code, APIError)
 
 
+_QUEUE_STATES = {
+    "ALREADY_COMPLETED": "the request has already completed, so there is nothing to cancel",
+    "NOT_FOUND": "the queue knows no such request",
+}
+"""Words for the `{"status": ...}` bodies fal's queue answers with instead of a `detail`."""
+
 TOO_LARGE_HINT = (
     "the request is too large for fal: send large local files by upload instead of inline "
     '(file_upload="upload" per call or endpoint, fal_bindings.configure(file_upload="upload") '
@@ -356,6 +362,9 @@ def from_http_error(exc: FalClientHTTPError) -> APIError:
                 body = None
     detail = exc.message
     message = _detail_text(detail)
+    queue_state = body.get("status") if isinstance(body, Mapping) and "detail" not in body else None
+    if isinstance(queue_state, str):  # the queue's own answers, e.g. to a cancel
+        message = _QUEUE_STATES.get(queue_state, f"the queue answered {queue_state}")
     if not message:
         message = getattr(response, "reason_phrase", "") or "request failed"
     if exc.status_code == 413:
