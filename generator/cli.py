@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from generator import __version__
 from generator.build.cache import tune_gc
 from generator.build.output import DEFAULT_WAIT, OutputBusy, OutputFolder, OutputRefused, overlap
 
@@ -46,7 +47,25 @@ def _holding(out: Path, command: str, take_ownership: bool, wait: float) -> Iter
         sys.exit(1)
 
 
-@click.group()
+class _Group(click.Group):
+    """Lists each command with the whole first paragraph of its help, wrapped: click's default
+    cuts it to one line ending in "...", mid-sentence."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or (command.help or "").split("\n\n")[0]
+            rows.append((name, " ".join(text.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, "-V", "--version", prog_name="falgen")
 def cli() -> None:
     """falgen: fal.ai doc pages -> OpenAPI specs -> typed Python bindings."""
 

@@ -79,8 +79,11 @@ def test_run_prints_the_output_and_downloads_its_files(
     assert len(saved) == len(urls), str(result)
     assert all(p.stat().st_size > 0 for p in saved)
     assert not any(p.name.endswith(".part") for p in saved)
-    # stdout is only JSON; the saved paths are reported on stderr; no progress (not a TTY)
-    assert sorted(line.removeprefix("saved ") for line in result.stderr.splitlines()) == sorted(map(str, saved))
+    # stdout is only JSON; the request id and the saved paths are reported on stderr; no progress
+    # (not a TTY)
+    request_line, *saved_lines = result.stderr.splitlines()
+    assert request_line.startswith("request id: ")
+    assert sorted(line.removeprefix("saved ") for line in saved_lines) == sorted(map(str, saved))
     # the submitted body: what the example said, the local file as a data URI
     submits = [r for r in records(emu) if r.operation == "submit" and r.endpoint_id == endpoint_id]
     assert len(submits) == 1
@@ -101,7 +104,7 @@ def test_default_output_is_a_readable_summary(emu: Emulator) -> None:
     assert lines[1].startswith("  [0] https://127.0.0.1:") and lines[1].endswith(".png")
     assert "prompt: a fox" in lines
     assert any(line.startswith("seed: ") for line in lines)
-    assert result.stderr == ""
+    assert result.stderr.startswith("request id: ") and result.stderr.count("\n") == 1
 
 
 @pytest.mark.slow

@@ -138,7 +138,11 @@ def test_serve_command_prints_a_working_environment() -> None:
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(6)]
+        lines: list[str] = []
+        while not lines or not lines[-1].startswith("export NO_PROXY"):
+            line = process.stdout.readline()
+            assert line, f"serve stopped before printing its exports: {lines}"
+            lines.append(line)
         exports = dict(re.findall(r"^export (\w+)=(\S+)$", "".join(lines), re.MULTILINE))
         assert exports["FAL_KEY"] == "cli-key"
         response = httpx.post(

@@ -240,11 +240,16 @@ def test_with_options_and_bad_upload_mode():
         AsyncExample(file_upload="s3")  # type: ignore[arg-type]
 
 
-def test_sync_client_defaults_to_fal_clients_module_client():
+def test_sync_client_defaults_to_one_bounded_client():
+    # The default is one fal_client.SyncClient for the process whose connection failures are
+    # bounded (fal_bindings._runtime.transport), not fal_client's module client.
     import fal_client
     from fal_bindings._runtime import set_default_client
+    from fal_bindings._runtime.transport import BoundedSyncClient
 
-    assert Example().client is fal_client.sync_client
+    default = Example().client
+    assert isinstance(default, BoundedSyncClient) and isinstance(default, fal_client.SyncClient)
+    assert Example().client is default
     mine = fal_client.SyncClient(key="k")
     set_default_client(mine)
     try:
@@ -252,7 +257,7 @@ def test_sync_client_defaults_to_fal_clients_module_client():
         assert Example(fal_client.SyncClient(key="x")).client is not mine
     finally:
         set_default_client(None)
-    assert Example().client is fal_client.sync_client
+    assert Example().client is default
 
 
 def test_async_default_client_is_per_event_loop():

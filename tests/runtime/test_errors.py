@@ -122,11 +122,11 @@ def test_server_side_start_timeout_is_a_timeout():
     assert err.status_code == 504
 
 
-def test_cancel_of_completed_request_keeps_the_raw_body():
+def test_cancel_of_completed_request_says_so_in_words_and_keeps_the_raw_body():
     err = map_exception(http_error(400, {"status": "ALREADY_COMPLETED"}))
     assert isinstance(err, BadRequestError)
     assert err.body == {"status": "ALREADY_COMPLETED"}
-    assert "ALREADY_COMPLETED" in err.message
+    assert err.message == "the request has already completed, so there is nothing to cancel"
 
 
 def test_client_timeout():

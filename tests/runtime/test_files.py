@@ -116,11 +116,11 @@ def test_upload_mode_defers_files_to_placeholders(png_file: Path):
 
 
 def test_configure_sets_the_default_mode():
-    assert get_file_upload_mode() == "data_uri"
+    assert get_file_upload_mode() == "auto"
     configure(file_upload="upload")
     try:
         assert get_file_upload_mode() == "upload"
     finally:
-        configure(file_upload="data_uri")
+        configure(file_upload="auto")
     with pytest.raises(ValueError, match="file_upload must be one of"):
         configure(file_upload="ftp")  # type: ignore[arg-type]

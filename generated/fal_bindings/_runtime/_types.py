@@ -23,10 +23,11 @@ __all__ = [
 Priority = Literal["normal", "low"]
 """Queue priority accepted by fal (`X-Fal-Queue-Priority`)."""
 
-FileUploadMode = Literal["data_uri", "upload"]
-"""How local files (`pathlib.Path`, `bytes`) in `FileInput` fields are sent:
-`"data_uri"` inlines them as base64 data URIs (no extra request), `"upload"` uploads them to
-fal's CDN with `fal_client` and sends the returned URL."""
+FileUploadMode = Literal["auto", "upload", "data_uri"]
+"""How local files (`pathlib.Path`, `bytes`) in `FileInput` fields are sent: `"auto"` inlines a
+file up to `upload_threshold` bytes as a base64 data URI and uploads a larger one, `"upload"`
+uploads every file to fal's storage with `fal_client` (the request carries the URL),
+`"data_uri"` inlines every file (no extra request). See `fal_bindings.configure`."""
 
 # `on_enqueue(request_id)` and `on_queue_update(status)` (status is a fal_client
 # `Queued | InProgress | Completed`). On async endpoints the callbacks may be coroutine functions.

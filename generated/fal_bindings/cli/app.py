@@ -81,6 +81,34 @@ cli = LazyGroup(
 )
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--version`: the package's version, fal-client's and Python's."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from fal_bindings import __version__
+
+    try:
+        client = f"fal-client {version('fal-client')}"
+    except PackageNotFoundError:
+        client = "fal-client not installed"
+    click.echo(f"fal-bindings {__version__} ({client}, Python {sys.version.split()[0]})")
+    ctx.exit()
+
+
+cli.params.append(
+    click.Option(
+        ["-V", "--version"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_show_version,
+        help="Show the version and exit.",
+    )
+)
+
+
 def _error(message: str) -> None:
     from .output import echo
 
@@ -103,6 +131,11 @@ def _handle(exc: BaseException) -> int:
         exc.show(file=shown)
         sys.stderr.write(terminal_safe(shown.getvalue()))
         return exc.exit_code
+    from .run import TimedOut
+
+    if isinstance(exc, TimedOut):
+        _error(str(exc))
+        return EXIT_REMOTE
     from fal_bindings import APIError, CredentialsError, OutputValidationError, UnknownEndpointError
 
     if isinstance(exc, CredentialsError):  # a malformed or missing key: set-up, not the service
@@ -153,6 +186,12 @@ def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> int
     from .output import install_redaction
 
     restore_streams = install_redaction()
+    if os.environ.get(DEBUG_ENV) != "1":
+        # fal_client logs warnings ("trying backup domain", "falling back to ...") that Python
+        # would print for want of a handler: the CLI reports the one error that matters instead.
+        import logging
+
+        logging.getLogger("fal_client").addHandler(logging.NullHandler())
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = cli.main(args=args, prog_name=prog_name or "fal-bindings", standalone_mode=False)

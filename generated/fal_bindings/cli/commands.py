@@ -109,14 +109,16 @@ def _allowed(info: FieldInfo) -> str:
     return "; ".join(parts)
 
 
-_COLUMNS = {
-    # header: rich column options
-    "type": {"max_width": 18, "overflow": "fold"},
+_COLUMNS: dict[str, dict[str, Any]] = {
+    # header: rich column options. Names never wrap (an option cut in two cannot be copied).
+    "type": {"max_width": 16, "overflow": "fold"},
     "req": {"justify": "center", "no_wrap": True},
     "default": {"max_width": 14, "overflow": "fold"},
     "allowed": {"max_width": 18, "overflow": "fold"},
     "description": {"ratio": 1, "overflow": "fold"},
 }
+_DESCRIPTION_MIN = 30
+"""Below this many columns left for descriptions, fields are listed one under another."""
 
 
 def _print_fields(
@@ -149,6 +151,14 @@ def _print_fields(
     headers = [first] + [
         h for h in _COLUMNS if any(row[h] for row in rows) or h in ("type", "description")
     ]
+    name_width = max([len(first)] + [len(row[first]) for row in rows])
+    others = sum(
+        min(max([len(h)] + [len(row[h]) for row in rows]), int(_COLUMNS[h].get("max_width", 99)))
+        for h in headers[1:-1]
+    )
+    if console.width - name_width - others - 2 * len(headers) < _DESCRIPTION_MIN:
+        _print_stacked(console, title, rows, first)
+        return
     table = Table(
         title=escape(terminal_safe(title, single_line=True)),
         title_justify="left",
@@ -158,12 +168,33 @@ def _print_fields(
     )
     for header in headers:
         if header == first:
-            table.add_column(header, max_width=26, overflow="fold", style="bold")
+            table.add_column(header, no_wrap=True, style="bold")
         else:
-            table.add_column(header, **_COLUMNS[header])  # type: ignore[arg-type]
+            table.add_column(header, **_COLUMNS[header])
     for row in rows:
         table.add_row(*(escape(row[h]) for h in headers))
     console.print(table)
+
+
+def _print_stacked(console: Any, title: str, rows: list[dict[str, str]], first: str) -> None:
+    """The narrow-terminal form of a field table: a line per field (name, type, required,
+    default), then its allowed values and description, indented and wrapped."""
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console.print(escape(terminal_safe(title, single_line=True)), style="bold", soft_wrap=True)
+    for row in rows:
+        head = Text(row[first], style="bold")
+        facts = [row["type"]] + (["required"] if row["req"] else [])
+        if row["default"]:
+            facts.append(f"default {row['default']}")
+        head.append("  " + ", ".join(fact for fact in facts if fact))
+        console.print(head, soft_wrap=True)
+        for label, text in (("allowed: ", row["allowed"]), ("", row["description"])):
+            if text:
+                console.print(Padding(Text(label + text), (0, 0, 0, 4), expand=False))
+    console.print()
 
 
 def _render_show(schema: EndpointSchema) -> None:

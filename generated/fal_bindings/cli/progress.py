@@ -1,8 +1,9 @@
 # Copied from templates/package/fal_bindings/cli/progress.py by falgen. Edit the source, then run make generate.
 """Queue progress on stderr (position, elapsed time, logs) while `run` waits for a request.
 
-Shown with rich only when stderr is a terminal and `--quiet` was not given; otherwise nothing is
-printed (and rich is not even imported), so pipes and logs stay clean.
+On a terminal (and without `--quiet`): a rich spinner line, log lines above it. Without a
+terminal, with `--progress` (`-v`): one plain line per change of state and per log line, for CI
+logs and pipes (rich is not imported). Otherwise nothing but the request id `run` prints itself.
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.status import Status as RichStatus
 
-__all__ = ["QueueProgress", "progress_enabled"]
+__all__ = ["QueueProgress", "progress_enabled", "stderr_is_terminal"]
 
 
-def progress_enabled(quiet: bool) -> bool:
-    """Progress goes to stderr only when it is an interactive terminal."""
-    if quiet:
-        return False
+def stderr_is_terminal() -> bool:
     try:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def progress_enabled(quiet: bool) -> bool:
+    """The spinner goes to stderr only when it is an interactive terminal."""
+    return not quiet and stderr_is_terminal()
 
 
 class QueueProgress:
@@ -39,9 +42,16 @@ class QueueProgress:
     """
 
     def __init__(
-        self, enabled: bool, *, request_id: str | None = None, console: Console | None = None
+        self,
+        enabled: bool,
+        *,
+        request_id: str | None = None,
+        console: Console | None = None,
+        lines: bool = False,
     ) -> None:
         self.enabled = enabled or console is not None
+        self.lines = lines and not self.enabled
+        """Plain lines instead of a spinner (no terminal, `--progress`)."""
         self.request_id = request_id
         self._console = console
         self._status: RichStatus | None = None
@@ -85,6 +95,8 @@ class QueueProgress:
 
     def update(self, status: Any) -> None:
         """Show a fal_client `Queued` / `InProgress` / `Completed` status."""
+        if self.lines:
+            self._update_lines(status)
         if not self.enabled:
             return
         name = type(status).__name__
@@ -99,6 +111,24 @@ class QueueProgress:
         self._print_logs(getattr(status, "logs", None))
         if self._status is not None:
             self._status.update(self._text())
+
+    def _update_lines(self, status: Any) -> None:
+        name = type(status).__name__
+        if name == "Queued":
+            label = f"queued, position {int(getattr(status, 'position', 0) or 0)}"
+        else:
+            label = {"InProgress": "in progress", "Completed": "completed"}.get(name, name.lower())
+        if label != self._label:
+            self._label = label
+            elapsed = time.monotonic() - self._start
+            sys.stderr.write(f"{label} ({elapsed:.1f}s)\n")
+        lines = list(iter_status_logs(getattr(status, "logs", None)))
+        if len(lines) < self._logs_seen:
+            self._logs_seen = 0
+        for line in lines[self._logs_seen :]:
+            sys.stderr.write(f"  {line}\n")
+        self._logs_seen = len(lines)
+        sys.stderr.flush()
 
     def _print_logs(self, logs: Any) -> None:
         lines = list(iter_status_logs(logs))

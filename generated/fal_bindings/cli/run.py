@@ -47,6 +47,9 @@ __all__ = [
     "RunGroup",
     "run_command",
     "Interrupted",
+    "DeadlineExceeded",
+    "TimedOut",
+    "deadline",
     "InputError",
     "endpoint_command",
     "deferred_interrupt",
@@ -59,6 +62,19 @@ class InputError(click.UsageError):
 
 class Interrupted(Exception):
     """Ctrl-C: the CLI exits with 130 (after cancelling the queued request, if any)."""
+
+
+class DeadlineExceeded(BaseException):
+    """`--timeout` ran out. A BaseException, like KeyboardInterrupt, so that no `except
+    Exception` on the way (fal_client's upload fallback, say) takes it for a failed attempt."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s (--timeout)")
+        self.seconds = seconds
+
+
+class TimedOut(Exception):
+    """What `main` reports for `--timeout` (exit 1), after the request was cancelled."""
 
 
 class RunGroup(click.Group):
@@ -122,8 +138,12 @@ _CONTROL_HELP = {
     "overwrite": "With --download: replace files of the same name in DIR instead of numbering.",
     "submit": "Only submit to the queue and print the request id.",
     "stream": "Stream the output: print each event as a JSON line.",
-    "upload_files": "Upload local files to fal's CDN instead of inlining them as data URIs.",
-    "quiet": "No progress on stderr.",
+    "upload_files": "Upload every local file to fal's storage (by default only files over 4 MiB "
+    "are uploaded, smaller ones are sent inline as data URIs).",
+    "quiet": "Nothing on stderr but errors (no request id, no progress).",
+    "progress": "Without a terminal too: print each queue state and log line on stderr.",
+    "timeout": "Give up after SECONDS (uploads, queue and run included); a queued request is "
+    "cancelled.",
 }
 
 
@@ -151,6 +171,15 @@ def endpoint_command(schema: EndpointSchema) -> click.Command:
         ),
         click.Option(
             ["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]
+        ),
+        click.Option(
+            ["--timeout", "timeout"],
+            metavar="SECONDS",
+            type=click.FloatRange(min=0, min_open=True),
+            help=_CONTROL_HELP["timeout"],
+        ),
+        click.Option(
+            ["-v", "--progress", "progress"], is_flag=True, help=_CONTROL_HELP["progress"]
         ),
         click.Option(["-q", "--quiet", "quiet"], is_flag=True, help=_CONTROL_HELP["quiet"]),
     ]
@@ -229,10 +258,12 @@ def validate(
     import fal_bindings
 
     cls = fal_bindings.registry.endpoint_class(schema.entry.id)
+    from fal_bindings._runtime.validation import prune_union_errors
+
     try:
         return cls.input_model.model_validate(payload)
     except ValidationError as exc:
-        messages = validation_messages(exc, options, payload)
+        messages = validation_messages(prune_union_errors(exc), options, payload)
         raise InputError("\n".join(messages)) from None
 
 
@@ -290,6 +321,31 @@ def deferred_interrupt() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Raise `DeadlineExceeded` in this (the main) thread once `seconds` have passed, whatever
+    it is waiting for (a connection, an upload, a poll). Without SIGALRM (Windows) or off the
+    main thread, nothing is enforced."""
+    if seconds is None or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise DeadlineExceeded(seconds)
+
+    try:
+        previous = signal.signal(signal.SIGALRM, expired)
+    except ValueError:  # not the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def execute(schema: EndpointSchema, options: list[FieldOption], values: dict[str, Any]) -> None:
     entry = schema.entry
     if values["stream"] and "streaming" not in entry.capabilities:
@@ -309,34 +365,48 @@ def execute(schema: EndpointSchema, options: list[FieldOption], values: dict[str
     endpoint = fal_bindings.registry.endpoint(
         entry.id, file_upload="upload" if values["upload_files"] else None
     )
-    if values["stream"]:
-        _stream(endpoint, model, values)
-    elif values["submit"]:
-        with deferred_interrupt():
-            handle = endpoint.submit(model)
-        if values["as_json"]:
-            echo_json({"request_id": handle.request_id})
-        else:
-            echo(handle.request_id)
-    else:
-        _subscribe(endpoint, model, values)
+    timeout = values.get("timeout")
+    try:
+        with deadline(timeout):
+            if values["stream"]:
+                _stream(endpoint, model, values)
+            elif values["submit"]:
+                with deferred_interrupt():
+                    handle = endpoint.submit(model)
+                if values["as_json"]:
+                    echo_json({"request_id": handle.request_id})
+                else:
+                    echo(handle.request_id)
+            else:
+                _subscribe(endpoint, model, values)
+    except DeadlineExceeded as exc:
+        raise TimedOut(str(exc)) from None
 
 
 def _subscribe(endpoint: AnyEndpoint, model: FalInput, values: dict[str, Any]) -> None:
     handle = None
+    quiet = values["quiet"]
     try:
         with deferred_interrupt():
             handle = endpoint.submit(model)
+        if not quiet:  # on stderr, so a script can find the request again (status, result)
+            echo(f"request id: {handle.request_id}", err=True)
         with QueueProgress(
-            progress_enabled(values["quiet"]), request_id=handle.request_id
+            progress_enabled(quiet),
+            request_id=handle.request_id,
+            lines=bool(values.get("progress")) and not quiet,
         ) as progress:
             for status in handle.iter_events(with_logs=True):
                 progress.update(status)
         output = handle.get()
     except KeyboardInterrupt:
         if handle is not None:
-            _cancel(handle, values["quiet"])
+            _cancel(handle, quiet)
         raise Interrupted from None
+    except DeadlineExceeded:
+        if handle is not None:
+            _cancel(handle, quiet)
+        raise
     print_output(output, values)
 
 

@@ -6,7 +6,11 @@
     with emulator() as emu:                      # TLS on 127.0.0.1; fal-client points at it
         result = fal_client.subscribe("fal-ai/flux-2", example_input("fal-ai/flux-2"))
 
-The pytest plugin (`fal_bindings.testing.plugin`) provides the `fal_emulator` fixture.
+The pytest plugin (`fal_bindings.testing.plugin`) provides the `fal_emulator` fixture (an
+`Emulator`). Steering: `Emulator.configure` (queue, latency, `error=AppError(...)`,
+`output=...`), `Emulator.next_output`, `Emulator.inject(Fault...)`; inspecting:
+`Emulator.requests` (`RequestRecord`), `Emulator.webhooks` (`WebhookDelivery`). The README's
+"Testing against a local fal emulator" documents all of it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ if TYPE_CHECKING:  # `X as X`: explicit re-exports for type checkers
     from ._emulator import emulator as emulator
     from ._examples import example_input as example_input
     from ._examples import example_output as example_output
+    from ._outputs import InvalidOutput as InvalidOutput
+    from ._outputs import OutputSource as OutputSource
     from ._patch import fast_retries as fast_retries
     from ._specs import DEFAULT_SPECS_DIR as DEFAULT_SPECS_DIR
     from ._specs import EndpointSpec as EndpointSpec
@@ -47,6 +53,8 @@ _EXPORTS = {
     "emulator": "_emulator",
     "example_input": "_examples",
     "example_output": "_examples",
+    "InvalidOutput": "_outputs",
+    "OutputSource": "_outputs",
     "fast_retries": "_patch",
     "DEFAULT_SPECS_DIR": "_specs",
     "EndpointSpec": "_specs",
@@ -62,4 +70,11 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # the next access skips this function
+    return value
+
+
+def __dir__() -> list[str]:
+    """The loaded names and the lazily loaded ones: `dir()` and completion show them all."""
+    return sorted(set(globals()) | set(__all__))

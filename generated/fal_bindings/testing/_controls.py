@@ -62,6 +62,10 @@ class Behavior:
     stream_events: int = 2
     """Partial SSE events sent before the final output."""
     error: AppError | None = None
+    output: Any = None
+    """What the app answers instead of its example: a JSON object, or a function of the input
+    (the JSON the client sent, a dict) returning one; checked against the Output schema (see
+    `Emulator.configure`). None: the page's example."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -85,6 +89,7 @@ class BehaviorChanges(TypedDict, total=False):
     latency: float
     stream_events: int
     error: AppError | None
+    output: Any
 
 
 @dataclass(frozen=True)

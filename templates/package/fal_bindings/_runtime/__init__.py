@@ -86,7 +86,7 @@ Notes for the templates:
 - The package needs a `py.typed` marker next to its `__init__.py` for users' type checkers.
 
 Call options (`timeout`, `start_timeout`, `hint`, `priority`, `webhook_url`, `with_logs`,
-`on_enqueue`, `on_queue_update`, `poll_interval`, `headers`, `client`) are declared once, per
+`on_enqueue`, `on_queue_update`, `poll_interval`, `headers`, `file_upload`, `client`) are declared once, per
 method, as the `TypedDict`s of `options` (`RunOptions`, `SubmitOptions`, `SubscribeOptions`,
 `StreamOptions` and their `Async*` twins); generated methods take them as
 `**options: Unpack[SubscribeOptions]`. `RESERVED_KWARGS` is the union of all options plus `self`,
@@ -95,7 +95,8 @@ as alias (`timeout_`, `input_`, ...). Renamed fields are passed by their Python 
 
 Instances: `Flux2()` uses `fal_client.sync_client` (auth from FAL_KEY);
 `Flux2(client=fal_client.SyncClient(key=...), file_upload="upload")`; `AsyncFlux2()` gets one
-`fal_client.AsyncClient` per event loop. By request id (base classes): `get_handle`, `status`,
+`fal_client.AsyncClient` per event loop (`clients`, `transport`). Package-wide settings (file
+uploads, connection limits): `settings.configure`, public as `fal_bindings.configure`. By request id (base classes): `get_handle`, `status`,
 `result`, `cancel`. Errors: see `errors`; bad input raises pydantic `ValidationError` (fields) or
 `TypeError` (misused options) before any network I/O.
 """
@@ -147,7 +148,7 @@ if TYPE_CHECKING:
         UnknownEndpointError,
         UnprocessableEntityError,
     )
-    from .files import FileInput, configure, get_file_upload_mode, to_data_uri
+    from .files import FileInput, get_file_upload_mode, to_data_uri
     from .handles import AsyncRequestHandle, RequestHandle
     from .models import FalFile, FalInput, FalModel, FalOutput, iter_files, parse_output, to_payload
     from .options import (
@@ -167,6 +168,7 @@ if TYPE_CHECKING:
     )
     from .realtime import AsyncRealtimeConnection, RealtimeConnection
     from .registry import LazyRegistry
+    from .settings import configure
     from .streaming import AsyncStream, Stream
     from .value import FalValue
 
@@ -221,7 +223,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownEndpointError": ".errors",
     # files
     "FileInput": ".files",
-    "configure": ".files",
+    "configure": ".settings",
     "get_file_upload_mode": ".files",
     "to_data_uri": ".files",
     # downloads

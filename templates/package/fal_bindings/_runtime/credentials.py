@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 TYPE_CHECKING = False  # no runtime `typing` import (see __init__)
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ __all__ = [
     "key_problem",
     "check_header",
     "check_credentials",
+    "MISSING_KEY",
     "secret_values",
     "redact",
     "holds_secret",
@@ -86,10 +88,23 @@ def _check(where: str, value: str) -> None:
         raise CredentialsError(f"{where} {problem}")
 
 
+MISSING_KEY = (
+    "no fal API key: set FAL_KEY to your key (https://fal.ai/dashboard/keys), or FAL_KEY_ID and "
+    "FAL_KEY_SECRET, or log in with `fal auth login`; nothing was sent"
+)
+
+
+def _login_token_saved() -> bool:
+    """Whether `fal auth login` left a token fal_client would use (it shares fal-cli's file)."""
+    home = os.environ.get("FAL_HOME_DIR") or os.path.join("~", ".fal")
+    return os.path.isfile(os.path.join(os.path.expanduser(home), "auth0_token"))
+
+
 def check_credentials(client: object = None) -> None:
-    """Raise `CredentialsError` when the key `client` would send cannot be a valid key. Nothing
-    is checked when fal_client will use `fal auth login` (FAL_FORCE_AUTH_BY_USER=1) or finds no
-    key (it raises, and that is mapped to `CredentialsError` too)."""
+    """Raise `CredentialsError` when the key `client` would send cannot be a valid key, or when
+    there is none: no `key=`, no FAL_KEY (nor FAL_KEY_ID + FAL_KEY_SECRET) and no token saved by
+    `fal auth login` (`MISSING_KEY`, before any request). With FAL_FORCE_AUTH_BY_USER=1 or in
+    Google Colab (whose secret store fal_client reads) fal_client's own lookup decides."""
     key = getattr(client, "key", None)
     if isinstance(key, str):
         if len(key) >= _MIN_SECRET:
@@ -106,6 +121,12 @@ def check_credentials(client: object = None) -> None:
     if key_id and key_secret:
         _check("FAL_KEY_ID", key_id)
         _check("FAL_KEY_SECRET", key_secret)
+        return
+    if "google.colab" in sys.modules or _login_token_saved():
+        return
+    from .errors import CredentialsError
+
+    raise CredentialsError(MISSING_KEY)
 
 
 def secret_values() -> list[str]:

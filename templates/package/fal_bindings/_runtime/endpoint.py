@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import typing
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from ._types import NOT_GIVEN, FileUploadMode, NotGiven
-from .clients import default_async_client, default_client
+from .clients import apply_environment, default_async_client, default_client
 from .credentials import check_credentials, check_header
 from .errors import _CallbackError, translate_errors
 from .files import FileCollector, _check_mode, aupload_pending, get_file_upload_mode, upload_pending
 from .models import FalInput, FalOutput, InputT, OutputT, parse_output, to_payload
 from .options import RESERVED_KWARGS, RUN_OPTIONS, STREAM_OPTIONS, SUBMIT_OPTIONS, SUBSCRIBE_OPTIONS
+from .validation import prune_union_errors
 
 if TYPE_CHECKING:
     import fal_client
@@ -93,6 +95,8 @@ def _check_options(method: str, opts: Mapping[str, Any]) -> None:
         raise TypeError(f"timeout must be a number of seconds, got {timeout!r}")
     if method == "subscribe" and timeout is not None and timeout <= 1:
         raise ValueError(f"subscribe() timeout must be > 1 second, got {timeout!r}")
+    if opts.get("file_upload") is not None:
+        _check_mode(opts["file_upload"])
     headers = opts.get("headers")
     if headers is not None and not isinstance(headers, Mapping):
         raise TypeError(f"headers must be a mapping of str to str, got {type(headers).__name__}")
@@ -139,6 +143,20 @@ def _async_callback(name: str, cb: Any) -> Any:
             raise _CallbackError(exc) from exc
 
     return call
+
+
+def _validated(model: type[InputT], fields: dict[str, Any]) -> InputT:
+    """`model.model_validate(fields)`, a value that fits no member of a union reported once
+    (`validation.prune_union_errors`)."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        pruned = prune_union_errors(exc)
+        if pruned is exc:
+            raise
+        raise pruned from None
 
 
 class _EndpointBase(Generic[InputT, OutputT]):
@@ -191,7 +209,7 @@ class _EndpointBase(Generic[InputT, OutputT]):
                 f"got {type(input).__module__}.{type(input).__qualname__}"
             )
         if isinstance(input, Mapping):
-            return model.model_validate(dict(input))
+            return _validated(model, dict(input))
         raise TypeError(
             f"{type(self).__name__} input must be an Input model or a dict of fields, got {type(input).__name__}"
         )
@@ -223,10 +241,13 @@ class _EndpointBase(Generic[InputT, OutputT]):
                     f"arguments, not both (got Input and {sorted(fields)})"
                 )
             return opts, self._coerce_input(input)
-        return opts, self._input_cls().model_validate(fields)
+        return opts, _validated(self._input_cls(), fields)
 
-    def _collector(self) -> FileCollector:
-        return FileCollector(self._file_upload or get_file_upload_mode())
+    def _collector(self, opts: Mapping[str, Any] | None = None) -> FileCollector:
+        """Files are sent as the call's `file_upload` says, else the instance's, else the
+        package's (`fal_bindings.configure`)."""
+        mode = (opts or {}).get("file_upload") or self._file_upload or get_file_upload_mode()
+        return FileCollector(mode)
 
     def _parse(self, raw: Any, request_id: str | None = None) -> OutputT:
         return parse_output(
@@ -241,9 +262,21 @@ _C = TypeVar("_C")
 
 
 def _authorized(client: _C) -> _C:
-    """`client`, once the key it will send has a usable form (else `CredentialsError`)."""
+    """`client`, once the key it will send has a usable form (else `CredentialsError`), with
+    fal_client's storage URLs taken from the environment (`clients.apply_environment`)."""
     check_credentials(client)
+    apply_environment()
     return client
+
+
+def _upload_step(collector: FileCollector) -> str:
+    """What an upload error names as the step that failed (the request was not sent)."""
+    names = [
+        f"'{value.name}'" if isinstance(value, Path) else f"{len(value)} bytes"
+        for value in collector.to_upload().values()
+    ]
+    shown = ", ".join(names[:3]) + (f" (+{len(names) - 3} more)" if len(names) > 3 else "")
+    return f"uploading {shown} to fal's storage"
 
 
 def _common_kwargs(opts: Mapping[str, Any], *names: str) -> dict[str, Any]:
@@ -284,11 +317,13 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
             file_upload=self._file_upload if isinstance(file_upload, NotGiven) else file_upload,
         )
 
-    def _arguments(self, model: InputT, client: fal_client.SyncClient) -> dict[str, Any]:
-        collector = self._collector()
+    def _arguments(
+        self, model: InputT, client: fal_client.SyncClient, opts: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        collector = self._collector(opts)
         payload = to_payload(model, collector=collector)
         if collector.needs_upload:
-            with translate_errors():
+            with translate_errors(step=_upload_step(collector)):
                 payload = upload_pending(payload, collector, client)
         return payload
 
@@ -297,7 +332,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
     def _run(self, input: Any, kwargs: Mapping[str, Any]) -> OutputT:
         opts, model = self._prepare("run", RUN_OPTIONS, input, kwargs)
         client = _authorized(opts.get("client") or self.client)
-        arguments = self._arguments(model, client)
+        arguments = self._arguments(model, client, opts)
         call = _common_kwargs(opts, "timeout", "start_timeout", "hint")
         with translate_errors():
             raw = client.run(self.endpoint_id, arguments, **call)
@@ -308,7 +343,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
 
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
         client = _authorized(opts.get("client") or self.client)
-        arguments = self._arguments(model, client)
+        arguments = self._arguments(model, client, opts)
         call = _common_kwargs(opts, "start_timeout", "hint", "priority", "webhook_url")
         with translate_errors():
             handle = client.submit(self.endpoint_id, arguments, **call)
@@ -326,7 +361,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
         if opts.get("on_queue_update") is not None:
             call["on_queue_update"] = _sync_callback("on_queue_update", opts["on_queue_update"])
         client = _authorized(opts.get("client") or self.client)
-        arguments = self._arguments(model, client)
+        arguments = self._arguments(model, client, opts)
         with translate_errors():
             raw = client.subscribe(self.endpoint_id, arguments, **call)
         return self._parse(raw)
@@ -336,7 +371,7 @@ class Endpoint(_EndpointBase[InputT, OutputT]):
 
         opts, model = self._prepare("stream", STREAM_OPTIONS, input, kwargs)
         client = _authorized(opts.get("client") or self.client)
-        arguments = self._arguments(model, client)
+        arguments = self._arguments(model, client, opts)
         call = _common_kwargs(opts, "timeout")
         endpoint_id = self.endpoint_id
 
@@ -418,11 +453,13 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
             file_upload=self._file_upload if isinstance(file_upload, NotGiven) else file_upload,
         )
 
-    async def _arguments(self, model: InputT, client: fal_client.AsyncClient) -> dict[str, Any]:
-        collector = self._collector()
+    async def _arguments(
+        self, model: InputT, client: fal_client.AsyncClient, opts: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        collector = self._collector(opts)
         payload = to_payload(model, collector=collector)
         if collector.needs_upload:
-            with translate_errors():
+            with translate_errors(step=_upload_step(collector)):
                 payload = await aupload_pending(payload, collector, client)
         return payload
 
@@ -431,7 +468,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
     async def _run(self, input: Any, kwargs: Mapping[str, Any]) -> OutputT:
         opts, model = self._prepare("run", RUN_OPTIONS, input, kwargs)
         client = _authorized(opts.get("client") or self.client)
-        arguments = await self._arguments(model, client)
+        arguments = await self._arguments(model, client, opts)
         call = _common_kwargs(opts, "timeout", "start_timeout", "hint")
         with translate_errors():
             raw = await client.run(self.endpoint_id, arguments, **call)
@@ -442,7 +479,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
 
         opts, model = self._prepare("submit", SUBMIT_OPTIONS, input, kwargs)
         client = _authorized(opts.get("client") or self.client)
-        arguments = await self._arguments(model, client)
+        arguments = await self._arguments(model, client, opts)
         call = _common_kwargs(opts, "start_timeout", "hint", "priority", "webhook_url")
         with translate_errors():
             handle = await client.submit(self.endpoint_id, arguments, **call)
@@ -460,7 +497,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         if opts.get("on_queue_update") is not None:
             call["on_queue_update"] = _async_callback("on_queue_update", opts["on_queue_update"])
         client = _authorized(opts.get("client") or self.client)
-        arguments = await self._arguments(model, client)
+        arguments = await self._arguments(model, client, opts)
         with translate_errors():
             raw = await client.subscribe(self.endpoint_id, arguments, **call)
         return self._parse(raw)
@@ -471,7 +508,7 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         # Validation and data-URI encoding happen now; client lookup, uploads and the request
         # happen on first iteration (inside the event loop).
         opts, model = self._prepare("stream", STREAM_OPTIONS, input, kwargs)
-        collector = self._collector()
+        collector = self._collector(opts)
         payload = to_payload(model, collector=collector)
         call = _common_kwargs(opts, "timeout")
         endpoint_id = self.endpoint_id
@@ -479,9 +516,10 @@ class AsyncEndpoint(_EndpointBase[InputT, OutputT]):
         async def events() -> AsyncIterator[dict[str, Any]]:
             client = _authorized(opts.get("client") or self.client)
             arguments = payload
-            with translate_errors(stream=True):
-                if collector.needs_upload:
+            if collector.needs_upload:
+                with translate_errors(step=_upload_step(collector)):
                     arguments = await aupload_pending(payload, collector, client)
+            with translate_errors(stream=True):
                 async for event in client.stream(endpoint_id, arguments, **call):
                     yield event
 

@@ -334,6 +334,19 @@ def _status_class(status_code: int, headers: Mapping[str, str]) -> type[APIError
     return _STATUS_CLASSES.get(status_code, APIError)
 
 
+_QUEUE_STATES = {
+    "ALREADY_COMPLETED": "the request has already completed, so there is nothing to cancel",
+    "NOT_FOUND": "the queue knows no such request",
+}
+"""Words for the `{"status": ...}` bodies fal's queue answers with instead of a `detail`."""
+
+TOO_LARGE_HINT = (
+    "the request is too large for fal: send large local files by upload instead of inline "
+    '(file_upload="upload" per call or endpoint, fal_bindings.configure(file_upload="upload") '
+    "or a lower upload_threshold; the CLI's --upload-files)"
+)
+
+
 def from_http_error(exc: FalClientHTTPError) -> APIError:
     """Build the typed `APIError` subclass for a `fal_client.FalClientHTTPError`."""
     headers = {str(k).lower(): str(v) for k, v in (exc.response_headers or {}).items()}
@@ -349,8 +362,13 @@ def from_http_error(exc: FalClientHTTPError) -> APIError:
                 body = None
     detail = exc.message
     message = _detail_text(detail)
+    queue_state = body.get("status") if isinstance(body, Mapping) and "detail" not in body else None
+    if isinstance(queue_state, str):  # the queue's own answers, e.g. to a cancel
+        message = _QUEUE_STATES.get(queue_state, f"the queue answered {queue_state}")
     if not message:
         message = getattr(response, "reason_phrase", "") or "request failed"
+    if exc.status_code == 413:
+        message += f"; {TOO_LARGE_HINT}"
     cls = _status_class(exc.status_code, headers)
     return cls(
         message,
@@ -412,7 +430,7 @@ def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException 
         if isinstance(exc, httpx.LocalProtocolError):  # e.g. a header value with a newline
             return RequestEncodingError(f"the request cannot be sent: {exc}")
         if isinstance(exc, httpx.TransportError):
-            return APIConnectionError(f"could not reach fal: {exc!r}")
+            return APIConnectionError(f"could not reach {_host_of(exc)}: {exc!r}")
         if isinstance(exc, httpx.HTTPStatusError):
             return _status_class(exc.response.status_code, {})(
                 str(exc), status_code=exc.response.status_code, response=exc.response
@@ -458,6 +476,15 @@ def map_exception(exc: BaseException, *, stream: bool = False) -> BaseException 
     return None
 
 
+def _host_of(exc: Any) -> str:
+    """`host:port` of the request an httpx error belongs to, else "fal"."""
+    try:
+        url = exc.request.url
+    except (AttributeError, RuntimeError):  # httpx raises RuntimeError when no request is set
+        return "fal"
+    return f"{url.host}:{url.port}" if url.port else str(url.host or "fal")
+
+
 def _raised_in(exc: BaseException, package: str) -> bool:
     """Whether `exc` was raised by code of `package` (its innermost traceback frame)."""
     tb = exc.__traceback__
@@ -487,13 +514,21 @@ def _encoding_error(exc: UnicodeEncodeError) -> RequestEncodingError:
 
 
 @contextmanager
-def translate_errors(*, stream: bool = False, request_id: str | None = None) -> Iterator[None]:
+def translate_errors(
+    *, stream: bool = False, request_id: str | None = None, step: str | None = None
+) -> Iterator[None]:
     """Re-raise transport exceptions as fal_bindings exceptions (original kept as `__cause__`).
-    Exceptions raised by user callbacks propagate unchanged."""
+    Exceptions raised by user callbacks propagate unchanged. `step` names what was being done
+    when it is not the request itself ("uploading 'clip.mp4' to fal's storage"): the message then
+    starts with it."""
     try:
         yield
     except _CallbackError as carrier:
         raise carrier.exc from None
+    except FalBindingsError as exc:  # ours, raised inside fal_client (e.g. by the transport)
+        if step is not None:
+            _in_step(exc, step)
+        raise
     except Exception as exc:
         from .credentials import holds_secret, scrub_exception, secret_values
 
@@ -505,6 +540,8 @@ def translate_errors(*, stream: bool = False, request_id: str | None = None) -> 
             mapped = RedactedError(f"{type(exc).__name__}: {exc}")
         if request_id is not None and isinstance(mapped, APIError) and not mapped.request_id:
             mapped.request_id = request_id
+        if step is not None:
+            _in_step(mapped, step)
         if values and (holds_secret(exc, values) or holds_secret(mapped, values)):
             scrub_exception(mapped, values)
             if not scrub_exception(exc, values):
@@ -512,6 +549,17 @@ def translate_errors(*, stream: bool = False, request_id: str | None = None) -> 
                     f"{type(exc).__name__} (masked): {_masked_text(exc, values)}"
                 )
         raise mapped from exc
+
+
+def _in_step(exc: BaseException, step: str) -> None:
+    """Prefix `exc`'s message with the step that failed (the endpoint got no request)."""
+    prefix = f"{step} failed, so the request was not sent: "
+    if isinstance(exc, APIError):
+        if not exc.message.startswith(prefix):
+            exc.message = prefix + exc.message
+            exc.args = (exc.message,)
+    elif exc.args and isinstance(exc.args[0], str) and not exc.args[0].startswith(prefix):
+        exc.args = (prefix + exc.args[0], *exc.args[1:])
 
 
 def _masked_text(exc: BaseException, values: list[str]) -> str:

@@ -7,9 +7,12 @@ Input side. A `FileInput` field accepts
 - `bytes` / `bytearray` / `memoryview`: raw content (the MIME type is sniffed from magic numbers).
 
 Local content is turned into a string only when the request is sent: inlined as a base64 data URI
-(default, no extra request) or uploaded to fal's CDN through `fal_client` (`upload_file`/`upload`)
-when the upload mode is `"upload"` (`configure(file_upload="upload")` globally, or
-`Endpoint(file_upload="upload")` per endpoint instance). Uploads happen after validation.
+(no extra request) or uploaded to fal's storage through `fal_client` (`upload_file`/`upload`),
+which gives the URL sent instead. The mode (`settings`): `"auto"` (default) uploads files larger
+than `upload_threshold` and inlines the others; `"upload"` / `"data_uri"` do one or the other
+always. Set it globally (`fal_bindings.configure(file_upload=...)`), per endpoint instance
+(`Endpoint(file_upload=...)`) or per call (the `file_upload` option). Uploads happen after
+validation.
 
 Output side: downloads live in `downloads.py` (`download_url`, `read_url` and async twins).
 """
@@ -22,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+from . import settings
 from ._types import FileUploadMode
 
 if TYPE_CHECKING:
@@ -38,25 +42,16 @@ __all__ = [
     "guess_content_type",
 ]
 
-_config: dict[str, Any] = {"file_upload": "data_uri"}
-_MODES = ("data_uri", "upload")
-
-
-def configure(*, file_upload: FileUploadMode | None = None) -> None:
-    """Set package-wide defaults. `file_upload`: `"data_uri"` (default) or `"upload"`."""
-    if file_upload is not None:
-        _check_mode(file_upload)
-        _config["file_upload"] = file_upload
+configure = settings.configure
+"""`fal_bindings.configure`, kept here for code that imported it from `files`."""
 
 
 def get_file_upload_mode() -> FileUploadMode:
-    mode: FileUploadMode = _config["file_upload"]
-    return mode
+    """The package-wide mode (`"auto"` unless changed with `configure`)."""
+    return settings.file_upload_mode()
 
 
-def _check_mode(mode: str) -> None:
-    if mode not in _MODES:
-        raise ValueError(f"file_upload must be one of {_MODES}, got {mode!r}")
+_check_mode = settings.check_file_upload_mode
 
 
 # --------------------------------------------------------------------------- input validation
@@ -86,11 +81,15 @@ _TOKEN_PREFIX = "\x00fal-bindings-file:"
 class FileCollector:
     """Serialisation context: local file values become placeholder tokens during `model_dump`,
     replaced afterwards (outside pydantic, so errors such as FileNotFoundError surface as they
-    are) by data URIs (`inline`) or uploaded URLs (`upload_pending` / `aupload_pending`)."""
+    are) by data URIs (`inline`) or uploaded URLs (`upload_pending` / `aupload_pending`).
 
-    def __init__(self, mode: FileUploadMode) -> None:
+    Which files are uploaded: all in `"upload"` mode, none in `"data_uri"` mode, and in `"auto"`
+    mode those larger than `threshold` bytes (default: the package setting)."""
+
+    def __init__(self, mode: FileUploadMode, threshold: int | None = None) -> None:
         _check_mode(mode)
         self.mode = mode
+        self.threshold = settings.upload_threshold() if threshold is None else threshold
         self.pending: dict[str, Path | bytes] = {}
         self._by_path: dict[Path, str] = {}
 
@@ -105,17 +104,29 @@ class FileCollector:
             self._by_path[value.resolve()] = token
         return token
 
+    def uploads(self, value: Path | bytes) -> bool:
+        """Whether `value` is sent by upload (else inline)."""
+        if self.mode != "auto":
+            return self.mode == "upload"
+        size = value.stat().st_size if isinstance(value, Path) else len(value)
+        return size > self.threshold
+
+    def to_upload(self) -> dict[str, Path | bytes]:
+        """The placeholders that `upload_pending` / `aupload_pending` replace by uploaded URLs."""
+        return {token: value for token, value in self.pending.items() if self.uploads(value)}
+
     @property
     def needs_upload(self) -> bool:
         """True when placeholders are waiting for `upload_pending` / `aupload_pending`."""
-        return self.mode == "upload" and bool(self.pending)
+        return any(self.uploads(value) for value in self.pending.values())
 
     def inline(self, payload: Any) -> Any:
-        """Replace every placeholder with the file's data URI."""
-        if not self.pending:
+        """Replace every placeholder of a file that is not uploaded with its data URI."""
+        inline = {t: v for t, v in self.pending.items() if not self.uploads(v)}
+        if not inline:
             return payload
         return _replace_tokens(
-            payload, {token: to_data_uri(value) for token, value in self.pending.items()}
+            payload, {token: to_data_uri(value) for token, value in inline.items()}
         )
 
 
@@ -245,7 +256,7 @@ def upload_pending(payload: Any, collector: FileCollector, client: SyncClient) -
     if not collector.needs_upload:
         return payload
     urls: dict[str, str] = {}
-    for token, value in collector.pending.items():
+    for token, value in collector.to_upload().items():
         if isinstance(value, Path):
             urls[token] = client.upload_file(value)
         else:
@@ -258,7 +269,7 @@ async def aupload_pending(payload: Any, collector: FileCollector, client: AsyncC
     if not collector.needs_upload:
         return payload
     urls: dict[str, str] = {}
-    for token, value in collector.pending.items():
+    for token, value in collector.to_upload().items():
         if isinstance(value, Path):
             urls[token] = await client.upload_file(value)
         else:

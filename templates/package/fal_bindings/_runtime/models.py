@@ -134,17 +134,16 @@ class FalFile(FalOutput):
 def to_payload(model: FalInput, *, collector: FileCollector | None = None) -> dict[str, Any]:
     """The JSON arguments sent for `model`: wire names, JSON mode, only the fields that were set.
 
-    Local files become data URIs (reading them now), or upload placeholders when `collector` is
-    in upload mode (see `files.upload_pending`). Useful on its own for dry runs.
+    Local files become data URIs (reading them now), or placeholders for the files `collector`
+    uploads (see `files.upload_pending`). Useful on its own for dry runs.
     """
     if collector is None:
         collector = FileCollector("data_uri")
     payload = model.model_dump(
         mode="json", by_alias=True, exclude_unset=True, context={CONTEXT_KEY: collector}
     )
-    if collector.mode == "data_uri":
-        payload = collector.inline(payload)
-    return payload
+    inlined: dict[str, Any] = collector.inline(payload)
+    return inlined
 
 
 def parse_output(

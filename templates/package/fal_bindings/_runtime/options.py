@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypedDict
 if TYPE_CHECKING:
     import fal_client
 
-    from ._types import OnEnqueue, OnQueueUpdate, Priority
+    from ._types import FileUploadMode, OnEnqueue, OnQueueUpdate, Priority
 
 __all__ = [
     "RunOptions",
@@ -77,6 +77,13 @@ class _Progress(TypedDict, total=False):
     """Seconds between status polls (fal-client's default when None)."""
 
 
+class _Files(TypedDict, total=False):
+    file_upload: FileUploadMode | None
+    """How local files (`Path`, `bytes`) are sent for this call: `"auto"` (inline up to
+    `upload_threshold` bytes, uploaded above), `"upload"` or `"data_uri"`; None: the endpoint's
+    or the package's setting (`fal_bindings.configure`)."""
+
+
 class _SyncClient(TypedDict, total=False):
     client: fal_client.SyncClient | None
     """Overrides the endpoint's client for this call."""
@@ -87,39 +94,41 @@ class _AsyncClient(TypedDict, total=False):
     """Overrides the endpoint's client for this call."""
 
 
-class RunOptions(_Timeout, _Routing, _Headers, _SyncClient, total=False):
+class RunOptions(_Timeout, _Routing, _Headers, _Files, _SyncClient, total=False):
     """Options of `run` (no queue)."""
 
 
-class SubmitOptions(_Routing, _Priority, _Webhook, _Headers, _SyncClient, total=False):
+class SubmitOptions(_Routing, _Priority, _Webhook, _Headers, _Files, _SyncClient, total=False):
     """Options of `submit` (queue a request, get a handle)."""
 
 
 class SubscribeOptions(
-    _Timeout, _Routing, _Priority, _Progress, _Headers, _SyncClient, total=False
+    _Timeout, _Routing, _Priority, _Progress, _Headers, _Files, _SyncClient, total=False
 ):
     """Options of `subscribe` (queue a request, wait for its result)."""
 
 
-class StreamOptions(_Timeout, _Headers, _SyncClient, total=False):
+class StreamOptions(_Timeout, _Headers, _Files, _SyncClient, total=False):
     """Options of `stream` (partial results as they come)."""
 
 
-class AsyncRunOptions(_Timeout, _Routing, _Headers, _AsyncClient, total=False):
+class AsyncRunOptions(_Timeout, _Routing, _Headers, _Files, _AsyncClient, total=False):
     """Options of the async `run`."""
 
 
-class AsyncSubmitOptions(_Routing, _Priority, _Webhook, _Headers, _AsyncClient, total=False):
+class AsyncSubmitOptions(
+    _Routing, _Priority, _Webhook, _Headers, _Files, _AsyncClient, total=False
+):
     """Options of the async `submit`."""
 
 
 class AsyncSubscribeOptions(
-    _Timeout, _Routing, _Priority, _Progress, _Headers, _AsyncClient, total=False
+    _Timeout, _Routing, _Priority, _Progress, _Headers, _Files, _AsyncClient, total=False
 ):
     """Options of the async `subscribe`."""
 
 
-class AsyncStreamOptions(_Timeout, _Headers, _AsyncClient, total=False):
+class AsyncStreamOptions(_Timeout, _Headers, _Files, _AsyncClient, total=False):
     """Options of the async `stream`."""
 
 

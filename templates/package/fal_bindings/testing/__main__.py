@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from .._runtime.spec import SpecError
 from ._controls import Behavior
 from ._emulator import DEFAULT_KEY, Emulator
+from ._patch import emulator_environment
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,17 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     with emu:
-        host = emu.base_url.removeprefix("https://")
         print(f"# fal emulator: {emu.base_url} ({len(emu.endpoints)} endpoints). Ctrl-C stops it.")
-        print(f"export FAL_KEY={emu.key}")
-        print(f"export FAL_RUN_HOST={host}")
-        print(f"export FAL_QUEUE_RUN_HOST={host}/__queue__")
-        print(f"export SSL_CERT_FILE={emu.ca_path}")
+        print(
+            "# In a shell, export these: fal_bindings and `fal-bindings` then talk to the emulator,"
+        )
+        print("# uploads and realtime tokens included (plain fal_client too, but for those two):")
+        for name, value in emulator_environment(emu.base_url, emu.ca_path, emu.key).items():
+            print(f"export {name}={shlex.quote(value)}")
         print("export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost")
         print(f"# CA certificate: {emu.ca_path}   (curl --cacert {emu.ca_path} ...)")
-        print("# uploads and realtime JWTs also need, in Python:")
-        print(f'#   fal_client.client.REST_URL = "{emu.base_url}/__rest__"')
-        print(f'#   fal_client.client.CDN_URL = "{emu.base_url}/__cdn__"')
         sys.stdout.flush()
         stop.wait()
     return 0

@@ -33,6 +33,7 @@ from ._bodies import BadJSON, check_json, parse_json
 from ._controls import Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
 from ._examples import corrected_example
 from ._media import media_bytes, media_type
+from ._outputs import InvalidOutput, OutputRule, OutputSource, produce
 from ._specs import EndpointSpec
 from ._synth import Synthesizer, localize_file_urls
 from ._validate import Detail, describe, validation_errors
@@ -142,6 +143,7 @@ class EmulatorApp:
         self.global_behavior = behavior
         self.overrides: dict[str, BehaviorChanges] = {}
         self.faults: list[FaultRule] = []
+        self.next_outputs: list[OutputRule] = []
         self.records: list[RequestRecord] = []
         self.deliveries: list[WebhookDelivery] = []
         self.jobs: dict[str, _Job] = {}
@@ -183,6 +185,7 @@ class EmulatorApp:
             self.global_behavior = self.initial_behavior
             self.overrides.clear()
             self.faults.clear()
+            self.next_outputs.clear()
             self.records.clear()
             self.deliveries.clear()
             self.jobs.clear()
@@ -453,7 +456,28 @@ class EmulatorApp:
             return 422, {"detail": details}
         if behavior.error is not None:
             return behavior.error.status, behavior.error.body()
-        return 200, self.output(spec, payload)
+        source = self._take_output(spec.endpoint_id)
+        if source is None:
+            source = behavior.output
+        if source is None:
+            return 200, self.output(spec, payload)
+        try:
+            return 200, produce(spec, source, payload)
+        except InvalidOutput as exc:
+            return 500, {"detail": str(exc), "error_type": "emulator_output_invalid"}
+
+    def _take_output(self, endpoint_id: str) -> OutputSource | None:
+        """The output `next_output` queued for the endpoint's next request, if any."""
+        with self.lock:
+            for rule in self.next_outputs:
+                if rule.endpoint_id != endpoint_id:
+                    continue
+                if rule.remaining is not None:
+                    rule.remaining -= 1
+                    if rule.remaining == 0:
+                        self.next_outputs.remove(rule)
+                return rule.source
+        return None
 
     def output(self, spec: EndpointSpec, payload: Mapping[str, Any]) -> Any:
         """A schema-valid output: the endpoint's (repaired) example with emulator-served file URLs,

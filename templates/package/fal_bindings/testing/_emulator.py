@@ -20,6 +20,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ._app import DroppedConnection, EmulatorApp, FaultRule
 from ._controls import OPERATIONS, Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
+from ._outputs import OutputRule, OutputSource, check_source
 from ._patch import Patcher, point_fal_client, reset_module_clients, set_fast_retries
 from ._specs import SpecSource, load_specs, lookup
 from ._tls import Certificates, make_certificates
@@ -345,12 +346,23 @@ class Emulator:
         """Change the behaviour of one endpoint, or of all (`endpoint=None`), from now on.
 
         Example: `emu.configure(queue_polls=2, progress_polls=3)`,
-        `emu.configure("fal-ai/flux-2", error=AppError(422, "bad"))`. Requests already queued keep
-        the behaviour they were submitted with.
+        `emu.configure("fal-ai/flux-2", error=AppError(422, "bad"))`,
+        `emu.configure("fal-ai/flux-2", output={"images": [...], "seed": 1})` or
+        `output=lambda input: {...}` (a function of the input JSON). A fixed output is checked
+        against the endpoint's Output schema here (`ValueError` naming the field); a function's
+        answer on each request (a 500 naming the field when it does not fit). `output=None`
+        goes back to the page's example. Requests already queued keep the behaviour they were
+        submitted with.
         """
         unknown = set(changes) - {f.name for f in dataclasses.fields(Behavior)}
         if unknown:
             raise TypeError(f"unknown behaviour settings {sorted(unknown)}; see Behavior's fields")
+        output = changes.get("output")
+        if output is not None:
+            if endpoint is None and not callable(output):
+                raise TypeError("a fixed output needs an endpoint: configure(id, output=...)")
+            if endpoint is not None:
+                check_source(lookup(self._specs, endpoint), output)
         app = self._app
         with app.lock:
             if endpoint is None:
@@ -393,6 +405,18 @@ class Emulator:
                 )
         with self._app.lock:
             self._app.faults.append(FaultRule(fault, times, endpoint, operations))
+
+    def next_output(self, endpoint: str, output: OutputSource, *, times: int | None = 1) -> None:
+        """Answer the next `times` requests of `endpoint` (None: all, until `reset`) with
+        `output`: a JSON object, or a function of the input returning one. Checked like
+        `configure(endpoint, output=...)`; queued outputs are used in the order given, before
+        the endpoint's configured output."""
+        if times is not None and times < 1:
+            raise ValueError(f"times must be at least 1 (or None for always), got {times}")
+        spec = lookup(self._specs, endpoint)
+        check_source(spec, output)
+        with self._app.lock:
+            self._app.next_outputs.append(OutputRule(spec.endpoint_id, output, times))
 
     def clear_faults(self) -> None:
         with self._app.lock:

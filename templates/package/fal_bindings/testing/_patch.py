@@ -11,6 +11,8 @@ from typing import Any
 import fal_client
 import fal_client.client
 
+from .._runtime.clients import CDN_URL_ENV, REST_URL_ENV, reset_default_clients
+
 _UNSET = object()
 _LOOPBACK = "127.0.0.1,localhost"
 
@@ -54,21 +56,19 @@ def point_fal_client(patcher: Patcher, base_url: str, ca_path: Path, key: str) -
 
     Returns the environment variables set (what a separate process would export).
     """
-    host = base_url.removeprefix("https://")
     env = {
-        "FAL_KEY": key,
-        "FAL_RUN_HOST": host,
-        "FAL_QUEUE_RUN_HOST": f"{host}/__queue__",
-        "SSL_CERT_FILE": str(ca_path),
+        **emulator_environment(base_url, ca_path, key),
         "NO_PROXY": _with_loopback(os.environ.get("NO_PROXY")),
         "no_proxy": _with_loopback(os.environ.get("no_proxy")),
     }
+    host = base_url.removeprefix("https://")
     for name, value in env.items():
         patcher.setenv(name, value)
     # These would take precedence over FAL_KEY or send the client to fal's login flow.
     for name in ("FAL_KEY_ID", "FAL_KEY_SECRET", "FAL_FORCE_AUTH_BY_USER"):
         patcher.setenv(name, None)
-    # fal_client froze its hosts at import; REST_URL and CDN_URL have no env var at all.
+    # fal_client froze its hosts at import; REST_URL and CDN_URL have no env var of fal_client's
+    # (fal_bindings reads FAL_BINDINGS_REST_URL / _CDN_URL, set above, for other processes).
     module = fal_client.client
     patcher.setattr(module, "RUN_URL_FORMAT", f"{base_url}/")
     patcher.setattr(module, "QUEUE_URL_FORMAT", f"{base_url}/__queue__/")
@@ -76,6 +76,20 @@ def point_fal_client(patcher: Patcher, base_url: str, ca_path: Path, key: str) -
     patcher.setattr(module, "REST_URL", f"{base_url}/__rest__")
     patcher.setattr(module, "CDN_URL", f"{base_url}/__cdn__")
     return env
+
+
+def emulator_environment(base_url: str, ca_path: Path, key: str) -> dict[str, str]:
+    """What another process (a shell, the CLI) needs in its environment to use the emulator at
+    `base_url` with fal_client and fal_bindings: hosts, storage URLs, key, CA certificate."""
+    host = base_url.removeprefix("https://")
+    return {
+        "FAL_KEY": key,
+        "FAL_RUN_HOST": host,
+        "FAL_QUEUE_RUN_HOST": f"{host}/__queue__",
+        REST_URL_ENV: f"{base_url}/__rest__",
+        CDN_URL_ENV: f"{base_url}/__cdn__",
+        "SSL_CERT_FILE": str(ca_path),
+    }
 
 
 def set_fast_retries(
@@ -105,7 +119,8 @@ def fast_retries(
 
 
 def reset_module_clients() -> None:
-    """Forget what fal_client's module-level clients cached (key, connection pool, CDN token URL).
+    """Forget what fal_client's module-level clients, and fal_bindings' default clients, cached
+    (key, connection pool, CDN token URL).
 
     The sync pool is closed first: uvicorn would otherwise wait on its idle keep-alive
     connections when stopping. The async pool belongs to some event loop and cannot be closed
@@ -119,6 +134,7 @@ def reset_module_clients() -> None:
         cached.pop(name, None)
     for name in ("_client", "_auth", "_token_manager"):
         vars(fal_client.async_client).pop(name, None)
+    reset_default_clients()  # fal_bindings' own default clients
 
 
 def _with_loopback(current: str | None) -> str:

@@ -31,6 +31,7 @@ from fal_bindings._runtime.errors import (
     UnprocessableEntityError,
 )
 from fal_bindings._runtime.registry import LazyRegistry
+from fal_bindings._runtime.settings import configure
 
 __version__ = "0.1.0"
 
@@ -67,6 +68,7 @@ __all__ = [
     "endpoint",
     "async_endpoint",
     "registry",
+    "configure",
     "APIConnectionError",
     "APIError",
     "AuthenticationError",
