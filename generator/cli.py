@@ -59,6 +59,7 @@ def cli() -> None:
 @click.option("--no-overlays", is_flag=True, help="Write the raw parse (overlays not applied).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option("--all", "--verbose", "show_all", is_flag=True, help="Print every diagnostic (known warnings and info too), not only errors and new warnings.")
 @click.option("--force", is_flag=True, help="Parse even if nothing changed since the last run.")
 @_TAKE_OWNERSHIP
 @_WAIT
@@ -70,12 +71,15 @@ def parse(
     no_overlays: bool,
     strict: bool,
     quiet: bool,
+    show_all: bool,
     force: bool,
     take_ownership: bool,
     wait: float,
 ) -> None:
     """Parse doc pages (files or directories; default specs/sources) into one spec per endpoint.
 
+    Prints every error and every new warning with file:line (new: not in the report as committed
+    at git HEAD), and counts for the known ones; also when nothing changed since the last run.
     Exit 0 without error diagnostics, 1 with (or with warnings under --strict), 2 on usage errors
     and on an output folder falgen does not own.
     """
@@ -83,7 +87,8 @@ def parse(
     from generator.build.stamps import StageStamp
     from generator.build.trees import hash_trees
     from generator.core.ir import Severity
-    from generator.docs.diagnostics_report import summary_text, write_report
+    from generator.docs.diagnostics_console import committed_baseline, console_lines, read_report, split, summary_line
+    from generator.docs.diagnostics_report import write_report
     from generator.docs.parse import DEFAULT_SOURCES, ParseRun
     from generator.spec.write import write_documents
 
@@ -95,29 +100,34 @@ def parse(
         if overlap(path, out):
             raise click.UsageError(f"--out {out} overlaps the source {path}: falgen parse never writes where it reads")
     report_dir = report or out.parent
+    report_json = report_dir / "diagnostics.json"
     with _holding(out, "parse", take_ownership, wait) as folder:
-        inputs = hash_trees([*paths, *([] if no_overlays else [overlays])]) + f"{no_overlays}{strict}"
-        stage = StageStamp("parse", inputs, [out, report_dir / "diagnostics.json", report_dir / "diagnostics.md"])
+        inputs = hash_trees([*paths, *([] if no_overlays else [overlays])]) + f"{no_overlays}{strict}{bool(sources)}"
+        stage = StageStamp("parse", inputs, [out, report_json, report_dir / "diagnostics.md"])
         previous = None if force or folder.interrupted else stage.up_to_date()
-        if previous is not None and isinstance(previous.get("summary"), str) and previous.get("exit") in (0, 1):
-            click.echo(f"{previous['summary']} (unchanged since the last parse)")
-            sys.exit(int(previous["exit"]))  # type: ignore[call-overload]
-        # --force re-parses every page (and renews the cache); otherwise cached pages are reused.
-        run = ParseRun(paths, None if no_overlays else overlays, Store("parse", refresh=force))
-        diagnostics = run.sorted_diagnostics()
-        write_documents(run.documents(), out, folder)
-        info = run.summary()
-        write_report(info, diagnostics, report_dir)
-        if not quiet:
-            for diagnostic in diagnostics:
-                if diagnostic.severity is not Severity.INFO:
-                    click.echo(diagnostic.render(), err=True)
-        summary = summary_text(info)
-        click.echo(summary)
-        errors = any(d.severity is Severity.ERROR for d in diagnostics)
-        warnings = any(d.severity is Severity.WARNING for d in diagnostics)
-        code = 1 if errors or (strict and warnings) else 0
-        stage.done(summary=summary, exit=code)
+        # Skipped as up to date: the diagnostics are replayed from the report the stamp verified.
+        stored_exit = previous.get("exit") if previous is not None else None
+        replay = read_report(report_json) if stored_exit in (0, 1) else None
+        if replay is not None:
+            info, diagnostics = replay
+            code = 1 if stored_exit == 1 else 0
+        else:
+            # --force re-parses every page (and renews the cache); otherwise cached pages are reused.
+            run = ParseRun(paths, None if no_overlays else overlays, Store("parse", refresh=force), partial_sources=bool(sources))
+            diagnostics = run.sorted_diagnostics()
+            write_documents(run.documents(), out, folder)
+            info = run.summary()
+            write_report(info, diagnostics, report_dir)
+            errors = any(d.severity is Severity.ERROR for d in diagnostics)
+            warnings = any(d.severity is Severity.WARNING for d in diagnostics)
+            code = 1 if errors or (strict and warnings) else 0
+            stage.done(exit=code)
+    found = split(diagnostics, committed_baseline(report_json.resolve()))
+    if not quiet:
+        for line in console_lines(found, show_all):
+            click.echo(line, err=True)
+    unchanged = " (unchanged since the last parse)" if replay is not None else ""
+    click.echo(summary_line(info, found, report_dir) + unchanged)
     sys.exit(code)
 
 
