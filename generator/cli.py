@@ -134,10 +134,16 @@ def parse(
 @cli.command()
 @click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("generated"), show_default=True)
+@click.option(
+    "--version-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The package's version (one MAJOR.MINOR.PATCH line) [default: VERSION beside --specs, i.e. specs/VERSION; 0.1.0 when there is none].",
+)
 @click.option("--force", is_flag=True, help="Render even if nothing changed since the last run.")
 @_TAKE_OWNERSHIP
 @_WAIT
-def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: float) -> None:
+def generate(specs: Path, out: Path, version_file: Path | None, force: bool, take_ownership: bool, wait: float) -> None:
     """Render the typed bindings package from the specs.
 
     Exit 0 on success, 1 when the specs cannot be rendered, 2 on usage errors and on an output
@@ -146,27 +152,34 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
     from generator.build.stamps import StageStamp
     from generator.build.trees import hash_trees
     from generator.render.generate import generate as run_generate
-    from generator.render.inputs import RenderError
+    from generator.render.inputs import RenderError, package_version
 
     if not specs.is_dir():
         raise click.UsageError(f"no spec directory {specs}")
     if overlap(specs, out):
         raise click.UsageError(f"--out {out} overlaps --specs {specs}: falgen generate never writes where it reads")
+    try:
+        version = package_version(specs, version_file)
+    except RenderError as error:
+        click.echo(f"falgen generate: {error}", err=True)
+        sys.exit(1)
     started = time.perf_counter()
     with _holding(out, "generate", take_ownership, wait) as folder:
-        stage = StageStamp("generate", hash_trees([specs]), [out])
+        stage = StageStamp("generate", hash_trees([specs]) + f"\0{version}", [out])
         if not force and not folder.interrupted and stage.up_to_date() is not None:
-            click.echo(f"{out} is up to date with {specs} ({time.perf_counter() - started:.2f}s)")
+            click.echo(f"{out.as_posix().rstrip('/')}/ is up to date with {specs.as_posix().rstrip('/')}/ (fal-bindings {version}; {time.perf_counter() - started:.2f}s)")
             return
         try:
-            generated = run_generate(specs, out, folder)
+            generated = run_generate(specs, out, folder, version)
         except RenderError as error:
             click.echo(f"falgen generate: {error}", err=True)
             sys.exit(1)
         stage.done()
-    modules = sum(1 for path in generated.paths if path.endswith(".py"))
-    rendered = f"{generated.stats.rendered} module(s) rendered, {generated.stats.reused} unchanged"
-    click.echo(f"generated {len(generated.paths)} file(s) ({modules} Python modules; {rendered}) in {out} in {time.perf_counter() - started:.2f}s")
+    stats, total = generated.stats, len(generated.paths)
+    files = f"{stats.written} written, {total - stats.written} unchanged, {stats.removed} removed"
+    modules = f"{stats.rendered + stats.reused} endpoint and type modules: {stats.rendered} rendered, {stats.reused} reused"
+    elapsed = time.perf_counter() - started
+    click.echo(f"{out.as_posix().rstrip('/')}/ holds {total} files of fal-bindings {version}: {files} ({modules}) in {elapsed:.2f}s")
 
 
 @cli.command()
@@ -174,11 +187,14 @@ def generate(specs: Path, out: Path, force: bool, take_ownership: bool, wait: fl
 @click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True)
 @click.option("--generated", type=click.Path(path_type=Path), default=Path("generated"), show_default=True)
 @click.option("--overlays", type=click.Path(path_type=Path), default=Path("specs/overlays"), show_default=True)
-def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> None:
-    """Re-parse and re-render into a temporary directory; fail if anything committed differs."""
+@click.option("--version-file", type=click.Path(path_type=Path), default=None, help="As for falgen generate [default: VERSION beside --specs].")
+def check(sources: Path, specs: Path, generated: Path, overlays: Path, version_file: Path | None) -> None:
+    """Re-parse and re-render into a temporary directory; fail if the specs, the diagnostics
+    report or the generated package on disk differ (the working tree, committed or not: commit
+    them for CI, which checks a fresh clone)."""
     from generator.tools.check import check as run_check
 
-    clean, report = run_check(sources, specs, generated, overlays)
+    clean, report = run_check(sources, specs, generated, overlays, version_file)
     click.echo(report)
     sys.exit(0 if clean else 1)
 
