@@ -78,12 +78,33 @@ fuzz: $(INSTALLED)
 	echo "fuzz examples run (per test):"; cat $$report; rm -f $$report; exit $$status
 
 # The generator, the tests, and the hand-written package code in place (templates/package: ruff
-# and black at the generated package's line length, 100); mypy --strict on all of it (pyproject).
+# and black at the generated package's line length, 100); mypy --strict on all of it (pyproject);
+# then lint-versions.
 lint: $(INSTALLED)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff check --line-length 100 --config "src = ['templates/package']" templates/package
 	$(BIN)/black --check -q --line-length 100 --target-version py310 templates/package
 	$(BIN)/mypy
+	@$(MAKE) -s --no-print-directory lint-versions
+
+# Python versions: everything says 3.10+, only 3.11 runs here. Checked without an interpreter:
+# mypy --strict as the oldest and the newest supported Python (the generator and the runtime in
+# place with pyproject's configuration, the whole generated package with none), and ruff's
+# py310 target on the generated package (syntax newer than 3.10 is an error).
+CHECKED_PYTHONS := 3.10 3.13
+lint-versions: $(INSTALLED)
+	for version in $(CHECKED_PYTHONS); do $(BIN)/mypy --python-version $$version || exit 1; done
+	for version in $(CHECKED_PYTHONS); do $(BIN)/mypy --strict --config-file "" --python-version $$version generated/fal_bindings || exit 1; done
+	$(BIN)/ruff check --isolated --target-version py310 --line-length 100 --select E,F,W,I,B,UP --ignore E501 generated/fal_bindings
+
+# Prepare a release (README "Releases"): parse, then `falgen release` (the next version from what
+# changed since the last vX.Y.Z tag -> specs/VERSION, its CHANGELOG.md entry), then generate and
+# install. Then commit, tag vX.Y.Z and push the tag. RELEASE_ARGS: e.g. "--dry-run", "--bump major".
+release-prepare: $(STAMP)
+	$(BIN)/falgen parse
+	$(BIN)/falgen release $(RELEASE_ARGS)
+	$(BIN)/falgen generate
+	@$(MAKE) -s --no-print-directory $(GENERATED_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -202,8 +202,10 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path, version_f
 from generator.tools.catalog.command import FetchWithCatalog  # noqa: E402  (httpx is imported only when fetching)
 from generator.tools.drift.command import diff_command  # noqa: E402
 from generator.tools.fetch import fetch_command  # noqa: E402  (httpx is imported only when fetching)
+from generator.tools.release import release_command  # noqa: E402
 
 cli.add_command(diff_command, "diff")
+cli.add_command(release_command, "release")
 cli.add_command(FetchWithCatalog(fetch_command), "fetch")  # `falgen fetch ID...` and `falgen fetch catalog`
 
 
