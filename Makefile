@@ -1,53 +1,65 @@
 # The two commands a fresh machine needs: `make generate` and `make test`.
-# Both create .venv when it is missing or older than pyproject.toml, then run.
+# Both create .venv when it is missing, install falgen into it (again when pyproject.toml
+# changes) and the generated package, editable (again only when generated/pyproject.toml
+# changes: falgen rewrites it only when the package's dependencies, version or build settings
+# do, never for a spec change), then run.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+GENERATED_STAMP := $(VENV)/.installed-generated
 GENERATED_PYPROJECT := $(wildcard generated/pyproject.toml)
+INSTALLED := $(STAMP) $(GENERATED_STAMP)
 
-.PHONY: generate parse render test test-fast check golden lint bench fuzz fidelity clean
+.PHONY: generate parse render test test-fast check golden lint lint-versions bench fuzz fidelity release-prepare clean
 
-$(STAMP): pyproject.toml $(GENERATED_PYPROJECT)
+$(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	@if [ -f generated/pyproject.toml ]; then $(BIN)/python -m pip install -q -e './generated[testing,cli]' --config-settings editable_mode=compat; fi
 	@touch $(STAMP)
 
-# Parse doc pages -> specs/openapi, render -> generated/, install generated/ (editable, all extras).
+# generated/ editable with every extra: setuptools' default mode, which for generated/'s layout
+# is one path in a .pth file, so tests and every subprocess import the current tree.
+$(GENERATED_STAMP): $(GENERATED_PYPROJECT) | $(STAMP)
+	@if [ -f generated/pyproject.toml ]; then $(BIN)/python -m pip install -q -e './generated[testing,cli]' && touch $(GENERATED_STAMP); fi
+
+# Parse doc pages -> specs/openapi, render -> generated/, install generated/ (editable, all extras;
+# only when its pyproject.toml changed).
 generate: $(STAMP)
 	$(BIN)/falgen parse
 	$(BIN)/falgen generate
-	@$(BIN)/python -c "import fal_bindings" 2>/dev/null || $(BIN)/python -m pip install -q -e './generated[testing,cli]' --config-settings editable_mode=compat
+	@$(MAKE) -s --no-print-directory $(GENERATED_STAMP)
 
 parse: $(STAMP)
 	$(BIN)/falgen parse
 
 # Every test. The session starts with an incremental `falgen generate`, so generated/ (and so
 # the installed package) carries the runtime, CLI and emulator as edited in templates/package.
-test: $(STAMP)
+test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
 
 # The tests that start no process (no subprocess, venv or mypy): under a minute.
-test-fast: $(STAMP)
+test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# Reproducibility: docs -> specs -> code must match what is committed.
-check: $(STAMP)
+# Reproducibility: docs -> specs -> code must reproduce specs/openapi, specs/diagnostics.* and
+# generated/ as they are in the working tree, committed or not (it says which paths have
+# uncommitted changes); CI runs it on a fresh clone, where that is the commit.
+check: $(INSTALLED)
 	$(BIN)/falgen check
 
 # Regenerate every golden file: specs, the diagnostics report, generated/, the per-feature
 # golden trees (tests/golden/*/expected), the CLI's golden --help texts and the README's table of
 # diagnostic codes. Review the diff, then commit.
-golden: $(STAMP)
+golden: $(INSTALLED)
 	$(BIN)/falgen parse --force
 	$(BIN)/falgen generate --force
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli tests/golden -k "golden and not type_checks"
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/core/test_diagnostic_codes.py -k readme
 
 # Benchmarks at catalogue scale (a synthetic 1,000-endpoint corpus made from the real pages).
-bench: $(STAMP)
+bench: $(INSTALLED)
 	$(BIN)/python -m tests.bench.run
 
 # Fidelity of the models to fal's own schemas, every document in FIDELITY_DOCS: acceptance,
@@ -56,22 +68,43 @@ bench: $(STAMP)
 # parse, no overlays) in a temporary directory. FIDELITY_ARGS: e.g. "-n 20 --json report.json".
 FIDELITY_DOCS ?= specs/sources/fal-openapi
 FIDELITY_ARGS ?= --oracle
-fidelity: $(STAMP)
+fidelity: $(INSTALLED)
 	$(BIN)/python -m tests.fidelity.run $(if $(FIDELITY_BUILD),--build-from,) $(FIDELITY_DOCS) $(FIDELITY_ARGS)
 
 # A longer fuzz run of the front-ends (make test runs a short one).
-fuzz: $(STAMP)
+fuzz: $(INSTALLED)
 	@report=$$(mktemp); \
 	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} FALGEN_FUZZ_REPORT=$$report $(BIN)/python -m pytest -q tests/docs/test_fuzz_pages.py tests/docs/test_fuzz_openapi.py tests/tools/test_fuzz_diff.py; status=$$?; \
 	echo "fuzz examples run (per test):"; cat $$report; rm -f $$report; exit $$status
 
 # The generator, the tests, and the hand-written package code in place (templates/package: ruff
-# and black at the generated package's line length, 100); mypy --strict on all of it (pyproject).
-lint: $(STAMP)
+# and black at the generated package's line length, 100); mypy --strict on all of it (pyproject);
+# then lint-versions.
+lint: $(INSTALLED)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff check --line-length 100 --config "src = ['templates/package']" templates/package
 	$(BIN)/black --check -q --line-length 100 --target-version py310 templates/package
 	$(BIN)/mypy
+	@$(MAKE) -s --no-print-directory lint-versions
+
+# Python versions: everything says 3.10+, only 3.11 runs here. Checked without an interpreter:
+# mypy --strict as the oldest and the newest supported Python (the generator and the runtime in
+# place with pyproject's configuration, the whole generated package with none), and ruff's
+# py310 target on the generated package (syntax newer than 3.10 is an error).
+CHECKED_PYTHONS := 3.10 3.13
+lint-versions: $(INSTALLED)
+	for version in $(CHECKED_PYTHONS); do $(BIN)/mypy --python-version $$version || exit 1; done
+	for version in $(CHECKED_PYTHONS); do $(BIN)/mypy --strict --config-file "" --python-version $$version generated/fal_bindings || exit 1; done
+	$(BIN)/ruff check --isolated --target-version py310 --line-length 100 --select E,F,W,I,B,UP --ignore E501 generated/fal_bindings
+
+# Prepare a release (README "Releases"): parse, then `falgen release` (the next version from what
+# changed since the last vX.Y.Z tag -> specs/VERSION, its CHANGELOG.md entry), then generate and
+# install. Then commit, tag vX.Y.Z and push the tag. RELEASE_ARGS: e.g. "--dry-run", "--bump major".
+release-prepare: $(STAMP)
+	$(BIN)/falgen parse
+	$(BIN)/falgen release $(RELEASE_ARGS)
+	$(BIN)/falgen generate
+	@$(MAKE) -s --no-print-directory $(GENERATED_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

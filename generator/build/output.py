@@ -258,10 +258,12 @@ class OutputFolder:
         except OSError:
             return False
 
-    def prune(self, keep: Iterable[str]) -> None:
-        """Remove every owned file not in `keep`, then the directories that removal emptied."""
+    def prune(self, keep: Iterable[str]) -> int:
+        """Remove every owned file not in `keep`, then the directories that removal emptied;
+        returns how many files were removed."""
         kept = set(keep)
         emptied: set[str] = set()
+        removed = 0
         for relative in sorted(self.owned - kept):
             directory = relative.rpartition("/")[0]
             if not self._directory(directory, create=False):
@@ -273,12 +275,14 @@ class OutputFolder:
                 target.unlink()
             except FileNotFoundError:
                 continue
+            removed += 1
             while directory:
                 emptied.add(directory)
                 directory = directory.rpartition("/")[0]
         for directory in sorted(emptied, key=lambda d: d.count("/"), reverse=True):
             with contextlib.suppress(OSError):  # not empty: it holds files falgen did not remove
                 (self.root / directory).rmdir()
+        return removed
 
     def finish(self, paths: Iterable[str]) -> None:
         """After the last write: the manifest lists `paths`; the marker goes."""

@@ -73,6 +73,7 @@ class Code(Enum):
     OVERLAY_UNREADABLE = ("overlay-unreadable", ERROR, "an overlay file that cannot be read as YAML")
     OVERLAY_INVALID = ("overlay-invalid", ERROR, "an overlay action that is malformed")
     OVERLAY_UNUSED = ("overlay-unused", WARNING, "an overlay action whose endpoint or pointer does not exist; not applied")
+    OVERLAY_ELSEWHERE = ("overlay-elsewhere", INFO, "overlay actions for endpoints the named sources do not hold (a partial parse); not applied, reported once")
     OVERLAY_APPLIED = ("overlay-applied", INFO, "an overlay action applied, with its reason")
     # -- OpenAPI documents (fal's and falgen's own) -------------------------------------------
     UNREADABLE = ("unreadable", ERROR, "a spec or OpenAPI file that cannot be read")

@@ -112,11 +112,3 @@ def render_markdown(info: Summary, diagnostics: list[Diagnostic]) -> str:
                 f"| {md_code(d.location, table=True)} | {md_text(d.endpoint_id or '')} | `{d.code}` | {md_text(d.message)} |"
             )
     return "\n".join(lines) + "\n"
-
-
-def summary_text(info: Summary) -> str:
-    counts = ", ".join(f"{key}={count}" for key, count in info["diagnostics"].items()) or "none"  # type: ignore[attr-defined]
-    return (
-        f"parsed {info['pages']} page(s): {info['endpoints']} endpoint(s), {info['fields']} field(s); "
-        f"diagnostics: {counts}"
-    )

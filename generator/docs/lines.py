@@ -59,10 +59,12 @@ def clean(text: str) -> str:
 
 
 def to_lines(text: str, file: str, first_line: int = 1) -> list[Line]:
-    return [
-        Line(clean(raw), file, first_line + index)
-        for index, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    ]
+    """The lines of `text`, numbered from `first_line`. A final line break ends the last line,
+    it does not start another: a 177-line file has lines 1-177, so no diagnostic can point at 178."""
+    pieces = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(pieces) > 1 and pieces[-1] == "":
+        pieces.pop()
+    return [Line(clean(raw), file, first_line + index) for index, raw in enumerate(pieces)]
 
 
 def unglue(lines: list[Line]) -> list[Line]:

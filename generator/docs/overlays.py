@@ -99,12 +99,28 @@ def _read_action(item: object, file: str, line: int, diagnostics: Diagnostics) -
     return Action(item["target"], item["pointer"], kinds[0], item[kinds[0]], item["reason"], file, line)
 
 
-def apply_overlays(endpoints: list[Endpoint], actions: list[Action], diagnostics: Diagnostics) -> list[Endpoint]:
+def apply_overlays(endpoints: list[Endpoint], actions: list[Action], diagnostics: Diagnostics, *, partial_sources: bool = False) -> list[Endpoint]:
+    """Apply `actions` to `endpoints` (the run's endpoints the actions target).
+
+    Overlays are written for the whole corpus: in a full run an action whose endpoint is missing
+    is stale (`overlay-unused`, a warning). A run over named sources (`falgen parse SOURCE`) holds
+    only part of it, so actions for endpoints it lacks are expected: one `overlay-elsewhere` note
+    for all of them. An action whose endpoint is there but whose pointer does not apply is
+    `overlay-unused` either way.
+    """
     by_id = {endpoint.id: endpoint for endpoint in endpoints}
+    elsewhere = [action for action in actions if action.target not in by_id] if partial_sources else []
+    if elsewhere:
+        targets = sorted({action.target for action in elsewhere})
+        shown = ", ".join(targets[:5]) + (f" and {len(targets) - 5} more" if len(targets) > 5 else "")
+        files = len({action.file for action in elsewhere})
+        message = f"{len(elsewhere)} overlay action(s) in {files} file(s) target endpoints not in these sources ({shown}); not applied"
+        diagnostics.emit(Code.OVERLAY_ELSEWHERE, message, elsewhere[0].file, elsewhere[0].line)
     for action in actions:
         endpoint = by_id.get(action.target)
         if endpoint is None:
-            diagnostics.emit(Code.OVERLAY_UNUSED, f"no endpoint {action.target!r}; overlay not applied", action.file, action.line, action.target)
+            if not partial_sources:
+                diagnostics.emit(Code.OVERLAY_UNUSED, f"no endpoint {action.target!r}; overlay not applied", action.file, action.line, action.target)
             continue
         document = endpoint.model_dump(mode="json")
         try:

@@ -179,8 +179,11 @@ class _LazyTypes(Mapping[str, list[Schema]]):
 
 
 class ParseRun:
-    def __init__(self, paths: list[Path], overlays: Path | None, store: Store | None = None) -> None:
+    def __init__(self, paths: list[Path], overlays: Path | None, store: Store | None = None, *, partial_sources: bool = False) -> None:
+        """`partial_sources`: `paths` are part of the corpus the overlays are written for (see
+        `apply_overlays`)."""
         self.store = store or Store("parse", persistent=False)
+        self.partial_sources = partial_sources
         self._arguments = (paths, overlays)
         self.final: dict[str, Member] = {}
         """One member per endpoint id (duplicates merged, overlays applied), by id."""
@@ -393,7 +396,7 @@ class ParseRun:
         if overlays is not None:
             actions = load_overlays(overlays, self.diagnostics)
             targets = sorted({a.target for a in actions} & merged.keys())
-            changed = apply_overlays([self._endpoint(merged[t]) for t in targets], actions, self.diagnostics)
+            changed = apply_overlays([self._endpoint(merged[t]) for t in targets], actions, self.diagnostics, partial_sources=self.partial_sources)
             for endpoint in changed:
                 merged[endpoint.id] = self._member(endpoint)
         return dict(sorted(merged.items()))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.build.cache import digest
 from generator.core.codes import Code
-from generator.core.diagnostics import diagnostic
+from generator.core.diagnostics import clip, diagnostic
 from generator.core.ir import Endpoint, Severity
 from generator.core.paths import display_path
 from generator.python.shared_types import EndpointSummary, summarize
@@ -37,6 +38,42 @@ class Stats:
     """Modules left as the tree holds them."""
     formatted: int = 0
     """Python files sent to the formatter (whose cache may still know them)."""
+    written: int = 0
+    """Files written (new or changed); the others were left as they were."""
+    removed: int = 0
+    """Files an earlier run wrote that are no longer generated, removed."""
+
+
+VERSION_FILE = "VERSION"
+"""The generated package's version, one line `MAJOR.MINOR.PATCH`, beside the spec directory
+(`specs/VERSION` for `specs/openapi`): `falgen release` writes it, `falgen generate` reads it."""
+DEFAULT_VERSION = "0.1.0"
+"""The version of a package rendered from specs with no version file beside them."""
+_VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+
+
+def version_path(specs: Path, version_file: Path | None = None) -> Path:
+    """Where the version of the package rendered from `specs` is kept."""
+    return version_file if version_file is not None else specs.parent / VERSION_FILE
+
+
+def package_version(specs: Path, version_file: Path | None = None) -> str:
+    """The version in the version file (`version_file`, else beside `specs`); DEFAULT_VERSION
+    when the default file does not exist. A file given but missing, or that holds anything but
+    one MAJOR.MINOR.PATCH line, is a `RenderError` naming it."""
+    path = version_path(specs, version_file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if version_file is None:
+            return DEFAULT_VERSION
+        raise RenderError(f"{display_path(path)}: no such version file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise RenderError(f"{display_path(path)}: cannot read the version: {error}") from None
+    version = text.strip()
+    if not _VERSION.fullmatch(version):
+        raise RenderError(f"{display_path(path)}: {clip(version, 40)!r} is not a MAJOR.MINOR.PATCH version (one line, e.g. 1.4.0)")
+    return version
 
 
 @dataclass

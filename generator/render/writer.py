@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.build.output import OutputFolder
 from generator.build.trees import not_generated
+from generator.render.inputs import Stats
 
 TreeContent = dict[str, tuple[str, bytes | None]]
 """path -> (sha256 of the file, its bytes, or None when the tree already holds exactly them)."""
@@ -44,15 +45,16 @@ class TreeOnDisk:
         return recorded is not None and stat is not None and recorded == (sha, stat.st_size, stat.st_mtime_ns)
 
 
-def write_content(folder: OutputFolder, content: TreeContent, tree: TreeOnDisk) -> dict[str, tuple[str, int, int]]:
+def write_content(folder: OutputFolder, content: TreeContent, tree: TreeOnDisk, stats: Stats | None = None) -> dict[str, tuple[str, int, int]]:
     """Make the folder hold `content` (path -> (sha256, bytes, or None for a file `tree` holds
     already)); returns the manifest of the result.
 
     Only files whose content changed are rewritten (each through a temporary file and an
     atomic rename); files an earlier run wrote that are no longer generated are removed, and
-    nothing else; a no-op run touches nothing.
+    nothing else; a no-op run touches nothing. `stats` gets the files written and removed.
     """
     manifest: dict[str, tuple[str, int, int]] = {}
+    written = 0
     folder.begin(content)
     for relative, (sha, data) in sorted(content.items()):
         if tree.holds(relative, sha):
@@ -64,7 +66,11 @@ def write_content(folder: OutputFolder, content: TreeContent, tree: TreeOnDisk) 
             stat = existing
         else:
             stat = folder.write(relative, data)
+            written += 1
         manifest[relative] = (sha, stat.st_size, stat.st_mtime_ns)
-    folder.prune(content)
+    removed = folder.prune(content)
+    if stats is not None:
+        stats.written += written
+        stats.removed += removed
     folder.finish(content)
     return manifest

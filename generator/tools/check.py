@@ -1,7 +1,9 @@
-"""`falgen check`: docs -> specs -> code must reproduce exactly what is committed.
+"""`falgen check`: docs -> specs -> code must reproduce exactly the output in the working tree.
 
-Everything is regenerated into a temporary directory and compared file by file with the
-committed `specs/openapi/`, the diagnostics report and `generated/`.
+Everything is regenerated into a temporary directory and compared file by file with
+`specs/openapi/`, the diagnostics report and `generated/` as they are on disk, committed or not;
+the report names those of them that hold changes git has not committed. CI checks a fresh clone,
+where the two are the same: what is committed.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from generator.docs.diagnostics_report import write_report
 from generator.docs.parse import ParseRun
 from generator.python.namelock import LOCK_FILE, LockError, PublicNames, read_lock
 from generator.render.generate import render_package, write_tree
+from generator.render.inputs import DEFAULT_VERSION, RenderError, package_version
 from generator.spec.write import write_documents
 from generator.tools.drift.compare import DiffResult, renames
+from generator.tools.drift.git import git
 from generator.tools.drift.report import render_compact, semantic_report
 
 REGENERATE = "make generate   (or: falgen parse && falgen generate)"
@@ -27,7 +31,7 @@ REGENERATE = "make generate   (or: falgen parse && falgen generate)"
 @dataclass
 class TreeDiff:
     added: list[str] = field(default_factory=list)
-    """In the regenerated tree only (not committed)."""
+    """In the regenerated tree only (not on disk)."""
     removed: list[str] = field(default_factory=list)
     """Committed but no longer generated."""
     changed: list[str] = field(default_factory=list)
@@ -62,7 +66,7 @@ def compare_trees(committed: Path, fresh: Path) -> TreeDiff:
 def unified(committed: Path, fresh: Path, relative: str, limit: int = 40) -> str:
     a = (committed / relative).read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
     b = (fresh / relative).read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
-    lines = list(difflib.unified_diff(a, b, f"committed/{relative}", f"regenerated/{relative}"))
+    lines = list(difflib.unified_diff(a, b, f"on-disk/{relative}", f"regenerated/{relative}"))
     if len(lines) > limit:
         lines = lines[:limit] + [f"... ({len(lines) - limit} more diff lines)\n"]
     return "".join(lines)
@@ -81,7 +85,7 @@ class CheckResult:
         return self.specs.clean and self.report.clean and self.generated.clean
 
 
-def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workdir: Path) -> CheckResult:
+def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workdir: Path, version: str = DEFAULT_VERSION) -> CheckResult:
     fresh_specs = workdir / "openapi"
     fresh_report = workdir / "report"
     fresh_generated = workdir / "generated"
@@ -89,7 +93,7 @@ def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workd
     write_documents(run.documents(), fresh_specs)
     write_report(run.summary(), run.sorted_diagnostics(), fresh_report)
     # The committed names lock is an input as much as the docs: the names it records stay.
-    write_tree(render_package(fresh_specs, read_lock(generated / LOCK_FILE)).files, fresh_generated)
+    write_tree(render_package(fresh_specs, read_lock(generated / LOCK_FILE), version).files, fresh_generated)
     report_diff = TreeDiff()
     for name in ("diagnostics.json", "diagnostics.md"):
         committed, fresh = specs.parent / name, fresh_report / name
@@ -106,28 +110,62 @@ def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workd
     )
 
 
-def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> tuple[bool, str]:
+def check(sources: Path, specs: Path, generated: Path, overlays: Path, version_file: Path | None = None) -> tuple[bool, str]:
     """Returns (clean, report text)."""
+    compared = f"{specs}/, {specs.parent}/diagnostics.{{json,md}} and {generated}/ as they are on disk (committed or not)"
     with tempfile.TemporaryDirectory(prefix="falgen-check-") as tmp:
         try:
-            result = run_check(sources, specs, generated, overlays, Path(tmp))
-        except LockError as error:
+            version = package_version(specs, version_file)
+            result = run_check(sources, specs, generated, overlays, Path(tmp), version)
+        except (LockError, RenderError) as error:
             return False, f"falgen check: {error}"
+        uncommitted = _uncommitted([specs, specs.parent / "diagnostics.json", specs.parent / "diagnostics.md", generated])
+        note = [f"note: not committed yet (CI checks the commit): {', '.join(uncommitted)}"] if uncommitted else []
         if result.clean:
             files = len(_files(specs)) + len(_files(generated))
-            return True, f"falgen check: clean ({files} files reproduce from {sources})"
-        lines = ["falgen check: the committed output does not reproduce from the docs.", ""]
+            return True, "\n".join([f"falgen check: clean: {compared} reproduce from {sources} ({files} files)", *note])
+        lines = [f"falgen check: {compared} do not reproduce from {sources}.", *note, ""]
         lines += _describe("specs", specs, result.fresh_specs, result.specs)
         lines += _describe("diagnostics report", specs.parent, specs.parent, result.report, show_diff=False)
         lines += _describe("generated package", generated, result.fresh_generated, result.generated, hand_edits=True)
         semantic = semantic_report(specs, result.fresh_specs)
         if semantic:
-            lines += ["", "What changed for users (committed specs -> docs):", semantic]
+            lines += ["", f"What changed for users ({specs}/ -> what the docs make):", semantic]
         moved = _moved_names(generated, result.fresh_generated)
         if moved:
-            lines += ["", "Public names that would move (committed package -> regenerated):", moved]
+            lines += ["", f"Public names that would move ({generated}/ -> regenerated):", moved]
         lines += ["", f"To regenerate: {REGENERATE}"]
         return False, "\n".join(lines)
+
+
+def _uncommitted(paths: list[Path]) -> list[str]:
+    """Those of `paths` that hold changes git has not committed, with a count of the files
+    (untracked ones included); nothing outside a git repository."""
+    anchor = next((path for path in paths if path.is_dir()), Path.cwd())
+    try:
+        top = git(["rev-parse", "--show-toplevel"], anchor)
+        status = git(["status", "--porcelain", "-z", "--untracked-files=all", "--", *(str(path.resolve()) for path in paths)], anchor)
+    except OSError:  # no git
+        return []
+    if top.returncode != 0 or status.returncode != 0:
+        return []
+    root = Path(top.stdout.decode(errors="replace").strip()).resolve()
+    fields = status.stdout.decode(errors="replace").split("\0")
+    changed: list[Path] = []
+    index = 0
+    while index < len(fields):
+        entry = fields[index]
+        index += 1
+        if len(entry) > 3:
+            changed.append(root / entry[3:])
+            if entry[0] in "RC":  # a rename or copy: its next field is the old path
+                index += 1
+    found = []
+    for path in paths:
+        inside = [file for file in changed if file == path.resolve() or path.resolve() in file.parents]
+        if inside:
+            found.append(f"{path}{'/' if path.is_dir() else ''} ({len(inside)} file{'s' if len(inside) > 1 else ''})")
+    return found
 
 
 def _moved_names(committed: Path, fresh: Path) -> str:
@@ -145,7 +183,7 @@ def _describe(label: str, committed: Path, fresh: Path, diff: TreeDiff, show_dif
         return []
     lines = [f"{label}:"]
     for path in diff.removed:
-        lines.append(f"  committed but no longer generated: {committed / path}")
+        lines.append(f"  on disk but no longer generated: {committed / path}")
     for path in diff.added:
         lines.append(f"  missing (would be generated): {committed / path}")
     for path in diff.changed:

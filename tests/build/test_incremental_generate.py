@@ -273,7 +273,7 @@ def test_the_cli_skips_an_unchanged_tree_and_force_renders_nothing_new(workspace
     specs, out, cache = workspace / "specs", workspace / "out", workspace / "cache"
     falgen_generate(specs, out, cache)
     assert "is up to date" in falgen_generate(specs, out, cache)
-    assert " 0 module(s) rendered" in falgen_generate(specs, out, cache, "--force")
+    assert "endpoint and type modules: 0 rendered" in falgen_generate(specs, out, cache, "--force")
 
 
 def test_hand_edited_deleted_and_added_files_are_put_right(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.docs.parse import parse
-from tests.conftest import ROOT
+import pytest
+
+from generator.docs.parse import ParseRun, parse
+from tests.conftest import ROOT, falgen
 
 PAGE = ROOT / "tests/seed_pages/001_11878542ada84a38.txt"
 ID = "fal-ai/flux-2/klein/4b/base"
@@ -119,3 +121,47 @@ def test_add_at_types_defines_what_a_document_never_defines(tmp_path: Path) -> N
     assert ("dangling-ref", "warning") in found  # the document's defect is still reported
     assert [code for code, _ in found if code.startswith("overlay")] == ["overlay-applied", "overlay-unused"]
     assert not any(severity == "error" for _, severity in found)
+
+
+_FOR_TWO_ENDPOINTS = f"""actions:
+  - target: {ID}
+    pointer: /input/no_such_field/required
+    set: true
+    reason: a pointer that does not apply
+  - target: fal-ai/elsewhere
+    pointer: /input/seed/required
+    set: true
+    reason: for a page these sources do not hold
+  - target: fal-ai/elsewhere
+    pointer: /input/prompt/required
+    set: true
+    reason: the same
+"""
+
+
+def test_a_partial_parse_notes_overlays_for_other_endpoints_once(tmp_path: Path) -> None:
+    """Parsing named sources (part of the corpus): overlays for endpoints they do not hold are
+    one `overlay-elsewhere` note, not a warning each; a pointer that does not apply on an
+    endpoint the sources hold is still `overlay-unused`."""
+    directory = tmp_path / "overlays"
+    directory.mkdir()
+    (directory / "fix.yaml").write_text(_FOR_TWO_ENDPOINTS, encoding="utf-8")
+    partial = ParseRun([PAGE], directory, partial_sources=True).result().diagnostics
+    found = [(d.code, d.severity.value, d.line) for d in partial if d.code.startswith("overlay")]
+    assert found == [("overlay-unused", "warning", 2), ("overlay-elsewhere", "info", 6)]
+    [note] = [d for d in partial if d.code == "overlay-elsewhere"]
+    assert "2 overlay action(s) in 1 file(s) target endpoints not in these sources (fal-ai/elsewhere)" in note.message
+    whole = ParseRun([PAGE], directory).result().diagnostics
+    found = [(d.code, d.severity.value, d.line) for d in whole if d.code.startswith("overlay")]
+    assert found == [("overlay-unused", "warning", 2), ("overlay-unused", "warning", 6), ("overlay-unused", "warning", 10)]
+
+
+@pytest.mark.slow
+def test_parsing_one_source_in_the_project_does_not_warn_about_its_overlays(tmp_path: Path) -> None:
+    """`falgen parse SOURCE --out DIR` in the project: the project's overlays target endpoints
+    SOURCE does not hold; no warning (one note in the report)."""
+    out = tmp_path / "openapi"
+    done = falgen("parse", str(PAGE), "--out", str(out), env={"FALGEN_CACHE": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    assert "overlay-unused" not in done.stderr
+    assert "overlay-elsewhere" in (tmp_path / "diagnostics.md").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ def test_committed_output_reproduces_from_the_docs() -> None:
     """Golden test: regenerate everything into a temporary directory and compare bytes."""
     result = falgen("check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "clean" in result.stdout
+    assert "clean: specs/openapi/, specs/diagnostics.{json,md} and generated/ as they are on disk (committed or not)" in result.stdout
 
 
 def _generate_tree(tmp: Path, seed: str) -> Path:
@@ -89,3 +89,21 @@ def test_check_fails_on_a_doc_change_not_yet_regenerated(project_copy: Path) -> 
                     "--generated", str(project_copy / "generated"), "--overlays", str(ROOT / "specs/overlays"))
     assert result.returncode == 1
     assert any(name in result.stdout for name in from_page), result.stdout
+
+
+def test_check_says_what_it_compares_and_names_what_is_not_committed(project_copy: Path) -> None:
+    """`make check` compares with the working tree: it says so, and names the compared paths
+    that hold changes git has not committed (CI checks the commit)."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "project"]):
+        subprocess.run([*git, *args], cwd=project_copy, check=True, capture_output=True)
+    clean = falgen("check", cwd=project_copy)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "not committed" not in clean.stdout
+    module = project_copy / "generated" / _first_endpoint_module(project_copy / "generated")
+    module.write_text(module.read_text() + "\n# a local tweak\n")
+    edited = falgen("check", cwd=project_copy)
+    assert edited.returncode == 1
+    lines = edited.stdout.splitlines()
+    assert lines[0] == "falgen check: specs/openapi/, specs/diagnostics.{json,md} and generated/ as they are on disk (committed or not) do not reproduce from specs/sources."
+    assert lines[1] == "note: not committed yet (CI checks the commit): generated/ (1 file)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,8 @@ def render_compact(result: DiffResult, indent: str = "  ") -> str:
     return "\n".join(lines)
 
 
-def _next_version(current: str, bump: Bump) -> str:
+def next_version(current: str, bump: Bump) -> str:
+    """`current` (MAJOR.MINOR.PATCH) after a `bump`."""
     match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", current.strip())
     if not match:
         raise click.BadParameter(f"not a MAJOR.MINOR.PATCH version: {current!r}", param_hint="--current-version")
@@ -101,10 +103,12 @@ def _next_version(current: str, bump: Bump) -> str:
     return current
 
 
-def render_changelog_entry(result: DiffResult, current_version: str | None = None) -> str:
-    """A deterministic changelog entry (no dates): heading with the bump, changes by verdict."""
-    heading = _next_version(current_version, result.bump) if current_version else "Unreleased"
-    lines = [f"## {heading} ({result.bump} bump)", ""]
+def render_changelog_entry(result: DiffResult, current_version: str | None = None, bump: Bump | None = None) -> str:
+    """A deterministic changelog entry (no dates): heading with the bump (`bump`, else the
+    suggested one), changes by verdict."""
+    bump = bump or result.bump
+    heading = next_version(current_version, bump) if current_version else "Unreleased"
+    lines = [f"## {heading} ({bump} bump)", ""]
     for verdict in VERDICTS:
         matching = [c for c in result.changes if c.verdict == verdict]
         if not matching:
@@ -117,9 +121,11 @@ def render_changelog_entry(result: DiffResult, current_version: str | None = Non
     return "\n".join(lines)
 
 
-def prepend_changelog(path: Path, entry: str) -> bool:
-    """Put `entry` at the top of `path` (below a leading `# ` title); False when it is there already."""
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+def prepend_changelog(path: Path, entry: str, title: str = "", replaces: Callable[[str], bool] | None = None) -> bool:
+    """Put `entry` at the top of `path` (below a leading `# ` title; a new file starts with
+    `title`, when given); False when it is there already. Leading entries whose heading line
+    `replaces` accepts (what `entry` supersedes) give way to it."""
+    existing = path.read_text(encoding="utf-8") if path.is_file() else (f"{title}\n" if title else "")
     title = ""
     body = existing
     if existing.startswith("# "):
@@ -128,6 +134,9 @@ def prepend_changelog(path: Path, entry: str) -> bool:
         body = rest.lstrip("\n")
     if body.startswith(entry):
         return False
+    while replaces is not None and body.startswith("## ") and replaces(body.partition("\n")[0]):
+        following = body.find("\n## ")
+        body = body[following + 1 :] if following >= 0 else ""
     text = title + entry + ("\n" + body if body else "")
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")

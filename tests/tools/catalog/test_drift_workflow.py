@@ -1,5 +1,6 @@
 """The daily drift workflow: the catalogue first, then the doc pages, then generate, judge
-(bump and changelog entry), test, pull request; untrusted inputs only through env."""
+(the suggested bump; no changelog entry: that is the release's), test, pull request; untrusted
+inputs only through env."""
 
 from __future__ import annotations
 
@@ -29,11 +30,12 @@ def test_the_steps_run_in_order() -> None:
     def first(text: str) -> int:
         return next(index for index, run in enumerate(runs) if text in run)
 
-    assert first("fetch catalog") < first("$FALGEN fetch $page_ids") < first("make generate") < first("--changelog CHANGELOG.md")
-    assert first("--changelog CHANGELOG.md") < first("make test")
-    assert "--current-version" in runs[first("--changelog CHANGELOG.md")]
+    assert first("fetch catalog") < first("$FALGEN fetch $page_ids") < first("make generate") < first("diff --base HEAD --json")
+    assert first("diff --base HEAD --json") < first("make test")
+    # The changelog and the version are the release's (falgen release), not each drift PR's.
+    assert not any("--changelog" in run for run in runs)
     add_paths = next(s for s in _steps() if "create-pull-request" in s.get("uses", ""))["with"]["add-paths"]
-    assert "CHANGELOG.md" in add_paths and "specs/sources/**" in add_paths
+    assert "CHANGELOG.md" not in add_paths and "specs/sources/**" in add_paths
 
 
 def test_inputs_and_secrets_reach_scripts_only_through_env() -> None:
