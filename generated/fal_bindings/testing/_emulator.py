@@ -19,8 +19,10 @@ from typing_extensions import Unpack
 from uvicorn.config import WS_PROTOCOLS
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from ._app import DroppedConnection, EmulatorApp, FaultRule
+from ._app import EmulatorApp
+from ._app_state import FaultRule
 from ._controls import OPERATIONS, Behavior, BehaviorChanges, Fault, RequestRecord, WebhookDelivery
+from ._http import DroppedConnection
 from ._outputs import OutputRule, OutputSource, check_source
 from ._patch import Patcher, point_fal_client, reset_module_clients, set_fast_retries
 from ._specs import SpecSource, load_specs, lookup
