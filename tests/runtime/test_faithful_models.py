@@ -101,6 +101,9 @@ def test_multiple_of_is_exact_decimal_arithmetic() -> None:
     accepts(steps=24)
     rejects(steps=20)
     assert is_multiple(0.3, 0.1) and is_multiple(1.05, 0.05) and not is_multiple(0.151, 0.05)
+    # A float whose quotient is a whole float passes, as in jsonschema (7 * 0.05 in Python).
+    assert is_multiple(7 * 0.05, 0.05) and is_multiple(19 * 0.05, 0.05)
+    assert not is_multiple(0.07, 0.05) and not is_multiple(float("inf"), 0.05) and not is_multiple(3, 2)
 
 
 def test_bounds_lengths_and_patterns() -> None:

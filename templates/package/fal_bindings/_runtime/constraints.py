@@ -5,7 +5,10 @@ JSON Schema means, and these where it does not:
 
 - `multiple_of(step)`: JSON Schema's `multipleOf` is exact arithmetic on the numbers as written
   (0.3 is a multiple of 0.1); floats are compared through their shortest decimal form, so
-  binary rounding (`0.3 % 0.1 == 0.09999999999999998`) never rejects a valid value.
+  binary rounding (`0.3 % 0.1 == 0.09999999999999998`) never rejects a valid value. A float
+  whose quotient by the step is a whole float (`7 * 0.05 == 0.35000000000000003`) also passes,
+  as in `jsonschema`: Python arithmetic makes such values. `0.1 * 3` (`0.30000000000000004`,
+  quotient `3.0000000000000004`) is no multiple of 0.1 under either rule.
 - `unique_items`: `uniqueItems`, with JSON equality (`1` equals `1.0`, `true` is not `1`;
   models compare by their JSON).
 - `text_length(min, max, pattern)`: `minLength`/`maxLength`/`pattern` on a file field, which
@@ -19,6 +22,7 @@ Each check applies to its own JSON type only, as in JSON Schema: a value of anot
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,11 +39,20 @@ def _decimal(value: float) -> Decimal:
 
 
 def is_multiple(value: float, step: float) -> bool:
-    """True when `value / step` is an integer, computed on the decimal forms (JSON's numbers)."""
+    """True when `value / step` is an integer, computed on the decimal forms (JSON's numbers),
+    or computed in floats as `jsonschema` does (`7 * 0.05` is a multiple of 0.05)."""
     try:
-        return _decimal(value) % _decimal(step) == 0
+        if _decimal(value) % _decimal(step) == 0:
+            return True
     except InvalidOperation:  # infinities, or a quotient beyond Decimal's precision
         return False
+    if not isinstance(value, float) and not isinstance(step, float):
+        return False
+    try:
+        quotient = value / step
+    except (OverflowError, ZeroDivisionError):
+        return False
+    return math.isfinite(quotient) and quotient == int(quotient)
 
 
 def multiple_of(step: float) -> AfterValidator:
