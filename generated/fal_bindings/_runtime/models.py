@@ -30,12 +30,15 @@ OutputT = TypeVar("OutputT", bound="FalOutput")
 class FalModel(BaseModel):
     """Common base: fields are populated by Python name or by wire alias, schemas are built on
     first use (`defer_build`) so importing thousands of models stays cheap, and no field name is
-    off limits because of pydantic's `model_` namespace."""
+    off limits because of pydantic's `model_` namespace. A field's description is written once,
+    as its attribute docstring (what IDEs show); pydantic reads it from there into
+    `model_json_schema()` (`use_attribute_docstrings`)."""
 
     model_config = ConfigDict(
         populate_by_name=True,
         defer_build=True,
         protected_namespaces=(),
+        use_attribute_docstrings=True,
     )
 
 

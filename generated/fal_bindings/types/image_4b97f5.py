@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["Image_4b97f5"]
@@ -13,10 +11,10 @@ __all__ = ["Image_4b97f5"]
 class Image_4b97f5(_FalFile):
     """The `Image` type."""
 
-    url: str | None = Field(default=None)
+    url: str | None = None
 
-    width: int | None = Field(default=None)
+    width: int | None = None
 
-    height: int | None = Field(default=None)
+    height: int | None = None
 
-    content_type: str = Field(default="image/jpeg")
+    content_type: str = "image/jpeg"

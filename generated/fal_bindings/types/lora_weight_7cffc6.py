@@ -13,16 +13,8 @@ __all__ = ["LoraWeight_7cffc6"]
 class LoraWeight_7cffc6(_FalInput):
     """The `LoraWeight` type."""
 
-    path_: str | None = Field(
-        default=None,
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str | None = Field(default=None, validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    scale: float = Field(
-        default=1,
-        description="The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model.",
-    )
+    scale: float = 1
     """The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model."""

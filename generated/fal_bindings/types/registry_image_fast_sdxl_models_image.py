@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["RegistryImageFastSdxlModelsImage"]
@@ -13,10 +11,10 @@ __all__ = ["RegistryImageFastSdxlModelsImage"]
 class RegistryImageFastSdxlModelsImage(_FalFile):
     """The `registry__image__fast_sdxl__models__Image` type."""
 
-    url: str | None = Field(default=None)
+    url: str | None = None
 
-    width: int | None = Field(default=None)
+    width: int | None = None
 
-    height: int | None = Field(default=None)
+    height: int | None = None
 
-    content_type: str = Field(default="image/jpeg")
+    content_type: str = "image/jpeg"
