@@ -74,10 +74,18 @@ class SharedTypeModule:
     imports: list[tuple[str, str]]
     """(module, class) pairs of other shared types it uses."""
     fingerprint: str
+    public_aliases: list[tuple[str, str]] = field(default_factory=list)
+    """(public name, class) for each class defined under its friendly name: `ImageFile_379d9f =
+    ImageFile`, so the name the lock records stays importable."""
 
     @property
     def import_lines(self) -> list[tuple[str, str]]:
         return import_lines(self.imports)
+
+    @property
+    def exported(self) -> list[str]:
+        """`__all__`: every class, and the public name of each defined under a friendly one."""
+        return [m.class_name for m in self.models] + [public for public, _ in self.public_aliases]
 
 
 @dataclass

@@ -10,7 +10,9 @@ from typing import Any
 
 from generator.python.call_options import call_options
 from generator.python.pysource import LINE_LENGTH, py_string, width, wrap
-from generator.python.views import FieldView
+from generator.python.annotate import import_order
+from generator.python.identifiers import ASYNC_PREFIX
+from generator.python.views import EndpointEntry, FieldView
 
 
 def pyset(values: Iterable[str]) -> str:
@@ -89,6 +91,23 @@ def options_context() -> dict[str, Any]:
         }
 
     return {"options": kinds(""), "async_options": kinds("Async")}
+
+
+def endpoint_imports(endpoints: list[EndpointEntry]) -> list[str]:
+    """`from <module> import AsyncX, X` for every endpoint, in isort's order, as black lays them
+    out inside an `if TYPE_CHECKING:` block."""
+    pairs = sorted(((f"fal_bindings.{e.module}", e.class_name) for e in endpoints), key=import_order)
+    lines = []
+    for module, cls in pairs:
+        line = f"    from {module} import {ASYNC_PREFIX}{cls}, {cls}"
+        lines.append(line if width(line) <= LINE_LENGTH else wrap(f"from {module} import ", [ASYNC_PREFIX + cls, cls], "    ", "()", collection=True))
+    return lines
+
+
+def endpoint_names(endpoints: list[EndpointEntry]) -> list[str]:
+    """`__all__` of the endpoint map: `endpoint`, `async_endpoint` and every endpoint class."""
+    names = ["endpoint", "async_endpoint"] + [name for e in endpoints for name in (e.class_name, ASYNC_PREFIX + e.class_name)]
+    return [py_string(name) for name in names]
 
 
 def implementation(prefix: str, name: str, returns: str) -> str:

@@ -15,9 +15,9 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_4b97f5 import Image_4b97f5
+from fal_bindings.types.image_4b97f5 import Image
 from fal_bindings.types.image_size import ImageSize
-from fal_bindings.types.lora_weight_f7a975 import LoraWeight_f7a975
+from fal_bindings.types.lora_weight_f7a975 import LoraWeight
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -37,8 +37,6 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
-Image: TypeAlias = Image_4b97f5
-LoraWeight: TypeAlias = LoraWeight_f7a975
 
 
 class Input(_FalInput):
@@ -74,14 +72,14 @@ class Input(_FalInput):
     output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    loras: list[LoraWeight_f7a975] | None = None
+    loras: list[LoraWeight] | None = None
     """A list of LoRAs to apply to the model. Each LoRA specifies its path, scale, and optional weight name."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hidream-i1-full`."""
 
-    images: list[Image_4b97f5]
+    images: list[Image]
     """The generated image files info."""
 
     seed: int
@@ -109,7 +107,7 @@ if TYPE_CHECKING:
         num_images: int
         enable_safety_checker: bool
         output_format: OutputFormatEnum
-        loras: list[LoraWeight_f7a975] | None
+        loras: list[LoraWeight] | None
 
     class _RunArguments(_Arguments, _rt.RunOptions): ...
 
@@ -175,7 +173,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
             num_images (int, default 1): The number of images to generate.
             enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
             output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
-            loras (list[LoraWeight_f7a975] | None, default None): A list of LoRAs to apply to the model.
+            loras (list[LoraWeight] | None, default None): A list of LoRAs to apply to the model.
 
         Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
         """

@@ -8,7 +8,7 @@ Endpoint id: fal-ai/minimax-music
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -18,7 +18,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MinimaxMusic", "AsyncMinimaxMusic"]
 
 ENDPOINT_ID = "fal-ai/minimax-music"
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -48,7 +47,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/minimax-music`."""
 
-    audio: File_c59382
+    audio: File
     """The generated music"""
 
 

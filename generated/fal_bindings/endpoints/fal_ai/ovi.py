@@ -15,7 +15,7 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -33,7 +33,6 @@ ENDPOINT_ID = "fal-ai/ovi"
 ResolutionEnum: TypeAlias = Literal[
     "512x992", "992x512", "960x512", "512x960", "720x720", "448x1120", "1120x448"
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -61,7 +60,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/ovi`."""
 
-    video: File_ccd89e
+    video: File
     """The generated video file."""
 
     seed: int

@@ -8,7 +8,7 @@ Endpoint id: fal-ai/dreamomni2/edit
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
@@ -16,7 +16,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_778f5d import Image_778f5d
+from fal_bindings.types.image_778f5d import Image
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Dreamomni2Edit", "AsyncDreamomni2Edit"]
 
 ENDPOINT_ID = "fal-ai/dreamomni2/edit"
-Image: TypeAlias = Image_778f5d
 
 
 class Input(_FalInput):
@@ -46,7 +45,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/dreamomni2/edit`."""
 
-    image: Image_778f5d
+    image: Image
     """Generated image"""
 
 

@@ -15,7 +15,7 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_file_379d9f import ImageFile_379d9f
+from fal_bindings.types.image_file_379d9f import ImageFile
 from fal_bindings.types.image_size import ImageSize
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
-ImageFile: TypeAlias = ImageFile_379d9f
 
 
 class Input(_FalInput):
@@ -81,7 +80,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2`."""
 
-    images: list[ImageFile_379d9f]
+    images: list[ImageFile]
     """The generated images"""
 
     seed: int

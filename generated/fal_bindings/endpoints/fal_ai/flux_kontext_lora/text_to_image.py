@@ -15,9 +15,9 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_4b97f5 import Image_4b97f5
+from fal_bindings.types.image_4b97f5 import Image
 from fal_bindings.types.image_size import ImageSize
-from fal_bindings.types.lora_weight_7cffc6 import LoraWeight_7cffc6
+from fal_bindings.types.lora_weight_7cffc6 import LoraWeight
 from fal_bindings.types.timings import Timings
 
 if TYPE_CHECKING:
@@ -46,8 +46,6 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
-Image: TypeAlias = Image_4b97f5
-LoraWeight: TypeAlias = LoraWeight_7cffc6
 
 
 class Input(_FalInput):
@@ -80,7 +78,7 @@ class Input(_FalInput):
     output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    loras: list[LoraWeight_7cffc6] | None = None
+    loras: list[LoraWeight] | None = None
     """The LoRAs to use for the image generation. You can use any number of LoRAs and they will be merged together to generate the final image."""
 
     acceleration: AccelerationEnum = "none"
@@ -90,7 +88,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/flux-kontext-lora/text-to-image`."""
 
-    images: list[Image_4b97f5]
+    images: list[Image]
     """The generated image files info."""
 
     timings: Timings
@@ -119,7 +117,7 @@ if TYPE_CHECKING:
         num_images: int
         enable_safety_checker: bool
         output_format: OutputFormatEnum
-        loras: list[LoraWeight_7cffc6] | None
+        loras: list[LoraWeight] | None
         acceleration: AccelerationEnum
 
     class _RunArguments(_Arguments, _rt.RunOptions): ...
@@ -185,7 +183,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
             num_images (int, default 1): The number of images to generate.
             enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
             output_format (OutputFormatEnum, default "png"): The format of the generated image.
-            loras (list[LoraWeight_7cffc6] | None, default None): The LoRAs to use for the image generation.
+            loras (list[LoraWeight] | None, default None): The LoRAs to use for the image generation.
             acceleration (AccelerationEnum, default "none"): The speed of the generation.
 
         Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).

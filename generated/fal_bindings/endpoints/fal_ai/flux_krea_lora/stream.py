@@ -15,9 +15,9 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_4b97f5 import Image_4b97f5
+from fal_bindings.types.image_4b97f5 import Image
 from fal_bindings.types.image_size import ImageSize
-from fal_bindings.types.lora_weight_7cffc6 import LoraWeight_7cffc6
+from fal_bindings.types.lora_weight_7cffc6 import LoraWeight
 from fal_bindings.types.timings import Timings
 
 if TYPE_CHECKING:
@@ -38,8 +38,6 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
-Image: TypeAlias = Image_4b97f5
-LoraWeight: TypeAlias = LoraWeight_7cffc6
 
 
 class Input(_FalInput):
@@ -57,7 +55,7 @@ class Input(_FalInput):
     seed: int | None = None
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    loras: list[LoraWeight_7cffc6] | None = None
+    loras: list[LoraWeight] | None = None
     """The LoRAs to use for the image generation. You can use any number of LoRAs and they will be merged together to generate the final image."""
 
     guidance_scale: float = 3.5
@@ -79,7 +77,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/flux-krea-lora/stream`."""
 
-    images: list[Image_4b97f5]
+    images: list[Image]
     """The generated image files info."""
 
     timings: Timings
@@ -103,7 +101,7 @@ if TYPE_CHECKING:
         image_size: ImageSize | ImageSizeEnum
         num_inference_steps: int
         seed: int | None
-        loras: list[LoraWeight_7cffc6] | None
+        loras: list[LoraWeight] | None
         guidance_scale: float
         sync_mode: bool | None
         num_images: int
@@ -168,7 +166,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
             image_size (ImageSize | ImageSizeEnum, default "landscape_4_3"): The size of the generated image.
             num_inference_steps (int, default 28): The number of inference steps to perform.
             seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
-            loras (list[LoraWeight_7cffc6] | None, default None): The LoRAs to use for the image generation.
+            loras (list[LoraWeight] | None, default None): The LoRAs to use for the image generation.
             guidance_scale (float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
             sync_mode (bool | None, default None): If set to true, the function will wait for the image to be generated and uploaded before returning the response.
             num_images (int, default 1): The number of images to generate.

@@ -17,7 +17,7 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -35,7 +35,6 @@ ENDPOINT_ID = "fal-ai/imagen4/preview"
 AspectRatioEnum: TypeAlias = Literal["1:1", "16:9", "9:16", "3:4", "4:3"]
 
 ResolutionEnum: TypeAlias = Literal["1K", "2K"]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -62,7 +61,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/imagen4/preview`."""
 
-    images: list[File_c59382]
+    images: list[File]
 
     seed: int
     """Seed used for generation"""

@@ -15,7 +15,7 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -33,7 +33,6 @@ ENDPOINT_ID = "fal-ai/kandinsky5/text-to-video"
 ResolutionEnum: TypeAlias = Literal["768x512", "512x768", "512x512"]
 
 VideoLengthEnum: TypeAlias = Literal["5s", "10s"]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -55,7 +54,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/kandinsky5/text-to-video`."""
 
-    video: File_c59382
+    video: File
     """The generated video file."""
 
 

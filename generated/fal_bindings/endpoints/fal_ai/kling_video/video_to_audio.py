@@ -8,7 +8,7 @@ Endpoint id: fal-ai/kling-video/video-to-audio
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -18,7 +18,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "fal-ai/kling-video/video-to-audio"
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -62,10 +61,10 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/kling-video/video-to-audio`."""
 
-    video: File_c59382
+    video: File
     """The original video with dubbed audio applied"""
 
-    audio: File_c59382
+    audio: File
     """The extracted/generated audio from the video in MP3 format"""
 
 

@@ -16,7 +16,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -38,7 +38,6 @@ __all__ = [
 ENDPOINT_ID = "fal-ai/luma-dream-machine/image-to-video"
 
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "21:9", "9:21"]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -61,7 +60,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/image-to-video`."""
 
-    video: File_c59382
+    video: File
     """The generated video"""
 
 

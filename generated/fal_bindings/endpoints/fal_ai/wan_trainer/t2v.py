@@ -8,7 +8,7 @@ Endpoint id: fal-ai/wan-trainer/t2v
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
@@ -16,7 +16,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanTrainerT2v", "AsyncWanTrainerT2v"]
 
 ENDPOINT_ID = "fal-ai/wan-trainer/t2v"
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -58,10 +57,10 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/wan-trainer/t2v`."""
 
-    lora_file: File_c59382
+    lora_file: File
     """URL to the trained LoRA weights."""
 
-    config_file: File_c59382
+    config_file: File
     """Configuration used for setting up the inference endpoints."""
 
 

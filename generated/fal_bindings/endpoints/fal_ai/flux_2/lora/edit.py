@@ -16,7 +16,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_file_379d9f import ImageFile_379d9f
+from fal_bindings.types.image_file_379d9f import ImageFile
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lo_ra_input import LoRAInput
 from fal_bindings.types.timings import Timings
@@ -41,7 +41,6 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
-ImageFile: TypeAlias = ImageFile_379d9f
 
 
 class Input(_FalInput):
@@ -90,7 +89,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2/lora/edit`."""
 
-    images: list[ImageFile_379d9f]
+    images: list[ImageFile]
     """The edited images"""
 
     timings: Timings

@@ -16,7 +16,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -48,7 +48,6 @@ ModeEnum: TypeAlias = Literal[
     "reimagine_2",
     "reimagine_3",
 ]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -70,7 +69,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/ray-2/modify`."""
 
-    video: File_c59382
+    video: File
     """URL of the modified video"""
 
 

@@ -15,7 +15,7 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -41,7 +41,6 @@ AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "21:9", "9:21
 DurationEnum: TypeAlias = Literal["5s", "9s"]
 
 ResolutionEnum: TypeAlias = Literal["540p", "720p", "1080p"]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -65,7 +64,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/ray-2-flash`."""
 
-    video: File_c59382
+    video: File
     """The generated video"""
 
 

@@ -16,7 +16,7 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -44,7 +44,6 @@ DurationEnum: TypeAlias = Literal["5", "8"]
 ResolutionEnum: TypeAlias = Literal["360p", "540p", "720p", "1080p"]
 
 StyleEnum: TypeAlias = Literal["anime", "3d_animation", "clay", "comic", "cyberpunk"]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -77,7 +76,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/pixverse/v5/image-to-video`."""
 
-    video: File_c59382
+    video: File
     """The generated video"""
 
 

@@ -15,7 +15,7 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_file_e58798 import ImageFile_e58798
+from fal_bindings.types.image_file_e58798 import ImageFile
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.timings import Timings
 
@@ -41,7 +41,6 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
-ImageFile: TypeAlias = ImageFile_e58798
 
 
 class Input(_FalInput):
@@ -120,7 +119,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/4b/base`."""
 
-    images: list[ImageFile_e58798]
+    images: list[ImageFile]
     """The generated images"""
 
     timings: Timings

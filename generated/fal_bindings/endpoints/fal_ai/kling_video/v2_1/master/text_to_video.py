@@ -15,7 +15,7 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
@@ -39,7 +39,6 @@ ENDPOINT_ID = "fal-ai/kling-video/v2.1/master/text-to-video"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "1:1"]
 
 DurationEnum: TypeAlias = Literal["5", "10"]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -62,7 +61,7 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/kling-video/v2.1/master/text-to-video`."""
 
-    video: File_c59382
+    video: File
     """The generated video"""
 
 
