@@ -13,22 +13,11 @@ __all__ = ["LoraWeight"]
 class LoraWeight(_FalInput):
     """The `LoraWeight` type."""
 
-    path_: str | None = Field(
-        default=None,
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str | None = Field(default=None, validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    weight_name: str | None = Field(
-        default=None,
-        description="Name of the LoRA weight. Used only if path is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo.",
-    )
+    weight_name: str | None = None
     """Name of the LoRA weight. Used only if path is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo."""
 
-    scale: float = Field(
-        default=1,
-        description="The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model.",
-    )
+    scale: float = 1
     """The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model."""
