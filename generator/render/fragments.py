@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from generator.python.call_options import call_options
-from generator.python.pysource import LINE_LENGTH, py_string, width, wrap
 from generator.python.annotate import import_order
+from generator.python.call_options import call_options
 from generator.python.identifiers import ASYNC_PREFIX
+from generator.python.pysource import LINE_LENGTH, py_string, width, wrap
 from generator.python.views import EndpointEntry, FieldView
 
 
