@@ -173,11 +173,12 @@ def check(sources: Path, specs: Path, generated: Path, overlays: Path) -> None:
     sys.exit(0 if clean else 1)
 
 
+from generator.tools.catalog.command import FetchWithCatalog  # noqa: E402  (httpx is imported only when fetching)
 from generator.tools.drift.command import diff_command  # noqa: E402
 from generator.tools.fetch import fetch_command  # noqa: E402  (httpx is imported only when fetching)
 
 cli.add_command(diff_command, "diff")
-cli.add_command(fetch_command, "fetch")
+cli.add_command(FetchWithCatalog(fetch_command), "fetch")  # `falgen fetch ID...` and `falgen fetch catalog`
 
 
 def main() -> None:

@@ -60,8 +60,35 @@ class Diagnostic(_Node):
 
 
 TypeKind = Literal[
-    "string", "integer", "number", "boolean", "array", "map", "ref", "enum", "union", "any", "null"
+    "string", "integer", "number", "boolean", "array", "map", "ref", "enum", "union", "any", "null", "tuple"
 ]
+
+
+class Constraints(_Node):
+    """Limits on a value. `inferred` is true when they were read from prose, not stated as schema.
+
+    Each keyword applies to the JSON type it names only (`minimum` to numbers, `pattern` to
+    strings, `uniqueItems` to arrays), as in JSON Schema."""
+
+    minimum: float | int | None = None
+    maximum: float | int | None = None
+    exclusive_minimum: float | int | None = None
+    exclusive_maximum: float | int | None = None
+    multiple_of: float | int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+    inferred: bool = False
+
+    def is_empty(self) -> bool:
+        return not self.unique_items and all(
+            getattr(self, name) is None
+            for name in type(self).model_fields
+            if name not in ("inferred", "unique_items")
+        )
 
 
 class TypeExpr(_Node):
@@ -73,6 +100,12 @@ class TypeExpr(_Node):
     - ref: `ref` names a schema in the endpoint's `types`
     - enum: `values` are the allowed literals, `name` the doc's name for it (e.g. `AspectRatioEnum`)
     - union: `variants` in doc order (`ImageSize | Enum`)
+    - tuple: `variants` are the items, one per position, all present and no more (JSON Schema
+      `prefixItems` with `minItems` = `maxItems` = their number)
+
+    `constraints` are the limits stated on this node when it is not a property's own type (an
+    array's items, a union's variant, a map's values): a property's own limits are
+    `Property.constraints`.
     """
 
     kind: TypeKind
@@ -81,6 +114,7 @@ class TypeExpr(_Node):
     values: list[JsonValue] | None = None
     name: str | None = None
     variants: list[TypeExpr] | None = None
+    constraints: Constraints | None = None
 
     def render(self) -> str:
         """The doc-style spelling, used in diagnostics and reports."""
@@ -94,6 +128,8 @@ class TypeExpr(_Node):
             return self.name or "Enum"
         if self.kind == "union":
             return " | ".join(v.render() for v in self.variants or [])
+        if self.kind == "tuple":
+            return "tuple<" + ", ".join(v.render() for v in self.variants or []) + ">"
         return {"number": "float"}.get(self.kind, self.kind)
 
     def refs(self) -> list[str]:
@@ -115,27 +151,6 @@ class TypeExpr(_Node):
         for variant in self.variants or []:
             values.extend(variant.enum_values())
         return values
-
-
-class Constraints(_Node):
-    """Limits on a value. `inferred` is true when they were read from prose, not stated as schema."""
-
-    minimum: float | int | None = None
-    maximum: float | int | None = None
-    exclusive_minimum: float | int | None = None
-    exclusive_maximum: float | int | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    min_items: int | None = None
-    max_items: int | None = None
-    inferred: bool = False
-
-    def is_empty(self) -> bool:
-        return all(
-            getattr(self, name) is None
-            for name in type(self).model_fields
-            if name != "inferred"
-        )
 
 
 RequiredSource = Literal["marker", "schema", "default", "wording", "other-page", "example", "rule"]
@@ -167,6 +182,12 @@ class Schema(_Node):
     name: str
     description: str = ""
     fields: list[Property] = Field(default_factory=list)
+    additional_properties: bool | TypeExpr | None = None
+    """Keys beyond `fields`: None when the schema does not say (Input objects are then closed,
+    Output objects open), True allowed, False forbidden, a type: allowed with values of it."""
+    any_value: bool = False
+    """The schema is `{}`: any JSON value, not only an object (fal's `{}` Outputs). Only an
+    endpoint's Input or Output, and only without fields (a nested `{}` is the type `any`)."""
     provenance: Provenance | None = None
 
     def field(self, name: str) -> Property | None:
@@ -194,6 +215,10 @@ class Endpoint(_Node):
     title: str = ""
     description: str = ""
     category: str | None = None
+    status: str | None = None
+    """fal's status for the model (`active`, `deprecated`) when a source states it."""
+    tags: list[str] = Field(default_factory=list)
+    """fal's tags for the model, in fal's order."""
     capabilities: list[Capability] = Field(default_factory=lambda: list[Capability](["queue"]))
     input: Schema
     output: Schema

@@ -11,7 +11,8 @@ and a pointer), what to do, and why. Files are YAML under `specs/overlays/`:
 
 Pointers address the IR by name: `/title`, `/capabilities`, `/input` (a schema),
 `/input/prompt` (a field), `/input/prompt/default`, `/types/ImageSize/width/constraints`.
-`add` appends a field (given as IR JSON) to the schema the pointer names.
+`add` appends a field (given as IR JSON) to the schema the pointer names; at `/types` it adds a
+nested type (IR JSON of a schema), e.g. one fal's document refers to and never defines.
 """
 
 from __future__ import annotations
@@ -126,6 +127,9 @@ def _validation_message(error: Exception) -> str:
 
 
 def _apply(document: dict[str, Any], action: Action) -> None:
+    if action.kind == "add" and action.pointer.strip("/") == "types":
+        _add_type(document, action.value)
+        return
     parent, key = _resolve(document, action.pointer)
     if action.kind == "add":
         target = parent[key] if key is not None else parent
@@ -154,6 +158,16 @@ def _apply(document: dict[str, Any], action: Action) -> None:
         parent[key] = copy.deepcopy(action.value)
         if key == "default" and isinstance(parent, dict):
             parent["has_default"] = True
+
+
+def _add_type(document: dict[str, Any], value: Any) -> None:
+    """Define a nested type (IR JSON of a schema): what a document refers to but never defines
+    (fal's dangling `$ref`) or a page never describes."""
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        raise ValueError("'add' at /types needs a type with a 'name'")
+    if any(schema["name"] == value["name"] for schema in document["types"]):
+        raise ValueError(f"type {value['name']!r} already exists")
+    document["types"].append(copy.deepcopy(value))
 
 
 def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ import re
 from typing import Any, TypeVar
 
 from generator.core.fits import value_fits
-from generator.core.ir import Endpoint, Property, Schema, TypeExpr
+from generator.core.ir import Constraints, Endpoint, Property, Schema, TypeExpr
 from generator.python.identifiers import GENERATED_MODULE_NAMES, class_identifier, field_identifier
 from generator.python.layout import Decisions
 from generator.python.pysource import python_literal
@@ -65,7 +65,17 @@ class Annotator:
         self.refs: dict[str, str] = {}
         """Fingerprint -> public class name of every shared type the annotations used."""
 
-    def annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0) -> str:
+    def annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0, plain: bool = False) -> str:
+        """The annotation of `t`, with the limits its nodes carry (`Annotated[...]`); `plain`: the
+        same type without them (what a method signature shows: the model checks the limits)."""
+        bare = self.bare_annotation(t, wire_name, file_field, depth, plain)
+        if plain or t.constraints is None or bare == "Any":
+            return bare
+        arguments, validators = limits(t.constraints, t.kind, file_field and t.kind == "string")
+        metadata = ([f"Field({', '.join(f'{name}={value}' for name, value in arguments)})"] if arguments else []) + validators
+        return f"Annotated[{bare}, {', '.join(metadata)}]" if metadata else bare
+
+    def bare_annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0, plain: bool = False) -> str:
         kind = t.kind
         if depth > MAX_NESTING:
             return "Any"  # Python source cannot nest brackets without limit
@@ -74,22 +84,28 @@ class Annotator:
                 return "_FileInput"
             return SCALAR_ANNOTATIONS[kind]
         if kind == "array":
-            return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field, depth + 1)}]"
+            return f"list[{self.annotation(t.items or TypeExpr(kind='any'), wire_name, file_field, depth + 1, plain)}]"
         if kind == "map":
-            return f"dict[str, {self.annotation(t.items or TypeExpr(kind='any'), wire_name, False, depth + 1)}]"
+            return f"dict[str, {self.annotation(t.items or TypeExpr(kind='any'), wire_name, False, depth + 1, plain)}]"
         if kind == "enum":
             return self._enum(t, wire_name)
         if kind == "union":
             parts: list[str] = []
             for variant in t.variants or []:
-                text = self.annotation(variant, wire_name, file_field, depth + 1)
-                if text not in parts:
-                    parts.append(text)
-            return " | ".join(parts) if parts else "Any"
+                text = self.annotation(variant, wire_name, file_field, depth + 1, plain)
+                for part in [text] if text.startswith("Annotated[") else text.split(" | "):
+                    if part not in parts:
+                        parts.append(part)
+            return "Any" if not parts or "Any" in parts else " | ".join(parts)
+        if kind == "tuple":
+            items = [self.annotation(v, wire_name, file_field, depth + 1, plain) for v in t.variants or []]
+            return f"tuple[{', '.join(items)}]" if plain else f"Annotated[tuple[{', '.join(items)}], _from_array]"
         if kind == "ref":
             if not t.ref:
                 return "dict[str, Any]"  # a reference to nothing named: an object of unknown shape
             assert self.endpoint is not None
+            if self.endpoint.type(t.ref) is None:
+                return "Any"  # fal's dangling `$ref` (reported as `dangling-ref`): nothing known
             fingerprint = self.decisions.table.lookup(self.endpoint, t.ref, self.role)
             class_name = known(self.decisions.class_name(fingerprint), fingerprint)
             module = known(self.decisions.module(fingerprint), fingerprint)
@@ -107,6 +123,42 @@ class Annotator:
                 self.aliases[doc_class] = shown
             return shown
         return "Any"
+
+    def default_source(self, value: Any, t: TypeExpr, wire_name: str, file_field: bool) -> tuple[str, bool]:
+        """(Python source of a default that fits `t`, whether it builds models: then it is a
+        `default_factory`, so the annotation's own type is what a default holds, built per
+        instance and never at import)."""
+        built: list[bool] = []
+        source = self._value_source(value, t, wire_name, file_field, built)
+        if t.kind in ("array", "map") and value:
+            # A typed constructor: a type checker infers `list[str]` for `["a"]` where the field
+            # is `list[Literal["a", "b"]] | None`, and the list is invariant.
+            item = self.annotation(t.items or TypeExpr(kind="any"), wire_name, file_field and t.kind == "array", 1)
+            container = f"list[{item}]" if t.kind == "array" else f"dict[str, {item}]"
+            return f"{container}({source})", True
+        return source, bool(built)
+
+    def _value_source(self, value: Any, t: TypeExpr, wire_name: str, file_field: bool, built: list[bool]) -> str:
+        assert self.endpoint is not None or t.kind != "ref"
+        resolve = self.endpoint.type if self.endpoint is not None else (lambda _name: None)
+        if t.kind == "union":
+            for variant in t.variants or []:
+                if value_fits(value, variant, resolve):
+                    return self._value_source(value, variant, wire_name, file_field, built)
+        elif t.kind == "ref" and t.ref and isinstance(value, dict) and resolve(t.ref) is not None:
+            built.append(True)
+            return f"{self.bare_annotation(t, wire_name, file_field)}.model_validate({python_literal(value)})"
+        elif t.kind == "array" and isinstance(value, list):
+            item = t.items or TypeExpr(kind="any")
+            return "[" + ", ".join(self._value_source(v, item, wire_name, file_field, built) for v in value) + "]"
+        elif t.kind == "tuple" and isinstance(value, list):
+            parts = [self._value_source(v, i, wire_name, file_field, built) for v, i in zip(value, t.variants or [], strict=False)]
+            return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        elif t.kind == "map" and isinstance(value, dict):
+            item = t.items or TypeExpr(kind="any")
+            pairs = [f"{python_literal(k)}: {self._value_source(v, item, wire_name, False, built)}" for k, v in value.items()]
+            return "{" + ", ".join(pairs) + "}"
+        return python_literal(value)
 
     def _enum(self, t: TypeExpr, wire_name: str) -> str:
         values = list(t.values or [])
@@ -206,19 +258,26 @@ def model_view(
     for f in sorted(unique, key=lambda f: f.name):
         attrs[f.name] = field_identifier(f.name, taken)
         taken.add(attrs[f.name])
+    resolver = endpoint.type if endpoint is not None else (lambda _name: None)
     for f in unique:
-        annotation = annotator.annotation(f.type, f.name, _is_file_field(f, role))
-        resolver = endpoint.type if endpoint is not None else (lambda _name: None)
+        file_field = _is_file_field(f, role)
+        type_, top = _own_limits(f)
+        annotation = annotator.annotation(type_, f.name, file_field)
+        signature = annotator.annotation(type_, f.name, file_field, plain=True)
+        arguments, validators = limits(top, type_.kind, file_field and type_.kind == "string")
+        if validators:
+            annotation = f"Annotated[{annotation}, {', '.join(validators)}]"
         default_fits = f.has_default and value_fits(f.default, f.type, resolver) and nesting(f.default) <= MAX_NESTING
         required = f.required and not f.has_default
+        factory = False
         if required:
             default = None
         elif default_fits:
-            default = python_literal(f.default)
+            default, factory = annotator.default_source(f.default, type_, f.name, file_field)
         else:
             default = "None"
-            if annotation != "Any" and not annotation.endswith("| None"):
-                annotation = f"{annotation} | None"
+        if f.nullable or default == "None":
+            annotation, signature = _or_none(annotation), _or_none(signature)
         fields.append(
             FieldView(
                 wire_name=f.name,
@@ -227,36 +286,137 @@ def model_view(
                 required=required,
                 default=default,
                 description=f.description,
-                constraints=_constraints(f),
+                constraints=arguments,
                 inferred_constraints=f.constraints.inferred and not f.constraints.is_empty(),
+                default_factory=factory,
+                signature_annotation=signature,
+                doc_default=python_literal(f.default) if factory else "",
             )
         )
     base = {"input": "_FalInput", "output": "_FalOutput"}[role]
     url = next((fv for fv in fields if fv.wire_name == "url" and fv.attr == "url"), None)
     if role == "output" and url is not None and url.annotation in ("str", "str | None"):
         base = "_FalFile"
-    # A type the docs never describe has no fields: it accepts any keys, on either side.
-    return ModelView(class_name=class_name, base=base, description=description, fields=fields, wire_name=schema.name, open=not fields)
+    if role == "output" and schema.any_value:
+        base = "_FalValue"
+    extra, extra_annotation = _extra(schema, role, annotator)
+    not_null = [
+        attrs[f.name]
+        for f, view in zip(unique, fields, strict=True)
+        if role == "input" and view.default == "None" and not f.nullable and not _takes_null(f.type, resolver)
+    ]
+    return ModelView(
+        not_null=sorted(not_null),
+        class_name=class_name,
+        base=base,
+        description=description,
+        fields=fields,
+        wire_name=schema.name,
+        extra=extra,
+        extra_annotation=extra_annotation,
+    )
 
 
-def _constraints(f: Property) -> list[tuple[str, str]]:
-    c = f.constraints
-    pairs = [
-        ("ge", c.minimum),
-        ("le", c.maximum),
-        ("gt", c.exclusive_minimum),
-        ("lt", c.exclusive_maximum),
-        ("min_length", c.min_length if c.min_length is not None else c.min_items),
-        ("max_length", c.max_length if c.max_length is not None else c.max_items),
+def _takes_null(t: TypeExpr, resolve: Any) -> bool:
+    """Whether the type itself admits `null` (`any`, `null`, a union with one of them, an enum
+    listing it, a dangling `$ref`)."""
+    if t.kind in ("any", "null"):
+        return True
+    if t.kind == "enum":
+        return None in (t.values or [])
+    if t.kind == "ref":
+        return bool(t.ref) and resolve(t.ref) is None
+    return t.kind == "union" and any(_takes_null(v, resolve) for v in t.variants or [])
+
+
+def _or_none(annotation: str) -> str:
+    if annotation == "Any" or annotation.endswith("| None") or annotation == "None":
+        return annotation
+    return f"{annotation} | None"
+
+
+def _extra(schema: Schema, role: str, annotator: Annotator) -> tuple[str | None, str | None]:
+    """(`extra=` of the model's config when it differs from its base's, the type of the extra
+    values). The schema's `additionalProperties` decides; when it says nothing, Input objects are
+    closed (the runtime's `FalInput`: typos fail loudly) and Output objects open. A type the docs
+    never describe (no fields) accepts any keys, on either side."""
+    stated = schema.additional_properties
+    if schema.any_value and role == "output":
+        return None, None
+    if stated is None:
+        return ("allow" if role == "input" and not schema.fields else None), None
+    if stated is False:
+        return ("forbid" if role == "output" else None), None
+    base_allows = role == "output"
+    if stated is True or stated.kind == "any":
+        return (None if base_allows else "allow"), None
+    return (None if base_allows else "allow"), annotator.annotation(stated, "extra", False)
+
+
+def _own_limits(f: Property) -> tuple[TypeExpr, Constraints]:
+    """(the type to annotate, the limits for the field's own `Field(...)`). A union's limits
+    apply to each variant of the type they name (JSON Schema keywords apply to their own type
+    only), so they move onto the variants."""
+    if f.type.kind != "union" or f.constraints.is_empty():
+        return f.type, f.constraints
+    own = f.constraints.model_dump(exclude_defaults=True, exclude={"inferred"})
+    variants = [
+        v.model_copy(update={"constraints": Constraints(**{**own, **(v.constraints.model_dump(exclude_defaults=True) if v.constraints else {})})})
+        if v.kind in _LIMITED_KINDS
+        else v
+        for v in f.type.variants or []
     ]
-    numeric = f.type.kind in ("integer", "number")
-    sized = f.type.kind in ("string", "array")
-    return [
-        (name, python_literal(value))
-        for name, value in pairs
-        if value is not None
-        and ((name in ("ge", "le", "gt", "lt") and numeric) or (name.endswith("length") and sized and _LENGTHS[0] <= value <= _LENGTHS[1]))
-    ]
+    return f.type.model_copy(update={"variants": variants}), Constraints()
+
+
+_LIMITED_KINDS = frozenset({"integer", "number", "string", "array"})
+
+
+def limits(c: Constraints, kind: str, file_string: bool = False) -> tuple[list[tuple[str, str]], list[str]]:
+    """(pydantic `Field` arguments, runtime validators) for the limits that apply to `kind`.
+
+    pydantic's own arguments where they mean what JSON Schema means; the runtime's validators
+    (`fal_bindings._runtime.constraints`) for `multipleOf` on numbers, `uniqueItems`, and the
+    length and pattern of a file field (whose `Path`/`bytes` values are exempt)."""
+    arguments: list[tuple[str, Any]] = []
+    validators: list[str] = []
+    if kind in ("integer", "number"):
+        arguments += [("ge", c.minimum), ("le", c.maximum), ("gt", c.exclusive_minimum), ("lt", c.exclusive_maximum)]
+        step = c.multiple_of
+        if step is not None and not isinstance(step, bool) and step > 0:
+            if kind == "integer" and isinstance(step, int):
+                arguments.append(("multiple_of", step))
+            else:
+                validators.append(f"_multiple_of({python_literal(step)})")
+    elif kind == "string":
+        pattern = c.pattern if c.pattern is not None and compiles(c.pattern) else None
+        lengths = [(name, value) for name, value in (("min_length", c.min_length), ("max_length", c.max_length)) if _enforceable(value)]
+        if file_string:
+            if lengths or pattern is not None:
+                parts = [f"{name}={python_literal(value)}" for name, value in lengths]
+                parts += [f"pattern={python_literal(pattern)}"] if pattern is not None else []
+                validators.append(f"_text_length({', '.join(parts)})")
+        else:
+            arguments += lengths + [("pattern", pattern)]
+    elif kind == "array":
+        arguments += [(name, value) for name, value in (("min_length", c.min_items), ("max_length", c.max_items)) if _enforceable(value)]
+        if c.unique_items:
+            validators.append("_unique_items")
+    return [(name, python_literal(value)) for name, value in arguments if value is not None], validators
+
+
+def compiles(pattern: str) -> bool:
+    """Python's `re` (the bindings' engine) reads the pattern (the spec reader reports one it
+    cannot: `pattern-not-enforced`)."""
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def _enforceable(value: int | None) -> bool:
+    return value is not None and _LENGTHS[0] <= value <= _LENGTHS[1]
 
 
 _LENGTHS = (0, 2**63 - 1)

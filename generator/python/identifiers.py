@@ -37,7 +37,7 @@ PYDANTIC_ATTRIBUTES = frozenset(
 # `_FalInput`): doc-derived names never start with `_`, so they cannot take one.
 TYPING_NAMES = frozenset(
     {
-        "TYPE_CHECKING", "Any", "ClassVar", "Literal", "TypeAlias", "TypedDict", "Required", "Unpack", "overload",
+        "TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "TypedDict", "Required", "Unpack", "overload",
         "annotations", "ConfigDict", "Field",
     }
 )

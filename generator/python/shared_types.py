@@ -52,7 +52,8 @@ def summarize(endpoint: Endpoint, source: str = "") -> EndpointSummary:
     fingerprints = _Fingerprints(endpoint)
     for role, root in (("input", endpoint.input), ("output", endpoint.output)):
         for name in endpoint.reachable_types(root):
-            fingerprints.of(name, role, ())
+            if endpoint.type(name) is not None:  # a dangling `$ref` is typed Any
+                fingerprints.of(name, role, ())
     found = fingerprints.found
     uses: list[TypeUse] = []
     for (name, role), fingerprint in found.items():
@@ -88,7 +89,7 @@ class _Fingerprints:
             # A cycle: refer to the type by name; the cycle's members share one module.
             return f"cycle:{name}"
         schema = self.endpoint.type(name) or Schema(name=name)
-        structure = {
+        structure: dict[str, Any] = {
             "name": name,
             "role": role,
             "fields": [
@@ -97,24 +98,37 @@ class _Fingerprints:
                     "type": self._type_structure(f.type, role, (*stack, name)),
                     "required": f.required,
                     "default": [f.has_default, f.default],
-                    "constraints": f.constraints.model_dump(exclude={"inferred"}, exclude_none=True),
+                    "constraints": f.constraints.model_dump(exclude={"inferred"}, exclude_defaults=True),
+                    **({"nullable": True} if f.nullable else {}),
                 }
                 for f in schema.fields
             ],
         }
+        # Keys added with the attributes they describe, only when set: the fingerprints (and so
+        # the names) of every type that does not use them stay what they were.
+        if schema.additional_properties is not None:
+            extra = schema.additional_properties
+            structure["additional"] = extra if isinstance(extra, bool) else self._type_structure(extra, role, (*stack, name))
+        if schema.any_value:
+            structure["any_value"] = True
         fingerprint = hashlib.sha256(json.dumps(structure, sort_keys=True).encode()).hexdigest()[:16]
         self.found[key] = fingerprint
         return fingerprint
 
     def _type_structure(self, t: TypeExpr, role: str, stack: tuple[str, ...]) -> Any:
         if t.kind == "ref" and t.ref:
+            if self.endpoint.type(t.ref) is None:
+                return {"kind": "any"}  # a dangling `$ref`: typed Any, no class of its own
             return {"ref": self.of(t.ref, role, stack)}
-        return {
+        structure: dict[str, Any] = {
             "kind": t.kind,
             "items": self._type_structure(t.items, role, stack) if t.items else None,
             "values": t.values,
             "variants": [self._type_structure(v, role, stack) for v in t.variants or []],
         }
+        if t.constraints is not None:
+            structure["constraints"] = t.constraints.model_dump(exclude={"inferred"}, exclude_defaults=True)
+        return structure
 
 
 class TypeTable:

@@ -10,7 +10,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "any": "Any", "null": "None"}
+SCALAR_ANNOTATIONS = {"string": "str", "integer": "int", "number": "int | float", "boolean": "bool", "any": "Any", "null": "None"}
+"""A JSON `number` is `int | float`: a whole number stays an `int` and is sent as `2`, not `2.0`
+(pydantic would turn it into a float under `float`); type checkers read `float` as taking an
+int anyway, so the union says only what the value really is."""
 MAX_NESTING = 32
 """Deepest list/dict nesting written into an annotation or a literal: Python's parser stops at
 200 nested brackets; deeper doc types become `Any` (the spec keeps them)."""
@@ -29,6 +32,26 @@ class FieldView:
     constraints: list[tuple[str, str]]
     """Keyword arguments for `Field(...)`: (`ge`, `1`), (`max_length`, `200`)."""
     inferred_constraints: bool = False
+    default_factory: bool = False
+    """`default` builds models (`ImageSize.model_validate({...})`): a `default_factory`, and
+    `...` in method signatures (a type checker would not take the dict)."""
+
+    signature_annotation: str = ""
+    """The annotation a method signature shows: the same type without the limits'
+    `Annotated[...]` metadata (the model checks them). Empty: `annotation`."""
+
+    doc_default: str = ""
+    """The default as a docstring shows it: the value (`{"width": 512}`), not the code building
+    it. Empty: `default`."""
+
+    @property
+    def signature_type(self) -> str:
+        return self.signature_annotation or self.annotation
+
+    @property
+    def signature_default(self) -> str | None:
+        """The default a method signature shows."""
+        return "..." if self.default_factory else self.default
 
     @property
     def needs_alias(self) -> bool:
@@ -44,8 +67,14 @@ class ModelView:
     fields: list[FieldView]
     wire_name: str = ""
     """The doc's name for this type."""
-    open: bool = False
-    """True for a type without described fields: unknown keys are kept, not rejected."""
+    extra: str | None = None
+    """`extra=` of the model's config when it differs from its base's (`allow` for an Input
+    object whose schema invites more keys, `forbid` for an Output object that forbids them)."""
+    extra_annotation: str | None = None
+    """The type of the extra keys' values (`additionalProperties: {schema}`)."""
+    not_null: list[str] = field(default_factory=list)
+    """Input attributes typed `T | None = None` only to be optional: fal's schema has no null
+    for them, so the runtime refuses an explicit `None` (`__fal_not_null__`)."""
 
 
 @dataclass

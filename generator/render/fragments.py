@@ -22,7 +22,9 @@ def pyset(values: Iterable[str]) -> str:
 def field_line(field: FieldView) -> str:
     """The model attribute line(s) for a field, in black's layout."""
     arguments: list[str] = []
-    if not field.required:
+    if field.default_factory:
+        arguments.append(f"default_factory=lambda: {field.default}")
+    elif not field.required:
         arguments.append(f"default={field.default}")
     if field.needs_alias:
         arguments.append(f"validation_alias={py_string(field.wire_name)}")
@@ -41,7 +43,7 @@ def field_line(field: FieldView) -> str:
 def typed_dict_keys(fields: list[FieldView]) -> str:
     """The keys of an endpoint's `_Arguments` TypedDict: a field's attribute name and annotation,
     `Required[...]` where the field is (the TypedDict is `total=False`)."""
-    return "\n".join(f"        {f.attr}: " + (f"Required[{f.annotation}]" if f.required else f.annotation) for f in fields)
+    return "\n".join(f"        {f.attr}: " + (f"Required[{f.signature_type}]" if f.required else f.signature_type) for f in fields)
 
 
 def arguments_doc(summary: str, fields: list[FieldView], options: str) -> str:
@@ -50,11 +52,14 @@ def arguments_doc(summary: str, fields: list[FieldView], options: str) -> str:
     `Input` attribute's docstring), then where the call options are declared."""
     lines = [summary, "", "Args:"] if fields else [summary]
     for f in fields:
-        kind = f.annotation.replace("_FileInput", "FileInput")
+        kind = f.signature_type.replace("_FileInput", "FileInput")
+        default = f.doc_default or str(f.default)
         if f.required:
             kind += ", required"
-        elif len(str(f.default)) <= _DEFAULT_SHOWN:
-            kind += f", default {f.default}"
+        elif len(default) <= _DEFAULT_SHOWN:
+            kind += f", default {default}"
+        else:
+            kind += ", optional"  # the default is the Input attribute's
         line = f"    {f.attr} ({kind})"
         lines.append(f"{line}: {first_sentence(f.description)}" if f.description.strip() else line)
     lines += ["", f"Call options: the keys of `{options}` (`timeout`, `headers`, `client`, ...)."]

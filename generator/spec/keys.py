@@ -39,12 +39,14 @@ CONSTRAINT_KEYS: tuple[tuple[str, str], ...] = (
     ("maximum", "maximum"),
     ("exclusive_minimum", "exclusiveMinimum"),
     ("exclusive_maximum", "exclusiveMaximum"),
+    ("multiple_of", "multipleOf"),
     ("min_length", "minLength"),
     ("max_length", "maxLength"),
     ("min_items", "minItems"),
     ("max_items", "maxItems"),
 )
-"""IR `Constraints` attribute -> JSON Schema keyword, in the order they are written."""
+"""IR `Constraints` attribute -> JSON Schema keyword (numeric limits), in the order they are
+written; `pattern` and `uniqueItems` follow them."""
 
 LENGTH_KEYWORDS = frozenset({"minLength", "maxLength", "minItems", "maxItems"})
 

@@ -8,6 +8,8 @@ Two kinds of documents come in:
   plain JSON Schema with fal's habits (`allOf: [{$ref}]` wrappers, nullable as `anyOf` with
   `{"type": "null"}`, `x-fal-order-properties`, per-property `examples`). Provenance points
   at the JSON file and line, required-ness comes from the schema, capabilities are `queue`.
+  A document `falgen fetch catalog` wrote also carries fal's listing metadata
+  (`info.x-fal-model`: display name, fine category, status, tags; see `generator.spec.fal_model`).
 
 What the IR cannot hold (`oneOf` with a discriminator, `type` lists, `const`, inline object
 schemas, `format: binary`, unknown types) maps to the nearest IR type with a warning that
@@ -39,6 +41,7 @@ from generator.core.ir import (
 )
 from generator.core.names import schema_base_name
 from generator.core.paths import display_path
+from generator.spec.fal_model import read_model_facts
 from generator.spec.keys import (
     QUEUE_STATUS,
     X_EXAMPLE_SOURCE,
@@ -142,6 +145,11 @@ class _Reader(SchemaReader):
         if category is not None and not isinstance(category, str):
             self.report(Code.BAD_METADATA, f"category is not a string: {category!r}", id_pointer)
             category = None
+        # fal's model listing (`info.x-fal-model`) names the model where the document is generic.
+        facts = read_model_facts(info, metadata, self.report)
+        title = title or facts.display_name or ""
+        description = description or facts.description or ""
+        category = facts.category or category
 
         provenance, sources = self.endpoint_provenance(id_pointer)
         return Endpoint(
@@ -149,6 +157,8 @@ class _Reader(SchemaReader):
             title=title,
             description=description,
             category=category,
+            status=facts.status,
+            tags=facts.tags,
             capabilities=self.capabilities(metadata),
             input=input_schema,
             output=output_schema,

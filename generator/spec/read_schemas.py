@@ -4,6 +4,7 @@ reader that knows schemas, for falgen's own specs and fal's documents alike (see
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, cast, get_args
 from urllib.parse import unquote
@@ -47,32 +48,32 @@ from generator.spec.pointers import child as _child
 
 _REQUIRED_SOURCES: frozenset[str] = frozenset(get_args(RequiredSource))
 _SCALARS = frozenset({"string", "integer", "number", "boolean", "null"})
-_HARMLESS_FORMATS = frozenset(
-    {
-        "uri",
-        "url",
-        "uri-reference",
-        "iri",
-        "date-time",
-        "date",
-        "time",
-        "duration",
-        "email",
-        "hostname",
-        "ipv4",
-        "ipv6",
-        "uuid",
-        "regex",
-        "int32",
-        "int64",
-        "float",
-        "double",
-        "byte",
-        "password",
-        "data-url",
-        "color",
-    }
-)
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON Schema type name of a JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def tuple_limits_dropped(constraints: Constraints | None, expr: TypeExpr) -> Constraints | None:
+    """A tuple's `minItems`/`maxItems` say how many items it has, which its kind already says."""
+    if constraints is None or expr.kind != "tuple":
+        return constraints
+    count = len(expr.variants or [])
+    update = {name: None for name in ("min_items", "max_items") if getattr(constraints, name) == count}
+    trimmed = constraints.model_copy(update=update)
+    return trimmed if not trimmed.is_empty() or trimmed.inferred else (None if not constraints.inferred else trimmed)
+
 
 def _is_null_schema(node: Any) -> bool:
     return (
@@ -179,6 +180,7 @@ class SchemaReader:
             )
 
         duplicates = self.duplicates(node, pointer)
+        any_value = not any(key in node for key in ("type", "properties", "additionalProperties", "$ref", "anyOf", "oneOf", "allOf", "enum", "const", "items"))
         fields = [
             self.field(field_name, prop, prop_pointer, is_required)
             for field_name, prop, prop_pointer, is_required in self.ordered_properties(
@@ -189,8 +191,18 @@ class SchemaReader:
             name=name,
             description=description if isinstance(description, str) else "",
             fields=fields,
+            additional_properties=self.additional_properties(node, pointer),
+            any_value=any_value and not fields,
             provenance=self.provenance(node.get(X_SOURCE), pointer),
         )
+
+    def additional_properties(self, node: JsonDict, pointer: str) -> bool | TypeExpr | None:
+        extra = node.get("additionalProperties")
+        if extra is None or isinstance(extra, bool):
+            return extra
+        if extra == {}:
+            return True
+        return self.type(extra, _child(pointer, "additionalProperties"))
 
     def duplicates(self, node: JsonDict, pointer: str) -> dict[str, list[tuple[Any, bool, str]]]:
         raw = node.get(X_DUPLICATES, [])
@@ -258,7 +270,15 @@ class SchemaReader:
                 required_source="schema",
                 provenance=self.provenance(None, pointer),
             )
-        type_, nullable, inner = self.property_type(prop, pointer)
+        type_, nullable = self.property_type(prop, pointer)
+        # The limits of the node the property's type came from (itself, or the one non-null
+        # branch of its `anyOf`) are the property's: in JSON Schema each keyword applies to its
+        # own type only, so hoisting past the `null` branch changes nothing.
+        constraints = tuple_limits_dropped(self.constraints(prop, pointer), type_) or Constraints()
+        if type_.constraints is not None:
+            own = constraints.model_dump(exclude_defaults=True)
+            constraints = Constraints(**{**type_.constraints.model_dump(exclude_defaults=True), **own})
+            type_ = type_.model_copy(update={"constraints": None})
         description = prop.get("description")
         has_default = "default" in prop or X_INVALID_DEFAULT in prop
         default = prop.get("default", prop.get(X_INVALID_DEFAULT))
@@ -275,13 +295,16 @@ class SchemaReader:
             has_default=has_default,
             default=default,
             description=description if isinstance(description, str) else "",
-            constraints=self.constraints(prop, inner, pointer),
+            constraints=constraints,
             file=prop.get(X_FILE) is True,
             provenance=self.provenance(prop.get(X_SOURCE), pointer),
         )
 
-    def property_type(self, prop: JsonDict, pointer: str) -> tuple[TypeExpr, bool, Any]:
-        """(type, nullable, the branch the type came from when it is wrapped)."""
+    def property_type(self, prop: JsonDict, pointer: str) -> tuple[TypeExpr, bool]:
+        """(type, nullable). An `enum` beside an `anyOf` restricts the value to the enum (and
+        to what the `anyOf` allows): the enum decides, `null` included only when listed."""
+        if "enum" in prop and any(key in prop for key in ("anyOf", "oneOf")):
+            return self.enum_beside_union(prop, pointer), False
         any_of = prop.get("anyOf")
         if isinstance(any_of, list) and len(any_of) >= 2 and prop.get(X_NULLABLE) is not False:
             if self.ours:
@@ -294,10 +317,9 @@ class SchemaReader:
                 any_pointer = _child(pointer, "anyOf")
                 if len(indexed) == 1:
                     index, node = indexed[0]
-                    type_ = self.type(node, _child(any_pointer, index))
-                    return type_, True, node
+                    return self.type(node, _child(any_pointer, index)), True
                 variants = [self.type(node, _child(any_pointer, i)) for i, node in indexed]
-                return TypeExpr(kind="union", variants=variants), True, None
+                return TypeExpr(kind="union", variants=variants), True
         nullable = prop.get("nullable") is True  # OpenAPI 3.0 spelling
         declared = prop.get("type")
         if isinstance(declared, list) and "null" in declared and "enum" not in prop:
@@ -309,28 +331,86 @@ class SchemaReader:
                     _child(pointer, "type"),
                 )
                 node = {**prop, "type": rest[0] if len(rest) == 1 else rest}
-                return self.type(node, pointer, warn_list=False), True, None
+                return self.type(node, pointer, warn_list=False, limits=False), True
         all_of = prop.get("allOf")
-        inner = all_of[0] if isinstance(all_of, list) and len(all_of) == 1 else None
-        return self.type(prop, pointer), nullable, inner
+        if isinstance(all_of, list) and len(all_of) == 1 and isinstance(all_of[0], dict) and not self.ours:
+            # fal's `allOf: [{$ref}]` wrapper: limits may stand beside it or inside it
+            inner = self.node_constraints(all_of[0], _child(_child(pointer, "allOf"), 0))
+            type_ = self.type(prop, pointer, limits=False)
+            if inner is not None and type_.constraints is None:
+                type_ = type_.model_copy(update={"constraints": inner})
+            return type_, nullable
+        return self.type(prop, pointer, limits=False), nullable
 
-    def constraints(self, prop: JsonDict, inner: Any, pointer: str) -> Constraints:
-        sources: list[tuple[JsonDict, str]] = [(prop, pointer)]
+    def enum_beside_union(self, prop: JsonDict, pointer: str) -> TypeExpr:
+        values = prop["enum"]
+        if not isinstance(values, list):
+            return self.type(prop, pointer, limits=False)
+        keyword = "anyOf" if "anyOf" in prop else "oneOf"
+        branches = prop[keyword] if isinstance(prop[keyword], list) else []
+        allowed = {branch.get("type") for branch in branches if isinstance(branch, dict)}
+        if None in allowed or any(not isinstance(kind, str) for kind in allowed):
+            kept = list(values)  # a branch without a plain `type`: every value may fit it
+        else:
+            kept = [value for value in values if _json_kind(value) in allowed or (_json_kind(value) == "integer" and "number" in allowed)]
+        if len(kept) != len(values):
+            dropped = [value for value in values if value not in kept]
+            self.report(
+                Code.UNSUPPORTED_SCHEMA,
+                f"enum value(s) {dropped!r} fit no branch of the `{keyword}` beside them; the bindings drop them",
+                _child(pointer, "enum"),
+            )
+        self.check_literals(kept, _child(pointer, "enum"))
+        return TypeExpr(kind="enum", values=kept, name=self.enum_name(prop))
+
+    def constraints(self, prop: JsonDict, pointer: str) -> Constraints:
+        """A property's own limits (with `x-fal-invalid-constraints` and the prose flag)."""
+        values = self.constraint_values(prop, pointer)
         invalid = prop.get(X_INVALID_CONSTRAINTS)
         if isinstance(invalid, dict):
-            sources.append((invalid, _child(pointer, X_INVALID_CONSTRAINTS)))
-        if not self.ours and isinstance(inner, dict):
-            sources.append((inner, pointer))
+            values.update(self.constraint_values(invalid, _child(pointer, X_INVALID_CONSTRAINTS)))
+        return Constraints(**values, inferred=prop.get(X_INFERRED) is True)
+
+    def node_constraints(self, node: JsonDict, pointer: str) -> Constraints | None:
+        """The limits a type node states (None when it states none)."""
+        values = self.constraint_values(node, pointer)
+        invalid = node.get(X_INVALID_CONSTRAINTS)
+        if isinstance(invalid, dict):
+            values.update(self.constraint_values(invalid, _child(pointer, X_INVALID_CONSTRAINTS)))
+        return Constraints(**values) if values else None
+
+    def constraint_values(self, node: JsonDict, pointer: str) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for attribute, keyword in CONSTRAINT_KEYS:
-            for source, where in sources:
-                if keyword not in source:
-                    continue
-                value = self.limit(keyword, source[keyword], _child(where, keyword))
+            if keyword in node:
+                value = self.limit(keyword, node[keyword], _child(pointer, keyword))
                 if value is not None:
                     values[attribute] = value
-                break
-        return Constraints(**values, inferred=prop.get(X_INFERRED) is True)
+        if "pattern" in node:
+            pattern = node["pattern"]
+            if isinstance(pattern, str):
+                values["pattern"] = pattern
+                self.check_pattern(pattern, _child(pointer, "pattern"))
+            else:
+                self.report(Code.BAD_CONSTRAINT, f"`pattern: {pattern!r}` is not a string; ignored", _child(pointer, "pattern"))
+        unique = node.get("uniqueItems")
+        if unique is True:
+            values["unique_items"] = True
+        elif unique not in (None, False):
+            self.report(Code.BAD_CONSTRAINT, f"`uniqueItems: {unique!r}` is not a boolean; ignored", _child(pointer, "uniqueItems"))
+        return values
+
+    def check_pattern(self, pattern: str, pointer: str) -> None:
+        """The bindings check `pattern` with Python's `re` (as jsonschema does); one it cannot
+        compile (ECMA-only syntax such as `\\p{L}` or `(?<name>...)`) stays in the spec only."""
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError) as error:
+            self.report(
+                Code.PATTERN_NOT_ENFORCED,
+                f"pattern {pattern[:80]!r} is not a Python regular expression ({error}); the bindings do not check it",
+                pointer,
+            )
 
     def limit(self, keyword: str, value: Any, pointer: str) -> int | float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -345,7 +425,17 @@ class SchemaReader:
 
     # types ------------------------------------------------------------------------------
 
-    def type(self, node: Any, pointer: str, warn_list: bool = True) -> TypeExpr:
+    def type(self, node: Any, pointer: str, warn_list: bool = True, limits: bool = True) -> TypeExpr:
+        """The IR type of a schema node, with the limits it states when `limits` (a property's
+        own node keeps its limits on the property)."""
+        expr = self.bare_type(node, pointer, warn_list)
+        if limits and isinstance(node, dict) and expr.constraints is None:
+            found = tuple_limits_dropped(self.node_constraints(node, pointer), expr)
+            if found is not None:
+                expr = expr.model_copy(update={"constraints": found})
+        return expr
+
+    def bare_type(self, node: Any, pointer: str, warn_list: bool = True) -> TypeExpr:
         if node is True:
             return TypeExpr(kind="any")
         if not isinstance(node, dict):
@@ -374,8 +464,7 @@ class SchemaReader:
                 return TypeExpr(kind="any")
             self.check_literals(values, _child(pointer, "enum"))
             return TypeExpr(kind="enum", values=list(values), name=self.enum_name(node))
-        if "const" in node:
-            self.report(Code.UNSUPPORTED_CONST, f"`const: {node['const']!r}` read as a one-value enum", pointer)
+        if "const" in node:  # exactly a one-value enum
             self.check_literals([node["const"]], _child(pointer, "const"))
             return TypeExpr(kind="enum", values=[node["const"]], name=self.enum_name(node))
         for keyword in ("anyOf", "oneOf"):
@@ -443,15 +532,13 @@ class SchemaReader:
         if not isinstance(declared, str):
             self.report(Code.UNKNOWN_TYPE, f"`type: {declared!r}` is not a type name; typed as any", _child(pointer, "type"))
             return TypeExpr(kind="any")
-        if declared == "string":
-            self.check_format(node, pointer)
+        if declared == "string":  # a `format` is an annotation (JSON Schema): any string fits
             return TypeExpr(kind="string")
         if declared in _SCALARS:
             return TypeExpr(kind=cast(TypeKind, declared))
         if declared == "array":
             if "prefixItems" in node or isinstance(node.get("items"), list):
-                self.report(Code.UNSUPPORTED_TUPLE, "tuple arrays read as a list of any", pointer)
-                return TypeExpr(kind="array", items=TypeExpr(kind="any"))
+                return self.tuple(node, pointer)
             if "items" not in node:
                 return TypeExpr(kind="array")
             return TypeExpr(kind="array", items=self.type(node["items"], _child(pointer, "items")))
@@ -460,15 +547,22 @@ class SchemaReader:
         self.report(Code.UNKNOWN_TYPE, f"unknown type {declared!r}; typed as any", _child(pointer, "type"))
         return TypeExpr(kind="any")
 
-    def check_format(self, node: JsonDict, pointer: str) -> None:
-        fmt = node.get("format")
-        if fmt is None or (isinstance(fmt, str) and fmt in _HARMLESS_FORMATS):
-            return
-        if fmt == "binary":
-            message = "`format: binary` (raw bytes) read as a string"
-        else:
-            message = f"unknown string format {fmt!r} ignored"
-        self.report(Code.UNSUPPORTED_FORMAT, message, _child(pointer, "format"))
+    def tuple(self, node: JsonDict, pointer: str) -> TypeExpr:
+        """`prefixItems` (or Draft 7's `items: [...]`) with `minItems` = `maxItems` = their
+        number is a fixed tuple; any other tuple (items optional, or more allowed) is read as a
+        list of any, its positions unchecked."""
+        keyword = "prefixItems" if "prefixItems" in node else "items"
+        prefix = node[keyword]
+        count = len(prefix) if isinstance(prefix, list) else -1
+        if count > 0 and node.get("minItems") == count and node.get("maxItems") == count:
+            where = _child(pointer, keyword)
+            return TypeExpr(kind="tuple", variants=[self.type(item, _child(where, i)) for i, item in enumerate(prefix)])
+        self.report(
+            Code.UNSUPPORTED_TUPLE,
+            f"a tuple of {max(count, 0)} item(s) whose items may be missing or followed by more; read as a list of any",
+            pointer,
+        )
+        return TypeExpr(kind="array", items=TypeExpr(kind="any"))
 
     def object_type(self, node: JsonDict, pointer: str) -> TypeExpr:
         properties = node.get("properties")
@@ -513,7 +607,11 @@ class SchemaReader:
             return TypeExpr(kind="ref", ref=self.object_names[key])
         if key in self.aliases:
             return self.alias(key, pointer)
-        self.report(Code.DANGLING_REF, f"`$ref` {ref!r} names no schema in components.schemas", pointer)
+        self.report(
+            Code.DANGLING_REF,
+            f"`$ref` {ref!r} names no schema in components.schemas; typed `Any` (an overlay can add `/types/{key}`)",
+            pointer,
+        )
         return TypeExpr(kind="ref", ref=key)
 
     def alias(self, key: str, pointer: str) -> TypeExpr:

@@ -142,7 +142,20 @@ def _enum_json_type(values: list[Any]) -> str | None:
 
 
 def encode_type(expr: TypeExpr, names: ComponentNames) -> JsonDict:
-    """One IR type as a JSON Schema (no annotations; see the module docstring)."""
+    """One IR type as a JSON Schema (no annotations; see the module docstring), with the
+    limits the node carries."""
+    out = _encode_bare_type(expr, names)
+    if expr.constraints is not None:
+        valid, invalid = _encode_constraints(expr.constraints)
+        if expr.kind == "tuple":  # its number of items is the tuple's own
+            valid = {key: value for key, value in valid.items() if key not in ("minItems", "maxItems")}
+        out.update(valid)
+        if invalid:
+            out[X_INVALID_CONSTRAINTS] = invalid
+    return out
+
+
+def _encode_bare_type(expr: TypeExpr, names: ComponentNames) -> JsonDict:
     kind = expr.kind
     if kind in _SCALAR_KINDS:
         return {"type": kind}
@@ -153,6 +166,14 @@ def encode_type(expr: TypeExpr, names: ComponentNames) -> JsonDict:
         if expr.items is not None:
             out["items"] = encode_type(expr.items, names)
         return out
+    if kind == "tuple":
+        variants = expr.variants or []
+        return {
+            "type": "array",
+            "prefixItems": [encode_type(variant, names) for variant in variants],
+            "minItems": len(variants),
+            "maxItems": len(variants),
+        }
     if kind == "map":
         out = {"type": "object"}
         if expr.items is not None:
@@ -207,10 +228,14 @@ def _encode_constraints(constraints: Constraints) -> tuple[JsonDict, JsonDict]:
         value = getattr(constraints, attribute)
         if value is None:
             continue
-        if keyword in LENGTH_KEYWORDS and value < 0:
+        if (keyword in LENGTH_KEYWORDS and value < 0) or (keyword == "multipleOf" and value <= 0):
             invalid[keyword] = value
         else:
             valid[keyword] = value
+    if constraints.pattern is not None:
+        valid["pattern"] = constraints.pattern
+    if constraints.unique_items:
+        valid["uniqueItems"] = True
     return valid, invalid
 
 
@@ -223,6 +248,8 @@ def encode_field(item: Property, names: ComponentNames) -> JsonDict:
     if item.has_default:
         out["default"] = item.default
     valid, invalid = _encode_constraints(item.constraints)
+    if item.type.kind == "tuple":  # its number of items is the tuple's own
+        valid = {key: value for key, value in valid.items() if key not in ("minItems", "maxItems")}
     out.update(valid)
     if invalid:
         out[X_INVALID_CONSTRAINTS] = invalid
@@ -238,7 +265,7 @@ def encode_field(item: Property, names: ComponentNames) -> JsonDict:
 
 def encode_schema(schema: Schema, key: str, names: ComponentNames, example: Example | None = None) -> JsonDict:
     """One object schema as a component (`examples` only for an endpoint's Input/Output)."""
-    out: JsonDict = {"title": schema.name, "type": "object"}
+    out: JsonDict = {"title": schema.name} if schema.any_value else {"title": schema.name, "type": "object"}
     if key != schema.name:
         out[X_ORIGINAL_NAME] = schema.name
     if schema.description:
@@ -256,9 +283,13 @@ def encode_schema(schema: Schema, key: str, names: ComponentNames, example: Exam
         properties[item.name] = encoded
         if item.required:
             required.append(item.name)
-    out["properties"] = properties
+    if properties or not schema.any_value:
+        out["properties"] = properties
     if required:
         out["required"] = required
+    extra = schema.additional_properties
+    if extra is not None:
+        out["additionalProperties"] = extra if isinstance(extra, bool) else encode_type(extra, names)
     out[X_ORDER] = order
     if duplicates:
         out[X_DUPLICATES] = duplicates
@@ -400,6 +431,10 @@ def endpoint_to_openapi(endpoint: Endpoint) -> JsonDict:
     metadata: JsonDict = {"endpointId": endpoint.id}
     if endpoint.category is not None:
         metadata["category"] = endpoint.category
+    if endpoint.status is not None:
+        metadata["status"] = endpoint.status
+    if endpoint.tags:
+        metadata["tags"] = list(endpoint.tags)
     metadata["capabilities"] = list(endpoint.capabilities)
 
     schemas: JsonDict = {

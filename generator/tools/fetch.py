@@ -21,6 +21,7 @@ SIGTERM, SIGHUP or Ctrl-C remove the temporary folder before the process exits.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import shutil
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-__all__ = ["FetchOutcome", "Terminated", "fetch_command", "fetch_pages", "page_file_name", "page_url", "validate_page"]
+__all__ = ["Attempts", "Download", "FetchOutcome", "Stopper", "Terminated", "download", "fetch_command", "fetch_pages", "page_file_name", "page_url", "validate_page"]
 
 DEFAULT_BASE_URL = "https://fal.ai"
 USER_AGENT = "falgen-fetch/0.1 (+https://github.com/fal-ai)"
@@ -55,13 +56,27 @@ ENDPOINT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)+$")
 
 
 @dataclass(frozen=True)
-class _Attempts:
-    """How each page is tried: the deadline and byte cap of one attempt, retries and backoff."""
+class Attempts:
+    """How each download is tried: the deadline and byte cap of one attempt, retries, and the
+    backoff before a retry (`backoff` seconds, doubling, at most `max_backoff`; a longer numeric
+    `Retry-After` wins, up to `MAX_RETRY_AFTER`)."""
 
     timeout: float
     max_bytes: int
     retries: int
     backoff: float
+    max_backoff: float = math.inf
+
+
+@dataclass
+class Download:
+    """What one bounded, retried GET gave: the body of a 200, or why there is none."""
+
+    url: str
+    data: bytes | None = None
+    reason: str = ""
+    """Why it failed (`HTTP 404 Not Found`, `timeout after 3 attempt(s)`, `page too large ...`)."""
+    attempts: int = 0
 
 
 @dataclass
@@ -184,42 +199,46 @@ async def _get(client: httpx.AsyncClient, url: str, max_bytes: int) -> tuple[htt
     raise _PageRefused(f"more than {MAX_REDIRECTS} redirects")
 
 
-async def _download(client: httpx.AsyncClient, outcome: FetchOutcome, attempts: _Attempts) -> None:
+async def download(client: httpx.AsyncClient, url: str, attempts: Attempts) -> Download:
+    """GET `url` within `attempts`' bounds, retrying 5xx, 429, timeouts and connection errors
+    (never another 4xx, a redirect off the origin or a body over the cap)."""
     import asyncio
 
     import httpx
 
+    result = Download(url)
     last = ""
     for attempt in range(attempts.retries + 1):
-        outcome.attempts = attempt + 1
-        delay = attempts.backoff * (2**attempt)
+        result.attempts = attempt + 1
+        delay = min(attempts.backoff * (2**attempt), attempts.max_backoff)
         try:
             # A wall-clock deadline over the whole attempt: httpx's timeouts bound each read,
             # so a server that trickles a byte a second would never time out on its own.
-            response, data = await asyncio.wait_for(_get(client, outcome.url, attempts.max_bytes), attempts.timeout)
+            response, data = await asyncio.wait_for(_get(client, url, attempts.max_bytes), attempts.timeout)
         except (httpx.TimeoutException, asyncio.TimeoutError):
             last = "timeout"
         except httpx.TransportError as error:
             last = f"connection error ({type(error).__name__}: {error})" if str(error) else f"connection error ({type(error).__name__})"
         except _PageRefused as error:
-            outcome.reason = str(error)
-            return
+            result.reason = str(error)
+            return result
         except httpx.HTTPError as error:  # an undecodable body, an invalid redirect URL
-            outcome.reason = f"{type(error).__name__}: {error}"
-            return
+            result.reason = f"{type(error).__name__}: {error}"
+            return result
         else:
             if data is not None:
-                outcome.data = data
-                return
+                result.data = data
+                return result
             status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
             if response.status_code != 429 and response.status_code < 500:
-                outcome.reason = status
-                return
+                result.reason = status
+                return result
             last = status
             delay = max(delay, _retry_after(response) or 0.0)
         if attempt < attempts.retries:
             await asyncio.sleep(delay)
-    outcome.reason = f"{last} after {outcome.attempts} attempt(s)"
+    result.reason = f"{last} after {result.attempts} attempt(s)"
+    return result
 
 
 async def _fetch_one(
@@ -227,10 +246,11 @@ async def _fetch_one(
     semaphore: asyncio.Semaphore,
     outcome: FetchOutcome,
     staging: Path,
-    attempts: _Attempts,
+    attempts: Attempts,
 ) -> None:
     async with semaphore:
-        await _download(client, outcome, attempts)
+        done = await download(client, outcome.url, attempts)
+    outcome.data, outcome.reason, outcome.attempts = done.data, done.reason, done.attempts
     if outcome.data is None:
         return
     try:
@@ -246,7 +266,7 @@ async def _fetch_one(
 
 
 async def _fetch_all(
-    ids: list[str], base_url: str, staging: Path, attempts: _Attempts, concurrency: int
+    ids: list[str], base_url: str, staging: Path, attempts: Attempts, concurrency: int
 ) -> list[FetchOutcome]:
     import asyncio
 
@@ -280,14 +300,14 @@ def fetch_pages(
     `Terminated` (Ctrl-C KeyboardInterrupt) once the temporary folder is removed.
     """
     ids = list(dict.fromkeys(ids))
-    attempts = _Attempts(timeout=timeout, max_bytes=max_page_bytes, retries=retries, backoff=backoff)
+    attempts = Attempts(timeout=timeout, max_bytes=max_page_bytes, retries=retries, backoff=backoff)
     parent = out.absolute().parent
     while not parent.is_dir() and parent != parent.parent:
         parent = parent.parent  # the nearest existing ancestor: same file system as `out` will be
     written: list[Path] = []
     import asyncio
 
-    with _Stopper.installed() as stopper:
+    with Stopper.installed() as stopper:
         staging = Path(tempfile.mkdtemp(prefix=".falgen-fetch-", dir=parent))
         try:
             try:
@@ -318,7 +338,7 @@ class Terminated(SystemExit):
         self.signal_name = signal.Signals(signum).name
 
 
-class _Stopper:
+class Stopper:
     """SIGTERM, SIGHUP and Ctrl-C stop a fetch so that `finally` blocks run (the default action
     of the first two kills the process, leaving the temporary folder behind).
 
@@ -334,7 +354,7 @@ class _Stopper:
 
     @classmethod
     @contextlib.contextmanager
-    def installed(cls) -> Iterator[_Stopper]:
+    def installed(cls) -> Iterator[Stopper]:
         stopper = cls()
         if threading.current_thread() is not threading.main_thread():
             yield stopper  # only the main thread may set handlers; a library caller keeps its own

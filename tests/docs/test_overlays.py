@@ -81,3 +81,41 @@ def test_no_overlays_gives_the_raw_parse(tmp_path: Path) -> None:
     assert raw.endpoint(ID).input.field("seed").required is False  # type: ignore[union-attr]
     assert fixed.endpoint(ID).input.field("seed").required is True  # type: ignore[attr-defined]
     assert not [d for d in raw.diagnostics if d.code.startswith("overlay")]
+
+
+def test_add_at_types_defines_what_a_document_never_defines(tmp_path: Path) -> None:
+    """fal's dangling `$ref` (a warning, typed Any) is fixed by an overlay that adds the type."""
+    from generator.core.ir import TypeExpr
+    from tests.spec.test_spec import minimal_doc
+
+    document = minimal_doc(points={"type": "array", "items": {"$ref": "#/components/schemas/Point"}})
+    source = tmp_path / "fal-ai__demo.json"
+    source.write_text(__import__("json").dumps(document), encoding="utf-8")
+    directory = tmp_path / "overlays"
+    directory.mkdir()
+    (directory / "fix.yaml").write_text(
+        """actions:
+  - target: fal-ai/demo
+    pointer: /types
+    add:
+      name: Point
+      fields:
+        - {name: x, type: {kind: number}, required: true}
+      additional_properties: true
+    reason: fal's document refers to Point and never defines it
+  - target: fal-ai/demo
+    pointer: /types
+    add: {name: Point}
+    reason: a second definition is refused, never merged
+""",
+        encoding="utf-8",
+    )
+    result = parse([source], overlays=directory)
+    endpoint = result.endpoint("fal-ai/demo")
+    assert endpoint is not None
+    point = endpoint.type("Point")
+    assert point is not None and point.additional_properties is True and point.fields[0].type == TypeExpr(kind="number")
+    found = [(d.code, d.severity.value) for d in result.diagnostics]
+    assert ("dangling-ref", "warning") in found  # the document's defect is still reported
+    assert [code for code, _ in found if code.startswith("overlay")] == ["overlay-applied", "overlay-unused"]
+    assert not any(severity == "error" for _, severity in found)

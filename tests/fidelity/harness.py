@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import draw as drawing
-from .mutate import Mutation, mutations, valid_variants
+from .mutate import TYPE_NULL, Mutation, mutations, valid_variants
 from .schemas import SIDES, DocumentError, Extracted, Side, all_required, load_document
 from .walk import ARRAY_KEYWORDS, NUMERIC_KEYWORDS, STRING_KEYWORDS, Location, iter_absent_defaults, walk
 
@@ -214,7 +214,8 @@ def _check_side(
         accepted = _accept_and_round_trip(side, model, instance, locations, result, outcome, defaults_checked)
         result.verdicts.append(Verdict(side.name, "", instance, True, accepted))
         for location in locations:
-            for mutation in mutations(location, instance, validator, skip=lambda k, p: (k, p) in tried):
+            skip = (lambda k, p: (k, p) in tried or k == TYPE_NULL) if side.name == "output" else (lambda k, p: (k, p) in tried)
+            for mutation in mutations(location, instance, validator, skip=skip):
                 if (mutation.keyword, mutation.pointer) in tried:
                     continue
                 tried.add((mutation.keyword, mutation.pointer))
@@ -402,7 +403,8 @@ def _model_at(root: Any, path: tuple[str | int, ...]) -> Any:
 
 def _field_name(model: Any, wire: Any) -> str | None:
     for name, info in model.model_fields.items():
-        if (info.alias or name) == wire:
+        # falgen gives a renamed field (`format` -> `format_`) a validation and a serialization alias
+        if (info.serialization_alias or info.alias or name) == wire:
             return str(name)
     return None
 

@@ -23,6 +23,8 @@ UNKNOWN_KEY = "__fidelity_unknown_key__"
 CLOSED_INPUT = "unknown key (Input object, closed by choice)"
 TYPE_LAX = "type (numeric/boolean string)"
 TYPE_FRACTION = "type (fraction for integer)"
+TYPE_NULL = "type (null where the schema has none)"
+"""Judged on Input only: Output models accept `null` in any optional field, by choice (README)."""
 
 
 @dataclass
@@ -75,6 +77,8 @@ def mutations(
             found.append(only(TYPE_LAX, [json.dumps(value)], check="type"))
         if kind == "integer" and "integer" in types and "number" not in types:
             found.append(only(TYPE_FRACTION, [value + 0.5], check="type"))
+        if "null" not in types and value is not None:
+            found.append(only(TYPE_NULL, [None], check="type"))
     if "enum" in node and isinstance(node["enum"], list):
         keyword = "enum beside anyOf" if "anyOf" in node else "enum"
         found.append(only(keyword, _not_in(node["enum"]), check="enum"))

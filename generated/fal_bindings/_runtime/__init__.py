@@ -172,6 +172,7 @@ if TYPE_CHECKING:
     from .realtime import AsyncRealtimeConnection, RealtimeConnection
     from .registry import LazyRegistry
     from .streaming import AsyncStream, Stream
+    from .value import FalValue
 
 _EXPORTS: dict[str, str] = {
     # _types
@@ -239,6 +240,7 @@ _EXPORTS: dict[str, str] = {
     "FalModel": ".models",
     "FalInput": ".models",
     "FalOutput": ".models",
+    "FalValue": ".value",
     "FalFile": ".models",
     "to_payload": ".models",
     "parse_output": ".models",
@@ -314,6 +316,7 @@ __all__ = [
     "FalModel",
     "FalInput",
     "FalOutput",
+    "FalValue",
     "FalFile",
     "to_payload",
     "parse_output",

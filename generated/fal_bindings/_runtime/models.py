@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import FalBindingsError, OutputValidationError
 from .files import CONTEXT_KEY, FileCollector
@@ -32,21 +33,44 @@ class FalModel(BaseModel):
     first use (`defer_build`) so importing thousands of models stays cheap, and no field name is
     off limits because of pydantic's `model_` namespace. A field's description is written once,
     as its attribute docstring (what IDEs show); pydantic reads it from there into
-    `model_json_schema()` (`use_attribute_docstrings`)."""
+    `model_json_schema()` (`use_attribute_docstrings`).
+
+    Validation is strict, as fal's JSON Schemas are: `"5"` is not an integer, `1` and `"true"`
+    are not booleans (pydantic's lax mode would convert them). A whole number stays an integer
+    where the schema says `number` (fields are `int | float`), so it is sent as `2`, not `2.0`.
+    `pattern` is matched with Python's `re` (`re.search`, as JSON Schema validators in Python do).
+    """
 
     model_config = ConfigDict(
         populate_by_name=True,
         defer_build=True,
         protected_namespaces=(),
         use_attribute_docstrings=True,
+        strict=True,
+        regex_engine="python-re",
     )
 
 
 class FalInput(FalModel):
     """Request models. Unknown keys are rejected (typos fail loudly), assignments are validated,
-    and only the fields that were set are sent (`to_payload`), so server defaults apply."""
+    and only the fields that were set are sent (`to_payload`), so server defaults apply.
+
+    An optional field is typed `T | None = None` (None while it is not given); where fal's schema
+    does not allow `null` it is listed in `__fal_not_null__`, and an explicit `None` there is
+    refused rather than sent (leave the field out, or pass `NOT_GIVEN`)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    __fal_not_null__: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name in cls.__fal_not_null__:
+            raise PydanticCustomError(
+                "null_not_allowed", "null is not allowed here: leave the field out instead"
+            )
+        return value
 
 
 class FalOutput(FalModel):

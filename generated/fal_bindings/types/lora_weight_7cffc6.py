@@ -13,10 +13,12 @@ __all__ = ["LoraWeight", "LoraWeight_7cffc6"]
 class LoraWeight(_FalInput):
     """The `LoraWeight` type."""
 
+    __fal_not_null__ = frozenset({"path_"})
+
     path_: str | None = Field(default=None, validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    scale: float = 1
+    scale: int | float = 1
     """The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model."""
 
 

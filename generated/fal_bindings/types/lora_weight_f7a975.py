@@ -13,13 +13,15 @@ __all__ = ["LoraWeight", "LoraWeight_f7a975"]
 class LoraWeight(_FalInput):
     """The `LoraWeight` type."""
 
+    __fal_not_null__ = frozenset({"path_", "weight_name"})
+
     path_: str | None = Field(default=None, validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
     weight_name: str | None = None
     """Name of the LoRA weight. Used only if path is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo."""
 
-    scale: float = 1
+    scale: int | float = 1
     """The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model."""
 
 

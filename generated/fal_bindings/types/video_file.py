@@ -32,10 +32,10 @@ class VideoFile(_FalFile):
     height: int | None = None
     """The height of the video"""
 
-    fps: float | None = None
+    fps: int | float | None = None
     """The FPS of the video"""
 
-    duration: float | None = None
+    duration: int | float | None = None
     """The duration of the video"""
 
     num_frames: int | None = None

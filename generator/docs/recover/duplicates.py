@@ -61,6 +61,8 @@ def merge_duplicates(endpoints: list[Endpoint], diagnostics: Diagnostics) -> lis
                 keep.example_input = other.example_input
             if keep.example_output is None:
                 keep.example_output = other.example_output
+            if keep.status is None:  # fal's listing metadata, when only one copy has it
+                keep.status, keep.tags = other.status, list(other.tags)
         keep.sources.sort(key=lambda p: (p.file, p.line))
         merged.append(keep)
     return merged

@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -201,8 +202,38 @@ def _numbers_only(a: str, b: str) -> bool:
     return _NUMBER.sub("#", _text(a)) == _NUMBER.sub("#", _text(b))
 
 
-def _limits(constraints: Constraints) -> dict[str, Any]:
-    return {name: getattr(constraints, name) for name, _ in _LIMITS if getattr(constraints, name) is not None}
+_OTHER_LIMITS = ("multiple_of", "pattern", "unique_items")
+"""Limits that are no bound (compared by `_narrowing`)."""
+
+
+def _limits(constraints: Constraints | None) -> dict[str, Any]:
+    if constraints is None:
+        return {}
+    names = [name for name, _ in _LIMITS] + list(_OTHER_LIMITS)
+    return {name: getattr(constraints, name) for name in names if getattr(constraints, name) not in (None, False)}
+
+
+def _narrowing(name: str, before: Any, after: Any) -> tuple[bool, bool]:
+    """(narrowed, widened) for a change of `multipleOf`, `pattern` or `uniqueItems`: added is
+    narrower, removed wider; a new step that is a multiple of the old one narrows, a divisor
+    widens; any other change (a different pattern) may reject what was valid: narrowed."""
+    if before in (None, False):
+        return True, False
+    if after in (None, False):
+        return False, True
+    if name == "multiple_of":
+        if _divides(before, after):
+            return True, False
+        if _divides(after, before):
+            return False, True
+    return True, False
+
+
+def _divides(step: float, value: float) -> bool:
+    try:
+        return Decimal(repr(value)) % Decimal(repr(step)) == 0
+    except ArithmeticError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -265,6 +296,7 @@ class _EndpointDiffer:
     def schema(self, old: Schema, new: Schema, path: str, ctx: _Context) -> None:
         if not ctx.nested and _text(old.description) != _text(new.description):
             self.record(path, "description-changed", "non-breaking", old.description, new.description)
+        self.extra_keys(old, new, path or "/", ctx)
         new_by_name = _first_by_name(new.fields)
         old_by_name = _first_by_name(old.fields)
         for before in old_by_name.values():
@@ -320,7 +352,15 @@ class _EndpointDiffer:
         if old.kind != new.kind:
             self.schema_change(ctx, location, "type-changed", "breaking", old.render(), new.render())
             return
-        if old.kind in ("array", "map"):
+        # limits on a node below the property (an array's items, a union's variant)
+        self.limits(old.constraints, new.constraints, location, ctx)
+        if old.kind == "tuple":
+            before, after = old.variants or [], new.variants or []
+            if len(before) != len(after):
+                self.schema_change(ctx, location, "type-changed", "breaking", old.render(), new.render())
+            for index, (item_before, item_after) in enumerate(zip(before, after, strict=False)):
+                self.type(item_before, item_after, f"{location}/{index}", ctx)
+        elif old.kind in ("array", "map"):
             if old.items is not None and new.items is not None:
                 self.type(old.items, new.items, location, ctx)
             elif (old.items is None) != (new.items is None):
@@ -375,8 +415,30 @@ class _EndpointDiffer:
         for value in added:
             self.schema_change(ctx, location, "enum-value-added", "non-breaking" if inward else "notable", None, value)
 
-    def limits(self, old: Constraints, new: Constraints, location: str, ctx: _Context) -> bool:
+    def extra_keys(self, old: Schema, new: Schema, location: str, ctx: _Context) -> None:
+        """`additionalProperties` and `{}`: which keys and values an object (or the whole Output)
+        takes beyond its fields, judged like a limit."""
+        before, after = _openness(old, ctx.side), _openness(new, ctx.side)
+        if before == after:
+            if isinstance(old.additional_properties, TypeExpr) and isinstance(new.additional_properties, TypeExpr):
+                self.type(old.additional_properties, new.additional_properties, location, ctx)
+            return
+        narrowed = after < before
+        kind = "limit-narrowed" if narrowed else "limit-widened"
+        if ctx.side == "input":
+            verdict: Verdict = "breaking" if narrowed else "non-breaking"
+        else:
+            verdict = "non-breaking" if narrowed else "notable"
+        self.schema_change(ctx, location, kind, verdict, _extra_text(old), _extra_text(new))
+
+    def limits(self, old: Constraints | None, new: Constraints | None, location: str, ctx: _Context) -> bool:
+        old, new = old or Constraints(), new or Constraints()
         narrowed = widened = False
+        for name in _OTHER_LIMITS:
+            before, after = getattr(old, name), getattr(new, name)
+            if before != after:
+                narrows, widens = _narrowing(name, before, after)
+                narrowed, widened = narrowed or narrows, widened or widens
         for name, bound in _LIMITS:
             before, after = getattr(old, name), getattr(new, name)
             if before == after:
@@ -398,6 +460,28 @@ class _EndpointDiffer:
             verdict = "non-breaking" if narrowed else "notable"
         self.schema_change(ctx, location, kind, verdict, _limits(old), _limits(new))
         return True
+
+
+def _openness(schema: Schema, side: Side) -> int:
+    """0 closed (`additionalProperties: false`; unsaid on an Input object, closed by choice),
+    1 extra values of a type, 2 any extra key (unsaid on an Output object), 3 any JSON value."""
+    if schema.any_value:
+        return 3
+    extra = schema.additional_properties
+    if extra is None:
+        return 0 if side == "input" else 2
+    if extra is False:
+        return 0
+    return 2 if extra is True or extra.kind == "any" else 1
+
+
+def _extra_text(schema: Schema) -> str:
+    if schema.any_value:
+        return "any value"
+    extra = schema.additional_properties
+    if isinstance(extra, TypeExpr):
+        return f"extra keys: {extra.render()}"
+    return {None: "extra keys: unsaid", True: "extra keys: any", False: "extra keys: none"}[extra]
 
 
 def _first_by_name(fields: list[Property]) -> dict[str, Property]:

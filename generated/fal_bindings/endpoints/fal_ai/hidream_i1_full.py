@@ -42,6 +42,8 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/hidream-i1-full`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str
     """The prompt to generate an image from."""
 
@@ -57,7 +59,7 @@ class Input(_FalInput):
     seed: int | None = None
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = 5
+    guidance_scale: int | float = 5
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
     sync_mode: bool | None = None
@@ -102,7 +104,7 @@ if TYPE_CHECKING:
         image_size: Required[ImageSize | ImageSizeEnum]
         num_inference_steps: int
         seed: int | None
-        guidance_scale: float
+        guidance_scale: int | float
         sync_mode: bool | None
         num_images: int
         enable_safety_checker: bool
@@ -168,7 +170,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
             image_size (ImageSize | ImageSizeEnum, required): The size of the generated image.
             num_inference_steps (int, default 50): The number of inference steps to perform.
             seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
-            guidance_scale (float, default 5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            guidance_scale (int | float, default 5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
             sync_mode (bool | None, default None): If set to true, the function will wait for the image to be generated and uploaded before returning the response.
             num_images (int, default 1): The number of images to generate.
             enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.

@@ -57,6 +57,8 @@ ResolutionModeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/flux-kontext-lora`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     image_url: _FileInput
     """The URL of the image to edit.
 
@@ -72,7 +74,7 @@ class Input(_FalInput):
     seed: int | None = None
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = 2.5
+    guidance_scale: int | float = 2.5
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
     sync_mode: bool | None = None
@@ -128,7 +130,7 @@ if TYPE_CHECKING:
         prompt: Required[str]
         num_inference_steps: int
         seed: int | None
-        guidance_scale: float
+        guidance_scale: int | float
         sync_mode: bool | None
         num_images: int
         enable_safety_checker: bool
@@ -195,7 +197,7 @@ class FluxKontextLora(_Endpoint[Input, Output]):
             prompt (str, required): The prompt to edit the image.
             num_inference_steps (int, default 30): The number of inference steps to perform.
             seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
-            guidance_scale (float, default 2.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            guidance_scale (int | float, default 2.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
             sync_mode (bool | None, default None): If True, the media will be returned as a data URI and the output data won't be available in the request history.
             num_images (int, default 1): The number of images to generate.
             enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.

@@ -51,6 +51,8 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-kontext-lora/text-to-image`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str
     """The prompt to generate the image with"""
 
@@ -63,7 +65,7 @@ class Input(_FalInput):
     seed: int | None = None
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = 2.5
+    guidance_scale: int | float = 2.5
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
     sync_mode: bool | None = None
@@ -112,7 +114,7 @@ if TYPE_CHECKING:
         image_size: ImageSize | ImageSizeEnum
         num_inference_steps: int
         seed: int | None
-        guidance_scale: float
+        guidance_scale: int | float
         sync_mode: bool | None
         num_images: int
         enable_safety_checker: bool
@@ -178,7 +180,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
             image_size (ImageSize | ImageSizeEnum, default "landscape_4_3"): The size of the generated image.
             num_inference_steps (int, default 30): The number of inference steps to perform.
             seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
-            guidance_scale (float, default 2.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            guidance_scale (int | float, default 2.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
             sync_mode (bool | None, default None): If True, the media will be returned as a data URI and the output data won't be available in the request history.
             num_images (int, default 1): The number of images to generate.
             enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.

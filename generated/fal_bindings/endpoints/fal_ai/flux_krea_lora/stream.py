@@ -43,6 +43,8 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-krea-lora/stream`."""
 
+    __fal_not_null__ = frozenset({"loras", "seed", "sync_mode"})
+
     prompt: str
     """The prompt to generate an image from."""
 
@@ -58,7 +60,7 @@ class Input(_FalInput):
     loras: list[LoraWeight] | None = None
     """The LoRAs to use for the image generation. You can use any number of LoRAs and they will be merged together to generate the final image."""
 
-    guidance_scale: float = 3.5
+    guidance_scale: int | float = 3.5
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
     sync_mode: bool | None = None
@@ -102,7 +104,7 @@ if TYPE_CHECKING:
         num_inference_steps: int
         seed: int | None
         loras: list[LoraWeight] | None
-        guidance_scale: float
+        guidance_scale: int | float
         sync_mode: bool | None
         num_images: int
         enable_safety_checker: bool
@@ -167,7 +169,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
             num_inference_steps (int, default 28): The number of inference steps to perform.
             seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
             loras (list[LoraWeight] | None, default None): The LoRAs to use for the image generation.
-            guidance_scale (float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            guidance_scale (int | float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
             sync_mode (bool | None, default None): If set to true, the function will wait for the image to be generated and uploaded before returning the response.
             num_images (int, default 1): The number of images to generate.
             enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.

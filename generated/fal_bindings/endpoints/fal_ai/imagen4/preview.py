@@ -40,6 +40,8 @@ ResolutionEnum: TypeAlias = Literal["1K", "2K"]
 class Input(_FalInput):
     """Input of `fal-ai/imagen4/preview`."""
 
+    __fal_not_null__ = frozenset({"seed"})
+
     prompt: str
     """The text prompt describing what you want to see"""
 

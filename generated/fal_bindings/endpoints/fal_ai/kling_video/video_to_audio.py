@@ -43,6 +43,8 @@ ENDPOINT_ID = "fal-ai/kling-video/video-to-audio"
 class Input(_FalInput):
     """Input of `fal-ai/kling-video/video-to-audio`."""
 
+    __fal_not_null__ = frozenset({"asmr_mode"})
+
     video_url: _FileInput
     """The video URL to extract audio from. Only .mp4/.mov formats are supported. File size does not exceed 100MB. Video duration between 3.0s and 20.0s."""
 

@@ -43,6 +43,8 @@ AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "21:9", "9:21
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/image-to-video`."""
 
+    __fal_not_null__ = frozenset({"end_image_url", "loop"})
+
     prompt: str
 
     image_url: _FileInput

@@ -35,6 +35,8 @@ ENDPOINT_ID = "fal-ai/wan-trainer/t2v-14b"
 class Input(_FalInput):
     """Input of `fal-ai/wan-trainer/t2v-14b`."""
 
+    __fal_not_null__ = frozenset({"auto_scale_input"})
+
     training_data_url: _FileInput
     """URL to zip archive with images of a consistent style. Try to use at least 10 images and/or videos, although more is better.
 
@@ -44,7 +46,7 @@ class Input(_FalInput):
     number_of_steps: int = 400
     """The number of steps to train for."""
 
-    learning_rate: float = 0.0002
+    learning_rate: int | float = 0.0002
     """The rate at which the model learns. Higher values can lead to faster training, but over-fitting."""
 
     trigger_phrase: str = ""
@@ -71,7 +73,7 @@ if TYPE_CHECKING:
 
         training_data_url: Required[_FileInput]
         number_of_steps: int
-        learning_rate: float
+        learning_rate: int | float
         trigger_phrase: str
         auto_scale_input: bool | None
 
@@ -127,7 +129,7 @@ class WanTrainerT2v14b(_Endpoint[Input, Output]):
         Args:
             training_data_url (FileInput, required): URL to zip archive with images of a consistent style.
             number_of_steps (int, default 400): The number of steps to train for.
-            learning_rate (float, default 0.0002): The rate at which the model learns.
+            learning_rate (int | float, default 0.0002): The rate at which the model learns.
             trigger_phrase (str, default ""): The phrase that will trigger the model to generate an image.
             auto_scale_input (bool | None, default None): If true, the input will be automatically scale the video to 81 frames at 16fps.
 

@@ -46,10 +46,14 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/lora/edit`."""
 
+    __fal_not_null__ = frozenset(
+        {"enable_prompt_expansion", "image_size", "loras", "seed", "sync_mode"}
+    )
+
     prompt: str
     """The prompt to generate an image from."""
 
-    guidance_scale: float = 2.5
+    guidance_scale: int | float = 2.5
     """Guidance Scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
     seed: int | None = None
@@ -110,7 +114,7 @@ if TYPE_CHECKING:
         """The fields of `Input` as keyword arguments of the methods below."""
 
         prompt: Required[str]
-        guidance_scale: float
+        guidance_scale: int | float
         seed: int | None
         num_inference_steps: int
         image_size: ImageSize | ImageSizeEnum | None
@@ -178,7 +182,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
 
         Args:
             prompt (str, required): The prompt to generate an image from.
-            guidance_scale (float, default 2.5): Guidance Scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            guidance_scale (int | float, default 2.5): Guidance Scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
             seed (int | None, default None): The seed to use for the generation.
             num_inference_steps (int, default 28): The number of inference steps to perform.
             image_size (ImageSize | ImageSizeEnum | None, default None): The size of the image to generate.

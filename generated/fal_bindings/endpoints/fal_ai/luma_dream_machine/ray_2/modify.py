@@ -53,6 +53,8 @@ ModeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2/modify`."""
 
+    __fal_not_null__ = frozenset({"image_url", "prompt"})
+
     video_url: _FileInput
     """URL of the input video to modify"""
 

@@ -46,6 +46,8 @@ ResolutionEnum: TypeAlias = Literal["540p", "720p", "1080p"]
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2-flash`."""
 
+    __fal_not_null__ = frozenset({"loop"})
+
     prompt: str
 
     aspect_ratio: AspectRatioEnum = "16:9"

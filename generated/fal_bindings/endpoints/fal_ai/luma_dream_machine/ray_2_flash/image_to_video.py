@@ -47,6 +47,8 @@ ResolutionEnum: TypeAlias = Literal["540p", "720p", "1080p"]
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2-flash/image-to-video`."""
 
+    __fal_not_null__ = frozenset({"end_image_url", "loop"})
+
     prompt: str
 
     image_url: _FileInput

@@ -40,6 +40,8 @@ ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
 class Input(_FalInput):
     """Input of `fal-ai/sora-2/text-to-video/pro`."""
 
+    __fal_not_null__ = frozenset({"api_key"})
+
     api_key: str | None = None
     """The API key to use for the OpenAI API. If provided, you will not be billed for the request."""
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["Timings"]
@@ -12,5 +10,3 @@ __all__ = ["Timings"]
 
 class Timings(_FalOutput):
     """Not described in the docs; any object is accepted."""
-
-    model_config = ConfigDict(extra="allow")

@@ -14,7 +14,7 @@ class Frame(_FalInput):
     width: int
     """Width in pixels."""
 
-    depth: float
+    depth: int | float
     """Depth in metres."""
 
 

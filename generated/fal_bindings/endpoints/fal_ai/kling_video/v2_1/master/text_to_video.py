@@ -54,7 +54,7 @@ class Input(_FalInput):
 
     negative_prompt: str = "blur, distort, and low quality"
 
-    cfg_scale: float = 0.5
+    cfg_scale: int | float = 0.5
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt."""
 
 
@@ -74,7 +74,7 @@ if TYPE_CHECKING:
         duration: DurationEnum
         aspect_ratio: AspectRatioEnum
         negative_prompt: str
-        cfg_scale: float
+        cfg_scale: int | float
 
     class _RunArguments(_Arguments, _rt.RunOptions): ...
 
@@ -130,7 +130,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
             duration (DurationEnum, default "5"): The duration of the generated video in seconds
             aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video frame
             negative_prompt (str, default "blur, distort, and low quality")
-            cfg_scale (float, default 0.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
+            cfg_scale (int | float, default 0.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
 
         Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
         """

@@ -38,6 +38,8 @@ ResolutionEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/ovi`."""
 
+    __fal_not_null__ = frozenset({"seed"})
+
     prompt: str
     """The text prompt to guide video generation."""
 

@@ -40,6 +40,8 @@ ImageSizeEnum: TypeAlias = Literal["square_hd", "square", "portrait_4_3", "lands
 class Input(_FalInput):
     """Input of `fal-ai/example`."""
 
+    __fal_not_null__ = frozenset({"class_", "image_url", "image_urls", "seed", "timeout_"})
+
     prompt: str
     """The prompt to generate an image from."""
 
@@ -55,7 +57,7 @@ class Input(_FalInput):
     class_: str | None = Field(default=None, validation_alias="class", serialization_alias="class")
     """A keyword field name."""
 
-    timeout_: float | None = Field(
+    timeout_: int | float | None = Field(
         default=None, validation_alias="timeout", serialization_alias="timeout"
     )
     """A field clashing with a call option."""
@@ -93,7 +95,7 @@ if TYPE_CHECKING:
         num_images: int
         seed: int | None
         class_: str | None
-        timeout_: float | None
+        timeout_: int | float | None
         image_url: _FileInput | None
         image_urls: list[_FileInput] | None
         enable_safety_checker: bool
@@ -157,7 +159,7 @@ class Example(_Endpoint[Input, Output]):
             num_images (int, default 1): Number of images.
             seed (int | None, default None): Seed for reproducibility.
             class_ (str | None, default None): A keyword field name.
-            timeout_ (float | None, default None): A field clashing with a call option.
+            timeout_ (int | float | None, default None): A field clashing with a call option.
             image_url (FileInput | None, default None): Reference image.
             image_urls (list[FileInput] | None, default None): More reference images.
             enable_safety_checker (bool, default True): Enable the checker.

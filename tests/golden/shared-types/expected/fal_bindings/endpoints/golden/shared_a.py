@@ -35,6 +35,8 @@ ENDPOINT_ID = "golden/shared-a"
 class Input(_FalInput):
     """Input of `golden/shared-a`."""
 
+    __fal_not_null__ = frozenset({"frame"})
+
     prompt: str
     """The prompt."""
 

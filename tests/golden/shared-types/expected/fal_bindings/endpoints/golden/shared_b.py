@@ -35,6 +35,8 @@ ENDPOINT_ID = "golden/shared-b"
 class Input(_FalInput):
     """Input of `golden/shared-b`."""
 
+    __fal_not_null__ = frozenset({"frame"})
+
     prompt: str
     """The prompt."""
 

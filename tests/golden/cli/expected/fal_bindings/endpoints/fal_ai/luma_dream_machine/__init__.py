@@ -36,6 +36,8 @@ AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "21:9", "9:21
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine`."""
 
+    __fal_not_null__ = frozenset({"loop"})
+
     prompt: str
 
     aspect_ratio: AspectRatioEnum = "16:9"

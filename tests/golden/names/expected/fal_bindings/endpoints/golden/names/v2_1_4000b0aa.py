@@ -43,6 +43,8 @@ StyleEnum: TypeAlias = Literal["a b", "1x", "none", "class"]
 class Input(_FalInput):
     """Input of `golden/names/v2.1`."""
 
+    __fal_not_null__ = frozenset({"class_", "field_30d", "timeout_"})
+
     prompt: str
     """The prompt."""
 
@@ -52,7 +54,7 @@ class Input(_FalInput):
     field_30d: bool | None = Field(default=None, validation_alias="30d", serialization_alias="30d")
     """Starts with a digit."""
 
-    timeout_: float | None = Field(
+    timeout_: int | float | None = Field(
         default=None, validation_alias="timeout", serialization_alias="timeout"
     )
     """Clashes with a call option."""
@@ -76,7 +78,7 @@ if TYPE_CHECKING:
         prompt: Required[str]
         class_: str | None
         field_30d: bool | None
-        timeout_: float | None
+        timeout_: int | float | None
         style: StyleEnum
 
     class _RunArguments(_Arguments, _rt.RunOptions): ...
@@ -132,7 +134,7 @@ class GoldenNamesV21_4000b0aa(_Endpoint[Input, Output]):
             prompt (str, required): The prompt.
             class_ (str | None, default None): A keyword.
             field_30d (bool | None, default None): Starts with a digit.
-            timeout_ (float | None, default None): Clashes with a call option.
+            timeout_ (int | float | None, default None): Clashes with a call option.
             style (StyleEnum, default "a b"): An enum with awkward values.
 
         Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).

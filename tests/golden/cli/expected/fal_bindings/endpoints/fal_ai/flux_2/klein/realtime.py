@@ -37,6 +37,8 @@ ImageSizeEnum: TypeAlias = Literal["square", "square_hd"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
+    __fal_not_null__ = frozenset({"enable_interpolation"})
+
     prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"'
     """The prompt to guide image editing."""
 
@@ -49,7 +51,7 @@ class Input(_FalInput):
     enable_interpolation: bool | None = None
     """Enable RIFE frame interpolation between consecutive frames (doubles output frames)."""
 
-    schedule_mu: float = 2.3
+    schedule_mu: int | float = 2.3
     """Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear."""
 
     num_inference_steps: int = 3
@@ -57,7 +59,7 @@ class Input(_FalInput):
     seed: int = 35
     """Random seed for reproducibility."""
 
-    output_feedback_strength: float = 1
+    output_feedback_strength: int | float = 1
     """Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent."""
 
 
@@ -80,10 +82,10 @@ if TYPE_CHECKING:
         image_size: ImageSizeEnum
         image_url: Required[_FileInput]
         enable_interpolation: bool | None
-        schedule_mu: float
+        schedule_mu: int | float
         num_inference_steps: int
         seed: int
-        output_feedback_strength: float
+        output_feedback_strength: int | float
 
     class _RunArguments(_Arguments, _rt.RunOptions): ...
 
@@ -135,14 +137,14 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
         """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
 
         Args:
-            prompt (str): The prompt to guide image editing.
+            prompt (str, optional): The prompt to guide image editing.
             image_size (ImageSizeEnum, default "square"): The size of the generated image. square=768x768, square_hd=1024x1024.
             image_url (FileInput, required): Base64-encoded image data URI for editing.
             enable_interpolation (bool | None, default None): Enable RIFE frame interpolation between consecutive frames (doubles output frames).
-            schedule_mu (float, default 2.3): Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear.
+            schedule_mu (int | float, default 2.3): Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear.
             num_inference_steps (int, default 3)
             seed (int, default 35): Random seed for reproducibility.
-            output_feedback_strength (float, default 1): Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent.
+            output_feedback_strength (int | float, default 1): Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent.
 
         Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
         """

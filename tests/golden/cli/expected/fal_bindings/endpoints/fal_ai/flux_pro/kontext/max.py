@@ -44,13 +44,15 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-pro/kontext/max`."""
 
+    __fal_not_null__ = frozenset({"aspect_ratio", "enhance_prompt", "seed", "sync_mode"})
+
     prompt: str
     """The prompt to generate an image from."""
 
     seed: int | None = None
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    guidance_scale: float = 3.5
+    guidance_scale: int | float = 3.5
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
     sync_mode: bool | None = None
@@ -100,7 +102,7 @@ if TYPE_CHECKING:
 
         prompt: Required[str]
         seed: int | None
-        guidance_scale: float
+        guidance_scale: int | float
         sync_mode: bool | None
         num_images: int
         output_format: OutputFormatEnum
@@ -161,7 +163,7 @@ class FluxProKontextMax(_Endpoint[Input, Output]):
         Args:
             prompt (str, required): The prompt to generate an image from.
             seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
-            guidance_scale (float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            guidance_scale (int | float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
             sync_mode (bool | None, default None): If True, the media will be returned as a data URI and the output data won't be available in the request history.
             num_images (int, default 1): The number of images to generate.
             output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.

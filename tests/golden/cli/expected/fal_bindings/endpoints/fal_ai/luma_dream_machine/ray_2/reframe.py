@@ -43,6 +43,19 @@ AspectRatioEnum: TypeAlias = Literal["1:1", "16:9", "9:16", "4:3", "3:4", "21:9"
 class Input(_FalInput):
     """Input of `fal-ai/luma-dream-machine/ray-2/reframe`."""
 
+    __fal_not_null__ = frozenset(
+        {
+            "grid_position_x",
+            "grid_position_y",
+            "image_url",
+            "prompt",
+            "x_end",
+            "x_start",
+            "y_end",
+            "y_start",
+        }
+    )
+
     video_url: _FileInput
     """URL of the input video to reframe"""
 

@@ -49,6 +49,8 @@ StyleEnum: TypeAlias = Literal["anime", "3d_animation", "clay", "comic", "cyberp
 class Input(_FalInput):
     """Input of `fal-ai/pixverse/v5/image-to-video`."""
 
+    __fal_not_null__ = frozenset({"seed", "style"})
+
     prompt: str
 
     aspect_ratio: AspectRatioEnum = "16:9"

@@ -37,6 +37,8 @@ ENDPOINT_ID = "fal-ai/flux-2/klein/realtime"
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
+    __fal_not_null__ = frozenset({"seed"})
+
     image_url: _FileInput
     """The image to transform (URL or data URI)."""
 
@@ -54,7 +56,7 @@ class Output(_FalOutput):
 
     seed: int
 
-    timings: dict[str, float] | None = None
+    timings: dict[str, int | float] | None = None
 
 
 if TYPE_CHECKING:

@@ -46,13 +46,15 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/4b/base`."""
 
+    __fal_not_null__ = frozenset({"enable_cns", "seed", "sync_mode"})
+
     prompt: str
     """The prompt to generate an image from."""
 
     negative_prompt: str = ""
     """Negative prompt for classifier-free guidance. Describes what to avoid in the image."""
 
-    guidance_scale: float = 5
+    guidance_scale: int | float = 5
     """Guidance scale for classifier-free guidance."""
 
     seed: int | None = None
@@ -82,22 +84,22 @@ class Input(_FalInput):
     enable_cns: bool | None = None
     """Enable Colored Noise Sampling (CNS), a stochastic SDE sampler. Off by default; when enabled the cns_* parameters below take effect."""
 
-    cns_s_churn: float = 0.5
+    cns_s_churn: int | float = 0.5
     """How much stochastic (colored) noise is injected after each step. 0 = CNS off, i.e. pure deterministic flow-matching (identical to normal klein); higher = more stochasticity. Turn this first; the other CNS parameters only matter when s_churn > 0."""
 
     cns_gamma_source: CNSGammaSourceEnum = "matrix"
     """Where the per-frequency progress signal gamma(f, t) comes from. 'approximation' is self-contained but uniform across bands, so the frequency shaping comes entirely from the alpha-tilt parameters. 'matrix' uses the precomputed per-band gamma for true spectral-bias-aware coloring (more noise to genuinely under-resolved bands)."""
 
-    cns_power_gamma: float = 0.75
+    cns_power_gamma: int | float = 0.75
     """Exponent on the residual (1 - gamma). Higher concentrates noise more aggressively on unresolved bands; lower is gentler and flatter. No effect under 'approximation', where gamma is uniform."""
 
-    cns_gamma_divider: float = 1.73
+    cns_gamma_divider: int | float = 1.73
     """Divides gamma first, weakening the coloring (pushing it toward uniform white noise). Paper uses 1.73 for distilled/unguided and 25.0 for CFG/base, so raise this for the /base (CFG) endpoints."""
 
-    cns_alpha_tilt_start: float = 0.15
+    cns_alpha_tilt_start: int | float = 0.15
     """Frequency tilt at the start of sampling, interpolated toward the end value over steps. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure)."""
 
-    cns_alpha_tilt_end: float = -0.5
+    cns_alpha_tilt_end: int | float = -0.5
     """Frequency tilt at the end of sampling. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure). The default favors low-frequency structure at the end."""
 
     cns_alpha_use_fnorm: bool = True
@@ -106,13 +108,13 @@ class Input(_FalInput):
     cns_alpha_exp_interp: bool = True
     """Use an exponential (vs linear) curve for the start-to-end tilt transition across sampling steps."""
 
-    cns_alpha_exp_sharpness: float = 0.75
+    cns_alpha_exp_sharpness: int | float = 0.75
     """How sharp the exponential tilt-interpolation curve is. Only used when exponential interpolation is enabled."""
 
     cns_num_freq_bins: int = 32
     """How many radial frequency bands the spectrum is split into. More bands = finer-grained coloring."""
 
-    cns_energy_scale: float = 0.98
+    cns_energy_scale: int | float = 0.98
     """Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided)."""
 
 
@@ -141,7 +143,7 @@ if TYPE_CHECKING:
 
         prompt: Required[str]
         negative_prompt: str
-        guidance_scale: float
+        guidance_scale: int | float
         seed: int | None
         num_inference_steps: int
         image_size: ImageSize | ImageSizeEnum
@@ -151,17 +153,17 @@ if TYPE_CHECKING:
         enable_safety_checker: bool
         output_format: OutputFormatEnum
         enable_cns: bool | None
-        cns_s_churn: float
+        cns_s_churn: int | float
         cns_gamma_source: CNSGammaSourceEnum
-        cns_power_gamma: float
-        cns_gamma_divider: float
-        cns_alpha_tilt_start: float
-        cns_alpha_tilt_end: float
+        cns_power_gamma: int | float
+        cns_gamma_divider: int | float
+        cns_alpha_tilt_start: int | float
+        cns_alpha_tilt_end: int | float
         cns_alpha_use_fnorm: bool
         cns_alpha_exp_interp: bool
-        cns_alpha_exp_sharpness: float
+        cns_alpha_exp_sharpness: int | float
         cns_num_freq_bins: int
-        cns_energy_scale: float
+        cns_energy_scale: int | float
 
     class _RunArguments(_Arguments, _rt.RunOptions): ...
 
@@ -219,7 +221,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         Args:
             prompt (str, required): The prompt to generate an image from.
             negative_prompt (str, default ""): Negative prompt for classifier-free guidance.
-            guidance_scale (float, default 5): Guidance scale for classifier-free guidance.
+            guidance_scale (int | float, default 5): Guidance scale for classifier-free guidance.
             seed (int | None, default None): The seed to use for the generation.
             num_inference_steps (int, default 28): The number of inference steps to perform.
             image_size (ImageSize | ImageSizeEnum, default "landscape_4_3"): The size of the image to generate.
@@ -229,17 +231,17 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
             enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
             output_format (OutputFormatEnum, default "png"): The format of the generated image.
             enable_cns (bool | None, default None): Enable Colored Noise Sampling (CNS), a stochastic SDE sampler.
-            cns_s_churn (float, default 0.5): How much stochastic (colored) noise is injected after each step. 0 = CNS off, i.e. pure deterministic flow-matching (identical to normal klein); higher = more stochasticity.
+            cns_s_churn (int | float, default 0.5): How much stochastic (colored) noise is injected after each step. 0 = CNS off, i.e. pure deterministic flow-matching (identical to normal klein); higher = more stochasticity.
             cns_gamma_source (CNSGammaSourceEnum, default "matrix"): Where the per-frequency progress signal gamma(f, t) comes from. 'approximation' is self-contained but uniform across bands, so the frequency shaping comes entirely from the alpha-tilt parameters. 'matrix' uses the precomputed per-band gamma for true spectral-bias-aware coloring (more noise to genuinely under-resolved bands).
-            cns_power_gamma (float, default 0.75): Exponent on the residual (1 - gamma).
-            cns_gamma_divider (float, default 1.73): Divides gamma first, weakening the coloring (pushing it toward uniform white noise).
-            cns_alpha_tilt_start (float, default 0.15): Frequency tilt at the start of sampling, interpolated toward the end value over steps.
-            cns_alpha_tilt_end (float, default -0.5): Frequency tilt at the end of sampling.
+            cns_power_gamma (int | float, default 0.75): Exponent on the residual (1 - gamma).
+            cns_gamma_divider (int | float, default 1.73): Divides gamma first, weakening the coloring (pushing it toward uniform white noise).
+            cns_alpha_tilt_start (int | float, default 0.15): Frequency tilt at the start of sampling, interpolated toward the end value over steps.
+            cns_alpha_tilt_end (int | float, default -0.5): Frequency tilt at the end of sampling.
             cns_alpha_use_fnorm (bool, default True): Use a smooth, frequency-position-weighted tilt (exp(alpha * f)) instead of a flat (1 + alpha) multiplier.
             cns_alpha_exp_interp (bool, default True): Use an exponential (vs linear) curve for the start-to-end tilt transition across sampling steps.
-            cns_alpha_exp_sharpness (float, default 0.75): How sharp the exponential tilt-interpolation curve is.
+            cns_alpha_exp_sharpness (int | float, default 0.75): How sharp the exponential tilt-interpolation curve is.
             cns_num_freq_bins (int, default 32): How many radial frequency bands the spectrum is split into.
-            cns_energy_scale (float, default 0.98): Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided).
+            cns_energy_scale (int | float, default 0.98): Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided).
 
         Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
         """

@@ -51,7 +51,7 @@ class Input(_FalInput):
 
     negative_prompt: str = ""
 
-    guidance_scale: float = Field(default=5, ge=0, le=20)
+    guidance_scale: int | float = Field(default=5, ge=0, le=20)
 
     seed: int | None = None
 
@@ -76,7 +76,7 @@ class Output(_FalOutput):
     images: list[ImageFile]
     """The generated images"""
 
-    timings: dict[str, float]
+    timings: dict[str, int | float]
 
     seed: int
 
@@ -92,7 +92,7 @@ if TYPE_CHECKING:
 
         prompt: Required[str]
         negative_prompt: str
-        guidance_scale: float
+        guidance_scale: int | float
         seed: int | None
         num_inference_steps: int
         image_size: ImageSize | ImageSizeEnum
@@ -154,7 +154,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         Args:
             prompt (str, required): The prompt to generate an image from.
             negative_prompt (str, default "")
-            guidance_scale (float, default 5)
+            guidance_scale (int | float, default 5)
             seed (int | None, default None)
             num_inference_steps (int, default 28)
             image_size (ImageSize | ImageSizeEnum, default "landscape_4_3")

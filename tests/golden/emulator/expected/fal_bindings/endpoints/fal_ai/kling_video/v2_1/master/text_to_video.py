@@ -54,7 +54,7 @@ class Input(_FalInput):
 
     negative_prompt: str = "blur, distort, and low quality"
 
-    cfg_scale: float = Field(default=0.5, ge=0, le=1)
+    cfg_scale: int | float = Field(default=0.5, ge=0, le=1)
 
 
 class Output(_FalOutput):
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
         duration: DurationEnum
         aspect_ratio: AspectRatioEnum
         negative_prompt: str
-        cfg_scale: float
+        cfg_scale: int | float
 
     class _RunArguments(_Arguments, _rt.RunOptions): ...
 
@@ -128,7 +128,7 @@ class KlingVideoV21MasterTextToVideo(_Endpoint[Input, Output]):
             duration (DurationEnum, default "5")
             aspect_ratio (AspectRatioEnum, default "16:9")
             negative_prompt (str, default "blur, distort, and low quality")
-            cfg_scale (float, default 0.5)
+            cfg_scale (int | float, default 0.5)
 
         Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
         """
