@@ -27,8 +27,11 @@ from pydantic import ValidationError
 
 def test_only_fields_that_were_set_are_sent():
     assert to_payload(Input(prompt="a cat")) == {"prompt": "a cat"}
-    # Explicit values are sent even when equal to the default; None is sent as null.
-    assert to_payload(Input(prompt="a", num_images=1, seed=None)) == {"prompt": "a", "num_images": 1, "seed": None}
+    # Explicit values are sent even when equal to the default.
+    assert to_payload(Input(prompt="a", num_images=1)) == {"prompt": "a", "num_images": 1}
+    # `seed` has no null in its schema: an explicit None is refused, not sent as null.
+    with pytest.raises(ValidationError, match="null is not allowed"):
+        Input(prompt="a", seed=None)
 
 
 def test_nested_models_are_also_sent_sparsely():
