@@ -2,7 +2,9 @@
 # An endpoint without streaming or realtime lacks `stream`/`realtime`, which the untyped fallback
 # `AnyEndpoint` declares, so mypy calls its overload's overlap with the `str` one unsafe: the
 # fallback is the documented dynamic type (any id, checked at run time), so that check is off here.
-# mypy: disable-error-code="overload-overlap, misc"
+# The implementations have empty bodies: nothing imports this module at run time, where
+# `fal_bindings.endpoint` is `registry.endpoint`.
+# mypy: disable-error-code="overload-overlap, misc, empty-body"
 """Static types of `fal_bindings.endpoint(id)` and `async_endpoint(id)`, per endpoint id (as fal's
 TypeScript endpoint map): `endpoint("fal-ai/flux-2")` is a `Flux2`, so `.subscribe(...)` returns
 its `Output` and a misspelt argument is a type error. Another `str` gives the untyped
@@ -441,7 +443,7 @@ def endpoint(endpoint_id: str, **options: Unpack[_Options]) -> _AnyEndpoint: ...
 
 def endpoint(endpoint_id: str, **options: Unpack[_Options]) -> _AnyEndpoint:
     """An instance of the endpoint's class: that class statically for a known id."""
-    raise NotImplementedError("type checkers only: use fal_bindings.endpoint")
+    ...
 
 
 @overload
@@ -667,4 +669,4 @@ def async_endpoint(endpoint_id: str, **options: Unpack[_AsyncOptions]) -> _AnyAs
 
 def async_endpoint(endpoint_id: str, **options: Unpack[_AsyncOptions]) -> _AnyAsyncEndpoint:
     """An instance of the endpoint's async class: that class statically for a known id."""
-    raise NotImplementedError("type checkers only: use fal_bindings.async_endpoint")
+    ...

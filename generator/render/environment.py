@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from generator.core.markdown import md_code, md_text
-from generator.python.pysource import docstring, py_string, python_literal, wrap
+from generator.python.pysource import attribute_docstring, docstring, py_string, python_literal, wrap
 from generator.render.fragments import (
     arguments_doc,
     endpoint_imports,
@@ -33,7 +33,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters.update(pystr=py_string, docstring=docstring, pyset=pyset, field_line=field_line, pyliteral=python_literal)
+    env.filters.update(pystr=py_string, docstring=docstring, attribute_docstring=attribute_docstring, pyset=pyset, field_line=field_line, pyliteral=python_literal)
     env.filters.update(md_text=md_text, md_code=md_code)  # doc text into Markdown (the README)
     env.globals.update(literal_alias=literal_alias, typed_dict_keys=typed_dict_keys, arguments_doc=arguments_doc, endpoint_imports=endpoint_imports, endpoint_names=endpoint_names, implementation=implementation, wrap=wrap)
     return env
