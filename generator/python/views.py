@@ -45,6 +45,12 @@ class FieldView:
     it. Empty: `default`."""
 
     @property
+    def description_in_docstring(self) -> bool:
+        """Whether the attribute docstring carries the description exactly: pydantic expands its
+        tabs (`inspect.cleandoc`), so a description with one stays in `Field(description=...)`."""
+        return "\t" not in self.description
+
+    @property
     def signature_type(self) -> str:
         return self.signature_annotation or self.annotation
 

@@ -30,6 +30,8 @@ def field_line(field: FieldView) -> str:
         arguments.append(f"validation_alias={py_string(field.wire_name)}")
         arguments.append(f"serialization_alias={py_string(field.wire_name)}")
     arguments.extend(f"{name}={value}" for name, value in field.constraints)
+    if field.description and not field.description_in_docstring:
+        arguments.append(f"description={py_string(field.description)}")
     # The description is the attribute docstring below the line (pydantic reads it from there).
     head = f"{field.attr}: {field.annotation}"
     if not arguments:
