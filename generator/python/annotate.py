@@ -46,6 +46,7 @@ class Annotator:
         own_module: str | None = None,
         reserved: frozenset[str] = frozenset(),
         enums: dict[str, EnumView] | None = None,
+        shown: dict[str, str] | None = None,
     ) -> None:
         # Enum aliases share the module namespace with classes, imports and the endpoint class.
         self.reserved = _Reserved(reserved | GENERATED_MODULE_NAMES, decisions)
@@ -58,6 +59,11 @@ class Annotator:
         with one doc name and different values get different aliases."""
         self.imports: set[tuple[str, str]] = set()
         self.aliases: dict[str, str] = {}
+        self.shown = shown or {}
+        """Fingerprint -> the name annotations use for that shared type, where it is not the
+        public class name (`shown_names`: the friendly name where the module allows)."""
+        self.refs: dict[str, str] = {}
+        """Fingerprint -> public class name of every shared type the annotations used."""
 
     def annotation(self, t: TypeExpr, wire_name: str, file_field: bool, depth: int = 0, plain: bool = False) -> str:
         """The annotation of `t`, with the limits its nodes carry (`Annotated[...]`); `plain`: the
@@ -108,12 +114,14 @@ class Annotator:
                 # neither may move, so the module imports the type under a private alias.
                 self.imports.add((module, f"{class_name} as _{class_name}"))
                 return "_" + class_name
+            self.refs[fingerprint] = class_name
+            shown = self.shown.get(fingerprint, class_name)
             if module != self.own_module:
-                self.imports.add((module, class_name))
+                self.imports.add((module, shown))
             doc_class = class_identifier(t.ref or "")
-            if doc_class != class_name:
-                self.aliases[doc_class] = class_name
-            return class_name
+            if doc_class != shown:
+                self.aliases[doc_class] = shown
+            return shown
         return "Any"
 
     def default_source(self, value: Any, t: TypeExpr, wire_name: str, file_field: bool) -> tuple[str, bool]:
@@ -171,6 +179,25 @@ class Annotator:
         membership = any(isinstance(value, (dict, list)) for value in values)
         self.enums[name] = EnumView(name=name, values=literals, static=_static_enum_type(values), membership=membership)
         return name
+
+
+def shown_names(refs: dict[str, str], decisions: Decisions, local: set[str] | frozenset[str], own: dict[str, str] | None = None) -> dict[str, str]:
+    """Which shared types a module names by their friendly name (`ImageFile`, the name its class
+    is defined under) rather than the public hashed one (`ImageFile_379d9f`, always importable):
+    each whose friendly name no other type the module uses shares and no local name takes.
+    `refs`: fingerprint -> public name of the types used; `own`: the module's own classes
+    (fingerprint -> the name each is defined under), which always keep that name."""
+    own = own or {}
+    candidates = {fp: own.get(fp) or decisions.export_name(fp) or public for fp, public in refs.items()}
+    taken = set(local) | {name for fp, name in own.items()}
+    counts: dict[str, int] = {}
+    for name in candidates.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {
+        fp: name
+        for fp, name in candidates.items()
+        if name != refs[fp] and (fp in own or (counts[name] == 1 and name not in taken))
+    }
 
 
 def import_order(entry: tuple[str, str]) -> tuple[list[Any], str]:
@@ -263,6 +290,7 @@ def model_view(
                 inferred_constraints=f.constraints.inferred and not f.constraints.is_empty(),
                 default_factory=factory,
                 signature_annotation=signature,
+                doc_default=python_literal(f.default) if factory else "",
             )
         )
     base = {"input": "_FalInput", "output": "_FalOutput"}[role]

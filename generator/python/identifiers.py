@@ -36,7 +36,10 @@ PYDANTIC_ATTRIBUTES = frozenset(
 # Everything they take from the runtime is imported under a private alias (`_Endpoint`,
 # `_FalInput`): doc-derived names never start with `_`, so they cannot take one.
 TYPING_NAMES = frozenset(
-    {"TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "Unpack", "overload", "annotations", "ConfigDict", "Field"}
+    {
+        "TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "TypedDict", "Required", "Unpack", "overload",
+        "annotations", "ConfigDict", "Field",
+    }
 )
 # Names the generated modules import or define at module level; a field with one of these
 # names would shadow it inside the class body. (The runtime names stay listed: the names they
@@ -56,7 +59,7 @@ PACKAGE_NAMES = frozenset(
         "PermissionDeniedError", "RateLimitError", "RealtimeError", "RequestTimeoutError",
         "StreamError", "UnknownEndpointError", "UnprocessableEntityError", "LazyRegistry",
         "__version__", "registry", "ENDPOINT_IDS", "endpoint", "async_endpoint", "__getattr__",
-        "__dir__", "__all__",
+        "__dir__", "__all__", "TYPE_CHECKING",
     }
 )
 # Names an endpoint class (or its `Async` twin) may not take: its module's own names, the

@@ -9,6 +9,7 @@ earlier is still right while its IR and every noted answer are (`Layout.unchange
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any, NamedTuple, Protocol
 
@@ -35,6 +36,8 @@ class Question(Enum):
     """The endpoint whose schema a shared type shows, with its source."""
     OWNER = "owner"
     """The endpoint whose IR resolves a shared type's references, with its source."""
+    EXPORT = "export"
+    """The name a shared type's class is defined under (by fingerprint)."""
 
 
 class EndpointPlace(NamedTuple):
@@ -74,6 +77,8 @@ class Decisions(Protocol):
 
     def owner(self, fingerprint: str) -> TypeOrigin | None: ...
 
+    def export_name(self, fingerprint: str) -> str | None: ...
+
 
 def _as_json(answer: Any) -> Any:
     return list(answer) if isinstance(answer, tuple) else answer
@@ -91,11 +96,14 @@ class Layout:
         self.summaries = {s.id: s for s in summaries}
         self.table = TypeTable(summaries, lock)
         self.taken = frozenset(self.table.class_names.values())
-        """Every shared class name: enum aliases keep clear of them."""
+        """Every shared class name, public or friendly (below): enum aliases keep clear of them."""
         used = {s.id: {self.table.class_names[use.fingerprint] for use in s.types} for s in summaries}
         paths, class_names = assign_endpoints([s.id for s in summaries], lock, used)
         # First: it moves the members of a type cycle into one module, which endpoint modules import.
         self.owners, self.components = type_components(self.table, summaries, {entry.module for entry in lock.types.values()})
+        self.exports = export_names(self.components, self.table.class_names)
+        """Fingerprint -> the name its class is defined under, where that is not its public name."""
+        self.taken = self.taken | frozenset(self.exports.values())
         self.lock = updated_lock(lock, paths, class_names, self.table.class_names, self.table.modules, self.table.doc_names, self.table.roles)
         """The names lock after this run."""
         prefixes = {tuple(p[:i]) for p in paths.values() for i in range(1, len(p))}
@@ -151,6 +159,9 @@ class Layout:
         endpoint_id = self.owners.get(fingerprint)
         return None if endpoint_id is None else TypeOrigin(endpoint_id, self._sources[endpoint_id])
 
+    def export_name(self, fingerprint: str) -> str | None:
+        return self.exports.get(fingerprint, self.table.class_names.get(fingerprint))
+
     # -- records ----------------------------------------------------------------------------
 
     def answer(self, question: Question, key: str) -> Any:
@@ -163,6 +174,7 @@ class Layout:
             Question.SOURCE: self.source,
             Question.PROVIDER: self.provider,
             Question.OWNER: self.owner,
+            Question.EXPORT: self.export_name,
         }[question]
         return _as_json(ask(key))
 
@@ -209,6 +221,31 @@ class RecordingDecisions:
 
     def owner(self, fingerprint: str) -> TypeOrigin | None:
         return self._noted(Question.OWNER, fingerprint, self._decisions.owner(fingerprint))  # type: ignore[no-any-return]
+
+    def export_name(self, fingerprint: str) -> str | None:
+        return self._noted(Question.EXPORT, fingerprint, self._decisions.export_name(fingerprint))  # type: ignore[no-any-return]
+
+
+_HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
+
+
+def friendly_name(class_name: str) -> str:
+    """A shared class's doc name: its public name without the structure hash (`ImageFile_379d9f`
+    -> `ImageFile`); names without one are their own."""
+    return _HASH_SUFFIX.sub("", class_name)
+
+
+def export_names(components: list[list[str]], class_names: dict[str, str]) -> dict[str, str]:
+    """The shared types whose class is defined under its friendly name (the public, hashed name
+    stays as an alias beside it): every one whose module holds no other type of that friendly
+    name. Annotations, mypy's messages and pydantic's errors then show `ImageFile`."""
+    exports: dict[str, str] = {}
+    for component in components:
+        friendly = {fp: friendly_name(class_names[fp]) for fp in component}
+        for fp, name in friendly.items():
+            if name != class_names[fp] and list(friendly.values()).count(name) == 1:
+                exports[fp] = name
+    return exports
 
 
 def names_of(endpoints: list[Endpoint], lock: NameLock | None) -> PublicNames:

@@ -104,6 +104,28 @@ def docstring(text: object, indent: str = "") -> str:
         lines[0] = " " + lines[0]
     if lines[-1].endswith('"'):
         lines[-1] += " "
+    return _triple_quoted(lines, indent)
+
+
+def attribute_docstring(text: object, indent: str = "") -> str:
+    """A field's description as the attribute docstring pydantic reads into the schema
+    (`use_attribute_docstrings`): as `docstring`, but a quote at either end is escaped rather
+    than padded, so the description keeps its exact text (black leaves attribute docstrings as
+    they are)."""
+    body = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n")).strip()
+    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if not body:
+        body = "(no description)"
+    lines = [line.rstrip() for line in body.split("\n")]
+    if lines[0].startswith('"'):
+        lines[0] = "\\" + lines[0]
+    last = lines[-1]
+    if last.endswith('"') and (len(last) - 1 - len(last[:-1].rstrip("\\"))) % 2 == 0:  # not already `\"`
+        lines[-1] = last[:-1] + '\\"'
+    return _triple_quoted(lines, indent)
+
+
+def _triple_quoted(lines: list[str], indent: str) -> str:
     if len(lines) == 1:
         return f'"""{lines[0]}"""'
     rest = [indent + line if line else "" for line in lines[1:]]

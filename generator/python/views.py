@@ -40,6 +40,16 @@ class FieldView:
     """The annotation a method signature shows: the same type without the limits'
     `Annotated[...]` metadata (the model checks them). Empty: `annotation`."""
 
+    doc_default: str = ""
+    """The default as a docstring shows it: the value (`{"width": 512}`), not the code building
+    it. Empty: `default`."""
+
+    @property
+    def description_in_docstring(self) -> bool:
+        """Whether the attribute docstring carries the description exactly: pydantic expands its
+        tabs (`inspect.cleandoc`), so a description with one stays in `Field(description=...)`."""
+        return "\t" not in self.description
+
     @property
     def signature_type(self) -> str:
         return self.signature_annotation or self.annotation
@@ -99,10 +109,18 @@ class SharedTypeModule:
     imports: list[tuple[str, str]]
     """(module, class) pairs of other shared types it uses."""
     fingerprint: str
+    public_aliases: list[tuple[str, str]] = field(default_factory=list)
+    """(public name, class) for each class defined under its friendly name: `ImageFile_379d9f =
+    ImageFile`, so the name the lock records stays importable."""
 
     @property
     def import_lines(self) -> list[tuple[str, str]]:
         return import_lines(self.imports)
+
+    @property
+    def exported(self) -> list[str]:
+        """`__all__`: every class, and the public name of each defined under a friendly one."""
+        return [m.class_name for m in self.models] + [public for public, _ in self.public_aliases]
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,8 @@ from generator.render.copies import copied_text
 from generator.render.environment import HEADER, METADATA_HEADER, METADATA_TEMPLATES, TEMPLATES, environment
 from generator.render.formatting import FormatError, format_python
 from generator.render.fragments import options_context
-from generator.render.inputs import DEFAULT_VERSION, RenderError, Stats, index_specs, read_specs
+from generator.render.inputs import DEFAULT_VERSION, RenderError, SpecFile, Stats, index_specs, read_specs
+from generator.render.shipped import shipped_spec
 from generator.render.state import GenerateState, ModuleRecord
 from generator.render.writer import TreeContent, TreeOnDisk, write_content
 
@@ -84,6 +86,8 @@ class _RenderRun:
         self.unformatted: dict[str, str] = {}
         """Text the templates made (or copies), still to be formatted (Python) and hashed."""
         self.context = {**options_context(), "version": __version__}
+        self.shipped: dict[str, tuple[str, str]] = {}
+        """Spec copy path -> (sha256 of the spec, sha256 of the copy), kept in the state."""
 
     def run(self) -> tuple[TreeContent, Stats]:
         files, self.irs = read_specs(self.specs, self.state, self.stats)
@@ -94,13 +98,27 @@ class _RenderRun:
         self.layout = Layout(summaries, {i: (f.digest[:12], f.name) for i, f in documents.items()}, package.hexdigest()[:12], self.lock)
         self.env = environment()
         self.package_files()
-        for f in documents.values():
-            self.content[f"fal_bindings/_specs/{f.name}"] = (f.digest, f.data)
+        self.spec_copies(documents.values())
         pending = self.modules()
         self.format()
         for path, (slot, decisions) in pending.items():
             self.state.records[slot] = ModuleRecord(decisions, path, self.content[path][0])
         return self.content, self.stats
+
+    def spec_copies(self, files: Iterable[SpecFile]) -> None:
+        """The reduced, minified spec copies the package ships (`shipped`); one whose spec is
+        unchanged and whose file the tree still holds is not made again."""
+        for f in files:
+            path = f"fal_bindings/_specs/{f.name}"
+            known = self.state.formatted.get(path)
+            if known is not None and known[0] == f.digest and self.tree is not None and self.tree.holds(path, known[1]):
+                self.content[path] = (known[1], None)
+                self.shipped[path] = known
+                continue
+            data = shipped_spec(f.data)
+            sha = hashlib.sha256(data).hexdigest()
+            self.content[path] = (sha, data)
+            self.shipped[path] = (f.digest, sha)
 
     def package_files(self) -> None:
         """Hand-written runtime files, the package-wide templates, package `__init__`s and the
@@ -211,7 +229,7 @@ class _RenderRun:
             final = hashlib.sha256(data).hexdigest()
             formatted[path] = (hashlib.sha256(python[path].encode("utf-8", "surrogatepass")).hexdigest(), final)
             self.content[path] = (final, data)
-        self.state.formatted = formatted
+        self.state.formatted = {**formatted, **self.shipped}
 
 
 def _is_generated(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import inspect
 import sys
@@ -183,11 +184,25 @@ def test_reserved_kwargs_cover_every_option_and_the_positional_names():
     assert not set(Input.model_fields) & RESERVED_KWARGS
 
 
+def _typed_dicts(module_file: str) -> dict[str, tuple[list[str], list[str]]]:
+    """The module's `TypedDict`s declared for type checkers: name -> (bases, keys)."""
+    tree = ast.parse(Path(module_file).read_text(encoding="utf-8"))
+    return {
+        node.name: ([ast.unparse(b) for b in node.bases], [k.target.id for k in node.body if isinstance(k, ast.AnnAssign) and isinstance(k.target, ast.Name)])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and node.name.endswith("Arguments")
+    }
+
+
 def test_each_generated_signature_takes_its_options_from_the_runtime():
-    """The overloads list the input fields, then `**options: Unpack[<Method>Options]`: the call
-    options are declared once, in `_runtime/options.py`, and their keys are the option sets."""
+    """One overload takes an `Input` and `**options: Unpack[_rt.<Method>Options]`; the other
+    `**arguments: Unpack[_<Method>Arguments]`, a TypedDict of the input fields (`_Arguments`,
+    declared once per module) plus those same runtime options: the call options are declared
+    once, in `_runtime/options.py`, and their keys are the option sets."""
     from fal_bindings._runtime import options as declared
 
+    typed_dicts = _typed_dicts(inspect.getsourcefile(Example) or "")
+    assert typed_dicts["_Arguments"] == (["TypedDict"], list(Input.model_fields))
     for method, options in [
         ("run", RUN_OPTIONS),
         ("submit", SUBMIT_OPTIONS),
@@ -198,10 +213,11 @@ def test_each_generated_signature_takes_its_options_from_the_runtime():
         assert frozenset(typed.__annotations__) == options, method
         by_input, by_fields = _overloads(Example, method)
         assert list(inspect.signature(by_input).parameters)[1:] == ["input", "options"], method
-        names = list(inspect.signature(by_fields).parameters)[1:]
-        assert names == [*Input.model_fields, "options"], method
-        for overload in (by_input, by_fields):
-            assert inspect.signature(overload).parameters["options"].annotation == f"Unpack[_{typed.__name__}]"
+        assert inspect.signature(by_input).parameters["options"].annotation == f"Unpack[_rt.{typed.__name__}]"
+        assert list(inspect.signature(by_fields).parameters)[1:] == ["arguments"], method
+        arguments = f"_{method.title()}Arguments"
+        assert inspect.signature(by_fields).parameters["arguments"].annotation == f"Unpack[{arguments}]"
+        assert typed_dicts[arguments] == (["_Arguments", f"_rt.{typed.__name__}"], []), method
 
 
 # --------------------------------------------------------------------------- class attributes
@@ -307,12 +323,15 @@ def test_sync_and_async_overloads_are_identical(name):
     for s, a in zip(sync, asyn, strict=True):
         # Identical except the options' TypedDict (its `client` is a SyncClient or AsyncClient).
         def same(params: list[tuple[str, Any, Any, Any]]) -> list[tuple[str, Any, Any, Any]]:
-            return [(n, k, d, "options" if n == "options" else a) for n, k, d, a in params]
+            return [(n, k, d, "options" if n in ("options", "arguments") else a) for n, k, d, a in params]
 
         assert same(_params(s)) == same(_params(a))
-        options = name.title() + "Options"
-        assert dict((p[0], p[3]) for p in _params(s))["options"] == f"Unpack[_{options}]"
-        assert dict((p[0], p[3]) for p in _params(a))["options"] == f"Unpack[_Async{options}]"
+    # The runtime's options (by Input), the module's fields plus options (by keywords).
+    options, arguments = name.title() + "Options", name.title() + "Arguments"
+    assert _params(sync[0])[-1][3] == f"Unpack[_rt.{options}]"
+    assert _params(asyn[0])[-1][3] == f"Unpack[_rt.Async{options}]"
+    assert _params(sync[1])[-1][3] == f"Unpack[_{arguments}]"
+    assert _params(asyn[1])[-1][3] == f"Unpack[_Async{arguments}]"
 
 
 def test_base_classes_pair_up():

@@ -31,7 +31,9 @@ OutputT = TypeVar("OutputT", bound="FalOutput")
 class FalModel(BaseModel):
     """Common base: fields are populated by Python name or by wire alias, schemas are built on
     first use (`defer_build`) so importing thousands of models stays cheap, and no field name is
-    off limits because of pydantic's `model_` namespace.
+    off limits because of pydantic's `model_` namespace. A field's description is written once,
+    as its attribute docstring (what IDEs show); pydantic reads it from there into
+    `model_json_schema()` (`use_attribute_docstrings`).
 
     Validation is strict, as fal's JSON Schemas are: `"5"` is not an integer, `1` and `"true"`
     are not booleans (pydantic's lax mode would convert them). A whole number stays an integer
@@ -43,6 +45,7 @@ class FalModel(BaseModel):
         populate_by_name=True,
         defer_build=True,
         protected_namespaces=(),
+        use_attribute_docstrings=True,
         strict=True,
         regex_engine="python-re",
     )

@@ -118,7 +118,7 @@ class LazyRegistry:
         file_upload: FileUploadMode | None = None,
     ) -> AnyEndpoint:
         """An instance of the endpoint's sync class; `.Input`/`.Output` are its models.
-        Statically an `AnyEndpoint` (fields untyped); import the class for precise types."""
+        Statically an `AnyEndpoint`; `fal_bindings.endpoint(id)` is typed per id."""
         instance: AnyEndpoint = self._load(*self._entry(endpoint_id))(
             client, file_upload=file_upload
         )

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["Aesthetics"]
@@ -13,17 +11,11 @@ __all__ = ["Aesthetics"]
 class Aesthetics(_FalInput):
     """The `Aesthetics` type."""
 
-    composition: str | None = Field(
-        default=None, description="The composition of the image to be generated."
-    )
+    composition: str | None = None
     """The composition of the image to be generated."""
 
-    color_scheme: str | None = Field(
-        default=None, description="The color scheme of the image to be generated."
-    )
+    color_scheme: str | None = None
     """The color scheme of the image to be generated."""
 
-    mood_atmosphere: str | None = Field(
-        default=None, description="The mood and atmosphere of the image to be generated."
-    )
+    mood_atmosphere: str | None = None
     """The mood and atmosphere of the image to be generated."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["AspectRatio"]
@@ -17,5 +15,5 @@ RatioEnum: TypeAlias = Literal["1:1", "16:9", "9:16", "4:3", "3:4"]
 class AspectRatio(_FalInput):
     """Aspect ratio model that calculates 4K resolution dimensions"""
 
-    ratio: RatioEnum = Field(default="1:1", description="Aspect ratio for 4K resolution output")
+    ratio: RatioEnum = "1:1"
     """Aspect ratio for 4K resolution output"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["AudioFile"]
@@ -13,30 +11,26 @@ __all__ = ["AudioFile"]
 class AudioFile(_FalFile):
     """The `AudioFile` type."""
 
-    url: str = Field(description="The URL where the file can be downloaded from.")
+    url: str
     """The URL where the file can be downloaded from."""
 
-    content_type: str | None = Field(default=None, description="The mime type of the file.")
+    content_type: str | None = None
     """The mime type of the file."""
 
-    file_name: str | None = Field(
-        default=None, description="The name of the file. It will be auto-generated if not provided."
-    )
+    file_name: str | None = None
     """The name of the file. It will be auto-generated if not provided."""
 
-    file_size: int | None = Field(default=None, description="The size of the file in bytes.")
+    file_size: int | None = None
     """The size of the file in bytes."""
 
-    duration: int | float | None = Field(default=None, description="The duration of the audio")
+    duration: int | float | None = None
     """The duration of the audio"""
 
-    channels: int | None = Field(default=None, description="The number of channels in the audio")
+    channels: int | None = None
     """The number of channels in the audio"""
 
-    sample_rate: int | None = Field(default=None, description="The sample rate of the audio")
+    sample_rate: int | None = None
     """The sample rate of the audio"""
 
-    bitrate: str | int | None = Field(
-        default=None, description="The bitrate of the audio (e.g., '192k' or 192000)"
-    )
+    bitrate: str | int | None = None
     """The bitrate of the audio (e.g., '192k' or 192000)"""

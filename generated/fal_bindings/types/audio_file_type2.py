@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["AudioFileType2"]
@@ -13,14 +11,14 @@ __all__ = ["AudioFileType2"]
 class AudioFileType2(_FalFile):
     """Audio file with url field"""
 
-    url: str = Field(description="URL of the audio file")
+    url: str
     """URL of the audio file"""
 
-    content_type: str = Field(description="Content type of the audio file")
+    content_type: str
     """Content type of the audio file"""
 
-    file_name: str = Field(description="Name of the audio file")
+    file_name: str
     """Name of the audio file"""
 
-    file_size: int = Field(description="Size of the audio file in bytes")
+    file_size: int
     """Size of the audio file in bytes"""

@@ -21,16 +21,13 @@ SampleRateEnum: TypeAlias = Literal[16000, 24000, 32000, 44100]
 class AudioSetting25(_FalInput):
     """The `AudioSetting25` type."""
 
-    sample_rate: SampleRateEnum = Field(default=44100, description="Sample rate of generated audio")
+    sample_rate: SampleRateEnum = 44100
     """Sample rate of generated audio"""
 
-    bitrate: BitrateEnum = Field(default=256000, description="Bitrate of generated audio")
+    bitrate: BitrateEnum = 256000
     """Bitrate of generated audio"""
 
     format_: FormatEnum = Field(
-        default="mp3",
-        validation_alias="format",
-        serialization_alias="format",
-        description="Audio format",
+        default="mp3", validation_alias="format", serialization_alias="format"
     )
     """Audio format"""

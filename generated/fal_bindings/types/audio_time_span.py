@@ -13,13 +13,11 @@ __all__ = ["AudioTimeSpan"]
 class AudioTimeSpan(_FalInput):
     """A time span indicating where the target sound occurs."""
 
-    start: int | float = Field(ge=0, description="Start time of the span in seconds")
+    start: int | float = Field(ge=0)
     """Start time of the span in seconds"""
 
-    end: int | float = Field(ge=0, description="End time of the span in seconds")
+    end: int | float = Field(ge=0)
     """End time of the span in seconds"""
 
-    include: bool = Field(
-        default=True, description="Whether to include (True) or exclude (False) sounds in this span"
-    )
+    include: bool = True
     """Whether to include (True) or exclude (False) sounds in this span"""

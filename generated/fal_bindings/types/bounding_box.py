@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["BoundingBox"]
@@ -13,17 +11,17 @@ __all__ = ["BoundingBox"]
 class BoundingBox(_FalOutput):
     """The `BoundingBox` type."""
 
-    x: int | float = Field(description="X-coordinate of the top-left corner")
+    x: int | float
     """X-coordinate of the top-left corner"""
 
-    y: int | float = Field(description="Y-coordinate of the top-left corner")
+    y: int | float
     """Y-coordinate of the top-left corner"""
 
-    w: int | float = Field(description="Width of the bounding box")
+    w: int | float
     """Width of the bounding box"""
 
-    h: int | float = Field(description="Height of the bounding box")
+    h: int | float
     """Height of the bounding box"""
 
-    label: str = Field(description="Label of the bounding box")
+    label: str
     """Label of the bounding box"""

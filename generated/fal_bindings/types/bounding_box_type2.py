@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings.types.point_type2 import PointType2
 
@@ -14,8 +12,8 @@ __all__ = ["BoundingBoxType2"]
 class BoundingBoxType2(_FalInput):
     """The `BoundingBoxType2` type."""
 
-    top_left: PointType2 = Field(description="The top-left corner of the bounding box.")
+    top_left: PointType2
     """The top-left corner of the bounding box."""
 
-    bottom_right: PointType2 = Field(description="The bottom-right corner of the bounding box.")
+    bottom_right: PointType2
     """The bottom-right corner of the bounding box."""

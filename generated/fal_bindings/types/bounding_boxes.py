@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings.types.bounding_box import BoundingBox
 
@@ -14,5 +12,5 @@ __all__ = ["BoundingBoxes"]
 class BoundingBoxes(_FalOutput):
     """The `BoundingBoxes` type."""
 
-    bboxes: list[BoundingBox] = Field(description="List of bounding boxes")
+    bboxes: list[BoundingBox]
     """List of bounding boxes"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["BoxPrompt"]
@@ -13,23 +11,20 @@ __all__ = ["BoxPrompt"]
 class BoxPrompt(_FalInput):
     """The `BoxPrompt` type."""
 
-    x_min: int | None = Field(default=None, description="X Min Coordinate of the box")
+    x_min: int | None = None
     """X Min Coordinate of the box"""
 
-    y_min: int | None = Field(default=None, description="Y Min Coordinate of the box")
+    y_min: int | None = None
     """Y Min Coordinate of the box"""
 
-    x_max: int | None = Field(default=None, description="X Max Coordinate of the box")
+    x_max: int | None = None
     """X Max Coordinate of the box"""
 
-    y_max: int | None = Field(default=None, description="Y Max Coordinate of the box")
+    y_max: int | None = None
     """Y Max Coordinate of the box"""
 
-    object_id: int | None = Field(
-        default=None,
-        description="Optional object identifier. Boxes sharing an object id refine the same object.",
-    )
+    object_id: int | None = None
     """Optional object identifier. Boxes sharing an object id refine the same object."""
 
-    frame_index: int | None = Field(default=None, description="The frame index to interact with.")
+    frame_index: int | None = None
     """The frame index to interact with."""

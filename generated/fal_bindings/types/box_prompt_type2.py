@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["BoxPromptType2"]
@@ -13,17 +11,17 @@ __all__ = ["BoxPromptType2"]
 class BoxPromptType2(_FalInput):
     """The `BoxPromptType2` type."""
 
-    x_min: int = Field(default=0, description="X Min Coordinate of the box")
+    x_min: int = 0
     """X Min Coordinate of the box"""
 
-    y_min: int = Field(default=0, description="Y Min Coordinate of the box")
+    y_min: int = 0
     """Y Min Coordinate of the box"""
 
-    x_max: int = Field(default=0, description="X Max Coordinate of the prompt")
+    x_max: int = 0
     """X Max Coordinate of the prompt"""
 
-    y_max: int = Field(default=0, description="Y Max Coordinate of the prompt")
+    y_max: int = 0
     """Y Max Coordinate of the prompt"""
 
-    frame_index: int = Field(default=0, description="The frame index to interact with.")
+    frame_index: int = 0
     """The frame index to interact with."""

@@ -17,8 +17,8 @@ MovementTypeEnum: TypeAlias = Literal["horizontal", "vertical", "pan", "tilt", "
 class CameraControl(_FalInput):
     """The `CameraControl` type."""
 
-    movement_type: MovementTypeEnum = Field(description="The type of camera movement")
+    movement_type: MovementTypeEnum
     """The type of camera movement"""
 
-    movement_value: int = Field(ge=-10, le=10, description="The value of the camera movement")
+    movement_value: int = Field(ge=-10, le=10)
     """The value of the camera movement"""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["Character"]
@@ -1306,10 +1304,8 @@ AvatarStyleEnum: TypeAlias = Literal["normal", "circle", "closeUp"]
 class Character(_FalInput):
     """The `Character` type."""
 
-    avatar: AvatarEnum = Field(description="ID of the avatar to use in the video")
+    avatar: AvatarEnum
     """ID of the avatar to use in the video"""
 
-    avatar_style: AvatarStyleEnum = Field(
-        default="closeUp", description="Style of the avatar display"
-    )
+    avatar_style: AvatarStyleEnum = "closeUp"
     """Style of the avatar display"""

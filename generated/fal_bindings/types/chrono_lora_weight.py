@@ -13,14 +13,8 @@ __all__ = ["ChronoLoraWeight"]
 class ChronoLoraWeight(_FalInput):
     """The `ChronoLoraWeight` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or path to the LoRA weights (Safetensors).",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or path to the LoRA weights (Safetensors)."""
 
-    scale: int | float = Field(
-        default=1, ge=0, le=4, description="Scale factor controlling LoRA strength."
-    )
+    scale: int | float = Field(default=1, ge=0, le=4)
     """Scale factor controlling LoRA strength."""

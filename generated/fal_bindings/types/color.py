@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["Color"]
@@ -13,14 +11,14 @@ __all__ = ["Color"]
 class Color(_FalInput):
     """The `Color` type."""
 
-    name: str | None = Field(default=None, description="The name of the color.")
+    name: str | None = None
     """The name of the color."""
 
-    red: int = Field(description="The red component of the color (0-255).")
+    red: int
     """The red component of the color (0-255)."""
 
-    green: int = Field(description="The green component of the color (0-255).")
+    green: int
     """The green component of the color (0-255)."""
 
-    blue: int = Field(description="The blue component of the color (0-255).")
+    blue: int
     """The blue component of the color (0-255)."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings.types.color_palette_member import ColorPaletteMember
 
@@ -20,10 +18,8 @@ NameEnum: TypeAlias = Literal[
 class ColorPalette(_FalInput):
     """The `ColorPalette` type."""
 
-    members: list[ColorPaletteMember] | None = Field(
-        default=None, description="A list of color palette members that define the color palette"
-    )
+    members: list[ColorPaletteMember] | None = None
     """A list of color palette members that define the color palette"""
 
-    name: NameEnum | None = Field(default=None, description="A color palette preset value")
+    name: NameEnum | None = None
     """A color palette preset value"""

@@ -14,10 +14,8 @@ __all__ = ["ColorPaletteMember"]
 class ColorPaletteMember(_FalInput):
     """The `ColorPaletteMember` type."""
 
-    rgb: RGBColor = Field(description="RGB color value for the palette member")
+    rgb: RGBColor
     """RGB color value for the palette member"""
 
-    color_weight: int | float | None = Field(
-        default=0.5, ge=0.05, le=1, description="The weight of the color in the color palette"
-    )
+    color_weight: int | float | None = Field(default=0.5, ge=0.05, le=1)
     """The weight of the color in the color palette"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["CompletionUsage"]
@@ -13,11 +11,11 @@ __all__ = ["CompletionUsage"]
 class CompletionUsage(_FalOutput):
     """The `CompletionUsage` type."""
 
-    completion_tokens: int = Field(description="Number of tokens in the completion")
+    completion_tokens: int
     """Number of tokens in the completion"""
 
-    prompt_tokens: int = Field(description="Number of tokens in the prompt")
+    prompt_tokens: int
     """Number of tokens in the prompt"""
 
-    total_tokens: int = Field(description="Total tokens used")
+    total_tokens: int
     """Total tokens used"""

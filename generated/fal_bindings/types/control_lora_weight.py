@@ -18,27 +18,16 @@ PreprocessEnum: TypeAlias = Literal["canny", "depth", "None"]
 class ControlLoraWeight(_FalInput):
     """The `ControlLoraWeight` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    scale: dict[str, Any] | int | float = Field(
-        default=1,
-        description='\n            The scale of the LoRA weight. This is used to scale the LoRA weight\n            before merging it with the base model. Providing a dictionary as {"layer_name":layer_scale} allows per-layer lora scale settings. Layers with no scale provided will have scale 1.0.\n        ',
-    )
+    scale: dict[str, Any] | int | float = 1
     """The scale of the LoRA weight. This is used to scale the LoRA weight
                 before merging it with the base model. Providing a dictionary as {"layer_name":layer_scale} allows per-layer lora scale settings. Layers with no scale provided will have scale 1.0.
     """
 
-    control_image_url: _FileInput = Field(
-        description="URL of the image to be used as the control image."
-    )
+    control_image_url: _FileInput
     """URL of the image to be used as the control image."""
 
-    preprocess: PreprocessEnum = Field(
-        default="None", description="Type of preprocessing to apply to the input image."
-    )
+    preprocess: PreprocessEnum = "None"
     """Type of preprocessing to apply to the input image."""

@@ -14,60 +14,31 @@ __all__ = ["ControlNet"]
 class ControlNet(_FalInput):
     """The `ControlNet` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the control net weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the control net weights."""
 
-    config_url: _FileInput | None = Field(
-        default=None, description="optional URL to the controlnet config.json file."
-    )
+    config_url: _FileInput | None = None
     """optional URL to the controlnet config.json file."""
 
-    variant: str | None = Field(
-        default=None, description="The optional variant if a Hugging Face repo key is used."
-    )
+    variant: str | None = None
     """The optional variant if a Hugging Face repo key is used."""
 
-    control_image_url: _FileInput = Field(
-        description="URL of the image to be used as the control image."
-    )
+    control_image_url: _FileInput
     """URL of the image to be used as the control image."""
 
-    mask_image_url: _FileInput | None = Field(
-        default=None, description="URL of the mask for the control image."
-    )
+    mask_image_url: _FileInput | None = None
     """URL of the mask for the control image."""
 
-    mask_threshold: int | float = Field(
-        default=0.5, ge=0.01, le=0.99, description="Threshold for mask."
-    )
+    mask_threshold: int | float = Field(default=0.5, ge=0.01, le=0.99)
     """Threshold for mask."""
 
-    conditioning_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="\n            The scale of the control net weight. This is used to scale the control net weight\n            before merging it with the base model.\n        ",
-    )
+    conditioning_scale: int | float = Field(default=1, ge=0, le=2)
     """The scale of the control net weight. This is used to scale the control net weight
                 before merging it with the base model.
     """
 
-    start_percentage: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to start applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    start_percentage: int | float = Field(default=0, ge=0, le=1)
     """The percentage of the image to start applying the controlnet in terms of the total timesteps."""
 
-    end_percentage: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to end applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    end_percentage: int | float = Field(default=1, ge=0, le=1)
     """The percentage of the image to end applying the controlnet in terms of the total timesteps."""

@@ -14,60 +14,31 @@ __all__ = ["ControlNetType2"]
 class ControlNetType2(_FalInput):
     """The `ControlNetType2` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the control net weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the control net weights."""
 
-    config_url: _FileInput | None = Field(
-        default=None, description="optional URL to the controlnet config.json file."
-    )
+    config_url: _FileInput | None = None
     """optional URL to the controlnet config.json file."""
 
-    variant: str | None = Field(
-        default=None, description="The optional variant if a Hugging Face repo key is used."
-    )
+    variant: str | None = None
     """The optional variant if a Hugging Face repo key is used."""
 
-    image_url: _FileInput = Field(description="URL of the image to be used as the control net.")
+    image_url: _FileInput
     """URL of the image to be used as the control net."""
 
-    mask_url: _FileInput | None = Field(
-        default=None,
-        description="\n            The mask to use for the controlnet. When using a mask, the control image size and the mask size must be the same and divisible by 32.\n        ",
-    )
+    mask_url: _FileInput | None = None
     """The mask to use for the controlnet. When using a mask, the control image size and the mask size must be the same and divisible by 32."""
 
-    conditioning_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="\n            The scale of the control net weight. This is used to scale the control net weight\n            before merging it with the base model.\n        ",
-    )
+    conditioning_scale: int | float = Field(default=1, ge=0, le=2)
     """The scale of the control net weight. This is used to scale the control net weight
                 before merging it with the base model.
     """
 
-    start_percentage: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to start applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    start_percentage: int | float = Field(default=0, ge=0, le=1)
     """The percentage of the image to start applying the controlnet in terms of the total timesteps."""
 
-    end_percentage: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to end applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    end_percentage: int | float = Field(default=1, ge=0, le=1)
     """The percentage of the image to end applying the controlnet in terms of the total timesteps."""
 
-    ip_adapter_index: int | None = Field(
-        default=None,
-        description="\n            The index of the IP adapter to be applied to the controlnet. This is only needed for InstantID ControlNets.\n        ",
-    )
+    ip_adapter_index: int | None = None
     """The index of the IP adapter to be applied to the controlnet. This is only needed for InstantID ControlNets."""

@@ -14,40 +14,19 @@ __all__ = ["ControlNetType3"]
 class ControlNetType3(_FalInput):
     """The `ControlNetType3` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the control net weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the control net weights."""
 
-    control_image_url: _FileInput = Field(
-        description="URL of the image to be used as the control image."
-    )
+    control_image_url: _FileInput
     """URL of the image to be used as the control image."""
 
-    conditioning_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="\n            The scale of the control net weight. This is used to scale the control net weight\n            before merging it with the base model.\n        ",
-    )
+    conditioning_scale: int | float = Field(default=1, ge=0, le=2)
     """The scale of the control net weight. This is used to scale the control net weight
                 before merging it with the base model.
     """
 
-    start_percentage: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to start applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    start_percentage: int | float = Field(default=0, ge=0, le=1)
     """The percentage of the image to start applying the controlnet in terms of the total timesteps."""
 
-    end_percentage: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to end applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    end_percentage: int | float = Field(default=1, ge=0, le=1)
     """The percentage of the image to end applying the controlnet in terms of the total timesteps."""

@@ -15,24 +15,14 @@ __all__ = ["ControlNetUnion"]
 class ControlNetUnion(_FalInput):
     """The `ControlNetUnion` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the control net weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the control net weights."""
 
-    config_url: _FileInput | None = Field(
-        default=None, description="optional URL to the controlnet config.json file."
-    )
+    config_url: _FileInput | None = None
     """optional URL to the controlnet config.json file."""
 
-    variant: str | None = Field(
-        default=None, description="The optional variant if a Hugging Face repo key is used."
-    )
+    variant: str | None = None
     """The optional variant if a Hugging Face repo key is used."""
 
-    controls: list[ControlNetUnionInput] = Field(
-        description="The control images and modes to use for the control net."
-    )
+    controls: list[ControlNetUnionInput]
     """The control images and modes to use for the control net."""

@@ -20,19 +20,13 @@ ControlModeEnum: TypeAlias = Literal[
 class ControlNetUnionInput(_FalInput):
     """The `ControlNetUnionInput` type."""
 
-    control_image_url: _FileInput = Field(
-        description="URL of the image to be used as the control image."
-    )
+    control_image_url: _FileInput
     """URL of the image to be used as the control image."""
 
-    mask_image_url: _FileInput | None = Field(
-        default=None, description="URL of the mask for the control image."
-    )
+    mask_image_url: _FileInput | None = None
     """URL of the mask for the control image."""
 
-    control_mode: ControlModeEnum = Field(
-        description="Control Mode for Flux Controlnet Union. Supported values are:\n        - canny: Uses the edges for guided generation.\n        - tile: Uses the tiles for guided generation.\n        - depth: Utilizes a grayscale depth map for guided generation.\n        - blur: Adds a blur to the image.\n        - pose: Uses the pose of the image for guided generation.\n        - gray: Converts the image to grayscale.\n        - low-quality: Converts the image to a low-quality image."
-    )
+    control_mode: ControlModeEnum
     """Control Mode for Flux Controlnet Union. Supported values are:
             - canny: Uses the edges for guided generation.
             - tile: Uses the tiles for guided generation.
@@ -43,33 +37,16 @@ class ControlNetUnionInput(_FalInput):
             - low-quality: Converts the image to a low-quality image.
     """
 
-    conditioning_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="\n            The scale of the control net weight. This is used to scale the control net weight\n            before merging it with the base model.\n        ",
-    )
+    conditioning_scale: int | float = Field(default=1, ge=0, le=2)
     """The scale of the control net weight. This is used to scale the control net weight
                 before merging it with the base model.
     """
 
-    mask_threshold: int | float = Field(
-        default=0.5, ge=0.01, le=0.99, description="Threshold for mask."
-    )
+    mask_threshold: int | float = Field(default=0.5, ge=0.01, le=0.99)
     """Threshold for mask."""
 
-    start_percentage: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to start applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    start_percentage: int | float = Field(default=0, ge=0, le=1)
     """The percentage of the image to start applying the controlnet in terms of the total timesteps."""
 
-    end_percentage: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the image to end applying the controlnet in terms of the total timesteps.\n        ",
-    )
+    end_percentage: int | float = Field(default=1, ge=0, le=1)
     """The percentage of the image to end applying the controlnet in terms of the total timesteps."""

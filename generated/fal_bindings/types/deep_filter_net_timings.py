@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["DeepFilterNetTimings"]
@@ -13,11 +11,11 @@ __all__ = ["DeepFilterNetTimings"]
 class DeepFilterNetTimings(_FalOutput):
     """The `DeepFilterNetTimings` type."""
 
-    preprocess: int | float = Field(description="Preprocessing time.")
+    preprocess: int | float
     """Preprocessing time."""
 
-    inference: int | float = Field(description="Inference time.")
+    inference: int | float
     """Inference time."""
 
-    postprocess: int | float = Field(description="Postprocessing time.")
+    postprocess: int | float
     """Postprocessing time."""

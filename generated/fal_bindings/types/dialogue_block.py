@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["DialogueBlock"]
@@ -13,8 +11,8 @@ __all__ = ["DialogueBlock"]
 class DialogueBlock(_FalInput):
     """The `DialogueBlock` type."""
 
-    text: str = Field(description="The dialogue text")
+    text: str
     """The dialogue text"""
 
-    voice: str = Field(description="The name or the ID of the voice to be used for the generation.")
+    voice: str
     """The name or the ID of the voice to be used for the generation."""

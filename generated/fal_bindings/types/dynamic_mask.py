@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings.types.trajectory import Trajectory
@@ -17,10 +15,8 @@ class DynamicMask(_FalInput):
 
     __fal_not_null__ = frozenset({"trajectories"})
 
-    mask_url: _FileInput = Field(
-        description="URL of the image for Dynamic Brush Application Area (Mask image created by users using the motion brush)"
-    )
+    mask_url: _FileInput
     """URL of the image for Dynamic Brush Application Area (Mask image created by users using the motion brush)"""
 
-    trajectories: list[Trajectory] | None = Field(default=None, description="List of trajectories")
+    trajectories: list[Trajectory] | None = None
     """List of trajectories"""

@@ -18,18 +18,14 @@ ImageControlTypeEnum: TypeAlias = Literal["subject", "spatial"]
 class EasyControlWeight(_FalInput):
     """The `EasyControlWeight` type."""
 
-    control_method_url: _FileInput = Field(
-        description="URL to safetensor weights of control method to be applied. Can also be one of `canny`, `depth`, `hedsketch`, `inpainting`, `pose`, `seg`, `subject`, `ghibli` "
-    )
+    control_method_url: _FileInput
     """URL to safetensor weights of control method to be applied. Can also be one of `canny`, `depth`, `hedsketch`, `inpainting`, `pose`, `seg`, `subject`, `ghibli`"""
 
-    scale: int | float = Field(default=1, ge=0, le=2, description="Scale for the control method.")
+    scale: int | float = Field(default=1, ge=0, le=2)
     """Scale for the control method."""
 
-    image_url: _FileInput = Field(description="URL of an image to use as a control")
+    image_url: _FileInput
     """URL of an image to use as a control"""
 
-    image_control_type: ImageControlTypeEnum = Field(
-        description="Control type of the image. Must be one of `spatial` or `subject`."
-    )
+    image_control_type: ImageControlTypeEnum
     """Control type of the image. Must be one of `spatial` or `subject`."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -18,13 +16,8 @@ class ElementInput(_FalInput):
     All fields are optional - provide what you have available.
     """
 
-    frontal_image_url: _FileInput | None = Field(
-        default=None, description="The frontal image of the element (main view). Optional."
-    )
+    frontal_image_url: _FileInput | None = None
     """The frontal image of the element (main view). Optional."""
 
-    reference_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Additional reference images from different angles. 0-3 images supported. Optional.",
-    )
+    reference_image_urls: list[_FileInput] | None = None
     """Additional reference images from different angles. 0-3 images supported. Optional."""

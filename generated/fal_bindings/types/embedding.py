@@ -13,15 +13,8 @@ __all__ = ["Embedding"]
 class Embedding(_FalInput):
     """The `Embedding` type."""
 
-    tokens: list[str] = Field(
-        default_factory=lambda: list[str](["<s0>", "<s1>"]),
-        description="The list of tokens to use for the embedding.",
-    )
+    tokens: list[str] = list[str](["<s0>", "<s1>"])
     """The list of tokens to use for the embedding."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the embedding weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the embedding weights."""

@@ -13,15 +13,8 @@ __all__ = ["EmbeddingType2"]
 class EmbeddingType2(_FalInput):
     """The `EmbeddingType2` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the embedding weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the embedding weights."""
 
-    tokens: list[str] = Field(
-        default_factory=lambda: list[str](["<s0>", "<s1>"]),
-        description="\n            The tokens to map the embedding weights to. Use these tokens in your prompts.\n        ",
-    )
+    tokens: list[str] = list[str](["<s0>", "<s1>"])
     """The tokens to map the embedding weights to. Use these tokens in your prompts."""

@@ -13,14 +13,8 @@ __all__ = ["FalAiFlux2KleinLoRAInput"]
 class FalAiFlux2KleinLoRAInput(_FalInput):
     """The `fal-ai_flux-2-klein_LoRAInput` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL, HuggingFace repo ID (owner/repo), or local path to LoRA weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL, HuggingFace repo ID (owner/repo), or local path to LoRA weights."""
 
-    scale: int | float = Field(
-        default=1, ge=0, le=4, description="Scale factor for LoRA application (0.0 to 4.0)."
-    )
+    scale: int | float = Field(default=1, ge=0, le=4)
     """Scale factor for LoRA application (0.0 to 4.0)."""

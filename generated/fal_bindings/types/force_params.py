@@ -13,36 +13,17 @@ __all__ = ["ForceParams"]
 class ForceParams(_FalInput):
     """The `ForceParams` type."""
 
-    x: int | float = Field(
-        ge=0,
-        le=1,
-        description="Normalized x position of the force application point (0 = left, 1 = right).",
-    )
+    x: int | float = Field(ge=0, le=1)
     """Normalized x position of the force application point (0 = left, 1 = right)."""
 
-    y: int | float = Field(
-        ge=0,
-        le=1,
-        description="Normalized y position of the force application point (0 = top, 1 = bottom).",
-    )
+    y: int | float = Field(ge=0, le=1)
     """Normalized y position of the force application point (0 = top, 1 = bottom)."""
 
-    angle: int | float = Field(
-        ge=0,
-        le=360,
-        description="Direction of force in degrees. 0 = right, 90 = up, 180 = left, 270 = down.",
-    )
+    angle: int | float = Field(ge=0, le=360)
     """Direction of force in degrees. 0 = right, 90 = up, 180 = left, 270 = down."""
 
-    magnitude: int | float = Field(
-        ge=30, le=400, description="Strength of the force (30 = gentle push, 400 = strong impact)."
-    )
+    magnitude: int | float = Field(ge=30, le=400)
     """Strength of the force (30 = gentle push, 400 = strong impact)."""
 
-    mass: int | float = Field(
-        default=-1,
-        ge=-1,
-        le=4,
-        description="Mass of the object (1.0 to 4.0). Use -1 to let the model infer mass automatically.",
-    )
+    mass: int | float = Field(default=-1, ge=-1, le=4)
     """Mass of the object (1.0 to 4.0). Use -1 to let the model infer mass automatically."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -14,5 +12,5 @@ __all__ = ["Frame"]
 class Frame(_FalInput):
     """The `Frame` type."""
 
-    url: _FileInput = Field(description="URL of the frame")
+    url: _FileInput
     """URL of the frame"""

@@ -22,16 +22,11 @@ class GuidanceInput(_FalInput):
 
     __fal_not_null__ = frozenset({"method"})
 
-    image_url: _FileInput = Field(
-        description="The image that should be used as guidance, in base64 format, with the method defined in guidance_method_1. Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB. If more then one guidance method is used, all guidance images must be of the same aspect ratio, and this will be the aspect ratio of the generated results. If guidance_method_1 is selected, an image must be provided."
-    )
+    image_url: _FileInput
     """The image that should be used as guidance, in base64 format, with the method defined in guidance_method_1. Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB. If more then one guidance method is used, all guidance images must be of the same aspect ratio, and this will be the aspect ratio of the generated results. If guidance_method_1 is selected, an image must be provided."""
 
-    method: MethodEnum | None = Field(
-        default=None,
-        description="Which guidance type you would like to include in the generation. Up to 4 guidance methods can be combined during a single inference. This parameter is optional.",
-    )
+    method: MethodEnum | None = None
     """Which guidance type you would like to include in the generation. Up to 4 guidance methods can be combined during a single inference. This parameter is optional."""
 
-    scale: int | float = Field(default=1, ge=0, le=1, description="Impact of the guidance.")
+    scale: int | float = Field(default=1, ge=0, le=1)
     """Impact of the guidance."""

@@ -14,22 +14,11 @@ __all__ = ["ImageConditioningInput"]
 class ImageConditioningInput(_FalInput):
     """The `ImageConditioningInput` type."""
 
-    image_url: _FileInput = Field(description="URL of image to use as conditioning")
+    image_url: _FileInput
     """URL of image to use as conditioning"""
 
-    start_frame_num: int = Field(
-        default=0,
-        ge=0,
-        le=1440,
-        multiple_of=8,
-        description="Frame number of the image from which the conditioning starts. Must be a multiple of 8.",
-    )
+    start_frame_num: int = Field(default=0, ge=0, le=1440, multiple_of=8)
     """Frame number of the image from which the conditioning starts. Must be a multiple of 8."""
 
-    strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="Strength of the conditioning. 0.0 means no conditioning, 1.0 means full conditioning.",
-    )
+    strength: int | float = Field(default=1, ge=0, le=1)
     """Strength of the conditioning. 0.0 means no conditioning, 1.0 means full conditioning."""

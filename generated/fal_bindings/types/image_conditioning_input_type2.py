@@ -14,13 +14,8 @@ __all__ = ["ImageConditioningInputType2"]
 class ImageConditioningInputType2(_FalInput):
     """The `ImageConditioningInputType2` type."""
 
-    image_url: _FileInput = Field(description="URL of image to use as conditioning")
+    image_url: _FileInput
     """URL of image to use as conditioning"""
 
-    start_frame_num: int = Field(
-        ge=0,
-        le=120,
-        multiple_of=8,
-        description="Frame number of the image from which the conditioning starts. Must be a multiple of 8.",
-    )
+    start_frame_num: int = Field(ge=0, le=120, multiple_of=8)
     """Frame number of the image from which the conditioning starts. Must be a multiple of 8."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["ImageFile"]
@@ -13,22 +11,20 @@ __all__ = ["ImageFile"]
 class ImageFile(_FalFile):
     """The `ImageFile` type."""
 
-    url: str = Field(description="The URL where the file can be downloaded from.")
+    url: str
     """The URL where the file can be downloaded from."""
 
-    content_type: str | None = Field(default=None, description="The mime type of the file.")
+    content_type: str | None = None
     """The mime type of the file."""
 
-    file_name: str | None = Field(
-        default=None, description="The name of the file. It will be auto-generated if not provided."
-    )
+    file_name: str | None = None
     """The name of the file. It will be auto-generated if not provided."""
 
-    file_size: int | None = Field(default=None, description="The size of the file in bytes.")
+    file_size: int | None = None
     """The size of the file in bytes."""
 
-    width: int | None = Field(default=None, description="The width of the image")
+    width: int | None = None
     """The width of the image"""
 
-    height: int | None = Field(default=None, description="The height of the image")
+    height: int | None = None
     """The height of the image"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["ImageFillInput"]
@@ -13,7 +11,5 @@ __all__ = ["ImageFillInput"]
 class ImageFillInput(_FalInput):
     """The `ImageFillInput` type."""
 
-    fill_image_url: str | list[str] = Field(
-        default=[], description="URLs of images to be filled for redux prompting"
-    )
+    fill_image_url: str | list[str] = []
     """URLs of images to be filled for redux prompting"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["ImageFillInputType2"]
@@ -13,19 +11,11 @@ __all__ = ["ImageFillInputType2"]
 class ImageFillInputType2(_FalInput):
     """The `ImageFillInputType2` type."""
 
-    fill_image_url: list[str] | str | None = Field(
-        default=None, description="URLs of images to be filled into the masked area."
-    )
+    fill_image_url: list[str] | str | None = None
     """URLs of images to be filled into the masked area."""
 
-    in_context_fill: bool = Field(
-        default=False,
-        description="Uses the provided fill image in context with the base image to fill in more faithfully. Will increase price.",
-    )
+    in_context_fill: bool = False
     """Uses the provided fill image in context with the base image to fill in more faithfully. Will increase price."""
 
-    use_prompt: bool = Field(
-        default=False,
-        description="Whether to use the prompt as well in the generation, along with the redux image.",
-    )
+    use_prompt: bool = False
     """Whether to use the prompt as well in the generation, along with the redux image."""

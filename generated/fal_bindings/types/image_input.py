@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["ImageInput"]
@@ -13,5 +11,5 @@ __all__ = ["ImageInput"]
 class ImageInput(_FalInput):
     """The `ImageInput` type."""
 
-    hypothesis: str = Field(description="The image to use for the measurement.")
+    hypothesis: str
     """The image to use for the measurement."""

@@ -22,7 +22,7 @@ class ImagePrompt(_FalInput):
         default="ImagePrompt", validation_alias="type", serialization_alias="type"
     )
 
-    image_url: _FileInput | None = Field(default=None)
+    image_url: _FileInput | None = None
 
     stop_at: int | float = Field(default=0.5, ge=0, le=1)
 

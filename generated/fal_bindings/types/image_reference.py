@@ -18,18 +18,11 @@ TypeEnum: TypeAlias = Literal["subject", "background"]
 class ImageReference(_FalInput):
     """The `ImageReference` type."""
 
-    image_url: _FileInput = Field(description="URL of the reference image")
+    image_url: _FileInput
     """URL of the reference image"""
 
-    type_: TypeEnum = Field(
-        default="subject",
-        validation_alias="type",
-        serialization_alias="type",
-        description="Type of reference: 'subject' for character/object references, 'background' for scene/environment references",
-    )
+    type_: TypeEnum = Field(default="subject", validation_alias="type", serialization_alias="type")
     """Type of reference: 'subject' for character/object references, 'background' for scene/environment references"""
 
-    ref_name: str = Field(
-        description="A short name for this reference. Use @ref_name in the prompt to refer to this image."
-    )
+    ref_name: str
     """A short name for this reference. Use @ref_name in the prompt to refer to this image."""

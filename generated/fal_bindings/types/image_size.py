@@ -13,10 +13,8 @@ __all__ = ["ImageSize"]
 class ImageSize(_FalInput):
     """The `ImageSize` type."""
 
-    width: int = Field(default=512, le=14142, gt=0, description="The width of the generated image.")
+    width: int = Field(default=512, le=14142, gt=0)
     """The width of the generated image."""
 
-    height: int = Field(
-        default=512, le=14142, gt=0, description="The height of the generated image."
-    )
+    height: int = Field(default=512, le=14142, gt=0)
     """The height of the generated image."""

@@ -14,50 +14,32 @@ __all__ = ["IPAdapter"]
 class IPAdapter(_FalInput):
     """The `IPAdapter` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="Hugging Face path to the IP-Adapter",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """Hugging Face path to the IP-Adapter"""
 
-    subfolder: str | None = Field(
-        default=None, description="Subfolder in which the ip_adapter weights exist"
-    )
+    subfolder: str | None = None
     """Subfolder in which the ip_adapter weights exist"""
 
-    weight_name: str | None = Field(
-        default=None, description="Name of the safetensors file containing the ip-adapter weights"
-    )
+    weight_name: str | None = None
     """Name of the safetensors file containing the ip-adapter weights"""
 
-    image_encoder_path: str = Field(
-        description="Path to the Image Encoder for the IP-Adapter, for example 'openai/clip-vit-large-patch14'"
-    )
+    image_encoder_path: str
     """Path to the Image Encoder for the IP-Adapter, for example 'openai/clip-vit-large-patch14'"""
 
-    image_encoder_subfolder: str | None = Field(
-        default=None, description="Subfolder in which the image encoder weights exist."
-    )
+    image_encoder_subfolder: str | None = None
     """Subfolder in which the image encoder weights exist."""
 
-    image_encoder_weight_name: str | None = Field(
-        default=None, description="Name of the image encoder."
-    )
+    image_encoder_weight_name: str | None = None
     """Name of the image encoder."""
 
-    image_url: _FileInput = Field(description="URL of Image for IP-Adapter conditioning. ")
+    image_url: _FileInput
     """URL of Image for IP-Adapter conditioning."""
 
-    mask_image_url: _FileInput | None = Field(
-        default=None, description="URL of the mask for the control image."
-    )
+    mask_image_url: _FileInput | None = None
     """URL of the mask for the control image."""
 
-    mask_threshold: int | float = Field(
-        default=0.5, ge=0.01, le=0.99, description="Threshold for mask."
-    )
+    mask_threshold: int | float = Field(default=0.5, ge=0.01, le=0.99)
     """Threshold for mask."""
 
-    scale: int | float = Field(description="Scale for ip adapter.")
+    scale: int | float
     """Scale for ip adapter."""

@@ -16,67 +16,38 @@ __all__ = ["IPAdapterType2"]
 class IPAdapterType2(_FalInput):
     """The `IPAdapterType2` type."""
 
-    ip_adapter_image_url: str | list[str] = Field(
-        description="URL of the image to be used as the IP adapter."
-    )
+    ip_adapter_image_url: str | list[str]
     """URL of the image to be used as the IP adapter."""
 
-    ip_adapter_mask_url: _FileInput | None = Field(
-        default=None,
-        description="\n            The mask to use for the IP adapter. When using a mask, the ip-adapter image size and the mask size must be the same\n        ",
-    )
+    ip_adapter_mask_url: _FileInput | None = None
     """The mask to use for the IP adapter. When using a mask, the ip-adapter image size and the mask size must be the same"""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the IP adapter weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the IP adapter weights."""
 
-    model_subfolder: str | None = Field(
-        default=None,
-        description="Subfolder in the model directory where the IP adapter weights are stored.",
-    )
+    model_subfolder: str | None = None
     """Subfolder in the model directory where the IP adapter weights are stored."""
 
-    weight_name: str | None = Field(default=None, description="Name of the weight file.")
+    weight_name: str | None = None
     """Name of the weight file."""
 
-    insight_face_model_path: str | None = Field(
-        default=None, description="URL or the path to the InsightFace model weights."
-    )
+    insight_face_model_path: str | None = None
     """URL or the path to the InsightFace model weights."""
 
-    scale: int | float = Field(
-        default=1,
-        ge=0,
-        description="\n            The scale of the IP adapter weight. This is used to scale the IP adapter weight\n            before merging it with the base model.\n        ",
-    )
+    scale: int | float = Field(default=1, ge=0)
     """The scale of the IP adapter weight. This is used to scale the IP adapter weight
                 before merging it with the base model.
     """
 
-    scale_json: dict[str, Any] | None = Field(
-        default=None,
-        description="\n            The scale of the IP adapter weight. This is used to scale the IP adapter weight\n            before merging it with the base model.\n        ",
-    )
+    scale_json: dict[str, Any] | None = None
     """The scale of the IP adapter weight. This is used to scale the IP adapter weight
                 before merging it with the base model.
     """
 
-    unconditional_noising_factor: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="The factor to apply to the unconditional noising of the IP adapter.",
-    )
+    unconditional_noising_factor: int | float = Field(default=0, ge=0, le=1)
     """The factor to apply to the unconditional noising of the IP adapter."""
 
-    image_projection_shortcut: bool = Field(
-        default=True,
-        description="\n            The value to set the image projection shortcut to. For FaceID plus V1 models,\n            this should be set to False. For FaceID plus V2 models, this should be set to True.\n            Default is True.\n        ",
-    )
+    image_projection_shortcut: bool = True
     """The value to set the image projection shortcut to. For FaceID plus V1 models,
                 this should be set to False. For FaceID plus V2 models, this should be set to True.
                 Default is True.

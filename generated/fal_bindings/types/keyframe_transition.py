@@ -13,13 +13,8 @@ __all__ = ["KeyframeTransition"]
 class KeyframeTransition(_FalInput):
     """Configuration for a transition between two keyframes"""
 
-    duration: int = Field(
-        default=5, ge=1, le=25, description="Duration of this transition in seconds"
-    )
+    duration: int = Field(default=5, ge=1, le=25)
     """Duration of this transition in seconds"""
 
-    prompt: str | None = Field(
-        default=None,
-        description="Specific prompt for this transition. Overrides the global prompt if provided.",
-    )
+    prompt: str | None = None
     """Specific prompt for this transition. Overrides the global prompt if provided."""

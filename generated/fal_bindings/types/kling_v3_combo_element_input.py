@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -14,25 +12,14 @@ __all__ = ["KlingV3ComboElementInput"]
 class KlingV3ComboElementInput(_FalInput):
     """The `KlingV3ComboElementInput` type."""
 
-    frontal_image_url: _FileInput | None = Field(
-        default=None, description="The frontal image of the element (main view)."
-    )
+    frontal_image_url: _FileInput | None = None
     """The frontal image of the element (main view)."""
 
-    reference_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Additional reference images from different angles. 1-3 images supported. At least one image is required.",
-    )
+    reference_image_urls: list[_FileInput] | None = None
     """Additional reference images from different angles. 1-3 images supported. At least one image is required."""
 
-    video_url: _FileInput | None = Field(
-        default=None,
-        description="The video URL of the element. A request can only have one element with a video.",
-    )
+    video_url: _FileInput | None = None
     """The video URL of the element. A request can only have one element with a video."""
 
-    voice_id: str | None = Field(
-        default=None,
-        description="The voice ID for this element. The voice will be binded to the element and references to this element will use the binded voice. Voice binding is only supported for video elements, and cannot be used with image elements. Get voice IDs from the following endpoint: https://fal.ai/models/fal-ai/kling-video/create-voice",
-    )
+    voice_id: str | None = None
     """The voice ID for this element. The voice will be binded to the element and references to this element will use the binded voice. Voice binding is only supported for video elements, and cannot be used with image elements. Get voice IDs from the following endpoint: https://fal.ai/models/fal-ai/kling-video/create-voice"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -14,13 +12,8 @@ __all__ = ["KlingV3ImageElementInput"]
 class KlingV3ImageElementInput(_FalInput):
     """The `KlingV3ImageElementInput` type."""
 
-    frontal_image_url: _FileInput | None = Field(
-        default=None, description="The frontal image of the element (main view)."
-    )
+    frontal_image_url: _FileInput | None = None
     """The frontal image of the element (main view)."""
 
-    reference_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Additional reference images from different angles. 1-3 images supported. At least one image is required.",
-    )
+    reference_image_urls: list[_FileInput] | None = None
     """Additional reference images from different angles. 1-3 images supported. At least one image is required."""

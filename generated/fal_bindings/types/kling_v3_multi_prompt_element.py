@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["KlingV3MultiPromptElement"]
@@ -19,8 +17,8 @@ DurationEnum: TypeAlias = Literal[
 class KlingV3MultiPromptElement(_FalInput):
     """The `KlingV3MultiPromptElement` type."""
 
-    prompt: str = Field(description="The prompt for this shot.")
+    prompt: str
     """The prompt for this shot."""
 
-    duration: DurationEnum = Field(default="5", description="The duration of this shot in seconds")
+    duration: DurationEnum = "5"
     """The duration of this shot in seconds"""

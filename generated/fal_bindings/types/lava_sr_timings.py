@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["LavaSRTimings"]
@@ -13,11 +11,11 @@ __all__ = ["LavaSRTimings"]
 class LavaSRTimings(_FalOutput):
     """The `LavaSRTimings` type."""
 
-    preprocess: int | float = Field(description="Time taken to preprocess the audio in seconds.")
+    preprocess: int | float
     """Time taken to preprocess the audio in seconds."""
 
-    inference: int | float = Field(description="Time taken to run the inference in seconds.")
+    inference: int | float
     """Time taken to run the inference in seconds."""
 
-    postprocess: int | float = Field(description="Time taken to postprocess the audio in seconds.")
+    postprocess: int | float
     """Time taken to postprocess the audio in seconds."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["Lighting"]
@@ -13,17 +11,11 @@ __all__ = ["Lighting"]
 class Lighting(_FalInput):
     """The `Lighting` type."""
 
-    conditions: str | None = Field(
-        default=None, description="The conditions of the lighting in the image to be generated."
-    )
+    conditions: str | None = None
     """The conditions of the lighting in the image to be generated."""
 
-    direction: str | None = Field(
-        default=None, description="The direction of the lighting in the image to be generated."
-    )
+    direction: str | None = None
     """The direction of the lighting in the image to be generated."""
 
-    shadows: str | None = Field(
-        default=None, description="The shadows in the image to be generated."
-    )
+    shadows: str | None = None
     """The shadows in the image to be generated."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from fal_bindings._runtime import FalInput as _FalInput
 
@@ -15,17 +15,11 @@ class LightingType2(_FalInput):
 
     model_config = ConfigDict(extra="allow")
 
-    conditions: str | None = Field(
-        default=None, description="The conditions of the lighting in the image to be generated."
-    )
+    conditions: str | None = None
     """The conditions of the lighting in the image to be generated."""
 
-    direction: str | None = Field(
-        default=None, description="The direction of the lighting in the image to be generated."
-    )
+    direction: str | None = None
     """The direction of the lighting in the image to be generated."""
 
-    shadows: str | None = Field(
-        default=None, description="The shadows in the image to be generated."
-    )
+    shadows: str | None = None
     """The shadows in the image to be generated."""

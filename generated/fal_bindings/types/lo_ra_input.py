@@ -13,20 +13,11 @@ __all__ = ["LoRAInput"]
 class LoRAInput(_FalInput):
     """LoRA weight configuration."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL, HuggingFace repo ID (owner/repo) to lora weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL, HuggingFace repo ID (owner/repo) to lora weights."""
 
-    weight_name: str | None = Field(
-        default=None,
-        description="Name of the LoRA weight. Only used if `path` is a HuggingFace repository, and is only required when the repository contains multiple LoRA weights.",
-    )
+    weight_name: str | None = None
     """Name of the LoRA weight. Only used if `path` is a HuggingFace repository, and is only required when the repository contains multiple LoRA weights."""
 
-    scale: int | float = Field(
-        default=1, ge=0, le=4, description="Scale factor for LoRA application (0.0 to 4.0)."
-    )
+    scale: int | float = Field(default=1, ge=0, le=4)
     """Scale factor for LoRA application (0.0 to 4.0)."""

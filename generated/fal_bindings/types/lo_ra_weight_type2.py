@@ -17,31 +17,16 @@ TransformerEnum: TypeAlias = Literal["high", "low", "both"]
 class LoRAWeightType2(_FalInput):
     """The `LoRAWeightType2` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    weight_name: str | None = Field(
-        default=None,
-        description="Name of the LoRA weight. Used only if `path` is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo.",
-    )
+    weight_name: str | None = None
     """Name of the LoRA weight. Used only if `path` is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo."""
 
-    scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="\n            The scale of the LoRA weight. This is used to scale the LoRA weight\n            before merging it with the base model.\n        ",
-    )
+    scale: int | float = Field(default=1, ge=0, le=4)
     """The scale of the LoRA weight. This is used to scale the LoRA weight
                 before merging it with the base model.
     """
 
-    transformer: TransformerEnum = Field(
-        default="high",
-        description="Specifies the transformer to load the lora weight into. 'high' loads into the high-noise transformer, 'low' loads it into the low-noise transformer, while 'both' loads the LoRA into both transformers.",
-    )
+    transformer: TransformerEnum = "high"
     """Specifies the transformer to load the lora weight into. 'high' loads into the high-noise transformer, 'low' loads it into the low-noise transformer, while 'both' loads the LoRA into both transformers."""

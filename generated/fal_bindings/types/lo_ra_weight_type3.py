@@ -13,23 +13,11 @@ __all__ = ["LoRAWeightType3"]
 class LoRAWeightType3(_FalInput):
     """LoRA weight to use for generation."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or path to the LoRA weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or path to the LoRA weights."""
 
-    weight_name: str | None = Field(
-        default=None,
-        description="Name of the LoRA weight. Only used if `path` is a HuggingFace repository, and is only required when the repository contains multiple LoRA weights.",
-    )
+    weight_name: str | None = None
     """Name of the LoRA weight. Only used if `path` is a HuggingFace repository, and is only required when the repository contains multiple LoRA weights."""
 
-    scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="Scale of the LoRA weight. This is a multiplier applied to the LoRA weight when loading it.",
-    )
+    scale: int | float = Field(default=1, ge=0, le=4)
     """Scale of the LoRA weight. This is a multiplier applied to the LoRA weight when loading it."""

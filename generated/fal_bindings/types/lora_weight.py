@@ -13,19 +13,10 @@ __all__ = ["LoraWeight"]
 class LoraWeight(_FalInput):
     """The `LoraWeight` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="\n            The scale of the LoRA weight. This is used to scale the LoRA weight\n            before merging it with the base model.\n        ",
-    )
+    scale: int | float = Field(default=1, ge=0, le=4)
     """The scale of the LoRA weight. This is used to scale the LoRA weight
                 before merging it with the base model.
     """

@@ -13,25 +13,13 @@ __all__ = ["LoraWeightType3"]
 class LoraWeightType3(_FalInput):
     """The `LoraWeightType3` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    weight_name: str | None = Field(
-        default=None,
-        description="Name of the LoRA weight. Used only if `path` is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo.",
-    )
+    weight_name: str | None = None
     """Name of the LoRA weight. Used only if `path` is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo."""
 
-    scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="\n            The scale of the LoRA weight. This is used to scale the LoRA weight\n            before merging it with the base model.\n        ",
-    )
+    scale: int | float = Field(default=1, ge=0, le=4)
     """The scale of the LoRA weight. This is used to scale the LoRA weight
                 before merging it with the base model.
     """

@@ -13,20 +13,14 @@ __all__ = ["LoudnessNormalizationSetting"]
 class LoudnessNormalizationSetting(_FalInput):
     """The `LoudnessNormalizationSetting` type."""
 
-    enabled: bool = Field(default=True, description="Enable loudness normalization for the audio")
+    enabled: bool = True
     """Enable loudness normalization for the audio"""
 
-    target_loudness: int | float = Field(
-        default=-18, ge=-70, le=-10, description="Target loudness in LUFS (default -18.0)"
-    )
+    target_loudness: int | float = Field(default=-18, ge=-70, le=-10)
     """Target loudness in LUFS (default -18.0)"""
 
-    target_range: int | float = Field(
-        default=8, ge=0, le=20, description="Target loudness range in LU (default 8.0)"
-    )
+    target_range: int | float = Field(default=8, ge=0, le=20)
     """Target loudness range in LU (default 8.0)"""
 
-    target_peak: int | float = Field(
-        default=-0.5, ge=-3, le=0, description="Target peak level in dBTP (default -0.5)."
-    )
+    target_peak: int | float = Field(default=-0.5, ge=-3, le=0)
     """Target peak level in dBTP (default -0.5)."""

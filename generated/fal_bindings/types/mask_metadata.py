@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["MaskMetadata"]
@@ -13,13 +11,11 @@ __all__ = ["MaskMetadata"]
 class MaskMetadata(_FalOutput):
     """The `MaskMetadata` type."""
 
-    index: int = Field(description="Index of the mask inside the model output.")
+    index: int
     """Index of the mask inside the model output."""
 
-    score: int | float | None = Field(default=None, description="Score for this mask.")
+    score: int | float | None = None
     """Score for this mask."""
 
-    box: list[int | float] | None = Field(
-        default=None, description="Bounding box for the mask in normalized cxcywh coordinates."
-    )
+    box: list[int | float] | None = None
     """Bounding box for the mask in normalized cxcywh coordinates."""

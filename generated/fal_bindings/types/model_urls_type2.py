@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 __all__ = ["ModelUrlsType2"]
 
@@ -14,13 +12,11 @@ __all__ = ["ModelUrlsType2"]
 class ModelUrlsType2(_FalOutput):
     """3D model download URLs"""
 
-    glb: File_ccd89e | None = Field(
-        default=None, description="GLB format 3D model (default output)"
-    )
+    glb: File | None = None
     """GLB format 3D model (default output)"""
 
-    base_model: File_ccd89e | None = Field(default=None, description="Base (untextured) model")
+    base_model: File | None = None
     """Base (untextured) model"""
 
-    pbr_model: File_ccd89e | None = Field(default=None, description="PBR-textured model")
+    pbr_model: File | None = None
     """PBR-textured model"""

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 __all__ = ["ModelUrlsType3"]
 
@@ -14,14 +12,14 @@ __all__ = ["ModelUrlsType3"]
 class ModelUrlsType3(_FalOutput):
     """The `ModelUrlsType3` type."""
 
-    glb: File_ccd89e | None = Field(default=None, description="GLB format 3D model")
+    glb: File | None = None
     """GLB format 3D model"""
 
-    fbx: File_ccd89e | None = Field(default=None, description="FBX format 3D model")
+    fbx: File | None = None
     """FBX format 3D model"""
 
-    obj: File_ccd89e | None = Field(default=None, description="OBJ format 3D model")
+    obj: File | None = None
     """OBJ format 3D model"""
 
-    usdz: File_ccd89e | None = Field(default=None, description="USDZ format 3D model")
+    usdz: File | None = None
     """USDZ format 3D model"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -14,10 +12,8 @@ __all__ = ["MoondreamInputParam"]
 class MoondreamInputParam(_FalInput):
     """The `MoondreamInputParam` type."""
 
-    image_url: _FileInput = Field(description="URL of the image to be processed")
+    image_url: _FileInput
     """URL of the image to be processed"""
 
-    prompt: str = Field(
-        default="Describe this image.", description="Prompt to be used for the image"
-    )
+    prompt: str = "Describe this image."
     """Prompt to be used for the image"""

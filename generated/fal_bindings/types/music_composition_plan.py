@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings.types.music_section import MusicSection
 
@@ -14,15 +12,11 @@ __all__ = ["MusicCompositionPlan"]
 class MusicCompositionPlan(_FalInput):
     """The `MusicCompositionPlan` type."""
 
-    positive_global_styles: list[str] = Field(
-        description="The styles that should be present in the entire song."
-    )
+    positive_global_styles: list[str]
     """The styles that should be present in the entire song."""
 
-    negative_global_styles: list[str] = Field(
-        description="The styles that should not be present in the entire song."
-    )
+    negative_global_styles: list[str]
     """The styles that should not be present in the entire song."""
 
-    sections: list[MusicSection] = Field(description="The sections of the song.")
+    sections: list[MusicSection]
     """The sections of the song."""

@@ -13,31 +13,17 @@ __all__ = ["MusicSection"]
 class MusicSection(_FalInput):
     """The `MusicSection` type."""
 
-    section_name: str = Field(
-        min_length=1,
-        max_length=100,
-        description="The name of the section. Must be between 1 and 100 characters.",
-    )
+    section_name: str = Field(min_length=1, max_length=100)
     """The name of the section. Must be between 1 and 100 characters."""
 
-    positive_local_styles: list[str] = Field(
-        description="The styles that should be present in this section."
-    )
+    positive_local_styles: list[str]
     """The styles that should be present in this section."""
 
-    negative_local_styles: list[str] = Field(
-        description="The styles that should not be present in this section."
-    )
+    negative_local_styles: list[str]
     """The styles that should not be present in this section."""
 
-    duration_ms: int = Field(
-        ge=3000,
-        le=120000,
-        description="The duration of the section in milliseconds. Must be between 3000ms and 120000ms.",
-    )
+    duration_ms: int = Field(ge=3000, le=120000)
     """The duration of the section in milliseconds. Must be between 3000ms and 120000ms."""
 
-    lines: list[str] = Field(
-        description="The lyrics of the section. Each line must be at most 200 characters long."
-    )
+    lines: list[str]
     """The lyrics of the section. Each line must be at most 200 characters long."""

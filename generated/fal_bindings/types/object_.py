@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["Object"]
@@ -13,22 +11,14 @@ __all__ = ["Object"]
 class Object(_FalOutput):
     """The `Object` type."""
 
-    x_min: int | float = Field(
-        description="Left boundary of detection box in normalized format (0 to 1)"
-    )
+    x_min: int | float
     """Left boundary of detection box in normalized format (0 to 1)"""
 
-    y_min: int | float = Field(
-        description="Top boundary of detection box in normalized format (0 to 1)"
-    )
+    y_min: int | float
     """Top boundary of detection box in normalized format (0 to 1)"""
 
-    x_max: int | float = Field(
-        description="Right boundary of detection box in normalized format (0 to 1)"
-    )
+    x_max: int | float
     """Right boundary of detection box in normalized format (0 to 1)"""
 
-    y_max: int | float = Field(
-        description="Bottom boundary of detection box in normalized format (0 to 1)"
-    )
+    y_max: int | float
     """Bottom boundary of detection box in normalized format (0 to 1)"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings.types.ocr_bounding_box_single import OCRBoundingBoxSingle
 
@@ -14,5 +12,5 @@ __all__ = ["OCRBoundingBox"]
 class OCRBoundingBox(_FalOutput):
     """The `OCRBoundingBox` type."""
 
-    quad_boxes: list[OCRBoundingBoxSingle] = Field(description="List of quadrilateral boxes")
+    quad_boxes: list[OCRBoundingBoxSingle]
     """List of quadrilateral boxes"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -16,16 +14,11 @@ class OmniVideoElementInput(_FalInput):
 
     __fal_not_null__ = frozenset({"reference_image_urls"})
 
-    frontal_image_url: _FileInput = Field(
-        description="The frontal image of the element (main view).\n\nMax file size: 10.0MB, Min width: 300px, Min height: 300px, Min aspect ratio: 0.40, Max aspect ratio: 2.50, Timeout: 20.0s"
-    )
+    frontal_image_url: _FileInput
     """The frontal image of the element (main view).
 
     Max file size: 10.0MB, Min width: 300px, Min height: 300px, Min aspect ratio: 0.40, Max aspect ratio: 2.50, Timeout: 20.0s
     """
 
-    reference_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Additional reference images from different angles. 1-3 images supported. At least one image is required.",
-    )
+    reference_image_urls: list[_FileInput] | None = None
     """Additional reference images from different angles. 1-3 images supported. At least one image is required."""

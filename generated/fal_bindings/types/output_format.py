@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["OutputFormat"]
@@ -21,16 +19,11 @@ SampleRateEnum: TypeAlias = Literal[8000, 16000, 22050, 24000, 44100, 48000]
 class OutputFormat(_FalInput):
     """Output format configuration for the TTS API."""
 
-    codec: CodecEnum = Field(
-        default="mp3", description="Audio codec. Supported: mp3, wav, pcm, mulaw, alaw."
-    )
+    codec: CodecEnum = "mp3"
     """Audio codec. Supported: mp3, wav, pcm, mulaw, alaw."""
 
-    sample_rate: SampleRateEnum = Field(default=24000, description="Sample rate in Hz.")
+    sample_rate: SampleRateEnum = 24000
     """Sample rate in Hz."""
 
-    bit_rate: BitRateEnum | None = Field(
-        default=None,
-        description="Bit rate in bps. Only applicable for MP3 codec. Defaults to 128000 for MP3.",
-    )
+    bit_rate: BitRateEnum | None = None
     """Bit rate in bps. Only applicable for MP3 codec. Defaults to 128000 for MP3."""

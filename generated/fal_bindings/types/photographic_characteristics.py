@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["PhotographicCharacteristics"]
@@ -13,20 +11,14 @@ __all__ = ["PhotographicCharacteristics"]
 class PhotographicCharacteristics(_FalInput):
     """The `PhotographicCharacteristics` type."""
 
-    depth_of_field: str | None = Field(
-        default=None, description="The depth of field in the image to be generated."
-    )
+    depth_of_field: str | None = None
     """The depth of field in the image to be generated."""
 
-    focus: str | None = Field(default=None, description="The focus in the image to be generated.")
+    focus: str | None = None
     """The focus in the image to be generated."""
 
-    camera_angle: str | None = Field(
-        default=None, description="The angle of the camera in the image to be generated."
-    )
+    camera_angle: str | None = None
     """The angle of the camera in the image to be generated."""
 
-    lens_focal_length: str | None = Field(
-        default=None, description="The focal length of the lens in the image to be generated."
-    )
+    lens_focal_length: str | None = None
     """The focal length of the lens in the image to be generated."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from fal_bindings._runtime import FalInput as _FalInput
 
@@ -15,20 +15,14 @@ class PhotographicCharacteristicsType2(_FalInput):
 
     model_config = ConfigDict(extra="allow")
 
-    depth_of_field: str | None = Field(
-        default=None, description="The depth of field in the image to be generated."
-    )
+    depth_of_field: str | None = None
     """The depth of field in the image to be generated."""
 
-    focus: str | None = Field(default=None, description="The focus in the image to be generated.")
+    focus: str | None = None
     """The focus in the image to be generated."""
 
-    camera_angle: str | None = Field(
-        default=None, description="The angle of the camera in the image to be generated."
-    )
+    camera_angle: str | None = None
     """The angle of the camera in the image to be generated."""
 
-    lens_focal_length: str | None = Field(
-        default=None, description="The focal length of the lens in the image to be generated."
-    )
+    lens_focal_length: str | None = None
     """The focal length of the lens in the image to be generated."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["Point"]
@@ -13,8 +11,8 @@ __all__ = ["Point"]
 class Point(_FalOutput):
     """The `Point` type."""
 
-    x: int | float = Field(description="X coordinate of the point in normalized format (0 to 1)")
+    x: int | float
     """X coordinate of the point in normalized format (0 to 1)"""
 
-    y: int | float = Field(description="Y coordinate of the point in normalized format (0 to 1)")
+    y: int | float
     """Y coordinate of the point in normalized format (0 to 1)"""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["PointPrompt"]
@@ -17,20 +15,17 @@ LabelEnum: TypeAlias = Literal[0, 1]
 class PointPrompt(_FalInput):
     """The `PointPrompt` type."""
 
-    x: int | None = Field(default=None, description="X Coordinate of the prompt")
+    x: int | None = None
     """X Coordinate of the prompt"""
 
-    y: int | None = Field(default=None, description="Y Coordinate of the prompt")
+    y: int | None = None
     """Y Coordinate of the prompt"""
 
-    label: LabelEnum | None = Field(default=None, description="1 for foreground, 0 for background")
+    label: LabelEnum | None = None
     """1 for foreground, 0 for background"""
 
-    object_id: int | None = Field(
-        default=None,
-        description="Optional object identifier. Prompts sharing an object id refine the same object.",
-    )
+    object_id: int | None = None
     """Optional object identifier. Prompts sharing an object id refine the same object."""
 
-    frame_index: int | None = Field(default=None, description="The frame index to interact with.")
+    frame_index: int | None = None
     """The frame index to interact with."""

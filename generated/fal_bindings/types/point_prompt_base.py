@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["PointPromptBase"]
@@ -17,17 +15,14 @@ LabelEnum: TypeAlias = Literal[0, 1]
 class PointPromptBase(_FalInput):
     """The `PointPromptBase` type."""
 
-    x: int | None = Field(default=None, description="X Coordinate of the prompt")
+    x: int | None = None
     """X Coordinate of the prompt"""
 
-    y: int | None = Field(default=None, description="Y Coordinate of the prompt")
+    y: int | None = None
     """Y Coordinate of the prompt"""
 
-    label: LabelEnum | None = Field(default=None, description="1 for foreground, 0 for background")
+    label: LabelEnum | None = None
     """1 for foreground, 0 for background"""
 
-    object_id: int | None = Field(
-        default=None,
-        description="Optional object identifier. Prompts sharing an object id refine the same object.",
-    )
+    object_id: int | None = None
     """Optional object identifier. Prompts sharing an object id refine the same object."""

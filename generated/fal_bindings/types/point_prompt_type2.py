@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["PointPromptType2"]
@@ -17,16 +15,14 @@ LabelEnum: TypeAlias = Literal[0, 1]
 class PointPromptType2(_FalInput):
     """The `PointPromptType2` type."""
 
-    x: int = Field(default=305, description="X Coordinate of the prompt")
+    x: int = 305
     """X Coordinate of the prompt"""
 
-    y: int = Field(default=350, description="Y Coordinate of the prompt")
+    y: int = 350
     """Y Coordinate of the prompt"""
 
-    label: LabelEnum = Field(
-        default=1, description="Label of the prompt. 1 for foreground, 0 for background"
-    )
+    label: LabelEnum = 1
     """Label of the prompt. 1 for foreground, 0 for background"""
 
-    frame_index: int = Field(default=0, description="The frame index to interact with.")
+    frame_index: int = 0
     """The frame index to interact with."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["PointType2"]
@@ -13,8 +11,8 @@ __all__ = ["PointType2"]
 class PointType2(_FalInput):
     """The `PointType2` type."""
 
-    x: int | float = Field(description="The x coordinate.")
+    x: int | float
     """The x coordinate."""
 
-    y: int | float = Field(description="The y coordinate.")
+    y: int | float
     """The y coordinate."""

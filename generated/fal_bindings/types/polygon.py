@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["Polygon"]
@@ -13,8 +11,8 @@ __all__ = ["Polygon"]
 class Polygon(_FalOutput):
     """The `Polygon` type."""
 
-    points: list[dict[str, int | float]] = Field(description="List of points")
+    points: list[dict[str, int | float]]
     """List of points"""
 
-    label: str = Field(description="Label of the polygon")
+    label: str
     """Label of the polygon"""

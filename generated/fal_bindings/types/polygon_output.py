@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings.types.polygon import Polygon
 
@@ -14,5 +12,5 @@ __all__ = ["PolygonOutput"]
 class PolygonOutput(_FalOutput):
     """The `PolygonOutput` type."""
 
-    polygons: list[Polygon] = Field(description="List of polygons")
+    polygons: list[Polygon]
     """List of polygons"""

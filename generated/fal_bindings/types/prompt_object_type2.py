@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings.types.bounding_box_type2 import BoundingBoxType2
 from fal_bindings.types.color import Color
@@ -15,89 +13,59 @@ __all__ = ["PromptObjectType2"]
 class PromptObjectType2(_FalInput):
     """The `PromptObjectType2` type."""
 
-    description: str | None = Field(
-        default=None, description="A description of the object to be generated."
-    )
+    description: str | None = None
     """A description of the object to be generated."""
 
-    bounding_boxes: list[BoundingBoxType2] | None = Field(
-        default=None, description="Bounding boxes defining the location of the object in the image."
-    )
+    bounding_boxes: list[BoundingBoxType2] | None = None
     """Bounding boxes defining the location of the object in the image."""
 
-    colors: list[Color] | None = Field(
-        default=None, description="A list of colors associated with the object."
-    )
+    colors: list[Color] | None = None
     """A list of colors associated with the object."""
 
-    location: str | None = Field(
-        default=None, description="The location of the object in the image."
-    )
+    location: str | None = None
     """The location of the object in the image."""
 
-    relationship: str | None = Field(
-        default=None, description="The relationship of the object to other objects in the image."
-    )
+    relationship: str | None = None
     """The relationship of the object to other objects in the image."""
 
-    relative_size: str | None = Field(
-        default=None, description="The relative size of the object in the image."
-    )
+    relative_size: str | None = None
     """The relative size of the object in the image."""
 
-    shape_and_color: str | None = Field(
-        default=None, description="The shape and color of the object."
-    )
+    shape_and_color: str | None = None
     """The shape and color of the object."""
 
-    texture: str | None = Field(default=None, description="The texture of the object.")
+    texture: str | None = None
     """The texture of the object."""
 
-    appearance_details: str | None = Field(
-        default=None, description="The appearance details of the object."
-    )
+    appearance_details: str | None = None
     """The appearance details of the object."""
 
-    number_of_objects: int | None = Field(
-        default=None, description="The number of objects in the image."
-    )
+    number_of_objects: int | None = None
     """The number of objects in the image."""
 
-    pose: str | None = Field(default=None, description="The pose of the object in the image.")
+    pose: str | None = None
     """The pose of the object in the image."""
 
-    expression: str | None = Field(
-        default=None, description="The expression of the object in the image."
-    )
+    expression: str | None = None
     """The expression of the object in the image."""
 
-    clothing: str | None = Field(
-        default=None, description="The clothing of the object in the image."
-    )
+    clothing: str | None = None
     """The clothing of the object in the image."""
 
-    action: str | None = Field(default=None, description="The action of the object in the image.")
+    action: str | None = None
     """The action of the object in the image."""
 
-    gender: str | None = Field(default=None, description="The gender of the object in the image.")
+    gender: str | None = None
     """The gender of the object in the image."""
 
-    skin_tone_and_texture: str | None = Field(
-        default=None, description="The skin tone and texture of the object in the image."
-    )
+    skin_tone_and_texture: str | None = None
     """The skin tone and texture of the object in the image."""
 
-    skin_color: Color | None = Field(
-        default=None, description="The RGB color values for the skin tone of the object."
-    )
+    skin_color: Color | None = None
     """The RGB color values for the skin tone of the object."""
 
-    orientation: str | None = Field(
-        default=None, description="The orientation of the object in the image."
-    )
+    orientation: str | None = None
     """The orientation of the object in the image."""
 
-    relative_distance: int | float | None = Field(
-        default=None, description="The relative distance of the object from the camera or viewer."
-    )
+    relative_distance: int | float | None = None
     """The relative distance of the object from the camera or viewer."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["PromptTokensDetails"]
@@ -13,6 +11,6 @@ __all__ = ["PromptTokensDetails"]
 class PromptTokensDetails(_FalOutput):
     """The `PromptTokensDetails` type."""
 
-    cached_tokens: int = Field(default=0)
+    cached_tokens: int = 0
 
-    cache_write_tokens: int = Field(default=0)
+    cache_write_tokens: int = 0

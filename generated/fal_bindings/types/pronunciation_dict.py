@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["PronunciationDict"]
@@ -15,8 +13,5 @@ class PronunciationDict(_FalInput):
 
     __fal_not_null__ = frozenset({"tone_list"})
 
-    tone_list: list[str] | None = Field(
-        default=None,
-        description="List of pronunciation replacements in format ['text/(pronunciation)', ...]. For Chinese, tones are 1-5. Example: ['燕少飞/(yan4)(shao3)(fei1)']",
-    )
+    tone_list: list[str] | None = None
     """List of pronunciation replacements in format ['text/(pronunciation)', ...]. For Chinese, tones are 1-5. Example: ['燕少飞/(yan4)(shao3)(fei1)']"""

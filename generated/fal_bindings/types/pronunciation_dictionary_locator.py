@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["PronunciationDictionaryLocator"]
@@ -13,13 +11,8 @@ __all__ = ["PronunciationDictionaryLocator"]
 class PronunciationDictionaryLocator(_FalInput):
     """The `PronunciationDictionaryLocator` type."""
 
-    pronunciation_dictionary_id: str | None = Field(
-        default=None, description="The ID of the pronunciation dictionary."
-    )
+    pronunciation_dictionary_id: str | None = None
     """The ID of the pronunciation dictionary."""
 
-    version_id: str | None = Field(
-        default=None,
-        description="The ID of the version of the pronunciation dictionary. If not provided, the latest version will be used.",
-    )
+    version_id: str | None = None
     """The ID of the version of the pronunciation dictionary. If not provided, the latest version will be used."""

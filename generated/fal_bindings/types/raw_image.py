@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["RawImage"]
@@ -15,7 +13,7 @@ class RawImage(_FalOutput):
 
     content: str
 
-    content_type: str = Field(default="image/jpeg")
+    content_type: str = "image/jpeg"
 
     height: int
 

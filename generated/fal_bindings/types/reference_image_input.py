@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["ReferenceImageInput"]
@@ -13,8 +11,8 @@ __all__ = ["ReferenceImageInput"]
 class ReferenceImageInput(_FalInput):
     """The `ReferenceImageInput` type."""
 
-    reference: str = Field(description="The image to use for the measurement.")
+    reference: str
     """The image to use for the measurement."""
 
-    hypothesis: str = Field(description="The hypothesis image to use for the measurement.")
+    hypothesis: str
     """The hypothesis image to use for the measurement."""

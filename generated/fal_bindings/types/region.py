@@ -13,14 +13,14 @@ __all__ = ["Region"]
 class Region(_FalInput):
     """The `Region` type."""
 
-    x1: int = Field(ge=0, le=999, description="X-coordinate of the top-left corner")
+    x1: int = Field(ge=0, le=999)
     """X-coordinate of the top-left corner"""
 
-    y1: int = Field(ge=0, le=999, description="Y-coordinate of the top-left corner")
+    y1: int = Field(ge=0, le=999)
     """Y-coordinate of the top-left corner"""
 
-    x2: int = Field(ge=0, le=999, description="X-coordinate of the bottom-right corner")
+    x2: int = Field(ge=0, le=999)
     """X-coordinate of the bottom-right corner"""
 
-    y2: int = Field(ge=0, le=999, description="Y-coordinate of the bottom-right corner")
+    y2: int = Field(ge=0, le=999)
     """Y-coordinate of the bottom-right corner"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["RegistryImageFastSdxlModelsImage"]
@@ -19,4 +17,4 @@ class RegistryImageFastSdxlModelsImage(_FalFile):
 
     height: int
 
-    content_type: str | None = Field(default="image/jpeg")
+    content_type: str | None = "image/jpeg"

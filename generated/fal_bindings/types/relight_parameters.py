@@ -20,22 +20,14 @@ class RelightParameters(_FalInput):
     Used with relight_condition_type 'ic' (intrinsic conditioning).
     """
 
-    relight_prompt: str = Field(
-        description="Text prompt describing the desired lighting condition."
-    )
+    relight_prompt: str
     """Text prompt describing the desired lighting condition."""
 
-    bg_source: BgSourceEnum = Field(
-        default="Left", description="Direction of the light source (used for IC-light)."
-    )
+    bg_source: BgSourceEnum = "Left"
     """Direction of the light source (used for IC-light)."""
 
-    cfg: int | float = Field(
-        default=2, ge=1, le=10, description="Classifier-free guidance scale for relighting."
-    )
+    cfg: int | float = Field(default=2, ge=1, le=10)
     """Classifier-free guidance scale for relighting."""
 
-    use_sky_mask: bool = Field(
-        default=False, description="Whether to use sky masking for outdoor scenes."
-    )
+    use_sky_mask: bool = False
     """Whether to use sky masking for outdoor scenes."""

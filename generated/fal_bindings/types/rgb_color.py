@@ -13,11 +13,11 @@ __all__ = ["RGBColor"]
 class RGBColor(_FalInput):
     """The `RGBColor` type."""
 
-    r: int = Field(default=0, ge=0, le=255, description="Red color value")
+    r: int = Field(default=0, ge=0, le=255)
     """Red color value"""
 
-    g: int = Field(default=0, ge=0, le=255, description="Green color value")
+    g: int = Field(default=0, ge=0, le=255)
     """Green color value"""
 
-    b: int = Field(default=0, ge=0, le=255, description="Blue color value")
+    b: int = Field(default=0, ge=0, le=255)
     """Blue color value"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["SAM3DBodyAlignmentInfo"]
@@ -13,20 +11,20 @@ __all__ = ["SAM3DBodyAlignmentInfo"]
 class SAM3DBodyAlignmentInfo(_FalOutput):
     """Per-person alignment metadata."""
 
-    person_id: int = Field(description="Index of the person")
+    person_id: int
     """Index of the person"""
 
-    scale_factor: int | float = Field(description="Scale factor applied for alignment")
+    scale_factor: int | float
     """Scale factor applied for alignment"""
 
-    translation: list[int | float] = Field(description="Translation [tx, ty, tz]")
+    translation: list[int | float]
     """Translation [tx, ty, tz]"""
 
-    focal_length: int | float = Field(description="Focal length used")
+    focal_length: int | float
     """Focal length used"""
 
-    target_points_count: int = Field(description="Number of target points for alignment")
+    target_points_count: int
     """Number of target points for alignment"""
 
-    cropped_vertices_count: int = Field(description="Number of cropped vertices")
+    cropped_vertices_count: int
     """Number of cropped vertices"""

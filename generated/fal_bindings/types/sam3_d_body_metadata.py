@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings.types.sam3_d_body_person_metadata import SAM3DBodyPersonMetadata
 
@@ -14,14 +12,11 @@ __all__ = ["SAM3DBodyMetadata"]
 class SAM3DBodyMetadata(_FalOutput):
     """Metadata for body reconstruction output."""
 
-    num_people: int = Field(description="Number of people detected")
+    num_people: int
     """Number of people detected"""
 
-    people: list[SAM3DBodyPersonMetadata] = Field(description="Per-person metadata")
+    people: list[SAM3DBodyPersonMetadata]
     """Per-person metadata"""
 
-    keypoint_names: list[str] | None = Field(
-        default=None,
-        description="Ordered names of the 70 MHR keypoints returned by this endpoint. Index `i` in this list corresponds to index `i` in every person's `keypoints_2d` and `keypoints_3d` arrays. Sourced from facebookresearch/sam-3d-body `mhr70.py`.",
-    )
+    keypoint_names: list[str] | None = None
     """Ordered names of the 70 MHR keypoints returned by this endpoint. Index `i` in this list corresponds to index `i` in every person's `keypoints_2d` and `keypoints_3d` arrays. Sourced from facebookresearch/sam-3d-body `mhr70.py`."""

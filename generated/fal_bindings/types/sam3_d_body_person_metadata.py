@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["SAM3DBodyPersonMetadata"]
@@ -23,83 +21,50 @@ class SAM3DBodyPersonMetadata(_FalOutput):
     mesh reconstruction. They are only populated when `include_mhr_params=True`.
     """
 
-    person_id: int = Field(description="Index of the person in the scene")
+    person_id: int
     """Index of the person in the scene"""
 
-    bbox: list[int | float] = Field(description="Bounding box [x_min, y_min, x_max, y_max]")
+    bbox: list[int | float]
     """Bounding box [x_min, y_min, x_max, y_max]"""
 
-    focal_length: int | float = Field(description="Estimated focal length")
+    focal_length: int | float
     """Estimated focal length"""
 
-    pred_cam_t: list[int | float] = Field(description="Predicted camera translation [tx, ty, tz]")
+    pred_cam_t: list[int | float]
     """Predicted camera translation [tx, ty, tz]"""
 
-    keypoints_2d: list[list[int | float]] = Field(
-        description="2D keypoints [[x, y], ...] - 70 MHR body keypoints in image coordinates. See `SAM3DBodyMetadata.keypoint_names` for the ordered name of each index."
-    )
+    keypoints_2d: list[list[int | float]]
     """2D keypoints [[x, y], ...] - 70 MHR body keypoints in image coordinates. See `SAM3DBodyMetadata.keypoint_names` for the ordered name of each index."""
 
-    keypoints_3d: list[list[int | float]] | None = Field(
-        default=None,
-        description="3D keypoints [[x, y, z], ...] - 70 MHR body keypoints in camera space. Ordering matches `keypoints_2d` / `SAM3DBodyMetadata.keypoint_names`.",
-    )
+    keypoints_3d: list[list[int | float]] | None = None
     """3D keypoints [[x, y, z], ...] - 70 MHR body keypoints in camera space. Ordering matches `keypoints_2d` / `SAM3DBodyMetadata.keypoint_names`."""
 
-    shape_params: list[int | float] | None = Field(
-        default=None,
-        description="MHR identity (β) shape parameters. Enables local canonical-pose mesh reconstruction when combined with the MHR model.",
-    )
+    shape_params: list[int | float] | None = None
     """MHR identity (β) shape parameters. Enables local canonical-pose mesh reconstruction when combined with the MHR model."""
 
-    body_pose_params: list[list[int | float]] | None = Field(
-        default=None,
-        description="Per-joint body pose parameters (axis-angle form) from the MHR model.",
-    )
+    body_pose_params: list[list[int | float]] | None = None
     """Per-joint body pose parameters (axis-angle form) from the MHR model."""
 
-    hand_pose_params: list[list[int | float]] | None = Field(
-        default=None,
-        description="Per-joint hand pose parameters (axis-angle form) from the MHR model.",
-    )
+    hand_pose_params: list[list[int | float]] | None = None
     """Per-joint hand pose parameters (axis-angle form) from the MHR model."""
 
-    global_rot: list[Any] | None = Field(
-        default=None,
-        description="Global root rotation produced by MHR. Shape matches the upstream tensor (axis-angle [3] or rotation matrix [3, 3]).",
-    )
+    global_rot: list[Any] | None = None
     """Global root rotation produced by MHR. Shape matches the upstream tensor (axis-angle [3] or rotation matrix [3, 3])."""
 
-    pred_global_rots: list[Any] | None = Field(
-        default=None,
-        description="Per-joint global rotations (world-space), typically [N_joints, 3, 3] rotation matrices. Needed for inverse linear-blend skinning / un-posing clients.",
-    )
+    pred_global_rots: list[Any] | None = None
     """Per-joint global rotations (world-space), typically [N_joints, 3, 3] rotation matrices. Needed for inverse linear-blend skinning / un-posing clients."""
 
-    scale_params: list[int | float] | None = Field(
-        default=None, description="MHR scale parameters (isotropic or per-axis)."
-    )
+    scale_params: list[int | float] | None = None
     """MHR scale parameters (isotropic or per-axis)."""
 
-    expr_params: list[int | float] | None = Field(
-        default=None, description="MHR facial-expression parameters."
-    )
+    expr_params: list[int | float] | None = None
     """MHR facial-expression parameters."""
 
-    pred_joint_coords: list[list[int | float]] | None = Field(
-        default=None,
-        description="Skeleton joint positions in world space [[x, y, z], ...]. One row per MHR joint.",
-    )
+    pred_joint_coords: list[list[int | float]] | None = None
     """Skeleton joint positions in world space [[x, y, z], ...]. One row per MHR joint."""
 
-    mhr_model_params: list[Any] | None = Field(
-        default=None,
-        description="Packed MHR parameter vector (concatenated shape/pose/expression/scale). Shape is forwarded as-is from the upstream model.",
-    )
+    mhr_model_params: list[Any] | None = None
     """Packed MHR parameter vector (concatenated shape/pose/expression/scale). Shape is forwarded as-is from the upstream model."""
 
-    pred_pose_raw: list[Any] | None = Field(
-        default=None,
-        description="Raw pose transforms produced by the MHR decoder (pre-FK), forwarded as-is from the upstream model.",
-    )
+    pred_pose_raw: list[Any] | None = None
     """Raw pose transforms produced by the MHR decoder (pre-FK), forwarded as-is from the upstream model."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["SAM3DObjectMetadata"]
@@ -13,25 +11,17 @@ __all__ = ["SAM3DObjectMetadata"]
 class SAM3DObjectMetadata(_FalOutput):
     """Per-object metadata for 3D reconstruction."""
 
-    object_index: int = Field(description="Index of the object in the scene")
+    object_index: int
     """Index of the object in the scene"""
 
-    scale: list[list[int | float]] | None = Field(
-        default=None, description="Scale factors [sx, sy, sz]"
-    )
+    scale: list[list[int | float]] | None = None
     """Scale factors [sx, sy, sz]"""
 
-    rotation: list[list[int | float]] | None = Field(
-        default=None, description="Rotation quaternion [x, y, z, w]"
-    )
+    rotation: list[list[int | float]] | None = None
     """Rotation quaternion [x, y, z, w]"""
 
-    translation: list[list[int | float]] | None = Field(
-        default=None, description="Translation [tx, ty, tz]"
-    )
+    translation: list[list[int | float]] | None = None
     """Translation [tx, ty, tz]"""
 
-    camera_pose: list[list[int | float]] | None = Field(
-        default=None, description="Camera pose matrix"
-    )
+    camera_pose: list[list[int | float]] | None = None
     """Camera pose matrix"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["SemanticImageInput"]
@@ -13,8 +11,8 @@ __all__ = ["SemanticImageInput"]
 class SemanticImageInput(_FalInput):
     """The `SemanticImageInput` type."""
 
-    hypothesis: str = Field(description="The hypothesis image to use for the measurement.")
+    hypothesis: str
     """The hypothesis image to use for the measurement."""
 
-    reference: str = Field(description="The text reference to use for the measurement.")
+    reference: str
     """The text reference to use for the measurement."""

@@ -13,17 +13,8 @@ __all__ = ["Shot"]
 class Shot(_FalInput):
     """The `Shot` type."""
 
-    prompt: str = Field(
-        min_length=1,
-        max_length=2500,
-        description="Caption describing what happens in this shot, including subject actions, camera angles, and scene details.",
-    )
+    prompt: str = Field(min_length=1, max_length=2500)
     """Caption describing what happens in this shot, including subject actions, camera angles, and scene details."""
 
-    num_frames: int = Field(
-        default=65,
-        ge=17,
-        le=100,
-        description="Number of frames for this shot. Each shot must have between 17 and 100 frames.",
-    )
+    num_frames: int = Field(default=65, ge=17, le=100)
     """Number of frames for this shot. Each shot must have between 17 and 100 frames."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["SigmasInput"]
@@ -17,17 +15,11 @@ MethodEnum: TypeAlias = Literal["default", "array"]
 class SigmasInput(_FalInput):
     """The `SigmasInput` type."""
 
-    method: MethodEnum = Field(
-        default="default",
-        description="\n            The method to use for the sigmas. If set to 'custom', the sigmas will be set based\n            on the provided sigmas schedule in the `array` field.\n            Defaults to 'default' which means the scheduler will use the sigmas of the scheduler.\n        ",
-    )
+    method: MethodEnum = "default"
     """The method to use for the sigmas. If set to 'custom', the sigmas will be set based
                 on the provided sigmas schedule in the `array` field.
                 Defaults to 'default' which means the scheduler will use the sigmas of the scheduler.
     """
 
-    array: list[int | float] = Field(
-        default=[],
-        description="\n           Sigmas schedule to be used if 'custom' method is selected.\n        ",
-    )
+    array: list[int | float] = []
     """Sigmas schedule to be used if 'custom' method is selected."""

@@ -48,11 +48,8 @@ VoiceEnum: TypeAlias = Literal[
 class SpeakerConfig(_FalInput):
     """Voice configuration for a single speaker in multi-speaker synthesis."""
 
-    voice: VoiceEnum = Field(description="Voice preset for this speaker.")
+    voice: VoiceEnum
     """Voice preset for this speaker."""
 
-    speaker_id: str = Field(
-        pattern="^\\w+$",
-        description="Alias used to identify this speaker in the prompt. Use this alias as a prefix in the prompt field, e.g. 'Alice: Hello! Bob: Hi there!'. Must be alphanumeric with no whitespace.",
-    )
+    speaker_id: str = Field(pattern="^\\w+$")
     """Alias used to identify this speaker in the prompt. Use this alias as a prefix in the prompt field, e.g. 'Alice: Hello! Bob: Hi there!'. Must be alphanumeric with no whitespace."""

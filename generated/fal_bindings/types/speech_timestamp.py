@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["SpeechTimestamp"]
@@ -13,8 +11,8 @@ __all__ = ["SpeechTimestamp"]
 class SpeechTimestamp(_FalOutput):
     """The `SpeechTimestamp` type."""
 
-    start: int | float = Field(description="The start time of the speech in seconds.")
+    start: int | float
     """The start time of the speech in seconds."""
 
-    end: int | float = Field(description="The end time of the speech in seconds.")
+    end: int | float
     """The end time of the speech in seconds."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings.types.aesthetics import Aesthetics
 from fal_bindings.types.lighting import Lighting
@@ -19,58 +17,35 @@ __all__ = ["StructuredInstruction"]
 class StructuredInstruction(_FalInput):
     """The `StructuredInstruction` type."""
 
-    short_description: str | None = Field(
-        default=None, description="A short description of the image to be generated."
-    )
+    short_description: str | None = None
     """A short description of the image to be generated."""
 
-    objects: list[PromptObject] | None = Field(
-        default=[],
-        description="A list of objects in the image to be generated, along with their attributes and relationships to other objects in the image.",
-    )
+    objects: list[PromptObject] | None = []
     """A list of objects in the image to be generated, along with their attributes and relationships to other objects in the image."""
 
-    background_setting: str | None = Field(
-        default=None, description="The background setting of the image to be generated."
-    )
+    background_setting: str | None = None
     """The background setting of the image to be generated."""
 
-    lighting: Lighting | None = Field(
-        default=None, description="The lighting of the image to be generated."
-    )
+    lighting: Lighting | None = None
     """The lighting of the image to be generated."""
 
-    aesthetics: Aesthetics | None = Field(
-        default=None, description="The aesthetics of the image to be generated."
-    )
+    aesthetics: Aesthetics | None = None
     """The aesthetics of the image to be generated."""
 
-    photographic_characteristics: PhotographicCharacteristics | None = Field(
-        default=None, description="The photographic characteristics of the image to be generated."
-    )
+    photographic_characteristics: PhotographicCharacteristics | None = None
     """The photographic characteristics of the image to be generated."""
 
-    style_medium: str | None = Field(
-        default=None, description="The style medium of the image to be generated."
-    )
+    style_medium: str | None = None
     """The style medium of the image to be generated."""
 
-    text_render: list[Any] | None = Field(
-        default=[], description="A list of text to be rendered in the image."
-    )
+    text_render: list[Any] | None = []
     """A list of text to be rendered in the image."""
 
-    context: str | None = Field(
-        default=None, description="The context of the image to be generated."
-    )
+    context: str | None = None
     """The context of the image to be generated."""
 
-    artistic_style: str | None = Field(
-        default=None, description="The artistic style of the image to be generated."
-    )
+    artistic_style: str | None = None
     """The artistic style of the image to be generated."""
 
-    edit_instruction: str | None = Field(
-        default=None, description="The edit instruction for the image."
-    )
+    edit_instruction: str | None = None
     """The edit instruction for the image."""

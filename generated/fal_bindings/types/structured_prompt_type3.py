@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
-from fal_bindings.types.aesthetics_type2_ff0976 import AestheticsType2_ff0976
+from fal_bindings.types.aesthetics_type2_ff0976 import AestheticsType2
 from fal_bindings.types.color import Color
 from fal_bindings.types.lighting_type2 import LightingType2
 from fal_bindings.types.photographic_characteristics_type2 import PhotographicCharacteristicsType2
@@ -20,59 +18,35 @@ __all__ = ["StructuredPromptType3"]
 class StructuredPromptType3(_FalInput):
     """The `StructuredPromptType3` type."""
 
-    short_description: str | None = Field(
-        default=None, description="A short description of the image to be generated."
-    )
+    short_description: str | None = None
     """A short description of the image to be generated."""
 
-    objects: list[PromptObjectType2] | None = Field(
-        default=[],
-        description="A list of objects in the image to be generated, along with their attributes and relationships to other objects in the image.",
-    )
+    objects: list[PromptObjectType2] | None = []
     """A list of objects in the image to be generated, along with their attributes and relationships to other objects in the image."""
 
-    color_palette: list[Color] | None = Field(
-        default=None,
-        description="A list of colors that define the overall color palette of the image.",
-    )
+    color_palette: list[Color] | None = None
     """A list of colors that define the overall color palette of the image."""
 
-    background_setting: str | None = Field(
-        default=None, description="The background setting of the image to be generated."
-    )
+    background_setting: str | None = None
     """The background setting of the image to be generated."""
 
-    lighting: LightingType2 | None = Field(
-        default=None, description="The lighting of the image to be generated."
-    )
+    lighting: LightingType2 | None = None
     """The lighting of the image to be generated."""
 
-    aesthetics: AestheticsType2_ff0976 | None = Field(
-        default=None, description="The aesthetics of the image to be generated."
-    )
+    aesthetics: AestheticsType2 | None = None
     """The aesthetics of the image to be generated."""
 
-    photographic_characteristics: PhotographicCharacteristicsType2 | None = Field(
-        default=None, description="The photographic characteristics of the image to be generated."
-    )
+    photographic_characteristics: PhotographicCharacteristicsType2 | None = None
     """The photographic characteristics of the image to be generated."""
 
-    style_medium: str | None = Field(
-        default=None, description="The style medium of the image to be generated."
-    )
+    style_medium: str | None = None
     """The style medium of the image to be generated."""
 
-    text_render: list[Any] | None = Field(
-        default=[], description="A list of text to be rendered in the image."
-    )
+    text_render: list[Any] | None = []
     """A list of text to be rendered in the image."""
 
-    context: str | None = Field(
-        default=None, description="The context of the image to be generated."
-    )
+    context: str | None = None
     """The context of the image to be generated."""
 
-    artistic_style: str | None = Field(
-        default=None, description="The artistic style of the image to be generated."
-    )
+    artistic_style: str | None = None
     """The artistic style of the image to be generated."""

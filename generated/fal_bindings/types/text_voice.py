@@ -122,23 +122,14 @@ class TextVoice(_FalInput):
 
     __fal_not_null__ = frozenset({"voice"})
 
-    prompt: str | None = Field(
-        default=None, description="The text that the avatar will speak in the video"
-    )
+    prompt: str | None = None
     """The text that the avatar will speak in the video"""
 
-    voice: VoiceEnum | None = Field(
-        default=None, description="Name of the voice to use for the avatar"
-    )
+    voice: VoiceEnum | None = None
     """Name of the voice to use for the avatar"""
 
-    voice_id: str | None = Field(
-        default=None,
-        description="Direct voice ID. When provided, this is used instead of looking up the voice by name.",
-    )
+    voice_id: str | None = None
     """Direct voice ID. When provided, this is used instead of looking up the voice by name."""
 
-    speed: int | float | None = Field(
-        default=1, ge=0.5, le=2, description="Speed of the speech (0.5 to 2.0)"
-    )
+    speed: int | float | None = Field(default=1, ge=0.5, le=2)
     """Speed of the speech (0.5 to 2.0)"""

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 __all__ = ["TextureFiles"]
 
@@ -14,14 +12,14 @@ __all__ = ["TextureFiles"]
 class TextureFiles(_FalOutput):
     """The `TextureFiles` type."""
 
-    base_color: File_c59382 | None = Field(default=None, description="Base color texture")
+    base_color: File | None = None
     """Base color texture"""
 
-    metallic: File_c59382 | None = Field(default=None, description="Metallic texture (PBR)")
+    metallic: File | None = None
     """Metallic texture (PBR)"""
 
-    normal: File_c59382 | None = Field(default=None, description="Normal texture (PBR)")
+    normal: File | None = None
     """Normal texture (PBR)"""
 
-    roughness: File_c59382 | None = Field(default=None, description="Roughness texture (PBR)")
+    roughness: File | None = None
     """Roughness texture (PBR)"""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["TimestepsInput"]
@@ -17,17 +15,11 @@ MethodEnum: TypeAlias = Literal["default", "array"]
 class TimestepsInput(_FalInput):
     """The `TimestepsInput` type."""
 
-    method: MethodEnum = Field(
-        default="default",
-        description="\n            The method to use for the timesteps. If set to 'array', the timesteps will be set based\n            on the provided timesteps schedule in the `array` field.\n            Defaults to 'default' which means the scheduler will use the `num_inference_steps` parameter.\n        ",
-    )
+    method: MethodEnum = "default"
     """The method to use for the timesteps. If set to 'array', the timesteps will be set based
                 on the provided timesteps schedule in the `array` field.
                 Defaults to 'default' which means the scheduler will use the `num_inference_steps` parameter.
     """
 
-    array: list[int] = Field(
-        default=[],
-        description="\n           Timesteps schedule to be used if 'custom' method is selected.\n        ",
-    )
+    array: list[int] = []
     """Timesteps schedule to be used if 'custom' method is selected."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["TrackPoint"]
@@ -13,8 +11,8 @@ __all__ = ["TrackPoint"]
 class TrackPoint(_FalInput):
     """A coordinate point with x and y values for motion tracking"""
 
-    x: int | float = Field(description="X coordinate")
+    x: int | float
     """X coordinate"""
 
-    y: int | float = Field(description="Y coordinate")
+    y: int | float
     """Y coordinate"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["Trajectory"]
@@ -13,8 +11,8 @@ __all__ = ["Trajectory"]
 class Trajectory(_FalInput):
     """The `Trajectory` type."""
 
-    x: int = Field(description="X coordinate of the motion trajectory")
+    x: int
     """X coordinate of the motion trajectory"""
 
-    y: int = Field(description="Y coordinate of the motion trajectory")
+    y: int
     """Y coordinate of the motion trajectory"""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["TrajectoryParameters"]
@@ -19,17 +17,11 @@ class TrajectoryParameters(_FalInput):
     - radius: Camera distance scaling factors
     """
 
-    theta: list[int | float] = Field(
-        description="Horizontal rotation angles (degrees) for each keyframe."
-    )
+    theta: list[int | float]
     """Horizontal rotation angles (degrees) for each keyframe."""
 
-    phi: list[int | float] = Field(
-        description="Vertical rotation angles (degrees) for each keyframe."
-    )
+    phi: list[int | float]
     """Vertical rotation angles (degrees) for each keyframe."""
 
-    radius: list[int | float] = Field(
-        description="Camera distance scaling factors for each keyframe."
-    )
+    radius: list[int | float]
     """Camera distance scaling factors for each keyframe."""

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from fal_bindings._runtime import FalInput as _FalInput
 
@@ -17,13 +17,11 @@ class TrajectoryPoint(_FalInput):
 
     __fal_not_null__ = frozenset({"speed"})
 
-    x: int | float = Field(description="Horizontal position in pixels.")
+    x: int | float
     """Horizontal position in pixels."""
 
-    y: int | float = Field(description="Vertical position in pixels.")
+    y: int | float
     """Vertical position in pixels."""
 
-    speed: int | float | None = Field(
-        default=None, description="Speed of the movement at this point."
-    )
+    speed: int | float | None = None
     """Speed of the movement at this point."""

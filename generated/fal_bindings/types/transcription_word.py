@@ -13,23 +13,17 @@ __all__ = ["TranscriptionWord"]
 class TranscriptionWord(_FalOutput):
     """The `TranscriptionWord` type."""
 
-    text: str = Field(description="The transcribed word or audio event")
+    text: str
     """The transcribed word or audio event"""
 
-    start: int | float | None = Field(default=None, description="Start time in seconds")
+    start: int | float | None = None
     """Start time in seconds"""
 
-    end: int | float | None = Field(default=None, description="End time in seconds")
+    end: int | float | None = None
     """End time in seconds"""
 
-    type_: str = Field(
-        validation_alias="type",
-        serialization_alias="type",
-        description="Type of element (word, spacing, or audio_event)",
-    )
+    type_: str = Field(validation_alias="type", serialization_alias="type")
     """Type of element (word, spacing, or audio_event)"""
 
-    speaker_id: str | None = Field(
-        default=None, description="Speaker identifier if diarization was enabled"
-    )
+    speaker_id: str | None = None
     """Speaker identifier if diarization was enabled"""

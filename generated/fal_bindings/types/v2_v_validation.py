@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.constraints import text_length as _text_length
@@ -17,10 +15,8 @@ __all__ = ["V2VValidation"]
 class V2VValidation(_FalInput):
     """Validation input for video-to-video training."""
 
-    prompt: str = Field(description="The prompt to use for validation.")
+    prompt: str
     """The prompt to use for validation."""
 
-    reference_video_url: Annotated[_FileInput, _text_length(min_length=1)] = Field(
-        description="URL to reference video for IC-LoRA validation. This is the input video that will be transformed."
-    )
+    reference_video_url: Annotated[_FileInput, _text_length(min_length=1)]
     """URL to reference video for IC-LoRA validation. This is the input video that will be transformed."""

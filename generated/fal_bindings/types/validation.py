@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -14,11 +12,8 @@ __all__ = ["Validation"]
 class Validation(_FalInput):
     """The `Validation` type."""
 
-    prompt: str = Field(description="The prompt to use for validation.")
+    prompt: str
     """The prompt to use for validation."""
 
-    image_url: _FileInput | None = Field(
-        default=None,
-        description="An image to use for image-to-video validation. If provided for one validation, _all_ validation inputs must have an image.",
-    )
+    image_url: _FileInput | None = None
     """An image to use for image-to-video validation. If provided for one validation, _all_ validation inputs must have an image."""

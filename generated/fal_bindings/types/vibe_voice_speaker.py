@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -27,14 +25,8 @@ PresetEnum: TypeAlias = Literal[
 class VibeVoiceSpeaker(_FalInput):
     """The `VibeVoiceSpeaker` type."""
 
-    preset: PresetEnum = Field(
-        default="Alice [EN]",
-        description="Default voice preset to use for the speaker. Not used if `audio_url` is provided.",
-    )
+    preset: PresetEnum = "Alice [EN]"
     """Default voice preset to use for the speaker. Not used if `audio_url` is provided."""
 
-    audio_url: _FileInput | None = Field(
-        default=None,
-        description="URL to a voice sample audio file. If provided, `preset` will be ignored.",
-    )
+    audio_url: _FileInput | None = None
     """URL to a voice sample audio file. If provided, `preset` will be ignored."""

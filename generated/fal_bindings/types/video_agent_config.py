@@ -1306,17 +1306,11 @@ OrientationEnum: TypeAlias = Literal["portrait", "landscape"]
 class VideoAgentConfig(_FalInput):
     """The `VideoAgentConfig` type."""
 
-    orientation: OrientationEnum = Field(default="portrait", description="Video orientation")
+    orientation: OrientationEnum = "portrait"
     """Video orientation"""
 
-    avatar: AvatarEnum = Field(
-        default="Adriana SuitSofa Front", description="Optional avatar name to use"
-    )
+    avatar: AvatarEnum = "Adriana SuitSofa Front"
     """Optional avatar name to use"""
 
-    duration: int | None = Field(
-        default=None,
-        ge=5,
-        description="Approximate duration in seconds (minimum 5). Suggested presets: 30, 60, or 90 seconds.",
-    )
+    duration: int | None = Field(default=None, ge=5)
     """Approximate duration in seconds (minimum 5). Suggested presets: 30, 60, or 90 seconds."""

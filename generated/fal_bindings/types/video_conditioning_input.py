@@ -18,68 +18,32 @@ ConditioningTypeEnum: TypeAlias = Literal["rgb", "depth", "pose", "canny"]
 class VideoConditioningInput(_FalInput):
     """The `VideoConditioningInput` type."""
 
-    video_url: _FileInput = Field(description="URL of video to use as conditioning")
+    video_url: _FileInput
     """URL of video to use as conditioning"""
 
-    conditioning_type: ConditioningTypeEnum | None = Field(
-        default="rgb",
-        description="Type of conditioning this video provides. This is relevant to ensure in-context LoRA weights are applied correctly, as well as selecting the correct preprocessing pipeline, when enabled.",
-    )
+    conditioning_type: ConditioningTypeEnum | None = "rgb"
     """Type of conditioning this video provides. This is relevant to ensure in-context LoRA weights are applied correctly, as well as selecting the correct preprocessing pipeline, when enabled."""
 
-    preprocess: bool = Field(
-        default=False,
-        description="Whether to preprocess the video. If True, the video will be preprocessed to match the conditioning type. This is a no-op for RGB conditioning.",
-    )
+    preprocess: bool = False
     """Whether to preprocess the video. If True, the video will be preprocessed to match the conditioning type. This is a no-op for RGB conditioning."""
 
-    start_frame_num: int = Field(
-        default=0,
-        ge=0,
-        le=1440,
-        multiple_of=8,
-        description="Frame number of the video from which the conditioning starts. Must be a multiple of 8.",
-    )
+    start_frame_num: int = Field(default=0, ge=0, le=1440, multiple_of=8)
     """Frame number of the video from which the conditioning starts. Must be a multiple of 8."""
 
-    strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="Strength of the conditioning. 0.0 means no conditioning, 1.0 means full conditioning.",
-    )
+    strength: int | float = Field(default=1, ge=0, le=1)
     """Strength of the conditioning. 0.0 means no conditioning, 1.0 means full conditioning."""
 
-    limit_num_frames: bool = Field(
-        default=False,
-        description="Whether to limit the number of frames used from the video. If True, the `max_num_frames` parameter will be used to limit the number of frames.",
-    )
+    limit_num_frames: bool = False
     """Whether to limit the number of frames used from the video. If True, the `max_num_frames` parameter will be used to limit the number of frames."""
 
-    max_num_frames: int = Field(
-        default=1441,
-        ge=1,
-        le=1441,
-        description="Maximum number of frames to use from the video. If None, all frames will be used.",
-    )
+    max_num_frames: int = Field(default=1441, ge=1, le=1441)
     """Maximum number of frames to use from the video. If None, all frames will be used."""
 
-    resample_fps: bool = Field(
-        default=False,
-        description="Whether to resample the video to a specific FPS. If True, the `target_fps` parameter will be used to resample the video.",
-    )
+    resample_fps: bool = False
     """Whether to resample the video to a specific FPS. If True, the `target_fps` parameter will be used to resample the video."""
 
-    target_fps: int = Field(
-        default=24,
-        ge=1,
-        le=60,
-        description="Target FPS to resample the video to. Only relevant if `resample_fps` is True.",
-    )
+    target_fps: int = Field(default=24, ge=1, le=60)
     """Target FPS to resample the video to. Only relevant if `resample_fps` is True."""
 
-    reverse_video: bool = Field(
-        default=False,
-        description="Whether to reverse the video. This is useful for tasks where the video conditioning should be applied in reverse order.",
-    )
+    reverse_video: bool = False
     """Whether to reverse the video. This is useful for tasks where the video conditioning should be applied in reverse order."""

@@ -14,13 +14,8 @@ __all__ = ["VideoConditioningInputType2"]
 class VideoConditioningInputType2(_FalInput):
     """The `VideoConditioningInputType2` type."""
 
-    video_url: _FileInput = Field(description="URL of video to be extended")
+    video_url: _FileInput
     """URL of video to be extended"""
 
-    start_frame_num: int = Field(
-        ge=0,
-        le=120,
-        multiple_of=8,
-        description="Frame number of the video from which the conditioning starts. Must be a multiple of 8.",
-    )
+    start_frame_num: int = Field(ge=0, le=120, multiple_of=8)
     """Frame number of the video from which the conditioning starts. Must be a multiple of 8."""

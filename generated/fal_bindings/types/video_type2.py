@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FileInput as _FileInput
 
@@ -14,19 +12,17 @@ __all__ = ["VideoType2"]
 class VideoType2(_FalInput):
     """Represents a video file."""
 
-    url: _FileInput = Field(description="The URL where the file can be downloaded from.")
+    url: _FileInput
     """The URL where the file can be downloaded from."""
 
-    content_type: str | None = Field(default=None, description="The mime type of the file.")
+    content_type: str | None = None
     """The mime type of the file."""
 
-    file_name: str | None = Field(
-        default=None, description="The name of the file. It will be auto-generated if not provided."
-    )
+    file_name: str | None = None
     """The name of the file. It will be auto-generated if not provided."""
 
-    file_size: int | None = Field(default=None, description="The size of the file in bytes.")
+    file_size: int | None = None
     """The size of the file in bytes."""
 
-    file_data: str | None = Field(default=None, description="File data")
+    file_data: str | None = None
     """File data"""

@@ -13,26 +13,11 @@ __all__ = ["VoiceModify"]
 class VoiceModify(_FalInput):
     """Voice modification settings for Speech 2.8 models."""
 
-    pitch: int = Field(
-        default=0,
-        ge=-100,
-        le=100,
-        description="Pitch adjustment in semitones. Range: -100 to 100. Positive values raise pitch, negative values lower it.",
-    )
+    pitch: int = Field(default=0, ge=-100, le=100)
     """Pitch adjustment in semitones. Range: -100 to 100. Positive values raise pitch, negative values lower it."""
 
-    intensity: int = Field(
-        default=0,
-        ge=-100,
-        le=100,
-        description="Intensity/energy of the voice. Range: -100 to 100. Higher values create more energetic speech.",
-    )
+    intensity: int = Field(default=0, ge=-100, le=100)
     """Intensity/energy of the voice. Range: -100 to 100. Higher values create more energetic speech."""
 
-    timbre: int = Field(
-        default=0,
-        ge=-100,
-        le=100,
-        description="Timbre adjustment. Range: -100 to 100. Affects the tonal quality of the voice.",
-    )
+    timbre: int = Field(default=0, ge=-100, le=100)
     """Timbre adjustment. Range: -100 to 100. Affects the tonal quality of the voice."""

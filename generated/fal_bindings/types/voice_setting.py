@@ -19,25 +19,20 @@ EmotionEnum: TypeAlias = Literal[
 class VoiceSetting(_FalInput):
     """The `VoiceSetting` type."""
 
-    voice_id: str = Field(
-        default="Wise_Woman", min_length=1, description="Predefined voice ID to use for synthesis"
-    )
+    voice_id: str = Field(default="Wise_Woman", min_length=1)
     """Predefined voice ID to use for synthesis"""
 
-    speed: int | float = Field(default=1, ge=0.5, le=2, description="Speech speed (0.5-2.0)")
+    speed: int | float = Field(default=1, ge=0.5, le=2)
     """Speech speed (0.5-2.0)"""
 
-    vol: int | float = Field(default=1, ge=0.01, le=10, description="Volume (0-10)")
+    vol: int | float = Field(default=1, ge=0.01, le=10)
     """Volume (0-10)"""
 
-    pitch: int = Field(default=0, ge=-12, le=12, description="Voice pitch (-12 to 12)")
+    pitch: int = Field(default=0, ge=-12, le=12)
     """Voice pitch (-12 to 12)"""
 
-    emotion: EmotionEnum | None = Field(default=None, description="Emotion of the generated speech")
+    emotion: EmotionEnum | None = None
     """Emotion of the generated speech"""
 
-    english_normalization: bool = Field(
-        default=False,
-        description="Enables English text normalization to improve number reading performance, with a slight increase in latency",
-    )
+    english_normalization: bool = False
     """Enables English text normalization to improve number reading performance, with a slight increase in latency"""

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.constraints import from_array as _from_array
 
@@ -16,10 +14,8 @@ __all__ = ["WhisperChunk"]
 class WhisperChunk(_FalOutput):
     """The `WhisperChunk` type."""
 
-    timestamp: Annotated[tuple[int | float | None, int | float | None], _from_array] = Field(
-        description="Start and end timestamp of the chunk"
-    )
+    timestamp: Annotated[tuple[int | float | None, int | float | None], _from_array]
     """Start and end timestamp of the chunk"""
 
-    text: str = Field(description="Transcription of the chunk")
+    text: str
     """Transcription of the chunk"""

@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BytedanceLynx", "AsyncBytedanceLynx"]
 
@@ -41,105 +36,92 @@ ResolutionEnum: TypeAlias = Literal["480p", "580p", "720p"]
 class Input(_FalInput):
     """Input of `bytedance/lynx`."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the subject image to be used for video generation"
-    )
+    image_url: _FileInput
     """The URL of the subject image to be used for video generation"""
 
-    prompt: str = Field(description="Text prompt to guide video generation")
+    prompt: str
     """Text prompt to guide video generation"""
 
     negative_prompt: str = Field(
-        default="Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        description="Negative prompt to guide what should not appear in the generated video",
+        default="Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards"
     )
     """Negative prompt to guide what should not appear in the generated video"""
 
-    num_inference_steps: int = Field(
-        default=50,
-        ge=1,
-        le=75,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=50, ge=1, le=75)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="Resolution of the generated video (480p, 580p, or 720p)"
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (480p, 580p, or 720p)"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the generated video (16:9, 9:16, or 1:1)"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the generated video (16:9, 9:16, or 1:1)"""
 
-    ip_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="Identity preservation scale. Controls how closely the generated video preserves the subject's identity from the reference image.",
-    )
+    ip_scale: int | float = Field(default=1, ge=0, le=2)
     """Identity preservation scale. Controls how closely the generated video preserves the subject's identity from the reference image."""
 
-    strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="Reference image scale. Controls the influence of the reference image on the generated video.",
-    )
+    strength: int | float = Field(default=1, ge=0, le=2)
     """Reference image scale. Controls the influence of the reference image on the generated video."""
 
-    frames_per_second: int = Field(
-        default=16,
-        ge=5,
-        le=30,
-        description="Frames per second of the generated video. Must be between 5 to 30.",
-    )
+    frames_per_second: int = Field(default=16, ge=5, le=30)
     """Frames per second of the generated video. Must be between 5 to 30."""
 
-    guidance_scale: int | float = Field(
-        default=5,
-        ge=1,
-        le=20,
-        description="Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality.",
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=20)
     """Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality."""
 
-    guidance_scale_2: int | float = Field(
-        default=2,
-        ge=0,
-        le=10,
-        description="Image guidance scale. Controls how closely the generated video follows the reference image. Higher values increase adherence to the reference image but may decrease quality.",
-    )
+    guidance_scale_2: int | float = Field(default=2, ge=0, le=10)
     """Image guidance scale. Controls how closely the generated video follows the reference image. Higher values increase adherence to the reference image but may decrease quality."""
 
-    num_frames: int = Field(
-        default=81,
-        ge=9,
-        le=81,
-        description="Number of frames in the generated video. Must be between 9 to 100.",
-    )
+    num_frames: int = Field(default=81, ge=9, le=81)
     """Number of frames in the generated video. Must be between 9 to 100."""
 
 
 class Output(_FalOutput):
     """Output of `bytedance/lynx`."""
 
-    video: VideoFile = Field(description="The generated video file")
+    video: VideoFile
     """The generated video file"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: Required[str]
+        negative_prompt: str
+        num_inference_steps: int
+        seed: int | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        ip_scale: int | float
+        strength: int | float
+        frames_per_second: int
+        guidance_scale: int | float
+        guidance_scale_2: int | float
+        num_frames: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BytedanceLynx(_Endpoint[Input, Output]):
-    """(`bytedance/lynx`)."""
+    """`bytedance/lynx`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -147,91 +129,52 @@ class BytedanceLynx(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        ip_scale: int | float = 1,
-        strength: int | float = 1,
-        frames_per_second: int = 16,
-        guidance_scale: int | float = 5,
-        guidance_scale_2: int | float = 2,
-        num_frames: int = 81,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        ip_scale: int | float = 1,
-        strength: int | float = 1,
-        frames_per_second: int = 16,
-        guidance_scale: int | float = 5,
-        guidance_scale_2: int | float = 2,
-        num_frames: int = 81,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        ip_scale: int | float = 1,
-        strength: int | float = 1,
-        frames_per_second: int = 16,
-        guidance_scale: int | float = 5,
-        guidance_scale_2: int | float = 2,
-        num_frames: int = 81,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the subject image to be used for video generation
+            prompt (str, required): Text prompt to guide video generation
+            negative_prompt (str, optional): Negative prompt to guide what should not appear in the generated video
+            num_inference_steps (int, default 50): Number of inference steps for sampling.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (480p, 580p, or 720p)
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the generated video (16:9, 9:16, or 1:1)
+            ip_scale (int | float, default 1): Identity preservation scale.
+            strength (int | float, default 1): Reference image scale.
+            frames_per_second (int, default 16): Frames per second of the generated video.
+            guidance_scale (int | float, default 5): Classifier-free guidance scale.
+            guidance_scale_2 (int | float, default 2): Image guidance scale.
+            num_frames (int, default 81): Number of frames in the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBytedanceLynx(_AsyncEndpoint[Input, Output]):
-    """(`bytedance/lynx`), async."""
+    """Async twin of `BytedanceLynx` (`bytedance/lynx`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -239,88 +182,33 @@ class AsyncBytedanceLynx(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        ip_scale: int | float = 1,
-        strength: int | float = 1,
-        frames_per_second: int = 16,
-        guidance_scale: int | float = 5,
-        guidance_scale_2: int | float = 2,
-        num_frames: int = 81,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BytedanceLynx.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        ip_scale: int | float = 1,
-        strength: int | float = 1,
-        frames_per_second: int = 16,
-        guidance_scale: int | float = 5,
-        guidance_scale_2: int | float = 2,
-        num_frames: int = 81,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BytedanceLynx.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "Bright tones, overexposed, blurred background, static, subtitles, style, works, paintings, images, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        ip_scale: int | float = 1,
-        strength: int | float = 1,
-        frames_per_second: int = 16,
-        guidance_scale: int | float = 5,
-        guidance_scale_2: int | float = 2,
-        num_frames: int = 81,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BytedanceLynx.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -40,96 +35,93 @@ __all__ = [
 ENDPOINT_ID = "fal-ai/animatediff-sparsectrl-lcm"
 
 ControlnetTypeEnum: TypeAlias = Literal["scribble", "rgb"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/animatediff-sparsectrl-lcm`."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use. Use it to specify what you don't want.\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use. Use it to specify what you don't want."""
 
-    controlnet_type: ControlnetTypeEnum = Field(
-        default="scribble",
-        description="The type of controlnet to use for generating the video. The controlnet determines how the video will be animated.",
-    )
+    controlnet_type: ControlnetTypeEnum = "scribble"
     """The type of controlnet to use for generating the video. The controlnet determines how the video will be animated."""
 
-    num_inference_steps: int = Field(
-        default=4,
-        ge=1,
-        le=12,
-        description="Increasing the amount of steps tells Stable Diffusion that it should take more steps to generate your final result which can increase the amount of detail in your image.",
-    )
+    num_inference_steps: int = Field(default=4, ge=1, le=12)
     """Increasing the amount of steps tells Stable Diffusion that it should take more steps to generate your final result which can increase the amount of detail in your image."""
 
-    guidance_scale: int = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
-    )
+    guidance_scale: int = Field(default=1, ge=0, le=2)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n        The same seed and the same prompt given to the same version of Stable\n        Diffusion will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable
             Diffusion will output the same image every time.
     """
 
-    keyframe_0_image_url: _FileInput | None = Field(
-        default=None, description="The URL of the first keyframe to use for the generation."
-    )
+    keyframe_0_image_url: _FileInput | None = None
     """The URL of the first keyframe to use for the generation."""
 
-    keyframe_0_index: int = Field(
-        default=0, description="The frame index of the first keyframe to use for the generation."
-    )
+    keyframe_0_index: int = 0
     """The frame index of the first keyframe to use for the generation."""
 
-    keyframe_1_image_url: _FileInput | None = Field(
-        default=None, description="The URL of the second keyframe to use for the generation."
-    )
+    keyframe_1_image_url: _FileInput | None = None
     """The URL of the second keyframe to use for the generation."""
 
-    keyframe_1_index: int = Field(
-        default=0, description="The frame index of the second keyframe to use for the generation."
-    )
+    keyframe_1_index: int = 0
     """The frame index of the second keyframe to use for the generation."""
 
-    keyframe_2_image_url: _FileInput | None = Field(
-        default=None, description="The URL of the third keyframe to use for the generation."
-    )
+    keyframe_2_image_url: _FileInput | None = None
     """The URL of the third keyframe to use for the generation."""
 
-    keyframe_2_index: int = Field(
-        default=0, description="The frame index of the third keyframe to use for the generation."
-    )
+    keyframe_2_index: int = 0
     """The frame index of the third keyframe to use for the generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/animatediff-sparsectrl-lcm`."""
 
-    video: File_ccd89e = Field(description="Generated video file.")
+    video: File
     """Generated video file."""
 
-    seed: int = Field(description="The seed used to generate the video.")
+    seed: int
     """The seed used to generate the video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        controlnet_type: ControlnetTypeEnum
+        num_inference_steps: int
+        guidance_scale: int
+        seed: int | None
+        keyframe_0_image_url: _FileInput | None
+        keyframe_0_index: int
+        keyframe_1_image_url: _FileInput | None
+        keyframe_1_index: int
+        keyframe_2_image_url: _FileInput | None
+        keyframe_2_index: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class AnimatediffSparsectrlLcm(_Endpoint[Input, Output]):
-    """(`fal-ai/animatediff-sparsectrl-lcm`)."""
+    """`fal-ai/animatediff-sparsectrl-lcm`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -137,88 +129,51 @@ class AnimatediffSparsectrlLcm(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        controlnet_type: ControlnetTypeEnum = "scribble",
-        num_inference_steps: int = 4,
-        guidance_scale: int = 1,
-        seed: int | None = None,
-        keyframe_0_image_url: _FileInput | None = None,
-        keyframe_0_index: int = 0,
-        keyframe_1_image_url: _FileInput | None = None,
-        keyframe_1_index: int = 0,
-        keyframe_2_image_url: _FileInput | None = None,
-        keyframe_2_index: int = 0,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        controlnet_type: ControlnetTypeEnum = "scribble",
-        num_inference_steps: int = 4,
-        guidance_scale: int = 1,
-        seed: int | None = None,
-        keyframe_0_image_url: _FileInput | None = None,
-        keyframe_0_index: int = 0,
-        keyframe_1_image_url: _FileInput | None = None,
-        keyframe_1_index: int = 0,
-        keyframe_2_image_url: _FileInput | None = None,
-        keyframe_2_index: int = 0,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        controlnet_type: ControlnetTypeEnum = "scribble",
-        num_inference_steps: int = 4,
-        guidance_scale: int = 1,
-        seed: int | None = None,
-        keyframe_0_image_url: _FileInput | None = None,
-        keyframe_0_index: int = 0,
-        keyframe_1_image_url: _FileInput | None = None,
-        keyframe_1_index: int = 0,
-        keyframe_2_image_url: _FileInput | None = None,
-        keyframe_2_index: int = 0,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to use for generating the image.
+            negative_prompt (str, default ""): The negative prompt to use.
+            controlnet_type (ControlnetTypeEnum, default "scribble"): The type of controlnet to use for generating the video.
+            num_inference_steps (int, default 4): Increasing the amount of steps tells Stable Diffusion that it should take more steps to generate your final result which can increase the amount of detail in your image.
+            guidance_scale (int, default 1): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            keyframe_0_image_url (FileInput | None, default None): The URL of the first keyframe to use for the generation.
+            keyframe_0_index (int, default 0): The frame index of the first keyframe to use for the generation.
+            keyframe_1_image_url (FileInput | None, default None): The URL of the second keyframe to use for the generation.
+            keyframe_1_index (int, default 0): The frame index of the second keyframe to use for the generation.
+            keyframe_2_image_url (FileInput | None, default None): The URL of the third keyframe to use for the generation.
+            keyframe_2_index (int, default 0): The frame index of the third keyframe to use for the generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncAnimatediffSparsectrlLcm(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/animatediff-sparsectrl-lcm`), async."""
+    """Async twin of `AnimatediffSparsectrlLcm` (`fal-ai/animatediff-sparsectrl-lcm`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -226,85 +181,33 @@ class AsyncAnimatediffSparsectrlLcm(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        controlnet_type: ControlnetTypeEnum = "scribble",
-        num_inference_steps: int = 4,
-        guidance_scale: int = 1,
-        seed: int | None = None,
-        keyframe_0_image_url: _FileInput | None = None,
-        keyframe_0_index: int = 0,
-        keyframe_1_image_url: _FileInput | None = None,
-        keyframe_1_index: int = 0,
-        keyframe_2_image_url: _FileInput | None = None,
-        keyframe_2_index: int = 0,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `AnimatediffSparsectrlLcm.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        controlnet_type: ControlnetTypeEnum = "scribble",
-        num_inference_steps: int = 4,
-        guidance_scale: int = 1,
-        seed: int | None = None,
-        keyframe_0_image_url: _FileInput | None = None,
-        keyframe_0_index: int = 0,
-        keyframe_1_image_url: _FileInput | None = None,
-        keyframe_1_index: int = 0,
-        keyframe_2_image_url: _FileInput | None = None,
-        keyframe_2_index: int = 0,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `AnimatediffSparsectrlLcm.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        controlnet_type: ControlnetTypeEnum = "scribble",
-        num_inference_steps: int = 4,
-        guidance_scale: int = 1,
-        seed: int | None = None,
-        keyframe_0_image_url: _FileInput | None = None,
-        keyframe_0_index: int = 0,
-        keyframe_1_image_url: _FileInput | None = None,
-        keyframe_1_index: int = 0,
-        keyframe_2_image_url: _FileInput | None = None,
-        keyframe_2_index: int = 0,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `AnimatediffSparsectrlLcm.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -17,16 +17,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "AuraFlow", "AsyncAuraFlow"]
 
@@ -36,52 +31,69 @@ ENDPOINT_ID = "fal-ai/aura-flow"
 class Input(_FalInput):
     """Input of `fal-ai/aura-flow`."""
 
-    prompt: str = Field(description="The prompt to generate images from")
+    prompt: str
     """The prompt to generate images from"""
 
-    num_images: int = Field(default=1, ge=1, le=2, description="The number of images to generate")
+    num_images: int = Field(default=1, ge=1, le=2)
     """The number of images to generate"""
 
-    seed: int | None = Field(default=None, description="The seed to use for generating images")
+    seed: int | None = None
     """The seed to use for generating images"""
 
-    guidance_scale: int | float = Field(
-        default=3.5, ge=0, le=20, description="Classifier free guidance scale"
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=0, le=20)
     """Classifier free guidance scale"""
 
-    num_inference_steps: int = Field(
-        default=50, ge=20, le=50, description="The number of inference steps to take"
-    )
+    num_inference_steps: int = Field(default=50, ge=20, le=50)
     """The number of inference steps to take"""
 
-    expand_prompt: bool = Field(
-        default=True, description="Whether to perform prompt expansion (recommended)"
-    )
+    expand_prompt: bool = True
     """Whether to perform prompt expansion (recommended)"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/aura-flow`."""
 
-    images: list[Image] = Field(description="The generated images")
+    images: list[Image]
     """The generated images"""
 
-    seed: int = Field(description="The seed used to generate the images")
+    seed: int
     """The seed used to generate the images"""
 
-    prompt: str = Field(description="The expanded prompt")
+    prompt: str
     """The expanded prompt"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_images: int
+        seed: int | None
+        guidance_scale: int | float
+        num_inference_steps: int
+        expand_prompt: bool
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class AuraFlow(_Endpoint[Input, Output]):
-    """(`fal-ai/aura-flow`)."""
+    """`fal-ai/aura-flow`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -89,73 +101,46 @@ class AuraFlow(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 50,
-        expand_prompt: bool = True,
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 50,
-        expand_prompt: bool = True,
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 50,
-        expand_prompt: bool = True,
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate images from
+            num_images (int, default 1): The number of images to generate
+            seed (int | None, default None): The seed to use for generating images
+            guidance_scale (int | float, default 3.5): Classifier free guidance scale
+            num_inference_steps (int, default 50): The number of inference steps to take
+            expand_prompt (bool, default True): Whether to perform prompt expansion (recommended)
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncAuraFlow(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/aura-flow`), async."""
+    """Async twin of `AuraFlow` (`fal-ai/aura-flow`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -163,70 +148,33 @@ class AsyncAuraFlow(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 50,
-        expand_prompt: bool = True,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `AuraFlow.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 50,
-        expand_prompt: bool = True,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `AuraFlow.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 50,
-        expand_prompt: bool = True,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `AuraFlow.subscribe`."""
         return await self._subscribe(input, kwargs)

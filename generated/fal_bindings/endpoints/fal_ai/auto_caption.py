@@ -17,16 +17,11 @@ from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "AutoCaption", "AsyncAutoCaption"]
 
@@ -36,59 +31,67 @@ ENDPOINT_ID = "fal-ai/auto-caption"
 class Input(_FalInput):
     """Input of `fal-ai/auto-caption`."""
 
-    video_url: _FileInput = Field(
-        description="URL to the .mp4 video with audio. Only videos of size <400MB are allowed."
-    )
+    video_url: _FileInput
     """URL to the .mp4 video with audio. Only videos of size <400MB are allowed."""
 
-    txt_color: str = Field(
-        default="white",
-        description="Colour of the text. Can be a RGB tuple, a color name, or an hexadecimal notation.",
-    )
+    txt_color: str = "white"
     """Colour of the text. Can be a RGB tuple, a color name, or an hexadecimal notation."""
 
-    txt_font: str = Field(
-        default="Standard",
-        description="Font for generated captions. Choose one in 'Arial','Standard','Garamond', 'Times New Roman','Georgia', or pass a url to a .ttf file",
-    )
+    txt_font: str = "Standard"
     """Font for generated captions. Choose one in 'Arial','Standard','Garamond', 'Times New Roman','Georgia', or pass a url to a .ttf file"""
 
-    font_size: int = Field(default=24, description="Size of text in generated captions.")
+    font_size: int = 24
     """Size of text in generated captions."""
 
-    stroke_width: int = Field(default=1, description="Width of the text strokes in pixels")
+    stroke_width: int = 1
     """Width of the text strokes in pixels"""
 
-    left_align: str | int | float = Field(
-        default="center",
-        description="Left-to-right alignment of the text. Can be a string ('left', 'center', 'right') or a float (0.0-1.0)",
-    )
+    left_align: str | int | float = "center"
     """Left-to-right alignment of the text. Can be a string ('left', 'center', 'right') or a float (0.0-1.0)"""
 
-    top_align: str | int | float = Field(
-        default="center",
-        description="Top-to-bottom alignment of the text. Can be a string ('top', 'center', 'bottom') or a float (0.0-1.0)",
-    )
+    top_align: str | int | float = "center"
     """Top-to-bottom alignment of the text. Can be a string ('top', 'center', 'bottom') or a float (0.0-1.0)"""
 
-    refresh_interval: int | float = Field(
-        default=1.5,
-        ge=0.5,
-        le=3,
-        description="Number of seconds the captions should stay on screen. A higher number will also result in more text being displayed at once.",
-    )
+    refresh_interval: int | float = Field(default=1.5, ge=0.5, le=3)
     """Number of seconds the captions should stay on screen. A higher number will also result in more text being displayed at once."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/auto-caption`."""
 
-    video_url: str = Field(description="URL to the caption .mp4 video.")
+    video_url: str
     """URL to the caption .mp4 video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        txt_color: str
+        txt_font: str
+        font_size: int
+        stroke_width: int
+        left_align: str | int | float
+        top_align: str | int | float
+        refresh_interval: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class AutoCaption(_Endpoint[Input, Output]):
-    """(`fal-ai/auto-caption`)."""
+    """`fal-ai/auto-caption`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -96,76 +99,47 @@ class AutoCaption(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        txt_color: str = "white",
-        txt_font: str = "Standard",
-        font_size: int = 24,
-        stroke_width: int = 1,
-        left_align: str | int | float = "center",
-        top_align: str | int | float = "center",
-        refresh_interval: int | float = 1.5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        txt_color: str = "white",
-        txt_font: str = "Standard",
-        font_size: int = 24,
-        stroke_width: int = 1,
-        left_align: str | int | float = "center",
-        top_align: str | int | float = "center",
-        refresh_interval: int | float = 1.5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        txt_color: str = "white",
-        txt_font: str = "Standard",
-        font_size: int = 24,
-        stroke_width: int = 1,
-        left_align: str | int | float = "center",
-        top_align: str | int | float = "center",
-        refresh_interval: int | float = 1.5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL to the .mp4 video with audio.
+            txt_color (str, default "white"): Colour of the text.
+            txt_font (str, default "Standard"): Font for generated captions.
+            font_size (int, default 24): Size of text in generated captions.
+            stroke_width (int, default 1): Width of the text strokes in pixels
+            left_align (str | int | float, default "center"): Left-to-right alignment of the text.
+            top_align (str | int | float, default "center"): Top-to-bottom alignment of the text.
+            refresh_interval (int | float, default 1.5): Number of seconds the captions should stay on screen.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncAutoCaption(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/auto-caption`), async."""
+    """Async twin of `AutoCaption` (`fal-ai/auto-caption`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -173,73 +147,33 @@ class AsyncAutoCaption(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        txt_color: str = "white",
-        txt_font: str = "Standard",
-        font_size: int = 24,
-        stroke_width: int = 1,
-        left_align: str | int | float = "center",
-        top_align: str | int | float = "center",
-        refresh_interval: int | float = 1.5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `AutoCaption.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        txt_color: str = "white",
-        txt_font: str = "Standard",
-        font_size: int = 24,
-        stroke_width: int = 1,
-        left_align: str | int | float = "center",
-        top_align: str | int | float = "center",
-        refresh_interval: int | float = 1.5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `AutoCaption.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        txt_color: str = "white",
-        txt_font: str = "Standard",
-        font_size: int = 24,
-        stroke_width: int = 1,
-        left_align: str | int | float = "center",
-        top_align: str | int | float = "center",
-        refresh_interval: int | float = 1.5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `AutoCaption.subscribe`."""
         return await self._subscribe(input, kwargs)

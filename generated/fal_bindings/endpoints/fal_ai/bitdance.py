@@ -18,16 +18,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Bitdance", "AsyncBitdance"]
 
@@ -43,76 +38,80 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/bitdance`."""
 
-    prompt: str = Field(description="Text prompt for image generation.")
+    prompt: str
     """Text prompt for image generation."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd",
-        description="The size of the generated image. Will be snapped to the nearest supported resolution.",
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """The size of the generated image. Will be snapped to the nearest supported resolution."""
 
-    num_inference_steps: int = Field(
-        default=25,
-        ge=10,
-        le=100,
-        description="Number of diffusion sampling steps per decoding step. Higher values (e.g. 50) improve quality at the cost of speed.",
-    )
+    num_inference_steps: int = Field(default=25, ge=10, le=100)
     """Number of diffusion sampling steps per decoding step. Higher values (e.g. 50) improve quality at the cost of speed."""
 
-    guidance_scale: int | float = Field(
-        default=7.5,
-        ge=1,
-        le=15,
-        description="Classifier-free guidance scale. Higher values follow the prompt more closely.",
-    )
+    guidance_scale: int | float = Field(default=7.5, ge=1, le=15)
     """Classifier-free guidance scale. Higher values follow the prompt more closely."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. The same seed and prompt will produce the same image.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. The same seed and prompt will produce the same image."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    sync_mode: bool = Field(
-        default=False, description="If true, the media will be returned as a data URI."
-    )
+    sync_mode: bool = False
     """If true, the media will be returned as a data URI."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bitdance`."""
 
-    images: list[Image] = Field(description="The generated image files info.")
+    images: list[Image]
     """The generated image files info."""
 
-    seed: int = Field(description="Seed of the generated image.")
+    seed: int
     """Seed of the generated image."""
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+        num_images: int
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Bitdance(_Endpoint[Input, Output]):
-    """(`fal-ai/bitdance`)."""
+    """`fal-ai/bitdance`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -120,79 +119,48 @@ class Bitdance(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for image generation.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            num_inference_steps (int, default 25): Number of diffusion sampling steps per decoding step.
+            guidance_scale (int | float, default 7.5): Classifier-free guidance scale.
+            seed (int | None, default None): Random seed for reproducibility.
+            num_images (int, default 1): Number of images to generate.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+            sync_mode (bool, default False): If true, the media will be returned as a data URI.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBitdance(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bitdance`), async."""
+    """Async twin of `Bitdance` (`fal-ai/bitdance`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -200,76 +168,33 @@ class AsyncBitdance(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Bitdance.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Bitdance.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Bitdance.subscribe`."""
         return await self._subscribe(input, kwargs)

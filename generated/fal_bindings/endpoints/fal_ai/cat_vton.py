@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "CatVton", "AsyncCatVton"]
 
@@ -44,15 +39,13 @@ ImageSizeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/cat-vton`."""
 
-    human_image_url: _FileInput = Field(description="Url for the human image.")
+    human_image_url: _FileInput
     """Url for the human image."""
 
-    garment_image_url: _FileInput = Field(description="Url to the garment image.")
+    garment_image_url: _FileInput
     """Url to the garment image."""
 
-    cloth_type: ClothTypeEnum = Field(
-        description="\n        Type of the Cloth to be tried on.\n\n        Options:\n        upper: Upper body cloth\n        lower: Lower body cloth\n        overall: Full body cloth\n        inner: Inner cloth, like T-shirt inside a jacket\n        outer: Outer cloth, like a jacket over a T-shirt\n        "
-    )
+    cloth_type: ClothTypeEnum
     """Type of the Cloth to be tried on.
 
             Options:
@@ -63,30 +56,18 @@ class Input(_FalInput):
             outer: Outer cloth, like a jacket over a T-shirt
     """
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="portrait_4_3", description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum = "portrait_4_3"
     """The size of the generated image."""
 
-    num_inference_steps: int = Field(
-        default=30, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=30, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    guidance_scale: int | float = Field(
-        default=2.5,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=2.5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same input given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same input given to the same version of the model
                 will output the same image every time.
     """
@@ -95,12 +76,38 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/cat-vton`."""
 
-    image: Image = Field(description="The output image.")
+    image: Image
     """The output image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        human_image_url: Required[_FileInput]
+        garment_image_url: Required[_FileInput]
+        cloth_type: Required[ClothTypeEnum]
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class CatVton(_Endpoint[Input, Output]):
-    """(`fal-ai/cat-vton`)."""
+    """`fal-ai/cat-vton`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -108,73 +115,46 @@ class CatVton(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        human_image_url: _FileInput,
-        garment_image_url: _FileInput,
-        cloth_type: ClothTypeEnum,
-        image_size: ImageSize | ImageSizeEnum = "portrait_4_3",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        human_image_url: _FileInput,
-        garment_image_url: _FileInput,
-        cloth_type: ClothTypeEnum,
-        image_size: ImageSize | ImageSizeEnum = "portrait_4_3",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        human_image_url: _FileInput,
-        garment_image_url: _FileInput,
-        cloth_type: ClothTypeEnum,
-        image_size: ImageSize | ImageSizeEnum = "portrait_4_3",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            human_image_url (FileInput, required): Url for the human image.
+            garment_image_url (FileInput, required): Url to the garment image.
+            cloth_type (ClothTypeEnum, required): Type of the Cloth to be tried on.
+            image_size (ImageSize | ImageSizeEnum, default "portrait_4_3"): The size of the generated image.
+            num_inference_steps (int, default 30): The number of inference steps to perform.
+            guidance_scale (int | float, default 2.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            seed (int | None, default None): The same seed and the same input given to the same version of the model will output the same image every time.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncCatVton(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/cat-vton`), async."""
+    """Async twin of `CatVton` (`fal-ai/cat-vton`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -182,70 +162,33 @@ class AsyncCatVton(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        human_image_url: _FileInput,
-        garment_image_url: _FileInput,
-        cloth_type: ClothTypeEnum,
-        image_size: ImageSize | ImageSizeEnum = "portrait_4_3",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `CatVton.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        human_image_url: _FileInput,
-        garment_image_url: _FileInput,
-        cloth_type: ClothTypeEnum,
-        image_size: ImageSize | ImageSizeEnum = "portrait_4_3",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `CatVton.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        human_image_url: _FileInput,
-        garment_image_url: _FileInput,
-        cloth_type: ClothTypeEnum,
-        image_size: ImageSize | ImageSizeEnum = "portrait_4_3",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `CatVton.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -19,16 +19,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "ChronoEditLora", "AsyncChronoEditLora"]
 
@@ -42,84 +37,97 @@ ResolutionEnum: TypeAlias = Literal["480p", "720p"]
 class Input(_FalInput):
     """Input of `fal-ai/chrono-edit-lora`."""
 
-    image_url: _FileInput = Field(description="The image to edit.")
+    image_url: _FileInput
     """The image to edit."""
 
-    prompt: str = Field(description="The prompt to edit the image.")
+    prompt: str
     """The prompt to edit the image."""
 
-    num_inference_steps: int = Field(
-        default=8, ge=2, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=8, ge=2, le=50)
     """The number of inference steps to perform."""
 
-    guidance_scale: int | float = Field(
-        default=1, ge=0, le=10, description="The guidance scale for the inference."
-    )
+    guidance_scale: int | float = Field(default=1, ge=0, le=10)
     """The guidance scale for the inference."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = True
     """Whether to enable prompt expansion."""
 
-    enable_temporal_reasoning: bool = Field(
-        default=False, description="Whether to enable temporal reasoning."
-    )
+    enable_temporal_reasoning: bool = False
     """Whether to enable temporal reasoning."""
 
-    num_temporal_reasoning_steps: int = Field(
-        default=8, ge=2, le=12, description="The number of temporal reasoning steps to perform."
-    )
+    num_temporal_reasoning_steps: int = Field(default=8, ge=2, le=12)
     """The number of temporal reasoning steps to perform."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="The resolution of the output image."
-    )
+    resolution: ResolutionEnum = "480p"
     """The resolution of the output image."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    seed: int | None = Field(default=None, description="The seed for the inference.")
+    seed: int | None = None
     """The seed for the inference."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the output image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the output image."""
 
-    sync_mode: bool = Field(default=False, description="Whether to return the image in sync mode.")
+    sync_mode: bool = False
     """Whether to return the image in sync mode."""
 
-    turbo_mode: bool = Field(
-        default=True, description="Enable turbo mode to use for faster inference."
-    )
+    turbo_mode: bool = True
     """Enable turbo mode to use for faster inference."""
 
-    loras: list[ChronoLoraWeight] = Field(
-        default=[], description="Optional additional LoRAs to merge for this request (max 3)."
-    )
+    loras: list[ChronoLoraWeight] = []
     """Optional additional LoRAs to merge for this request (max 3)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/chrono-edit-lora`."""
 
-    images: list[ImageFile] = Field(description="The edited image.")
+    images: list[ImageFile]
     """The edited image."""
 
-    prompt: str = Field(description="The prompt used for the inference.")
+    prompt: str
     """The prompt used for the inference."""
 
-    seed: int = Field(description="The seed for the inference.")
+    seed: int
     """The seed for the inference."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: Required[str]
+        num_inference_steps: int
+        guidance_scale: int | float
+        enable_prompt_expansion: bool
+        enable_temporal_reasoning: bool
+        num_temporal_reasoning_steps: int
+        resolution: ResolutionEnum
+        enable_safety_checker: bool
+        seed: int | None
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        turbo_mode: bool
+        loras: list[ChronoLoraWeight]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ChronoEditLora(_Endpoint[Input, Output]):
-    """(`fal-ai/chrono-edit-lora`)."""
+    """`fal-ai/chrono-edit-lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -127,94 +135,53 @@ class ChronoEditLora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        enable_prompt_expansion: bool = True,
-        enable_temporal_reasoning: bool = False,
-        num_temporal_reasoning_steps: int = 8,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        enable_prompt_expansion: bool = True,
-        enable_temporal_reasoning: bool = False,
-        num_temporal_reasoning_steps: int = 8,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        enable_prompt_expansion: bool = True,
-        enable_temporal_reasoning: bool = False,
-        num_temporal_reasoning_steps: int = 8,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The image to edit.
+            prompt (str, required): The prompt to edit the image.
+            num_inference_steps (int, default 8): The number of inference steps to perform.
+            guidance_scale (int | float, default 1): The guidance scale for the inference.
+            enable_prompt_expansion (bool, default True): Whether to enable prompt expansion.
+            enable_temporal_reasoning (bool, default False): Whether to enable temporal reasoning.
+            num_temporal_reasoning_steps (int, default 8): The number of temporal reasoning steps to perform.
+            resolution (ResolutionEnum, default "480p"): The resolution of the output image.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            seed (int | None, default None): The seed for the inference.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the output image.
+            sync_mode (bool, default False): Whether to return the image in sync mode.
+            turbo_mode (bool, default True): Enable turbo mode to use for faster inference.
+            loras (list[ChronoLoraWeight], default []): Optional additional LoRAs to merge for this request (max 3).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncChronoEditLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/chrono-edit-lora`), async."""
+    """Async twin of `ChronoEditLora` (`fal-ai/chrono-edit-lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -222,91 +189,33 @@ class AsyncChronoEditLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        enable_prompt_expansion: bool = True,
-        enable_temporal_reasoning: bool = False,
-        num_temporal_reasoning_steps: int = 8,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ChronoEditLora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        enable_prompt_expansion: bool = True,
-        enable_temporal_reasoning: bool = False,
-        num_temporal_reasoning_steps: int = 8,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ChronoEditLora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        enable_prompt_expansion: bool = True,
-        enable_temporal_reasoning: bool = False,
-        num_temporal_reasoning_steps: int = 8,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ChronoEditLora.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "ClarityUpscaler", "AsyncClarityUpscaler"]
 
@@ -37,91 +32,89 @@ ENDPOINT_ID = "fal-ai/clarity-upscaler"
 class Input(_FalInput):
     """Input of `fal-ai/clarity-upscaler`."""
 
-    image_url: _FileInput = Field(description="The URL of the image to upscale.")
+    image_url: _FileInput
     """The URL of the image to upscale."""
 
-    prompt: str = Field(
-        default="masterpiece, best quality, highres",
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results.",
-    )
+    prompt: str = "masterpiece, best quality, highres"
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    upscale_factor: int | float = Field(default=2, ge=1, le=4, description="The upscale factor")
+    upscale_factor: int | float = Field(default=2, ge=1, le=4)
     """The upscale factor"""
 
-    negative_prompt: str = Field(
-        default="(worst quality, low quality, normal quality:2)",
-        description="The negative prompt to use. Use it to address details that you don't want in the image.",
-    )
+    negative_prompt: str = "(worst quality, low quality, normal quality:2)"
     """The negative prompt to use. Use it to address details that you don't want in the image."""
 
-    creativity: int | float = Field(
-        default=0.35,
-        ge=0,
-        le=1,
-        description="\n            The creativity of the model. The higher the creativity, the more the model will deviate from the prompt.\n            Refers to the denoise strength of the sampling.\n        ",
-    )
+    creativity: int | float = Field(default=0.35, ge=0, le=1)
     """The creativity of the model. The higher the creativity, the more the model will deviate from the prompt.
                 Refers to the denoise strength of the sampling.
     """
 
-    resemblance: int | float = Field(
-        default=0.6,
-        ge=0,
-        le=1,
-        description="\n            The resemblance of the upscaled image to the original image. The higher the resemblance, the more the model will try to keep the original image.\n            Refers to the strength of the ControlNet.\n        ",
-    )
+    resemblance: int | float = Field(default=0.6, ge=0, le=1)
     """The resemblance of the upscaled image to the original image. The higher the resemblance, the more the model will try to keep the original image.
                 Refers to the strength of the ControlNet.
     """
 
-    guidance_scale: int | float = Field(
-        default=4,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=4, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    num_inference_steps: int = Field(
-        default=18, ge=4, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=18, ge=4, le=50)
     """The number of inference steps to perform."""
 
-    seed: int | None = Field(
-        default=None,
-        ge=0,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = Field(default=None, ge=0)
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to false, the safety checker will be disabled."
-    )
+    enable_safety_checker: bool = True
     """If set to false, the safety checker will be disabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/clarity-upscaler`."""
 
-    image: Image = Field(description="The URL of the generated image.")
+    image: Image
     """The URL of the generated image."""
 
-    seed: int = Field(description="The seed used to generate the image.")
+    seed: int
     """The seed used to generate the image."""
 
-    timings: dict[str, int | float] = Field(
-        description="The timings of the different steps in the workflow."
-    )
+    timings: dict[str, int | float]
     """The timings of the different steps in the workflow."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: str
+        upscale_factor: int | float
+        negative_prompt: str
+        creativity: int | float
+        resemblance: int | float
+        guidance_scale: int | float
+        num_inference_steps: int
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ClarityUpscaler(_Endpoint[Input, Output]):
-    """(`fal-ai/clarity-upscaler`)."""
+    """`fal-ai/clarity-upscaler`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -129,82 +122,49 @@ class ClarityUpscaler(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "masterpiece, best quality, highres",
-        upscale_factor: int | float = 2,
-        negative_prompt: str = "(worst quality, low quality, normal quality:2)",
-        creativity: int | float = 0.35,
-        resemblance: int | float = 0.6,
-        guidance_scale: int | float = 4,
-        num_inference_steps: int = 18,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "masterpiece, best quality, highres",
-        upscale_factor: int | float = 2,
-        negative_prompt: str = "(worst quality, low quality, normal quality:2)",
-        creativity: int | float = 0.35,
-        resemblance: int | float = 0.6,
-        guidance_scale: int | float = 4,
-        num_inference_steps: int = 18,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "masterpiece, best quality, highres",
-        upscale_factor: int | float = 2,
-        negative_prompt: str = "(worst quality, low quality, normal quality:2)",
-        creativity: int | float = 0.35,
-        resemblance: int | float = 0.6,
-        guidance_scale: int | float = 4,
-        num_inference_steps: int = 18,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the image to upscale.
+            prompt (str, default "masterpiece, best quality, highres"): The prompt to use for generating the image.
+            upscale_factor (int | float, default 2): The upscale factor
+            negative_prompt (str, default "(worst quality, low quality, normal quality:2)"): The negative prompt to use.
+            creativity (int | float, default 0.35): The creativity of the model.
+            resemblance (int | float, default 0.6): The resemblance of the upscaled image to the original image.
+            guidance_scale (int | float, default 4): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            num_inference_steps (int, default 18): The number of inference steps to perform.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            enable_safety_checker (bool, default True): If set to false, the safety checker will be disabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncClarityUpscaler(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/clarity-upscaler`), async."""
+    """Async twin of `ClarityUpscaler` (`fal-ai/clarity-upscaler`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -212,79 +172,33 @@ class AsyncClarityUpscaler(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "masterpiece, best quality, highres",
-        upscale_factor: int | float = 2,
-        negative_prompt: str = "(worst quality, low quality, normal quality:2)",
-        creativity: int | float = 0.35,
-        resemblance: int | float = 0.6,
-        guidance_scale: int | float = 4,
-        num_inference_steps: int = 18,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ClarityUpscaler.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "masterpiece, best quality, highres",
-        upscale_factor: int | float = 2,
-        negative_prompt: str = "(worst quality, low quality, normal quality:2)",
-        creativity: int | float = 0.35,
-        resemblance: int | float = 0.6,
-        guidance_scale: int | float = 4,
-        num_inference_steps: int = 18,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ClarityUpscaler.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "masterpiece, best quality, highres",
-        upscale_factor: int | float = 2,
-        negative_prompt: str = "(worst quality, low quality, normal quality:2)",
-        creativity: int | float = 0.35,
-        resemblance: int | float = 0.6,
-        guidance_scale: int | float = 4,
-        num_inference_steps: int = 18,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ClarityUpscaler.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,97 +13,96 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Controlfoley", "AsyncControlfoley"]
 
 ENDPOINT_ID = "fal-ai/controlfoley"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/controlfoley`."""
 
-    video_url: _FileInput = Field(
-        description="URL of the video to generate synchronized audio for."
-    )
+    video_url: _FileInput
     """URL of the video to generate synchronized audio for."""
 
-    prompt: str = Field(
-        default="",
-        description="Optional text prompt describing the desired audio. When combined with the video it provides text-controlled video-to-audio (TC-V2A) generation; leave empty for pure video-to-audio (V2A).",
-    )
+    prompt: str = ""
     """Optional text prompt describing the desired audio. When combined with the video it provides text-controlled video-to-audio (TC-V2A) generation; leave empty for pure video-to-audio (V2A)."""
 
-    negative_prompt: str = Field(
-        default="", description="Negative text prompt — describe audio characteristics to avoid."
-    )
+    negative_prompt: str = ""
     """Negative text prompt — describe audio characteristics to avoid."""
 
-    reference_audio_url: _FileInput | None = Field(
-        default=None,
-        description="Optional URL to a 2-4 second reference audio clip whose timbre should be transferred to the generated audio (AC-V2A mode). Audio shorter than 2s is zero-padded; longer is truncated.",
-    )
+    reference_audio_url: _FileInput | None = None
     """Optional URL to a 2-4 second reference audio clip whose timbre should be transferred to the generated audio (AC-V2A mode). Audio shorter than 2s is zero-padded; longer is truncated."""
 
-    duration: int | float = Field(
-        default=8,
-        ge=1,
-        le=30,
-        description="Target audio duration in seconds. Truncated to source video length when shorter.",
-    )
+    duration: int | float = Field(default=8, ge=1, le=30)
     """Target audio duration in seconds. Truncated to source video length when shorter."""
 
-    num_inference_steps: int = Field(
-        default=25, ge=4, le=100, description="Number of flow-matching ODE steps."
-    )
+    num_inference_steps: int = Field(default=25, ge=4, le=100)
     """Number of flow-matching ODE steps."""
 
-    guidance_scale: int | float = Field(
-        default=4.5, ge=0, le=20, description="Classifier-free guidance strength."
-    )
+    guidance_scale: int | float = Field(default=4.5, ge=0, le=20)
     """Classifier-free guidance strength."""
 
-    mask_away_clip: bool = Field(
-        default=False, description="When True, disables the CLIP visual stream (text-driven mode)."
-    )
+    mask_away_clip: bool = False
     """When True, disables the CLIP visual stream (text-driven mode)."""
 
-    seed: int | None = Field(
-        default=None, description="Random seed for reproducibility. If null, a random seed is used."
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If null, a random seed is used."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/controlfoley`."""
 
-    video: File_ccd89e = Field(description="Generated video with synchronized audio (H.264 + AAC).")
+    video: File
     """Generated video with synchronized audio (H.264 + AAC)."""
 
-    audio: File_ccd89e = Field(description="Generated audio waveform only (44.1 kHz mono WAV).")
+    audio: File
     """Generated audio waveform only (44.1 kHz mono WAV)."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        prompt: str
+        negative_prompt: str
+        reference_audio_url: _FileInput | None
+        duration: int | float
+        num_inference_steps: int
+        guidance_scale: int | float
+        mask_away_clip: bool
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Controlfoley(_Endpoint[Input, Output]):
-    """(`fal-ai/controlfoley`)."""
+    """`fal-ai/controlfoley`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -111,79 +110,48 @@ class Controlfoley(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        negative_prompt: str = "",
-        reference_audio_url: _FileInput | None = None,
-        duration: int | float = 8,
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 4.5,
-        mask_away_clip: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        negative_prompt: str = "",
-        reference_audio_url: _FileInput | None = None,
-        duration: int | float = 8,
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 4.5,
-        mask_away_clip: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        negative_prompt: str = "",
-        reference_audio_url: _FileInput | None = None,
-        duration: int | float = 8,
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 4.5,
-        mask_away_clip: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the video to generate synchronized audio for.
+            prompt (str, default ""): Optional text prompt describing the desired audio.
+            negative_prompt (str, default ""): Negative text prompt — describe audio characteristics to avoid.
+            reference_audio_url (FileInput | None, default None): Optional URL to a 2-4 second reference audio clip whose timbre should be transferred to the generated audio (AC-V2A mode).
+            duration (int | float, default 8): Target audio duration in seconds.
+            num_inference_steps (int, default 25): Number of flow-matching ODE steps.
+            guidance_scale (int | float, default 4.5): Classifier-free guidance strength.
+            mask_away_clip (bool, default False): When True, disables the CLIP visual stream (text-driven mode).
+            seed (int | None, default None): Random seed for reproducibility.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncControlfoley(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/controlfoley`), async."""
+    """Async twin of `Controlfoley` (`fal-ai/controlfoley`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -191,76 +159,33 @@ class AsyncControlfoley(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        negative_prompt: str = "",
-        reference_audio_url: _FileInput | None = None,
-        duration: int | float = 8,
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 4.5,
-        mask_away_clip: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Controlfoley.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        negative_prompt: str = "",
-        reference_audio_url: _FileInput | None = None,
-        duration: int | float = 8,
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 4.5,
-        mask_away_clip: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Controlfoley.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        negative_prompt: str = "",
-        reference_audio_url: _FileInput | None = None,
-        duration: int | float = 8,
-        num_inference_steps: int = 25,
-        guidance_scale: int | float = 4.5,
-        mask_away_clip: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Controlfoley.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,83 +13,94 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Controlnext", "AsyncControlnext"]
 
 ENDPOINT_ID = "fal-ai/controlnext"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/controlnext`."""
 
-    image_url: _FileInput = Field(description="URL of the reference image.")
+    image_url: _FileInput
     """URL of the reference image."""
 
-    video_url: _FileInput = Field(description="URL of the input video.")
+    video_url: _FileInput
     """URL of the input video."""
 
-    height: int = Field(default=1024, ge=64, le=1024, description="Height of the output video.")
+    height: int = Field(default=1024, ge=64, le=1024)
     """Height of the output video."""
 
-    width: int = Field(default=576, ge=64, le=1024, description="Width of the output video.")
+    width: int = Field(default=576, ge=64, le=1024)
     """Width of the output video."""
 
-    guidance_scale: int | float = Field(
-        default=3, ge=0.1, le=10, description="Guidance scale for the diffusion process."
-    )
+    guidance_scale: int | float = Field(default=3, ge=0.1, le=10)
     """Guidance scale for the diffusion process."""
 
-    num_inference_steps: int = Field(
-        default=25, ge=1, le=100, description="Number of inference steps."
-    )
+    num_inference_steps: int = Field(default=25, ge=1, le=100)
     """Number of inference steps."""
 
-    max_frame_num: int = Field(
-        default=240, ge=1, le=1000, description="Maximum number of frames to process."
-    )
+    max_frame_num: int = Field(default=240, ge=1, le=1000)
     """Maximum number of frames to process."""
 
-    batch_frames: int = Field(
-        default=24, ge=1, le=50, description="Number of frames to process in each batch."
-    )
+    batch_frames: int = Field(default=24, ge=1, le=50)
     """Number of frames to process in each batch."""
 
-    overlap: int = Field(
-        default=6, ge=0, le=20, description="Number of overlapping frames between batches."
-    )
+    overlap: int = Field(default=6, ge=0, le=20)
     """Number of overlapping frames between batches."""
 
-    sample_stride: int = Field(
-        default=2, ge=1, le=10, description="Stride for sampling frames from the input video."
-    )
+    sample_stride: int = Field(default=2, ge=1, le=10)
     """Stride for sampling frames from the input video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/controlnext`."""
 
-    video: File_ccd89e = Field(description="The generated video.")
+    video: File
     """The generated video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        video_url: Required[_FileInput]
+        height: int
+        width: int
+        guidance_scale: int | float
+        num_inference_steps: int
+        max_frame_num: int
+        batch_frames: int
+        overlap: int
+        sample_stride: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Controlnext(_Endpoint[Input, Output]):
-    """(`fal-ai/controlnext`)."""
+    """`fal-ai/controlnext`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -97,82 +108,49 @@ class Controlnext(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        height: int = 1024,
-        width: int = 576,
-        guidance_scale: int | float = 3,
-        num_inference_steps: int = 25,
-        max_frame_num: int = 240,
-        batch_frames: int = 24,
-        overlap: int = 6,
-        sample_stride: int = 2,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        height: int = 1024,
-        width: int = 576,
-        guidance_scale: int | float = 3,
-        num_inference_steps: int = 25,
-        max_frame_num: int = 240,
-        batch_frames: int = 24,
-        overlap: int = 6,
-        sample_stride: int = 2,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        height: int = 1024,
-        width: int = 576,
-        guidance_scale: int | float = 3,
-        num_inference_steps: int = 25,
-        max_frame_num: int = 240,
-        batch_frames: int = 24,
-        overlap: int = 6,
-        sample_stride: int = 2,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the reference image.
+            video_url (FileInput, required): URL of the input video.
+            height (int, default 1024): Height of the output video.
+            width (int, default 576): Width of the output video.
+            guidance_scale (int | float, default 3): Guidance scale for the diffusion process.
+            num_inference_steps (int, default 25): Number of inference steps.
+            max_frame_num (int, default 240): Maximum number of frames to process.
+            batch_frames (int, default 24): Number of frames to process in each batch.
+            overlap (int, default 6): Number of overlapping frames between batches.
+            sample_stride (int, default 2): Stride for sampling frames from the input video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncControlnext(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/controlnext`), async."""
+    """Async twin of `Controlnext` (`fal-ai/controlnext`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -180,79 +158,33 @@ class AsyncControlnext(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        height: int = 1024,
-        width: int = 576,
-        guidance_scale: int | float = 3,
-        num_inference_steps: int = 25,
-        max_frame_num: int = 240,
-        batch_frames: int = 24,
-        overlap: int = 6,
-        sample_stride: int = 2,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Controlnext.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        height: int = 1024,
-        width: int = 576,
-        guidance_scale: int | float = 3,
-        num_inference_steps: int = 25,
-        max_frame_num: int = 240,
-        batch_frames: int = 24,
-        overlap: int = 6,
-        sample_stride: int = 2,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Controlnext.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        height: int = 1024,
-        width: int = 576,
-        guidance_scale: int | float = 3,
-        num_inference_steps: int = 25,
-        max_frame_num: int = 240,
-        batch_frames: int = 24,
-        overlap: int = 6,
-        sample_stride: int = 2,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Controlnext.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "CreativeUpscaler", "AsyncCreativeUpscaler"]
 
@@ -41,148 +36,132 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"additional_embedding_url", "additional_lora_url"})
 
-    model_type: ModelTypeEnum = Field(
-        default="SD_1_5",
-        description="The type of model to use for the upscaling. Default is SD_1_5",
-    )
+    model_type: ModelTypeEnum = "SD_1_5"
     """The type of model to use for the upscaling. Default is SD_1_5"""
 
-    image_url: _FileInput = Field(description="The image to upscale.")
+    image_url: _FileInput
     """The image to upscale."""
 
-    prompt: str | None = Field(
-        default=None,
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results. If no prompt is provide BLIP2 will be used to generate a prompt.",
-    )
+    prompt: str | None = None
     """The prompt to use for generating the image. Be as descriptive as possible for best results. If no prompt is provide BLIP2 will be used to generate a prompt."""
 
-    scale: int | float = Field(
-        default=2,
-        ge=1,
-        le=5,
-        description="The scale of the output image. The higher the scale, the bigger the output image will be.",
-    )
+    scale: int | float = Field(default=2, ge=1, le=5)
     """The scale of the output image. The higher the scale, the bigger the output image will be."""
 
-    creativity: int | float = Field(
-        default=0.5, ge=0, le=1, description="How much the output can deviate from the original"
-    )
+    creativity: int | float = Field(default=0.5, ge=0, le=1)
     """How much the output can deviate from the original"""
 
-    detail: int | float = Field(default=1, ge=0, le=5, description="How much detail to add")
+    detail: int | float = Field(default=1, ge=0, le=5)
     """How much detail to add"""
 
-    shape_preservation: int | float = Field(
-        default=0.25, ge=0, le=3, description="How much to preserve the shape of the original image"
-    )
+    shape_preservation: int | float = Field(default=0.25, ge=0, le=3)
     """How much to preserve the shape of the original image"""
 
-    prompt_suffix: str = Field(
-        default=" high quality, highly detailed, high resolution, sharp",
-        description="The suffix to add to the prompt. This is useful to add a common ending to all prompts such as 'high quality' etc or embedding tokens.",
-    )
+    prompt_suffix: str = " high quality, highly detailed, high resolution, sharp"
     """The suffix to add to the prompt. This is useful to add a common ending to all prompts such as 'high quality' etc or embedding tokens."""
 
     negative_prompt: str = Field(
-        default="blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        description="\n            The negative prompt to use.Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
+        default="blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy"
     )
     """The negative prompt to use.Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=16,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=7.5, ge=0, le=16)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    num_inference_steps: int = Field(
-        default=20,
-        ge=1,
-        le=200,
-        description="\n            The number of inference steps to use for generating the image. The more steps\n            the better the image will be but it will also take longer to generate.\n        ",
-    )
+    num_inference_steps: int = Field(default=20, ge=1, le=200)
     """The number of inference steps to use for generating the image. The more steps
                 the better the image will be but it will also take longer to generate.
     """
 
-    enable_safety_checks: bool = Field(
-        default=True,
-        description="\n            If set to true, the resulting image will be checked whether it includes any\n            potentially unsafe content. If it does, it will be replaced with a black\n            image.\n        ",
-    )
+    enable_safety_checks: bool = True
     """If set to true, the resulting image will be checked whether it includes any
                 potentially unsafe content. If it does, it will be replaced with a black
                 image.
     """
 
-    skip_ccsr: bool = Field(
-        default=False,
-        description="\n            If set to true, the image will not be processed by the CCSR model before\n            being processed by the creativity model.\n        ",
-    )
+    skip_ccsr: bool = False
     """If set to true, the image will not be processed by the CCSR model before
                 being processed by the creativity model.
     """
 
-    override_size_limits: bool = Field(
-        default=False,
-        description="\n            Allow for large uploads that could take a very long time.\n        ",
-    )
+    override_size_limits: bool = False
     """Allow for large uploads that could take a very long time."""
 
-    base_model_url: _FileInput | None = Field(
-        default=None, description="The URL to the base model to use for the upscaling"
-    )
+    base_model_url: _FileInput | None = None
     """The URL to the base model to use for the upscaling"""
 
-    additional_lora_url: _FileInput | None = Field(
-        default=None,
-        description="The URL to the additional LORA model to use for the upscaling. Default is None",
-    )
+    additional_lora_url: _FileInput | None = None
     """The URL to the additional LORA model to use for the upscaling. Default is None"""
 
-    additional_lora_scale: int | float = Field(
-        default=1,
-        description="The scale of the additional LORA model to use for the upscaling. Default is 1.0",
-    )
+    additional_lora_scale: int | float = 1
     """The scale of the additional LORA model to use for the upscaling. Default is 1.0"""
 
-    additional_embedding_url: _FileInput | None = Field(
-        default=None,
-        description="The URL to the additional embeddings to use for the upscaling. Default is None",
-    )
+    additional_embedding_url: _FileInput | None = None
     """The URL to the additional embeddings to use for the upscaling. Default is None"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/creative-upscaler`."""
 
-    image: Image = Field(description="The generated image file info.")
+    image: Image
     """The generated image file info."""
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        model_type: ModelTypeEnum
+        image_url: Required[_FileInput]
+        prompt: str | None
+        scale: int | float
+        creativity: int | float
+        detail: int | float
+        shape_preservation: int | float
+        prompt_suffix: str
+        negative_prompt: str
+        seed: int | None
+        guidance_scale: int | float
+        num_inference_steps: int
+        enable_safety_checks: bool
+        skip_ccsr: bool
+        override_size_limits: bool
+        base_model_url: _FileInput | None
+        additional_lora_url: _FileInput | None
+        additional_lora_scale: int | float
+        additional_embedding_url: _FileInput | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class CreativeUpscaler(_Endpoint[Input, Output]):
-    """(`fal-ai/creative-upscaler`)."""
+    """`fal-ai/creative-upscaler`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -190,109 +169,58 @@ class CreativeUpscaler(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        model_type: ModelTypeEnum = "SD_1_5",
-        image_url: _FileInput,
-        prompt: str | None = None,
-        scale: int | float = 2,
-        creativity: int | float = 0.5,
-        detail: int | float = 1,
-        shape_preservation: int | float = 0.25,
-        prompt_suffix: str = " high quality, highly detailed, high resolution, sharp",
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 20,
-        enable_safety_checks: bool = True,
-        skip_ccsr: bool = False,
-        override_size_limits: bool = False,
-        base_model_url: _FileInput | None = None,
-        additional_lora_url: _FileInput | None = None,
-        additional_lora_scale: int | float = 1,
-        additional_embedding_url: _FileInput | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        model_type: ModelTypeEnum = "SD_1_5",
-        image_url: _FileInput,
-        prompt: str | None = None,
-        scale: int | float = 2,
-        creativity: int | float = 0.5,
-        detail: int | float = 1,
-        shape_preservation: int | float = 0.25,
-        prompt_suffix: str = " high quality, highly detailed, high resolution, sharp",
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 20,
-        enable_safety_checks: bool = True,
-        skip_ccsr: bool = False,
-        override_size_limits: bool = False,
-        base_model_url: _FileInput | None = None,
-        additional_lora_url: _FileInput | None = None,
-        additional_lora_scale: int | float = 1,
-        additional_embedding_url: _FileInput | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        model_type: ModelTypeEnum = "SD_1_5",
-        image_url: _FileInput,
-        prompt: str | None = None,
-        scale: int | float = 2,
-        creativity: int | float = 0.5,
-        detail: int | float = 1,
-        shape_preservation: int | float = 0.25,
-        prompt_suffix: str = " high quality, highly detailed, high resolution, sharp",
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 20,
-        enable_safety_checks: bool = True,
-        skip_ccsr: bool = False,
-        override_size_limits: bool = False,
-        base_model_url: _FileInput | None = None,
-        additional_lora_url: _FileInput | None = None,
-        additional_lora_scale: int | float = 1,
-        additional_embedding_url: _FileInput | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            model_type (ModelTypeEnum, default "SD_1_5"): The type of model to use for the upscaling.
+            image_url (FileInput, required): The image to upscale.
+            prompt (str | None, default None): The prompt to use for generating the image.
+            scale (int | float, default 2): The scale of the output image.
+            creativity (int | float, default 0.5): How much the output can deviate from the original
+            detail (int | float, default 1): How much detail to add
+            shape_preservation (int | float, default 0.25): How much to preserve the shape of the original image
+            prompt_suffix (str, default " high quality, highly detailed, high resolution, sharp"): The suffix to add to the prompt.
+            negative_prompt (str, optional): The negative prompt to use.Use it to address details that you don't want in the image.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            guidance_scale (int | float, default 7.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            num_inference_steps (int, default 20): The number of inference steps to use for generating the image.
+            enable_safety_checks (bool, default True): If set to true, the resulting image will be checked whether it includes any potentially unsafe content.
+            skip_ccsr (bool, default False): If set to true, the image will not be processed by the CCSR model before being processed by the creativity model.
+            override_size_limits (bool, default False): Allow for large uploads that could take a very long time.
+            base_model_url (FileInput | None, default None): The URL to the base model to use for the upscaling
+            additional_lora_url (FileInput | None, default None): The URL to the additional LORA model to use for the upscaling.
+            additional_lora_scale (int | float, default 1): The scale of the additional LORA model to use for the upscaling.
+            additional_embedding_url (FileInput | None, default None): The URL to the additional embeddings to use for the upscaling.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncCreativeUpscaler(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/creative-upscaler`), async."""
+    """Async twin of `CreativeUpscaler` (`fal-ai/creative-upscaler`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -300,106 +228,33 @@ class AsyncCreativeUpscaler(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        model_type: ModelTypeEnum = "SD_1_5",
-        image_url: _FileInput,
-        prompt: str | None = None,
-        scale: int | float = 2,
-        creativity: int | float = 0.5,
-        detail: int | float = 1,
-        shape_preservation: int | float = 0.25,
-        prompt_suffix: str = " high quality, highly detailed, high resolution, sharp",
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 20,
-        enable_safety_checks: bool = True,
-        skip_ccsr: bool = False,
-        override_size_limits: bool = False,
-        base_model_url: _FileInput | None = None,
-        additional_lora_url: _FileInput | None = None,
-        additional_lora_scale: int | float = 1,
-        additional_embedding_url: _FileInput | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `CreativeUpscaler.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        model_type: ModelTypeEnum = "SD_1_5",
-        image_url: _FileInput,
-        prompt: str | None = None,
-        scale: int | float = 2,
-        creativity: int | float = 0.5,
-        detail: int | float = 1,
-        shape_preservation: int | float = 0.25,
-        prompt_suffix: str = " high quality, highly detailed, high resolution, sharp",
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 20,
-        enable_safety_checks: bool = True,
-        skip_ccsr: bool = False,
-        override_size_limits: bool = False,
-        base_model_url: _FileInput | None = None,
-        additional_lora_url: _FileInput | None = None,
-        additional_lora_scale: int | float = 1,
-        additional_embedding_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `CreativeUpscaler.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        model_type: ModelTypeEnum = "SD_1_5",
-        image_url: _FileInput,
-        prompt: str | None = None,
-        scale: int | float = 2,
-        creativity: int | float = 0.5,
-        detail: int | float = 1,
-        shape_preservation: int | float = 0.25,
-        prompt_suffix: str = " high quality, highly detailed, high resolution, sharp",
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 20,
-        enable_safety_checks: bool = True,
-        skip_ccsr: bool = False,
-        override_size_limits: bool = False,
-        base_model_url: _FileInput | None = None,
-        additional_lora_url: _FileInput | None = None,
-        additional_lora_scale: int | float = 1,
-        additional_embedding_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `CreativeUpscaler.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,101 +13,101 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "DavinciMagihuman", "AsyncDavinciMagihuman"]
 
 ENDPOINT_ID = "fal-ai/davinci-magihuman"
 
 ResolutionEnum: TypeAlias = Literal["256p", "540p", "720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/davinci-magihuman`."""
 
-    prompt: str = Field(
-        min_length=1, description="Text prompt describing the desired video content."
-    )
+    prompt: str = Field(min_length=1)
     """Text prompt describing the desired video content."""
 
-    image_url: _FileInput = Field(
-        description="URL of the reference image for image-to-video generation."
-    )
+    image_url: _FileInput
     """URL of the reference image for image-to-video generation."""
 
-    audio_url: _FileInput | None = Field(
-        default=None,
-        description="Optional URL of the driving audio for lipsync mode. If omitted, audio is generated from the prompt.",
-    )
+    audio_url: _FileInput | None = None
     """Optional URL of the driving audio for lipsync mode. If omitted, audio is generated from the prompt."""
 
-    duration: int = Field(
-        default=5, ge=1, le=30, description="Duration of the generated video in seconds."
-    )
+    duration: int = Field(default=5, ge=1, le=30)
     """Duration of the generated video in seconds."""
 
-    resolution: ResolutionEnum = Field(
-        default="256p",
-        description="Output resolution. '256p' uses the official base-model 448x256 path. '1080p' uses the official base + 1080p super-resolution pipeline. '540p' and '720p' reuse that sharper 1080p SR path and downsample to the requested output size.",
-    )
+    resolution: ResolutionEnum = "256p"
     """Output resolution. '256p' uses the official base-model 448x256 path. '1080p' uses the official base + 1080p super-resolution pipeline. '540p' and '720p' reuse that sharper 1080p SR path and downsample to the requested output size."""
 
-    num_inference_steps: int | None = Field(
-        default=None,
-        ge=1,
-        le=50,
-        description="Number of denoising steps. Defaults to 8 for 256p and 32 for 540p/720p/1080p (base + SR).",
-    )
+    num_inference_steps: int | None = Field(default=None, ge=1, le=50)
     """Number of denoising steps. Defaults to 8 for 256p and 32 for 540p/720p/1080p (base + SR)."""
 
-    guidance_scale: int | float = Field(
-        default=5, ge=0, le=20, description="Classifier-free guidance scale."
-    )
+    guidance_scale: int | float = Field(default=5, ge=0, le=20)
     """Classifier-free guidance scale."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If enabled, runs safety checks on the prompt and input image."
-    )
+    enable_safety_checker: bool = True
     """If enabled, runs safety checks on the prompt and input image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/davinci-magihuman`."""
 
-    video: File_ccd89e = Field(
-        default_factory=lambda: File_ccd89e.model_validate(
+    video: File = Field(
+        default_factory=lambda: File.model_validate(
             {
                 "url": "https://v3b.fal.media/files/b/0a93a27d/-iFpecUCsSdwXVMevsZa3_output_5s_448x256.mp4"
             }
-        ),
-        description="The generated video with synchronized audio.",
+        )
     )
     """The generated video with synchronized audio."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        audio_url: _FileInput | None
+        duration: int
+        resolution: ResolutionEnum
+        num_inference_steps: int | None
+        guidance_scale: int | float
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class DavinciMagihuman(_Endpoint[Input, Output]):
-    """(`fal-ai/davinci-magihuman`)."""
+    """`fal-ai/davinci-magihuman`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -115,79 +115,48 @@ class DavinciMagihuman(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        duration: int = 5,
-        resolution: ResolutionEnum = "256p",
-        num_inference_steps: int | None = None,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        duration: int = 5,
-        resolution: ResolutionEnum = "256p",
-        num_inference_steps: int | None = None,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        duration: int = 5,
-        resolution: ResolutionEnum = "256p",
-        num_inference_steps: int | None = None,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt describing the desired video content.
+            image_url (FileInput, required): URL of the reference image for image-to-video generation.
+            audio_url (FileInput | None, default None): Optional URL of the driving audio for lipsync mode.
+            duration (int, default 5): Duration of the generated video in seconds.
+            resolution (ResolutionEnum, default "256p"): Output resolution. '256p' uses the official base-model 448x256 path. '1080p' uses the official base + 1080p super-resolution pipeline. '540p' and '720p' reuse that sharper 1080p SR path and downsample to the requested output size.
+            num_inference_steps (int | None, default None): Number of denoising steps.
+            guidance_scale (int | float, default 5): Classifier-free guidance scale.
+            seed (int | None, default None): Random seed for reproducibility.
+            enable_safety_checker (bool, default True): If enabled, runs safety checks on the prompt and input image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncDavinciMagihuman(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/davinci-magihuman`), async."""
+    """Async twin of `DavinciMagihuman` (`fal-ai/davinci-magihuman`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -195,76 +164,33 @@ class AsyncDavinciMagihuman(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        duration: int = 5,
-        resolution: ResolutionEnum = "256p",
-        num_inference_steps: int | None = None,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `DavinciMagihuman.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        duration: int = 5,
-        resolution: ResolutionEnum = "256p",
-        num_inference_steps: int | None = None,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `DavinciMagihuman.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        duration: int = 5,
-        resolution: ResolutionEnum = "256p",
-        num_inference_steps: int | None = None,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `DavinciMagihuman.subscribe`."""
         return await self._subscribe(input, kwargs)

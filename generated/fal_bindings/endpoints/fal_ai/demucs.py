@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Demucs", "AsyncDemucs"]
 
@@ -47,86 +42,87 @@ ModelEnum: TypeAlias = Literal[
 OutputFormatEnum: TypeAlias = Literal["wav", "mp3"]
 
 StemsEnum: TypeAlias = Literal["vocals", "drums", "bass", "other", "guitar", "piano"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/demucs`."""
 
-    audio_url: _FileInput = Field(description="URL of the audio file to separate into stems")
+    audio_url: _FileInput
     """URL of the audio file to separate into stems"""
 
-    model: ModelEnum = Field(
-        default="htdemucs_6s", description="Demucs model to use for separation"
-    )
+    model: ModelEnum = "htdemucs_6s"
     """Demucs model to use for separation"""
 
     stems: list[StemsEnum] | None = Field(
         default_factory=lambda: list[StemsEnum](
             ["vocals", "drums", "bass", "other", "guitar", "piano"]
-        ),
-        description="Specific stems to extract. If None, extracts all available stems. Available stems depend on model: vocals, drums, bass, other, guitar, piano (for 6s model)",
+        )
     )
     """Specific stems to extract. If None, extracts all available stems. Available stems depend on model: vocals, drums, bass, other, guitar, piano (for 6s model)"""
 
-    segment_length: int | None = Field(
-        default=None,
-        description="Length in seconds of each segment for processing. Smaller values use less memory but may reduce quality. Default is model-specific.",
-    )
+    segment_length: int | None = None
     """Length in seconds of each segment for processing. Smaller values use less memory but may reduce quality. Default is model-specific."""
 
-    shifts: int = Field(
-        default=1,
-        ge=1,
-        le=10,
-        description="Number of random shifts for equivariant stabilization. Higher values improve quality but increase processing time.",
-    )
+    shifts: int = Field(default=1, ge=1, le=10)
     """Number of random shifts for equivariant stabilization. Higher values improve quality but increase processing time."""
 
-    overlap: int | float = Field(
-        default=0.25,
-        ge=0,
-        le=1,
-        description="Overlap between segments (0.0 to 1.0). Higher values may improve quality but increase processing time.",
-    )
+    overlap: int | float = Field(default=0.25, ge=0, le=1)
     """Overlap between segments (0.0 to 1.0). Higher values may improve quality but increase processing time."""
 
-    output_format: OutputFormatEnum = Field(
-        default="mp3", description="Output audio format for the separated stems"
-    )
+    output_format: OutputFormatEnum = "mp3"
     """Output audio format for the separated stems"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/demucs`."""
 
-    vocals: File_ccd89e | None = Field(default=None, description="Separated vocals audio file")
+    vocals: File | None = None
     """Separated vocals audio file"""
 
-    drums: File_ccd89e | None = Field(default=None, description="Separated drums audio file")
+    drums: File | None = None
     """Separated drums audio file"""
 
-    bass: File_ccd89e | None = Field(default=None, description="Separated bass audio file")
+    bass: File | None = None
     """Separated bass audio file"""
 
-    other: File_ccd89e | None = Field(
-        default=None, description="Separated other instruments audio file"
-    )
+    other: File | None = None
     """Separated other instruments audio file"""
 
-    guitar: File_ccd89e | None = Field(
-        default=None, description="Separated guitar audio file (only available for 6s models)"
-    )
+    guitar: File | None = None
     """Separated guitar audio file (only available for 6s models)"""
 
-    piano: File_ccd89e | None = Field(
-        default=None, description="Separated piano audio file (only available for 6s models)"
-    )
+    piano: File | None = None
     """Separated piano audio file (only available for 6s models)"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        model: ModelEnum
+        stems: list[StemsEnum] | None
+        segment_length: int | None
+        shifts: int
+        overlap: int | float
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Demucs(_Endpoint[Input, Output]):
-    """(`fal-ai/demucs`)."""
+    """`fal-ai/demucs`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -134,73 +130,46 @@ class Demucs(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        model: ModelEnum = "htdemucs_6s",
-        stems: list[StemsEnum] | None = ...,
-        segment_length: int | None = None,
-        shifts: int = 1,
-        overlap: int | float = 0.25,
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        model: ModelEnum = "htdemucs_6s",
-        stems: list[StemsEnum] | None = ...,
-        segment_length: int | None = None,
-        shifts: int = 1,
-        overlap: int | float = 0.25,
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        model: ModelEnum = "htdemucs_6s",
-        stems: list[StemsEnum] | None = ...,
-        segment_length: int | None = None,
-        shifts: int = 1,
-        overlap: int | float = 0.25,
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): URL of the audio file to separate into stems
+            model (ModelEnum, default "htdemucs_6s"): Demucs model to use for separation
+            stems (list[StemsEnum] | None, default ["vocals", "drums", "bass", "other", "guitar", "piano"]): Specific stems to extract.
+            segment_length (int | None, default None): Length in seconds of each segment for processing.
+            shifts (int, default 1): Number of random shifts for equivariant stabilization.
+            overlap (int | float, default 0.25): Overlap between segments (0.0 to 1.0).
+            output_format (OutputFormatEnum, default "mp3"): Output audio format for the separated stems
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncDemucs(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/demucs`), async."""
+    """Async twin of `Demucs` (`fal-ai/demucs`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -208,70 +177,33 @@ class AsyncDemucs(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        model: ModelEnum = "htdemucs_6s",
-        stems: list[StemsEnum] | None = ...,
-        segment_length: int | None = None,
-        shifts: int = 1,
-        overlap: int | float = 0.25,
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Demucs.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        model: ModelEnum = "htdemucs_6s",
-        stems: list[StemsEnum] | None = ...,
-        segment_length: int | None = None,
-        shifts: int = 1,
-        overlap: int | float = 0.25,
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Demucs.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        model: ModelEnum = "htdemucs_6s",
-        stems: list[StemsEnum] | None = ...,
-        segment_length: int | None = None,
-        shifts: int = 1,
-        overlap: int | float = 0.25,
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Demucs.subscribe`."""
         return await self._subscribe(input, kwargs)

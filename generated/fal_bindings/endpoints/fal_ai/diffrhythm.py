@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Diffrhythm", "AsyncDiffrhythm"]
 
@@ -36,7 +31,6 @@ ENDPOINT_ID = "fal-ai/diffrhythm"
 MusicDurationEnum: TypeAlias = Literal["95s", "285s"]
 
 SchedulerEnum: TypeAlias = Literal["euler", "midpoint", "rk4", "implicit_adams"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -44,54 +38,63 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"reference_audio_url", "style_prompt"})
 
-    lyrics: str = Field(
-        description="The prompt to generate the song from. Must have two sections. Sections start with either [chorus] or a [verse]."
-    )
+    lyrics: str
     """The prompt to generate the song from. Must have two sections. Sections start with either [chorus] or a [verse]."""
 
-    reference_audio_url: _FileInput | None = Field(
-        default=None, description="The URL of the reference audio to use for the music generation."
-    )
+    reference_audio_url: _FileInput | None = None
     """The URL of the reference audio to use for the music generation."""
 
-    style_prompt: str | None = Field(
-        default=None, description="The style prompt to use for the music generation."
-    )
+    style_prompt: str | None = None
     """The style prompt to use for the music generation."""
 
-    music_duration: MusicDurationEnum = Field(
-        default="95s", description="The duration of the music to generate."
-    )
+    music_duration: MusicDurationEnum = "95s"
     """The duration of the music to generate."""
 
-    cfg_strength: int | float = Field(
-        default=4, ge=1, le=10, description="The CFG strength to use for the music generation."
-    )
+    cfg_strength: int | float = Field(default=4, ge=1, le=10)
     """The CFG strength to use for the music generation."""
 
-    scheduler: SchedulerEnum = Field(
-        default="euler", description="The scheduler to use for the music generation."
-    )
+    scheduler: SchedulerEnum = "euler"
     """The scheduler to use for the music generation."""
 
-    num_inference_steps: int = Field(
-        default=32,
-        ge=10,
-        le=100,
-        description="The number of inference steps to use for the music generation.",
-    )
+    num_inference_steps: int = Field(default=32, ge=10, le=100)
     """The number of inference steps to use for the music generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/diffrhythm`."""
 
-    audio: File_ccd89e = Field(description="Generated music file.")
+    audio: File
     """Generated music file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        lyrics: Required[str]
+        reference_audio_url: _FileInput | None
+        style_prompt: str | None
+        music_duration: MusicDurationEnum
+        cfg_strength: int | float
+        scheduler: SchedulerEnum
+        num_inference_steps: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Diffrhythm(_Endpoint[Input, Output]):
-    """(`fal-ai/diffrhythm`)."""
+    """`fal-ai/diffrhythm`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -99,73 +102,46 @@ class Diffrhythm(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        lyrics: str,
-        reference_audio_url: _FileInput | None = None,
-        style_prompt: str | None = None,
-        music_duration: MusicDurationEnum = "95s",
-        cfg_strength: int | float = 4,
-        scheduler: SchedulerEnum = "euler",
-        num_inference_steps: int = 32,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        lyrics: str,
-        reference_audio_url: _FileInput | None = None,
-        style_prompt: str | None = None,
-        music_duration: MusicDurationEnum = "95s",
-        cfg_strength: int | float = 4,
-        scheduler: SchedulerEnum = "euler",
-        num_inference_steps: int = 32,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        lyrics: str,
-        reference_audio_url: _FileInput | None = None,
-        style_prompt: str | None = None,
-        music_duration: MusicDurationEnum = "95s",
-        cfg_strength: int | float = 4,
-        scheduler: SchedulerEnum = "euler",
-        num_inference_steps: int = 32,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            lyrics (str, required): The prompt to generate the song from.
+            reference_audio_url (FileInput | None, default None): The URL of the reference audio to use for the music generation.
+            style_prompt (str | None, default None): The style prompt to use for the music generation.
+            music_duration (MusicDurationEnum, default "95s"): The duration of the music to generate.
+            cfg_strength (int | float, default 4): The CFG strength to use for the music generation.
+            scheduler (SchedulerEnum, default "euler"): The scheduler to use for the music generation.
+            num_inference_steps (int, default 32): The number of inference steps to use for the music generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncDiffrhythm(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/diffrhythm`), async."""
+    """Async twin of `Diffrhythm` (`fal-ai/diffrhythm`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -173,70 +149,33 @@ class AsyncDiffrhythm(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        lyrics: str,
-        reference_audio_url: _FileInput | None = None,
-        style_prompt: str | None = None,
-        music_duration: MusicDurationEnum = "95s",
-        cfg_strength: int | float = 4,
-        scheduler: SchedulerEnum = "euler",
-        num_inference_steps: int = 32,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Diffrhythm.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        lyrics: str,
-        reference_audio_url: _FileInput | None = None,
-        style_prompt: str | None = None,
-        music_duration: MusicDurationEnum = "95s",
-        cfg_strength: int | float = 4,
-        scheduler: SchedulerEnum = "euler",
-        num_inference_steps: int = 32,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Diffrhythm.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        lyrics: str,
-        reference_audio_url: _FileInput | None = None,
-        style_prompt: str | None = None,
-        music_duration: MusicDurationEnum = "95s",
-        cfg_strength: int | float = 4,
-        scheduler: SchedulerEnum = "euler",
-        num_inference_steps: int = 32,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Diffrhythm.subscribe`."""
         return await self._subscribe(input, kwargs)

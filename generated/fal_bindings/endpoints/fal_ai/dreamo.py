@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Dreamo", "AsyncDreamo"]
 
@@ -46,106 +41,108 @@ SecondReferenceTaskEnum: TypeAlias = Literal["ip", "id", "style"]
 class Input(_FalInput):
     """Input of `fal-ai/dreamo`."""
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    first_image_url: _FileInput | None = Field(
-        default=None, description="URL of first reference image to use for generation."
-    )
+    first_image_url: _FileInput | None = None
     """URL of first reference image to use for generation."""
 
-    second_image_url: _FileInput | None = Field(
-        default=None, description="URL of second reference image to use for generation."
-    )
+    second_image_url: _FileInput | None = None
     """URL of second reference image to use for generation."""
 
-    first_reference_task: FirstReferenceTaskEnum = Field(
-        default="ip", description="Task for first reference image (ip/id/style)."
-    )
+    first_reference_task: FirstReferenceTaskEnum = "ip"
     """Task for first reference image (ip/id/style)."""
 
-    second_reference_task: SecondReferenceTaskEnum = Field(
-        default="ip", description="Task for second reference image (ip/id/style)."
-    )
+    second_reference_task: SecondReferenceTaskEnum = "ip"
     """Task for second reference image (ip/id/style)."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """The size of the generated image."""
 
-    num_inference_steps: int = Field(
-        default=12, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=12, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    negative_prompt: str = Field(default="", description="The prompt to generate an image from.")
+    negative_prompt: str = ""
     """The prompt to generate an image from."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    ref_resolution: int = Field(
-        default=512, ge=512, le=1024, description="Resolution for reference images."
-    )
+    ref_resolution: int = Field(default=512, ge=512, le=1024)
     """Resolution for reference images."""
 
-    true_cfg: int | float = Field(default=1, ge=1, le=5, description="The weight of the CFG loss.")
+    true_cfg: int | float = Field(default=1, ge=1, le=5)
     """The weight of the CFG loss."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/dreamo`."""
 
-    images: list[Image] = Field(description="The URLs of the generated images.")
+    images: list[Image]
     """The URLs of the generated images."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used to generate the image.")
+    prompt: str
     """The prompt used to generate the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        first_image_url: _FileInput | None
+        second_image_url: _FileInput | None
+        first_reference_task: FirstReferenceTaskEnum
+        second_reference_task: SecondReferenceTaskEnum
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        seed: int | None
+        guidance_scale: int | float
+        negative_prompt: str
+        sync_mode: bool
+        ref_resolution: int
+        true_cfg: int | float
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Dreamo(_Endpoint[Input, Output]):
-    """(`fal-ai/dreamo`)."""
+    """`fal-ai/dreamo`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -153,94 +150,53 @@ class Dreamo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        first_image_url: _FileInput | None = None,
-        second_image_url: _FileInput | None = None,
-        first_reference_task: FirstReferenceTaskEnum = "ip",
-        second_reference_task: SecondReferenceTaskEnum = "ip",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 12,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        ref_resolution: int = 512,
-        true_cfg: int | float = 1,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        first_image_url: _FileInput | None = None,
-        second_image_url: _FileInput | None = None,
-        first_reference_task: FirstReferenceTaskEnum = "ip",
-        second_reference_task: SecondReferenceTaskEnum = "ip",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 12,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        ref_resolution: int = 512,
-        true_cfg: int | float = 1,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        first_image_url: _FileInput | None = None,
-        second_image_url: _FileInput | None = None,
-        first_reference_task: FirstReferenceTaskEnum = "ip",
-        second_reference_task: SecondReferenceTaskEnum = "ip",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 12,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        ref_resolution: int = 512,
-        true_cfg: int | float = 1,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            first_image_url (FileInput | None, default None): URL of first reference image to use for generation.
+            second_image_url (FileInput | None, default None): URL of second reference image to use for generation.
+            first_reference_task (FirstReferenceTaskEnum, default "ip"): Task for first reference image (ip/id/style).
+            second_reference_task (SecondReferenceTaskEnum, default "ip"): Task for second reference image (ip/id/style).
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            num_inference_steps (int, default 12): The number of inference steps to perform.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            guidance_scale (int | float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            negative_prompt (str, default ""): The prompt to generate an image from.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            ref_resolution (int, default 512): Resolution for reference images.
+            true_cfg (int | float, default 1): The weight of the CFG loss.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncDreamo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/dreamo`), async."""
+    """Async twin of `Dreamo` (`fal-ai/dreamo`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -248,91 +204,33 @@ class AsyncDreamo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        first_image_url: _FileInput | None = None,
-        second_image_url: _FileInput | None = None,
-        first_reference_task: FirstReferenceTaskEnum = "ip",
-        second_reference_task: SecondReferenceTaskEnum = "ip",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 12,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        ref_resolution: int = 512,
-        true_cfg: int | float = 1,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Dreamo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        first_image_url: _FileInput | None = None,
-        second_image_url: _FileInput | None = None,
-        first_reference_task: FirstReferenceTaskEnum = "ip",
-        second_reference_task: SecondReferenceTaskEnum = "ip",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 12,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        ref_resolution: int = 512,
-        true_cfg: int | float = 1,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Dreamo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        first_image_url: _FileInput | None = None,
-        second_image_url: _FileInput | None = None,
-        first_reference_task: FirstReferenceTaskEnum = "ip",
-        second_reference_task: SecondReferenceTaskEnum = "ip",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 12,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        ref_resolution: int = 512,
-        true_cfg: int | float = 1,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Dreamo.subscribe`."""
         return await self._subscribe(input, kwargs)

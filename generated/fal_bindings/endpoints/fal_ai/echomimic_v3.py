@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,80 +13,86 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "EchomimicV3", "AsyncEchomimicV3"]
 
 ENDPOINT_ID = "fal-ai/echomimic-v3"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/echomimic-v3`."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the image to use as a reference for the video generation."
-    )
+    image_url: _FileInput
     """The URL of the image to use as a reference for the video generation."""
 
-    audio_url: _FileInput = Field(
-        description="The URL of the audio to use as a reference for the video generation."
-    )
+    audio_url: _FileInput
     """The URL of the audio to use as a reference for the video generation."""
 
-    prompt: str = Field(description="The prompt to use for the video generation.")
+    prompt: str
     """The prompt to use for the video generation."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt to use for the video generation."
-    )
+    negative_prompt: str = ""
     """The negative prompt to use for the video generation."""
 
-    num_frames_per_generation: int = Field(
-        default=121, ge=49, le=161, description="The number of frames to generate at once."
-    )
+    num_frames_per_generation: int = Field(default=121, ge=49, le=161)
     """The number of frames to generate at once."""
 
-    guidance_scale: int | float = Field(
-        default=4.5, ge=1, le=10, description="The guidance scale to use for the video generation."
-    )
+    guidance_scale: int | float = Field(default=4.5, ge=1, le=10)
     """The guidance scale to use for the video generation."""
 
-    audio_guidance_scale: int | float = Field(
-        default=2.5,
-        ge=0,
-        le=10,
-        description="The audio guidance scale to use for the video generation.",
-    )
+    audio_guidance_scale: int | float = Field(default=2.5, ge=0, le=10)
     """The audio guidance scale to use for the video generation."""
 
-    seed: int | None = Field(default=None, description="The seed to use for the video generation.")
+    seed: int | None = None
     """The seed to use for the video generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/echomimic-v3`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        audio_url: Required[_FileInput]
+        prompt: Required[str]
+        negative_prompt: str
+        num_frames_per_generation: int
+        guidance_scale: int | float
+        audio_guidance_scale: int | float
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class EchomimicV3(_Endpoint[Input, Output]):
-    """(`fal-ai/echomimic-v3`)."""
+    """`fal-ai/echomimic-v3`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -94,76 +100,47 @@ class EchomimicV3(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_frames_per_generation: int = 121,
-        guidance_scale: int | float = 4.5,
-        audio_guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_frames_per_generation: int = 121,
-        guidance_scale: int | float = 4.5,
-        audio_guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_frames_per_generation: int = 121,
-        guidance_scale: int | float = 4.5,
-        audio_guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the image to use as a reference for the video generation.
+            audio_url (FileInput, required): The URL of the audio to use as a reference for the video generation.
+            prompt (str, required): The prompt to use for the video generation.
+            negative_prompt (str, default ""): The negative prompt to use for the video generation.
+            num_frames_per_generation (int, default 121): The number of frames to generate at once.
+            guidance_scale (int | float, default 4.5): The guidance scale to use for the video generation.
+            audio_guidance_scale (int | float, default 2.5): The audio guidance scale to use for the video generation.
+            seed (int | None, default None): The seed to use for the video generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncEchomimicV3(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/echomimic-v3`), async."""
+    """Async twin of `EchomimicV3` (`fal-ai/echomimic-v3`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -171,73 +148,33 @@ class AsyncEchomimicV3(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_frames_per_generation: int = 121,
-        guidance_scale: int | float = 4.5,
-        audio_guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `EchomimicV3.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_frames_per_generation: int = 121,
-        guidance_scale: int | float = 4.5,
-        audio_guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `EchomimicV3.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_frames_per_generation: int = 121,
-        guidance_scale: int | float = 4.5,
-        audio_guidance_scale: int | float = 2.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `EchomimicV3.subscribe`."""
         return await self._subscribe(input, kwargs)

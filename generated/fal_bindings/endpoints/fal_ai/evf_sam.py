@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,92 +13,94 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "EvfSam", "AsyncEvfSam"]
 
 ENDPOINT_ID = "fal-ai/evf-sam"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/evf-sam`."""
 
-    prompt: str = Field(description="The prompt to generate segmentation from.")
+    prompt: str
     """The prompt to generate segmentation from."""
 
-    negative_prompt: str | None = Field(
-        default=None,
-        description="Areas to exclude from segmentation (will be subtracted from prompt results)",
-    )
+    negative_prompt: str | None = None
     """Areas to exclude from segmentation (will be subtracted from prompt results)"""
 
-    semantic_type: bool = Field(
-        default=False,
-        description="Enable semantic level segmentation for body parts, background or multi objects",
-    )
+    semantic_type: bool = False
     """Enable semantic level segmentation for body parts, background or multi objects"""
 
-    image_url: _FileInput = Field(description="URL of the input image")
+    image_url: _FileInput
     """URL of the input image"""
 
-    mask_only: bool = Field(
-        default=True, description="Output only the binary mask instead of masked image"
-    )
+    mask_only: bool = True
     """Output only the binary mask instead of masked image"""
 
-    use_grounding_dino: bool = Field(
-        default=False, description="Use GroundingDINO instead of SAM for segmentation"
-    )
+    use_grounding_dino: bool = False
     """Use GroundingDINO instead of SAM for segmentation"""
 
-    revert_mask: bool = Field(
-        default=False, description="Invert the mask (background becomes foreground and vice versa)"
-    )
+    revert_mask: bool = False
     """Invert the mask (background becomes foreground and vice versa)"""
 
-    blur_mask: int = Field(
-        default=0,
-        ge=0,
-        le=50,
-        description="Apply Gaussian blur to the mask. Value determines kernel size (must be odd number)",
-    )
+    blur_mask: int = Field(default=0, ge=0, le=50)
     """Apply Gaussian blur to the mask. Value determines kernel size (must be odd number)"""
 
-    expand_mask: int = Field(
-        default=0, ge=0, le=20, description="Expand/dilate the mask by specified pixels"
-    )
+    expand_mask: int = Field(default=0, ge=0, le=20)
     """Expand/dilate the mask by specified pixels"""
 
-    fill_holes: bool = Field(
-        default=False, description="Fill holes in the mask using morphological operations"
-    )
+    fill_holes: bool = False
     """Fill holes in the mask using morphological operations"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/evf-sam`."""
 
-    image: File_ccd89e = Field(description="The segmented output image")
+    image: File
     """The segmented output image"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str | None
+        semantic_type: bool
+        image_url: Required[_FileInput]
+        mask_only: bool
+        use_grounding_dino: bool
+        revert_mask: bool
+        blur_mask: int
+        expand_mask: int
+        fill_holes: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class EvfSam(_Endpoint[Input, Output]):
-    """(`fal-ai/evf-sam`)."""
+    """`fal-ai/evf-sam`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -106,82 +108,49 @@ class EvfSam(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        semantic_type: bool = False,
-        image_url: _FileInput,
-        mask_only: bool = True,
-        use_grounding_dino: bool = False,
-        revert_mask: bool = False,
-        blur_mask: int = 0,
-        expand_mask: int = 0,
-        fill_holes: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        semantic_type: bool = False,
-        image_url: _FileInput,
-        mask_only: bool = True,
-        use_grounding_dino: bool = False,
-        revert_mask: bool = False,
-        blur_mask: int = 0,
-        expand_mask: int = 0,
-        fill_holes: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        semantic_type: bool = False,
-        image_url: _FileInput,
-        mask_only: bool = True,
-        use_grounding_dino: bool = False,
-        revert_mask: bool = False,
-        blur_mask: int = 0,
-        expand_mask: int = 0,
-        fill_holes: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate segmentation from.
+            negative_prompt (str | None, default None): Areas to exclude from segmentation (will be subtracted from prompt results)
+            semantic_type (bool, default False): Enable semantic level segmentation for body parts, background or multi objects
+            image_url (FileInput, required): URL of the input image
+            mask_only (bool, default True): Output only the binary mask instead of masked image
+            use_grounding_dino (bool, default False): Use GroundingDINO instead of SAM for segmentation
+            revert_mask (bool, default False): Invert the mask (background becomes foreground and vice versa)
+            blur_mask (int, default 0): Apply Gaussian blur to the mask.
+            expand_mask (int, default 0): Expand/dilate the mask by specified pixels
+            fill_holes (bool, default False): Fill holes in the mask using morphological operations
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncEvfSam(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/evf-sam`), async."""
+    """Async twin of `EvfSam` (`fal-ai/evf-sam`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -189,79 +158,33 @@ class AsyncEvfSam(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        semantic_type: bool = False,
-        image_url: _FileInput,
-        mask_only: bool = True,
-        use_grounding_dino: bool = False,
-        revert_mask: bool = False,
-        blur_mask: int = 0,
-        expand_mask: int = 0,
-        fill_holes: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `EvfSam.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        semantic_type: bool = False,
-        image_url: _FileInput,
-        mask_only: bool = True,
-        use_grounding_dino: bool = False,
-        revert_mask: bool = False,
-        blur_mask: int = 0,
-        expand_mask: int = 0,
-        fill_holes: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `EvfSam.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        semantic_type: bool = False,
-        image_url: _FileInput,
-        mask_only: bool = True,
-        use_grounding_dino: bool = False,
-        revert_mask: bool = False,
-        blur_mask: int = 0,
-        expand_mask: int = 0,
-        fill_holes: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `EvfSam.subscribe`."""
         return await self._subscribe(input, kwargs)

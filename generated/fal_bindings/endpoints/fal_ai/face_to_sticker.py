@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FaceToSticker", "AsyncFaceToSticker"]
 
@@ -42,115 +37,110 @@ ImageSizeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/face-to-sticker`."""
 
-    image_url: _FileInput = Field(description="URL of the video.")
+    image_url: _FileInput
     """URL of the video."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use. Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use. Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    num_inference_steps: int = Field(
-        default=20,
-        ge=10,
-        le=40,
-        description="\n            Increasing the amount of steps tells Stable Diffusion that it should take more steps\n            to generate your final result which can increase the amount of detail in your image.\n        ",
-    )
+    num_inference_steps: int = Field(default=20, ge=10, le=40)
     """Increasing the amount of steps tells Stable Diffusion that it should take more steps
                 to generate your final result which can increase the amount of detail in your image.
     """
 
-    guidance_scale: int | float = Field(
-        default=4.5,
-        ge=0,
-        le=10,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=4.5, ge=0, le=10)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    instant_id_strength: int | float = Field(
-        default=0.7, ge=0, le=1, description="The strength of the instant ID."
-    )
+    instant_id_strength: int | float = Field(default=0.7, ge=0, le=1)
     """The strength of the instant ID."""
 
-    ip_adapter_weight: int | float = Field(
-        default=0.2, ge=0, le=1, description="The weight of the IP adapter."
-    )
+    ip_adapter_weight: int | float = Field(default=0.2, ge=0, le=1)
     """The weight of the IP adapter."""
 
-    ip_adapter_noise: int | float = Field(
-        default=0.5, ge=0, le=1, description="The amount of noise to add to the IP adapter."
-    )
+    ip_adapter_noise: int | float = Field(default=0.5, ge=0, le=1)
     """The amount of noise to add to the IP adapter."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """The size of the generated image."""
 
-    upscale: bool = Field(default=False, description="Whether to upscale the image 2x.")
+    upscale: bool = False
     """Whether to upscale the image 2x."""
 
-    upscale_steps: int = Field(
-        default=10,
-        ge=1,
-        le=20,
-        description="The number of steps to use for upscaling. Only used if `upscale` is `true`.",
-    )
+    upscale_steps: int = Field(default=10, ge=1, le=20)
     """The number of steps to use for upscaling. Only used if `upscale` is `true`."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to false, the safety checker will be disabled."
-    )
+    enable_safety_checker: bool = True
     """If set to false, the safety checker will be disabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/face-to-sticker`."""
 
-    images: list[Image] = Field(description="The generated images.")
+    images: list[Image]
     """The generated images."""
 
-    sticker_image: Image = Field(description="The generated face sticker image.")
+    sticker_image: Image
     """The generated face sticker image."""
 
-    sticker_image_background_removed: Image = Field(
-        description="The generated face sticker image with the background removed."
-    )
+    sticker_image_background_removed: Image
     """The generated face sticker image with the background removed."""
 
-    seed: int = Field(description="Seed used during the inference.")
+    seed: int
     """Seed used during the inference."""
 
-    has_nsfw_concepts: dict[str, bool] = Field(
-        description="\n            Whether the generated images contain NSFW concepts.\n            The key is the image type and the value is a boolean.\n        "
-    )
+    has_nsfw_concepts: dict[str, bool]
     """Whether the generated images contain NSFW concepts.
                 The key is the image type and the value is a boolean.
     """
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: Required[str]
+        negative_prompt: str
+        num_inference_steps: int
+        guidance_scale: int | float
+        instant_id_strength: int | float
+        ip_adapter_weight: int | float
+        ip_adapter_noise: int | float
+        image_size: ImageSize | ImageSizeEnum
+        upscale: bool
+        upscale_steps: int
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FaceToSticker(_Endpoint[Input, Output]):
-    """(`fal-ai/face-to-sticker`)."""
+    """`fal-ai/face-to-sticker`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -158,91 +148,52 @@ class FaceToSticker(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 20,
-        guidance_scale: int | float = 4.5,
-        instant_id_strength: int | float = 0.7,
-        ip_adapter_weight: int | float = 0.2,
-        ip_adapter_noise: int | float = 0.5,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        upscale: bool = False,
-        upscale_steps: int = 10,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 20,
-        guidance_scale: int | float = 4.5,
-        instant_id_strength: int | float = 0.7,
-        ip_adapter_weight: int | float = 0.2,
-        ip_adapter_noise: int | float = 0.5,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        upscale: bool = False,
-        upscale_steps: int = 10,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 20,
-        guidance_scale: int | float = 4.5,
-        instant_id_strength: int | float = 0.7,
-        ip_adapter_weight: int | float = 0.2,
-        ip_adapter_noise: int | float = 0.5,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        upscale: bool = False,
-        upscale_steps: int = 10,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the video.
+            prompt (str, required): The prompt to use for generating the image.
+            negative_prompt (str, default ""): The negative prompt to use.
+            num_inference_steps (int, default 20): Increasing the amount of steps tells Stable Diffusion that it should take more steps to generate your final result which can increase the amount of detail in your image.
+            guidance_scale (int | float, default 4.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            instant_id_strength (int | float, default 0.7): The strength of the instant ID.
+            ip_adapter_weight (int | float, default 0.2): The weight of the IP adapter.
+            ip_adapter_noise (int | float, default 0.5): The amount of noise to add to the IP adapter.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            upscale (bool, default False): Whether to upscale the image 2x.
+            upscale_steps (int, default 10): The number of steps to use for upscaling.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            enable_safety_checker (bool, default True): If set to false, the safety checker will be disabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFaceToSticker(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/face-to-sticker`), async."""
+    """Async twin of `FaceToSticker` (`fal-ai/face-to-sticker`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -250,88 +201,33 @@ class AsyncFaceToSticker(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 20,
-        guidance_scale: int | float = 4.5,
-        instant_id_strength: int | float = 0.7,
-        ip_adapter_weight: int | float = 0.2,
-        ip_adapter_noise: int | float = 0.5,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        upscale: bool = False,
-        upscale_steps: int = 10,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FaceToSticker.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 20,
-        guidance_scale: int | float = 4.5,
-        instant_id_strength: int | float = 0.7,
-        ip_adapter_weight: int | float = 0.2,
-        ip_adapter_noise: int | float = 0.5,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        upscale: bool = False,
-        upscale_steps: int = 10,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FaceToSticker.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 20,
-        guidance_scale: int | float = 4.5,
-        instant_id_strength: int | float = 0.7,
-        ip_adapter_weight: int | float = 0.2,
-        ip_adapter_noise: int | float = 0.5,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        upscale: bool = False,
-        upscale_steps: int = 10,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FaceToSticker.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,96 +13,93 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxKreaTrainer", "AsyncFluxKreaTrainer"]
 
 ENDPOINT_ID = "fal-ai/flux-krea-trainer"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/flux-krea-trainer`."""
 
-    images_data_url: _FileInput = Field(
-        description="\n        URL to zip archive with images. Try to use at least 4 images in general the more the better.\n\n        In addition to images the archive can contain text files with captions. Each text file should have the same name as the image file it corresponds to.\n    "
-    )
+    images_data_url: _FileInput
     """URL to zip archive with images. Try to use at least 4 images in general the more the better.
 
             In addition to images the archive can contain text files with captions. Each text file should have the same name as the image file it corresponds to.
     """
 
-    trigger_word: str | None = Field(
-        default=None,
-        description="Trigger word to be used in the captions. If None, a trigger word will not be used.\n        If no captions are provide the trigger_word will be used instead of captions. If captions are the trigger word will not be used.\n        ",
-    )
+    trigger_word: str | None = None
     """Trigger word to be used in the captions. If None, a trigger word will not be used.
             If no captions are provide the trigger_word will be used instead of captions. If captions are the trigger word will not be used.
     """
 
-    create_masks: bool = Field(
-        default=True,
-        description="If True segmentation masks will be used in the weight the training loss. For people a face mask is used if possible.",
-    )
+    create_masks: bool = True
     """If True segmentation masks will be used in the weight the training loss. For people a face mask is used if possible."""
 
-    steps: int | None = Field(
-        default=None, ge=1, le=10000, description="Number of steps to train the LoRA on."
-    )
+    steps: int | None = Field(default=None, ge=1, le=10000)
     """Number of steps to train the LoRA on."""
 
-    is_style: bool = Field(
-        default=False,
-        description="If True, the training will be for a style. This will deactivate segmentation, captioning and will use trigger word instead. Use the trigger word to specify the style.",
-    )
+    is_style: bool = False
     """If True, the training will be for a style. This will deactivate segmentation, captioning and will use trigger word instead. Use the trigger word to specify the style."""
 
-    is_input_format_already_preprocessed: bool = Field(
-        default=False,
-        description="Specifies whether the input data is already in a processed format. When set to False (default), the system expects raw input where image files and their corresponding caption files share the same name (e.g., 'photo.jpg' and 'photo.txt'). Set to True if your data is already in a preprocessed format.",
-    )
+    is_input_format_already_preprocessed: bool = False
     """Specifies whether the input data is already in a processed format. When set to False (default), the system expects raw input where image files and their corresponding caption files share the same name (e.g., 'photo.jpg' and 'photo.txt'). Set to True if your data is already in a preprocessed format."""
 
-    data_archive_format: str | None = Field(
-        default=None,
-        description="The format of the archive. If not specified, the format will be inferred from the URL.",
-    )
+    data_archive_format: str | None = None
     """The format of the archive. If not specified, the format will be inferred from the URL."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-krea-trainer`."""
 
-    diffusers_lora_file: File_ccd89e = Field(
-        description="URL to the trained diffusers lora weights."
-    )
+    diffusers_lora_file: File
     """URL to the trained diffusers lora weights."""
 
-    config_file: File_ccd89e = Field(description="URL to the training configuration file.")
+    config_file: File
     """URL to the training configuration file."""
 
-    debug_preprocessed_output: File_ccd89e | None = Field(
-        default=None, description="URL to the preprocessed images."
-    )
+    debug_preprocessed_output: File | None = None
     """URL to the preprocessed images."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        images_data_url: Required[_FileInput]
+        trigger_word: str | None
+        create_masks: bool
+        steps: int | None
+        is_style: bool
+        is_input_format_already_preprocessed: bool
+        data_archive_format: str | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FluxKreaTrainer(_Endpoint[Input, Output]):
-    """(`fal-ai/flux-krea-trainer`)."""
+    """`fal-ai/flux-krea-trainer`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -110,73 +107,46 @@ class FluxKreaTrainer(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_word: str | None = None,
-        create_masks: bool = True,
-        steps: int | None = None,
-        is_style: bool = False,
-        is_input_format_already_preprocessed: bool = False,
-        data_archive_format: str | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_word: str | None = None,
-        create_masks: bool = True,
-        steps: int | None = None,
-        is_style: bool = False,
-        is_input_format_already_preprocessed: bool = False,
-        data_archive_format: str | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_word: str | None = None,
-        create_masks: bool = True,
-        steps: int | None = None,
-        is_style: bool = False,
-        is_input_format_already_preprocessed: bool = False,
-        data_archive_format: str | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            images_data_url (FileInput, required): URL to zip archive with images.
+            trigger_word (str | None, default None): Trigger word to be used in the captions.
+            create_masks (bool, default True): If True segmentation masks will be used in the weight the training loss.
+            steps (int | None, default None): Number of steps to train the LoRA on.
+            is_style (bool, default False): If True, the training will be for a style.
+            is_input_format_already_preprocessed (bool, default False): Specifies whether the input data is already in a processed format.
+            data_archive_format (str | None, default None): The format of the archive.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFluxKreaTrainer(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux-krea-trainer`), async."""
+    """Async twin of `FluxKreaTrainer` (`fal-ai/flux-krea-trainer`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -184,70 +154,33 @@ class AsyncFluxKreaTrainer(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_word: str | None = None,
-        create_masks: bool = True,
-        steps: int | None = None,
-        is_style: bool = False,
-        is_input_format_already_preprocessed: bool = False,
-        data_archive_format: str | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FluxKreaTrainer.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_word: str | None = None,
-        create_masks: bool = True,
-        steps: int | None = None,
-        is_style: bool = False,
-        is_input_format_already_preprocessed: bool = False,
-        data_archive_format: str | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FluxKreaTrainer.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_word: str | None = None,
-        create_masks: bool = True,
-        steps: int | None = None,
-        is_style: bool = False,
-        is_input_format_already_preprocessed: bool = False,
-        data_archive_format: str | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FluxKreaTrainer.subscribe`."""
         return await self._subscribe(input, kwargs)

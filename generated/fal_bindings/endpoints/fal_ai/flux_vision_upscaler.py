@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxVisionUpscaler", "AsyncFluxVisionUpscaler"]
 
@@ -37,65 +32,72 @@ ENDPOINT_ID = "fal-ai/flux-vision-upscaler"
 class Input(_FalInput):
     """Input of `fal-ai/flux-vision-upscaler`."""
 
-    image_url: _FileInput = Field(description="The URL of the image to upscale.")
+    image_url: _FileInput
     """The URL of the image to upscale."""
 
-    upscale_factor: int | float = Field(
-        default=2, ge=1, le=4, description="The upscale factor (1-4x)."
-    )
+    upscale_factor: int | float = Field(default=2, ge=1, le=4)
     """The upscale factor (1-4x)."""
 
-    seed: int | None = Field(
-        default=None,
-        description="The seed to use for the upscale. If not provided, a random seed will be used.",
-    )
+    seed: int | None = None
     """The seed to use for the upscale. If not provided, a random seed will be used."""
 
-    creativity: int | float = Field(
-        default=0.3,
-        ge=0,
-        le=1,
-        description="The creativity of the model. The higher the creativity, the more the model will deviate from the original. Refers to the denoise strength of the sampling.",
-    )
+    creativity: int | float = Field(default=0.3, ge=0, le=1)
     """The creativity of the model. The higher the creativity, the more the model will deviate from the original. Refers to the denoise strength of the sampling."""
 
-    guidance: int | float = Field(
-        default=1,
-        ge=1,
-        le=4,
-        description="CFG/guidance scale (1-4). Controls how closely the model follows the prompt.",
-    )
+    guidance: int | float = Field(default=1, ge=1, le=4)
     """CFG/guidance scale (1-4). Controls how closely the model follows the prompt."""
 
-    steps: int = Field(default=20, ge=4, le=50, description="Number of inference steps (4-50).")
+    steps: int = Field(default=20, ge=4, le=50)
     """Number of inference steps (4-50)."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-vision-upscaler`."""
 
-    image: Image = Field(description="The URL of the generated image.")
+    image: Image
     """The URL of the generated image."""
 
-    seed: int = Field(description="The seed used to generate the image.")
+    seed: int
     """The seed used to generate the image."""
 
-    timings: dict[str, int | float] = Field(
-        description="The timings of the different steps in the workflow."
-    )
+    timings: dict[str, int | float]
     """The timings of the different steps in the workflow."""
 
-    caption: str = Field(description="The VLM-generated caption used for upscaling.")
+    caption: str
     """The VLM-generated caption used for upscaling."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        upscale_factor: int | float
+        seed: int | None
+        creativity: int | float
+        guidance: int | float
+        steps: int
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FluxVisionUpscaler(_Endpoint[Input, Output]):
-    """(`fal-ai/flux-vision-upscaler`)."""
+    """`fal-ai/flux-vision-upscaler`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -103,73 +105,46 @@ class FluxVisionUpscaler(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        creativity: int | float = 0.3,
-        guidance: int | float = 1,
-        steps: int = 20,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        creativity: int | float = 0.3,
-        guidance: int | float = 1,
-        steps: int = 20,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        creativity: int | float = 0.3,
-        guidance: int | float = 1,
-        steps: int = 20,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the image to upscale.
+            upscale_factor (int | float, default 2): The upscale factor (1-4x).
+            seed (int | None, default None): The seed to use for the upscale.
+            creativity (int | float, default 0.3): The creativity of the model.
+            guidance (int | float, default 1): CFG/guidance scale (1-4).
+            steps (int, default 20): Number of inference steps (4-50).
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFluxVisionUpscaler(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux-vision-upscaler`), async."""
+    """Async twin of `FluxVisionUpscaler` (`fal-ai/flux-vision-upscaler`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -177,70 +152,33 @@ class AsyncFluxVisionUpscaler(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        creativity: int | float = 0.3,
-        guidance: int | float = 1,
-        steps: int = 20,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FluxVisionUpscaler.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        creativity: int | float = 0.3,
-        guidance: int | float = 1,
-        steps: int = 20,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FluxVisionUpscaler.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        creativity: int | float = 0.3,
-        guidance: int | float = 1,
-        steps: int = 20,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FluxVisionUpscaler.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -17,16 +17,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Gemini25FlashImage", "AsyncGemini25FlashImage"]
 
@@ -44,58 +39,70 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 class Input(_FalInput):
     """Input of `fal-ai/gemini-25-flash-image`."""
 
-    prompt: str = Field(
-        min_length=3, max_length=50000, description="The text prompt to generate an image from."
-    )
+    prompt: str = Field(min_length=3, max_length=50000)
     """The text prompt to generate an image from."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """The number of images to generate."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1", description="The aspect ratio of the generated image."
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """The aspect ratio of the generated image."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    safety_tolerance: SafetyToleranceEnum = Field(
-        default="4",
-        description="The safety tolerance level for content moderation. 1 is the most strict (blocks most content), 6 is the least strict.",
-    )
+    safety_tolerance: SafetyToleranceEnum = "4"
     """The safety tolerance level for content moderation. 1 is the most strict (blocks most content), 6 is the least strict."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    limit_generations: bool = Field(
-        default=False,
-        description="Experimental parameter to limit the number of generations from each round of prompting to 1. Set to `True` to to disregard any instructions in the prompt regarding the number of images to generate.",
-    )
+    limit_generations: bool = False
     """Experimental parameter to limit the number of generations from each round of prompting to 1. Set to `True` to to disregard any instructions in the prompt regarding the number of images to generate."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/gemini-25-flash-image`."""
 
-    images: list[ImageFile] = Field(description="The generated images.")
+    images: list[ImageFile]
     """The generated images."""
 
-    description: str = Field(description="The description of the generated images.")
+    description: str
     """The description of the generated images."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_images: int
+        seed: int | None
+        aspect_ratio: AspectRatioEnum
+        output_format: OutputFormatEnum
+        safety_tolerance: SafetyToleranceEnum
+        sync_mode: bool
+        limit_generations: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Gemini25FlashImage(_Endpoint[Input, Output]):
-    """(`fal-ai/gemini-25-flash-image`)."""
+    """`fal-ai/gemini-25-flash-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -103,76 +110,47 @@ class Gemini25FlashImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        output_format: OutputFormatEnum = "png",
-        safety_tolerance: SafetyToleranceEnum = "4",
-        sync_mode: bool = False,
-        limit_generations: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        output_format: OutputFormatEnum = "png",
-        safety_tolerance: SafetyToleranceEnum = "4",
-        sync_mode: bool = False,
-        limit_generations: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        output_format: OutputFormatEnum = "png",
-        safety_tolerance: SafetyToleranceEnum = "4",
-        sync_mode: bool = False,
-        limit_generations: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to generate an image from.
+            num_images (int, default 1): The number of images to generate.
+            seed (int | None, default None): The seed for the random number generator.
+            aspect_ratio (AspectRatioEnum, default "1:1"): The aspect ratio of the generated image.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            safety_tolerance (SafetyToleranceEnum, default "4"): The safety tolerance level for content moderation. 1 is the most strict (blocks most content), 6 is the least strict.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            limit_generations (bool, default False): Experimental parameter to limit the number of generations from each round of prompting to 1.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncGemini25FlashImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/gemini-25-flash-image`), async."""
+    """Async twin of `Gemini25FlashImage` (`fal-ai/gemini-25-flash-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -180,73 +158,33 @@ class AsyncGemini25FlashImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        output_format: OutputFormatEnum = "png",
-        safety_tolerance: SafetyToleranceEnum = "4",
-        sync_mode: bool = False,
-        limit_generations: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Gemini25FlashImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        output_format: OutputFormatEnum = "png",
-        safety_tolerance: SafetyToleranceEnum = "4",
-        sync_mode: bool = False,
-        limit_generations: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Gemini25FlashImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        output_format: OutputFormatEnum = "png",
-        safety_tolerance: SafetyToleranceEnum = "4",
-        sync_mode: bool = False,
-        limit_generations: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Gemini25FlashImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,75 +13,82 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "HunyuanAvatar", "AsyncHunyuanAvatar"]
 
 ENDPOINT_ID = "fal-ai/hunyuan-avatar"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-avatar`."""
 
-    audio_url: _FileInput = Field(description="The URL of the audio file.")
+    audio_url: _FileInput
     """The URL of the audio file."""
 
-    image_url: _FileInput = Field(description="The URL of the reference image.")
+    image_url: _FileInput
     """The URL of the reference image."""
 
-    text: str = Field(default="A cat is singing.", description="Text prompt describing the scene.")
+    text: str = "A cat is singing."
     """Text prompt describing the scene."""
 
-    num_frames: int = Field(
-        default=129,
-        ge=129,
-        le=401,
-        description="Number of video frames to generate at 25 FPS. If greater than the input audio length, it will capped to the length of the input audio.",
-    )
+    num_frames: int = Field(default=129, ge=129, le=401)
     """Number of video frames to generate at 25 FPS. If greater than the input audio length, it will capped to the length of the input audio."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=30,
-        le=50,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=30, ge=30, le=50)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    turbo_mode: bool = Field(
-        default=True,
-        description="If true, the video will be generated faster with no noticeable degradation in the visual quality.",
-    )
+    turbo_mode: bool = True
     """If true, the video will be generated faster with no noticeable degradation in the visual quality."""
 
-    seed: int | None = Field(default=None, description="Random seed for generation.")
+    seed: int | None = None
     """Random seed for generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-avatar`."""
 
-    video: File_ccd89e = Field(description="The generated video with the avatar animation.")
+    video: File
     """The generated video with the avatar animation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        image_url: Required[_FileInput]
+        text: str
+        num_frames: int
+        num_inference_steps: int
+        turbo_mode: bool
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HunyuanAvatar(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-avatar`)."""
+    """`fal-ai/hunyuan-avatar`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -89,73 +96,46 @@ class HunyuanAvatar(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        image_url: _FileInput,
-        text: str = "A cat is singing.",
-        num_frames: int = 129,
-        num_inference_steps: int = 30,
-        turbo_mode: bool = True,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        image_url: _FileInput,
-        text: str = "A cat is singing.",
-        num_frames: int = 129,
-        num_inference_steps: int = 30,
-        turbo_mode: bool = True,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        image_url: _FileInput,
-        text: str = "A cat is singing.",
-        num_frames: int = 129,
-        num_inference_steps: int = 30,
-        turbo_mode: bool = True,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): The URL of the audio file.
+            image_url (FileInput, required): The URL of the reference image.
+            text (str, default "A cat is singing."): Text prompt describing the scene.
+            num_frames (int, default 129): Number of video frames to generate at 25 FPS. If greater than the input audio length, it will capped to the length of the input audio.
+            num_inference_steps (int, default 30): Number of inference steps for sampling.
+            turbo_mode (bool, default True): If true, the video will be generated faster with no noticeable degradation in the visual quality.
+            seed (int | None, default None): Random seed for generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuanAvatar(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-avatar`), async."""
+    """Async twin of `HunyuanAvatar` (`fal-ai/hunyuan-avatar`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -163,70 +143,33 @@ class AsyncHunyuanAvatar(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        image_url: _FileInput,
-        text: str = "A cat is singing.",
-        num_frames: int = 129,
-        num_inference_steps: int = 30,
-        turbo_mode: bool = True,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HunyuanAvatar.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        image_url: _FileInput,
-        text: str = "A cat is singing.",
-        num_frames: int = 129,
-        num_inference_steps: int = 30,
-        turbo_mode: bool = True,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HunyuanAvatar.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        image_url: _FileInput,
-        text: str = "A cat is singing.",
-        num_frames: int = 129,
-        num_inference_steps: int = 30,
-        turbo_mode: bool = True,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HunyuanAvatar.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Image2pixel", "AsyncImage2pixel"]
 
@@ -43,113 +38,112 @@ DownscaleMethodEnum: TypeAlias = Literal["dominant", "median", "mode", "mean", "
 class Input(_FalInput):
     """Input of `fal-ai/image2pixel`."""
 
-    image_url: _FileInput = Field(description="The image URL to process into improved pixel art")
+    image_url: _FileInput
     """The image URL to process into improved pixel art"""
 
-    max_colors: int | None = Field(
-        default=32,
-        ge=1,
-        le=256,
-        description="Maximum number of colors in the output palette. Set None to disable limit.",
-    )
+    max_colors: int | None = Field(default=32, ge=1, le=256)
     """Maximum number of colors in the output palette. Set None to disable limit."""
 
-    auto_color_detect: bool = Field(
-        default=False, description="Enable automatic detection of optimal number of colors."
-    )
+    auto_color_detect: bool = False
     """Enable automatic detection of optimal number of colors."""
 
-    fixed_palette: list[str] | None = Field(
-        default=None,
-        description="Optional fixed color palette as hex strings (e.g., ['#000000', '#ffffff']).",
-    )
+    fixed_palette: list[str] | None = None
     """Optional fixed color palette as hex strings (e.g., ['#000000', '#ffffff'])."""
 
-    detect_method: DetectMethodEnum = Field(
-        default="auto", description="Scale detection method to use."
-    )
+    detect_method: DetectMethodEnum = "auto"
     """Scale detection method to use."""
 
-    scale: int | None = Field(
-        default=None, ge=1, le=64, description="Force a specific pixel scale. If None, auto-detect."
-    )
+    scale: int | None = Field(default=None, ge=1, le=64)
     """Force a specific pixel scale. If None, auto-detect."""
 
-    downscale_method: DownscaleMethodEnum = Field(
-        default="dominant", description="Downscaling method to produce the pixel-art output."
-    )
+    downscale_method: DownscaleMethodEnum = "dominant"
     """Downscaling method to produce the pixel-art output."""
 
-    trim_borders: bool = Field(default=False, description="Trim borders of the image.")
+    trim_borders: bool = False
     """Trim borders of the image."""
 
-    transparent_background: bool = Field(
-        default=False,
-        description="Remove background of the image. This will check for contiguous color regions from the edges after correction and make them transparent.",
-    )
+    transparent_background: bool = False
     """Remove background of the image. This will check for contiguous color regions from the edges after correction and make them transparent."""
 
-    cleanup_morph: bool = Field(
-        default=False, description="Apply morphological operations to remove noise."
-    )
+    cleanup_morph: bool = False
     """Apply morphological operations to remove noise."""
 
-    cleanup_jaggy: bool = Field(
-        default=False, description="Remove isolated diagonal pixels (jaggy edge cleanup)."
-    )
+    cleanup_jaggy: bool = False
     """Remove isolated diagonal pixels (jaggy edge cleanup)."""
 
-    snap_grid: bool = Field(default=True, description="Align output to the pixel grid.")
+    snap_grid: bool = True
     """Align output to the pixel grid."""
 
-    alpha_threshold: int = Field(
-        default=128, ge=0, le=255, description="Alpha binarization threshold (0-255)."
-    )
+    alpha_threshold: int = Field(default=128, ge=0, le=255)
     """Alpha binarization threshold (0-255)."""
 
-    dominant_color_threshold: int | float = Field(
-        default=0.05, ge=0, le=1, description="Dominant color threshold (0.0-1.0)."
-    )
+    dominant_color_threshold: int | float = Field(default=0.05, ge=0, le=1)
     """Dominant color threshold (0.0-1.0)."""
 
-    background_tolerance: int = Field(
-        default=0, ge=0, le=255, description="Background tolerance (0-255)."
-    )
+    background_tolerance: int = Field(default=0, ge=0, le=255)
     """Background tolerance (0-255)."""
 
-    background_mode: BackgroundModeEnum = Field(
-        default="corners",
-        description="Controls where to flood-fill from when removing the background.",
-    )
+    background_mode: BackgroundModeEnum = "corners"
     """Controls where to flood-fill from when removing the background."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/image2pixel`."""
 
-    pixel_scale: int = Field(description="The detected pixel scale of the input.")
+    pixel_scale: int
     """The detected pixel scale of the input."""
 
-    palette: list[str] = Field(description="The palette of the processed media.")
+    palette: list[str]
     """The palette of the processed media."""
 
-    num_colors: int = Field(description="The number of colors in the processed media.")
+    num_colors: int
     """The number of colors in the processed media."""
 
-    images: list[ImageFile] = Field(
-        description="The processed pixel-art image (PNG) and the scaled image (PNG)."
-    )
+    images: list[ImageFile]
     """The processed pixel-art image (PNG) and the scaled image (PNG)."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        max_colors: int | None
+        auto_color_detect: bool
+        fixed_palette: list[str] | None
+        detect_method: DetectMethodEnum
+        scale: int | None
+        downscale_method: DownscaleMethodEnum
+        trim_borders: bool
+        transparent_background: bool
+        cleanup_morph: bool
+        cleanup_jaggy: bool
+        snap_grid: bool
+        alpha_threshold: int
+        dominant_color_threshold: int | float
+        background_tolerance: int
+        background_mode: BackgroundModeEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Image2pixel(_Endpoint[Input, Output]):
-    """(`fal-ai/image2pixel`)."""
+    """`fal-ai/image2pixel`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -157,103 +151,56 @@ class Image2pixel(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        max_colors: int | None = 32,
-        auto_color_detect: bool = False,
-        fixed_palette: list[str] | None = None,
-        detect_method: DetectMethodEnum = "auto",
-        scale: int | None = None,
-        downscale_method: DownscaleMethodEnum = "dominant",
-        trim_borders: bool = False,
-        transparent_background: bool = False,
-        cleanup_morph: bool = False,
-        cleanup_jaggy: bool = False,
-        snap_grid: bool = True,
-        alpha_threshold: int = 128,
-        dominant_color_threshold: int | float = 0.05,
-        background_tolerance: int = 0,
-        background_mode: BackgroundModeEnum = "corners",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        max_colors: int | None = 32,
-        auto_color_detect: bool = False,
-        fixed_palette: list[str] | None = None,
-        detect_method: DetectMethodEnum = "auto",
-        scale: int | None = None,
-        downscale_method: DownscaleMethodEnum = "dominant",
-        trim_borders: bool = False,
-        transparent_background: bool = False,
-        cleanup_morph: bool = False,
-        cleanup_jaggy: bool = False,
-        snap_grid: bool = True,
-        alpha_threshold: int = 128,
-        dominant_color_threshold: int | float = 0.05,
-        background_tolerance: int = 0,
-        background_mode: BackgroundModeEnum = "corners",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        max_colors: int | None = 32,
-        auto_color_detect: bool = False,
-        fixed_palette: list[str] | None = None,
-        detect_method: DetectMethodEnum = "auto",
-        scale: int | None = None,
-        downscale_method: DownscaleMethodEnum = "dominant",
-        trim_borders: bool = False,
-        transparent_background: bool = False,
-        cleanup_morph: bool = False,
-        cleanup_jaggy: bool = False,
-        snap_grid: bool = True,
-        alpha_threshold: int = 128,
-        dominant_color_threshold: int | float = 0.05,
-        background_tolerance: int = 0,
-        background_mode: BackgroundModeEnum = "corners",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The image URL to process into improved pixel art
+            max_colors (int | None, default 32): Maximum number of colors in the output palette.
+            auto_color_detect (bool, default False): Enable automatic detection of optimal number of colors.
+            fixed_palette (list[str] | None, default None): Optional fixed color palette as hex strings (e.g., ['#000000', '#ffffff']).
+            detect_method (DetectMethodEnum, default "auto"): Scale detection method to use.
+            scale (int | None, default None): Force a specific pixel scale.
+            downscale_method (DownscaleMethodEnum, default "dominant"): Downscaling method to produce the pixel-art output.
+            trim_borders (bool, default False): Trim borders of the image.
+            transparent_background (bool, default False): Remove background of the image.
+            cleanup_morph (bool, default False): Apply morphological operations to remove noise.
+            cleanup_jaggy (bool, default False): Remove isolated diagonal pixels (jaggy edge cleanup).
+            snap_grid (bool, default True): Align output to the pixel grid.
+            alpha_threshold (int, default 128): Alpha binarization threshold (0-255).
+            dominant_color_threshold (int | float, default 0.05): Dominant color threshold (0.0-1.0).
+            background_tolerance (int, default 0): Background tolerance (0-255).
+            background_mode (BackgroundModeEnum, default "corners"): Controls where to flood-fill from when removing the background.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncImage2pixel(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/image2pixel`), async."""
+    """Async twin of `Image2pixel` (`fal-ai/image2pixel`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -261,100 +208,33 @@ class AsyncImage2pixel(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        max_colors: int | None = 32,
-        auto_color_detect: bool = False,
-        fixed_palette: list[str] | None = None,
-        detect_method: DetectMethodEnum = "auto",
-        scale: int | None = None,
-        downscale_method: DownscaleMethodEnum = "dominant",
-        trim_borders: bool = False,
-        transparent_background: bool = False,
-        cleanup_morph: bool = False,
-        cleanup_jaggy: bool = False,
-        snap_grid: bool = True,
-        alpha_threshold: int = 128,
-        dominant_color_threshold: int | float = 0.05,
-        background_tolerance: int = 0,
-        background_mode: BackgroundModeEnum = "corners",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Image2pixel.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        max_colors: int | None = 32,
-        auto_color_detect: bool = False,
-        fixed_palette: list[str] | None = None,
-        detect_method: DetectMethodEnum = "auto",
-        scale: int | None = None,
-        downscale_method: DownscaleMethodEnum = "dominant",
-        trim_borders: bool = False,
-        transparent_background: bool = False,
-        cleanup_morph: bool = False,
-        cleanup_jaggy: bool = False,
-        snap_grid: bool = True,
-        alpha_threshold: int = 128,
-        dominant_color_threshold: int | float = 0.05,
-        background_tolerance: int = 0,
-        background_mode: BackgroundModeEnum = "corners",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Image2pixel.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        max_colors: int | None = 32,
-        auto_color_detect: bool = False,
-        fixed_palette: list[str] | None = None,
-        detect_method: DetectMethodEnum = "auto",
-        scale: int | None = None,
-        downscale_method: DownscaleMethodEnum = "dominant",
-        trim_borders: bool = False,
-        transparent_background: bool = False,
-        cleanup_morph: bool = False,
-        cleanup_jaggy: bool = False,
-        snap_grid: bool = True,
-        alpha_threshold: int = 128,
-        dominant_color_threshold: int | float = 0.05,
-        background_tolerance: int = 0,
-        background_mode: BackgroundModeEnum = "corners",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Image2pixel.subscribe`."""
         return await self._subscribe(input, kwargs)

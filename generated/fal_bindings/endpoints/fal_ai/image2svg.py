@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Image2svg", "AsyncImage2svg"]
 
@@ -38,78 +33,88 @@ ColormodeEnum: TypeAlias = Literal["color", "binary"]
 HierarchicalEnum: TypeAlias = Literal["stacked", "cutout"]
 
 ModeEnum: TypeAlias = Literal["spline", "polygon"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/image2svg`."""
 
-    image_url: _FileInput = Field(description="The image to convert to SVG")
+    image_url: _FileInput
     """The image to convert to SVG"""
 
-    colormode: ColormodeEnum = Field(
-        default="color", description="Choose between color or binary (black and white) output"
-    )
+    colormode: ColormodeEnum = "color"
     """Choose between color or binary (black and white) output"""
 
-    hierarchical: HierarchicalEnum = Field(
-        default="stacked", description="Hierarchical mode: stacked or cutout"
-    )
+    hierarchical: HierarchicalEnum = "stacked"
     """Hierarchical mode: stacked or cutout"""
 
-    mode: ModeEnum = Field(
-        default="spline", description="Mode: spline (curved) or polygon (straight lines)"
-    )
+    mode: ModeEnum = "spline"
     """Mode: spline (curved) or polygon (straight lines)"""
 
-    filter_speckle: int = Field(
-        default=4, ge=0, le=20, description="Filter out small speckles and noise"
-    )
+    filter_speckle: int = Field(default=4, ge=0, le=20)
     """Filter out small speckles and noise"""
 
-    color_precision: int = Field(default=6, ge=1, le=10, description="Color quantization level")
+    color_precision: int = Field(default=6, ge=1, le=10)
     """Color quantization level"""
 
-    layer_difference: int = Field(
-        default=16, ge=1, le=32, description="Layer difference threshold for hierarchical mode"
-    )
+    layer_difference: int = Field(default=16, ge=1, le=32)
     """Layer difference threshold for hierarchical mode"""
 
-    corner_threshold: int = Field(
-        default=60, ge=0, le=180, description="Corner detection threshold in degrees"
-    )
+    corner_threshold: int = Field(default=60, ge=0, le=180)
     """Corner detection threshold in degrees"""
 
-    length_threshold: int | float = Field(
-        default=4, ge=0, le=10, description="Length threshold for curves/lines"
-    )
+    length_threshold: int | float = Field(default=4, ge=0, le=10)
     """Length threshold for curves/lines"""
 
-    max_iterations: int = Field(
-        default=10, ge=1, le=20, description="Maximum number of iterations for optimization"
-    )
+    max_iterations: int = Field(default=10, ge=1, le=20)
     """Maximum number of iterations for optimization"""
 
-    splice_threshold: int = Field(
-        default=45, ge=0, le=90, description="Splice threshold for joining paths"
-    )
+    splice_threshold: int = Field(default=45, ge=0, le=90)
     """Splice threshold for joining paths"""
 
-    path_precision: int = Field(
-        default=3, ge=1, le=10, description="Decimal precision for path coordinates"
-    )
+    path_precision: int = Field(default=3, ge=1, le=10)
     """Decimal precision for path coordinates"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/image2svg`."""
 
-    images: list[File_ccd89e] = Field(description="The converted SVG file")
+    images: list[File]
     """The converted SVG file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        colormode: ColormodeEnum
+        hierarchical: HierarchicalEnum
+        mode: ModeEnum
+        filter_speckle: int
+        color_precision: int
+        layer_difference: int
+        corner_threshold: int
+        length_threshold: int | float
+        max_iterations: int
+        splice_threshold: int
+        path_precision: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Image2svg(_Endpoint[Input, Output]):
-    """(`fal-ai/image2svg`)."""
+    """`fal-ai/image2svg`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -117,88 +122,51 @@ class Image2svg(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        colormode: ColormodeEnum = "color",
-        hierarchical: HierarchicalEnum = "stacked",
-        mode: ModeEnum = "spline",
-        filter_speckle: int = 4,
-        color_precision: int = 6,
-        layer_difference: int = 16,
-        corner_threshold: int = 60,
-        length_threshold: int | float = 4,
-        max_iterations: int = 10,
-        splice_threshold: int = 45,
-        path_precision: int = 3,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        colormode: ColormodeEnum = "color",
-        hierarchical: HierarchicalEnum = "stacked",
-        mode: ModeEnum = "spline",
-        filter_speckle: int = 4,
-        color_precision: int = 6,
-        layer_difference: int = 16,
-        corner_threshold: int = 60,
-        length_threshold: int | float = 4,
-        max_iterations: int = 10,
-        splice_threshold: int = 45,
-        path_precision: int = 3,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        colormode: ColormodeEnum = "color",
-        hierarchical: HierarchicalEnum = "stacked",
-        mode: ModeEnum = "spline",
-        filter_speckle: int = 4,
-        color_precision: int = 6,
-        layer_difference: int = 16,
-        corner_threshold: int = 60,
-        length_threshold: int | float = 4,
-        max_iterations: int = 10,
-        splice_threshold: int = 45,
-        path_precision: int = 3,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The image to convert to SVG
+            colormode (ColormodeEnum, default "color"): Choose between color or binary (black and white) output
+            hierarchical (HierarchicalEnum, default "stacked"): Hierarchical mode: stacked or cutout
+            mode (ModeEnum, default "spline"): Mode: spline (curved) or polygon (straight lines)
+            filter_speckle (int, default 4): Filter out small speckles and noise
+            color_precision (int, default 6): Color quantization level
+            layer_difference (int, default 16): Layer difference threshold for hierarchical mode
+            corner_threshold (int, default 60): Corner detection threshold in degrees
+            length_threshold (int | float, default 4): Length threshold for curves/lines
+            max_iterations (int, default 10): Maximum number of iterations for optimization
+            splice_threshold (int, default 45): Splice threshold for joining paths
+            path_precision (int, default 3): Decimal precision for path coordinates
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncImage2svg(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/image2svg`), async."""
+    """Async twin of `Image2svg` (`fal-ai/image2svg`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -206,85 +174,33 @@ class AsyncImage2svg(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        colormode: ColormodeEnum = "color",
-        hierarchical: HierarchicalEnum = "stacked",
-        mode: ModeEnum = "spline",
-        filter_speckle: int = 4,
-        color_precision: int = 6,
-        layer_difference: int = 16,
-        corner_threshold: int = 60,
-        length_threshold: int | float = 4,
-        max_iterations: int = 10,
-        splice_threshold: int = 45,
-        path_precision: int = 3,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Image2svg.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        colormode: ColormodeEnum = "color",
-        hierarchical: HierarchicalEnum = "stacked",
-        mode: ModeEnum = "spline",
-        filter_speckle: int = 4,
-        color_precision: int = 6,
-        layer_difference: int = 16,
-        corner_threshold: int = 60,
-        length_threshold: int | float = 4,
-        max_iterations: int = 10,
-        splice_threshold: int = 45,
-        path_precision: int = 3,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Image2svg.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        colormode: ColormodeEnum = "color",
-        hierarchical: HierarchicalEnum = "stacked",
-        mode: ModeEnum = "spline",
-        filter_speckle: int = 4,
-        color_precision: int = 6,
-        layer_difference: int = 16,
-        corner_threshold: int = 60,
-        length_threshold: int | float = 4,
-        max_iterations: int = 10,
-        splice_threshold: int = 45,
-        path_precision: int = 3,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Image2svg.subscribe`."""
         return await self._subscribe(input, kwargs)

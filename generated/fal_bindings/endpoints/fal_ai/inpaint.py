@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Inpaint", "AsyncInpaint"]
 
@@ -37,57 +32,35 @@ ENDPOINT_ID = "fal-ai/inpaint"
 class Input(_FalInput):
     """Input of `fal-ai/inpaint`."""
 
-    model_name: str = Field(
-        description="URL or HuggingFace ID of the base model to generate the image."
-    )
+    model_name: str
     """URL or HuggingFace ID of the base model to generate the image."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use. Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use. Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    image_url: _FileInput = Field(description="Input image for img2img or inpaint mode")
+    image_url: _FileInput
     """Input image for img2img or inpaint mode"""
 
-    mask_url: _FileInput = Field(
-        description="Input mask for inpaint mode. Black areas will be preserved, white areas will be inpainted."
-    )
+    mask_url: _FileInput
     """Input mask for inpaint mode. Black areas will be preserved, white areas will be inpainted."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=0,
-        le=150,
-        description="\n            Increasing the amount of steps tells Stable Diffusion that it should take more steps\n            to generate your final result which can increase the amount of detail in your image.\n        ",
-    )
+    num_inference_steps: int = Field(default=30, ge=0, le=150)
     """Increasing the amount of steps tells Stable Diffusion that it should take more steps
                 to generate your final result which can increase the amount of detail in your image.
     """
 
-    guidance_scale: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=7.5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
@@ -96,19 +69,44 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/inpaint`."""
 
-    image: Image = Field(description="The generated image files info.")
+    image: Image
     """The generated image files info."""
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        model_name: Required[str]
+        prompt: Required[str]
+        negative_prompt: str
+        image_url: Required[_FileInput]
+        mask_url: Required[_FileInput]
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Inpaint(_Endpoint[Input, Output]):
-    """(`fal-ai/inpaint`)."""
+    """`fal-ai/inpaint`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -116,76 +114,47 @@ class Inpaint(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        model_name: str,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        model_name: str,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        model_name: str,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            model_name (str, required): URL or HuggingFace ID of the base model to generate the image.
+            prompt (str, required): The prompt to use for generating the image.
+            negative_prompt (str, default ""): The negative prompt to use.
+            image_url (FileInput, required): Input image for img2img or inpaint mode
+            mask_url (FileInput, required): Input mask for inpaint mode.
+            num_inference_steps (int, default 30): Increasing the amount of steps tells Stable Diffusion that it should take more steps to generate your final result which can increase the amount of detail in your image.
+            guidance_scale (int | float, default 7.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncInpaint(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/inpaint`), async."""
+    """Async twin of `Inpaint` (`fal-ai/inpaint`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -193,73 +162,33 @@ class AsyncInpaint(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        model_name: str,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Inpaint.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        model_name: str,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Inpaint.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        model_name: str,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Inpaint.subscribe`."""
         return await self._subscribe(input, kwargs)

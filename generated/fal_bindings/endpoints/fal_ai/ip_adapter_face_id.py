@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "IpAdapterFaceId", "AsyncIpAdapterFaceId"]
 
@@ -41,135 +36,115 @@ ModelTypeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/ip-adapter-face-id`."""
 
-    model_type: ModelTypeEnum = Field(
-        default="1_5-v1",
-        description="The model type to use. 1_5 is the default and is recommended for most use cases.",
-    )
+    model_type: ModelTypeEnum = "1_5-v1"
     """The model type to use. 1_5 is the default and is recommended for most use cases."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    face_image_url: _FileInput | None = Field(
-        default=None,
-        description="An image of a face to match. If an image with a size of 640x640 is not provided, it will be scaled and cropped to that size.",
-    )
+    face_image_url: _FileInput | None = None
     """An image of a face to match. If an image with a size of 640x640 is not provided, it will be scaled and cropped to that size."""
 
-    face_images_data_url: _FileInput | None = Field(
-        default=None,
-        description="\n            URL to zip archive with images of faces. The images embedding will be averaged to\n            create a more accurate face id.\n        ",
-    )
+    face_images_data_url: _FileInput | None = None
     """URL to zip archive with images of faces. The images embedding will be averaged to
                 create a more accurate face id.
     """
 
     negative_prompt: str = Field(
-        default="blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        description="\n            The negative prompt to use.Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
+        default="blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy"
     )
     """The negative prompt to use.Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=16,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=7.5, ge=0, le=16)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    num_inference_steps: int = Field(
-        default=50,
-        ge=1,
-        le=200,
-        description="\n            The number of inference steps to use for generating the image. The more steps\n            the better the image will be but it will also take longer to generate.\n        ",
-    )
+    num_inference_steps: int = Field(default=50, ge=1, le=200)
     """The number of inference steps to use for generating the image. The more steps
                 the better the image will be but it will also take longer to generate.
     """
 
-    num_samples: int = Field(
-        default=4,
-        ge=1,
-        le=4,
-        description="\n            The number of samples for face id. The more samples the better the image will\n            be but it will also take longer to generate. Default is 4.\n        ",
-    )
+    num_samples: int = Field(default=4, ge=1, le=4)
     """The number of samples for face id. The more samples the better the image will
                 be but it will also take longer to generate. Default is 4.
     """
 
-    width: int = Field(
-        default=512,
-        ge=512,
-        le=1024,
-        description="\n            The width of the generated image.\n        ",
-    )
+    width: int = Field(default=512, ge=512, le=1024)
     """The width of the generated image."""
 
-    height: int = Field(
-        default=512,
-        ge=512,
-        le=1024,
-        description="\n            The height of the generated image.\n        ",
-    )
+    height: int = Field(default=512, ge=512, le=1024)
     """The height of the generated image."""
 
-    face_id_det_size: int = Field(
-        default=640,
-        ge=64,
-        le=640,
-        description="\n            The size of the face detection model. The higher the number the more accurate\n            the detection will be but it will also take longer to run. The higher the number the more\n            likely it will fail to find a face as well. Lower it if you are having trouble\n            finding a face in the image.\n        ",
-    )
+    face_id_det_size: int = Field(default=640, ge=64, le=640)
     """The size of the face detection model. The higher the number the more accurate
                 the detection will be but it will also take longer to run. The higher the number the more
                 likely it will fail to find a face as well. Lower it if you are having trouble
                 finding a face in the image.
     """
 
-    base_1_5_model_repo: str = Field(
-        default="SG161222/Realistic_Vision_V4.0_noVAE",
-        description="The URL to the base 1.5 model. Default is SG161222/Realistic_Vision_V4.0_noVAE",
-    )
+    base_1_5_model_repo: str = "SG161222/Realistic_Vision_V4.0_noVAE"
     """The URL to the base 1.5 model. Default is SG161222/Realistic_Vision_V4.0_noVAE"""
 
-    base_sdxl_model_repo: str = Field(
-        default="SG161222/RealVisXL_V3.0",
-        description="The URL to the base SDXL model. Default is SG161222/RealVisXL_V3.0",
-    )
+    base_sdxl_model_repo: str = "SG161222/RealVisXL_V3.0"
     """The URL to the base SDXL model. Default is SG161222/RealVisXL_V3.0"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ip-adapter-face-id`."""
 
-    image: Image = Field(description="The generated image file info.")
+    image: Image
     """The generated image file info."""
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        model_type: ModelTypeEnum
+        prompt: Required[str]
+        face_image_url: _FileInput | None
+        face_images_data_url: _FileInput | None
+        negative_prompt: str
+        seed: int | None
+        guidance_scale: int | float
+        num_inference_steps: int
+        num_samples: int
+        width: int
+        height: int
+        face_id_det_size: int
+        base_1_5_model_repo: str
+        base_sdxl_model_repo: str
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class IpAdapterFaceId(_Endpoint[Input, Output]):
-    """(`fal-ai/ip-adapter-face-id`)."""
+    """`fal-ai/ip-adapter-face-id`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -177,94 +152,53 @@ class IpAdapterFaceId(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        model_type: ModelTypeEnum = "1_5-v1",
-        prompt: str,
-        face_image_url: _FileInput | None = None,
-        face_images_data_url: _FileInput | None = None,
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 50,
-        num_samples: int = 4,
-        width: int = 512,
-        height: int = 512,
-        face_id_det_size: int = 640,
-        base_1_5_model_repo: str = "SG161222/Realistic_Vision_V4.0_noVAE",
-        base_sdxl_model_repo: str = "SG161222/RealVisXL_V3.0",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        model_type: ModelTypeEnum = "1_5-v1",
-        prompt: str,
-        face_image_url: _FileInput | None = None,
-        face_images_data_url: _FileInput | None = None,
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 50,
-        num_samples: int = 4,
-        width: int = 512,
-        height: int = 512,
-        face_id_det_size: int = 640,
-        base_1_5_model_repo: str = "SG161222/Realistic_Vision_V4.0_noVAE",
-        base_sdxl_model_repo: str = "SG161222/RealVisXL_V3.0",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        model_type: ModelTypeEnum = "1_5-v1",
-        prompt: str,
-        face_image_url: _FileInput | None = None,
-        face_images_data_url: _FileInput | None = None,
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 50,
-        num_samples: int = 4,
-        width: int = 512,
-        height: int = 512,
-        face_id_det_size: int = 640,
-        base_1_5_model_repo: str = "SG161222/Realistic_Vision_V4.0_noVAE",
-        base_sdxl_model_repo: str = "SG161222/RealVisXL_V3.0",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            model_type (ModelTypeEnum, default "1_5-v1"): The model type to use. 1_5 is the default and is recommended for most use cases.
+            prompt (str, required): The prompt to use for generating the image.
+            face_image_url (FileInput | None, default None): An image of a face to match.
+            face_images_data_url (FileInput | None, default None): URL to zip archive with images of faces.
+            negative_prompt (str, optional): The negative prompt to use.Use it to address details that you don't want in the image.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            guidance_scale (int | float, default 7.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            num_inference_steps (int, default 50): The number of inference steps to use for generating the image.
+            num_samples (int, default 4): The number of samples for face id.
+            width (int, default 512): The width of the generated image.
+            height (int, default 512): The height of the generated image.
+            face_id_det_size (int, default 640): The size of the face detection model.
+            base_1_5_model_repo (str, default "SG161222/Realistic_Vision_V4.0_noVAE"): The URL to the base 1.5 model.
+            base_sdxl_model_repo (str, default "SG161222/RealVisXL_V3.0"): The URL to the base SDXL model.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncIpAdapterFaceId(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ip-adapter-face-id`), async."""
+    """Async twin of `IpAdapterFaceId` (`fal-ai/ip-adapter-face-id`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -272,91 +206,33 @@ class AsyncIpAdapterFaceId(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        model_type: ModelTypeEnum = "1_5-v1",
-        prompt: str,
-        face_image_url: _FileInput | None = None,
-        face_images_data_url: _FileInput | None = None,
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 50,
-        num_samples: int = 4,
-        width: int = 512,
-        height: int = 512,
-        face_id_det_size: int = 640,
-        base_1_5_model_repo: str = "SG161222/Realistic_Vision_V4.0_noVAE",
-        base_sdxl_model_repo: str = "SG161222/RealVisXL_V3.0",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `IpAdapterFaceId.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        model_type: ModelTypeEnum = "1_5-v1",
-        prompt: str,
-        face_image_url: _FileInput | None = None,
-        face_images_data_url: _FileInput | None = None,
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 50,
-        num_samples: int = 4,
-        width: int = 512,
-        height: int = 512,
-        face_id_det_size: int = 640,
-        base_1_5_model_repo: str = "SG161222/Realistic_Vision_V4.0_noVAE",
-        base_sdxl_model_repo: str = "SG161222/RealVisXL_V3.0",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `IpAdapterFaceId.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        model_type: ModelTypeEnum = "1_5-v1",
-        prompt: str,
-        face_image_url: _FileInput | None = None,
-        face_images_data_url: _FileInput | None = None,
-        negative_prompt: str = "blurry, low resolution, bad, ugly, low quality, pixelated, interpolated, compression artifacts, noisey, grainy",
-        seed: int | None = None,
-        guidance_scale: int | float = 7.5,
-        num_inference_steps: int = 50,
-        num_samples: int = 4,
-        width: int = 512,
-        height: int = 512,
-        face_id_det_size: int = 640,
-        base_1_5_model_repo: str = "SG161222/Realistic_Vision_V4.0_noVAE",
-        base_sdxl_model_repo: str = "SG161222/RealVisXL_V3.0",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `IpAdapterFaceId.subscribe`."""
         return await self._subscribe(input, kwargs)

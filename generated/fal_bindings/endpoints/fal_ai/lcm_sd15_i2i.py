@@ -18,16 +18,11 @@ from fal_bindings.types.image_type2 import ImageType2
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LcmSd15I2i", "AsyncLcmSd15I2i"]
 
@@ -37,88 +32,54 @@ ENDPOINT_ID = "fal-ai/lcm-sd15-i2i"
 class Input(_FalInput):
     """Input of `fal-ai/lcm-sd15-i2i`."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    image_url: _FileInput = Field(description="The image to use as a base.")
+    image_url: _FileInput
     """The image to use as a base."""
 
-    mask_url: _FileInput | None = Field(
-        default=None, description="Mask URL for compatibility with generic LCM processing."
-    )
+    mask_url: _FileInput | None = None
     """Mask URL for compatibility with generic LCM processing."""
 
-    strength: int | float = Field(default=0.8, ge=0, le=1, description="The strength of the image.")
+    strength: int | float = Field(default=0.8, ge=0, le=1)
     """The strength of the image."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use.Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use.Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=16,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=1, ge=0, le=16)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    num_inference_steps: int = Field(
-        default=4,
-        ge=1,
-        le=12,
-        description="\n            The number of inference steps to use for generating the image. The more steps\n            the better the image will be but it will also take longer to generate.\n        ",
-    )
+    num_inference_steps: int = Field(default=4, ge=1, le=12)
     """The number of inference steps to use for generating the image. The more steps
                 the better the image will be but it will also take longer to generate.
     """
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=8,
-        description="\n            The number of images to generate. The function will return a list of images\n            with the same prompt and negative prompt but different seeds.\n        ",
-    )
+    num_images: int = Field(default=1, ge=1, le=8)
     """The number of images to generate. The function will return a list of images
                 with the same prompt and negative prompt but different seeds.
     """
 
-    enable_safety_checks: bool = Field(
-        default=True,
-        description="\n            If set to true, the resulting image will be checked whether it includes any\n            potentially unsafe content. If it does, it will be replaced with a black\n            image.\n        ",
-    )
+    enable_safety_checks: bool = True
     """If set to true, the resulting image will be checked whether it includes any
                 potentially unsafe content. If it does, it will be replaced with a black
                 image.
     """
 
-    request_id: str = Field(
-        default="",
-        description="\n            An id bound to a request, can be used with response to identify the request\n            itself.\n        ",
-    )
+    request_id: str = ""
     """An id bound to a request, can be used with response to identify the request
                 itself.
     """
@@ -127,45 +88,66 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/lcm-sd15-i2i`."""
 
-    images: list[ImageType2] = Field(description="The generated image files info.")
+    images: list[ImageType2]
     """The generated image files info."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    num_inference_steps: int = Field(
-        default=4,
-        description="\n            Number of inference steps used to generate the image. It will be the same value of the one passed in the\n            input or the default one in case none was passed.\n        ",
-    )
+    num_inference_steps: int = 4
     """Number of inference steps used to generate the image. It will be the same value of the one passed in the
                 input or the default one in case none was passed.
     """
 
-    request_id: str = Field(
-        default="",
-        description="\n            An id bound to a request, can be used with response to identify the request\n            itself.\n        ",
-    )
+    request_id: str = ""
     """An id bound to a request, can be used with response to identify the request
                 itself.
     """
 
-    nsfw_content_detected: list[bool] = Field(
-        description="\n            A list of booleans indicating whether the generated image contains any\n            potentially unsafe content. If the safety check is disabled, this field\n            will have a false for each generated image.\n        "
-    )
+    nsfw_content_detected: list[bool]
     """A list of booleans indicating whether the generated image contains any
                 potentially unsafe content. If the safety check is disabled, this field
                 will have a false for each generated image.
     """
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        mask_url: _FileInput | None
+        strength: int | float
+        negative_prompt: str
+        seed: int | None
+        guidance_scale: int | float
+        num_inference_steps: int
+        sync_mode: bool
+        num_images: int
+        enable_safety_checks: bool
+        request_id: str
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LcmSd15I2i(_Endpoint[Input, Output]):
-    """(`fal-ai/lcm-sd15-i2i`)."""
+    """`fal-ai/lcm-sd15-i2i`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -173,88 +155,51 @@ class LcmSd15I2i(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        strength: int | float = 0.8,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 4,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checks: bool = True,
-        request_id: str = "",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        strength: int | float = 0.8,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 4,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checks: bool = True,
-        request_id: str = "",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        strength: int | float = 0.8,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 4,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checks: bool = True,
-        request_id: str = "",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to use for generating the image.
+            image_url (FileInput, required): The image to use as a base.
+            mask_url (FileInput | None, default None): Mask URL for compatibility with generic LCM processing.
+            strength (int | float, default 0.8): The strength of the image.
+            negative_prompt (str, default ""): The negative prompt to use.Use it to address details that you don't want in the image.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            guidance_scale (int | float, default 1): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            num_inference_steps (int, default 4): The number of inference steps to use for generating the image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            num_images (int, default 1): The number of images to generate.
+            enable_safety_checks (bool, default True): If set to true, the resulting image will be checked whether it includes any potentially unsafe content.
+            request_id (str, default ""): An id bound to a request, can be used with response to identify the request itself.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLcmSd15I2i(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/lcm-sd15-i2i`), async."""
+    """Async twin of `LcmSd15I2i` (`fal-ai/lcm-sd15-i2i`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -262,85 +207,33 @@ class AsyncLcmSd15I2i(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        strength: int | float = 0.8,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 4,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checks: bool = True,
-        request_id: str = "",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LcmSd15I2i.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        strength: int | float = 0.8,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 4,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checks: bool = True,
-        request_id: str = "",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LcmSd15I2i.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        strength: int | float = 0.8,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 4,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checks: bool = True,
-        request_id: str = "",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LcmSd15I2i.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -15,21 +15,16 @@ from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.embedding import Embedding
 from fal_bindings.types.image_size_type2 import ImageSizeType2
 from fal_bindings.types.image_type2 import ImageType2
-from fal_bindings.types.lora_weight_type2_0ba7ce import LoraWeightType2_0ba7ce
+from fal_bindings.types.lora_weight_type2_0ba7ce import LoraWeightType2
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LightningModels", "AsyncLightningModels"]
 
@@ -42,94 +37,61 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 SafetyCheckerVersionEnum: TypeAlias = Literal["v1", "v2"]
-LoraWeightType2: TypeAlias = LoraWeightType2_0ba7ce
 
 
 class Input(_FalInput):
     """Input of `fal-ai/lightning-models`."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    embeddings: list[Embedding] = Field(default=[], description="The list of embeddings to use.")
+    embeddings: list[Embedding] = []
     """The list of embeddings to use."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    num_images: int = Field(default=1, ge=1, le=8, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=8)
     """The number of images to generate."""
 
     format_: FormatEnum = Field(
-        default="jpeg",
-        validation_alias="format",
-        serialization_alias="format",
-        description="The format of the generated image.",
+        default="jpeg", validation_alias="format", serialization_alias="format"
     )
     """The format of the generated image."""
 
     negative_prompt: str = Field(
-        default="(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)",
-        description="The negative prompt to use. Use it to address details that you don't want in the image.",
+        default="(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)"
     )
     """The negative prompt to use. Use it to address details that you don't want in the image."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    loras: list[LoraWeightType2_0ba7ce] = Field(
-        default=[], description="The list of LoRA weights to use."
-    )
+    loras: list[LoraWeightType2] = []
     """The list of LoRA weights to use."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    request_id: str = Field(
-        default="",
-        description="\n            An id bound to a request, can be used with response to identify the request\n            itself.\n        ",
-    )
+    request_id: str = ""
     """An id bound to a request, can be used with response to identify the request
                 itself.
     """
 
-    expand_prompt: bool = Field(
-        default=False,
-        description="If set to true, the prompt will be expanded with additional prompts.",
-    )
+    expand_prompt: bool = False
     """If set to true, the prompt will be expanded with additional prompts."""
 
-    safety_checker_version: SafetyCheckerVersionEnum = Field(
-        default="v1",
-        description="The version of the safety checker to use. v1 is the default CompVis safety checker. v2 uses a custom ViT model.",
-    )
+    safety_checker_version: SafetyCheckerVersionEnum = "v1"
     """The version of the safety checker to use. v1 is the default CompVis safety checker. v2 uses a custom ViT model."""
 
-    guidance_scale: int | float = Field(
-        default=2,
-        ge=0,
-        le=2,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=2, ge=0, le=2)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    num_inference_steps: int = Field(
-        default=5, ge=1, le=12, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=5, ge=1, le=12)
     """The number of inference steps to perform."""
 
     image_size: ImageSizeType2 | ImageSizeEnum = Field(
@@ -140,29 +102,59 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/lightning-models`."""
 
-    images: list[ImageType2] = Field(description="The generated image files info.")
+    images: list[ImageType2]
     """The generated image files info."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        enable_safety_checker: bool
+        embeddings: list[Embedding]
+        seed: int | None
+        num_images: int
+        format_: FormatEnum
+        negative_prompt: str
+        sync_mode: bool
+        loras: list[LoraWeightType2]
+        prompt: Required[str]
+        request_id: str
+        expand_prompt: bool
+        safety_checker_version: SafetyCheckerVersionEnum
+        guidance_scale: int | float
+        num_inference_steps: int
+        image_size: ImageSizeType2 | ImageSizeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LightningModels(_Endpoint[Input, Output]):
-    """(`fal-ai/lightning-models`)."""
+    """`fal-ai/lightning-models`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -170,97 +162,54 @@ class LightningModels(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        enable_safety_checker: bool = True,
-        embeddings: list[Embedding] = [],
-        seed: int | None = None,
-        num_images: int = 1,
-        format_: FormatEnum = "jpeg",
-        negative_prompt: str = "(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)",
-        sync_mode: bool = False,
-        loras: list[LoraWeightType2_0ba7ce] = [],
-        prompt: str,
-        request_id: str = "",
-        expand_prompt: bool = False,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        guidance_scale: int | float = 2,
-        num_inference_steps: int = 5,
-        image_size: ImageSizeType2 | ImageSizeEnum = ...,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        enable_safety_checker: bool = True,
-        embeddings: list[Embedding] = [],
-        seed: int | None = None,
-        num_images: int = 1,
-        format_: FormatEnum = "jpeg",
-        negative_prompt: str = "(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)",
-        sync_mode: bool = False,
-        loras: list[LoraWeightType2_0ba7ce] = [],
-        prompt: str,
-        request_id: str = "",
-        expand_prompt: bool = False,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        guidance_scale: int | float = 2,
-        num_inference_steps: int = 5,
-        image_size: ImageSizeType2 | ImageSizeEnum = ...,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        enable_safety_checker: bool = True,
-        embeddings: list[Embedding] = [],
-        seed: int | None = None,
-        num_images: int = 1,
-        format_: FormatEnum = "jpeg",
-        negative_prompt: str = "(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)",
-        sync_mode: bool = False,
-        loras: list[LoraWeightType2_0ba7ce] = [],
-        prompt: str,
-        request_id: str = "",
-        expand_prompt: bool = False,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        guidance_scale: int | float = 2,
-        num_inference_steps: int = 5,
-        image_size: ImageSizeType2 | ImageSizeEnum = ...,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            embeddings (list[Embedding], default []): The list of embeddings to use.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            num_images (int, default 1): The number of images to generate.
+            format_ (FormatEnum, default "jpeg"): The format of the generated image.
+            negative_prompt (str, optional): The negative prompt to use.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            loras (list[LoraWeightType2], default []): The list of LoRA weights to use.
+            prompt (str, required): The prompt to use for generating the image.
+            request_id (str, default ""): An id bound to a request, can be used with response to identify the request itself.
+            expand_prompt (bool, default False): If set to true, the prompt will be expanded with additional prompts.
+            safety_checker_version (SafetyCheckerVersionEnum, default "v1"): The version of the safety checker to use. v1 is the default CompVis safety checker. v2 uses a custom ViT model.
+            guidance_scale (int | float, default 2): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            num_inference_steps (int, default 5): The number of inference steps to perform.
+            image_size (ImageSizeType2 | ImageSizeEnum, default {"width": 1024, "height": 1024})
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLightningModels(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/lightning-models`), async."""
+    """Async twin of `LightningModels` (`fal-ai/lightning-models`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -268,94 +217,33 @@ class AsyncLightningModels(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        enable_safety_checker: bool = True,
-        embeddings: list[Embedding] = [],
-        seed: int | None = None,
-        num_images: int = 1,
-        format_: FormatEnum = "jpeg",
-        negative_prompt: str = "(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)",
-        sync_mode: bool = False,
-        loras: list[LoraWeightType2_0ba7ce] = [],
-        prompt: str,
-        request_id: str = "",
-        expand_prompt: bool = False,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        guidance_scale: int | float = 2,
-        num_inference_steps: int = 5,
-        image_size: ImageSizeType2 | ImageSizeEnum = ...,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LightningModels.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        enable_safety_checker: bool = True,
-        embeddings: list[Embedding] = [],
-        seed: int | None = None,
-        num_images: int = 1,
-        format_: FormatEnum = "jpeg",
-        negative_prompt: str = "(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)",
-        sync_mode: bool = False,
-        loras: list[LoraWeightType2_0ba7ce] = [],
-        prompt: str,
-        request_id: str = "",
-        expand_prompt: bool = False,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        guidance_scale: int | float = 2,
-        num_inference_steps: int = 5,
-        image_size: ImageSizeType2 | ImageSizeEnum = ...,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LightningModels.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        enable_safety_checker: bool = True,
-        embeddings: list[Embedding] = [],
-        seed: int | None = None,
-        num_images: int = 1,
-        format_: FormatEnum = "jpeg",
-        negative_prompt: str = "(worst quality, low quality, normal quality, lowres, low details, oversaturated, undersaturated, overexposed, underexposed, grayscale, bw, bad photo, bad photography, bad art:1.4), (watermark, signature, text font, username, error, logo, words, letters, digits, autograph, trademark, name:1.2), (blur, blurry, grainy), morbid, ugly, asymmetrical, mutated malformed, mutilated, poorly lit, bad shadow, draft, cropped, out of frame, cut off, censored, jpeg artifacts, out of focus, glitch, duplicate, (airbrushed, cartoon, anime, semi-realistic, cgi, render, blender, digital art, manga, amateur:1.3), (3D ,3D Game, 3D Game Scene, 3D Character:1.1), (bad hands, bad anatomy, bad body, bad face, bad teeth, bad arms, bad legs, deformities:1.3)",
-        sync_mode: bool = False,
-        loras: list[LoraWeightType2_0ba7ce] = [],
-        prompt: str,
-        request_id: str = "",
-        expand_prompt: bool = False,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        guidance_scale: int | float = 2,
-        num_inference_steps: int = 5,
-        image_size: ImageSizeType2 | ImageSizeEnum = ...,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LightningModels.subscribe`."""
         return await self._subscribe(input, kwargs)

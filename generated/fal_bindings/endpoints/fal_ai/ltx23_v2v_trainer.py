@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.v2_v_validation import V2VValidation
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Ltx23V2vTrainer", "AsyncLtx23V2vTrainer"]
 
@@ -43,15 +38,12 @@ ResolutionEnum: TypeAlias = Literal["low", "medium", "high"]
 ValidationAspectRatioEnum: TypeAlias = Literal["16:9", "1:1", "9:16"]
 
 ValidationResolutionEnum: TypeAlias = Literal["low", "medium", "high"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/ltx23-v2v-trainer`."""
 
-    training_data_url: _FileInput = Field(
-        description="URL to zip archive with videos or images. Try to use at least 10 files, although more is better.\n\n        **Supported video formats:** .mp4, .mov, .avi, .mkv\n        **Supported image formats:** .png, .jpg, .jpeg\n\n        Note: The dataset must contain ONLY videos OR ONLY images - mixed datasets are not supported.\n\n        The archive can also contain text files with captions. Each text file should have the same name as the media file it corresponds to."
-    )
+    training_data_url: _FileInput
     """URL to zip archive with videos or images. Try to use at least 10 files, although more is better.
 
             **Supported video formats:** .mp4, .mov, .avi, .mkv
@@ -62,157 +54,127 @@ class Input(_FalInput):
             The archive can also contain text files with captions. Each text file should have the same name as the media file it corresponds to.
     """
 
-    rank: RankEnum = Field(
-        default=32,
-        description="The rank of the LoRA adaptation. Higher values increase capacity but use more memory.",
-    )
+    rank: RankEnum = 32
     """The rank of the LoRA adaptation. Higher values increase capacity but use more memory."""
 
-    number_of_steps: int = Field(
-        default=2000, ge=100, le=20000, description="The number of training steps."
-    )
+    number_of_steps: int = Field(default=2000, ge=100, le=20000)
     """The number of training steps."""
 
-    learning_rate: int | float = Field(
-        default=0.0002,
-        ge=1e-06,
-        le=1,
-        description="Learning rate for optimization. Higher values can lead to faster training but may cause overfitting.",
-    )
+    learning_rate: int | float = Field(default=0.0002, ge=1e-06, le=1)
     """Learning rate for optimization. Higher values can lead to faster training but may cause overfitting."""
 
-    number_of_frames: int = Field(
-        default=89,
-        ge=9,
-        le=121,
-        description="Number of frames per training sample. Must satisfy frames % 8 == 1 (e.g., 1, 9, 17, 25, 33, 41, 49, 57, 65, 73, 81, 89, 97).",
-    )
+    number_of_frames: int = Field(default=89, ge=9, le=121)
     """Number of frames per training sample. Must satisfy frames % 8 == 1 (e.g., 1, 9, 17, 25, 33, 41, 49, 57, 65, 73, 81, 89, 97)."""
 
-    frame_rate: int = Field(
-        default=25, ge=8, le=60, description="Target frames per second for the video."
-    )
+    frame_rate: int = Field(default=25, ge=8, le=60)
     """Target frames per second for the video."""
 
-    resolution: ResolutionEnum = Field(
-        default="medium",
-        description="Resolution to use for training. Higher resolutions require more memory.",
-    )
+    resolution: ResolutionEnum = "medium"
     """Resolution to use for training. Higher resolutions require more memory."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1", description="Aspect ratio to use for training."
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """Aspect ratio to use for training."""
 
-    trigger_phrase: str = Field(
-        default="",
-        description="A phrase that will trigger the LoRA style. Will be prepended to captions during training.",
-    )
+    trigger_phrase: str = ""
     """A phrase that will trigger the LoRA style. Will be prepended to captions during training."""
 
-    auto_scale_input: bool = Field(
-        default=False,
-        description="If true, videos will be automatically scaled to the target frame count and fps. This option has no effect on image datasets.",
-    )
+    auto_scale_input: bool = False
     """If true, videos will be automatically scaled to the target frame count and fps. This option has no effect on image datasets."""
 
-    split_input_into_scenes: bool = Field(
-        default=True,
-        description="If true, videos above a certain duration threshold will be split into scenes.",
-    )
+    split_input_into_scenes: bool = True
     """If true, videos above a certain duration threshold will be split into scenes."""
 
-    split_input_duration_threshold: int | float = Field(
-        default=30,
-        ge=1,
-        le=60,
-        description="The duration threshold in seconds. If a video is longer than this, it will be split into scenes.",
-    )
+    split_input_duration_threshold: int | float = Field(default=30, ge=1, le=60)
     """The duration threshold in seconds. If a video is longer than this, it will be split into scenes."""
 
-    debug_dataset: bool = Field(
-        default=False,
-        description="When enabled, the trainer returns a downloadable archive of your preprocessed training data for manual inspection. Use this to verify that your videos, images, and captions were processed correctly before committing to a full training run.",
-    )
+    debug_dataset: bool = False
     """When enabled, the trainer returns a downloadable archive of your preprocessed training data for manual inspection. Use this to verify that your videos, images, and captions were processed correctly before committing to a full training run."""
 
-    first_frame_conditioning_p: int | float = Field(
-        default=0.1,
-        ge=0,
-        le=1,
-        description="Probability of conditioning on the first frame during training. Lower values work better for video-to-video transformation.",
-    )
+    first_frame_conditioning_p: int | float = Field(default=0.1, ge=0, le=1)
     """Probability of conditioning on the first frame during training. Lower values work better for video-to-video transformation."""
 
-    validation: list[V2VValidation] = Field(
-        default=[],
-        max_length=2,
-        description="A list of validation inputs with prompts and reference videos.",
-    )
+    validation: list[V2VValidation] = Field(default=[], max_length=2)
     """A list of validation inputs with prompts and reference videos."""
 
     validation_negative_prompt: str = Field(
-        default="worst quality, inconsistent motion, blurry, jittery, distorted",
-        description="A negative prompt to use for validation.",
+        default="worst quality, inconsistent motion, blurry, jittery, distorted"
     )
     """A negative prompt to use for validation."""
 
-    validation_number_of_frames: int = Field(
-        default=89, ge=9, le=121, description="The number of frames in validation videos."
-    )
+    validation_number_of_frames: int = Field(default=89, ge=9, le=121)
     """The number of frames in validation videos."""
 
-    validation_frame_rate: int = Field(
-        default=25, ge=8, le=60, description="Target frames per second for validation videos."
-    )
+    validation_frame_rate: int = Field(default=25, ge=8, le=60)
     """Target frames per second for validation videos."""
 
-    validation_resolution: ValidationResolutionEnum = Field(
-        default="high", description="The resolution to use for validation."
-    )
+    validation_resolution: ValidationResolutionEnum = "high"
     """The resolution to use for validation."""
 
-    validation_aspect_ratio: ValidationAspectRatioEnum = Field(
-        default="1:1", description="The aspect ratio to use for validation."
-    )
+    validation_aspect_ratio: ValidationAspectRatioEnum = "1:1"
     """The aspect ratio to use for validation."""
 
-    stg_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=3,
-        description="STG (Spatio-Temporal Guidance) scale. 0.0 disables STG. Recommended value is 1.0.",
-    )
+    stg_scale: int | float = Field(default=1, ge=0, le=3)
     """STG (Spatio-Temporal Guidance) scale. 0.0 disables STG. Recommended value is 1.0."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ltx23-v2v-trainer`."""
 
-    video: File_ccd89e | None = Field(
-        default=None,
-        description="The URL to the validation videos (with reference videos side-by-side), if any.",
-    )
+    video: File | None = None
     """The URL to the validation videos (with reference videos side-by-side), if any."""
 
-    lora_file: File_ccd89e = Field(description="URL to the trained IC-LoRA weights (.safetensors).")
+    lora_file: File
     """URL to the trained IC-LoRA weights (.safetensors)."""
 
-    config_file: File_ccd89e = Field(
-        description="Configuration used for setting up inference endpoints."
-    )
+    config_file: File
     """Configuration used for setting up inference endpoints."""
 
-    debug_dataset: File_ccd89e | None = Field(
-        default=None,
-        description="A downloadable archive containing the preprocessed training data, including decoded videos. Only present when `debug_dataset` is enabled in the input.",
-    )
+    debug_dataset: File | None = None
     """A downloadable archive containing the preprocessed training data, including decoded videos. Only present when `debug_dataset` is enabled in the input."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        training_data_url: Required[_FileInput]
+        rank: RankEnum
+        number_of_steps: int
+        learning_rate: int | float
+        number_of_frames: int
+        frame_rate: int
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        trigger_phrase: str
+        auto_scale_input: bool
+        split_input_into_scenes: bool
+        split_input_duration_threshold: int | float
+        debug_dataset: bool
+        first_frame_conditioning_p: int | float
+        validation: list[V2VValidation]
+        validation_negative_prompt: str
+        validation_number_of_frames: int
+        validation_frame_rate: int
+        validation_resolution: ValidationResolutionEnum
+        validation_aspect_ratio: ValidationAspectRatioEnum
+        stg_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Ltx23V2vTrainer(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx23-v2v-trainer`)."""
+    """`fal-ai/ltx23-v2v-trainer`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -220,115 +182,60 @@ class Ltx23V2vTrainer(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 32,
-        number_of_steps: int = 2000,
-        learning_rate: int | float = 0.0002,
-        number_of_frames: int = 89,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        debug_dataset: bool = False,
-        first_frame_conditioning_p: int | float = 0.1,
-        validation: list[V2VValidation] = [],
-        validation_negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        validation_number_of_frames: int = 89,
-        validation_frame_rate: int = 25,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        stg_scale: int | float = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 32,
-        number_of_steps: int = 2000,
-        learning_rate: int | float = 0.0002,
-        number_of_frames: int = 89,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        debug_dataset: bool = False,
-        first_frame_conditioning_p: int | float = 0.1,
-        validation: list[V2VValidation] = [],
-        validation_negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        validation_number_of_frames: int = 89,
-        validation_frame_rate: int = 25,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        stg_scale: int | float = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 32,
-        number_of_steps: int = 2000,
-        learning_rate: int | float = 0.0002,
-        number_of_frames: int = 89,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        debug_dataset: bool = False,
-        first_frame_conditioning_p: int | float = 0.1,
-        validation: list[V2VValidation] = [],
-        validation_negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        validation_number_of_frames: int = 89,
-        validation_frame_rate: int = 25,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        stg_scale: int | float = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            training_data_url (FileInput, required): URL to zip archive with videos or images.
+            rank (RankEnum, default 32): The rank of the LoRA adaptation.
+            number_of_steps (int, default 2000): The number of training steps.
+            learning_rate (int | float, default 0.0002): Learning rate for optimization.
+            number_of_frames (int, default 89): Number of frames per training sample.
+            frame_rate (int, default 25): Target frames per second for the video.
+            resolution (ResolutionEnum, default "medium"): Resolution to use for training.
+            aspect_ratio (AspectRatioEnum, default "1:1"): Aspect ratio to use for training.
+            trigger_phrase (str, default ""): A phrase that will trigger the LoRA style.
+            auto_scale_input (bool, default False): If true, videos will be automatically scaled to the target frame count and fps.
+            split_input_into_scenes (bool, default True): If true, videos above a certain duration threshold will be split into scenes.
+            split_input_duration_threshold (int | float, default 30): The duration threshold in seconds.
+            debug_dataset (bool, default False): When enabled, the trainer returns a downloadable archive of your preprocessed training data for manual inspection.
+            first_frame_conditioning_p (int | float, default 0.1): Probability of conditioning on the first frame during training.
+            validation (list[V2VValidation], default []): A list of validation inputs with prompts and reference videos.
+            validation_negative_prompt (str, optional): A negative prompt to use for validation.
+            validation_number_of_frames (int, default 89): The number of frames in validation videos.
+            validation_frame_rate (int, default 25): Target frames per second for validation videos.
+            validation_resolution (ValidationResolutionEnum, default "high"): The resolution to use for validation.
+            validation_aspect_ratio (ValidationAspectRatioEnum, default "1:1"): The aspect ratio to use for validation.
+            stg_scale (int | float, default 1): STG (Spatio-Temporal Guidance) scale. 0.0 disables STG. Recommended value is 1.0.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtx23V2vTrainer(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx23-v2v-trainer`), async."""
+    """Async twin of `Ltx23V2vTrainer` (`fal-ai/ltx23-v2v-trainer`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -336,112 +243,33 @@ class AsyncLtx23V2vTrainer(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 32,
-        number_of_steps: int = 2000,
-        learning_rate: int | float = 0.0002,
-        number_of_frames: int = 89,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        debug_dataset: bool = False,
-        first_frame_conditioning_p: int | float = 0.1,
-        validation: list[V2VValidation] = [],
-        validation_negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        validation_number_of_frames: int = 89,
-        validation_frame_rate: int = 25,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        stg_scale: int | float = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Ltx23V2vTrainer.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 32,
-        number_of_steps: int = 2000,
-        learning_rate: int | float = 0.0002,
-        number_of_frames: int = 89,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        debug_dataset: bool = False,
-        first_frame_conditioning_p: int | float = 0.1,
-        validation: list[V2VValidation] = [],
-        validation_negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        validation_number_of_frames: int = 89,
-        validation_frame_rate: int = 25,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        stg_scale: int | float = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Ltx23V2vTrainer.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 32,
-        number_of_steps: int = 2000,
-        learning_rate: int | float = 0.0002,
-        number_of_frames: int = 89,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        debug_dataset: bool = False,
-        first_frame_conditioning_p: int | float = 0.1,
-        validation: list[V2VValidation] = [],
-        validation_negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        validation_number_of_frames: int = 89,
-        validation_frame_rate: int = 25,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        stg_scale: int | float = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Ltx23V2vTrainer.subscribe`."""
         return await self._subscribe(input, kwargs)

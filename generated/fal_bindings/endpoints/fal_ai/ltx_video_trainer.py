@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.validation import Validation
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LtxVideoTrainer", "AsyncLtxVideoTrainer"]
 
@@ -43,15 +38,12 @@ ResolutionEnum: TypeAlias = Literal["low", "medium", "high"]
 ValidationAspectRatioEnum: TypeAlias = Literal["16:9", "1:1", "9:16"]
 
 ValidationResolutionEnum: TypeAlias = Literal["low", "medium", "high"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/ltx-video-trainer`."""
 
-    training_data_url: _FileInput = Field(
-        description="URL to zip archive with videos or images. Try to use at least 10 files, although more is better.\n\n        **Supported video formats:** .mp4, .mov, .avi, .mkv\n        **Supported image formats:** .png, .jpg, .jpeg\n\n        Note: The dataset must contain ONLY videos OR ONLY images - mixed datasets are not supported.\n\n        The archive can also contain text files with captions. Each text file should have the same name as the media file it corresponds to."
-    )
+    training_data_url: _FileInput
     """URL to zip archive with videos or images. Try to use at least 10 files, although more is better.
 
             **Supported video formats:** .mp4, .mov, .avi, .mkv
@@ -62,124 +54,110 @@ class Input(_FalInput):
             The archive can also contain text files with captions. Each text file should have the same name as the media file it corresponds to.
     """
 
-    rank: RankEnum = Field(default=128, description="The rank of the LoRA.")
+    rank: RankEnum = 128
     """The rank of the LoRA."""
 
-    number_of_steps: int = Field(
-        default=1000, ge=100, le=20000, description="The number of steps to train for."
-    )
+    number_of_steps: int = Field(default=1000, ge=100, le=20000)
     """The number of steps to train for."""
 
-    number_of_frames: int = Field(
-        default=81,
-        ge=25,
-        le=121,
-        description="The number of frames to use for training. This is the number of frames per second multiplied by the number of seconds.",
-    )
+    number_of_frames: int = Field(default=81, ge=25, le=121)
     """The number of frames to use for training. This is the number of frames per second multiplied by the number of seconds."""
 
-    frame_rate: int = Field(
-        default=25, ge=8, le=60, description="The target frames per second for the video."
-    )
+    frame_rate: int = Field(default=25, ge=8, le=60)
     """The target frames per second for the video."""
 
-    resolution: ResolutionEnum = Field(
-        default="medium",
-        description="The resolution to use for training. This is the resolution of the video.",
-    )
+    resolution: ResolutionEnum = "medium"
     """The resolution to use for training. This is the resolution of the video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1",
-        description="The aspect ratio to use for training. This is the aspect ratio of the video.",
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """The aspect ratio to use for training. This is the aspect ratio of the video."""
 
-    learning_rate: int | float = Field(
-        default=0.0002,
-        ge=1e-06,
-        le=1,
-        description="The rate at which the model learns. Higher values can lead to faster training, but over-fitting.",
-    )
+    learning_rate: int | float = Field(default=0.0002, ge=1e-06, le=1)
     """The rate at which the model learns. Higher values can lead to faster training, but over-fitting."""
 
-    trigger_phrase: str = Field(
-        default="", description="The phrase that will trigger the model to generate an image."
-    )
+    trigger_phrase: str = ""
     """The phrase that will trigger the model to generate an image."""
 
-    auto_scale_input: bool = Field(
-        default=False,
-        description="If true, videos will be automatically scaled to the target frame count and fps. This option has no effect on image datasets.",
-    )
+    auto_scale_input: bool = False
     """If true, videos will be automatically scaled to the target frame count and fps. This option has no effect on image datasets."""
 
-    split_input_into_scenes: bool = Field(
-        default=True,
-        description="If true, videos above a certain duration threshold will be split into scenes. If you provide captions for a split video, the caption will be applied to each scene. If you do not provide captions, scenes will be auto-captioned. This option has no effect on image datasets.",
-    )
+    split_input_into_scenes: bool = True
     """If true, videos above a certain duration threshold will be split into scenes. If you provide captions for a split video, the caption will be applied to each scene. If you do not provide captions, scenes will be auto-captioned. This option has no effect on image datasets."""
 
-    split_input_duration_threshold: int | float = Field(
-        default=30,
-        ge=1,
-        le=60,
-        description="The duration threshold in seconds. If a video is longer than this, it will be split into scenes. If you provide captions for a split video, the caption will be applied to each scene. If you do not provide captions, scenes will be auto-captioned.",
-    )
+    split_input_duration_threshold: int | float = Field(default=30, ge=1, le=60)
     """The duration threshold in seconds. If a video is longer than this, it will be split into scenes. If you provide captions for a split video, the caption will be applied to each scene. If you do not provide captions, scenes will be auto-captioned."""
 
-    validation: list[Validation] = Field(
-        default=[],
-        max_length=2,
-        description="A list of validation prompts to use during training. When providing an image, _all_ validation inputs must have an image.",
-    )
+    validation: list[Validation] = Field(default=[], max_length=2)
     """A list of validation prompts to use during training. When providing an image, _all_ validation inputs must have an image."""
 
-    validation_negative_prompt: str = Field(
-        default="blurry, low quality, bad quality, out of focus",
-        description="A negative prompt to use for validation.",
-    )
+    validation_negative_prompt: str = "blurry, low quality, bad quality, out of focus"
     """A negative prompt to use for validation."""
 
-    validation_number_of_frames: int = Field(
-        default=81, ge=8, le=121, description="The number of frames to use for validation."
-    )
+    validation_number_of_frames: int = Field(default=81, ge=8, le=121)
     """The number of frames to use for validation."""
 
-    validation_resolution: ValidationResolutionEnum = Field(
-        default="high", description="The resolution to use for validation."
-    )
+    validation_resolution: ValidationResolutionEnum = "high"
     """The resolution to use for validation."""
 
-    validation_aspect_ratio: ValidationAspectRatioEnum = Field(
-        default="1:1", description="The aspect ratio to use for validation."
-    )
+    validation_aspect_ratio: ValidationAspectRatioEnum = "1:1"
     """The aspect ratio to use for validation."""
 
-    validation_reverse: bool = Field(
-        default=False,
-        description="If true, the validation videos will be reversed. This is useful for effects that are learned in reverse and then applied in reverse.",
-    )
+    validation_reverse: bool = False
     """If true, the validation videos will be reversed. This is useful for effects that are learned in reverse and then applied in reverse."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ltx-video-trainer`."""
 
-    video: File_ccd89e | None = Field(default=None, description="The URL to the validations video.")
+    video: File | None = None
     """The URL to the validations video."""
 
-    lora_file: File_ccd89e = Field(description="URL to the trained LoRA weights.")
+    lora_file: File
     """URL to the trained LoRA weights."""
 
-    config_file: File_ccd89e = Field(
-        description="Configuration used for setting up the inference endpoints."
-    )
+    config_file: File
     """Configuration used for setting up the inference endpoints."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        training_data_url: Required[_FileInput]
+        rank: RankEnum
+        number_of_steps: int
+        number_of_frames: int
+        frame_rate: int
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        learning_rate: int | float
+        trigger_phrase: str
+        auto_scale_input: bool
+        split_input_into_scenes: bool
+        split_input_duration_threshold: int | float
+        validation: list[Validation]
+        validation_negative_prompt: str
+        validation_number_of_frames: int
+        validation_resolution: ValidationResolutionEnum
+        validation_aspect_ratio: ValidationAspectRatioEnum
+        validation_reverse: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LtxVideoTrainer(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx-video-trainer`)."""
+    """`fal-ai/ltx-video-trainer`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -187,106 +165,57 @@ class LtxVideoTrainer(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 128,
-        number_of_steps: int = 1000,
-        number_of_frames: int = 81,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        validation: list[Validation] = [],
-        validation_negative_prompt: str = "blurry, low quality, bad quality, out of focus",
-        validation_number_of_frames: int = 81,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        validation_reverse: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 128,
-        number_of_steps: int = 1000,
-        number_of_frames: int = 81,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        validation: list[Validation] = [],
-        validation_negative_prompt: str = "blurry, low quality, bad quality, out of focus",
-        validation_number_of_frames: int = 81,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        validation_reverse: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 128,
-        number_of_steps: int = 1000,
-        number_of_frames: int = 81,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        validation: list[Validation] = [],
-        validation_negative_prompt: str = "blurry, low quality, bad quality, out of focus",
-        validation_number_of_frames: int = 81,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        validation_reverse: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            training_data_url (FileInput, required): URL to zip archive with videos or images.
+            rank (RankEnum, default 128): The rank of the LoRA.
+            number_of_steps (int, default 1000): The number of steps to train for.
+            number_of_frames (int, default 81): The number of frames to use for training.
+            frame_rate (int, default 25): The target frames per second for the video.
+            resolution (ResolutionEnum, default "medium"): The resolution to use for training.
+            aspect_ratio (AspectRatioEnum, default "1:1"): The aspect ratio to use for training.
+            learning_rate (int | float, default 0.0002): The rate at which the model learns.
+            trigger_phrase (str, default ""): The phrase that will trigger the model to generate an image.
+            auto_scale_input (bool, default False): If true, videos will be automatically scaled to the target frame count and fps.
+            split_input_into_scenes (bool, default True): If true, videos above a certain duration threshold will be split into scenes.
+            split_input_duration_threshold (int | float, default 30): The duration threshold in seconds.
+            validation (list[Validation], default []): A list of validation prompts to use during training.
+            validation_negative_prompt (str, default "blurry, low quality, bad quality, out of focus"): A negative prompt to use for validation.
+            validation_number_of_frames (int, default 81): The number of frames to use for validation.
+            validation_resolution (ValidationResolutionEnum, default "high"): The resolution to use for validation.
+            validation_aspect_ratio (ValidationAspectRatioEnum, default "1:1"): The aspect ratio to use for validation.
+            validation_reverse (bool, default False): If true, the validation videos will be reversed.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtxVideoTrainer(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx-video-trainer`), async."""
+    """Async twin of `LtxVideoTrainer` (`fal-ai/ltx-video-trainer`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -294,103 +223,33 @@ class AsyncLtxVideoTrainer(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 128,
-        number_of_steps: int = 1000,
-        number_of_frames: int = 81,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        validation: list[Validation] = [],
-        validation_negative_prompt: str = "blurry, low quality, bad quality, out of focus",
-        validation_number_of_frames: int = 81,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        validation_reverse: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LtxVideoTrainer.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 128,
-        number_of_steps: int = 1000,
-        number_of_frames: int = 81,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        validation: list[Validation] = [],
-        validation_negative_prompt: str = "blurry, low quality, bad quality, out of focus",
-        validation_number_of_frames: int = 81,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        validation_reverse: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LtxVideoTrainer.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        rank: RankEnum = 128,
-        number_of_steps: int = 1000,
-        number_of_frames: int = 81,
-        frame_rate: int = 25,
-        resolution: ResolutionEnum = "medium",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        split_input_into_scenes: bool = True,
-        split_input_duration_threshold: int | float = 30,
-        validation: list[Validation] = [],
-        validation_negative_prompt: str = "blurry, low quality, bad quality, out of focus",
-        validation_number_of_frames: int = 81,
-        validation_resolution: ValidationResolutionEnum = "high",
-        validation_aspect_ratio: ValidationAspectRatioEnum = "1:1",
-        validation_reverse: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LtxVideoTrainer.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.shot import Shot
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MultishotMaster", "AsyncMultishotMaster"]
 
@@ -36,84 +31,88 @@ ENDPOINT_ID = "fal-ai/multishot-master"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/multishot-master`."""
 
-    prompt: str = Field(
-        min_length=1,
-        max_length=2500,
-        description="Global story caption describing the overall scene, subjects, setting, and visual style. This provides inter-shot consistency.",
-    )
+    prompt: str = Field(min_length=1, max_length=2500)
     """Global story caption describing the overall scene, subjects, setting, and visual style. This provides inter-shot consistency."""
 
-    shots: list[Shot] = Field(
-        min_length=1,
-        max_length=5,
-        description="List of shots to generate. Each shot has its own caption and frame count. Maximum 5 shots with a combined maximum of 308 frames.",
-    )
+    shots: list[Shot] = Field(min_length=1, max_length=5)
     """List of shots to generate. Each shot has its own caption and frame count. Maximum 5 shots with a combined maximum of 308 frames."""
 
     negative_prompt: str = Field(
-        default="bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        description="Negative prompt describing undesired content in the generated video.",
+        default="bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards"
     )
     """Negative prompt describing undesired content in the generated video."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="Resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "480p"
     """Resolution of the generated video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the generated video."""
 
-    num_inference_steps: int = Field(
-        default=50,
-        ge=1,
-        le=50,
-        description="Number of denoising steps. Higher values produce better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=50, ge=1, le=50)
     """Number of denoising steps. Higher values produce better quality but take longer."""
 
-    guidance_scale: int | float = Field(
-        default=5, ge=0, le=20, description="Classifier-free guidance scale."
-    )
+    guidance_scale: int | float = Field(default=5, ge=0, le=20)
     """Classifier-free guidance scale."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    frames_per_second: int = Field(
-        default=16, ge=5, le=30, description="Frames per second of the output video."
-    )
+    frames_per_second: int = Field(default=16, ge=5, le=30)
     """Frames per second of the output video."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable safety checker for input/output content."
-    )
+    enable_safety_checker: bool = True
     """Enable safety checker for input/output content."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/multishot-master`."""
 
-    video: File_ccd89e = Field(description="The generated multi-shot narrative video.")
+    video: File
     """The generated multi-shot narrative video."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    timings: dict[str, int | float] = Field(description="Performance timing information.")
+    timings: dict[str, int | float]
     """Performance timing information."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        shots: Required[list[Shot]]
+        negative_prompt: str
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+        frames_per_second: int
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MultishotMaster(_Endpoint[Input, Output]):
-    """(`fal-ai/multishot-master`)."""
+    """`fal-ai/multishot-master`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -121,82 +120,49 @@ class MultishotMaster(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        shots: list[Shot],
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        frames_per_second: int = 16,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        shots: list[Shot],
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        frames_per_second: int = 16,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        shots: list[Shot],
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        frames_per_second: int = 16,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Global story caption describing the overall scene, subjects, setting, and visual style.
+            shots (list[Shot], required): List of shots to generate.
+            negative_prompt (str, optional): Negative prompt describing undesired content in the generated video.
+            resolution (ResolutionEnum, default "480p"): Resolution of the generated video.
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the generated video.
+            num_inference_steps (int, default 50): Number of denoising steps.
+            guidance_scale (int | float, default 5): Classifier-free guidance scale.
+            seed (int | None, default None): Random seed for reproducibility.
+            frames_per_second (int, default 16): Frames per second of the output video.
+            enable_safety_checker (bool, default True): Enable safety checker for input/output content.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMultishotMaster(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/multishot-master`), async."""
+    """Async twin of `MultishotMaster` (`fal-ai/multishot-master`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -204,79 +170,33 @@ class AsyncMultishotMaster(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        shots: list[Shot],
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        frames_per_second: int = 16,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MultishotMaster.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        shots: list[Shot],
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        frames_per_second: int = 16,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MultishotMaster.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        shots: list[Shot],
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        frames_per_second: int = 16,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MultishotMaster.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -18,16 +16,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "OmniZero", "AsyncOmniZero"]
 
@@ -37,63 +30,95 @@ ENDPOINT_ID = "fal-ai/omni-zero"
 class Input(_FalInput):
     """Input of `fal-ai/omni-zero`."""
 
-    prompt: str = Field(description="Prompt to guide the image generation.")
+    prompt: str
     """Prompt to guide the image generation."""
 
-    negative_prompt: str = Field(
-        default="", description="Negative prompt to guide the image generation."
-    )
+    negative_prompt: str = ""
     """Negative prompt to guide the image generation."""
 
-    image_url: _FileInput = Field(description="Input image url.")
+    image_url: _FileInput
     """Input image url."""
 
-    composition_image_url: _FileInput = Field(description="Composition image url.")
+    composition_image_url: _FileInput
     """Composition image url."""
 
-    style_image_url: _FileInput = Field(description="Style image url.")
+    style_image_url: _FileInput
     """Style image url."""
 
-    identity_image_url: _FileInput = Field(description="Identity image url.")
+    identity_image_url: _FileInput
     """Identity image url."""
 
-    image_strength: int | float = Field(default=0.75, description="Image strength.")
+    image_strength: int | float = 0.75
     """Image strength."""
 
-    composition_strength: int | float = Field(default=1, description="Composition strength.")
+    composition_strength: int | float = 1
     """Composition strength."""
 
-    depth_strength: int | float = Field(default=0.5, description="Depth strength.")
+    depth_strength: int | float = 0.5
     """Depth strength."""
 
-    style_strength: int | float = Field(default=1, description="Style strength.")
+    style_strength: int | float = 1
     """Style strength."""
 
-    face_strength: int | float = Field(default=1, description="Face strength.")
+    face_strength: int | float = 1
     """Face strength."""
 
-    identity_strength: int | float = Field(default=1, description="Identity strength.")
+    identity_strength: int | float = 1
     """Identity strength."""
 
-    guidance_scale: int | float = Field(default=5, description="Guidance scale.")
+    guidance_scale: int | float = 5
     """Guidance scale."""
 
-    seed: int = Field(default=42, description="Seed.")
+    seed: int = 42
     """Seed."""
 
-    number_of_images: int = Field(default=1, description="Number of images.")
+    number_of_images: int = 1
     """Number of images."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/omni-zero`."""
 
-    image: Image = Field(description="The generated image.")
+    image: Image
     """The generated image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        image_url: Required[_FileInput]
+        composition_image_url: Required[_FileInput]
+        style_image_url: Required[_FileInput]
+        identity_image_url: Required[_FileInput]
+        image_strength: int | float
+        composition_strength: int | float
+        depth_strength: int | float
+        style_strength: int | float
+        face_strength: int | float
+        identity_strength: int | float
+        guidance_scale: int | float
+        seed: int
+        number_of_images: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class OmniZero(_Endpoint[Input, Output]):
-    """(`fal-ai/omni-zero`)."""
+    """`fal-ai/omni-zero`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -101,97 +126,54 @@ class OmniZero(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        composition_image_url: _FileInput,
-        style_image_url: _FileInput,
-        identity_image_url: _FileInput,
-        image_strength: int | float = 0.75,
-        composition_strength: int | float = 1,
-        depth_strength: int | float = 0.5,
-        style_strength: int | float = 1,
-        face_strength: int | float = 1,
-        identity_strength: int | float = 1,
-        guidance_scale: int | float = 5,
-        seed: int = 42,
-        number_of_images: int = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        composition_image_url: _FileInput,
-        style_image_url: _FileInput,
-        identity_image_url: _FileInput,
-        image_strength: int | float = 0.75,
-        composition_strength: int | float = 1,
-        depth_strength: int | float = 0.5,
-        style_strength: int | float = 1,
-        face_strength: int | float = 1,
-        identity_strength: int | float = 1,
-        guidance_scale: int | float = 5,
-        seed: int = 42,
-        number_of_images: int = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        composition_image_url: _FileInput,
-        style_image_url: _FileInput,
-        identity_image_url: _FileInput,
-        image_strength: int | float = 0.75,
-        composition_strength: int | float = 1,
-        depth_strength: int | float = 0.5,
-        style_strength: int | float = 1,
-        face_strength: int | float = 1,
-        identity_strength: int | float = 1,
-        guidance_scale: int | float = 5,
-        seed: int = 42,
-        number_of_images: int = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Prompt to guide the image generation.
+            negative_prompt (str, default ""): Negative prompt to guide the image generation.
+            image_url (FileInput, required): Input image url.
+            composition_image_url (FileInput, required): Composition image url.
+            style_image_url (FileInput, required): Style image url.
+            identity_image_url (FileInput, required): Identity image url.
+            image_strength (int | float, default 0.75): Image strength.
+            composition_strength (int | float, default 1): Composition strength.
+            depth_strength (int | float, default 0.5): Depth strength.
+            style_strength (int | float, default 1): Style strength.
+            face_strength (int | float, default 1): Face strength.
+            identity_strength (int | float, default 1): Identity strength.
+            guidance_scale (int | float, default 5): Guidance scale.
+            seed (int, default 42): Seed.
+            number_of_images (int, default 1): Number of images.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncOmniZero(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/omni-zero`), async."""
+    """Async twin of `OmniZero` (`fal-ai/omni-zero`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -199,94 +181,33 @@ class AsyncOmniZero(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        composition_image_url: _FileInput,
-        style_image_url: _FileInput,
-        identity_image_url: _FileInput,
-        image_strength: int | float = 0.75,
-        composition_strength: int | float = 1,
-        depth_strength: int | float = 0.5,
-        style_strength: int | float = 1,
-        face_strength: int | float = 1,
-        identity_strength: int | float = 1,
-        guidance_scale: int | float = 5,
-        seed: int = 42,
-        number_of_images: int = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `OmniZero.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        composition_image_url: _FileInput,
-        style_image_url: _FileInput,
-        identity_image_url: _FileInput,
-        image_strength: int | float = 0.75,
-        composition_strength: int | float = 1,
-        depth_strength: int | float = 0.5,
-        style_strength: int | float = 1,
-        face_strength: int | float = 1,
-        identity_strength: int | float = 1,
-        guidance_scale: int | float = 5,
-        seed: int = 42,
-        number_of_images: int = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `OmniZero.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        composition_image_url: _FileInput,
-        style_image_url: _FileInput,
-        identity_image_url: _FileInput,
-        image_strength: int | float = 0.75,
-        composition_strength: int | float = 1,
-        depth_strength: int | float = 0.5,
-        style_strength: int | float = 1,
-        face_strength: int | float = 1,
-        identity_strength: int | float = 1,
-        guidance_scale: int | float = 5,
-        seed: int = 42,
-        number_of_images: int = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `OmniZero.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,79 +13,85 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Omnipart", "AsyncOmnipart"]
 
 ENDPOINT_ID = "fal-ai/omnipart"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/omnipart`."""
 
-    input_image_url: _FileInput = Field(
-        description="URL of image to use while generating the 3D model."
-    )
+    input_image_url: _FileInput
     """URL of image to use while generating the 3D model."""
 
-    minimum_segment_size: int = Field(
-        default=2000, ge=1, le=10000, description="Minimum segment size (pixels) for the model."
-    )
+    minimum_segment_size: int = Field(default=2000, ge=1, le=10000)
     """Minimum segment size (pixels) for the model."""
 
-    seed: int = Field(
-        default=765464,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int = 765464
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=7.5, ge=0, le=20, description="Guidance scale for the model."
-    )
+    guidance_scale: int | float = Field(default=7.5, ge=0, le=20)
     """Guidance scale for the model."""
 
-    parts: str = Field(
-        default="",
-        description="Specify which segments to merge (e.g., '0,1;3,4' merges segments 0&1 together and 3&4 together)",
-    )
+    parts: str = ""
     """Specify which segments to merge (e.g., '0,1;3,4' merges segments 0&1 together and 3&4 together)"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/omnipart`."""
 
-    model_mesh: File_ccd89e = Field(description="Generated 3D object file.")
+    model_mesh: File
     """Generated 3D object file."""
 
-    full_model_mesh: File_ccd89e = Field(description="Generated 3D object file.")
+    full_model_mesh: File
     """Generated 3D object file."""
 
-    output_zip: File_ccd89e = Field(description="All outputs file.")
+    output_zip: File
     """All outputs file."""
 
-    seed: int = Field(description="Seed value used for generation.")
+    seed: int
     """Seed value used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        input_image_url: Required[_FileInput]
+        minimum_segment_size: int
+        seed: int
+        guidance_scale: int | float
+        parts: str
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Omnipart(_Endpoint[Input, Output]):
-    """(`fal-ai/omnipart`)."""
+    """`fal-ai/omnipart`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -93,67 +99,44 @@ class Omnipart(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        minimum_segment_size: int = 2000,
-        seed: int = 765464,
-        guidance_scale: int | float = 7.5,
-        parts: str = "",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        minimum_segment_size: int = 2000,
-        seed: int = 765464,
-        guidance_scale: int | float = 7.5,
-        parts: str = "",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        minimum_segment_size: int = 2000,
-        seed: int = 765464,
-        guidance_scale: int | float = 7.5,
-        parts: str = "",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            input_image_url (FileInput, required): URL of image to use while generating the 3D model.
+            minimum_segment_size (int, default 2000): Minimum segment size (pixels) for the model.
+            seed (int, default 765464): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            guidance_scale (int | float, default 7.5): Guidance scale for the model.
+            parts (str, default ""): Specify which segments to merge (e.g., '0,1;3,4' merges segments 0&1 together and 3&4 together)
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncOmnipart(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/omnipart`), async."""
+    """Async twin of `Omnipart` (`fal-ai/omnipart`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -161,64 +144,33 @@ class AsyncOmnipart(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        minimum_segment_size: int = 2000,
-        seed: int = 765464,
-        guidance_scale: int | float = 7.5,
-        parts: str = "",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Omnipart.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        minimum_segment_size: int = 2000,
-        seed: int = 765464,
-        guidance_scale: int | float = 7.5,
-        parts: str = "",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Omnipart.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        minimum_segment_size: int = 2000,
-        seed: int = 765464,
-        guidance_scale: int | float = 7.5,
-        parts: str = "",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Omnipart.subscribe`."""
         return await self._subscribe(input, kwargs)

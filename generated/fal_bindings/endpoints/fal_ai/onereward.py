@@ -18,16 +18,11 @@ from fal_bindings.types.image_type2 import ImageType2
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Onereward", "AsyncOnereward"]
 
@@ -41,105 +36,100 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/onereward`."""
 
-    image_url: _FileInput = Field(description="URL of the source image to edit.")
+    image_url: _FileInput
     """URL of the source image to edit."""
 
-    mask_url: _FileInput = Field(
-        description="URL of the mask image. White pixels indicate the area to fill or modify; black pixels preserve the original content."
-    )
+    mask_url: _FileInput
     """URL of the mask image. White pixels indicate the area to fill or modify; black pixels preserve the original content."""
 
-    prompt: str | None = Field(
-        default=None, description="Text description of what to generate in the masked area. "
-    )
+    prompt: str | None = None
     """Text description of what to generate in the masked area."""
 
-    negative_prompt: str = Field(
-        default="nsfw", description="Text describing what to avoid in the generated output."
-    )
+    negative_prompt: str = "nsfw"
     """Text describing what to avoid in the generated output."""
 
-    guidance_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=5,
-        description="Guidance scale for the base diffusion process. The model uses true_cfg for classifier-free guidance; this controls the distillation guidance.",
-    )
+    guidance_scale: int | float = Field(default=1, ge=0, le=5)
     """Guidance scale for the base diffusion process. The model uses true_cfg for classifier-free guidance; this controls the distillation guidance."""
 
-    true_cfg: int | float = Field(
-        default=4,
-        ge=1,
-        le=10,
-        description="True classifier-free guidance scale. Controls how strongly the model follows the prompt. Values above 1.0 enable CFG.",
-    )
+    true_cfg: int | float = Field(default=4, ge=1, le=10)
     """True classifier-free guidance scale. Controls how strongly the model follows the prompt. Values above 1.0 enable CFG."""
 
-    num_inference_steps: int = Field(
-        default=28,
-        ge=1,
-        le=50,
-        description="Number of denoising steps. More steps generally produce higher quality results.",
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """Number of denoising steps. More steps generally produce higher quality results."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="Acceleration level for image generation."
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level for image generation."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="Format of the output image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """Format of the output image."""
 
-    seed: int | None = Field(
-        default=None, description="Random seed for reproducibility. If None, a random seed is used."
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is used."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If True, returns the image as a data URI instead of uploading to CDN. The image will not be available in the request history.",
-    )
+    sync_mode: bool = False
     """If True, returns the image as a data URI instead of uploading to CDN. The image will not be available in the request history."""
 
-    enable_safety_checker: bool = Field(
-        default=True,
-        description="If True, runs a safety checker on the output and filters NSFW content.",
-    )
+    enable_safety_checker: bool = True
     """If True, runs a safety checker on the output and filters NSFW content."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/onereward`."""
 
-    images: list[ImageType2] = Field(description="The edited image files.")
+    images: list[ImageType2]
     """The edited image files."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        mask_url: Required[_FileInput]
+        prompt: str | None
+        negative_prompt: str
+        guidance_scale: int | float
+        true_cfg: int | float
+        num_inference_steps: int
+        acceleration: AccelerationEnum
+        num_images: int
+        output_format: OutputFormatEnum
+        seed: int | None
+        sync_mode: bool
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Onereward(_Endpoint[Input, Output]):
-    """(`fal-ai/onereward`)."""
+    """`fal-ai/onereward`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -147,91 +137,52 @@ class Onereward(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        prompt: str | None = None,
-        negative_prompt: str = "nsfw",
-        guidance_scale: int | float = 1,
-        true_cfg: int | float = 4,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        prompt: str | None = None,
-        negative_prompt: str = "nsfw",
-        guidance_scale: int | float = 1,
-        true_cfg: int | float = 4,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        prompt: str | None = None,
-        negative_prompt: str = "nsfw",
-        guidance_scale: int | float = 1,
-        true_cfg: int | float = 4,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the source image to edit.
+            mask_url (FileInput, required): URL of the mask image.
+            prompt (str | None, default None): Text description of what to generate in the masked area.
+            negative_prompt (str, default "nsfw"): Text describing what to avoid in the generated output.
+            guidance_scale (int | float, default 1): Guidance scale for the base diffusion process.
+            true_cfg (int | float, default 4): True classifier-free guidance scale.
+            num_inference_steps (int, default 28): Number of denoising steps.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level for image generation.
+            num_images (int, default 1): Number of images to generate.
+            output_format (OutputFormatEnum, default "jpeg"): Format of the output image.
+            seed (int | None, default None): Random seed for reproducibility.
+            sync_mode (bool, default False): If True, returns the image as a data URI instead of uploading to CDN. The image will not be available in the request history.
+            enable_safety_checker (bool, default True): If True, runs a safety checker on the output and filters NSFW content.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncOnereward(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/onereward`), async."""
+    """Async twin of `Onereward` (`fal-ai/onereward`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -239,88 +190,33 @@ class AsyncOnereward(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        prompt: str | None = None,
-        negative_prompt: str = "nsfw",
-        guidance_scale: int | float = 1,
-        true_cfg: int | float = 4,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Onereward.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        prompt: str | None = None,
-        negative_prompt: str = "nsfw",
-        guidance_scale: int | float = 1,
-        true_cfg: int | float = 4,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Onereward.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        prompt: str | None = None,
-        negative_prompt: str = "nsfw",
-        guidance_scale: int | float = 1,
-        true_cfg: int | float = 4,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Onereward.subscribe`."""
         return await self._subscribe(input, kwargs)

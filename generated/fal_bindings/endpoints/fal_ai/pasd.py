@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Pasd", "AsyncPasd"]
 
@@ -37,35 +32,26 @@ ENDPOINT_ID = "fal-ai/pasd"
 class Input(_FalInput):
     """Input of `fal-ai/pasd`."""
 
-    image_url: _FileInput = Field(description="Input image to super-resolve")
+    image_url: _FileInput
     """Input image to super-resolve"""
 
-    scale: int | None = Field(default=2, ge=1, le=4, description="Upscaling factor (1-4x)")
+    scale: int | None = Field(default=2, ge=1, le=4)
     """Upscaling factor (1-4x)"""
 
-    steps: int | None = Field(
-        default=25, ge=10, le=50, description="Number of inference steps (10-50)"
-    )
+    steps: int | None = Field(default=25, ge=10, le=50)
     """Number of inference steps (10-50)"""
 
-    guidance_scale: int | float | None = Field(
-        default=7, ge=1, le=20, description="Guidance scale for diffusion (1.0-20.0)"
-    )
+    guidance_scale: int | float | None = Field(default=7, ge=1, le=20)
     """Guidance scale for diffusion (1.0-20.0)"""
 
-    conditioning_scale: int | float | None = Field(
-        default=0.8, ge=0.1, le=1, description="ControlNet conditioning scale (0.1-1.0)"
-    )
+    conditioning_scale: int | float | None = Field(default=0.8, ge=0.1, le=1)
     """ControlNet conditioning scale (0.1-1.0)"""
 
-    prompt: str | None = Field(
-        default="", description="Additional prompt to guide super-resolution"
-    )
+    prompt: str | None = ""
     """Additional prompt to guide super-resolution"""
 
     negative_prompt: str | None = Field(
-        default="blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated",
-        description="Negative prompt to avoid unwanted artifacts",
+        default="blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated"
     )
     """Negative prompt to avoid unwanted artifacts"""
 
@@ -73,17 +59,41 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/pasd`."""
 
-    images: list[Image] = Field(description="The generated super-resolved images")
+    images: list[Image]
     """The generated super-resolved images"""
 
-    timings: dict[str, int | float] | None = Field(
-        default=None, description="Timing information for different processing stages"
-    )
+    timings: dict[str, int | float] | None = None
     """Timing information for different processing stages"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        scale: int | None
+        steps: int | None
+        guidance_scale: int | float | None
+        conditioning_scale: int | float | None
+        prompt: str | None
+        negative_prompt: str | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Pasd(_Endpoint[Input, Output]):
-    """(`fal-ai/pasd`)."""
+    """`fal-ai/pasd`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -91,79 +101,46 @@ class Pasd(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        scale: int | None = 2,
-        steps: int | None = 25,
-        guidance_scale: int | float | None = 7,
-        conditioning_scale: int | float | None = 0.8,
-        prompt: str | None = "",
-        negative_prompt: (
-            str | None
-        ) = "blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        scale: int | None = 2,
-        steps: int | None = 25,
-        guidance_scale: int | float | None = 7,
-        conditioning_scale: int | float | None = 0.8,
-        prompt: str | None = "",
-        negative_prompt: (
-            str | None
-        ) = "blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        scale: int | None = 2,
-        steps: int | None = 25,
-        guidance_scale: int | float | None = 7,
-        conditioning_scale: int | float | None = 0.8,
-        prompt: str | None = "",
-        negative_prompt: (
-            str | None
-        ) = "blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): Input image to super-resolve
+            scale (int | None, default 2): Upscaling factor (1-4x)
+            steps (int | None, default 25): Number of inference steps (10-50)
+            guidance_scale (int | float | None, default 7): Guidance scale for diffusion (1.0-20.0)
+            conditioning_scale (int | float | None, default 0.8): ControlNet conditioning scale (0.1-1.0)
+            prompt (str | None, default ""): Additional prompt to guide super-resolution
+            negative_prompt (str | None, optional): Negative prompt to avoid unwanted artifacts
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPasd(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pasd`), async."""
+    """Async twin of `Pasd` (`fal-ai/pasd`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -171,76 +148,33 @@ class AsyncPasd(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        scale: int | None = 2,
-        steps: int | None = 25,
-        guidance_scale: int | float | None = 7,
-        conditioning_scale: int | float | None = 0.8,
-        prompt: str | None = "",
-        negative_prompt: (
-            str | None
-        ) = "blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Pasd.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        scale: int | None = 2,
-        steps: int | None = 25,
-        guidance_scale: int | float | None = 7,
-        conditioning_scale: int | float | None = 0.8,
-        prompt: str | None = "",
-        negative_prompt: (
-            str | None
-        ) = "blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Pasd.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        scale: int | None = 2,
-        steps: int | None = 25,
-        guidance_scale: int | float | None = 7,
-        conditioning_scale: int | float | None = 0.8,
-        prompt: str | None = "",
-        negative_prompt: (
-            str | None
-        ) = "blurry, dirty, messy, frames, deformed, dotted, noise, raster lines, unclear, lowres, over-smoothed, painting, ai generated",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Pasd.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Photomaker", "AsyncPhotomaker"]
 
@@ -53,81 +48,47 @@ StyleEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/photomaker`."""
 
-    image_archive_url: _FileInput = Field(
-        description="The URL of the image archive containing the images you want to use."
-    )
+    image_archive_url: _FileInput
     """The URL of the image archive containing the images you want to use."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    base_pipeline: BasePipelineEnum = Field(
-        default="photomaker", description="The base pipeline to use for generating the image."
-    )
+    base_pipeline: BasePipelineEnum = "photomaker"
     """The base pipeline to use for generating the image."""
 
-    initial_image_url: _FileInput | None = Field(
-        default=None, description="Optional initial image for img2img"
-    )
+    initial_image_url: _FileInput | None = None
     """Optional initial image for img2img"""
 
-    initial_image_strength: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="How much noise to add to the latent image. O for no noise, 1 for maximum noise.",
-    )
+    initial_image_strength: int | float = Field(default=0.5, ge=0, le=1)
     """How much noise to add to the latent image. O for no noise, 1 for maximum noise."""
 
-    style: StyleEnum = Field(default="Photographic")
+    style: StyleEnum = "Photographic"
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use.Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use.Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    num_inference_steps: int = Field(
-        default=50,
-        ge=20,
-        le=100,
-        description="\n            Increasing the amount of steps tells Stable Diffusion that it should take more steps\n            to generate your final result which can increase the amount of detail in your image.\n        ",
-    )
+    num_inference_steps: int = Field(default=50, ge=20, le=100)
     """Increasing the amount of steps tells Stable Diffusion that it should take more steps
                 to generate your final result which can increase the amount of detail in your image.
     """
 
     style_strength: int = Field(default=20, ge=15, le=50)
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=4,
-        description="\n            Number of images to generate in one request. Note that the higher the batch size,\n            the longer it will take to generate the images.\n        ",
-    )
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate in one request. Note that the higher the batch size,
                 the longer it will take to generate the images.
     """
 
-    guidance_scale: int | float = Field(
-        default=5,
-        ge=0.1,
-        le=10,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=5, ge=0.1, le=10)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
@@ -141,8 +102,39 @@ class Output(_FalOutput):
     seed: int
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_archive_url: Required[_FileInput]
+        prompt: Required[str]
+        base_pipeline: BasePipelineEnum
+        initial_image_url: _FileInput | None
+        initial_image_strength: int | float
+        style: StyleEnum
+        negative_prompt: str
+        num_inference_steps: int
+        style_strength: int
+        num_images: int
+        guidance_scale: int | float
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Photomaker(_Endpoint[Input, Output]):
-    """(`fal-ai/photomaker`)."""
+    """`fal-ai/photomaker`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -150,88 +142,51 @@ class Photomaker(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_archive_url: _FileInput,
-        prompt: str,
-        base_pipeline: BasePipelineEnum = "photomaker",
-        initial_image_url: _FileInput | None = None,
-        initial_image_strength: int | float = 0.5,
-        style: StyleEnum = "Photographic",
-        negative_prompt: str = "",
-        num_inference_steps: int = 50,
-        style_strength: int = 20,
-        num_images: int = 1,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_archive_url: _FileInput,
-        prompt: str,
-        base_pipeline: BasePipelineEnum = "photomaker",
-        initial_image_url: _FileInput | None = None,
-        initial_image_strength: int | float = 0.5,
-        style: StyleEnum = "Photographic",
-        negative_prompt: str = "",
-        num_inference_steps: int = 50,
-        style_strength: int = 20,
-        num_images: int = 1,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_archive_url: _FileInput,
-        prompt: str,
-        base_pipeline: BasePipelineEnum = "photomaker",
-        initial_image_url: _FileInput | None = None,
-        initial_image_strength: int | float = 0.5,
-        style: StyleEnum = "Photographic",
-        negative_prompt: str = "",
-        num_inference_steps: int = 50,
-        style_strength: int = 20,
-        num_images: int = 1,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_archive_url (FileInput, required): The URL of the image archive containing the images you want to use.
+            prompt (str, required): The prompt to use for generating the image.
+            base_pipeline (BasePipelineEnum, default "photomaker"): The base pipeline to use for generating the image.
+            initial_image_url (FileInput | None, default None): Optional initial image for img2img
+            initial_image_strength (int | float, default 0.5): How much noise to add to the latent image.
+            style (StyleEnum, default "Photographic")
+            negative_prompt (str, default ""): The negative prompt to use.Use it to address details that you don't want in the image.
+            num_inference_steps (int, default 50): Increasing the amount of steps tells Stable Diffusion that it should take more steps to generate your final result which can increase the amount of detail in your image.
+            style_strength (int, default 20)
+            num_images (int, default 1): Number of images to generate in one request.
+            guidance_scale (int | float, default 5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPhotomaker(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/photomaker`), async."""
+    """Async twin of `Photomaker` (`fal-ai/photomaker`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -239,85 +194,33 @@ class AsyncPhotomaker(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_archive_url: _FileInput,
-        prompt: str,
-        base_pipeline: BasePipelineEnum = "photomaker",
-        initial_image_url: _FileInput | None = None,
-        initial_image_strength: int | float = 0.5,
-        style: StyleEnum = "Photographic",
-        negative_prompt: str = "",
-        num_inference_steps: int = 50,
-        style_strength: int = 20,
-        num_images: int = 1,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Photomaker.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_archive_url: _FileInput,
-        prompt: str,
-        base_pipeline: BasePipelineEnum = "photomaker",
-        initial_image_url: _FileInput | None = None,
-        initial_image_strength: int | float = 0.5,
-        style: StyleEnum = "Photographic",
-        negative_prompt: str = "",
-        num_inference_steps: int = 50,
-        style_strength: int = 20,
-        num_images: int = 1,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Photomaker.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_archive_url: _FileInput,
-        prompt: str,
-        base_pipeline: BasePipelineEnum = "photomaker",
-        initial_image_url: _FileInput | None = None,
-        initial_image_strength: int | float = 0.5,
-        style: StyleEnum = "Photographic",
-        negative_prompt: str = "",
-        num_inference_steps: int = 50,
-        style_strength: int = 20,
-        num_images: int = 1,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Photomaker.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PhysicEdit", "AsyncPhysicEdit"]
 
@@ -39,85 +34,84 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/physic-edit`."""
 
-    image_url: _FileInput = Field(
-        description="URL of the image to edit with physics-aware transformations."
-    )
+    image_url: _FileInput
     """URL of the image to edit with physics-aware transformations."""
 
-    prompt: str = Field(
-        description="The editing instruction describing the physical transformation to apply."
-    )
+    prompt: str
     """The editing instruction describing the physical transformation to apply."""
 
-    negative_prompt: str = Field(
-        default="", description="Description of unwanted elements in the output."
-    )
+    negative_prompt: str = ""
     """Description of unwanted elements in the output."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. Same seed and prompt produce identical output.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. Same seed and prompt produce identical output."""
 
-    num_inference_steps: int = Field(
-        default=40,
-        ge=1,
-        le=50,
-        description="Number of denoising steps. More steps generally produce higher quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=40, ge=1, le=50)
     """Number of denoising steps. More steps generally produce higher quality but take longer."""
 
-    guidance_scale: int | float = Field(
-        default=4,
-        ge=1,
-        le=20,
-        description="Classifier-free guidance scale. Higher values follow the prompt more closely.",
-    )
+    guidance_scale: int | float = Field(default=4, ge=1, le=20)
     """Classifier-free guidance scale. Higher values follow the prompt more closely."""
 
-    sync_mode: bool = Field(
-        default=False, description="If True, the image will be returned as a data URI."
-    )
+    sync_mode: bool = False
     """If True, the image will be returned as a data URI."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable content safety checking on the output."
-    )
+    enable_safety_checker: bool = True
     """Enable content safety checking on the output."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/physic-edit`."""
 
-    images: list[Image] = Field(description="The edited images.")
+    images: list[Image]
     """The edited images."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: Required[str]
+        negative_prompt: str
+        seed: int | None
+        num_inference_steps: int
+        guidance_scale: int | float
+        sync_mode: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PhysicEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/physic-edit`)."""
+    """`fal-ai/physic-edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -125,79 +119,48 @@ class PhysicEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        guidance_scale: int | float = 4,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        guidance_scale: int | float = 4,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        guidance_scale: int | float = 4,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the image to edit with physics-aware transformations.
+            prompt (str, required): The editing instruction describing the physical transformation to apply.
+            negative_prompt (str, default ""): Description of unwanted elements in the output.
+            seed (int | None, default None): Random seed for reproducibility.
+            num_inference_steps (int, default 40): Number of denoising steps.
+            guidance_scale (int | float, default 4): Classifier-free guidance scale.
+            sync_mode (bool, default False): If True, the image will be returned as a data URI.
+            enable_safety_checker (bool, default True): Enable content safety checking on the output.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPhysicEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/physic-edit`), async."""
+    """Async twin of `PhysicEdit` (`fal-ai/physic-edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -205,76 +168,33 @@ class AsyncPhysicEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        guidance_scale: int | float = 4,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PhysicEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        guidance_scale: int | float = 4,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PhysicEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        guidance_scale: int | float = 4,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PhysicEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PixartSigma", "AsyncPixartSigma"]
 
@@ -56,100 +51,100 @@ StyleEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/pixart-sigma`."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use. Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use. Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    style: StyleEnum = Field(default="(No style)", description="The style to apply to the image.")
+    style: StyleEnum = "(No style)"
     """The style to apply to the image."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """The size of the generated image."""
 
-    num_inference_steps: int = Field(
-        default=35, ge=5, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=35, ge=5, le=50)
     """The number of inference steps to perform."""
 
-    scheduler: SchedulerEnum = Field(
-        default="DPM-SOLVER", description="The scheduler to use for the model."
-    )
+    scheduler: SchedulerEnum = "DPM-SOLVER"
     """The scheduler to use for the model."""
 
-    guidance_scale: int | float = Field(
-        default=4.5,
-        ge=1,
-        le=10,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=4.5, ge=1, le=10)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    num_images: int = Field(default=1, ge=1, le=8, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=8)
     """The number of images to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/pixart-sigma`."""
 
-    images: list[Image] = Field(description="The generated image files info.")
+    images: list[Image]
     """The generated image files info."""
 
-    timings: dict[str, int | float] = Field(
-        description="The timings of the different steps of the generation process."
-    )
+    timings: dict[str, int | float]
     """The timings of the different steps of the generation process."""
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        style: StyleEnum
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        scheduler: SchedulerEnum
+        guidance_scale: int | float
+        seed: int | None
+        sync_mode: bool
+        num_images: int
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PixartSigma(_Endpoint[Input, Output]):
-    """(`fal-ai/pixart-sigma`)."""
+    """`fal-ai/pixart-sigma`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -157,85 +152,50 @@ class PixartSigma(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum = "(No style)",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 35,
-        scheduler: SchedulerEnum = "DPM-SOLVER",
-        guidance_scale: int | float = 4.5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum = "(No style)",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 35,
-        scheduler: SchedulerEnum = "DPM-SOLVER",
-        guidance_scale: int | float = 4.5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum = "(No style)",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 35,
-        scheduler: SchedulerEnum = "DPM-SOLVER",
-        guidance_scale: int | float = 4.5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to use for generating the image.
+            negative_prompt (str, default ""): The negative prompt to use.
+            style (StyleEnum, default "(No style)"): The style to apply to the image.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            num_inference_steps (int, default 35): The number of inference steps to perform.
+            scheduler (SchedulerEnum, default "DPM-SOLVER"): The scheduler to use for the model.
+            guidance_scale (int | float, default 4.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            num_images (int, default 1): The number of images to generate.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPixartSigma(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pixart-sigma`), async."""
+    """Async twin of `PixartSigma` (`fal-ai/pixart-sigma`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -243,82 +203,33 @@ class AsyncPixartSigma(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum = "(No style)",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 35,
-        scheduler: SchedulerEnum = "DPM-SOLVER",
-        guidance_scale: int | float = 4.5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PixartSigma.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum = "(No style)",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 35,
-        scheduler: SchedulerEnum = "DPM-SOLVER",
-        guidance_scale: int | float = 4.5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PixartSigma.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum = "(No style)",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 35,
-        scheduler: SchedulerEnum = "DPM-SOLVER",
-        guidance_scale: int | float = 4.5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PixartSigma.subscribe`."""
         return await self._subscribe(input, kwargs)

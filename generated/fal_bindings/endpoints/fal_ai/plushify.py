@@ -18,16 +18,11 @@ from fal_bindings.types.image_type2 import ImageType2
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Plushify", "AsyncPlushify"]
 
@@ -37,74 +32,84 @@ ENDPOINT_ID = "fal-ai/plushify"
 class Input(_FalInput):
     """Input of `fal-ai/plushify`."""
 
-    image_url: _FileInput = Field(description="URL of the image to apply cartoon style to")
+    image_url: _FileInput
     """URL of the image to apply cartoon style to"""
 
-    prompt: str = Field(
-        default="",
-        description="Prompt for the generation. Default is empty which is usually best, but sometimes it can help to add a description of the subject.",
-    )
+    prompt: str = ""
     """Prompt for the generation. Default is empty which is usually best, but sometimes it can help to add a description of the subject."""
 
-    scale: int | float = Field(
-        default=1, ge=0.1, le=2, description="Scale factor for the Cartoon effect"
-    )
+    scale: int | float = Field(default=1, ge=0.1, le=2)
     """Scale factor for the Cartoon effect"""
 
-    guidance_scale: int | float = Field(
-        default=3.5, ge=0, le=20, description="Guidance scale for the generation"
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=0, le=20)
     """Guidance scale for the generation"""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="Number of inference steps"
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """Number of inference steps"""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker"
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker"""
 
-    use_cfg_zero: bool = Field(default=False, description="Whether to use CFG zero")
+    use_cfg_zero: bool = False
     """Whether to use CFG zero"""
 
-    seed: int | None = Field(
-        default=None,
-        description="The seed for image generation. Same seed with same parameters will generate same image.",
-    )
+    seed: int | None = None
     """The seed for image generation. Same seed with same parameters will generate same image."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/plushify`."""
 
-    images: list[ImageType2] = Field(description="The generated image files info.")
+    images: list[ImageType2]
     """The generated image files info."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: str
+        scale: int | float
+        guidance_scale: int | float
+        num_inference_steps: int
+        enable_safety_checker: bool
+        use_cfg_zero: bool
+        seed: int | None
+        num_images: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Plushify(_Endpoint[Input, Output]):
-    """(`fal-ai/plushify`)."""
+    """`fal-ai/plushify`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -112,79 +117,48 @@ class Plushify(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "",
-        scale: int | float = 1,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 28,
-        enable_safety_checker: bool = True,
-        use_cfg_zero: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "",
-        scale: int | float = 1,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 28,
-        enable_safety_checker: bool = True,
-        use_cfg_zero: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "",
-        scale: int | float = 1,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 28,
-        enable_safety_checker: bool = True,
-        use_cfg_zero: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the image to apply cartoon style to
+            prompt (str, default ""): Prompt for the generation.
+            scale (int | float, default 1): Scale factor for the Cartoon effect
+            guidance_scale (int | float, default 3.5): Guidance scale for the generation
+            num_inference_steps (int, default 28): Number of inference steps
+            enable_safety_checker (bool, default True): Whether to enable the safety checker
+            use_cfg_zero (bool, default False): Whether to use CFG zero
+            seed (int | None, default None): The seed for image generation.
+            num_images (int, default 1): Number of images to generate
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPlushify(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/plushify`), async."""
+    """Async twin of `Plushify` (`fal-ai/plushify`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -192,76 +166,33 @@ class AsyncPlushify(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "",
-        scale: int | float = 1,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 28,
-        enable_safety_checker: bool = True,
-        use_cfg_zero: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Plushify.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "",
-        scale: int | float = 1,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 28,
-        enable_safety_checker: bool = True,
-        use_cfg_zero: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Plushify.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "",
-        scale: int | float = 1,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 28,
-        enable_safety_checker: bool = True,
-        use_cfg_zero: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Plushify.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -19,16 +19,11 @@ from fal_bindings.types.reference_face import ReferenceFace
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Pulid", "AsyncPulid"]
 
@@ -44,63 +39,84 @@ ModeEnum: TypeAlias = Literal["fidelity", "extreme style"]
 class Input(_FalInput):
     """Input of `fal-ai/pulid`."""
 
-    reference_images: list[ReferenceFace] = Field(
-        description="List of reference faces, ideally 4 images."
-    )
+    reference_images: list[ReferenceFace]
     """List of reference faces, ideally 4 images."""
 
-    prompt: str = Field(description="Prompt to generate the face from")
+    prompt: str
     """Prompt to generate the face from"""
 
     negative_prompt: str = Field(
-        default="flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry",
-        description="Negative prompt to generate the face from",
+        default="flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry"
     )
     """Negative prompt to generate the face from"""
 
-    num_images: int = Field(default=1, ge=1, le=8, description="Number of images to generate")
+    num_images: int = Field(default=1, ge=1, le=8)
     """Number of images to generate"""
 
-    guidance_scale: int | float = Field(default=1.2, ge=1, le=1.5, description="Guidance scale")
+    guidance_scale: int | float = Field(default=1.2, ge=1, le=1.5)
     """Guidance scale"""
 
-    num_inference_steps: int = Field(default=4, ge=1, le=12, description="Number of steps to take")
+    num_inference_steps: int = Field(default=4, ge=1, le=12)
     """Number of steps to take"""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility")
+    seed: int | None = None
     """Random seed for reproducibility"""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default_factory=lambda: ImageSize.model_validate({"width": 768, "height": 1024}),
-        description="Size of the generated image",
-    )
+    image_size: ImageSize | ImageSizeEnum = ImageSize.model_validate({"width": 768, "height": 1024})
     """Size of the generated image"""
 
-    id_scale: int | float = Field(default=0.8, le=5, gt=0, description="ID scale")
+    id_scale: int | float = Field(default=0.8, le=5, gt=0)
     """ID scale"""
 
-    mode: ModeEnum = Field(default="fidelity", description="Mode of generation")
+    mode: ModeEnum = "fidelity"
     """Mode of generation"""
 
-    id_mix: bool = Field(
-        default=False,
-        description="if you want to mix two ID image, please turn this on, otherwise, turn this off",
-    )
+    id_mix: bool = False
     """if you want to mix two ID image, please turn this on, otherwise, turn this off"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/pulid`."""
 
-    images: list[Image] = Field(description="List of generated images")
+    images: list[Image]
     """List of generated images"""
 
-    seed: int = Field(description="Random seed used for reproducibility")
+    seed: int
     """Random seed used for reproducibility"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        reference_images: Required[list[ReferenceFace]]
+        prompt: Required[str]
+        negative_prompt: str
+        num_images: int
+        guidance_scale: int | float
+        num_inference_steps: int
+        seed: int | None
+        image_size: ImageSize | ImageSizeEnum
+        id_scale: int | float
+        mode: ModeEnum
+        id_mix: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Pulid(_Endpoint[Input, Output]):
-    """(`fal-ai/pulid`)."""
+    """`fal-ai/pulid`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -108,85 +124,50 @@ class Pulid(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        reference_images: list[ReferenceFace],
-        prompt: str,
-        negative_prompt: str = "flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry",
-        num_images: int = 1,
-        guidance_scale: int | float = 1.2,
-        num_inference_steps: int = 4,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        id_scale: int | float = 0.8,
-        mode: ModeEnum = "fidelity",
-        id_mix: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        reference_images: list[ReferenceFace],
-        prompt: str,
-        negative_prompt: str = "flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry",
-        num_images: int = 1,
-        guidance_scale: int | float = 1.2,
-        num_inference_steps: int = 4,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        id_scale: int | float = 0.8,
-        mode: ModeEnum = "fidelity",
-        id_mix: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        reference_images: list[ReferenceFace],
-        prompt: str,
-        negative_prompt: str = "flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry",
-        num_images: int = 1,
-        guidance_scale: int | float = 1.2,
-        num_inference_steps: int = 4,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        id_scale: int | float = 0.8,
-        mode: ModeEnum = "fidelity",
-        id_mix: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            reference_images (list[ReferenceFace], required): List of reference faces, ideally 4 images.
+            prompt (str, required): Prompt to generate the face from
+            negative_prompt (str, optional): Negative prompt to generate the face from
+            num_images (int, default 1): Number of images to generate
+            guidance_scale (int | float, default 1.2): Guidance scale
+            num_inference_steps (int, default 4): Number of steps to take
+            seed (int | None, default None): Random seed for reproducibility
+            image_size (ImageSize | ImageSizeEnum, default {"width": 768, "height": 1024}): Size of the generated image
+            id_scale (int | float, default 0.8): ID scale
+            mode (ModeEnum, default "fidelity"): Mode of generation
+            id_mix (bool, default False): if you want to mix two ID image, please turn this on, otherwise, turn this off
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPulid(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pulid`), async."""
+    """Async twin of `Pulid` (`fal-ai/pulid`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -194,82 +175,33 @@ class AsyncPulid(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        reference_images: list[ReferenceFace],
-        prompt: str,
-        negative_prompt: str = "flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry",
-        num_images: int = 1,
-        guidance_scale: int | float = 1.2,
-        num_inference_steps: int = 4,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        id_scale: int | float = 0.8,
-        mode: ModeEnum = "fidelity",
-        id_mix: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Pulid.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        reference_images: list[ReferenceFace],
-        prompt: str,
-        negative_prompt: str = "flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry",
-        num_images: int = 1,
-        guidance_scale: int | float = 1.2,
-        num_inference_steps: int = 4,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        id_scale: int | float = 0.8,
-        mode: ModeEnum = "fidelity",
-        id_mix: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Pulid.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        reference_images: list[ReferenceFace],
-        prompt: str,
-        negative_prompt: str = "flaws in the eyes, flaws in the face, flaws, lowres, non-HDRi, low quality, worst quality,artifacts noise, text, watermark, glitch, deformed, mutated, ugly, disfigured, hands, low resolution, partially rendered objects,  deformed or partially rendered eyes, deformed, deformed eyeballs, cross-eyed,blurry",
-        num_images: int = 1,
-        guidance_scale: int | float = 1.2,
-        num_inference_steps: int = 4,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        id_scale: int | float = 0.8,
-        mode: ModeEnum = "fidelity",
-        id_mix: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Pulid.subscribe`."""
         return await self._subscribe(input, kwargs)

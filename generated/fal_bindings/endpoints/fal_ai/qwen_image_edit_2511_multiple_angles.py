@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -52,109 +47,105 @@ OutputFormatEnum: TypeAlias = Literal["png", "jpeg", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/qwen-image-edit-2511-multiple-angles`."""
 
-    image_urls: list[_FileInput] = Field(
-        min_length=1, description="The URL of the image to adjust camera angle for."
-    )
+    image_urls: list[_FileInput] = Field(min_length=1)
     """The URL of the image to adjust camera angle for."""
 
-    horizontal_angle: int | float = Field(
-        default=0,
-        ge=0,
-        le=360,
-        description="Horizontal rotation angle around the object in degrees. 0°=front view, 90°=right side, 180°=back view, 270°=left side, 360°=front view again.",
-    )
+    horizontal_angle: int | float = Field(default=0, ge=0, le=360)
     """Horizontal rotation angle around the object in degrees. 0°=front view, 90°=right side, 180°=back view, 270°=left side, 360°=front view again."""
 
-    vertical_angle: int | float = Field(
-        default=0,
-        ge=-30,
-        le=90,
-        description="Vertical camera angle in degrees. -30°=low-angle shot (looking up), 0°=eye-level, 30°=elevated, 60°=high-angle, 90°=bird's-eye view (looking down).",
-    )
+    vertical_angle: int | float = Field(default=0, ge=-30, le=90)
     """Vertical camera angle in degrees. -30°=low-angle shot (looking up), 0°=eye-level, 30°=elevated, 60°=high-angle, 90°=bird's-eye view (looking down)."""
 
-    zoom: int | float = Field(
-        default=5,
-        ge=0,
-        le=10,
-        description="Camera zoom/distance. 0=wide shot (far away), 5=medium shot (normal), 10=close-up (very close).",
-    )
+    zoom: int | float = Field(default=5, ge=0, le=10)
     """Camera zoom/distance. 0=wide shot (far away), 5=medium shot (normal), 10=close-up (very close)."""
 
-    additional_prompt: str | None = Field(
-        default=None, description="Additional text to append to the automatically generated prompt."
-    )
+    additional_prompt: str | None = None
     """Additional text to append to the automatically generated prompt."""
 
-    lora_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="The scale factor for the LoRA model. Controls the strength of the camera control effect.",
-    )
+    lora_scale: int | float = Field(default=1, ge=0, le=4)
     """The scale factor for the LoRA model. Controls the strength of the camera control effect."""
 
-    image_size: ImageSize | ImageSizeEnum | None = Field(
-        default=None,
-        description="The size of the generated image. If not provided, the size of the input image will be used.",
-    )
+    image_size: ImageSize | ImageSizeEnum | None = None
     """The size of the generated image. If not provided, the size of the input image will be used."""
 
-    guidance_scale: int | float = Field(
-        default=4.5, ge=1, le=20, description="The CFG (Classifier Free Guidance) scale."
-    )
+    guidance_scale: int | float = Field(default=4.5, ge=1, le=20)
     """The CFG (Classifier Free Guidance) scale."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="Acceleration level for image generation."
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level for image generation."""
 
-    negative_prompt: str = Field(default="", description="The negative prompt for the generation")
+    negative_prompt: str = ""
     """The negative prompt for the generation"""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    sync_mode: bool = Field(
-        default=False, description="If `True`, the media will be returned as a data URI."
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the output image"
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the output image"""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/qwen-image-edit-2511-multiple-angles`."""
 
-    images: list[Image] = Field(description="The generated/edited images")
+    images: list[Image]
     """The generated/edited images"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
-    prompt: str = Field(description="The constructed prompt used for generation")
+    prompt: str
     """The constructed prompt used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: Required[list[_FileInput]]
+        horizontal_angle: int | float
+        vertical_angle: int | float
+        zoom: int | float
+        additional_prompt: str | None
+        lora_scale: int | float
+        image_size: ImageSize | ImageSizeEnum | None
+        guidance_scale: int | float
+        num_inference_steps: int
+        acceleration: AccelerationEnum
+        negative_prompt: str
+        seed: int | None
+        sync_mode: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        num_images: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class QwenImageEdit2511MultipleAngles(_Endpoint[Input, Output]):
-    """(`fal-ai/qwen-image-edit-2511-multiple-angles`)."""
+    """`fal-ai/qwen-image-edit-2511-multiple-angles`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -162,100 +153,55 @@ class QwenImageEdit2511MultipleAngles(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        horizontal_angle: int | float = 0,
-        vertical_angle: int | float = 0,
-        zoom: int | float = 5,
-        additional_prompt: str | None = None,
-        lora_scale: int | float = 1,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 4.5,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = "",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        horizontal_angle: int | float = 0,
-        vertical_angle: int | float = 0,
-        zoom: int | float = 5,
-        additional_prompt: str | None = None,
-        lora_scale: int | float = 1,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 4.5,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = "",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        horizontal_angle: int | float = 0,
-        vertical_angle: int | float = 0,
-        zoom: int | float = 5,
-        additional_prompt: str | None = None,
-        lora_scale: int | float = 1,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 4.5,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = "",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput], required): The URL of the image to adjust camera angle for.
+            horizontal_angle (int | float, default 0): Horizontal rotation angle around the object in degrees. 0°=front view, 90°=right side, 180°=back view, 270°=left side, 360°=front view again.
+            vertical_angle (int | float, default 0): Vertical camera angle in degrees. -30°=low-angle shot (looking up), 0°=eye-level, 30°=elevated, 60°=high-angle, 90°=bird's-eye view (looking down).
+            zoom (int | float, default 5): Camera zoom/distance. 0=wide shot (far away), 5=medium shot (normal), 10=close-up (very close).
+            additional_prompt (str | None, default None): Additional text to append to the automatically generated prompt.
+            lora_scale (int | float, default 1): The scale factor for the LoRA model.
+            image_size (ImageSize | ImageSizeEnum | None, default None): The size of the generated image.
+            guidance_scale (int | float, default 4.5): The CFG (Classifier Free Guidance) scale.
+            num_inference_steps (int, default 28): The number of inference steps to perform.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level for image generation.
+            negative_prompt (str, default ""): The negative prompt for the generation
+            seed (int | None, default None): Random seed for reproducibility.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            output_format (OutputFormatEnum, default "png"): The format of the output image
+            num_images (int, default 1): Number of images to generate
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncQwenImageEdit2511MultipleAngles(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/qwen-image-edit-2511-multiple-angles`), async."""
+    """Async twin of `QwenImageEdit2511MultipleAngles` (`fal-ai/qwen-image-edit-2511-multiple-angles`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -263,97 +209,33 @@ class AsyncQwenImageEdit2511MultipleAngles(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        horizontal_angle: int | float = 0,
-        vertical_angle: int | float = 0,
-        zoom: int | float = 5,
-        additional_prompt: str | None = None,
-        lora_scale: int | float = 1,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 4.5,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = "",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `QwenImageEdit2511MultipleAngles.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        horizontal_angle: int | float = 0,
-        vertical_angle: int | float = 0,
-        zoom: int | float = 5,
-        additional_prompt: str | None = None,
-        lora_scale: int | float = 1,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 4.5,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = "",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `QwenImageEdit2511MultipleAngles.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        horizontal_angle: int | float = 0,
-        vertical_angle: int | float = 0,
-        zoom: int | float = 5,
-        additional_prompt: str | None = None,
-        lora_scale: int | float = 1,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 4.5,
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = "",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `QwenImageEdit2511MultipleAngles.subscribe`."""
         return await self._subscribe(input, kwargs)

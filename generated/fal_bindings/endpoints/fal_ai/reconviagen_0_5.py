@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Reconviagen05", "AsyncReconviagen05"]
 
@@ -47,172 +42,135 @@ ResolutionEnum: TypeAlias = Literal[512, 1024, 1536]
 SsSourceEnum: TypeAlias = Literal["direct", "mesh", "mvtrellis2"]
 
 TextureSizeEnum: TypeAlias = Literal[1024, 2048, 4096]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/reconviagen-0.5`."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility")
+    seed: int | None = None
     """Random seed for reproducibility"""
 
-    resolution: ResolutionEnum = Field(
-        default=1024, description="Output resolution; higher is slower but more detailed"
-    )
+    resolution: ResolutionEnum = 1024
     """Output resolution; higher is slower but more detailed"""
 
-    ss_source: SsSourceEnum = Field(
-        default="mesh",
-        description="Sparse structure source. 'mesh' gives best quality, 'direct' is fastest, 'mvtrellis2' uses multi-view TRELLIS.2.",
-    )
+    ss_source: SsSourceEnum = "mesh"
     """Sparse structure source. 'mesh' gives best quality, 'direct' is fastest, 'mvtrellis2' uses multi-view TRELLIS.2."""
 
-    ss_guidance_strength: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=10,
-        description="How closely the initial 3D structure follows the input. Higher values produce more faithful but potentially noisier results.",
-    )
+    ss_guidance_strength: int | float = Field(default=7.5, ge=0, le=10)
     """How closely the initial 3D structure follows the input. Higher values produce more faithful but potentially noisier results."""
 
-    ss_guidance_rescale: int | float = Field(
-        default=0.7, ge=0, le=1, description="Dampens artifacts from high guidance in stage 1."
-    )
+    ss_guidance_rescale: int | float = Field(default=0.7, ge=0, le=1)
     """Dampens artifacts from high guidance in stage 1."""
 
-    ss_sampling_steps: int = Field(
-        default=12, ge=1, le=50, description="Number of denoising steps for the initial structure."
-    )
+    ss_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Number of denoising steps for the initial structure."""
 
-    ss_rescale_t: int | float = Field(
-        default=5,
-        ge=1,
-        le=6,
-        description="Controls noise schedule sharpness for structure generation.",
-    )
+    ss_rescale_t: int | float = Field(default=5, ge=1, le=6)
     """Controls noise schedule sharpness for structure generation."""
 
-    slat_guidance_strength: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=10,
-        description="Guidance strength for SLat stage (only used when ss_source='mesh').",
-    )
+    slat_guidance_strength: int | float = Field(default=7.5, ge=0, le=10)
     """Guidance strength for SLat stage (only used when ss_source='mesh')."""
 
-    slat_guidance_rescale: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Guidance rescale for SLat stage (only used when ss_source='mesh').",
-    )
+    slat_guidance_rescale: int | float = Field(default=0.5, ge=0, le=1)
     """Guidance rescale for SLat stage (only used when ss_source='mesh')."""
 
-    slat_sampling_steps: int = Field(
-        default=12,
-        ge=1,
-        le=50,
-        description="Sampling steps for SLat stage (only used when ss_source='mesh').",
-    )
+    slat_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Sampling steps for SLat stage (only used when ss_source='mesh')."""
 
-    slat_rescale_t: int | float = Field(
-        default=3,
-        ge=1,
-        le=6,
-        description="Rescale T for SLat stage (only used when ss_source='mesh').",
-    )
+    slat_rescale_t: int | float = Field(default=3, ge=1, le=6)
     """Rescale T for SLat stage (only used when ss_source='mesh')."""
 
-    shape_slat_guidance_strength: int | float = Field(
-        default=7.5, ge=0, le=10, description="How closely the detailed geometry follows the input."
-    )
+    shape_slat_guidance_strength: int | float = Field(default=7.5, ge=0, le=10)
     """How closely the detailed geometry follows the input."""
 
-    shape_slat_guidance_rescale: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Dampens artifacts from high guidance in the shape stage.",
-    )
+    shape_slat_guidance_rescale: int | float = Field(default=0.5, ge=0, le=1)
     """Dampens artifacts from high guidance in the shape stage."""
 
-    shape_slat_sampling_steps: int = Field(
-        default=12, ge=1, le=50, description="Number of denoising steps for shape refinement."
-    )
+    shape_slat_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Number of denoising steps for shape refinement."""
 
-    shape_slat_rescale_t: int | float = Field(
-        default=3, ge=1, le=6, description="Controls noise schedule sharpness for shape refinement."
-    )
+    shape_slat_rescale_t: int | float = Field(default=3, ge=1, le=6)
     """Controls noise schedule sharpness for shape refinement."""
 
-    tex_slat_guidance_strength: int | float = Field(
-        default=1, ge=0, le=10, description="How closely the texture follows the input colors."
-    )
+    tex_slat_guidance_strength: int | float = Field(default=1, ge=0, le=10)
     """How closely the texture follows the input colors."""
 
-    tex_slat_guidance_rescale: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="Dampens artifacts from high guidance in the texture stage.",
-    )
+    tex_slat_guidance_rescale: int | float = Field(default=0, ge=0, le=1)
     """Dampens artifacts from high guidance in the texture stage."""
 
-    tex_slat_sampling_steps: int = Field(
-        default=12, ge=1, le=50, description="Number of denoising steps for texture generation."
-    )
+    tex_slat_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Number of denoising steps for texture generation."""
 
-    tex_slat_rescale_t: int | float = Field(
-        default=3,
-        ge=1,
-        le=6,
-        description="Controls noise schedule sharpness for texture generation.",
-    )
+    tex_slat_rescale_t: int | float = Field(default=3, ge=1, le=6)
     """Controls noise schedule sharpness for texture generation."""
 
-    decimation_target: int = Field(
-        default=500000,
-        ge=5000,
-        le=2000000,
-        description="Target number of vertices in the final mesh.",
-    )
+    decimation_target: int = Field(default=500000, ge=5000, le=2000000)
     """Target number of vertices in the final mesh."""
 
-    texture_size: TextureSizeEnum = Field(
-        default=2048, description="Resolution of the texture image baked onto the mesh."
-    )
+    texture_size: TextureSizeEnum = 2048
     """Resolution of the texture image baked onto the mesh."""
 
-    image_urls: list[_FileInput] = Field(
-        min_length=1,
-        max_length=16,
-        description="One or more views of the same object. Multiple views yield higher-quality 3D reconstruction.",
-    )
+    image_urls: list[_FileInput] = Field(min_length=1, max_length=16)
     """One or more views of the same object. Multiple views yield higher-quality 3D reconstruction."""
 
-    multi_image_strategy: MultiImageStrategyEnum = Field(
-        default="adaptive_guidance_weight",
-        description="Strategy for combining multi-view conditioning. 'adaptive_guidance_weight' works best in most cases. Only used when more than one image is provided.",
-    )
+    multi_image_strategy: MultiImageStrategyEnum = "adaptive_guidance_weight"
     """Strategy for combining multi-view conditioning. 'adaptive_guidance_weight' works best in most cases. Only used when more than one image is provided."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/reconviagen-0.5`."""
 
-    model_glb: File_ccd89e = Field(description="Generated 3D GLB file with PBR materials")
+    model_glb: File
     """Generated 3D GLB file with PBR materials"""
 
-    seed: int = Field(description="Seed used for generation.")
+    seed: int
     """Seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        seed: int | None
+        resolution: ResolutionEnum
+        ss_source: SsSourceEnum
+        ss_guidance_strength: int | float
+        ss_guidance_rescale: int | float
+        ss_sampling_steps: int
+        ss_rescale_t: int | float
+        slat_guidance_strength: int | float
+        slat_guidance_rescale: int | float
+        slat_sampling_steps: int
+        slat_rescale_t: int | float
+        shape_slat_guidance_strength: int | float
+        shape_slat_guidance_rescale: int | float
+        shape_slat_sampling_steps: int
+        shape_slat_rescale_t: int | float
+        tex_slat_guidance_strength: int | float
+        tex_slat_guidance_rescale: int | float
+        tex_slat_sampling_steps: int
+        tex_slat_rescale_t: int | float
+        decimation_target: int
+        texture_size: TextureSizeEnum
+        image_urls: Required[list[_FileInput]]
+        multi_image_strategy: MultiImageStrategyEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Reconviagen05(_Endpoint[Input, Output]):
-    """(`fal-ai/reconviagen-0.5`)."""
+    """`fal-ai/reconviagen-0.5`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -220,121 +178,62 @@ class Reconviagen05(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_source: SsSourceEnum = "mesh",
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        slat_guidance_strength: int | float = 7.5,
-        slat_guidance_rescale: int | float = 0.5,
-        slat_sampling_steps: int = 12,
-        slat_rescale_t: int | float = 3,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        image_urls: list[_FileInput],
-        multi_image_strategy: MultiImageStrategyEnum = "adaptive_guidance_weight",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_source: SsSourceEnum = "mesh",
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        slat_guidance_strength: int | float = 7.5,
-        slat_guidance_rescale: int | float = 0.5,
-        slat_sampling_steps: int = 12,
-        slat_rescale_t: int | float = 3,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        image_urls: list[_FileInput],
-        multi_image_strategy: MultiImageStrategyEnum = "adaptive_guidance_weight",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_source: SsSourceEnum = "mesh",
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        slat_guidance_strength: int | float = 7.5,
-        slat_guidance_rescale: int | float = 0.5,
-        slat_sampling_steps: int = 12,
-        slat_rescale_t: int | float = 3,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        image_urls: list[_FileInput],
-        multi_image_strategy: MultiImageStrategyEnum = "adaptive_guidance_weight",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            seed (int | None, default None): Random seed for reproducibility
+            resolution (ResolutionEnum, default 1024): Output resolution; higher is slower but more detailed
+            ss_source (SsSourceEnum, default "mesh"): Sparse structure source. 'mesh' gives best quality, 'direct' is fastest, 'mvtrellis2' uses multi-view TRELLIS.2.
+            ss_guidance_strength (int | float, default 7.5): How closely the initial 3D structure follows the input.
+            ss_guidance_rescale (int | float, default 0.7): Dampens artifacts from high guidance in stage 1.
+            ss_sampling_steps (int, default 12): Number of denoising steps for the initial structure.
+            ss_rescale_t (int | float, default 5): Controls noise schedule sharpness for structure generation.
+            slat_guidance_strength (int | float, default 7.5): Guidance strength for SLat stage (only used when ss_source='mesh').
+            slat_guidance_rescale (int | float, default 0.5): Guidance rescale for SLat stage (only used when ss_source='mesh').
+            slat_sampling_steps (int, default 12): Sampling steps for SLat stage (only used when ss_source='mesh').
+            slat_rescale_t (int | float, default 3): Rescale T for SLat stage (only used when ss_source='mesh').
+            shape_slat_guidance_strength (int | float, default 7.5): How closely the detailed geometry follows the input.
+            shape_slat_guidance_rescale (int | float, default 0.5): Dampens artifacts from high guidance in the shape stage.
+            shape_slat_sampling_steps (int, default 12): Number of denoising steps for shape refinement.
+            shape_slat_rescale_t (int | float, default 3): Controls noise schedule sharpness for shape refinement.
+            tex_slat_guidance_strength (int | float, default 1): How closely the texture follows the input colors.
+            tex_slat_guidance_rescale (int | float, default 0): Dampens artifacts from high guidance in the texture stage.
+            tex_slat_sampling_steps (int, default 12): Number of denoising steps for texture generation.
+            tex_slat_rescale_t (int | float, default 3): Controls noise schedule sharpness for texture generation.
+            decimation_target (int, default 500000): Target number of vertices in the final mesh.
+            texture_size (TextureSizeEnum, default 2048): Resolution of the texture image baked onto the mesh.
+            image_urls (list[FileInput], required): One or more views of the same object.
+            multi_image_strategy (MultiImageStrategyEnum, default "adaptive_guidance_weight"): Strategy for combining multi-view conditioning. 'adaptive_guidance_weight' works best in most cases.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncReconviagen05(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/reconviagen-0.5`), async."""
+    """Async twin of `Reconviagen05` (`fal-ai/reconviagen-0.5`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -342,118 +241,33 @@ class AsyncReconviagen05(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_source: SsSourceEnum = "mesh",
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        slat_guidance_strength: int | float = 7.5,
-        slat_guidance_rescale: int | float = 0.5,
-        slat_sampling_steps: int = 12,
-        slat_rescale_t: int | float = 3,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        image_urls: list[_FileInput],
-        multi_image_strategy: MultiImageStrategyEnum = "adaptive_guidance_weight",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Reconviagen05.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_source: SsSourceEnum = "mesh",
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        slat_guidance_strength: int | float = 7.5,
-        slat_guidance_rescale: int | float = 0.5,
-        slat_sampling_steps: int = 12,
-        slat_rescale_t: int | float = 3,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        image_urls: list[_FileInput],
-        multi_image_strategy: MultiImageStrategyEnum = "adaptive_guidance_weight",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Reconviagen05.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_source: SsSourceEnum = "mesh",
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        slat_guidance_strength: int | float = 7.5,
-        slat_guidance_rescale: int | float = 0.5,
-        slat_sampling_steps: int = 12,
-        slat_rescale_t: int | float = 3,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        image_urls: list[_FileInput],
-        multi_image_strategy: MultiImageStrategyEnum = "adaptive_guidance_weight",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Reconviagen05.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "SanaVideo", "AsyncSanaVideo"]
 
@@ -35,85 +30,92 @@ ENDPOINT_ID = "fal-ai/sana-video"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "1:1"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sana-video`."""
 
-    prompt: str = Field(description="The text prompt describing the video to generate.")
+    prompt: str
     """The text prompt describing the video to generate."""
 
     negative_prompt: str = Field(
-        default="A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience.",
-        description="The negative prompt describing what to avoid in the generation.",
+        default="A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience."
     )
     """The negative prompt describing what to avoid in the generation."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="The resolution of the output video."
-    )
+    resolution: ResolutionEnum = "480p"
     """The resolution of the output video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9",
-        description="The aspect ratio of the output video. Only used when resolution is '720p'.",
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the output video. Only used when resolution is '720p'."""
 
-    num_frames: int = Field(default=81, ge=16, le=200, description="Number of frames to generate.")
+    num_frames: int = Field(default=81, ge=16, le=200)
     """Number of frames to generate."""
 
-    frames_per_second: int = Field(
-        default=16, ge=8, le=30, description="Frames per second for the output video."
-    )
+    frames_per_second: int = Field(default=16, ge=8, le=30)
     """Frames per second for the output video."""
 
-    motion_score: int = Field(
-        default=30, ge=0, le=100, description="Motion intensity score (higher = more motion)."
-    )
+    motion_score: int = Field(default=30, ge=0, le=100)
     """Motion intensity score (higher = more motion)."""
 
-    guidance_scale: int | float = Field(
-        default=6,
-        ge=1,
-        le=20,
-        description="Guidance scale for generation (higher = more prompt adherence).",
-    )
+    guidance_scale: int | float = Field(default=6, ge=1, le=20)
     """Guidance scale for generation (higher = more prompt adherence)."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="Number of denoising steps."
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """Number of denoising steps."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducible generation. If not provided, a random seed will be used.",
-    )
+    seed: int | None = None
     """Random seed for reproducible generation. If not provided, a random seed will be used."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable safety checking of the generated video."
-    )
+    enable_safety_checker: bool = True
     """Enable safety checking of the generated video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sana-video`."""
 
-    video: File_ccd89e = Field(description="Generated video file.")
+    video: File
     """Generated video file."""
 
-    seed: int = Field(description="The random seed used for the generation process.")
+    seed: int
     """The random seed used for the generation process."""
 
-    timings: dict[str, int | float] = Field(description="Performance timing breakdown.")
+    timings: dict[str, int | float]
     """Performance timing breakdown."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        num_frames: int
+        frames_per_second: int
+        motion_score: int
+        guidance_scale: int | float
+        num_inference_steps: int
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class SanaVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/sana-video`)."""
+    """`fal-ai/sana-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -121,85 +123,50 @@ class SanaVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience.",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_frames: int = 81,
-        frames_per_second: int = 16,
-        motion_score: int = 30,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience.",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_frames: int = 81,
-        frames_per_second: int = 16,
-        motion_score: int = 30,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience.",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_frames: int = 81,
-        frames_per_second: int = 16,
-        motion_score: int = 30,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt describing the video to generate.
+            negative_prompt (str, optional): The negative prompt describing what to avoid in the generation.
+            resolution (ResolutionEnum, default "480p"): The resolution of the output video.
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the output video.
+            num_frames (int, default 81): Number of frames to generate.
+            frames_per_second (int, default 16): Frames per second for the output video.
+            motion_score (int, default 30): Motion intensity score (higher = more motion).
+            guidance_scale (int | float, default 6): Guidance scale for generation (higher = more prompt adherence).
+            num_inference_steps (int, default 28): Number of denoising steps.
+            seed (int | None, default None): Random seed for reproducible generation.
+            enable_safety_checker (bool, default True): Enable safety checking of the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSanaVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sana-video`), async."""
+    """Async twin of `SanaVideo` (`fal-ai/sana-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -207,82 +174,33 @@ class AsyncSanaVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience.",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_frames: int = 81,
-        frames_per_second: int = 16,
-        motion_score: int = 30,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `SanaVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience.",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_frames: int = 81,
-        frames_per_second: int = 16,
-        motion_score: int = 30,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `SanaVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "A chaotic sequence with misshapen, deformed limbs in heavy motion blur, sudden disappearance, jump cuts, jerky movements, rapid shot changes, frames out of sync, inconsistent character shapes, temporal artifacts, jitter, and ghosting effects, creating a disorienting visual experience.",
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        num_frames: int = 81,
-        frames_per_second: int = 16,
-        motion_score: int = 30,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `SanaVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

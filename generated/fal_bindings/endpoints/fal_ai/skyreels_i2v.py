@@ -13,81 +13,86 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "SkyreelsI2v", "AsyncSkyreelsI2v"]
 
 ENDPOINT_ID = "fal-ai/skyreels-i2v"
 
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/skyreels-i2v`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
-    image_url: _FileInput = Field(description="URL of the image input.")
+    image_url: _FileInput
     """URL of the image input."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for generation. If not provided, a random seed will be used.",
-    )
+    seed: int | None = None
     """Random seed for generation. If not provided, a random seed will be used."""
 
-    guidance_scale: int | float = Field(
-        default=6, ge=1, le=20, description="Guidance scale for generation (between 1.0 and 20.0)"
-    )
+    guidance_scale: int | float = Field(default=6, ge=1, le=20)
     """Guidance scale for generation (between 1.0 and 20.0)"""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=1,
-        le=50,
-        description="Number of denoising steps (between 1 and 50). Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=30, ge=1, le=50)
     """Number of denoising steps (between 1 and 50). Higher values give better quality but take longer."""
 
-    negative_prompt: str | None = Field(
-        default=None,
-        description="Negative prompt to guide generation away from certain attributes.",
-    )
+    negative_prompt: str | None = None
     """Negative prompt to guide generation away from certain attributes."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the output video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the output video"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/skyreels-i2v`."""
 
-    video: File_ccd89e
+    video: File
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        seed: int | None
+        guidance_scale: int | float
+        num_inference_steps: int
+        negative_prompt: str | None
+        aspect_ratio: AspectRatioEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class SkyreelsI2v(_Endpoint[Input, Output]):
-    """(`fal-ai/skyreels-i2v`)."""
+    """`fal-ai/skyreels-i2v`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -95,73 +100,46 @@ class SkyreelsI2v(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 30,
-        negative_prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 30,
-        negative_prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 30,
-        negative_prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            image_url (FileInput, required): URL of the image input.
+            seed (int | None, default None): Random seed for generation.
+            guidance_scale (int | float, default 6): Guidance scale for generation (between 1.0 and 20.0)
+            num_inference_steps (int, default 30): Number of denoising steps (between 1 and 50).
+            negative_prompt (str | None, default None): Negative prompt to guide generation away from certain attributes.
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the output video
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSkyreelsI2v(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/skyreels-i2v`), async."""
+    """Async twin of `SkyreelsI2v` (`fal-ai/skyreels-i2v`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -169,70 +147,33 @@ class AsyncSkyreelsI2v(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 30,
-        negative_prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `SkyreelsI2v.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 30,
-        negative_prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `SkyreelsI2v.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        num_inference_steps: int = 30,
-        negative_prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `SkyreelsI2v.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,94 +13,92 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "StableAvatar", "AsyncStableAvatar"]
 
 ENDPOINT_ID = "fal-ai/stable-avatar"
 
 AspectRatioEnum: TypeAlias = Literal["16:9", "1:1", "9:16", "auto"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/stable-avatar`."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the image to use as a reference for the video generation."
-    )
+    image_url: _FileInput
     """The URL of the image to use as a reference for the video generation."""
 
-    audio_url: _FileInput = Field(
-        description="The URL of the audio to use as a reference for the video generation."
-    )
+    audio_url: _FileInput
     """The URL of the audio to use as a reference for the video generation."""
 
-    prompt: str = Field(description="The prompt to use for the video generation.")
+    prompt: str
     """The prompt to use for the video generation."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto",
-        description="The aspect ratio of the video to generate. If 'auto', the aspect ratio will be determined by the reference image.",
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """The aspect ratio of the video to generate. If 'auto', the aspect ratio will be determined by the reference image."""
 
-    guidance_scale: int | float = Field(
-        default=5, ge=1, le=10, description="The guidance scale to use for the video generation."
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=10)
     """The guidance scale to use for the video generation."""
 
-    audio_guidance_scale: int | float = Field(
-        default=4,
-        ge=0,
-        le=10,
-        description="The audio guidance scale to use for the video generation.",
-    )
+    audio_guidance_scale: int | float = Field(default=4, ge=0, le=10)
     """The audio guidance scale to use for the video generation."""
 
-    num_inference_steps: int = Field(
-        default=50,
-        ge=10,
-        le=50,
-        description="The number of inference steps to use for the video generation.",
-    )
+    num_inference_steps: int = Field(default=50, ge=10, le=50)
     """The number of inference steps to use for the video generation."""
 
-    seed: int | None = Field(default=None, description="The seed to use for the video generation.")
+    seed: int | None = None
     """The seed to use for the video generation."""
 
-    perturbation: int | float = Field(
-        default=0.1,
-        ge=0,
-        le=1,
-        description="The amount of perturbation to use for the video generation. 0.0 means no perturbation, 1.0 means full perturbation.",
-    )
+    perturbation: int | float = Field(default=0.1, ge=0, le=1)
     """The amount of perturbation to use for the video generation. 0.0 means no perturbation, 1.0 means full perturbation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/stable-avatar`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        audio_url: Required[_FileInput]
+        prompt: Required[str]
+        aspect_ratio: AspectRatioEnum
+        guidance_scale: int | float
+        audio_guidance_scale: int | float
+        num_inference_steps: int
+        seed: int | None
+        perturbation: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class StableAvatar(_Endpoint[Input, Output]):
-    """(`fal-ai/stable-avatar`)."""
+    """`fal-ai/stable-avatar`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -108,79 +106,48 @@ class StableAvatar(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        guidance_scale: int | float = 5,
-        audio_guidance_scale: int | float = 4,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        perturbation: int | float = 0.1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        guidance_scale: int | float = 5,
-        audio_guidance_scale: int | float = 4,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        perturbation: int | float = 0.1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        guidance_scale: int | float = 5,
-        audio_guidance_scale: int | float = 4,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        perturbation: int | float = 0.1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the image to use as a reference for the video generation.
+            audio_url (FileInput, required): The URL of the audio to use as a reference for the video generation.
+            prompt (str, required): The prompt to use for the video generation.
+            aspect_ratio (AspectRatioEnum, default "auto"): The aspect ratio of the video to generate.
+            guidance_scale (int | float, default 5): The guidance scale to use for the video generation.
+            audio_guidance_scale (int | float, default 4): The audio guidance scale to use for the video generation.
+            num_inference_steps (int, default 50): The number of inference steps to use for the video generation.
+            seed (int | None, default None): The seed to use for the video generation.
+            perturbation (int | float, default 0.1): The amount of perturbation to use for the video generation. 0.0 means no perturbation, 1.0 means full perturbation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncStableAvatar(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/stable-avatar`), async."""
+    """Async twin of `StableAvatar` (`fal-ai/stable-avatar`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -188,76 +155,33 @@ class AsyncStableAvatar(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        guidance_scale: int | float = 5,
-        audio_guidance_scale: int | float = 4,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        perturbation: int | float = 0.1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `StableAvatar.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        guidance_scale: int | float = 5,
-        audio_guidance_scale: int | float = 4,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        perturbation: int | float = 0.1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `StableAvatar.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        guidance_scale: int | float = 5,
-        audio_guidance_scale: int | float = 4,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        perturbation: int | float = 0.1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `StableAvatar.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,26 +13,20 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "StarVector", "AsyncStarVector"]
 
 ENDPOINT_ID = "fal-ai/star-vector"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -40,37 +34,52 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"seed"})
 
-    image_url: _FileInput = Field(description="URL of image to be used for relighting")
+    image_url: _FileInput
     """URL of image to be used for relighting"""
 
-    seed: int | None = Field(default=None, description="seed to be used for generation")
+    seed: int | None = None
     """seed to be used for generation"""
 
-    max_length: int = Field(
-        default=4000,
-        ge=1000,
-        le=16000,
-        description="Maximum number of tokens for SVG generation. Increase for complex images.",
-    )
+    max_length: int = Field(default=4000, ge=1000, le=16000)
     """Maximum number of tokens for SVG generation. Increase for complex images."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/star-vector`."""
 
-    image: File_ccd89e = Field(description="The generated image file info.")
+    image: File
     """The generated image file info."""
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        seed: int | None
+        max_length: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class StarVector(_Endpoint[Input, Output]):
-    """(`fal-ai/star-vector`)."""
+    """`fal-ai/star-vector`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -78,61 +87,42 @@ class StarVector(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        seed: int | None = None,
-        max_length: int = 4000,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        seed: int | None = None,
-        max_length: int = 4000,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        seed: int | None = None,
-        max_length: int = 4000,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of image to be used for relighting
+            seed (int | None, default None): seed to be used for generation
+            max_length (int, default 4000): Maximum number of tokens for SVG generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncStarVector(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/star-vector`), async."""
+    """Async twin of `StarVector` (`fal-ai/star-vector`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -140,58 +130,33 @@ class AsyncStarVector(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        seed: int | None = None,
-        max_length: int = 4000,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `StarVector.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        seed: int | None = None,
-        max_length: int = 4000,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `StarVector.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        seed: int | None = None,
-        max_length: int = 4000,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `StarVector.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,80 +13,82 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Triposr", "AsyncTriposr"]
 
 ENDPOINT_ID = "fal-ai/triposr"
 
 OutputFormatEnum: TypeAlias = Literal["glb", "obj"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/triposr`."""
 
-    image_url: _FileInput = Field(description="Path for the image file to be processed.")
+    image_url: _FileInput
     """Path for the image file to be processed."""
 
-    output_format: OutputFormatEnum = Field(
-        default="glb", description="Output format for the 3D model."
-    )
+    output_format: OutputFormatEnum = "glb"
     """Output format for the 3D model."""
 
-    do_remove_background: bool = Field(
-        default=True, description="Whether to remove the background from the input image."
-    )
+    do_remove_background: bool = True
     """Whether to remove the background from the input image."""
 
-    foreground_ratio: int | float = Field(
-        default=0.9,
-        ge=0.5,
-        le=1,
-        description="Ratio of the foreground image to the original image.",
-    )
+    foreground_ratio: int | float = Field(default=0.9, ge=0.5, le=1)
     """Ratio of the foreground image to the original image."""
 
-    mc_resolution: int = Field(
-        default=256,
-        ge=32,
-        le=1024,
-        description="Resolution of the marching cubes. Above 512 is not recommended.",
-    )
+    mc_resolution: int = Field(default=256, ge=32, le=1024)
     """Resolution of the marching cubes. Above 512 is not recommended."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/triposr`."""
 
-    model_mesh: File_ccd89e = Field(description="Generated 3D object file.")
+    model_mesh: File
     """Generated 3D object file."""
 
-    timings: dict[str, int | float] = Field(description="Inference timings.")
+    timings: dict[str, int | float]
     """Inference timings."""
 
-    remeshing_dir: File_ccd89e | None = Field(
-        default=None, description="Directory containing textures for the remeshed model."
-    )
+    remeshing_dir: File | None = None
     """Directory containing textures for the remeshed model."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        output_format: OutputFormatEnum
+        do_remove_background: bool
+        foreground_ratio: int | float
+        mc_resolution: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Triposr(_Endpoint[Input, Output]):
-    """(`fal-ai/triposr`)."""
+    """`fal-ai/triposr`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -94,67 +96,44 @@ class Triposr(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "glb",
-        do_remove_background: bool = True,
-        foreground_ratio: int | float = 0.9,
-        mc_resolution: int = 256,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "glb",
-        do_remove_background: bool = True,
-        foreground_ratio: int | float = 0.9,
-        mc_resolution: int = 256,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "glb",
-        do_remove_background: bool = True,
-        foreground_ratio: int | float = 0.9,
-        mc_resolution: int = 256,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): Path for the image file to be processed.
+            output_format (OutputFormatEnum, default "glb"): Output format for the 3D model.
+            do_remove_background (bool, default True): Whether to remove the background from the input image.
+            foreground_ratio (int | float, default 0.9): Ratio of the foreground image to the original image.
+            mc_resolution (int, default 256): Resolution of the marching cubes.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTriposr(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/triposr`), async."""
+    """Async twin of `Triposr` (`fal-ai/triposr`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -162,64 +141,33 @@ class AsyncTriposr(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "glb",
-        do_remove_background: bool = True,
-        foreground_ratio: int | float = 0.9,
-        mc_resolution: int = 256,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Triposr.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "glb",
-        do_remove_background: bool = True,
-        foreground_ratio: int | float = 0.9,
-        mc_resolution: int = 256,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Triposr.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "glb",
-        do_remove_background: bool = True,
-        foreground_ratio: int | float = 0.9,
-        mc_resolution: int = 256,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Triposr.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,82 +13,85 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "TurboFluxTrainer", "AsyncTurboFluxTrainer"]
 
 ENDPOINT_ID = "fal-ai/turbo-flux-trainer"
 
 TrainingStyleEnum: TypeAlias = Literal["subject", "style"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/turbo-flux-trainer`."""
 
-    images_data_url: _FileInput = Field(
-        description="\n        URL to zip archive with images of a consistent style. Try to use at least 10 images, although more is better.\n        "
-    )
+    images_data_url: _FileInput
     """URL to zip archive with images of a consistent style. Try to use at least 10 images, although more is better."""
 
-    trigger_phrase: str | None = Field(
-        default="ohwx",
-        description="Trigger phrase to be used in the captions. If None, a trigger word will not be used.\n        If no captions are provide the trigger_work will be used instead of captions. If captions are provided, the trigger word will replace the `[trigger]` string in the captions.\n        ",
-    )
+    trigger_phrase: str | None = "ohwx"
     """Trigger phrase to be used in the captions. If None, a trigger word will not be used.
             If no captions are provide the trigger_work will be used instead of captions. If captions are provided, the trigger word will replace the `[trigger]` string in the captions.
     """
 
-    steps: int = Field(
-        default=1000, ge=1, le=10000, description="Number of steps to train the LoRA on."
-    )
+    steps: int = Field(default=1000, ge=1, le=10000)
     """Number of steps to train the LoRA on."""
 
-    learning_rate: int | float = Field(
-        default=0.00115, ge=1e-07, le=0.01, description="Learning rate for the training."
-    )
+    learning_rate: int | float = Field(default=0.00115, ge=1e-07, le=0.01)
     """Learning rate for the training."""
 
-    training_style: TrainingStyleEnum | None = Field(
-        default="subject", description="Training style to use."
-    )
+    training_style: TrainingStyleEnum | None = "subject"
     """Training style to use."""
 
-    face_crop: bool = Field(
-        default=True,
-        description="Whether to try to detect the face and crop the images to the face.",
-    )
+    face_crop: bool = True
     """Whether to try to detect the face and crop the images to the face."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/turbo-flux-trainer`."""
 
-    diffusers_lora_file: File_ccd89e = Field(
-        description="URL to the trained diffusers lora weights."
-    )
+    diffusers_lora_file: File
     """URL to the trained diffusers lora weights."""
 
-    config_file: File_ccd89e = Field(description="URL to the trained diffusers config file.")
+    config_file: File
     """URL to the trained diffusers config file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        images_data_url: Required[_FileInput]
+        trigger_phrase: str | None
+        steps: int
+        learning_rate: int | float
+        training_style: TrainingStyleEnum | None
+        face_crop: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class TurboFluxTrainer(_Endpoint[Input, Output]):
-    """(`fal-ai/turbo-flux-trainer`)."""
+    """`fal-ai/turbo-flux-trainer`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -96,70 +99,45 @@ class TurboFluxTrainer(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_phrase: str | None = "ohwx",
-        steps: int = 1000,
-        learning_rate: int | float = 0.00115,
-        training_style: TrainingStyleEnum | None = "subject",
-        face_crop: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_phrase: str | None = "ohwx",
-        steps: int = 1000,
-        learning_rate: int | float = 0.00115,
-        training_style: TrainingStyleEnum | None = "subject",
-        face_crop: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_phrase: str | None = "ohwx",
-        steps: int = 1000,
-        learning_rate: int | float = 0.00115,
-        training_style: TrainingStyleEnum | None = "subject",
-        face_crop: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            images_data_url (FileInput, required): URL to zip archive with images of a consistent style.
+            trigger_phrase (str | None, default "ohwx"): Trigger phrase to be used in the captions.
+            steps (int, default 1000): Number of steps to train the LoRA on.
+            learning_rate (int | float, default 0.00115): Learning rate for the training.
+            training_style (TrainingStyleEnum | None, default "subject"): Training style to use.
+            face_crop (bool, default True): Whether to try to detect the face and crop the images to the face.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTurboFluxTrainer(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/turbo-flux-trainer`), async."""
+    """Async twin of `TurboFluxTrainer` (`fal-ai/turbo-flux-trainer`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -167,67 +145,33 @@ class AsyncTurboFluxTrainer(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_phrase: str | None = "ohwx",
-        steps: int = 1000,
-        learning_rate: int | float = 0.00115,
-        training_style: TrainingStyleEnum | None = "subject",
-        face_crop: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `TurboFluxTrainer.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_phrase: str | None = "ohwx",
-        steps: int = 1000,
-        learning_rate: int | float = 0.00115,
-        training_style: TrainingStyleEnum | None = "subject",
-        face_crop: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `TurboFluxTrainer.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        images_data_url: _FileInput,
-        trigger_phrase: str | None = "ohwx",
-        steps: int = 1000,
-        learning_rate: int | float = 0.00115,
-        training_style: TrainingStyleEnum | None = "subject",
-        face_crop: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `TurboFluxTrainer.subscribe`."""
         return await self._subscribe(input, kwargs)

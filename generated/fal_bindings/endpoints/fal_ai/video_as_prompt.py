@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "VideoAsPrompt", "AsyncVideoAsPrompt"]
 
@@ -36,73 +31,84 @@ ENDPOINT_ID = "fal-ai/video-as-prompt"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "580p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/video-as-prompt`."""
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    video_url: _FileInput = Field(description="reference video to generate effect video from.")
+    video_url: _FileInput
     """reference video to generate effect video from."""
 
-    image_url: _FileInput = Field(description="Input image to generate the effect video for.")
+    image_url: _FileInput
     """Input image to generate the effect video for."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducible generation. If set none, a random seed will be used.",
-    )
+    seed: int | None = None
     """Random seed for reproducible generation. If set none, a random seed will be used."""
 
-    num_frames: int = Field(
-        default=49, ge=1, le=100, description="The number of frames to generate."
-    )
+    num_frames: int = Field(default=49, ge=1, le=100)
     """The number of frames to generate."""
 
-    fps: int = Field(
-        default=16,
-        ge=1,
-        le=60,
-        description="Frames per second for the output video. Only applicable if output_type is 'video'.",
-    )
+    fps: int = Field(default=16, ge=1, le=60)
     """Frames per second for the output video. Only applicable if output_type is 'video'."""
 
-    video_description: str = Field(description="A brief description of the input video content.")
+    video_description: str
     """A brief description of the input video content."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="9:16", description="Aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "9:16"
     """Aspect ratio of the generated video."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="Resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "480p"
     """Resolution of the generated video."""
 
-    guidance_scale: int | float = Field(
-        default=5, ge=1, le=20, description="Guidance scale for generation."
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=20)
     """Guidance scale for generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/video-as-prompt`."""
 
-    video: File_ccd89e = Field(description="The URLs of the generated video.")
+    video: File
     """The URLs of the generated video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_url: Required[_FileInput]
+        image_url: Required[_FileInput]
+        seed: int | None
+        num_frames: int
+        fps: int
+        video_description: Required[str]
+        enable_safety_checker: bool
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        guidance_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class VideoAsPrompt(_Endpoint[Input, Output]):
-    """(`fal-ai/video-as-prompt`)."""
+    """`fal-ai/video-as-prompt`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -110,85 +116,50 @@ class VideoAsPrompt(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        seed: int | None = None,
-        num_frames: int = 49,
-        fps: int = 16,
-        video_description: str,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "9:16",
-        resolution: ResolutionEnum = "480p",
-        guidance_scale: int | float = 5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        seed: int | None = None,
-        num_frames: int = 49,
-        fps: int = 16,
-        video_description: str,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "9:16",
-        resolution: ResolutionEnum = "480p",
-        guidance_scale: int | float = 5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        seed: int | None = None,
-        num_frames: int = 49,
-        fps: int = 16,
-        video_description: str,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "9:16",
-        resolution: ResolutionEnum = "480p",
-        guidance_scale: int | float = 5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            video_url (FileInput, required): reference video to generate effect video from.
+            image_url (FileInput, required): Input image to generate the effect video for.
+            seed (int | None, default None): Random seed for reproducible generation.
+            num_frames (int, default 49): The number of frames to generate.
+            fps (int, default 16): Frames per second for the output video.
+            video_description (str, required): A brief description of the input video content.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            aspect_ratio (AspectRatioEnum, default "9:16"): Aspect ratio of the generated video.
+            resolution (ResolutionEnum, default "480p"): Resolution of the generated video.
+            guidance_scale (int | float, default 5): Guidance scale for generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncVideoAsPrompt(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/video-as-prompt`), async."""
+    """Async twin of `VideoAsPrompt` (`fal-ai/video-as-prompt`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -196,82 +167,33 @@ class AsyncVideoAsPrompt(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        seed: int | None = None,
-        num_frames: int = 49,
-        fps: int = 16,
-        video_description: str,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "9:16",
-        resolution: ResolutionEnum = "480p",
-        guidance_scale: int | float = 5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `VideoAsPrompt.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        seed: int | None = None,
-        num_frames: int = 49,
-        fps: int = 16,
-        video_description: str,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "9:16",
-        resolution: ResolutionEnum = "480p",
-        guidance_scale: int | float = 5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `VideoAsPrompt.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        seed: int | None = None,
-        num_frames: int = 49,
-        fps: int = 16,
-        video_description: str,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "9:16",
-        resolution: ResolutionEnum = "480p",
-        guidance_scale: int | float = 5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `VideoAsPrompt.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -17,16 +15,11 @@ from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "VideoPromptGenerator", "AsyncVideoPromptGenerator"]
 
@@ -160,51 +153,75 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"image_url"})
 
-    input_concept: str = Field(description="Core concept or thematic input for the video prompt")
+    input_concept: str
     """Core concept or thematic input for the video prompt"""
 
-    style: StyleEnum = Field(default="Simple", description="Style of the video prompt")
+    style: StyleEnum = "Simple"
     """Style of the video prompt"""
 
-    camera_style: CameraStyleEnum = Field(default="None", description="Camera movement style")
+    camera_style: CameraStyleEnum = "None"
     """Camera movement style"""
 
-    camera_direction: CameraDirectionEnum = Field(default="None", description="Camera direction")
+    camera_direction: CameraDirectionEnum = "None"
     """Camera direction"""
 
-    pacing: PacingEnum = Field(default="None", description="Pacing rhythm")
+    pacing: PacingEnum = "None"
     """Pacing rhythm"""
 
-    special_effects: SpecialEffectsEnum = Field(
-        default="None", description="Special effects approach"
-    )
+    special_effects: SpecialEffectsEnum = "None"
     """Special effects approach"""
 
-    custom_elements: str = Field(default="", description="Custom technical elements (optional)")
+    custom_elements: str = ""
     """Custom technical elements (optional)"""
 
-    image_url: _FileInput | None = Field(
-        default=None,
-        description="URL of an image to analyze and incorporate into the video prompt (optional)",
-    )
+    image_url: _FileInput | None = None
     """URL of an image to analyze and incorporate into the video prompt (optional)"""
 
-    model: ModelEnum = Field(default="google/gemini-2.0-flash-001", description="Model to use")
+    model: ModelEnum = "google/gemini-2.0-flash-001"
     """Model to use"""
 
-    prompt_length: PromptLengthEnum = Field(default="Medium", description="Length of the prompt")
+    prompt_length: PromptLengthEnum = "Medium"
     """Length of the prompt"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/video-prompt-generator`."""
 
-    prompt: str = Field(description="Generated video prompt")
+    prompt: str
     """Generated video prompt"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        input_concept: Required[str]
+        style: StyleEnum
+        camera_style: CameraStyleEnum
+        camera_direction: CameraDirectionEnum
+        pacing: PacingEnum
+        special_effects: SpecialEffectsEnum
+        custom_elements: str
+        image_url: _FileInput | None
+        model: ModelEnum
+        prompt_length: PromptLengthEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class VideoPromptGenerator(_Endpoint[Input, Output]):
-    """(`fal-ai/video-prompt-generator`)."""
+    """`fal-ai/video-prompt-generator`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -212,82 +229,49 @@ class VideoPromptGenerator(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        input_concept: str,
-        style: StyleEnum = "Simple",
-        camera_style: CameraStyleEnum = "None",
-        camera_direction: CameraDirectionEnum = "None",
-        pacing: PacingEnum = "None",
-        special_effects: SpecialEffectsEnum = "None",
-        custom_elements: str = "",
-        image_url: _FileInput | None = None,
-        model: ModelEnum = "google/gemini-2.0-flash-001",
-        prompt_length: PromptLengthEnum = "Medium",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        input_concept: str,
-        style: StyleEnum = "Simple",
-        camera_style: CameraStyleEnum = "None",
-        camera_direction: CameraDirectionEnum = "None",
-        pacing: PacingEnum = "None",
-        special_effects: SpecialEffectsEnum = "None",
-        custom_elements: str = "",
-        image_url: _FileInput | None = None,
-        model: ModelEnum = "google/gemini-2.0-flash-001",
-        prompt_length: PromptLengthEnum = "Medium",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        input_concept: str,
-        style: StyleEnum = "Simple",
-        camera_style: CameraStyleEnum = "None",
-        camera_direction: CameraDirectionEnum = "None",
-        pacing: PacingEnum = "None",
-        special_effects: SpecialEffectsEnum = "None",
-        custom_elements: str = "",
-        image_url: _FileInput | None = None,
-        model: ModelEnum = "google/gemini-2.0-flash-001",
-        prompt_length: PromptLengthEnum = "Medium",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            input_concept (str, required): Core concept or thematic input for the video prompt
+            style (StyleEnum, default "Simple"): Style of the video prompt
+            camera_style (CameraStyleEnum, default "None"): Camera movement style
+            camera_direction (CameraDirectionEnum, default "None"): Camera direction
+            pacing (PacingEnum, default "None"): Pacing rhythm
+            special_effects (SpecialEffectsEnum, default "None"): Special effects approach
+            custom_elements (str, default ""): Custom technical elements (optional)
+            image_url (FileInput | None, default None): URL of an image to analyze and incorporate into the video prompt (optional)
+            model (ModelEnum, default "google/gemini-2.0-flash-001"): Model to use
+            prompt_length (PromptLengthEnum, default "Medium"): Length of the prompt
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncVideoPromptGenerator(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/video-prompt-generator`), async."""
+    """Async twin of `VideoPromptGenerator` (`fal-ai/video-prompt-generator`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -295,79 +279,33 @@ class AsyncVideoPromptGenerator(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        input_concept: str,
-        style: StyleEnum = "Simple",
-        camera_style: CameraStyleEnum = "None",
-        camera_direction: CameraDirectionEnum = "None",
-        pacing: PacingEnum = "None",
-        special_effects: SpecialEffectsEnum = "None",
-        custom_elements: str = "",
-        image_url: _FileInput | None = None,
-        model: ModelEnum = "google/gemini-2.0-flash-001",
-        prompt_length: PromptLengthEnum = "Medium",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `VideoPromptGenerator.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        input_concept: str,
-        style: StyleEnum = "Simple",
-        camera_style: CameraStyleEnum = "None",
-        camera_direction: CameraDirectionEnum = "None",
-        pacing: PacingEnum = "None",
-        special_effects: SpecialEffectsEnum = "None",
-        custom_elements: str = "",
-        image_url: _FileInput | None = None,
-        model: ModelEnum = "google/gemini-2.0-flash-001",
-        prompt_length: PromptLengthEnum = "Medium",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `VideoPromptGenerator.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        input_concept: str,
-        style: StyleEnum = "Simple",
-        camera_style: CameraStyleEnum = "None",
-        camera_direction: CameraDirectionEnum = "None",
-        pacing: PacingEnum = "None",
-        special_effects: SpecialEffectsEnum = "None",
-        custom_elements: str = "",
-        image_url: _FileInput | None = None,
-        model: ModelEnum = "google/gemini-2.0-flash-001",
-        prompt_length: PromptLengthEnum = "Medium",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `VideoPromptGenerator.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -14,89 +14,98 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.constraints import multiple_of as _multiple_of
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Wan22ImageTrainer", "AsyncWan22ImageTrainer"]
 
 ENDPOINT_ID = "fal-ai/wan-22-image-trainer"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-22-image-trainer`."""
 
-    training_data_url: _FileInput = Field(description="URL to the training data.")
+    training_data_url: _FileInput
     """URL to the training data."""
 
-    trigger_phrase: str = Field(description="Trigger phrase for the model.")
+    trigger_phrase: str
     """Trigger phrase for the model."""
 
-    include_synthetic_captions: bool = Field(
-        default=False, description="Whether to include synthetic captions."
-    )
+    include_synthetic_captions: bool = False
     """Whether to include synthetic captions."""
 
-    use_face_detection: bool = Field(
-        default=True,
-        description="Whether to use face detection for the training data. When enabled, images will use the center of the face as the center of the image when resizing.",
-    )
+    use_face_detection: bool = True
     """Whether to use face detection for the training data. When enabled, images will use the center of the face as the center of the image when resizing."""
 
-    use_face_cropping: bool = Field(
-        default=False,
-        description="Whether to use face cropping for the training data. When enabled, images will be cropped to the face before resizing.",
-    )
+    use_face_cropping: bool = False
     """Whether to use face cropping for the training data. When enabled, images will be cropped to the face before resizing."""
 
-    use_masks: bool = Field(default=True, description="Whether to use masks for the training data.")
+    use_masks: bool = True
     """Whether to use masks for the training data."""
 
-    steps: int = Field(default=1000, ge=10, le=6000, description="Number of training steps.")
+    steps: int = Field(default=1000, ge=10, le=6000)
     """Number of training steps."""
 
     learning_rate: Annotated[int | float, _multiple_of(1e-06)] = Field(
-        default=0.0007, ge=1e-06, le=0.1, description="Learning rate for training."
+        default=0.0007, ge=1e-06, le=0.1
     )
     """Learning rate for training."""
 
-    is_style: bool = Field(
-        default=False,
-        description="Whether the training data is style data. If true, face specific options like masking and face detection will be disabled.",
-    )
+    is_style: bool = False
     """Whether the training data is style data. If true, face specific options like masking and face detection will be disabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-22-image-trainer`."""
 
-    diffusers_lora_file: File_ccd89e = Field(description="Low noise LoRA file.")
+    diffusers_lora_file: File
     """Low noise LoRA file."""
 
-    high_noise_lora: File_ccd89e = Field(description="High noise LoRA file.")
+    high_noise_lora: File
     """High noise LoRA file."""
 
-    config_file: File_ccd89e = Field(
-        description="Config file helping inference endpoints after training."
-    )
+    config_file: File
     """Config file helping inference endpoints after training."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        training_data_url: Required[_FileInput]
+        trigger_phrase: Required[str]
+        include_synthetic_captions: bool
+        use_face_detection: bool
+        use_face_cropping: bool
+        use_masks: bool
+        steps: int
+        learning_rate: int | float
+        is_style: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Wan22ImageTrainer(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-22-image-trainer`)."""
+    """`fal-ai/wan-22-image-trainer`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -104,79 +113,48 @@ class Wan22ImageTrainer(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        trigger_phrase: str,
-        include_synthetic_captions: bool = False,
-        use_face_detection: bool = True,
-        use_face_cropping: bool = False,
-        use_masks: bool = True,
-        steps: int = 1000,
-        learning_rate: int | float = 0.0007,
-        is_style: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        trigger_phrase: str,
-        include_synthetic_captions: bool = False,
-        use_face_detection: bool = True,
-        use_face_cropping: bool = False,
-        use_masks: bool = True,
-        steps: int = 1000,
-        learning_rate: int | float = 0.0007,
-        is_style: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        trigger_phrase: str,
-        include_synthetic_captions: bool = False,
-        use_face_detection: bool = True,
-        use_face_cropping: bool = False,
-        use_masks: bool = True,
-        steps: int = 1000,
-        learning_rate: int | float = 0.0007,
-        is_style: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            training_data_url (FileInput, required): URL to the training data.
+            trigger_phrase (str, required): Trigger phrase for the model.
+            include_synthetic_captions (bool, default False): Whether to include synthetic captions.
+            use_face_detection (bool, default True): Whether to use face detection for the training data.
+            use_face_cropping (bool, default False): Whether to use face cropping for the training data.
+            use_masks (bool, default True): Whether to use masks for the training data.
+            steps (int, default 1000): Number of training steps.
+            learning_rate (int | float, default 0.0007): Learning rate for training.
+            is_style (bool, default False): Whether the training data is style data.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWan22ImageTrainer(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-22-image-trainer`), async."""
+    """Async twin of `Wan22ImageTrainer` (`fal-ai/wan-22-image-trainer`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -184,76 +162,33 @@ class AsyncWan22ImageTrainer(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        trigger_phrase: str,
-        include_synthetic_captions: bool = False,
-        use_face_detection: bool = True,
-        use_face_cropping: bool = False,
-        use_masks: bool = True,
-        steps: int = 1000,
-        learning_rate: int | float = 0.0007,
-        is_style: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Wan22ImageTrainer.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        trigger_phrase: str,
-        include_synthetic_captions: bool = False,
-        use_face_detection: bool = True,
-        use_face_cropping: bool = False,
-        use_masks: bool = True,
-        steps: int = 1000,
-        learning_rate: int | float = 0.0007,
-        is_style: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Wan22ImageTrainer.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        trigger_phrase: str,
-        include_synthetic_captions: bool = False,
-        use_face_detection: bool = True,
-        use_face_cropping: bool = False,
-        use_masks: bool = True,
-        steps: int = 1000,
-        learning_rate: int | float = 0.0007,
-        is_style: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Wan22ImageTrainer.subscribe`."""
         return await self._subscribe(input, kwargs)

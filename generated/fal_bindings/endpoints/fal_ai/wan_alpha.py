@@ -17,16 +17,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanAlpha", "AsyncWanAlpha"]
 
@@ -50,117 +45,123 @@ VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
 class Input(_FalInput):
     """Input of `fal-ai/wan-alpha`."""
 
-    prompt: str = Field(description="The prompt to guide the video generation.")
+    prompt: str
     """The prompt to guide the video generation."""
 
-    num_frames: int = Field(
-        default=81, ge=17, le=121, description="The number of frames to generate."
-    )
+    num_frames: int = Field(default=81, ge=17, le=121)
     """The number of frames to generate."""
 
-    fps: int = Field(default=16, ge=1, le=60, description="The frame rate of the generated video.")
+    fps: int = Field(default=16, ge=1, le=60)
     """The frame rate of the generated video."""
 
-    num_inference_steps: int = Field(
-        default=8, ge=2, le=16, description="The number of inference steps to use."
-    )
+    num_inference_steps: int = Field(default=8, ge=2, le=16)
     """The number of inference steps to use."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    sampler: SamplerEnum = Field(default="euler", description="The sampler to use.")
+    sampler: SamplerEnum = "euler"
     """The sampler to use."""
 
-    shift: int | float = Field(
-        default=10.5, ge=1, le=15, description="The shift of the generated video."
-    )
+    shift: int | float = Field(default=10.5, ge=1, le=15)
     """The shift of the generated video."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="The resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "480p"
     """The resolution of the generated video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable safety checker."""
 
-    mask_clamp_lower: int | float = Field(
-        default=0.1, ge=0, le=1, description="The lower bound of the mask clamping."
-    )
+    mask_clamp_lower: int | float = Field(default=0.1, ge=0, le=1)
     """The lower bound of the mask clamping."""
 
-    mask_clamp_upper: int | float = Field(
-        default=0.75, ge=0, le=1, description="The upper bound of the mask clamping."
-    )
+    mask_clamp_upper: int | float = Field(default=0.75, ge=0, le=1)
     """The upper bound of the mask clamping."""
 
-    binarize_mask: bool = Field(default=False, description="Whether to binarize the mask.")
+    binarize_mask: bool = False
     """Whether to binarize the mask."""
 
-    mask_binarization_threshold: int | float = Field(
-        default=0.8,
-        ge=0,
-        le=1,
-        description="The threshold for mask binarization. When binarize_mask is True, this threshold will be used to binarize the mask. This will also be used for transparency when the output type is `.webm`.",
-    )
+    mask_binarization_threshold: int | float = Field(default=0.8, ge=0, le=1)
     """The threshold for mask binarization. When binarize_mask is True, this threshold will be used to binarize the mask. This will also be used for transparency when the output type is `.webm`."""
 
-    video_output_type: VideoOutputTypeEnum = Field(
-        default="VP9 (.webm)", description="The output type of the generated video."
-    )
+    video_output_type: VideoOutputTypeEnum = "VP9 (.webm)"
     """The output type of the generated video."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high", description="The quality of the generated video."
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the generated video."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced", description="The write mode of the generated video."
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the generated video."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-alpha`."""
 
-    prompt: str = Field(description="The prompt used for generation.")
+    prompt: str
     """The prompt used for generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    video: VideoFile | None = Field(default=None, description="The generated video file.")
+    video: VideoFile | None = None
     """The generated video file."""
 
-    image: VideoFile | None = Field(default=None, description="The generated image file.")
+    image: VideoFile | None = None
     """The generated image file."""
 
-    mask: VideoFile | None = Field(default=None, description="The generated mask file.")
+    mask: VideoFile | None = None
     """The generated mask file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_frames: int
+        fps: int
+        num_inference_steps: int
+        seed: int | None
+        sampler: SamplerEnum
+        shift: int | float
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        enable_prompt_expansion: bool
+        enable_safety_checker: bool
+        mask_clamp_lower: int | float
+        mask_clamp_upper: int | float
+        binarize_mask: bool
+        mask_binarization_threshold: int | float
+        video_output_type: VideoOutputTypeEnum
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanAlpha(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-alpha`)."""
+    """`fal-ai/wan-alpha`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -168,109 +169,58 @@ class WanAlpha(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 81,
-        fps: int = 16,
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sampler: SamplerEnum = "euler",
-        shift: int | float = 10.5,
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        mask_clamp_lower: int | float = 0.1,
-        mask_clamp_upper: int | float = 0.75,
-        binarize_mask: bool = False,
-        mask_binarization_threshold: int | float = 0.8,
-        video_output_type: VideoOutputTypeEnum = "VP9 (.webm)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 81,
-        fps: int = 16,
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sampler: SamplerEnum = "euler",
-        shift: int | float = 10.5,
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        mask_clamp_lower: int | float = 0.1,
-        mask_clamp_upper: int | float = 0.75,
-        binarize_mask: bool = False,
-        mask_binarization_threshold: int | float = 0.8,
-        video_output_type: VideoOutputTypeEnum = "VP9 (.webm)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 81,
-        fps: int = 16,
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sampler: SamplerEnum = "euler",
-        shift: int | float = 10.5,
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        mask_clamp_lower: int | float = 0.1,
-        mask_clamp_upper: int | float = 0.75,
-        binarize_mask: bool = False,
-        mask_binarization_threshold: int | float = 0.8,
-        video_output_type: VideoOutputTypeEnum = "VP9 (.webm)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to guide the video generation.
+            num_frames (int, default 81): The number of frames to generate.
+            fps (int, default 16): The frame rate of the generated video.
+            num_inference_steps (int, default 8): The number of inference steps to use.
+            seed (int | None, default None): The seed for the random number generator.
+            sampler (SamplerEnum, default "euler"): The sampler to use.
+            shift (int | float, default 10.5): The shift of the generated video.
+            resolution (ResolutionEnum, default "480p"): The resolution of the generated video.
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            enable_safety_checker (bool, default True): Whether to enable safety checker.
+            mask_clamp_lower (int | float, default 0.1): The lower bound of the mask clamping.
+            mask_clamp_upper (int | float, default 0.75): The upper bound of the mask clamping.
+            binarize_mask (bool, default False): Whether to binarize the mask.
+            mask_binarization_threshold (int | float, default 0.8): The threshold for mask binarization.
+            video_output_type (VideoOutputTypeEnum, default "VP9 (.webm)"): The output type of the generated video.
+            video_quality (VideoQualityEnum, default "high"): The quality of the generated video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the generated video.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanAlpha(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-alpha`), async."""
+    """Async twin of `WanAlpha` (`fal-ai/wan-alpha`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -278,106 +228,33 @@ class AsyncWanAlpha(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 81,
-        fps: int = 16,
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sampler: SamplerEnum = "euler",
-        shift: int | float = 10.5,
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        mask_clamp_lower: int | float = 0.1,
-        mask_clamp_upper: int | float = 0.75,
-        binarize_mask: bool = False,
-        mask_binarization_threshold: int | float = 0.8,
-        video_output_type: VideoOutputTypeEnum = "VP9 (.webm)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanAlpha.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 81,
-        fps: int = 16,
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sampler: SamplerEnum = "euler",
-        shift: int | float = 10.5,
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        mask_clamp_lower: int | float = 0.1,
-        mask_clamp_upper: int | float = 0.75,
-        binarize_mask: bool = False,
-        mask_binarization_threshold: int | float = 0.8,
-        video_output_type: VideoOutputTypeEnum = "VP9 (.webm)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanAlpha.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 81,
-        fps: int = 16,
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sampler: SamplerEnum = "euler",
-        shift: int | float = 10.5,
-        resolution: ResolutionEnum = "480p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        mask_clamp_lower: int | float = 0.1,
-        mask_clamp_upper: int | float = 0.75,
-        binarize_mask: bool = False,
-        mask_binarization_threshold: int | float = 0.8,
-        video_output_type: VideoOutputTypeEnum = "VP9 (.webm)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanAlpha.subscribe`."""
         return await self._subscribe(input, kwargs)

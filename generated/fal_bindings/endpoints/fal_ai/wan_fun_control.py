@@ -13,114 +13,112 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanFunControl", "AsyncWanFunControl"]
 
 ENDPOINT_ID = "fal-ai/wan-fun-control"
 
 PreprocessTypeEnum: TypeAlias = Literal["depth", "pose"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-fun-control`."""
 
-    prompt: str = Field(description="The prompt to generate the video.")
+    prompt: str
     """The prompt to generate the video."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt to generate the video."
-    )
+    negative_prompt: str = ""
     """The negative prompt to generate the video."""
 
-    num_inference_steps: int = Field(
-        default=27, ge=4, le=50, description="The number of inference steps."
-    )
+    num_inference_steps: int = Field(default=27, ge=4, le=50)
     """The number of inference steps."""
 
-    guidance_scale: int | float = Field(default=6, ge=1, le=10, description="The guidance scale.")
+    guidance_scale: int | float = Field(default=6, ge=1, le=10)
     """The guidance scale."""
 
-    shift: int | float = Field(default=5, ge=1, le=10, description="The shift for the scheduler.")
+    shift: int | float = Field(default=5, ge=1, le=10)
     """The shift for the scheduler."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    match_input_num_frames: bool = Field(
-        default=True, description="Whether to match the number of frames in the input video."
-    )
+    match_input_num_frames: bool = True
     """Whether to match the number of frames in the input video."""
 
-    num_frames: int = Field(
-        default=81,
-        ge=49,
-        le=121,
-        description="The number of frames to generate. Only used when match_input_num_frames is False.",
-    )
+    num_frames: int = Field(default=81, ge=49, le=121)
     """The number of frames to generate. Only used when match_input_num_frames is False."""
 
-    match_input_fps: bool = Field(
-        default=True, description="Whether to match the fps in the input video."
-    )
+    match_input_fps: bool = True
     """Whether to match the fps in the input video."""
 
-    fps: int = Field(
-        default=16,
-        ge=4,
-        le=60,
-        description="The fps to generate. Only used when match_input_fps is False.",
-    )
+    fps: int = Field(default=16, ge=4, le=60)
     """The fps to generate. Only used when match_input_fps is False."""
 
-    control_video_url: _FileInput = Field(
-        description="The URL of the control video to use as a reference for the video generation."
-    )
+    control_video_url: _FileInput
     """The URL of the control video to use as a reference for the video generation."""
 
-    preprocess_video: bool = Field(
-        default=False,
-        description="Whether to preprocess the video. If True, the video will be preprocessed to depth or pose.",
-    )
+    preprocess_video: bool = False
     """Whether to preprocess the video. If True, the video will be preprocessed to depth or pose."""
 
-    preprocess_type: PreprocessTypeEnum = Field(
-        default="depth",
-        description="The type of preprocess to apply to the video. Only used when preprocess_video is True.",
-    )
+    preprocess_type: PreprocessTypeEnum = "depth"
     """The type of preprocess to apply to the video. Only used when preprocess_video is True."""
 
-    reference_image_url: _FileInput | None = Field(
-        default=None,
-        description="The URL of the reference image to use as a reference for the video generation.",
-    )
+    reference_image_url: _FileInput | None = None
     """The URL of the reference image to use as a reference for the video generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-fun-control`."""
 
-    video: File_ccd89e = Field(description="The video generated by the model.")
+    video: File
     """The video generated by the model."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        num_inference_steps: int
+        guidance_scale: int | float
+        shift: int | float
+        seed: int | None
+        match_input_num_frames: bool
+        num_frames: int
+        match_input_fps: bool
+        fps: int
+        control_video_url: Required[_FileInput]
+        preprocess_video: bool
+        preprocess_type: PreprocessTypeEnum
+        reference_image_url: _FileInput | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanFunControl(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-fun-control`)."""
+    """`fal-ai/wan-fun-control`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -128,94 +126,53 @@ class WanFunControl(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 27,
-        guidance_scale: int | float = 6,
-        shift: int | float = 5,
-        seed: int | None = None,
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_fps: bool = True,
-        fps: int = 16,
-        control_video_url: _FileInput,
-        preprocess_video: bool = False,
-        preprocess_type: PreprocessTypeEnum = "depth",
-        reference_image_url: _FileInput | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 27,
-        guidance_scale: int | float = 6,
-        shift: int | float = 5,
-        seed: int | None = None,
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_fps: bool = True,
-        fps: int = 16,
-        control_video_url: _FileInput,
-        preprocess_video: bool = False,
-        preprocess_type: PreprocessTypeEnum = "depth",
-        reference_image_url: _FileInput | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 27,
-        guidance_scale: int | float = 6,
-        shift: int | float = 5,
-        seed: int | None = None,
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_fps: bool = True,
-        fps: int = 16,
-        control_video_url: _FileInput,
-        preprocess_video: bool = False,
-        preprocess_type: PreprocessTypeEnum = "depth",
-        reference_image_url: _FileInput | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video.
+            negative_prompt (str, default ""): The negative prompt to generate the video.
+            num_inference_steps (int, default 27): The number of inference steps.
+            guidance_scale (int | float, default 6): The guidance scale.
+            shift (int | float, default 5): The shift for the scheduler.
+            seed (int | None, default None): The seed for the random number generator.
+            match_input_num_frames (bool, default True): Whether to match the number of frames in the input video.
+            num_frames (int, default 81): The number of frames to generate.
+            match_input_fps (bool, default True): Whether to match the fps in the input video.
+            fps (int, default 16): The fps to generate.
+            control_video_url (FileInput, required): The URL of the control video to use as a reference for the video generation.
+            preprocess_video (bool, default False): Whether to preprocess the video.
+            preprocess_type (PreprocessTypeEnum, default "depth"): The type of preprocess to apply to the video.
+            reference_image_url (FileInput | None, default None): The URL of the reference image to use as a reference for the video generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanFunControl(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-fun-control`), async."""
+    """Async twin of `WanFunControl` (`fal-ai/wan-fun-control`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -223,91 +180,33 @@ class AsyncWanFunControl(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 27,
-        guidance_scale: int | float = 6,
-        shift: int | float = 5,
-        seed: int | None = None,
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_fps: bool = True,
-        fps: int = 16,
-        control_video_url: _FileInput,
-        preprocess_video: bool = False,
-        preprocess_type: PreprocessTypeEnum = "depth",
-        reference_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanFunControl.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 27,
-        guidance_scale: int | float = 6,
-        shift: int | float = 5,
-        seed: int | None = None,
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_fps: bool = True,
-        fps: int = 16,
-        control_video_url: _FileInput,
-        preprocess_video: bool = False,
-        preprocess_type: PreprocessTypeEnum = "depth",
-        reference_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanFunControl.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 27,
-        guidance_scale: int | float = 6,
-        shift: int | float = 5,
-        seed: int | None = None,
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_fps: bool = True,
-        fps: int = 16,
-        control_video_url: _FileInput,
-        preprocess_video: bool = False,
-        preprocess_type: PreprocessTypeEnum = "depth",
-        reference_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanFunControl.subscribe`."""
         return await self._subscribe(input, kwargs)

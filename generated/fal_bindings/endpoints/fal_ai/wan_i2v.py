@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanI2v", "AsyncWanI2v"]
 
@@ -38,110 +33,101 @@ AccelerationEnum: TypeAlias = Literal["none", "regular"]
 AspectRatioEnum: TypeAlias = Literal["auto", "16:9", "9:16", "1:1"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-i2v`."""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
     negative_prompt: str = Field(
-        default="bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        description="Negative prompt for video generation.",
+        default="bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards"
     )
     """Negative prompt for video generation."""
 
-    image_url: _FileInput = Field(
-        description="URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."
-    )
+    image_url: _FileInput
     """URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."""
 
-    num_frames: int | None = Field(
-        default=81,
-        ge=81,
-        le=100,
-        description="Number of frames to generate. Must be between 81 to 100 (inclusive). If the number of frames is greater than 81, the video will be generated with 1.25x more billing units.",
-    )
+    num_frames: int | None = Field(default=81, ge=81, le=100)
     """Number of frames to generate. Must be between 81 to 100 (inclusive). If the number of frames is greater than 81, the video will be generated with 1.25x more billing units."""
 
-    frames_per_second: int | None = Field(
-        default=16,
-        ge=5,
-        le=24,
-        description="Frames per second of the generated video. Must be between 5 to 24.",
-    )
+    frames_per_second: int | None = Field(default=16, ge=5, le=24)
     """Frames per second of the generated video. Must be between 5 to 24."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p",
-        description="Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit.",
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=2,
-        le=40,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=30, ge=2, le=40)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    guide_scale: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality.",
-    )
+    guide_scale: int | float = Field(default=5, ge=1, le=10)
     """Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality."""
 
-    shift: int | float = Field(
-        default=5, ge=1, le=10, description="Shift parameter for video generation."
-    )
+    shift: int | float = Field(default=5, ge=1, le=10)
     """Shift parameter for video generation."""
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular",
-        description="Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'.",
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto",
-        description="Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image.",
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-i2v`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        image_url: Required[_FileInput]
+        num_frames: int | None
+        frames_per_second: int | None
+        seed: int | None
+        resolution: ResolutionEnum
+        num_inference_steps: int
+        guide_scale: int | float
+        shift: int | float
+        enable_safety_checker: bool
+        enable_prompt_expansion: bool
+        acceleration: AccelerationEnum
+        aspect_ratio: AspectRatioEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanI2v(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-i2v`)."""
+    """`fal-ai/wan-i2v`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -149,94 +135,53 @@ class WanI2v(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to guide video generation.
+            negative_prompt (str, optional): Negative prompt for video generation.
+            image_url (FileInput, required): URL of the input image.
+            num_frames (int | None, default 81): Number of frames to generate.
+            frames_per_second (int | None, default 16): Frames per second of the generated video.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit.
+            num_inference_steps (int, default 30): Number of inference steps for sampling.
+            guide_scale (int | float, default 5): Classifier-free guidance scale.
+            shift (int | float, default 5): Shift parameter for video generation.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level to use.
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanI2v(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-i2v`), async."""
+    """Async twin of `WanI2v` (`fal-ai/wan-i2v`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -244,91 +189,33 @@ class AsyncWanI2v(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanI2v.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanI2v.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanI2v.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
-from fal_bindings.types.lora_weight_type2_98b0ad import LoraWeightType2_98b0ad
+from fal_bindings.types.file_ccd89e import File
+from fal_bindings.types.lora_weight_type2_98b0ad import LoraWeightType2
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanI2vLora", "AsyncWanI2vLora"]
 
@@ -37,118 +32,109 @@ ENDPOINT_ID = "fal-ai/wan-i2v-lora"
 AspectRatioEnum: TypeAlias = Literal["auto", "16:9", "9:16", "1:1"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
-LoraWeightType2: TypeAlias = LoraWeightType2_98b0ad
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-i2v-lora`."""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
     negative_prompt: str = Field(
-        default="bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        description="Negative prompt for video generation.",
+        default="bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards"
     )
     """Negative prompt for video generation."""
 
-    image_url: _FileInput = Field(
-        description="URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."
-    )
+    image_url: _FileInput
     """URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."""
 
-    num_frames: int | None = Field(
-        default=81,
-        ge=81,
-        le=100,
-        description="Number of frames to generate. Must be between 81 to 100 (inclusive). If the number of frames is greater than 81, the video will be generated with 1.25x more billing units.",
-    )
+    num_frames: int | None = Field(default=81, ge=81, le=100)
     """Number of frames to generate. Must be between 81 to 100 (inclusive). If the number of frames is greater than 81, the video will be generated with 1.25x more billing units."""
 
-    frames_per_second: int | None = Field(
-        default=16,
-        ge=5,
-        le=24,
-        description="Frames per second of the generated video. Must be between 5 to 24.",
-    )
+    frames_per_second: int | None = Field(default=16, ge=5, le=24)
     """Frames per second of the generated video. Must be between 5 to 24."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p",
-        description="Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit.",
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=2,
-        le=40,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=30, ge=2, le=40)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    guide_scale: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality.",
-    )
+    guide_scale: int | float = Field(default=5, ge=1, le=10)
     """Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality."""
 
-    shift: int | float = Field(
-        default=5, ge=1, le=10, description="Shift parameter for video generation."
-    )
+    shift: int | float = Field(default=5, ge=1, le=10)
     """Shift parameter for video generation."""
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the output video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the output video."""
 
-    loras: list[LoraWeightType2_98b0ad] = Field(
-        default=[], description="LoRA weights to be used in the inference."
-    )
+    loras: list[LoraWeightType2] = []
     """LoRA weights to be used in the inference."""
 
-    reverse_video: bool = Field(default=False, description="If true, the video will be reversed.")
+    reverse_video: bool = False
     """If true, the video will be reversed."""
 
-    turbo_mode: bool = Field(
-        default=True,
-        description="If true, the video will be generated faster with no noticeable degradation in the visual quality.",
-    )
+    turbo_mode: bool = True
     """If true, the video will be generated faster with no noticeable degradation in the visual quality."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-i2v-lora`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        image_url: Required[_FileInput]
+        num_frames: int | None
+        frames_per_second: int | None
+        seed: int | None
+        resolution: ResolutionEnum
+        num_inference_steps: int
+        guide_scale: int | float
+        shift: int | float
+        enable_safety_checker: bool
+        enable_prompt_expansion: bool
+        aspect_ratio: AspectRatioEnum
+        loras: list[LoraWeightType2]
+        reverse_video: bool
+        turbo_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanI2vLora(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-i2v-lora`)."""
+    """`fal-ai/wan-i2v-lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -156,100 +142,55 @@ class WanI2vLora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loras: list[LoraWeightType2_98b0ad] = [],
-        reverse_video: bool = False,
-        turbo_mode: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loras: list[LoraWeightType2_98b0ad] = [],
-        reverse_video: bool = False,
-        turbo_mode: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loras: list[LoraWeightType2_98b0ad] = [],
-        reverse_video: bool = False,
-        turbo_mode: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to guide video generation.
+            negative_prompt (str, optional): Negative prompt for video generation.
+            image_url (FileInput, required): URL of the input image.
+            num_frames (int | None, default 81): Number of frames to generate.
+            frames_per_second (int | None, default 16): Frames per second of the generated video.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit.
+            num_inference_steps (int, default 30): Number of inference steps for sampling.
+            guide_scale (int | float, default 5): Classifier-free guidance scale.
+            shift (int | float, default 5): Shift parameter for video generation.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the output video.
+            loras (list[LoraWeightType2], default []): LoRA weights to be used in the inference.
+            reverse_video (bool, default False): If true, the video will be reversed.
+            turbo_mode (bool, default True): If true, the video will be generated faster with no noticeable degradation in the visual quality.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanI2vLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-i2v-lora`), async."""
+    """Async twin of `WanI2vLora` (`fal-ai/wan-i2v-lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -257,97 +198,33 @@ class AsyncWanI2vLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loras: list[LoraWeightType2_98b0ad] = [],
-        reverse_video: bool = False,
-        turbo_mode: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanI2vLora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loras: list[LoraWeightType2_98b0ad] = [],
-        reverse_video: bool = False,
-        turbo_mode: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanI2vLora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        image_url: _FileInput,
-        num_frames: int | None = 81,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: int = 30,
-        guide_scale: int | float = 5,
-        shift: int | float = 5,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loras: list[LoraWeightType2_98b0ad] = [],
-        reverse_video: bool = False,
-        turbo_mode: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanI2vLora.subscribe`."""
         return await self._subscribe(input, kwargs)

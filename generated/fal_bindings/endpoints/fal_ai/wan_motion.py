@@ -5,94 +5,100 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanMotion", "AsyncWanMotion"]
 
 ENDPOINT_ID = "fal-ai/wan-motion"
 
 AccelerationEnum: TypeAlias = Literal["none", "regular"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-motion`."""
 
-    video_url: _FileInput = Field(description="URL of the driving video (provides the motion).")
+    video_url: _FileInput
     """URL of the driving video (provides the motion)."""
 
-    image_url: _FileInput = Field(
-        description="URL of the reference image (provides the character appearance)."
-    )
+    image_url: _FileInput
     """URL of the reference image (provides the character appearance)."""
 
-    prompt: str = Field(default="", description="Optional text prompt to guide the generation.")
+    prompt: str = ""
     """Optional text prompt to guide the generation."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular",
-        description="Acceleration level to use. 'regular' enables caching for faster generation, 'none' disables it.",
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level to use. 'regular' enables caching for faster generation, 'none' disables it."""
 
-    adapt_motion: bool = Field(
-        default=True,
-        description="Adapts the driving video's motion to match the reference image's body proportions. Recommended when the driving video subject and reference image have different body shapes or sizes.",
-    )
+    adapt_motion: bool = True
     """Adapts the driving video's motion to match the reference image's body proportions. Recommended when the driving video subject and reference image have different body shapes or sizes."""
 
-    enhance_identity: bool = Field(
-        default=False,
-        description="Enhances identity preservation by preprocessing the reference image with Flux Kontext Edit before animation. Produces more faithful face and appearance transfer at the cost of slightly longer processing time.",
-    )
+    enhance_identity: bool = False
     """Enhances identity preservation by preprocessing the reference image with Flux Kontext Edit before animation. Produces more faithful face and appearance transfer at the cost of slightly longer processing time."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, input and output will be checked for safety."
-    )
+    enable_safety_checker: bool = True
     """If set to true, input and output will be checked for safety."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-motion`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    prompt: str = Field(default="", description="The prompt used for generation.")
+    prompt: str = ""
     """The prompt used for generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        image_url: Required[_FileInput]
+        prompt: str
+        seed: int | None
+        acceleration: AccelerationEnum
+        adapt_motion: bool
+        enhance_identity: bool
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanMotion(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-motion`)."""
+    """`fal-ai/wan-motion`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -100,76 +106,47 @@ class WanMotion(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        prompt: str = "",
-        seed: int | None = None,
-        acceleration: AccelerationEnum = "regular",
-        adapt_motion: bool = True,
-        enhance_identity: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        prompt: str = "",
-        seed: int | None = None,
-        acceleration: AccelerationEnum = "regular",
-        adapt_motion: bool = True,
-        enhance_identity: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        prompt: str = "",
-        seed: int | None = None,
-        acceleration: AccelerationEnum = "regular",
-        adapt_motion: bool = True,
-        enhance_identity: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the driving video (provides the motion).
+            image_url (FileInput, required): URL of the reference image (provides the character appearance).
+            prompt (str, default ""): Optional text prompt to guide the generation.
+            seed (int | None, default None): Random seed for reproducibility.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level to use. 'regular' enables caching for faster generation, 'none' disables it.
+            adapt_motion (bool, default True): Adapts the driving video's motion to match the reference image's body proportions.
+            enhance_identity (bool, default False): Enhances identity preservation by preprocessing the reference image with Flux Kontext Edit before animation.
+            enable_safety_checker (bool, default True): If set to true, input and output will be checked for safety.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanMotion(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-motion`), async."""
+    """Async twin of `WanMotion` (`fal-ai/wan-motion`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -177,73 +154,33 @@ class AsyncWanMotion(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        prompt: str = "",
-        seed: int | None = None,
-        acceleration: AccelerationEnum = "regular",
-        adapt_motion: bool = True,
-        enhance_identity: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanMotion.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        prompt: str = "",
-        seed: int | None = None,
-        acceleration: AccelerationEnum = "regular",
-        adapt_motion: bool = True,
-        enhance_identity: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanMotion.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        prompt: str = "",
-        seed: int | None = None,
-        acceleration: AccelerationEnum = "regular",
-        adapt_motion: bool = True,
-        enhance_identity: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanMotion.subscribe`."""
         return await self._subscribe(input, kwargs)

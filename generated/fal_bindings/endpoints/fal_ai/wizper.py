@@ -18,16 +18,11 @@ from fal_bindings.types.whisper_chunk import WhisperChunk
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Wizper", "AsyncWizper"]
 
@@ -247,21 +242,13 @@ VersionEnum: TypeAlias = Literal["3"]
 class Input(_FalInput):
     """Input of `fal-ai/wizper`."""
 
-    audio_url: _FileInput = Field(
-        description="URL of the audio file to transcribe. Supported formats: mp3, mp4, mpeg, mpga, m4a, wav or webm."
-    )
+    audio_url: _FileInput
     """URL of the audio file to transcribe. Supported formats: mp3, mp4, mpeg, mpga, m4a, wav or webm."""
 
-    task: TaskEnum = Field(
-        default="transcribe",
-        description="Task to perform on the audio file. Either transcribe or translate.",
-    )
+    task: TaskEnum = "transcribe"
     """Task to perform on the audio file. Either transcribe or translate."""
 
-    language: LanguageEnum | None = Field(
-        default="en",
-        description="\n        Language of the audio file.\n        If translate is selected as the task, the audio will be translated to\n        English, regardless of the language selected. If `None` is passed,\n        the language will be automatically detected. This will also increase\n        the inference time.\n        ",
-    )
+    language: LanguageEnum | None = "en"
     """Language of the audio file.
             If translate is selected as the task, the audio will be translated to
             English, regardless of the language selected. If `None` is passed,
@@ -269,49 +256,60 @@ class Input(_FalInput):
             the inference time.
     """
 
-    chunk_level: ChunkLevelEnum = Field(
-        default="segment", description="Level of the chunks to return."
-    )
+    chunk_level: ChunkLevelEnum = "segment"
     """Level of the chunks to return."""
 
-    max_segment_len: int = Field(
-        default=29,
-        ge=10,
-        le=29,
-        description="Maximum speech segment duration in seconds before splitting.",
-    )
+    max_segment_len: int = Field(default=29, ge=10, le=29)
     """Maximum speech segment duration in seconds before splitting."""
 
-    merge_chunks: bool = Field(
-        default=True,
-        description="Whether to merge consecutive chunks. When enabled, chunks are merged if their combined duration does not exceed max_segment_len.",
-    )
+    merge_chunks: bool = True
     """Whether to merge consecutive chunks. When enabled, chunks are merged if their combined duration does not exceed max_segment_len."""
 
-    version: VersionEnum = Field(
-        default="3",
-        description="Version of the model to use. All of the models are the Whisper large variant.",
-    )
+    version: VersionEnum = "3"
     """Version of the model to use. All of the models are the Whisper large variant."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wizper`."""
 
-    text: str = Field(description="Transcription of the audio file")
+    text: str
     """Transcription of the audio file"""
 
-    chunks: list[WhisperChunk] = Field(description="Timestamp chunks of the audio file")
+    chunks: list[WhisperChunk]
     """Timestamp chunks of the audio file"""
 
-    languages: list[LanguagesEnum] = Field(
-        description="List of languages that the audio file is inferred to be. Defaults to null."
-    )
+    languages: list[LanguagesEnum]
     """List of languages that the audio file is inferred to be. Defaults to null."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        task: TaskEnum
+        language: LanguageEnum | None
+        chunk_level: ChunkLevelEnum
+        max_segment_len: int
+        merge_chunks: bool
+        version: VersionEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Wizper(_Endpoint[Input, Output]):
-    """(`fal-ai/wizper`)."""
+    """`fal-ai/wizper`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -319,73 +317,46 @@ class Wizper(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        task: TaskEnum = "transcribe",
-        language: LanguageEnum | None = "en",
-        chunk_level: ChunkLevelEnum = "segment",
-        max_segment_len: int = 29,
-        merge_chunks: bool = True,
-        version: VersionEnum = "3",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        task: TaskEnum = "transcribe",
-        language: LanguageEnum | None = "en",
-        chunk_level: ChunkLevelEnum = "segment",
-        max_segment_len: int = 29,
-        merge_chunks: bool = True,
-        version: VersionEnum = "3",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        task: TaskEnum = "transcribe",
-        language: LanguageEnum | None = "en",
-        chunk_level: ChunkLevelEnum = "segment",
-        max_segment_len: int = 29,
-        merge_chunks: bool = True,
-        version: VersionEnum = "3",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): URL of the audio file to transcribe.
+            task (TaskEnum, default "transcribe"): Task to perform on the audio file.
+            language (LanguageEnum | None, default "en"): Language of the audio file.
+            chunk_level (ChunkLevelEnum, default "segment"): Level of the chunks to return.
+            max_segment_len (int, default 29): Maximum speech segment duration in seconds before splitting.
+            merge_chunks (bool, default True): Whether to merge consecutive chunks.
+            version (VersionEnum, default "3"): Version of the model to use.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWizper(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wizper`), async."""
+    """Async twin of `Wizper` (`fal-ai/wizper`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -393,70 +364,33 @@ class AsyncWizper(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        task: TaskEnum = "transcribe",
-        language: LanguageEnum | None = "en",
-        chunk_level: ChunkLevelEnum = "segment",
-        max_segment_len: int = 29,
-        merge_chunks: bool = True,
-        version: VersionEnum = "3",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Wizper.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        task: TaskEnum = "transcribe",
-        language: LanguageEnum | None = "en",
-        chunk_level: ChunkLevelEnum = "segment",
-        max_segment_len: int = 29,
-        merge_chunks: bool = True,
-        version: VersionEnum = "3",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Wizper.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        task: TaskEnum = "transcribe",
-        language: LanguageEnum | None = "en",
-        chunk_level: ChunkLevelEnum = "segment",
-        max_segment_len: int = 29,
-        merge_chunks: bool = True,
-        version: VersionEnum = "3",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Wizper.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -77,9 +77,12 @@ per endpoint (shown with plain names; falgen imports every runtime name under a 
 Notes for the templates:
 - The implementation's `input` is NOT positional-only (`/` plus `**kwargs` makes mypy reject the
   overloads); overload 1 marks it positional-only.
-- Overload 2 lists every field (Python names, in order) then `**options`. A field's default in
-  the signature is only for display (a literal, or `...` when it is not a simple literal): what
-  the caller does not pass is not sent, so server defaults apply.
+- Overload 2 may list every field (Python names, in order) then `**options`, as sketched; falgen
+  lists them once instead, in a `TypedDict` (`_Arguments`, under `TYPE_CHECKING`) combined with
+  each method's options (`class _SubscribeArguments(_Arguments, SubscribeOptions)`), and writes
+  `def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output`. What the caller
+  does not pass is not sent, so server defaults apply. Descriptions are the attributes'
+  docstrings (`use_attribute_docstrings`), not `Field(description=...)`.
 - `input_model` / `output_model` are derived from `Endpoint[Input, Output]`; no ClassVar needed.
   `Flux2.Input` / `Flux2.Output` (class or instance) give the models, so the class body must not
   define attributes named `Input`/`Output` (mypy would then resolve `Input` annotations to them).

@@ -19,16 +19,11 @@ from fal_bindings.types.structured_prompt_type3 import StructuredPromptType3
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
+    from typing import TypedDict
+
     from typing_extensions import Unpack
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -48,57 +43,77 @@ AspectRatioEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `bria/fibo-bbq-preview/generate`."""
 
-    prompt: str | None = Field(default=None, description="Prompt for image generation.")
+    prompt: str | None = None
     """Prompt for image generation."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1",
-        description="Aspect ratio. Options: 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9",
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """Aspect ratio. Options: 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9"""
 
-    structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = Field(
-        default=None, description="The structured prompt to generate an image from."
-    )
+    structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = None
     """The structured prompt to generate an image from."""
 
-    image_url: _FileInput | None = Field(default=None, description="Reference image (file or URL).")
+    image_url: _FileInput | None = None
     """Reference image (file or URL)."""
 
-    seed: int = Field(default=5555, description="Random seed for reproducibility.")
+    seed: int = 5555
     """Random seed for reproducibility."""
 
-    steps_num: int = Field(default=50, ge=20, le=50, description="Number of inference steps.")
+    steps_num: int = Field(default=50, ge=20, le=50)
     """Number of inference steps."""
 
-    negative_prompt: str = Field(default="", description="Negative prompt for image generation.")
+    negative_prompt: str = ""
     """Negative prompt for image generation."""
 
-    guidance_scale: int = Field(default=5, ge=3, le=5, description="Guidance scale for text.")
+    guidance_scale: int = Field(default=5, ge=3, le=5)
     """Guidance scale for text."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If true, returns the image directly in the response (increases latency).",
-    )
+    sync_mode: bool = False
     """If true, returns the image directly in the response (increases latency)."""
 
 
 class Output(_FalOutput):
     """Output of `bria/fibo-bbq-preview/generate`."""
 
-    image: Image = Field(description="Generated image.")
+    image: Image
     """Generated image."""
 
-    images: list[dict[str, Any]] | None = Field(default=None, description="Generated images.")
+    images: list[dict[str, Any]] | None = None
     """Generated images."""
 
-    structured_prompt: dict[str, Any] = Field(description="Current prompt.")
+    structured_prompt: dict[str, Any]
     """Current prompt."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str | None
+        aspect_ratio: AspectRatioEnum
+        structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None
+        image_url: _FileInput | None
+        seed: int
+        steps_num: int
+        negative_prompt: str
+        guidance_scale: int
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaFiboBbqPreviewGenerate(_Endpoint[Input, Output]):
-    """(`bria/fibo-bbq-preview/generate`)."""
+    """`bria/fibo-bbq-preview/generate`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -106,79 +121,48 @@ class BriaFiboBbqPreviewGenerate(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = None,
-        image_url: _FileInput | None = None,
-        seed: int = 5555,
-        steps_num: int = 50,
-        negative_prompt: str = "",
-        guidance_scale: int = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = None,
-        image_url: _FileInput | None = None,
-        seed: int = 5555,
-        steps_num: int = 50,
-        negative_prompt: str = "",
-        guidance_scale: int = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = None,
-        image_url: _FileInput | None = None,
-        seed: int = 5555,
-        steps_num: int = 50,
-        negative_prompt: str = "",
-        guidance_scale: int = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str | None, default None): Prompt for image generation.
+            aspect_ratio (AspectRatioEnum, default "1:1"): Aspect ratio.
+            structured_prompt (StructuredPromptType3 | str | dict[str, Any] | None, default None): The structured prompt to generate an image from.
+            image_url (FileInput | None, default None): Reference image (file or URL).
+            seed (int, default 5555): Random seed for reproducibility.
+            steps_num (int, default 50): Number of inference steps.
+            negative_prompt (str, default ""): Negative prompt for image generation.
+            guidance_scale (int, default 5): Guidance scale for text.
+            sync_mode (bool, default False): If true, returns the image directly in the response (increases latency).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaFiboBbqPreviewGenerate(_AsyncEndpoint[Input, Output]):
-    """(`bria/fibo-bbq-preview/generate`), async."""
+    """Async twin of `BriaFiboBbqPreviewGenerate` (`bria/fibo-bbq-preview/generate`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -186,76 +170,33 @@ class AsyncBriaFiboBbqPreviewGenerate(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = None,
-        image_url: _FileInput | None = None,
-        seed: int = 5555,
-        steps_num: int = 50,
-        negative_prompt: str = "",
-        guidance_scale: int = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaFiboBbqPreviewGenerate.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = None,
-        image_url: _FileInput | None = None,
-        seed: int = 5555,
-        steps_num: int = 50,
-        negative_prompt: str = "",
-        guidance_scale: int = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaFiboBbqPreviewGenerate.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        structured_prompt: StructuredPromptType3 | str | dict[str, Any] | None = None,
-        image_url: _FileInput | None = None,
-        seed: int = 5555,
-        steps_num: int = 50,
-        negative_prompt: str = "",
-        guidance_scale: int = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaFiboBbqPreviewGenerate.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -19,16 +19,11 @@ from fal_bindings.types.structured_instruction import StructuredInstruction
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
+    from typing import TypedDict
+
     from typing_extensions import Unpack
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BriaFiboEditEdit", "AsyncBriaFiboEditEdit"]
 
@@ -38,66 +33,85 @@ ENDPOINT_ID = "bria/fibo-edit/edit"
 class Input(_FalInput):
     """Input of `bria/fibo-edit/edit`."""
 
-    image_url: _FileInput | None = Field(default=None, description="Reference image (file or URL).")
+    image_url: _FileInput | None = None
     """Reference image (file or URL)."""
 
-    mask_url: _FileInput | None = Field(
-        default=None, description="Mask image (file or URL). Optional"
-    )
+    mask_url: _FileInput | None = None
     """Mask image (file or URL). Optional"""
 
-    instruction: str | None = Field(default=None, description="Instruction for image editing.")
+    instruction: str | None = None
     """Instruction for image editing."""
 
-    structured_instruction: StructuredInstruction | None = Field(
-        default=None, description="The structured prompt to generate an image from."
-    )
+    structured_instruction: StructuredInstruction | None = None
     """The structured prompt to generate an image from."""
 
-    original_vgl: StructuredInstruction | None = Field(
-        default=None, description="The original vgl used to generate the image."
-    )
+    original_vgl: StructuredInstruction | None = None
     """The original vgl used to generate the image."""
 
-    new_vgl: StructuredInstruction | None = Field(
-        default=None, description="The new vgl describing image after edit."
-    )
+    new_vgl: StructuredInstruction | None = None
     """The new vgl describing image after edit."""
 
-    seed: int = Field(default=5555, description="Random seed for reproducibility.")
+    seed: int = 5555
     """Random seed for reproducibility."""
 
-    steps_num: int = Field(default=30, ge=20, le=50, description="Number of inference steps.")
+    steps_num: int = Field(default=30, ge=20, le=50)
     """Number of inference steps."""
 
-    negative_prompt: str = Field(default="", description="Negative prompt for image generation.")
+    negative_prompt: str = ""
     """Negative prompt for image generation."""
 
-    guidance_scale: int | float = Field(default=5, description="Guidance scale for text.")
+    guidance_scale: int | float = 5
     """Guidance scale for text."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If true, returns the image directly in the response (increases latency).",
-    )
+    sync_mode: bool = False
     """If true, returns the image directly in the response (increases latency)."""
 
 
 class Output(_FalOutput):
     """Output of `bria/fibo-edit/edit`."""
 
-    image: Image = Field(description="Generated image.")
+    image: Image
     """Generated image."""
 
-    images: list[Image] = Field(default=[], description="Generated images.")
+    images: list[Image] = []
     """Generated images."""
 
-    structured_instruction: dict[str, Any] = Field(description="Current instruction.")
+    structured_instruction: dict[str, Any]
     """Current instruction."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: _FileInput | None
+        mask_url: _FileInput | None
+        instruction: str | None
+        structured_instruction: StructuredInstruction | None
+        original_vgl: StructuredInstruction | None
+        new_vgl: StructuredInstruction | None
+        seed: int
+        steps_num: int
+        negative_prompt: str
+        guidance_scale: int | float
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaFiboEditEdit(_Endpoint[Input, Output]):
-    """(`bria/fibo-edit/edit`)."""
+    """`bria/fibo-edit/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -105,85 +119,50 @@ class BriaFiboEditEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput | None = None,
-        mask_url: _FileInput | None = None,
-        instruction: str | None = None,
-        structured_instruction: StructuredInstruction | None = None,
-        original_vgl: StructuredInstruction | None = None,
-        new_vgl: StructuredInstruction | None = None,
-        seed: int = 5555,
-        steps_num: int = 30,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput | None = None,
-        mask_url: _FileInput | None = None,
-        instruction: str | None = None,
-        structured_instruction: StructuredInstruction | None = None,
-        original_vgl: StructuredInstruction | None = None,
-        new_vgl: StructuredInstruction | None = None,
-        seed: int = 5555,
-        steps_num: int = 30,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput | None = None,
-        mask_url: _FileInput | None = None,
-        instruction: str | None = None,
-        structured_instruction: StructuredInstruction | None = None,
-        original_vgl: StructuredInstruction | None = None,
-        new_vgl: StructuredInstruction | None = None,
-        seed: int = 5555,
-        steps_num: int = 30,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput | None, default None): Reference image (file or URL).
+            mask_url (FileInput | None, default None): Mask image (file or URL).
+            instruction (str | None, default None): Instruction for image editing.
+            structured_instruction (StructuredInstruction | None, default None): The structured prompt to generate an image from.
+            original_vgl (StructuredInstruction | None, default None): The original vgl used to generate the image.
+            new_vgl (StructuredInstruction | None, default None): The new vgl describing image after edit.
+            seed (int, default 5555): Random seed for reproducibility.
+            steps_num (int, default 30): Number of inference steps.
+            negative_prompt (str, default ""): Negative prompt for image generation.
+            guidance_scale (int | float, default 5): Guidance scale for text.
+            sync_mode (bool, default False): If true, returns the image directly in the response (increases latency).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaFiboEditEdit(_AsyncEndpoint[Input, Output]):
-    """(`bria/fibo-edit/edit`), async."""
+    """Async twin of `BriaFiboEditEdit` (`bria/fibo-edit/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -191,82 +170,33 @@ class AsyncBriaFiboEditEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput | None = None,
-        mask_url: _FileInput | None = None,
-        instruction: str | None = None,
-        structured_instruction: StructuredInstruction | None = None,
-        original_vgl: StructuredInstruction | None = None,
-        new_vgl: StructuredInstruction | None = None,
-        seed: int = 5555,
-        steps_num: int = 30,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaFiboEditEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput | None = None,
-        mask_url: _FileInput | None = None,
-        instruction: str | None = None,
-        structured_instruction: StructuredInstruction | None = None,
-        original_vgl: StructuredInstruction | None = None,
-        new_vgl: StructuredInstruction | None = None,
-        seed: int = 5555,
-        steps_num: int = 30,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaFiboEditEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput | None = None,
-        mask_url: _FileInput | None = None,
-        instruction: str | None = None,
-        structured_instruction: StructuredInstruction | None = None,
-        original_vgl: StructuredInstruction | None = None,
-        new_vgl: StructuredInstruction | None = None,
-        seed: int = 5555,
-        steps_num: int = 30,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaFiboEditEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -17,16 +17,11 @@ from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BriaReimagine32", "AsyncBriaReimagine32"]
 
@@ -40,70 +35,51 @@ AspectRatioEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `bria/reimagine/3.2`."""
 
-    prompt: str = Field(description="Prompt for image generation.")
+    prompt: str
     """Prompt for image generation."""
 
-    num_inference_steps: int = Field(
-        default=30, ge=20, le=50, description="Number of inference steps."
-    )
+    num_inference_steps: int = Field(default=30, ge=20, le=50)
     """Number of inference steps."""
 
-    seed: int = Field(default=5555, description="Random seed for reproducibility.")
+    seed: int = 5555
     """Random seed for reproducibility."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1",
-        description="Aspect ratio. Options: 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9",
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """Aspect ratio. Options: 1:1, 2:3, 3:2, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9"""
 
     negative_prompt: str = Field(
-        default="Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers",
-        description="Negative prompt for image generation.",
+        default="Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers"
     )
     """Negative prompt for image generation."""
 
-    guidance_scale: int | float = Field(
-        default=5, ge=1, le=10, description="Guidance scale for text."
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=10)
     """Guidance scale for text."""
 
-    truncate_prompt: bool = Field(default=True, description="Whether to truncate the prompt.")
+    truncate_prompt: bool = True
     """Whether to truncate the prompt."""
 
-    prompt_enhancer: bool = Field(default=True, description="Whether to improve the prompt.")
+    prompt_enhancer: bool = True
     """Whether to improve the prompt."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If true, returns the image directly in the response (increases latency).",
-    )
+    sync_mode: bool = False
     """If true, returns the image directly in the response (increases latency)."""
 
-    depth_image_url: _FileInput | None = Field(
-        default="", description="Depth control image (file or URL)."
-    )
+    depth_image_url: _FileInput | None = ""
     """Depth control image (file or URL)."""
 
-    depth_scale: int | float = Field(
-        default=0.5, ge=0, le=1, description="Depth control strength (0.0 to 1.0)."
-    )
+    depth_scale: int | float = Field(default=0.5, ge=0, le=1)
     """Depth control strength (0.0 to 1.0)."""
 
-    depth_preprocess: bool = Field(default=True, description="Depth image preprocess.")
+    depth_preprocess: bool = True
     """Depth image preprocess."""
 
-    canny_image_url: _FileInput | None = Field(
-        default="", description="Canny edge control image (file or URL)."
-    )
+    canny_image_url: _FileInput | None = ""
     """Canny edge control image (file or URL)."""
 
-    canny_preprocess: bool = Field(default=True, description="Canny image preprocess.")
+    canny_preprocess: bool = True
     """Canny image preprocess."""
 
-    canny_scale: int | float = Field(
-        default=0.5, ge=0, le=1, description="Canny edge control strength (0.0 to 1.0)."
-    )
+    canny_scale: int | float = Field(default=0.5, ge=0, le=1)
     """Canny edge control strength (0.0 to 1.0)."""
 
 
@@ -111,8 +87,42 @@ class Output(_FalValue):
     """Output of `bria/reimagine/3.2`."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_inference_steps: int
+        seed: int
+        aspect_ratio: AspectRatioEnum
+        negative_prompt: str
+        guidance_scale: int | float
+        truncate_prompt: bool
+        prompt_enhancer: bool
+        sync_mode: bool
+        depth_image_url: _FileInput | None
+        depth_scale: int | float
+        depth_preprocess: bool
+        canny_image_url: _FileInput | None
+        canny_preprocess: bool
+        canny_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaReimagine32(_Endpoint[Input, Output]):
-    """(`bria/reimagine/3.2`)."""
+    """`bria/reimagine/3.2`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -120,97 +130,54 @@ class BriaReimagine32(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 30,
-        seed: int = 5555,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        negative_prompt: str = "Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers",
-        guidance_scale: int | float = 5,
-        truncate_prompt: bool = True,
-        prompt_enhancer: bool = True,
-        sync_mode: bool = False,
-        depth_image_url: _FileInput | None = "",
-        depth_scale: int | float = 0.5,
-        depth_preprocess: bool = True,
-        canny_image_url: _FileInput | None = "",
-        canny_preprocess: bool = True,
-        canny_scale: int | float = 0.5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 30,
-        seed: int = 5555,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        negative_prompt: str = "Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers",
-        guidance_scale: int | float = 5,
-        truncate_prompt: bool = True,
-        prompt_enhancer: bool = True,
-        sync_mode: bool = False,
-        depth_image_url: _FileInput | None = "",
-        depth_scale: int | float = 0.5,
-        depth_preprocess: bool = True,
-        canny_image_url: _FileInput | None = "",
-        canny_preprocess: bool = True,
-        canny_scale: int | float = 0.5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 30,
-        seed: int = 5555,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        negative_prompt: str = "Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers",
-        guidance_scale: int | float = 5,
-        truncate_prompt: bool = True,
-        prompt_enhancer: bool = True,
-        sync_mode: bool = False,
-        depth_image_url: _FileInput | None = "",
-        depth_scale: int | float = 0.5,
-        depth_preprocess: bool = True,
-        canny_image_url: _FileInput | None = "",
-        canny_preprocess: bool = True,
-        canny_scale: int | float = 0.5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Prompt for image generation.
+            num_inference_steps (int, default 30): Number of inference steps.
+            seed (int, default 5555): Random seed for reproducibility.
+            aspect_ratio (AspectRatioEnum, default "1:1"): Aspect ratio.
+            negative_prompt (str, optional): Negative prompt for image generation.
+            guidance_scale (int | float, default 5): Guidance scale for text.
+            truncate_prompt (bool, default True): Whether to truncate the prompt.
+            prompt_enhancer (bool, default True): Whether to improve the prompt.
+            sync_mode (bool, default False): If true, returns the image directly in the response (increases latency).
+            depth_image_url (FileInput | None, default ""): Depth control image (file or URL).
+            depth_scale (int | float, default 0.5): Depth control strength (0.0 to 1.0).
+            depth_preprocess (bool, default True): Depth image preprocess.
+            canny_image_url (FileInput | None, default ""): Canny edge control image (file or URL).
+            canny_preprocess (bool, default True): Canny image preprocess.
+            canny_scale (int | float, default 0.5): Canny edge control strength (0.0 to 1.0).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaReimagine32(_AsyncEndpoint[Input, Output]):
-    """(`bria/reimagine/3.2`), async."""
+    """Async twin of `BriaReimagine32` (`bria/reimagine/3.2`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -218,94 +185,33 @@ class AsyncBriaReimagine32(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 30,
-        seed: int = 5555,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        negative_prompt: str = "Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers",
-        guidance_scale: int | float = 5,
-        truncate_prompt: bool = True,
-        prompt_enhancer: bool = True,
-        sync_mode: bool = False,
-        depth_image_url: _FileInput | None = "",
-        depth_scale: int | float = 0.5,
-        depth_preprocess: bool = True,
-        canny_image_url: _FileInput | None = "",
-        canny_preprocess: bool = True,
-        canny_scale: int | float = 0.5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaReimagine32.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 30,
-        seed: int = 5555,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        negative_prompt: str = "Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers",
-        guidance_scale: int | float = 5,
-        truncate_prompt: bool = True,
-        prompt_enhancer: bool = True,
-        sync_mode: bool = False,
-        depth_image_url: _FileInput | None = "",
-        depth_scale: int | float = 0.5,
-        depth_preprocess: bool = True,
-        canny_image_url: _FileInput | None = "",
-        canny_preprocess: bool = True,
-        canny_scale: int | float = 0.5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaReimagine32.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 30,
-        seed: int = 5555,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        negative_prompt: str = "Logo,Watermark,Ugly,Morbid,Extra fingers,Poorly drawn hands,Mutation,Blurry,Extra limbs,Gross proportions,Missing arms,Mutated hands,Long neck,Duplicate,Mutilated,Mutilated hands,Poorly drawn face,Deformed,Bad anatomy,Cloned face,Malformed limbs,Missing legs,Too many fingers",
-        guidance_scale: int | float = 5,
-        truncate_prompt: bool = True,
-        prompt_enhancer: bool = True,
-        sync_mode: bool = False,
-        depth_image_url: _FileInput | None = "",
-        depth_scale: int | float = 0.5,
-        depth_preprocess: bool = True,
-        canny_image_url: _FileInput | None = "",
-        canny_preprocess: bool = True,
-        canny_scale: int | float = 0.5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaReimagine32.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,30 +5,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
-from fal_bindings.types.video_0b3e00 import Video_0b3e00
+from fal_bindings.types.file_ccd89e import File
+from fal_bindings.types.video_0b3e00 import Video
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -65,47 +58,56 @@ OutputContainerAndCodecEnum: TypeAlias = Literal[
     "mkv_vp9",
     "gif",
 ]
-File: TypeAlias = File_ccd89e
-Video: TypeAlias = Video_0b3e00
 
 
 class Input(_FalInput):
     """Input of `bria/video/background-removal`."""
 
-    output_container_and_codec: OutputContainerAndCodecEnum = Field(
-        default="webm_vp9",
-        description="Output container and codec. Options: mp4_h265, mp4_h264, webm_vp9, mov_h265, mov_proresks, mkv_h265, mkv_h264, mkv_vp9, gif.",
-    )
+    output_container_and_codec: OutputContainerAndCodecEnum = "webm_vp9"
     """Output container and codec. Options: mp4_h265, mp4_h264, webm_vp9, mov_h265, mov_proresks, mkv_h265, mkv_h264, mkv_vp9, gif."""
 
-    preserve_audio: bool = Field(
-        default=True, description="If true, audio will be preserved in the output video."
-    )
+    preserve_audio: bool = True
     """If true, audio will be preserved in the output video."""
 
-    video_url: _FileInput = Field(
-        description="Input video to remove background from. Size should be less than 4000x4000 and duration less than 30s."
-    )
+    video_url: _FileInput
     """Input video to remove background from. Size should be less than 4000x4000 and duration less than 30s."""
 
-    background_color: BackgroundColorEnum = Field(
-        default="Black",
-        description="Background color. Options: Transparent, Black, White, Gray, Red, Green, Blue, Yellow, Cyan, Magenta, Orange.",
-    )
+    background_color: BackgroundColorEnum = "Black"
     """Background color. Options: Transparent, Black, White, Gray, Red, Green, Blue, Yellow, Cyan, Magenta, Orange."""
 
 
 class Output(_FalOutput):
     """Output of `bria/video/background-removal`."""
 
-    video: Video_0b3e00 | File_ccd89e = Field(
-        description="Video with removed background and audio."
-    )
+    video: Video | File
     """Video with removed background and audio."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        output_container_and_codec: OutputContainerAndCodecEnum
+        preserve_audio: bool
+        video_url: Required[_FileInput]
+        background_color: BackgroundColorEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaVideoBackgroundRemoval(_Endpoint[Input, Output]):
-    """(`bria/video/background-removal`)."""
+    """`bria/video/background-removal`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -113,64 +115,43 @@ class BriaVideoBackgroundRemoval(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "webm_vp9",
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        background_color: BackgroundColorEnum = "Black",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "webm_vp9",
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        background_color: BackgroundColorEnum = "Black",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "webm_vp9",
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        background_color: BackgroundColorEnum = "Black",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            output_container_and_codec (OutputContainerAndCodecEnum, default "webm_vp9"): Output container and codec.
+            preserve_audio (bool, default True): If true, audio will be preserved in the output video.
+            video_url (FileInput, required): Input video to remove background from.
+            background_color (BackgroundColorEnum, default "Black"): Background color.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaVideoBackgroundRemoval(_AsyncEndpoint[Input, Output]):
-    """(`bria/video/background-removal`), async."""
+    """Async twin of `BriaVideoBackgroundRemoval` (`bria/video/background-removal`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -178,61 +159,33 @@ class AsyncBriaVideoBackgroundRemoval(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "webm_vp9",
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        background_color: BackgroundColorEnum = "Black",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaVideoBackgroundRemoval.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "webm_vp9",
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        background_color: BackgroundColorEnum = "Black",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaVideoBackgroundRemoval.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "webm_vp9",
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        background_color: BackgroundColorEnum = "Black",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaVideoBackgroundRemoval.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "AceStep", "AsyncAceStep"]
 
@@ -35,115 +30,105 @@ ENDPOINT_ID = "fal-ai/ace-step"
 GuidanceTypeEnum: TypeAlias = Literal["cfg", "apg", "cfg_star"]
 
 SchedulerEnum: TypeAlias = Literal["euler", "heun"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/ace-step`."""
 
-    tags: str = Field(
-        description="Comma-separated list of genre tags to control the style of the generated audio."
-    )
+    tags: str
     """Comma-separated list of genre tags to control the style of the generated audio."""
 
-    lyrics: str = Field(
-        default="",
-        description="Lyrics to be sung in the audio. If not provided or if [inst] or [instrumental] is the content of this field, no lyrics will be sung. Use control structures like [verse], [chorus] and [bridge] to control the structure of the song.",
-    )
+    lyrics: str = ""
     """Lyrics to be sung in the audio. If not provided or if [inst] or [instrumental] is the content of this field, no lyrics will be sung. Use control structures like [verse], [chorus] and [bridge] to control the structure of the song."""
 
-    duration: int | float = Field(
-        default=60, ge=5, le=240, description="The duration of the generated audio in seconds."
-    )
+    duration: int | float = Field(default=60, ge=5, le=240)
     """The duration of the generated audio in seconds."""
 
-    number_of_steps: int = Field(
-        default=27, ge=3, le=60, description="Number of steps to generate the audio."
-    )
+    number_of_steps: int = Field(default=27, ge=3, le=60)
     """Number of steps to generate the audio."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If not provided, a random seed will be used.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If not provided, a random seed will be used."""
 
-    scheduler: SchedulerEnum = Field(
-        default="euler", description="Scheduler to use for the generation process."
-    )
+    scheduler: SchedulerEnum = "euler"
     """Scheduler to use for the generation process."""
 
-    guidance_type: GuidanceTypeEnum = Field(
-        default="apg", description="Type of CFG to use for the generation process."
-    )
+    guidance_type: GuidanceTypeEnum = "apg"
     """Type of CFG to use for the generation process."""
 
-    granularity_scale: int = Field(
-        default=10,
-        ge=-100,
-        le=100,
-        description="Granularity scale for the generation process. Higher values can reduce artifacts.",
-    )
+    granularity_scale: int = Field(default=10, ge=-100, le=100)
     """Granularity scale for the generation process. Higher values can reduce artifacts."""
 
-    guidance_interval: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Guidance interval for the generation. 0.5 means only apply guidance in the middle steps (0.25 * infer_steps to 0.75 * infer_steps)",
-    )
+    guidance_interval: int | float = Field(default=0.5, ge=0, le=1)
     """Guidance interval for the generation. 0.5 means only apply guidance in the middle steps (0.25 * infer_steps to 0.75 * infer_steps)"""
 
-    guidance_interval_decay: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="Guidance interval decay for the generation. Guidance scale will decay from guidance_scale to min_guidance_scale in the interval. 0.0 means no decay.",
-    )
+    guidance_interval_decay: int | float = Field(default=0, ge=0, le=1)
     """Guidance interval decay for the generation. Guidance scale will decay from guidance_scale to min_guidance_scale in the interval. 0.0 means no decay."""
 
-    guidance_scale: int | float = Field(
-        default=15, ge=0, le=200, description="Guidance scale for the generation."
-    )
+    guidance_scale: int | float = Field(default=15, ge=0, le=200)
     """Guidance scale for the generation."""
 
-    minimum_guidance_scale: int | float = Field(
-        default=3,
-        ge=0,
-        le=200,
-        description="Minimum guidance scale for the generation after the decay.",
-    )
+    minimum_guidance_scale: int | float = Field(default=3, ge=0, le=200)
     """Minimum guidance scale for the generation after the decay."""
 
-    tag_guidance_scale: int | float = Field(
-        default=5, ge=0, le=10, description="Tag guidance scale for the generation."
-    )
+    tag_guidance_scale: int | float = Field(default=5, ge=0, le=10)
     """Tag guidance scale for the generation."""
 
-    lyric_guidance_scale: int | float = Field(
-        default=1.5, ge=0, le=10, description="Lyric guidance scale for the generation."
-    )
+    lyric_guidance_scale: int | float = Field(default=1.5, ge=0, le=10)
     """Lyric guidance scale for the generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ace-step`."""
 
-    audio: File_ccd89e = Field(description="The generated audio file.")
+    audio: File
     """The generated audio file."""
 
-    seed: int = Field(description="The random seed used for the generation process.")
+    seed: int
     """The random seed used for the generation process."""
 
-    tags: str = Field(description="The genre tags used in the generation process.")
+    tags: str
     """The genre tags used in the generation process."""
 
-    lyrics: str = Field(description="The lyrics used in the generation process.")
+    lyrics: str
     """The lyrics used in the generation process."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        tags: Required[str]
+        lyrics: str
+        duration: int | float
+        number_of_steps: int
+        seed: int | None
+        scheduler: SchedulerEnum
+        guidance_type: GuidanceTypeEnum
+        granularity_scale: int
+        guidance_interval: int | float
+        guidance_interval_decay: int | float
+        guidance_scale: int | float
+        minimum_guidance_scale: int | float
+        tag_guidance_scale: int | float
+        lyric_guidance_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class AceStep(_Endpoint[Input, Output]):
-    """(`fal-ai/ace-step`)."""
+    """`fal-ai/ace-step`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -151,94 +136,53 @@ class AceStep(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        tags: str,
-        lyrics: str = "",
-        duration: int | float = 60,
-        number_of_steps: int = 27,
-        seed: int | None = None,
-        scheduler: SchedulerEnum = "euler",
-        guidance_type: GuidanceTypeEnum = "apg",
-        granularity_scale: int = 10,
-        guidance_interval: int | float = 0.5,
-        guidance_interval_decay: int | float = 0,
-        guidance_scale: int | float = 15,
-        minimum_guidance_scale: int | float = 3,
-        tag_guidance_scale: int | float = 5,
-        lyric_guidance_scale: int | float = 1.5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        tags: str,
-        lyrics: str = "",
-        duration: int | float = 60,
-        number_of_steps: int = 27,
-        seed: int | None = None,
-        scheduler: SchedulerEnum = "euler",
-        guidance_type: GuidanceTypeEnum = "apg",
-        granularity_scale: int = 10,
-        guidance_interval: int | float = 0.5,
-        guidance_interval_decay: int | float = 0,
-        guidance_scale: int | float = 15,
-        minimum_guidance_scale: int | float = 3,
-        tag_guidance_scale: int | float = 5,
-        lyric_guidance_scale: int | float = 1.5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        tags: str,
-        lyrics: str = "",
-        duration: int | float = 60,
-        number_of_steps: int = 27,
-        seed: int | None = None,
-        scheduler: SchedulerEnum = "euler",
-        guidance_type: GuidanceTypeEnum = "apg",
-        granularity_scale: int = 10,
-        guidance_interval: int | float = 0.5,
-        guidance_interval_decay: int | float = 0,
-        guidance_scale: int | float = 15,
-        minimum_guidance_scale: int | float = 3,
-        tag_guidance_scale: int | float = 5,
-        lyric_guidance_scale: int | float = 1.5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            tags (str, required): Comma-separated list of genre tags to control the style of the generated audio.
+            lyrics (str, default ""): Lyrics to be sung in the audio.
+            duration (int | float, default 60): The duration of the generated audio in seconds.
+            number_of_steps (int, default 27): Number of steps to generate the audio.
+            seed (int | None, default None): Random seed for reproducibility.
+            scheduler (SchedulerEnum, default "euler"): Scheduler to use for the generation process.
+            guidance_type (GuidanceTypeEnum, default "apg"): Type of CFG to use for the generation process.
+            granularity_scale (int, default 10): Granularity scale for the generation process.
+            guidance_interval (int | float, default 0.5): Guidance interval for the generation. 0.5 means only apply guidance in the middle steps (0.25 * infer_steps to 0.75 * infer_steps)
+            guidance_interval_decay (int | float, default 0): Guidance interval decay for the generation.
+            guidance_scale (int | float, default 15): Guidance scale for the generation.
+            minimum_guidance_scale (int | float, default 3): Minimum guidance scale for the generation after the decay.
+            tag_guidance_scale (int | float, default 5): Tag guidance scale for the generation.
+            lyric_guidance_scale (int | float, default 1.5): Lyric guidance scale for the generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncAceStep(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ace-step`), async."""
+    """Async twin of `AceStep` (`fal-ai/ace-step`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -246,91 +190,33 @@ class AsyncAceStep(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        tags: str,
-        lyrics: str = "",
-        duration: int | float = 60,
-        number_of_steps: int = 27,
-        seed: int | None = None,
-        scheduler: SchedulerEnum = "euler",
-        guidance_type: GuidanceTypeEnum = "apg",
-        granularity_scale: int = 10,
-        guidance_interval: int | float = 0.5,
-        guidance_interval_decay: int | float = 0,
-        guidance_scale: int | float = 15,
-        minimum_guidance_scale: int | float = 3,
-        tag_guidance_scale: int | float = 5,
-        lyric_guidance_scale: int | float = 1.5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `AceStep.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        tags: str,
-        lyrics: str = "",
-        duration: int | float = 60,
-        number_of_steps: int = 27,
-        seed: int | None = None,
-        scheduler: SchedulerEnum = "euler",
-        guidance_type: GuidanceTypeEnum = "apg",
-        granularity_scale: int = 10,
-        guidance_interval: int | float = 0.5,
-        guidance_interval_decay: int | float = 0,
-        guidance_scale: int | float = 15,
-        minimum_guidance_scale: int | float = 3,
-        tag_guidance_scale: int | float = 5,
-        lyric_guidance_scale: int | float = 1.5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `AceStep.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        tags: str,
-        lyrics: str = "",
-        duration: int | float = 60,
-        number_of_steps: int = 27,
-        seed: int | None = None,
-        scheduler: SchedulerEnum = "euler",
-        guidance_type: GuidanceTypeEnum = "apg",
-        granularity_scale: int = 10,
-        guidance_interval: int | float = 0.5,
-        guidance_interval_decay: int | float = 0,
-        guidance_scale: int | float = 15,
-        minimum_guidance_scale: int | float = 3,
-        tag_guidance_scale: int | float = 5,
-        lyric_guidance_scale: int | float = 1.5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `AceStep.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BriaExpand", "AsyncBriaExpand"]
 
@@ -41,70 +36,74 @@ AspectRatioEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/bria/expand`."""
 
-    image_url: _FileInput = Field(description="The URL of the input image.")
+    image_url: _FileInput
     """The URL of the input image."""
 
-    canvas_size: list[int] = Field(
-        description="The desired size of the final image, after the expansion. should have an area of less than 5000x5000 pixels."
-    )
+    canvas_size: list[int]
     """The desired size of the final image, after the expansion. should have an area of less than 5000x5000 pixels."""
 
-    aspect_ratio: AspectRatioEnum | None = Field(
-        default=None,
-        description="The desired aspect ratio of the final image. Will be used over original_image_size and original_image_location if provided.",
-    )
+    aspect_ratio: AspectRatioEnum | None = None
     """The desired aspect ratio of the final image. Will be used over original_image_size and original_image_location if provided."""
 
-    original_image_size: list[int] | None = Field(
-        default=None,
-        description="The desired size of the original image, inside the full canvas. Ensure that the ratio of input image foreground or main subject to the canvas area is greater than 15% to achieve optimal results. Will be ignored if aspect_ratio is provided.",
-    )
+    original_image_size: list[int] | None = None
     """The desired size of the original image, inside the full canvas. Ensure that the ratio of input image foreground or main subject to the canvas area is greater than 15% to achieve optimal results. Will be ignored if aspect_ratio is provided."""
 
-    original_image_location: list[int] | None = Field(
-        default=None,
-        description="The desired location of the original image, inside the full canvas. Provide the location of the upper left corner of the original image. The location can also be outside the canvas (the original image will be cropped). Will be ignored if aspect_ratio is provided.",
-    )
+    original_image_location: list[int] | None = None
     """The desired location of the original image, inside the full canvas. Provide the location of the upper left corner of the original image. The location can also be outside the canvas (the original image will be cropped). Will be ignored if aspect_ratio is provided."""
 
-    prompt: str = Field(
-        default="",
-        description="Text on which you wish to base the image expansion. This parameter is optional. Bria currently supports prompts in English only, excluding special characters.",
-    )
+    prompt: str = ""
     """Text on which you wish to base the image expansion. This parameter is optional. Bria currently supports prompts in English only, excluding special characters."""
 
-    seed: int | None = Field(
-        default=None,
-        ge=0,
-        le=2147483647,
-        description="You can choose whether you want your generated expension to be random or predictable. You can recreate the same result in the future by using the seed value of a result from the response. You can exclude this parameter if you are not interested in recreating your results. This parameter is optional.",
-    )
+    seed: int | None = Field(default=None, ge=0, le=2147483647)
     """You can choose whether you want your generated expension to be random or predictable. You can recreate the same result in the future by using the seed value of a result from the response. You can exclude this parameter if you are not interested in recreating your results. This parameter is optional."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt you would like to use to generate images."
-    )
+    negative_prompt: str = ""
     """The negative prompt you would like to use to generate images."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bria/expand`."""
 
-    image: Image = Field(description="The generated image")
+    image: Image
     """The generated image"""
 
-    seed: int = Field(description="Seed value used for generation.")
+    seed: int
     """Seed value used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        canvas_size: Required[list[int]]
+        aspect_ratio: AspectRatioEnum | None
+        original_image_size: list[int] | None
+        original_image_location: list[int] | None
+        prompt: str
+        seed: int | None
+        negative_prompt: str
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaExpand(_Endpoint[Input, Output]):
-    """(`fal-ai/bria/expand`)."""
+    """`fal-ai/bria/expand`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -112,79 +111,48 @@ class BriaExpand(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        canvas_size: list[int],
-        aspect_ratio: AspectRatioEnum | None = None,
-        original_image_size: list[int] | None = None,
-        original_image_location: list[int] | None = None,
-        prompt: str = "",
-        seed: int | None = None,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        canvas_size: list[int],
-        aspect_ratio: AspectRatioEnum | None = None,
-        original_image_size: list[int] | None = None,
-        original_image_location: list[int] | None = None,
-        prompt: str = "",
-        seed: int | None = None,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        canvas_size: list[int],
-        aspect_ratio: AspectRatioEnum | None = None,
-        original_image_size: list[int] | None = None,
-        original_image_location: list[int] | None = None,
-        prompt: str = "",
-        seed: int | None = None,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the input image.
+            canvas_size (list[int], required): The desired size of the final image, after the expansion. should have an area of less than 5000x5000 pixels.
+            aspect_ratio (AspectRatioEnum | None, default None): The desired aspect ratio of the final image.
+            original_image_size (list[int] | None, default None): The desired size of the original image, inside the full canvas.
+            original_image_location (list[int] | None, default None): The desired location of the original image, inside the full canvas.
+            prompt (str, default ""): Text on which you wish to base the image expansion.
+            seed (int | None, default None): You can choose whether you want your generated expension to be random or predictable.
+            negative_prompt (str, default ""): The negative prompt you would like to use to generate images.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaExpand(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bria/expand`), async."""
+    """Async twin of `BriaExpand` (`fal-ai/bria/expand`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -192,76 +160,33 @@ class AsyncBriaExpand(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        canvas_size: list[int],
-        aspect_ratio: AspectRatioEnum | None = None,
-        original_image_size: list[int] | None = None,
-        original_image_location: list[int] | None = None,
-        prompt: str = "",
-        seed: int | None = None,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaExpand.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        canvas_size: list[int],
-        aspect_ratio: AspectRatioEnum | None = None,
-        original_image_size: list[int] | None = None,
-        original_image_location: list[int] | None = None,
-        prompt: str = "",
-        seed: int | None = None,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaExpand.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        canvas_size: list[int],
-        aspect_ratio: AspectRatioEnum | None = None,
-        original_image_size: list[int] | None = None,
-        original_image_location: list[int] | None = None,
-        prompt: str = "",
-        seed: int | None = None,
-        negative_prompt: str = "",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaExpand.subscribe`."""
         return await self._subscribe(input, kwargs)

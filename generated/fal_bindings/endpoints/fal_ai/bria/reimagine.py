@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BriaReimagine", "AsyncBriaReimagine"]
 
@@ -37,68 +32,72 @@ ENDPOINT_ID = "fal-ai/bria/reimagine"
 class Input(_FalInput):
     """Input of `fal-ai/bria/reimagine`."""
 
-    prompt: str = Field(description="The prompt you would like to use to generate images.")
+    prompt: str
     """The prompt you would like to use to generate images."""
 
-    structure_image_url: _FileInput = Field(
-        default="",
-        description='The URL of the structure reference image. Use "" to leave empty. Accepted formats are jpeg, jpg, png, webp.',
-    )
+    structure_image_url: _FileInput = ""
     """The URL of the structure reference image. Use "" to leave empty. Accepted formats are jpeg, jpg, png, webp."""
 
-    structure_ref_influence: int | float = Field(
-        default=0.75, description="The influence of the structure reference on the generated image."
-    )
+    structure_ref_influence: int | float = 0.75
     """The influence of the structure reference on the generated image."""
 
-    num_results: int = Field(
-        default=1,
-        ge=1,
-        le=4,
-        description="How many images you would like to generate. When using any Guidance Method, Value is set to 1.",
-    )
+    num_results: int = Field(default=1, ge=1, le=4)
     """How many images you would like to generate. When using any Guidance Method, Value is set to 1."""
 
-    seed: int | None = Field(
-        default=None,
-        ge=0,
-        le=2147483647,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = Field(default=None, ge=0, le=2147483647)
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    fast: bool = Field(default=True, description="Whether to use the fast model")
+    fast: bool = True
     """Whether to use the fast model"""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=20,
-        le=50,
-        description="The number of iterations the model goes through to refine the generated image. This parameter is optional.",
-    )
+    num_inference_steps: int = Field(default=30, ge=20, le=50)
     """The number of iterations the model goes through to refine the generated image. This parameter is optional."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bria/reimagine`."""
 
-    images: list[Image] = Field(description="The generated images")
+    images: list[Image]
     """The generated images"""
 
-    seed: int = Field(description="Seed value used for generation.")
+    seed: int
     """Seed value used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        structure_image_url: _FileInput
+        structure_ref_influence: int | float
+        num_results: int
+        seed: int | None
+        fast: bool
+        num_inference_steps: int
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaReimagine(_Endpoint[Input, Output]):
-    """(`fal-ai/bria/reimagine`)."""
+    """`fal-ai/bria/reimagine`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -106,76 +105,47 @@ class BriaReimagine(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        structure_image_url: _FileInput = "",
-        structure_ref_influence: int | float = 0.75,
-        num_results: int = 1,
-        seed: int | None = None,
-        fast: bool = True,
-        num_inference_steps: int = 30,
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        structure_image_url: _FileInput = "",
-        structure_ref_influence: int | float = 0.75,
-        num_results: int = 1,
-        seed: int | None = None,
-        fast: bool = True,
-        num_inference_steps: int = 30,
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        structure_image_url: _FileInput = "",
-        structure_ref_influence: int | float = 0.75,
-        num_results: int = 1,
-        seed: int | None = None,
-        fast: bool = True,
-        num_inference_steps: int = 30,
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt you would like to use to generate images.
+            structure_image_url (FileInput, default ""): The URL of the structure reference image.
+            structure_ref_influence (int | float, default 0.75): The influence of the structure reference on the generated image.
+            num_results (int, default 1): How many images you would like to generate.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            fast (bool, default True): Whether to use the fast model
+            num_inference_steps (int, default 30): The number of iterations the model goes through to refine the generated image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaReimagine(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bria/reimagine`), async."""
+    """Async twin of `BriaReimagine` (`fal-ai/bria/reimagine`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -183,73 +153,33 @@ class AsyncBriaReimagine(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        structure_image_url: _FileInput = "",
-        structure_ref_influence: int | float = 0.75,
-        num_results: int = 1,
-        seed: int | None = None,
-        fast: bool = True,
-        num_inference_steps: int = 30,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaReimagine.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        structure_image_url: _FileInput = "",
-        structure_ref_influence: int | float = 0.75,
-        num_results: int = 1,
-        seed: int | None = None,
-        fast: bool = True,
-        num_inference_steps: int = 30,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaReimagine.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        structure_image_url: _FileInput = "",
-        structure_ref_influence: int | float = 0.75,
-        num_results: int = 1,
-        seed: int | None = None,
-        fast: bool = True,
-        num_inference_steps: int = 30,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaReimagine.subscribe`."""
         return await self._subscribe(input, kwargs)

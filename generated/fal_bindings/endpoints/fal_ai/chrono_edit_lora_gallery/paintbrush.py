@@ -19,16 +19,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -48,78 +43,93 @@ ResolutionEnum: TypeAlias = Literal["480p", "720p"]
 class Input(_FalInput):
     """Input of `fal-ai/chrono-edit-lora-gallery/paintbrush`."""
 
-    image_url: _FileInput = Field(description="The image to edit.")
+    image_url: _FileInput
     """The image to edit."""
 
-    mask_url: _FileInput | None = Field(
-        default=None,
-        description="Optional mask image where black areas indicate regions to sketch/paint.",
-    )
+    mask_url: _FileInput | None = None
     """Optional mask image where black areas indicate regions to sketch/paint."""
 
-    prompt: str = Field(description="Describe how to transform the sketched regions.")
+    prompt: str
     """Describe how to transform the sketched regions."""
 
-    num_inference_steps: int = Field(
-        default=8, ge=2, le=50, description="Number of denoising steps to run."
-    )
+    num_inference_steps: int = Field(default=8, ge=2, le=50)
     """Number of denoising steps to run."""
 
-    guidance_scale: int | float = Field(
-        default=1, ge=0, le=10, description="Classifier-free guidance scale."
-    )
+    guidance_scale: int | float = Field(default=1, ge=0, le=10)
     """Classifier-free guidance scale."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="The resolution of the output image."
-    )
+    resolution: ResolutionEnum = "480p"
     """The resolution of the output image."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    lora_scale: int | float = Field(
-        default=1, ge=0, le=2, description="The scale factor for the LoRA adapter."
-    )
+    lora_scale: int | float = Field(default=1, ge=0, le=2)
     """The scale factor for the LoRA adapter."""
 
-    seed: int | None = Field(default=None, description="The seed for the inference.")
+    seed: int | None = None
     """The seed for the inference."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the output image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the output image."""
 
-    sync_mode: bool = Field(default=False, description="Whether to return the image in sync mode.")
+    sync_mode: bool = False
     """Whether to return the image in sync mode."""
 
-    turbo_mode: bool = Field(default=True, description="Enable turbo mode to use faster inference.")
+    turbo_mode: bool = True
     """Enable turbo mode to use faster inference."""
 
-    loras: list[ChronoLoraWeight] = Field(
-        default=[], description="Optional additional LoRAs to merge (max 3)."
-    )
+    loras: list[ChronoLoraWeight] = []
     """Optional additional LoRAs to merge (max 3)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/chrono-edit-lora-gallery/paintbrush`."""
 
-    images: list[ImageFile] = Field(description="The edited image.")
+    images: list[ImageFile]
     """The edited image."""
 
-    prompt: str = Field(description="The prompt used for the inference.")
+    prompt: str
     """The prompt used for the inference."""
 
-    seed: int = Field(description="The seed for the inference.")
+    seed: int
     """The seed for the inference."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        mask_url: _FileInput | None
+        prompt: Required[str]
+        num_inference_steps: int
+        guidance_scale: int | float
+        resolution: ResolutionEnum
+        enable_safety_checker: bool
+        lora_scale: int | float
+        seed: int | None
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        turbo_mode: bool
+        loras: list[ChronoLoraWeight]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ChronoEditLoraGalleryPaintbrush(_Endpoint[Input, Output]):
-    """(`fal-ai/chrono-edit-lora-gallery/paintbrush`)."""
+    """`fal-ai/chrono-edit-lora-gallery/paintbrush`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -127,91 +137,52 @@ class ChronoEditLoraGalleryPaintbrush(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        lora_scale: int | float = 1,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        lora_scale: int | float = 1,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        lora_scale: int | float = 1,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The image to edit.
+            mask_url (FileInput | None, default None): Optional mask image where black areas indicate regions to sketch/paint.
+            prompt (str, required): Describe how to transform the sketched regions.
+            num_inference_steps (int, default 8): Number of denoising steps to run.
+            guidance_scale (int | float, default 1): Classifier-free guidance scale.
+            resolution (ResolutionEnum, default "480p"): The resolution of the output image.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            lora_scale (int | float, default 1): The scale factor for the LoRA adapter.
+            seed (int | None, default None): The seed for the inference.
+            output_format (OutputFormatEnum, default "png"): The format of the output image.
+            sync_mode (bool, default False): Whether to return the image in sync mode.
+            turbo_mode (bool, default True): Enable turbo mode to use faster inference.
+            loras (list[ChronoLoraWeight], default []): Optional additional LoRAs to merge (max 3).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncChronoEditLoraGalleryPaintbrush(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/chrono-edit-lora-gallery/paintbrush`), async."""
+    """Async twin of `ChronoEditLoraGalleryPaintbrush` (`fal-ai/chrono-edit-lora-gallery/paintbrush`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -219,88 +190,33 @@ class AsyncChronoEditLoraGalleryPaintbrush(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        lora_scale: int | float = 1,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ChronoEditLoraGalleryPaintbrush.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        lora_scale: int | float = 1,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ChronoEditLoraGalleryPaintbrush.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        prompt: str,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        enable_safety_checker: bool = True,
-        lora_scale: int | float = 1,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ChronoEditLoraGalleryPaintbrush.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,23 +13,18 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.lora_weight import LoraWeight
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -44,94 +39,98 @@ ENDPOINT_ID = "fal-ai/cogvideox-5b/video-to-video"
 VideoSizeEnum: TypeAlias = Literal[
     "square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/cogvideox-5b/video-to-video`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
-    video_size: ImageSize | VideoSizeEnum = Field(
-        default_factory=lambda: ImageSize.model_validate({"height": 480, "width": 720}),
-        description="The size of the generated video.",
-    )
+    video_size: ImageSize | VideoSizeEnum = ImageSize.model_validate({"height": 480, "width": 720})
     """The size of the generated video."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt to generate video from"
-    )
+    negative_prompt: str = ""
     """The negative prompt to generate video from"""
 
-    loras: list[LoraWeight] = Field(
-        default=[],
-        description="\n            The LoRAs to use for the image generation. We currently support one lora.\n        ",
-    )
+    loras: list[LoraWeight] = []
     """The LoRAs to use for the image generation. We currently support one lora."""
 
-    num_inference_steps: int = Field(
-        default=50, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=50, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same video every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same video every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=7,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related video to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=7, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related video to show you.
     """
 
-    use_rife: bool = Field(default=True, description="Use RIFE for video interpolation")
+    use_rife: bool = True
     """Use RIFE for video interpolation"""
 
-    export_fps: int = Field(default=16, ge=4, le=32, description="The target FPS of the video")
+    export_fps: int = Field(default=16, ge=4, le=32)
     """The target FPS of the video"""
 
-    video_url: _FileInput = Field(description="The video to generate the video from.")
+    video_url: _FileInput
     """The video to generate the video from."""
 
-    strength: int | float = Field(
-        default=0.8,
-        ge=0.05,
-        le=1,
-        description="The strength to use for Video to Video.  1.0 completely remakes the video while 0.0 preserves the original.",
-    )
+    strength: int | float = Field(default=0.8, ge=0.05, le=1)
     """The strength to use for Video to Video.  1.0 completely remakes the video while 0.0 preserves the original."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/cogvideox-5b/video-to-video`."""
 
-    video: File_ccd89e = Field(description="The URL to the generated video")
+    video: File
     """The URL to the generated video"""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated video. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated video. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    prompt: str = Field(description="The prompt used for generating the video.")
+    prompt: str
     """The prompt used for generating the video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_size: ImageSize | VideoSizeEnum
+        negative_prompt: str
+        loras: list[LoraWeight]
+        num_inference_steps: int
+        seed: int | None
+        guidance_scale: int | float
+        use_rife: bool
+        export_fps: int
+        video_url: Required[_FileInput]
+        strength: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Cogvideox5bVideoToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/cogvideox-5b/video-to-video`)."""
+    """`fal-ai/cogvideox-5b/video-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -139,85 +138,50 @@ class Cogvideox5bVideoToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_size: ImageSize | VideoSizeEnum = ...,
-        negative_prompt: str = "",
-        loras: list[LoraWeight] = [],
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 7,
-        use_rife: bool = True,
-        export_fps: int = 16,
-        video_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_size: ImageSize | VideoSizeEnum = ...,
-        negative_prompt: str = "",
-        loras: list[LoraWeight] = [],
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 7,
-        use_rife: bool = True,
-        export_fps: int = 16,
-        video_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_size: ImageSize | VideoSizeEnum = ...,
-        negative_prompt: str = "",
-        loras: list[LoraWeight] = [],
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 7,
-        use_rife: bool = True,
-        export_fps: int = 16,
-        video_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            video_size (ImageSize | VideoSizeEnum, default {"height": 480, "width": 720}): The size of the generated video.
+            negative_prompt (str, default ""): The negative prompt to generate video from
+            loras (list[LoraWeight], default []): The LoRAs to use for the image generation.
+            num_inference_steps (int, default 50): The number of inference steps to perform.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same video every time.
+            guidance_scale (int | float, default 7): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related video to show you.
+            use_rife (bool, default True): Use RIFE for video interpolation
+            export_fps (int, default 16): The target FPS of the video
+            video_url (FileInput, required): The video to generate the video from.
+            strength (int | float, default 0.8): The strength to use for Video to Video. 1.0 completely remakes the video while 0.0 preserves the original.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncCogvideox5bVideoToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/cogvideox-5b/video-to-video`), async."""
+    """Async twin of `Cogvideox5bVideoToVideo` (`fal-ai/cogvideox-5b/video-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -225,82 +189,33 @@ class AsyncCogvideox5bVideoToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_size: ImageSize | VideoSizeEnum = ...,
-        negative_prompt: str = "",
-        loras: list[LoraWeight] = [],
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 7,
-        use_rife: bool = True,
-        export_fps: int = 16,
-        video_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Cogvideox5bVideoToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_size: ImageSize | VideoSizeEnum = ...,
-        negative_prompt: str = "",
-        loras: list[LoraWeight] = [],
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 7,
-        use_rife: bool = True,
-        export_fps: int = 16,
-        video_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Cogvideox5bVideoToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_size: ImageSize | VideoSizeEnum = ...,
-        negative_prompt: str = "",
-        loras: list[LoraWeight] = [],
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 7,
-        use_rife: bool = True,
-        export_fps: int = 16,
-        video_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Cogvideox5bVideoToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

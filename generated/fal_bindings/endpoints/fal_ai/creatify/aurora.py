@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "CreatifyAurora", "AsyncCreatifyAurora"]
 
@@ -39,46 +34,59 @@ ResolutionEnum: TypeAlias = Literal["480p", "720p"]
 class Input(_FalInput):
     """Input of `fal-ai/creatify/aurora`."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the image file to be used for video generation."
-    )
+    image_url: _FileInput
     """The URL of the image file to be used for video generation."""
 
-    audio_url: _FileInput = Field(
-        description="The URL of the audio file to be used for video generation."
-    )
+    audio_url: _FileInput
     """The URL of the audio file to be used for video generation."""
 
-    prompt: str | None = Field(
-        default=None, description="A text prompt to guide the video generation process."
-    )
+    prompt: str | None = None
     """A text prompt to guide the video generation process."""
 
-    guidance_scale: int | float | None = Field(
-        default=1, ge=0, le=5, description="Guidance scale to be used for text prompt adherence."
-    )
+    guidance_scale: int | float | None = Field(default=1, ge=0, le=5)
     """Guidance scale to be used for text prompt adherence."""
 
-    audio_guidance_scale: int | float | None = Field(
-        default=2, ge=0, le=5, description="Guidance scale to be used for audio adherence."
-    )
+    audio_guidance_scale: int | float | None = Field(default=2, ge=0, le=5)
     """Guidance scale to be used for audio adherence."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the generated video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/creatify/aurora`."""
 
-    video: VideoFile = Field(description="The generated video file.")
+    video: VideoFile
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        audio_url: Required[_FileInput]
+        prompt: str | None
+        guidance_scale: int | float | None
+        audio_guidance_scale: int | float | None
+        resolution: ResolutionEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class CreatifyAurora(_Endpoint[Input, Output]):
-    """(`fal-ai/creatify/aurora`)."""
+    """`fal-ai/creatify/aurora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -86,70 +94,45 @@ class CreatifyAurora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        guidance_scale: int | float | None = 1,
-        audio_guidance_scale: int | float | None = 2,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        guidance_scale: int | float | None = 1,
-        audio_guidance_scale: int | float | None = 2,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        guidance_scale: int | float | None = 1,
-        audio_guidance_scale: int | float | None = 2,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the image file to be used for video generation.
+            audio_url (FileInput, required): The URL of the audio file to be used for video generation.
+            prompt (str | None, default None): A text prompt to guide the video generation process.
+            guidance_scale (int | float | None, default 1): Guidance scale to be used for text prompt adherence.
+            audio_guidance_scale (int | float | None, default 2): Guidance scale to be used for audio adherence.
+            resolution (ResolutionEnum, default "720p"): The resolution of the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncCreatifyAurora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/creatify/aurora`), async."""
+    """Async twin of `CreatifyAurora` (`fal-ai/creatify/aurora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -157,67 +140,33 @@ class AsyncCreatifyAurora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        guidance_scale: int | float | None = 1,
-        audio_guidance_scale: int | float | None = 2,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `CreatifyAurora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        guidance_scale: int | float | None = 1,
-        audio_guidance_scale: int | float | None = 2,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `CreatifyAurora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        guidance_scale: int | float | None = 1,
-        audio_guidance_scale: int | float | None = 2,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `CreatifyAurora.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -18,16 +16,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Emu35ImageEditImage", "AsyncEmu35ImageEditImage"]
 
@@ -45,51 +38,70 @@ ResolutionEnum: TypeAlias = Literal["480p", "720p"]
 class Input(_FalInput):
     """Input of `fal-ai/emu-3.5-image/edit-image`."""
 
-    prompt: str = Field(description="The prompt to edit the image.")
+    prompt: str
     """The prompt to edit the image."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the output image."
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the output image."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="The aspect ratio of the output image."
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """The aspect ratio of the output image."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    seed: int | None = Field(default=None, description="The seed for the inference.")
+    seed: int | None = None
     """The seed for the inference."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the output image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the output image."""
 
-    sync_mode: bool = Field(default=False, description="Whether to return the image in sync mode.")
+    sync_mode: bool = False
     """Whether to return the image in sync mode."""
 
-    image_url: _FileInput = Field(description="The image to edit.")
+    image_url: _FileInput
     """The image to edit."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/emu-3.5-image/edit-image`."""
 
-    images: list[ImageFile] = Field(description="The edited image.")
+    images: list[ImageFile]
     """The edited image."""
 
-    seed: int = Field(description="The seed for the inference.")
+    seed: int
     """The seed for the inference."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        enable_safety_checker: bool
+        seed: int | None
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Emu35ImageEditImage(_Endpoint[Input, Output]):
-    """(`fal-ai/emu-3.5-image/edit-image`)."""
+    """`fal-ai/emu-3.5-image/edit-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -97,76 +109,47 @@ class Emu35ImageEditImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to edit the image.
+            resolution (ResolutionEnum, default "720p"): The resolution of the output image.
+            aspect_ratio (AspectRatioEnum, default "auto"): The aspect ratio of the output image.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            seed (int | None, default None): The seed for the inference.
+            output_format (OutputFormatEnum, default "png"): The format of the output image.
+            sync_mode (bool, default False): Whether to return the image in sync mode.
+            image_url (FileInput, required): The image to edit.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncEmu35ImageEditImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/emu-3.5-image/edit-image`), async."""
+    """Async twin of `Emu35ImageEditImage` (`fal-ai/emu-3.5-image/edit-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -174,73 +157,33 @@ class AsyncEmu35ImageEditImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Emu35ImageEditImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Emu35ImageEditImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        enable_safety_checker: bool = True,
-        seed: int | None = None,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Emu35ImageEditImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -19,16 +19,11 @@ from fal_bindings.types.image_type2 import ImageType2
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FastLightningSdxl", "AsyncFastLightningSdxl"]
 
@@ -48,70 +43,44 @@ SafetyCheckerVersionEnum: TypeAlias = Literal["v1", "v2"]
 class Input(_FalInput):
     """Input of `fal-ai/fast-lightning-sdxl`."""
 
-    embeddings: list[Embedding] = Field(default=[], description="The list of embeddings to use.")
+    embeddings: list[Embedding] = []
     """The list of embeddings to use."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    safety_checker_version: SafetyCheckerVersionEnum = Field(
-        default="v1",
-        description="The version of the safety checker to use. v1 is the default CompVis safety checker. v2 uses a custom ViT model.",
-    )
+    safety_checker_version: SafetyCheckerVersionEnum = "v1"
     """The version of the safety checker to use. v1 is the default CompVis safety checker. v2 uses a custom ViT model."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
     format_: FormatEnum = Field(
-        default="jpeg",
-        validation_alias="format",
-        serialization_alias="format",
-        description="The format of the generated image.",
+        default="jpeg", validation_alias="format", serialization_alias="format"
     )
     """The format of the generated image."""
 
-    expand_prompt: bool = Field(
-        default=False,
-        description="If set to true, the prompt will be expanded with additional prompts.",
-    )
+    expand_prompt: bool = False
     """If set to true, the prompt will be expanded with additional prompts."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    num_images: int = Field(default=1, ge=1, le=8, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=8)
     """The number of images to generate."""
 
-    image_size: ImageSizeType2 | ImageSizeEnum = Field(
-        default="square_hd", description="The size of the generated image."
-    )
+    image_size: ImageSizeType2 | ImageSizeEnum = "square_hd"
     """The size of the generated image."""
 
-    num_inference_steps: NumInferenceStepsEnum = Field(
-        default="4", description="The number of inference steps to perform."
-    )
+    num_inference_steps: NumInferenceStepsEnum = "4"
     """The number of inference steps to perform."""
 
-    request_id: str = Field(
-        default="",
-        description="\n            An id bound to a request, can be used with response to identify the request\n            itself.\n        ",
-    )
+    request_id: str = ""
     """An id bound to a request, can be used with response to identify the request
                 itself.
     """
@@ -120,29 +89,56 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/fast-lightning-sdxl`."""
 
-    images: list[ImageType2] = Field(description="The generated image files info.")
+    images: list[ImageType2]
     """The generated image files info."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        embeddings: list[Embedding]
+        enable_safety_checker: bool
+        safety_checker_version: SafetyCheckerVersionEnum
+        sync_mode: bool
+        prompt: Required[str]
+        format_: FormatEnum
+        expand_prompt: bool
+        seed: int | None
+        num_images: int
+        image_size: ImageSizeType2 | ImageSizeEnum
+        num_inference_steps: NumInferenceStepsEnum
+        request_id: str
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FastLightningSdxl(_Endpoint[Input, Output]):
-    """(`fal-ai/fast-lightning-sdxl`)."""
+    """`fal-ai/fast-lightning-sdxl`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -150,88 +146,51 @@ class FastLightningSdxl(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        embeddings: list[Embedding] = [],
-        enable_safety_checker: bool = True,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        sync_mode: bool = False,
-        prompt: str,
-        format_: FormatEnum = "jpeg",
-        expand_prompt: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        image_size: ImageSizeType2 | ImageSizeEnum = "square_hd",
-        num_inference_steps: NumInferenceStepsEnum = "4",
-        request_id: str = "",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        embeddings: list[Embedding] = [],
-        enable_safety_checker: bool = True,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        sync_mode: bool = False,
-        prompt: str,
-        format_: FormatEnum = "jpeg",
-        expand_prompt: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        image_size: ImageSizeType2 | ImageSizeEnum = "square_hd",
-        num_inference_steps: NumInferenceStepsEnum = "4",
-        request_id: str = "",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        embeddings: list[Embedding] = [],
-        enable_safety_checker: bool = True,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        sync_mode: bool = False,
-        prompt: str,
-        format_: FormatEnum = "jpeg",
-        expand_prompt: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        image_size: ImageSizeType2 | ImageSizeEnum = "square_hd",
-        num_inference_steps: NumInferenceStepsEnum = "4",
-        request_id: str = "",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            embeddings (list[Embedding], default []): The list of embeddings to use.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            safety_checker_version (SafetyCheckerVersionEnum, default "v1"): The version of the safety checker to use. v1 is the default CompVis safety checker. v2 uses a custom ViT model.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            prompt (str, required): The prompt to use for generating the image.
+            format_ (FormatEnum, default "jpeg"): The format of the generated image.
+            expand_prompt (bool, default False): If set to true, the prompt will be expanded with additional prompts.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            num_images (int, default 1): The number of images to generate.
+            image_size (ImageSizeType2 | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            num_inference_steps (NumInferenceStepsEnum, default "4"): The number of inference steps to perform.
+            request_id (str, default ""): An id bound to a request, can be used with response to identify the request itself.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFastLightningSdxl(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/fast-lightning-sdxl`), async."""
+    """Async twin of `FastLightningSdxl` (`fal-ai/fast-lightning-sdxl`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -239,85 +198,33 @@ class AsyncFastLightningSdxl(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        embeddings: list[Embedding] = [],
-        enable_safety_checker: bool = True,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        sync_mode: bool = False,
-        prompt: str,
-        format_: FormatEnum = "jpeg",
-        expand_prompt: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        image_size: ImageSizeType2 | ImageSizeEnum = "square_hd",
-        num_inference_steps: NumInferenceStepsEnum = "4",
-        request_id: str = "",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FastLightningSdxl.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        embeddings: list[Embedding] = [],
-        enable_safety_checker: bool = True,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        sync_mode: bool = False,
-        prompt: str,
-        format_: FormatEnum = "jpeg",
-        expand_prompt: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        image_size: ImageSizeType2 | ImageSizeEnum = "square_hd",
-        num_inference_steps: NumInferenceStepsEnum = "4",
-        request_id: str = "",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FastLightningSdxl.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        embeddings: list[Embedding] = [],
-        enable_safety_checker: bool = True,
-        safety_checker_version: SafetyCheckerVersionEnum = "v1",
-        sync_mode: bool = False,
-        prompt: str,
-        format_: FormatEnum = "jpeg",
-        expand_prompt: bool = False,
-        seed: int | None = None,
-        num_images: int = 1,
-        image_size: ImageSizeType2 | ImageSizeEnum = "square_hd",
-        num_inference_steps: NumInferenceStepsEnum = "4",
-        request_id: str = "",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FastLightningSdxl.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FastSvdLcmTextToVideo", "AsyncFastSvdLcmTextToVideo"]
 
@@ -36,87 +31,85 @@ ENDPOINT_ID = "fal-ai/fast-svd-lcm/text-to-video"
 VideoSizeEnum: TypeAlias = Literal[
     "square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/fast-svd-lcm/text-to-video`."""
 
-    prompt: str = Field(description="The prompt to use as a starting point for the generation.")
+    prompt: str
     """The prompt to use as a starting point for the generation."""
 
-    motion_bucket_id: int = Field(
-        default=127,
-        ge=1,
-        le=255,
-        description="\n            The motion bucket id determines the motion of the generated video. The\n            higher the number, the more motion there will be.\n        ",
-    )
+    motion_bucket_id: int = Field(default=127, ge=1, le=255)
     """The motion bucket id determines the motion of the generated video. The
                 higher the number, the more motion there will be.
     """
 
-    cond_aug: int | float = Field(
-        default=0.02,
-        ge=0,
-        le=10,
-        description="\n            The conditoning augmentation determines the amount of noise that will be\n            added to the conditioning frame. The higher the number, the more noise\n            there will be, and the less the video will look like the initial image.\n            Increase it for more motion.\n        ",
-    )
+    cond_aug: int | float = Field(default=0.02, ge=0, le=10)
     """The conditoning augmentation determines the amount of noise that will be
                 added to the conditioning frame. The higher the number, the more noise
                 there will be, and the less the video will look like the initial image.
                 Increase it for more motion.
     """
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    steps: int = Field(
-        default=4,
-        ge=1,
-        le=20,
-        description="\n            The number of steps to run the model for. The higher the number the better\n            the quality and longer it will take to generate.\n        ",
-    )
+    steps: int = Field(default=4, ge=1, le=20)
     """The number of steps to run the model for. The higher the number the better
                 the quality and longer it will take to generate.
     """
 
-    fps: int = Field(
-        default=10,
-        ge=1,
-        le=25,
-        description="\n            The FPS of the generated video. The higher the number, the faster the video will\n            play. Total video length is 25 frames.\n        ",
-    )
+    fps: int = Field(default=10, ge=1, le=25)
     """The FPS of the generated video. The higher the number, the faster the video will
                 play. Total video length is 25 frames.
     """
 
-    video_size: ImageSize | VideoSizeEnum = Field(
-        default="landscape_16_9", description="The size of the generated video."
-    )
+    video_size: ImageSize | VideoSizeEnum = "landscape_16_9"
     """The size of the generated video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/fast-svd-lcm/text-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        motion_bucket_id: int
+        cond_aug: int | float
+        seed: int | None
+        steps: int
+        fps: int
+        video_size: ImageSize | VideoSizeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FastSvdLcmTextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/fast-svd-lcm/text-to-video`)."""
+    """`fal-ai/fast-svd-lcm/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -124,73 +117,46 @@ class FastSvdLcmTextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        motion_bucket_id: int = 127,
-        cond_aug: int | float = 0.02,
-        seed: int | None = None,
-        steps: int = 4,
-        fps: int = 10,
-        video_size: ImageSize | VideoSizeEnum = "landscape_16_9",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        motion_bucket_id: int = 127,
-        cond_aug: int | float = 0.02,
-        seed: int | None = None,
-        steps: int = 4,
-        fps: int = 10,
-        video_size: ImageSize | VideoSizeEnum = "landscape_16_9",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        motion_bucket_id: int = 127,
-        cond_aug: int | float = 0.02,
-        seed: int | None = None,
-        steps: int = 4,
-        fps: int = 10,
-        video_size: ImageSize | VideoSizeEnum = "landscape_16_9",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to use as a starting point for the generation.
+            motion_bucket_id (int, default 127): The motion bucket id determines the motion of the generated video.
+            cond_aug (int | float, default 0.02): The conditoning augmentation determines the amount of noise that will be added to the conditioning frame.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            steps (int, default 4): The number of steps to run the model for.
+            fps (int, default 10): The FPS of the generated video.
+            video_size (ImageSize | VideoSizeEnum, default "landscape_16_9"): The size of the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFastSvdLcmTextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/fast-svd-lcm/text-to-video`), async."""
+    """Async twin of `FastSvdLcmTextToVideo` (`fal-ai/fast-svd-lcm/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -198,70 +164,33 @@ class AsyncFastSvdLcmTextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        motion_bucket_id: int = 127,
-        cond_aug: int | float = 0.02,
-        seed: int | None = None,
-        steps: int = 4,
-        fps: int = 10,
-        video_size: ImageSize | VideoSizeEnum = "landscape_16_9",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FastSvdLcmTextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        motion_bucket_id: int = 127,
-        cond_aug: int | float = 0.02,
-        seed: int | None = None,
-        steps: int = 4,
-        fps: int = 10,
-        video_size: ImageSize | VideoSizeEnum = "landscape_16_9",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FastSvdLcmTextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        motion_bucket_id: int = 127,
-        cond_aug: int | float = 0.02,
-        seed: int | None = None,
-        steps: int = 4,
-        fps: int = 10,
-        video_size: ImageSize | VideoSizeEnum = "landscape_16_9",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FastSvdLcmTextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

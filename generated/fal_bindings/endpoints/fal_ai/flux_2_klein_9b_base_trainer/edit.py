@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -40,15 +35,12 @@ __all__ = [
 ENDPOINT_ID = "fal-ai/flux-2-klein-9b-base-trainer/edit"
 
 OutputLoraFormatEnum: TypeAlias = Literal["fal", "comfy"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/flux-2-klein-9b-base-trainer/edit`."""
 
-    image_data_url: _FileInput = Field(
-        description="\n    URL to the input data zip archive.\n\n    The zip should contain pairs of images. The images should be named:\n\n    ROOT_start.EXT and ROOT_end.EXT\n    For example:\n    photo_start.jpg and photo_end.jpg\n\n    The zip can also contain up to four reference image for each image pair. The reference images should be named:\n    ROOT_start.EXT, ROOT_start2.EXT, ROOT_start3.EXT, ROOT_start4.EXT, ROOT_end.EXT\n    For example:\n    photo_start.jpg, photo_start2.jpg, photo_end.jpg\n\n    The zip can also contain a text file for each image pair. The text file should be named:\n    ROOT.txt\n    For example:\n    photo.txt\n\n    This text file can be used to specify the edit instructions for the image pair.\n\n    If no text file is provided, the default_caption will be used.\n\n    If no default_caption is provided, the training will fail.\n    "
-    )
+    image_data_url: _FileInput
     """URL to the input data zip archive.
 
         The zip should contain pairs of images. The images should be named:
@@ -74,48 +66,55 @@ class Input(_FalInput):
         If no default_caption is provided, the training will fail.
     """
 
-    steps: int = Field(
-        default=1000,
-        ge=100,
-        le=10000,
-        multiple_of=100,
-        description="Total number of training steps.",
-    )
+    steps: int = Field(default=1000, ge=100, le=10000, multiple_of=100)
     """Total number of training steps."""
 
-    learning_rate: int | float = Field(
-        default=5e-05, description="Learning rate applied to trainable parameters."
-    )
+    learning_rate: int | float = 5e-05
     """Learning rate applied to trainable parameters."""
 
-    default_caption: str | None = Field(
-        default=None,
-        description="Default caption to use when caption files are missing. If None, missing captions will cause an error.",
-    )
+    default_caption: str | None = None
     """Default caption to use when caption files are missing. If None, missing captions will cause an error."""
 
-    output_lora_format: OutputLoraFormatEnum = Field(
-        default="fal", description="Dictates the naming scheme for the output weights"
-    )
+    output_lora_format: OutputLoraFormatEnum = "fal"
     """Dictates the naming scheme for the output weights"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2-klein-9b-base-trainer/edit`."""
 
-    diffusers_lora_file: File_ccd89e = Field(
-        description="URL to the trained diffusers lora weights."
-    )
+    diffusers_lora_file: File
     """URL to the trained diffusers lora weights."""
 
-    config_file: File_ccd89e = Field(
-        description="URL to the configuration file for the trained model."
-    )
+    config_file: File
     """URL to the configuration file for the trained model."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_data_url: Required[_FileInput]
+        steps: int
+        learning_rate: int | float
+        default_caption: str | None
+        output_lora_format: OutputLoraFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Flux2Klein9bBaseTrainerEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/flux-2-klein-9b-base-trainer/edit`)."""
+    """`fal-ai/flux-2-klein-9b-base-trainer/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -123,67 +122,44 @@ class Flux2Klein9bBaseTrainerEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_data_url: _FileInput,
-        steps: int = 1000,
-        learning_rate: int | float = 5e-05,
-        default_caption: str | None = None,
-        output_lora_format: OutputLoraFormatEnum = "fal",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_data_url: _FileInput,
-        steps: int = 1000,
-        learning_rate: int | float = 5e-05,
-        default_caption: str | None = None,
-        output_lora_format: OutputLoraFormatEnum = "fal",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_data_url: _FileInput,
-        steps: int = 1000,
-        learning_rate: int | float = 5e-05,
-        default_caption: str | None = None,
-        output_lora_format: OutputLoraFormatEnum = "fal",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_data_url (FileInput, required): URL to the input data zip archive.
+            steps (int, default 1000): Total number of training steps.
+            learning_rate (int | float, default 5e-05): Learning rate applied to trainable parameters.
+            default_caption (str | None, default None): Default caption to use when caption files are missing.
+            output_lora_format (OutputLoraFormatEnum, default "fal"): Dictates the naming scheme for the output weights
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFlux2Klein9bBaseTrainerEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux-2-klein-9b-base-trainer/edit`), async."""
+    """Async twin of `Flux2Klein9bBaseTrainerEdit` (`fal-ai/flux-2-klein-9b-base-trainer/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -191,64 +167,33 @@ class AsyncFlux2Klein9bBaseTrainerEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_data_url: _FileInput,
-        steps: int = 1000,
-        learning_rate: int | float = 5e-05,
-        default_caption: str | None = None,
-        output_lora_format: OutputLoraFormatEnum = "fal",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Flux2Klein9bBaseTrainerEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_data_url: _FileInput,
-        steps: int = 1000,
-        learning_rate: int | float = 5e-05,
-        default_caption: str | None = None,
-        output_lora_format: OutputLoraFormatEnum = "fal",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Flux2Klein9bBaseTrainerEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_data_url: _FileInput,
-        steps: int = 1000,
-        learning_rate: int | float = 5e-05,
-        default_caption: str | None = None,
-        output_lora_format: OutputLoraFormatEnum = "fal",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Flux2Klein9bBaseTrainerEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -19,16 +17,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2MaxEdit", "AsyncFlux2MaxEdit"]
 
@@ -52,56 +45,70 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2-max/edit`."""
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="auto",
-        description="The size of the generated image. If `auto`, the size will be determined by the model.",
-    )
+    image_size: ImageSize | ImageSizeEnum = "auto"
     """The size of the generated image. If `auto`, the size will be determined by the model."""
 
-    seed: int | None = Field(default=None, description="The seed to use for the generation.")
+    seed: int | None = None
     """The seed to use for the generation."""
 
-    safety_tolerance: SafetyToleranceEnum = Field(
-        default="2",
-        description="The safety tolerance level for the generated image. 1 being the most strict and 5 being the most permissive.",
-    )
+    safety_tolerance: SafetyToleranceEnum = "2"
     """The safety tolerance level for the generated image. 1 being the most strict and 5 being the most permissive."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    image_urls: list[_FileInput] = Field(description="List of URLs of input images for editing")
+    image_urls: list[_FileInput]
     """List of URLs of input images for editing"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2-max/edit`."""
 
-    images: list[ImageFile] = Field(description="The generated images.")
+    images: list[ImageFile]
     """The generated images."""
 
-    seed: int = Field(description="The seed used for the generation.")
+    seed: int
     """The seed used for the generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        seed: int | None
+        safety_tolerance: SafetyToleranceEnum
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        image_urls: Required[list[_FileInput]]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Flux2MaxEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/flux-2-max/edit`)."""
+    """`fal-ai/flux-2-max/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -109,76 +116,47 @@ class Flux2MaxEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        seed: int | None = None,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        seed: int | None = None,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        seed: int | None = None,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            image_size (ImageSize | ImageSizeEnum, default "auto"): The size of the generated image.
+            seed (int | None, default None): The seed to use for the generation.
+            safety_tolerance (SafetyToleranceEnum, default "2"): The safety tolerance level for the generated image. 1 being the most strict and 5 being the most permissive.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            image_urls (list[FileInput], required): List of URLs of input images for editing
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFlux2MaxEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux-2-max/edit`), async."""
+    """Async twin of `Flux2MaxEdit` (`fal-ai/flux-2-max/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -186,73 +164,33 @@ class AsyncFlux2MaxEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        seed: int | None = None,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Flux2MaxEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        seed: int | None = None,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Flux2MaxEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        seed: int | None = None,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Flux2MaxEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

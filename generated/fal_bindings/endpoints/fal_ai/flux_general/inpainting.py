@@ -26,16 +26,11 @@ from fal_bindings.types.lora_weight import LoraWeight
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxGeneralInpainting", "AsyncFluxGeneralInpainting"]
 
@@ -57,219 +52,120 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"image_size", "reference_image_url"})
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    image_size: ImageSize | ImageSizeEnum | None = Field(
-        default=None, description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum | None = None
     """The size of the generated image."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    loras: list[LoraWeight] = Field(
-        default=[],
-        description="\n            The LoRAs to use for the image generation. You can use any number of LoRAs\n            and they will be merged together to generate the final image.\n        ",
-    )
+    loras: list[LoraWeight] = []
     """The LoRAs to use for the image generation. You can use any number of LoRAs
                 and they will be merged together to generate the final image.
     """
 
-    control_loras: list[ControlLoraWeight] = Field(
-        default=[],
-        description="\n            The LoRAs to use for the image generation which use a control image. You can use any number of LoRAs\n            and they will be merged together to generate the final image.\n        ",
-    )
+    control_loras: list[ControlLoraWeight] = []
     """The LoRAs to use for the image generation which use a control image. You can use any number of LoRAs
                 and they will be merged together to generate the final image.
     """
 
-    controlnets: list[ControlNet] = Field(
-        default=[],
-        description="\n            The controlnets to use for the image generation. Only one controlnet is supported at the moment.\n        ",
-    )
+    controlnets: list[ControlNet] = []
     """The controlnets to use for the image generation. Only one controlnet is supported at the moment."""
 
-    controlnet_unions: list[ControlNetUnion] = Field(
-        default=[],
-        description="\n            The controlnet unions to use for the image generation. Only one controlnet is supported at the moment.\n        ",
-    )
+    controlnet_unions: list[ControlNetUnion] = []
     """The controlnet unions to use for the image generation. Only one controlnet is supported at the moment."""
 
-    ip_adapters: list[IPAdapter] = Field(
-        default=[], description="\n        IP-Adapter to use for image generation.\n        "
-    )
+    ip_adapters: list[IPAdapter] = []
     """IP-Adapter to use for image generation."""
 
-    easycontrols: list[EasyControlWeight] = Field(
-        default=[],
-        description="\n        EasyControl Inputs to use for image generation.\n        ",
-    )
+    easycontrols: list[EasyControlWeight] = []
     """EasyControl Inputs to use for image generation."""
 
-    fill_image: ImageFillInput | None = Field(
-        default=None,
-        description="Use an image input to influence the generation. Can be used to fill images in masked areas.",
-    )
+    fill_image: ImageFillInput | None = None
     """Use an image input to influence the generation. Can be used to fill images in masked areas."""
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    real_cfg_scale: int | float = Field(
-        default=3.5,
-        ge=0,
-        le=5,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    real_cfg_scale: int | float = Field(default=3.5, ge=0, le=5)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    use_real_cfg: bool = Field(
-        default=False,
-        description="\n            Uses classical CFG as in SD1.5, SDXL, etc. Increases generation times and price when set to be true.\n            If using XLabs IP-Adapter v1, this will be turned on!.\n        ",
-    )
+    use_real_cfg: bool = False
     """Uses classical CFG as in SD1.5, SDXL, etc. Increases generation times and price when set to be true.
                 If using XLabs IP-Adapter v1, this will be turned on!.
     """
 
-    use_cfg_zero: bool = Field(
-        default=False,
-        description="\n            Uses CFG-zero init sampling as in https://arxiv.org/abs/2503.18886.\n        ",
-    )
+    use_cfg_zero: bool = False
     """Uses CFG-zero init sampling as in https://arxiv.org/abs/2503.18886."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=10,
-        description="The number of images to generate. This is always set to 1 for streaming output.",
-    )
+    num_images: int = Field(default=1, ge=1, le=10)
     """The number of images to generate. This is always set to 1 for streaming output."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    reference_image_url: _FileInput | None = Field(
-        default=None, description="URL of Image for Reference-Only"
-    )
+    reference_image_url: _FileInput | None = None
     """URL of Image for Reference-Only"""
 
-    reference_strength: int | float = Field(
-        default=0.65,
-        ge=-3,
-        le=3,
-        description="Strength of reference_only generation. Only used if a reference image is provided.",
-    )
+    reference_strength: int | float = Field(default=0.65, ge=-3, le=3)
     """Strength of reference_only generation. Only used if a reference image is provided."""
 
-    reference_start: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the total timesteps when the reference guidance is to bestarted.\n        ",
-    )
+    reference_start: int | float = Field(default=0, ge=0, le=1)
     """The percentage of the total timesteps when the reference guidance is to bestarted."""
 
-    reference_end: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="\n            The percentage of the total timesteps when the reference guidance is to be ended.\n        ",
-    )
+    reference_end: int | float = Field(default=1, ge=0, le=1)
     """The percentage of the total timesteps when the reference guidance is to be ended."""
 
-    base_shift: int | float = Field(
-        default=0.5, ge=0.01, le=5, description="Base shift for the scheduled timesteps"
-    )
+    base_shift: int | float = Field(default=0.5, ge=0.01, le=5)
     """Base shift for the scheduled timesteps"""
 
-    max_shift: int | float = Field(
-        default=1.15, ge=0.01, le=5, description="Max shift for the scheduled timesteps"
-    )
+    max_shift: int | float = Field(default=1.15, ge=0.01, le=5)
     """Max shift for the scheduled timesteps"""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    use_beta_schedule: bool = Field(
-        default=False, description="Specifies whether beta sigmas ought to be used."
-    )
+    use_beta_schedule: bool = False
     """Specifies whether beta sigmas ought to be used."""
 
-    sigma_schedule: SigmaScheduleEnum | None = Field(
-        default=None, description="Sigmas schedule for the denoising process."
-    )
+    sigma_schedule: SigmaScheduleEnum | None = None
     """Sigmas schedule for the denoising process."""
 
-    scheduler: SchedulerEnum = Field(
-        default="euler", description="Scheduler for the denoising process."
-    )
+    scheduler: SchedulerEnum = "euler"
     """Scheduler for the denoising process."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            Negative prompt to steer the image generation away from unwanted features.\n            By default, we will be using NAG for processing the negative prompt.\n        ",
-    )
+    negative_prompt: str = ""
     """Negative prompt to steer the image generation away from unwanted features.
                 By default, we will be using NAG for processing the negative prompt.
     """
 
-    nag_scale: int | float = Field(
-        default=3,
-        le=10,
-        gt=1,
-        description="\n            The scale for NAG. Higher values will result in a image that is more distant\n            to the negative prompt.\n        ",
-    )
+    nag_scale: int | float = Field(default=3, le=10, gt=1)
     """The scale for NAG. Higher values will result in a image that is more distant
                 to the negative prompt.
     """
 
-    nag_tau: int | float = Field(
-        default=2.5,
-        gt=0,
-        description="\n            The tau for NAG. Controls the normalization of the hidden state.\n            Higher values will result in a less aggressive normalization,\n            but may also lead to unexpected changes with respect to the original image.\n            Not recommended to change this value.\n        ",
-    )
+    nag_tau: int | float = Field(default=2.5, gt=0)
     """The tau for NAG. Controls the normalization of the hidden state.
                 Higher values will result in a less aggressive normalization,
                 but may also lead to unexpected changes with respect to the original image.
                 Not recommended to change this value.
     """
 
-    nag_alpha: int | float = Field(
-        default=0.25,
-        le=1,
-        gt=0,
-        description="\n            The alpha value for NAG. This value is used as a final weighting\n            factor for steering the normalized guidance (positive and negative prompts)\n            in the direction of the positive prompt. Higher values will result in less\n            steering on the normalized guidance where lower values will result in\n            considering the positive prompt guidance more.\n        ",
-    )
+    nag_alpha: int | float = Field(default=0.25, le=1, gt=0)
     """The alpha value for NAG. This value is used as a final weighting
                 factor for steering the normalized guidance (positive and negative prompts)
                 in the direction of the positive prompt. Higher values will result in less
@@ -277,60 +173,99 @@ class Input(_FalInput):
                 considering the positive prompt guidance more.
     """
 
-    nag_end: int | float = Field(
-        default=0.25,
-        le=1,
-        gt=0,
-        description="\n            The proportion of steps to apply NAG. After the specified proportion\n            of steps has been iterated, the remaining steps will use original\n            attention processors in FLUX.\n        ",
-    )
+    nag_end: int | float = Field(default=0.25, le=1, gt=0)
     """The proportion of steps to apply NAG. After the specified proportion
                 of steps has been iterated, the remaining steps will use original
                 attention processors in FLUX.
     """
 
-    image_url: _FileInput = Field(description="URL of image to use for inpainting. or img2img")
+    image_url: _FileInput
     """URL of image to use for inpainting. or img2img"""
 
-    strength: int | float = Field(
-        default=0.85,
-        ge=0.01,
-        le=1,
-        description="The strength to use for inpainting/image-to-image. Only used if the image_url is provided. 1.0 is completely remakes the image while 0.0 preserves the original.",
-    )
+    strength: int | float = Field(default=0.85, ge=0.01, le=1)
     """The strength to use for inpainting/image-to-image. Only used if the image_url is provided. 1.0 is completely remakes the image while 0.0 preserves the original."""
 
-    mask_url: _FileInput = Field(
-        description="\n            The mask to area to Inpaint in.\n        "
-    )
+    mask_url: _FileInput
     """The mask to area to Inpaint in."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-general/inpainting`."""
 
-    images: list[ImageType2] = Field(description="The generated image files info.")
+    images: list[ImageType2]
     """The generated image files info."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum | None
+        num_inference_steps: int
+        seed: int | None
+        loras: list[LoraWeight]
+        control_loras: list[ControlLoraWeight]
+        controlnets: list[ControlNet]
+        controlnet_unions: list[ControlNetUnion]
+        ip_adapters: list[IPAdapter]
+        easycontrols: list[EasyControlWeight]
+        fill_image: ImageFillInput | None
+        guidance_scale: int | float
+        real_cfg_scale: int | float
+        use_real_cfg: bool
+        use_cfg_zero: bool
+        sync_mode: bool
+        num_images: int
+        enable_safety_checker: bool
+        reference_image_url: _FileInput | None
+        reference_strength: int | float
+        reference_start: int | float
+        reference_end: int | float
+        base_shift: int | float
+        max_shift: int | float
+        output_format: OutputFormatEnum
+        use_beta_schedule: bool
+        sigma_schedule: SigmaScheduleEnum | None
+        scheduler: SchedulerEnum
+        negative_prompt: str
+        nag_scale: int | float
+        nag_tau: int | float
+        nag_alpha: int | float
+        nag_end: int | float
+        image_url: Required[_FileInput]
+        strength: int | float
+        mask_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FluxGeneralInpainting(_Endpoint[Input, Output]):
-    """(`fal-ai/flux-general/inpainting`)."""
+    """`fal-ai/flux-general/inpainting`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -338,160 +273,75 @@ class FluxGeneralInpainting(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        loras: list[LoraWeight] = [],
-        control_loras: list[ControlLoraWeight] = [],
-        controlnets: list[ControlNet] = [],
-        controlnet_unions: list[ControlNetUnion] = [],
-        ip_adapters: list[IPAdapter] = [],
-        easycontrols: list[EasyControlWeight] = [],
-        fill_image: ImageFillInput | None = None,
-        guidance_scale: int | float = 3.5,
-        real_cfg_scale: int | float = 3.5,
-        use_real_cfg: bool = False,
-        use_cfg_zero: bool = False,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        reference_image_url: _FileInput | None = None,
-        reference_strength: int | float = 0.65,
-        reference_start: int | float = 0,
-        reference_end: int | float = 1,
-        base_shift: int | float = 0.5,
-        max_shift: int | float = 1.15,
-        output_format: OutputFormatEnum = "png",
-        use_beta_schedule: bool = False,
-        sigma_schedule: SigmaScheduleEnum | None = None,
-        scheduler: SchedulerEnum = "euler",
-        negative_prompt: str = "",
-        nag_scale: int | float = 3,
-        nag_tau: int | float = 2.5,
-        nag_alpha: int | float = 0.25,
-        nag_end: int | float = 0.25,
-        image_url: _FileInput,
-        strength: int | float = 0.85,
-        mask_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        loras: list[LoraWeight] = [],
-        control_loras: list[ControlLoraWeight] = [],
-        controlnets: list[ControlNet] = [],
-        controlnet_unions: list[ControlNetUnion] = [],
-        ip_adapters: list[IPAdapter] = [],
-        easycontrols: list[EasyControlWeight] = [],
-        fill_image: ImageFillInput | None = None,
-        guidance_scale: int | float = 3.5,
-        real_cfg_scale: int | float = 3.5,
-        use_real_cfg: bool = False,
-        use_cfg_zero: bool = False,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        reference_image_url: _FileInput | None = None,
-        reference_strength: int | float = 0.65,
-        reference_start: int | float = 0,
-        reference_end: int | float = 1,
-        base_shift: int | float = 0.5,
-        max_shift: int | float = 1.15,
-        output_format: OutputFormatEnum = "png",
-        use_beta_schedule: bool = False,
-        sigma_schedule: SigmaScheduleEnum | None = None,
-        scheduler: SchedulerEnum = "euler",
-        negative_prompt: str = "",
-        nag_scale: int | float = 3,
-        nag_tau: int | float = 2.5,
-        nag_alpha: int | float = 0.25,
-        nag_end: int | float = 0.25,
-        image_url: _FileInput,
-        strength: int | float = 0.85,
-        mask_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        loras: list[LoraWeight] = [],
-        control_loras: list[ControlLoraWeight] = [],
-        controlnets: list[ControlNet] = [],
-        controlnet_unions: list[ControlNetUnion] = [],
-        ip_adapters: list[IPAdapter] = [],
-        easycontrols: list[EasyControlWeight] = [],
-        fill_image: ImageFillInput | None = None,
-        guidance_scale: int | float = 3.5,
-        real_cfg_scale: int | float = 3.5,
-        use_real_cfg: bool = False,
-        use_cfg_zero: bool = False,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        reference_image_url: _FileInput | None = None,
-        reference_strength: int | float = 0.65,
-        reference_start: int | float = 0,
-        reference_end: int | float = 1,
-        base_shift: int | float = 0.5,
-        max_shift: int | float = 1.15,
-        output_format: OutputFormatEnum = "png",
-        use_beta_schedule: bool = False,
-        sigma_schedule: SigmaScheduleEnum | None = None,
-        scheduler: SchedulerEnum = "euler",
-        negative_prompt: str = "",
-        nag_scale: int | float = 3,
-        nag_tau: int | float = 2.5,
-        nag_alpha: int | float = 0.25,
-        nag_end: int | float = 0.25,
-        image_url: _FileInput,
-        strength: int | float = 0.85,
-        mask_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            image_size (ImageSize | ImageSizeEnum | None, default None): The size of the generated image.
+            num_inference_steps (int, default 28): The number of inference steps to perform.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            loras (list[LoraWeight], default []): The LoRAs to use for the image generation.
+            control_loras (list[ControlLoraWeight], default []): The LoRAs to use for the image generation which use a control image.
+            controlnets (list[ControlNet], default []): The controlnets to use for the image generation.
+            controlnet_unions (list[ControlNetUnion], default []): The controlnet unions to use for the image generation.
+            ip_adapters (list[IPAdapter], default []): IP-Adapter to use for image generation.
+            easycontrols (list[EasyControlWeight], default []): EasyControl Inputs to use for image generation.
+            fill_image (ImageFillInput | None, default None): Use an image input to influence the generation.
+            guidance_scale (int | float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            real_cfg_scale (int | float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            use_real_cfg (bool, default False): Uses classical CFG as in SD1.5, SDXL, etc.
+            use_cfg_zero (bool, default False): Uses CFG-zero init sampling as in https://arxiv.org/abs/2503.18886.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            num_images (int, default 1): The number of images to generate.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            reference_image_url (FileInput | None, default None): URL of Image for Reference-Only
+            reference_strength (int | float, default 0.65): Strength of reference_only generation.
+            reference_start (int | float, default 0): The percentage of the total timesteps when the reference guidance is to bestarted.
+            reference_end (int | float, default 1): The percentage of the total timesteps when the reference guidance is to be ended.
+            base_shift (int | float, default 0.5): Base shift for the scheduled timesteps
+            max_shift (int | float, default 1.15): Max shift for the scheduled timesteps
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            use_beta_schedule (bool, default False): Specifies whether beta sigmas ought to be used.
+            sigma_schedule (SigmaScheduleEnum | None, default None): Sigmas schedule for the denoising process.
+            scheduler (SchedulerEnum, default "euler"): Scheduler for the denoising process.
+            negative_prompt (str, default ""): Negative prompt to steer the image generation away from unwanted features.
+            nag_scale (int | float, default 3): The scale for NAG. Higher values will result in a image that is more distant to the negative prompt.
+            nag_tau (int | float, default 2.5): The tau for NAG. Controls the normalization of the hidden state.
+            nag_alpha (int | float, default 0.25): The alpha value for NAG. This value is used as a final weighting factor for steering the normalized guidance (positive and negative prompts) in the direction of the positive prompt.
+            nag_end (int | float, default 0.25): The proportion of steps to apply NAG. After the specified proportion of steps has been iterated, the remaining steps will use original attention processors in FLUX.
+            image_url (FileInput, required): URL of image to use for inpainting. or img2img
+            strength (int | float, default 0.85): The strength to use for inpainting/image-to-image.
+            mask_url (FileInput, required): The mask to area to Inpaint in.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFluxGeneralInpainting(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux-general/inpainting`), async."""
+    """Async twin of `FluxGeneralInpainting` (`fal-ai/flux-general/inpainting`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -499,157 +349,33 @@ class AsyncFluxGeneralInpainting(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        loras: list[LoraWeight] = [],
-        control_loras: list[ControlLoraWeight] = [],
-        controlnets: list[ControlNet] = [],
-        controlnet_unions: list[ControlNetUnion] = [],
-        ip_adapters: list[IPAdapter] = [],
-        easycontrols: list[EasyControlWeight] = [],
-        fill_image: ImageFillInput | None = None,
-        guidance_scale: int | float = 3.5,
-        real_cfg_scale: int | float = 3.5,
-        use_real_cfg: bool = False,
-        use_cfg_zero: bool = False,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        reference_image_url: _FileInput | None = None,
-        reference_strength: int | float = 0.65,
-        reference_start: int | float = 0,
-        reference_end: int | float = 1,
-        base_shift: int | float = 0.5,
-        max_shift: int | float = 1.15,
-        output_format: OutputFormatEnum = "png",
-        use_beta_schedule: bool = False,
-        sigma_schedule: SigmaScheduleEnum | None = None,
-        scheduler: SchedulerEnum = "euler",
-        negative_prompt: str = "",
-        nag_scale: int | float = 3,
-        nag_tau: int | float = 2.5,
-        nag_alpha: int | float = 0.25,
-        nag_end: int | float = 0.25,
-        image_url: _FileInput,
-        strength: int | float = 0.85,
-        mask_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FluxGeneralInpainting.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        loras: list[LoraWeight] = [],
-        control_loras: list[ControlLoraWeight] = [],
-        controlnets: list[ControlNet] = [],
-        controlnet_unions: list[ControlNetUnion] = [],
-        ip_adapters: list[IPAdapter] = [],
-        easycontrols: list[EasyControlWeight] = [],
-        fill_image: ImageFillInput | None = None,
-        guidance_scale: int | float = 3.5,
-        real_cfg_scale: int | float = 3.5,
-        use_real_cfg: bool = False,
-        use_cfg_zero: bool = False,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        reference_image_url: _FileInput | None = None,
-        reference_strength: int | float = 0.65,
-        reference_start: int | float = 0,
-        reference_end: int | float = 1,
-        base_shift: int | float = 0.5,
-        max_shift: int | float = 1.15,
-        output_format: OutputFormatEnum = "png",
-        use_beta_schedule: bool = False,
-        sigma_schedule: SigmaScheduleEnum | None = None,
-        scheduler: SchedulerEnum = "euler",
-        negative_prompt: str = "",
-        nag_scale: int | float = 3,
-        nag_tau: int | float = 2.5,
-        nag_alpha: int | float = 0.25,
-        nag_end: int | float = 0.25,
-        image_url: _FileInput,
-        strength: int | float = 0.85,
-        mask_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FluxGeneralInpainting.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        loras: list[LoraWeight] = [],
-        control_loras: list[ControlLoraWeight] = [],
-        controlnets: list[ControlNet] = [],
-        controlnet_unions: list[ControlNetUnion] = [],
-        ip_adapters: list[IPAdapter] = [],
-        easycontrols: list[EasyControlWeight] = [],
-        fill_image: ImageFillInput | None = None,
-        guidance_scale: int | float = 3.5,
-        real_cfg_scale: int | float = 3.5,
-        use_real_cfg: bool = False,
-        use_cfg_zero: bool = False,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        reference_image_url: _FileInput | None = None,
-        reference_strength: int | float = 0.65,
-        reference_start: int | float = 0,
-        reference_end: int | float = 1,
-        base_shift: int | float = 0.5,
-        max_shift: int | float = 1.15,
-        output_format: OutputFormatEnum = "png",
-        use_beta_schedule: bool = False,
-        sigma_schedule: SigmaScheduleEnum | None = None,
-        scheduler: SchedulerEnum = "euler",
-        negative_prompt: str = "",
-        nag_scale: int | float = 3,
-        nag_tau: int | float = 2.5,
-        nag_alpha: int | float = 0.25,
-        nag_end: int | float = 0.25,
-        image_url: _FileInput,
-        strength: int | float = 0.85,
-        mask_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FluxGeneralInpainting.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -22,16 +22,11 @@ from fal_bindings.types.lora_weight import LoraWeight
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FooocusImagePrompt", "AsyncFooocusImagePrompt"]
 
@@ -346,69 +341,39 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"image_prompt_2", "image_prompt_3", "image_prompt_4"})
 
-    prompt: str = Field(
-        default="",
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results.",
-    )
+    prompt: str = ""
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use. Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use. Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
     styles: Annotated[list[StylesEnum], _unique_items] = Field(
-        default_factory=lambda: list[StylesEnum](
-            ["Fooocus Enhance", "Fooocus V2", "Fooocus Sharp"]
-        ),
-        description="\n            The style to use.\n        ",
+        default_factory=lambda: list[StylesEnum](["Fooocus Enhance", "Fooocus V2", "Fooocus Sharp"])
     )
     """The style to use."""
 
-    performance: PerformanceEnum = Field(
-        default="Extreme Speed",
-        description="\n            You can choose Speed or Quality\n        ",
-    )
+    performance: PerformanceEnum = "Extreme Speed"
     """You can choose Speed or Quality"""
 
-    guidance_scale: int | float = Field(
-        default=4,
-        ge=1,
-        le=30,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=4, ge=1, le=30)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    sharpness: int | float = Field(
-        default=2,
-        ge=0,
-        le=30,
-        description="\n            The sharpness of the generated image. Use it to control how sharp the generated\n            image should be. Higher value means image and texture are sharper.\n        ",
-    )
+    sharpness: int | float = Field(default=2, ge=0, le=30)
     """The sharpness of the generated image. Use it to control how sharp the generated
                 image should be. Higher value means image and texture are sharper.
     """
 
-    aspect_ratio: str = Field(
-        default="1024x1024",
-        description="\n            The size of the generated image. You can choose between some presets or\n            custom height and width that **must be multiples of 8**.\n        ",
-    )
+    aspect_ratio: str = "1024x1024"
     """The size of the generated image. You can choose between some presets or
                 custom height and width that **must be multiples of 8**.
     """
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=4,
-        description="\n            Number of images to generate in one request\n        ",
-    )
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate in one request"""
 
     loras: list[LoraWeight] = Field(
@@ -421,123 +386,132 @@ class Input(_FalInput):
                     }
                 )
             ]
-        ),
-        description="\n            The LoRAs to use for the image generation. You can use up to 5 LoRAs\n            and they will be merged together to generate the final image.\n        ",
+        )
     )
     """The LoRAs to use for the image generation. You can use up to 5 LoRAs
                 and they will be merged together to generate the final image.
     """
 
-    refiner_model: RefinerModelEnum = Field(default="None", description="Refiner (SDXL or SD 1.5)")
+    refiner_model: RefinerModelEnum = "None"
     """Refiner (SDXL or SD 1.5)"""
 
-    refiner_switch: Annotated[int | float, _multiple_of(0.0001)] = Field(
-        default=0.8,
-        ge=0,
-        le=1,
-        description="\n            Use 0.4 for SD1.5 realistic models; 0.667 for SD1.5 anime models\n            0.8 for XL-refiners; or any value for switching two SDXL models.\n        ",
-    )
+    refiner_switch: Annotated[int | float, _multiple_of(0.0001)] = Field(default=0.8, ge=0, le=1)
     """Use 0.4 for SD1.5 realistic models; 0.667 for SD1.5 anime models
                 0.8 for XL-refiners; or any value for switching two SDXL models.
     """
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
     image_prompt_1: ImagePrompt
 
-    image_prompt_2: ImagePrompt | None = Field(default=None)
+    image_prompt_2: ImagePrompt | None = None
 
-    image_prompt_3: ImagePrompt | None = Field(default=None)
+    image_prompt_3: ImagePrompt | None = None
 
-    image_prompt_4: ImagePrompt | None = Field(default=None)
+    image_prompt_4: ImagePrompt | None = None
 
-    inpaint_image_url: _FileInput | None = Field(
-        default=None, description="The image to use as a reference for inpainting."
-    )
+    inpaint_image_url: _FileInput | None = None
     """The image to use as a reference for inpainting."""
 
-    mask_image_url: _FileInput | None = Field(
-        default=None, description="The image to use as a mask for the generated image."
-    )
+    mask_image_url: _FileInput | None = None
     """The image to use as a mask for the generated image."""
 
-    inpaint_mode: InpaintModeEnum = Field(
-        default="Inpaint or Outpaint (default)", description="The mode to use for inpainting."
-    )
+    inpaint_mode: InpaintModeEnum = "Inpaint or Outpaint (default)"
     """The mode to use for inpainting."""
 
-    inpaint_additional_prompt: str = Field(
-        default="", description="Describe what you want to inpaint."
-    )
+    inpaint_additional_prompt: str = ""
     """Describe what you want to inpaint."""
 
-    outpaint_selections: Annotated[list[OutpaintSelectionsEnum], _unique_items] = Field(
-        default=[], description="The directions to outpaint."
-    )
+    outpaint_selections: Annotated[list[OutpaintSelectionsEnum], _unique_items] = []
     """The directions to outpaint."""
 
-    mixing_image_prompt_and_inpaint: bool = Field(
-        default=False, description="Mixing Image Prompt and Inpaint"
-    )
+    mixing_image_prompt_and_inpaint: bool = False
     """Mixing Image Prompt and Inpaint"""
 
-    uov_image_url: _FileInput | None = Field(
-        default=None, description="The image to upscale or vary."
-    )
+    uov_image_url: _FileInput | None = None
     """The image to upscale or vary."""
 
-    uov_method: UovMethodEnum = Field(
-        default="Disabled", description="The method to use for upscaling or varying."
-    )
+    uov_method: UovMethodEnum = "Disabled"
     """The method to use for upscaling or varying."""
 
-    mixing_image_prompt_and_vary_upscale: bool = Field(
-        default=False, description="Mixing Image Prompt and Vary/Upscale"
-    )
+    mixing_image_prompt_and_vary_upscale: bool = False
     """Mixing Image Prompt and Vary/Upscale"""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to false, the safety checker will be disabled."
-    )
+    enable_safety_checker: bool = True
     """If set to false, the safety checker will be disabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/fooocus/image-prompt`."""
 
-    images: list[Image] = Field(description="The generated image file info.")
+    images: list[Image]
     """The generated image file info."""
 
-    timings: dict[str, int | float] = Field(
-        description="The time taken for the generation process."
-    )
+    timings: dict[str, int | float]
     """The time taken for the generation process."""
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str
+        negative_prompt: str
+        styles: list[StylesEnum]
+        performance: PerformanceEnum
+        guidance_scale: int | float
+        sharpness: int | float
+        aspect_ratio: str
+        num_images: int
+        loras: list[LoraWeight]
+        refiner_model: RefinerModelEnum
+        refiner_switch: int | float
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        seed: int | None
+        image_prompt_1: Required[ImagePrompt]
+        image_prompt_2: ImagePrompt | None
+        image_prompt_3: ImagePrompt | None
+        image_prompt_4: ImagePrompt | None
+        inpaint_image_url: _FileInput | None
+        mask_image_url: _FileInput | None
+        inpaint_mode: InpaintModeEnum
+        inpaint_additional_prompt: str
+        outpaint_selections: list[OutpaintSelectionsEnum]
+        mixing_image_prompt_and_inpaint: bool
+        uov_image_url: _FileInput | None
+        uov_method: UovMethodEnum
+        mixing_image_prompt_and_vary_upscale: bool
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FooocusImagePrompt(_Endpoint[Input, Output]):
-    """(`fal-ai/fooocus/image-prompt`)."""
+    """`fal-ai/fooocus/image-prompt`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -545,136 +519,67 @@ class FooocusImagePrompt(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "",
-        styles: list[StylesEnum] = ...,
-        performance: PerformanceEnum = "Extreme Speed",
-        guidance_scale: int | float = 4,
-        sharpness: int | float = 2,
-        aspect_ratio: str = "1024x1024",
-        num_images: int = 1,
-        loras: list[LoraWeight] = ...,
-        refiner_model: RefinerModelEnum = "None",
-        refiner_switch: int | float = 0.8,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        seed: int | None = None,
-        image_prompt_1: ImagePrompt,
-        image_prompt_2: ImagePrompt | None = None,
-        image_prompt_3: ImagePrompt | None = None,
-        image_prompt_4: ImagePrompt | None = None,
-        inpaint_image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        inpaint_mode: InpaintModeEnum = "Inpaint or Outpaint (default)",
-        inpaint_additional_prompt: str = "",
-        outpaint_selections: list[OutpaintSelectionsEnum] = [],
-        mixing_image_prompt_and_inpaint: bool = False,
-        uov_image_url: _FileInput | None = None,
-        uov_method: UovMethodEnum = "Disabled",
-        mixing_image_prompt_and_vary_upscale: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "",
-        styles: list[StylesEnum] = ...,
-        performance: PerformanceEnum = "Extreme Speed",
-        guidance_scale: int | float = 4,
-        sharpness: int | float = 2,
-        aspect_ratio: str = "1024x1024",
-        num_images: int = 1,
-        loras: list[LoraWeight] = ...,
-        refiner_model: RefinerModelEnum = "None",
-        refiner_switch: int | float = 0.8,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        seed: int | None = None,
-        image_prompt_1: ImagePrompt,
-        image_prompt_2: ImagePrompt | None = None,
-        image_prompt_3: ImagePrompt | None = None,
-        image_prompt_4: ImagePrompt | None = None,
-        inpaint_image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        inpaint_mode: InpaintModeEnum = "Inpaint or Outpaint (default)",
-        inpaint_additional_prompt: str = "",
-        outpaint_selections: list[OutpaintSelectionsEnum] = [],
-        mixing_image_prompt_and_inpaint: bool = False,
-        uov_image_url: _FileInput | None = None,
-        uov_method: UovMethodEnum = "Disabled",
-        mixing_image_prompt_and_vary_upscale: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "",
-        styles: list[StylesEnum] = ...,
-        performance: PerformanceEnum = "Extreme Speed",
-        guidance_scale: int | float = 4,
-        sharpness: int | float = 2,
-        aspect_ratio: str = "1024x1024",
-        num_images: int = 1,
-        loras: list[LoraWeight] = ...,
-        refiner_model: RefinerModelEnum = "None",
-        refiner_switch: int | float = 0.8,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        seed: int | None = None,
-        image_prompt_1: ImagePrompt,
-        image_prompt_2: ImagePrompt | None = None,
-        image_prompt_3: ImagePrompt | None = None,
-        image_prompt_4: ImagePrompt | None = None,
-        inpaint_image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        inpaint_mode: InpaintModeEnum = "Inpaint or Outpaint (default)",
-        inpaint_additional_prompt: str = "",
-        outpaint_selections: list[OutpaintSelectionsEnum] = [],
-        mixing_image_prompt_and_inpaint: bool = False,
-        uov_image_url: _FileInput | None = None,
-        uov_method: UovMethodEnum = "Disabled",
-        mixing_image_prompt_and_vary_upscale: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, default ""): The prompt to use for generating the image.
+            negative_prompt (str, default ""): The negative prompt to use.
+            styles (list[StylesEnum], default ["Fooocus Enhance", "Fooocus V2", "Fooocus Sharp"]): The style to use.
+            performance (PerformanceEnum, default "Extreme Speed"): You can choose Speed or Quality
+            guidance_scale (int | float, default 4): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            sharpness (int | float, default 2): The sharpness of the generated image.
+            aspect_ratio (str, default "1024x1024"): The size of the generated image.
+            num_images (int, default 1): Number of images to generate in one request
+            loras (list[LoraWeight], optional): The LoRAs to use for the image generation.
+            refiner_model (RefinerModelEnum, default "None"): Refiner (SDXL or SD 1.5)
+            refiner_switch (int | float, default 0.8): Use 0.4 for SD1.5 realistic models; 0.667 for SD1.5 anime models 0.8 for XL-refiners; or any value for switching two SDXL models.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            image_prompt_1 (ImagePrompt, required)
+            image_prompt_2 (ImagePrompt | None, default None)
+            image_prompt_3 (ImagePrompt | None, default None)
+            image_prompt_4 (ImagePrompt | None, default None)
+            inpaint_image_url (FileInput | None, default None): The image to use as a reference for inpainting.
+            mask_image_url (FileInput | None, default None): The image to use as a mask for the generated image.
+            inpaint_mode (InpaintModeEnum, default "Inpaint or Outpaint (default)"): The mode to use for inpainting.
+            inpaint_additional_prompt (str, default ""): Describe what you want to inpaint.
+            outpaint_selections (list[OutpaintSelectionsEnum], default []): The directions to outpaint.
+            mixing_image_prompt_and_inpaint (bool, default False): Mixing Image Prompt and Inpaint
+            uov_image_url (FileInput | None, default None): The image to upscale or vary.
+            uov_method (UovMethodEnum, default "Disabled"): The method to use for upscaling or varying.
+            mixing_image_prompt_and_vary_upscale (bool, default False): Mixing Image Prompt and Vary/Upscale
+            enable_safety_checker (bool, default True): If set to false, the safety checker will be disabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFooocusImagePrompt(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/fooocus/image-prompt`), async."""
+    """Async twin of `FooocusImagePrompt` (`fal-ai/fooocus/image-prompt`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -682,133 +587,33 @@ class AsyncFooocusImagePrompt(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "",
-        styles: list[StylesEnum] = ...,
-        performance: PerformanceEnum = "Extreme Speed",
-        guidance_scale: int | float = 4,
-        sharpness: int | float = 2,
-        aspect_ratio: str = "1024x1024",
-        num_images: int = 1,
-        loras: list[LoraWeight] = ...,
-        refiner_model: RefinerModelEnum = "None",
-        refiner_switch: int | float = 0.8,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        seed: int | None = None,
-        image_prompt_1: ImagePrompt,
-        image_prompt_2: ImagePrompt | None = None,
-        image_prompt_3: ImagePrompt | None = None,
-        image_prompt_4: ImagePrompt | None = None,
-        inpaint_image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        inpaint_mode: InpaintModeEnum = "Inpaint or Outpaint (default)",
-        inpaint_additional_prompt: str = "",
-        outpaint_selections: list[OutpaintSelectionsEnum] = [],
-        mixing_image_prompt_and_inpaint: bool = False,
-        uov_image_url: _FileInput | None = None,
-        uov_method: UovMethodEnum = "Disabled",
-        mixing_image_prompt_and_vary_upscale: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FooocusImagePrompt.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "",
-        styles: list[StylesEnum] = ...,
-        performance: PerformanceEnum = "Extreme Speed",
-        guidance_scale: int | float = 4,
-        sharpness: int | float = 2,
-        aspect_ratio: str = "1024x1024",
-        num_images: int = 1,
-        loras: list[LoraWeight] = ...,
-        refiner_model: RefinerModelEnum = "None",
-        refiner_switch: int | float = 0.8,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        seed: int | None = None,
-        image_prompt_1: ImagePrompt,
-        image_prompt_2: ImagePrompt | None = None,
-        image_prompt_3: ImagePrompt | None = None,
-        image_prompt_4: ImagePrompt | None = None,
-        inpaint_image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        inpaint_mode: InpaintModeEnum = "Inpaint or Outpaint (default)",
-        inpaint_additional_prompt: str = "",
-        outpaint_selections: list[OutpaintSelectionsEnum] = [],
-        mixing_image_prompt_and_inpaint: bool = False,
-        uov_image_url: _FileInput | None = None,
-        uov_method: UovMethodEnum = "Disabled",
-        mixing_image_prompt_and_vary_upscale: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FooocusImagePrompt.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "",
-        styles: list[StylesEnum] = ...,
-        performance: PerformanceEnum = "Extreme Speed",
-        guidance_scale: int | float = 4,
-        sharpness: int | float = 2,
-        aspect_ratio: str = "1024x1024",
-        num_images: int = 1,
-        loras: list[LoraWeight] = ...,
-        refiner_model: RefinerModelEnum = "None",
-        refiner_switch: int | float = 0.8,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        seed: int | None = None,
-        image_prompt_1: ImagePrompt,
-        image_prompt_2: ImagePrompt | None = None,
-        image_prompt_3: ImagePrompt | None = None,
-        image_prompt_4: ImagePrompt | None = None,
-        inpaint_image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        inpaint_mode: InpaintModeEnum = "Inpaint or Outpaint (default)",
-        inpaint_additional_prompt: str = "",
-        outpaint_selections: list[OutpaintSelectionsEnum] = [],
-        mixing_image_prompt_and_inpaint: bool = False,
-        uov_image_url: _FileInput | None = None,
-        uov_method: UovMethodEnum = "Disabled",
-        mixing_image_prompt_and_vary_upscale: bool = False,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FooocusImagePrompt.subscribe`."""
         return await self._subscribe(input, kwargs)

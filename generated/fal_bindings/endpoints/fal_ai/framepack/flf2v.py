@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FramepackFlf2v", "AsyncFramepackFlf2v"]
 
@@ -36,78 +31,90 @@ ENDPOINT_ID = "fal-ai/framepack/flf2v"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16"]
 
 ResolutionEnum: TypeAlias = Literal["720p", "480p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/framepack/flf2v`."""
 
-    prompt: str = Field(description="Text prompt for video generation (max 500 characters).")
+    prompt: str
     """Text prompt for video generation (max 500 characters)."""
 
-    negative_prompt: str = Field(default="", description="Negative prompt for video generation.")
+    negative_prompt: str = ""
     """Negative prompt for video generation."""
 
-    image_url: _FileInput = Field(description="URL of the image input.")
+    image_url: _FileInput
     """URL of the image input."""
 
-    seed: int | None = Field(default=None, description="The seed to use for generating the video.")
+    seed: int | None = None
     """The seed to use for generating the video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the video to generate."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the video to generate."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p",
-        description="The resolution of the video to generate. 720p generations cost 1.5x more than 480p generations.",
-    )
+    resolution: ResolutionEnum = "480p"
     """The resolution of the video to generate. 720p generations cost 1.5x more than 480p generations."""
 
-    cfg_scale: int | float = Field(
-        default=1, ge=0, le=7, description="Classifier-Free Guidance scale for the generation."
-    )
+    cfg_scale: int | float = Field(default=1, ge=0, le=7)
     """Classifier-Free Guidance scale for the generation."""
 
-    guidance_scale: int | float = Field(
-        default=10, ge=0, le=32, description="Guidance scale for the generation."
-    )
+    guidance_scale: int | float = Field(default=10, ge=0, le=32)
     """Guidance scale for the generation."""
 
-    num_frames: int = Field(
-        default=240, ge=30, le=1800, description="The number of frames to generate."
-    )
+    num_frames: int = Field(default=240, ge=30, le=1800)
     """The number of frames to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
-    end_image_url: _FileInput = Field(description="URL of the end image input.")
+    end_image_url: _FileInput
     """URL of the end image input."""
 
-    strength: int | float = Field(
-        default=0.8,
-        ge=0,
-        le=1,
-        description="Determines the influence of the final frame on the generated video. Higher values result in the output being more heavily influenced by the last frame.",
-    )
+    strength: int | float = Field(default=0.8, ge=0, le=1)
     """Determines the influence of the final frame on the generated video. Higher values result in the output being more heavily influenced by the last frame."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/framepack/flf2v`."""
 
-    video: File_ccd89e
+    video: File
 
-    seed: int = Field(description="The seed used for generating the video.")
+    seed: int
     """The seed used for generating the video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        image_url: Required[_FileInput]
+        seed: int | None
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        cfg_scale: int | float
+        guidance_scale: int | float
+        num_frames: int
+        enable_safety_checker: bool
+        end_image_url: Required[_FileInput]
+        strength: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FramepackFlf2v(_Endpoint[Input, Output]):
-    """(`fal-ai/framepack/flf2v`)."""
+    """`fal-ai/framepack/flf2v`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -115,88 +122,51 @@ class FramepackFlf2v(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        cfg_scale: int | float = 1,
-        guidance_scale: int | float = 10,
-        num_frames: int = 240,
-        enable_safety_checker: bool = False,
-        end_image_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        cfg_scale: int | float = 1,
-        guidance_scale: int | float = 10,
-        num_frames: int = 240,
-        enable_safety_checker: bool = False,
-        end_image_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        cfg_scale: int | float = 1,
-        guidance_scale: int | float = 10,
-        num_frames: int = 240,
-        enable_safety_checker: bool = False,
-        end_image_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for video generation (max 500 characters).
+            negative_prompt (str, default ""): Negative prompt for video generation.
+            image_url (FileInput, required): URL of the image input.
+            seed (int | None, default None): The seed to use for generating the video.
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the video to generate.
+            resolution (ResolutionEnum, default "480p"): The resolution of the video to generate. 720p generations cost 1.5x more than 480p generations.
+            cfg_scale (int | float, default 1): Classifier-Free Guidance scale for the generation.
+            guidance_scale (int | float, default 10): Guidance scale for the generation.
+            num_frames (int, default 240): The number of frames to generate.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+            end_image_url (FileInput, required): URL of the end image input.
+            strength (int | float, default 0.8): Determines the influence of the final frame on the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFramepackFlf2v(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/framepack/flf2v`), async."""
+    """Async twin of `FramepackFlf2v` (`fal-ai/framepack/flf2v`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -204,85 +174,33 @@ class AsyncFramepackFlf2v(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        cfg_scale: int | float = 1,
-        guidance_scale: int | float = 10,
-        num_frames: int = 240,
-        enable_safety_checker: bool = False,
-        end_image_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FramepackFlf2v.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        cfg_scale: int | float = 1,
-        guidance_scale: int | float = 10,
-        num_frames: int = 240,
-        enable_safety_checker: bool = False,
-        end_image_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FramepackFlf2v.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_url: _FileInput,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        cfg_scale: int | float = 1,
-        guidance_scale: int | float = 10,
-        num_frames: int = 240,
-        enable_safety_checker: bool = False,
-        end_image_url: _FileInput,
-        strength: int | float = 0.8,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FramepackFlf2v.subscribe`."""
         return await self._subscribe(input, kwargs)

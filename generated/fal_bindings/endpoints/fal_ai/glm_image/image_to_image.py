@@ -19,16 +19,11 @@ from fal_bindings.types.image_type2 import ImageType2
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "GlmImageImageToImage", "AsyncGlmImageImageToImage"]
 
@@ -53,91 +48,92 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/glm-image/image-to-image`."""
 
-    prompt: str = Field(description="Text prompt for image generation.")
+    prompt: str
     """Text prompt for image generation."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="Output image size."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """Output image size."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=10,
-        le=100,
-        description="Number of diffusion denoising steps. More steps generally produce higher quality images.",
-    )
+    num_inference_steps: int = Field(default=30, ge=10, le=100)
     """Number of diffusion denoising steps. More steps generally produce higher quality images."""
 
-    guidance_scale: int | float = Field(
-        default=1.5,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher values make the model follow the prompt more closely.",
-    )
+    guidance_scale: int | float = Field(default=1.5, ge=1, le=10)
     """Classifier-free guidance scale. Higher values make the model follow the prompt more closely."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. The same seed with the same prompt will produce the same image.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. The same seed with the same prompt will produce the same image."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable NSFW safety checking on the generated images."
-    )
+    enable_safety_checker: bool = True
     """Enable NSFW safety checking on the generated images."""
 
-    output_format: OutputFormatEnum = Field(default="jpeg", description="Output image format.")
+    output_format: OutputFormatEnum = "jpeg"
     """Output image format."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If True, the image will be returned as a base64 data URI instead of a URL.",
-    )
+    sync_mode: bool = False
     """If True, the image will be returned as a base64 data URI instead of a URL."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False,
-        description="If True, the prompt will be enhanced using an LLM for more detailed and higher quality results.",
-    )
+    enable_prompt_expansion: bool = False
     """If True, the prompt will be enhanced using an LLM for more detailed and higher quality results."""
 
-    image_urls: list[_FileInput] = Field(
-        description="URL(s) of the condition image(s) for image-to-image generation. Supports up to 4 URLs for multi-image references."
-    )
+    image_urls: list[_FileInput]
     """URL(s) of the condition image(s) for image-to-image generation. Supports up to 4 URLs for multi-image references."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/glm-image/image-to-image`."""
 
-    images: list[ImageType2] = Field(description="List of URLs to the generated images.")
+    images: list[ImageType2]
     """List of URLs to the generated images."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+        num_images: int
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        enable_prompt_expansion: bool
+        image_urls: Required[list[_FileInput]]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class GlmImageImageToImage(_Endpoint[Input, Output]):
-    """(`fal-ai/glm-image/image-to-image`)."""
+    """`fal-ai/glm-image/image-to-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -145,85 +141,50 @@ class GlmImageImageToImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 1.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        enable_prompt_expansion: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 1.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        enable_prompt_expansion: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 1.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        enable_prompt_expansion: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for image generation.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): Output image size.
+            num_inference_steps (int, default 30): Number of diffusion denoising steps.
+            guidance_scale (int | float, default 1.5): Classifier-free guidance scale.
+            seed (int | None, default None): Random seed for reproducibility.
+            num_images (int, default 1): Number of images to generate.
+            enable_safety_checker (bool, default True): Enable NSFW safety checking on the generated images.
+            output_format (OutputFormatEnum, default "jpeg"): Output image format.
+            sync_mode (bool, default False): If True, the image will be returned as a base64 data URI instead of a URL.
+            enable_prompt_expansion (bool, default False): If True, the prompt will be enhanced using an LLM for more detailed and higher quality results.
+            image_urls (list[FileInput], required): URL(s) of the condition image(s) for image-to-image generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncGlmImageImageToImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/glm-image/image-to-image`), async."""
+    """Async twin of `GlmImageImageToImage` (`fal-ai/glm-image/image-to-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -231,82 +192,33 @@ class AsyncGlmImageImageToImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 1.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        enable_prompt_expansion: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `GlmImageImageToImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 1.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        enable_prompt_expansion: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `GlmImageImageToImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 1.5,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        enable_prompt_expansion: bool = False,
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `GlmImageImageToImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "GptImage15Edit", "AsyncGptImage15Edit"]
 
@@ -47,64 +42,75 @@ QualityEnum: TypeAlias = Literal["low", "medium", "high"]
 class Input(_FalInput):
     """Input of `fal-ai/gpt-image-1.5/edit`."""
 
-    prompt: str = Field(
-        min_length=2, max_length=32000, description="The prompt for image generation"
-    )
+    prompt: str = Field(min_length=2, max_length=32000)
     """The prompt for image generation"""
 
-    image_urls: list[_FileInput] = Field(
-        description="The URLs of the images to use as a reference for the generation."
-    )
+    image_urls: list[_FileInput]
     """The URLs of the images to use as a reference for the generation."""
 
-    image_size: ImageSizeEnum = Field(
-        default="auto", description="Aspect ratio for the generated image"
-    )
+    image_size: ImageSizeEnum = "auto"
     """Aspect ratio for the generated image"""
 
-    background: BackgroundEnum = Field(
-        default="auto", description="Background for the generated image"
-    )
+    background: BackgroundEnum = "auto"
     """Background for the generated image"""
 
-    quality: QualityEnum = Field(default="high", description="Quality for the generated image")
+    quality: QualityEnum = "high"
     """Quality for the generated image"""
 
-    input_fidelity: InputFidelityEnum = Field(
-        default="high", description="Input fidelity for the generated image"
-    )
+    input_fidelity: InputFidelityEnum = "high"
     """Input fidelity for the generated image"""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate"""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="Output format for the images"
-    )
+    output_format: OutputFormatEnum = "png"
     """Output format for the images"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    mask_image_url: _FileInput | None = Field(
-        default=None,
-        description="The URL of the mask image to use for the generation. This indicates what part of the image to edit.",
-    )
+    mask_image_url: _FileInput | None = None
     """The URL of the mask image to use for the generation. This indicates what part of the image to edit."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/gpt-image-1.5/edit`."""
 
-    images: list[ImageFile] = Field(description="The generated images.")
+    images: list[ImageFile]
     """The generated images."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_urls: Required[list[_FileInput]]
+        image_size: ImageSizeEnum
+        background: BackgroundEnum
+        quality: QualityEnum
+        input_fidelity: InputFidelityEnum
+        num_images: int
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        mask_image_url: _FileInput | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class GptImage15Edit(_Endpoint[Input, Output]):
-    """(`fal-ai/gpt-image-1.5/edit`)."""
+    """`fal-ai/gpt-image-1.5/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -112,82 +118,49 @@ class GptImage15Edit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        image_size: ImageSizeEnum = "auto",
-        background: BackgroundEnum = "auto",
-        quality: QualityEnum = "high",
-        input_fidelity: InputFidelityEnum = "high",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        mask_image_url: _FileInput | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        image_size: ImageSizeEnum = "auto",
-        background: BackgroundEnum = "auto",
-        quality: QualityEnum = "high",
-        input_fidelity: InputFidelityEnum = "high",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        mask_image_url: _FileInput | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        image_size: ImageSizeEnum = "auto",
-        background: BackgroundEnum = "auto",
-        quality: QualityEnum = "high",
-        input_fidelity: InputFidelityEnum = "high",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        mask_image_url: _FileInput | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt for image generation
+            image_urls (list[FileInput], required): The URLs of the images to use as a reference for the generation.
+            image_size (ImageSizeEnum, default "auto"): Aspect ratio for the generated image
+            background (BackgroundEnum, default "auto"): Background for the generated image
+            quality (QualityEnum, default "high"): Quality for the generated image
+            input_fidelity (InputFidelityEnum, default "high"): Input fidelity for the generated image
+            num_images (int, default 1): Number of images to generate
+            output_format (OutputFormatEnum, default "png"): Output format for the images
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            mask_image_url (FileInput | None, default None): The URL of the mask image to use for the generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncGptImage15Edit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/gpt-image-1.5/edit`), async."""
+    """Async twin of `GptImage15Edit` (`fal-ai/gpt-image-1.5/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -195,79 +168,33 @@ class AsyncGptImage15Edit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        image_size: ImageSizeEnum = "auto",
-        background: BackgroundEnum = "auto",
-        quality: QualityEnum = "high",
-        input_fidelity: InputFidelityEnum = "high",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        mask_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `GptImage15Edit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        image_size: ImageSizeEnum = "auto",
-        background: BackgroundEnum = "auto",
-        quality: QualityEnum = "high",
-        input_fidelity: InputFidelityEnum = "high",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        mask_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `GptImage15Edit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        image_size: ImageSizeEnum = "auto",
-        background: BackgroundEnum = "auto",
-        quality: QualityEnum = "high",
-        input_fidelity: InputFidelityEnum = "high",
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        mask_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `GptImage15Edit.subscribe`."""
         return await self._subscribe(input, kwargs)

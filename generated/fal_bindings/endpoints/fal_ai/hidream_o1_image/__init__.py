@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "HidreamO1Image", "AsyncHidreamO1Image"]
 
@@ -46,89 +41,93 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"reference_image_urls"})
 
-    prompt: str = Field(
-        min_length=1,
-        description="Text prompt for image generation, editing, or subject-driven personalization.",
-    )
+    prompt: str = Field(min_length=1)
     """Text prompt for image generation, editing, or subject-driven personalization."""
 
-    reference_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Optional reference images. Use none for text-to-image, one for image editing, or multiple for subject-driven personalization.",
-    )
+    reference_image_urls: list[_FileInput] | None = None
     """Optional reference images. Use none for text-to-image, one for image editing, or multiple for subject-driven personalization."""
 
     image_size: ImageSize | ImageSizeEnum = Field(
-        default_factory=lambda: ImageSize.model_validate({"width": 2048, "height": 2048}),
-        description="Requested output image size. The model snaps this to the closest supported resolution up to about 2048x2048 pixels.",
+        default_factory=lambda: ImageSize.model_validate({"width": 2048, "height": 2048})
     )
     """Requested output image size. The model snaps this to the closest supported resolution up to about 2048x2048 pixels."""
 
-    num_inference_steps: int = Field(
-        default=50, ge=1, le=50, description="Number of denoising steps."
-    )
+    num_inference_steps: int = Field(default=50, ge=1, le=50)
     """Number of denoising steps."""
 
-    guidance_scale: int | float = Field(
-        default=5,
-        ge=0,
-        le=20,
-        description="Classifier-free guidance scale. The full model uses 5.0 by default.",
-    )
+    guidance_scale: int | float = Field(default=5, ge=0, le=20)
     """Classifier-free guidance scale. The full model uses 5.0 by default."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducible generation.")
+    seed: int | None = None
     """Random seed for reproducible generation."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable the safety checker on generated images."
-    )
+    enable_safety_checker: bool = True
     """Enable the safety checker on generated images."""
 
-    keep_original_aspect: bool = Field(
-        default=False,
-        description="When exactly one reference image is provided, preserve its aspect ratio for the output image.",
-    )
+    keep_original_aspect: bool = False
     """When exactly one reference image is provided, preserve its aspect ratio for the output image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hidream-o1-image`."""
 
-    images: list[ImageFile] = Field(description="Generated images.")
+    images: list[ImageFile]
     """Generated images."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether each generated image was flagged by the safety checker."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether each generated image was flagged by the safety checker."""
 
-    prompt: str = Field(description="The prompt used for generation.")
+    prompt: str
     """The prompt used for generation."""
 
-    timings: dict[str, int | float] = Field(description="Generation timings.")
+    timings: dict[str, int | float]
     """Generation timings."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        reference_image_urls: list[_FileInput] | None
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+        num_images: int
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        enable_safety_checker: bool
+        keep_original_aspect: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HidreamO1Image(_Endpoint[Input, Output]):
-    """(`fal-ai/hidream-o1-image`)."""
+    """`fal-ai/hidream-o1-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -136,85 +135,50 @@ class HidreamO1Image(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        keep_original_aspect: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        keep_original_aspect: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        keep_original_aspect: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for image generation, editing, or subject-driven personalization.
+            reference_image_urls (list[FileInput] | None, default None): Optional reference images.
+            image_size (ImageSize | ImageSizeEnum, default {"width": 2048, "height": 2048}): Requested output image size.
+            num_inference_steps (int, default 50): Number of denoising steps.
+            guidance_scale (int | float, default 5): Classifier-free guidance scale.
+            seed (int | None, default None): Random seed for reproducible generation.
+            num_images (int, default 1): Number of images to generate.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            enable_safety_checker (bool, default True): Enable the safety checker on generated images.
+            keep_original_aspect (bool, default False): When exactly one reference image is provided, preserve its aspect ratio for the output image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHidreamO1Image(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hidream-o1-image`), async."""
+    """Async twin of `HidreamO1Image` (`fal-ai/hidream-o1-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -222,82 +186,33 @@ class AsyncHidreamO1Image(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        keep_original_aspect: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HidreamO1Image.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        keep_original_aspect: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HidreamO1Image.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        keep_original_aspect: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HidreamO1Image.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.model_urls_type3 import ModelUrlsType3
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Hunyuan3dV3TextTo3d", "AsyncHunyuan3dV3TextTo3d"]
 
@@ -36,59 +31,69 @@ ENDPOINT_ID = "fal-ai/hunyuan3d-v3/text-to-3d"
 GenerateTypeEnum: TypeAlias = Literal["Normal", "LowPoly", "Geometry"]
 
 PolygonTypeEnum: TypeAlias = Literal["triangle", "quadrilateral"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan3d-v3/text-to-3d`."""
 
-    prompt: str = Field(
-        max_length=1024,
-        description="Text description of the 3D content to generate. Supports up to 1024 UTF-8 characters.",
-    )
+    prompt: str = Field(max_length=1024)
     """Text description of the 3D content to generate. Supports up to 1024 UTF-8 characters."""
 
-    enable_pbr: bool = Field(default=False, description="Whether to enable PBR material generation")
+    enable_pbr: bool = False
     """Whether to enable PBR material generation"""
 
-    face_count: int = Field(
-        default=500000, ge=40000, le=1500000, description="Target face count. Range: 40000-1500000"
-    )
+    face_count: int = Field(default=500000, ge=40000, le=1500000)
     """Target face count. Range: 40000-1500000"""
 
-    generate_type: GenerateTypeEnum = Field(
-        default="Normal",
-        description="Generation type. Normal: textured model. LowPoly: polygon reduction. Geometry: white model without texture.",
-    )
+    generate_type: GenerateTypeEnum = "Normal"
     """Generation type. Normal: textured model. LowPoly: polygon reduction. Geometry: white model without texture."""
 
-    polygon_type: PolygonTypeEnum = Field(
-        default="triangle",
-        description="Polygon type. Only takes effect when GenerateType is LowPoly.",
-    )
+    polygon_type: PolygonTypeEnum = "triangle"
     """Polygon type. Only takes effect when GenerateType is LowPoly."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan3d-v3/text-to-3d`."""
 
-    model_glb: File_ccd89e = Field(description="Generated 3D object in GLB format.")
+    model_glb: File
     """Generated 3D object in GLB format."""
 
-    thumbnail: File_ccd89e | None = Field(
-        default=None, description="Preview thumbnail of the generated model"
-    )
+    thumbnail: File | None = None
     """Preview thumbnail of the generated model"""
 
-    model_urls: ModelUrlsType3 = Field(description="URLs for different 3D model formats")
+    model_urls: ModelUrlsType3
     """URLs for different 3D model formats"""
 
-    seed: int | None = Field(default=None, description="The seed used for generation")
+    seed: int | None = None
     """The seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        enable_pbr: bool
+        face_count: int
+        generate_type: GenerateTypeEnum
+        polygon_type: PolygonTypeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Hunyuan3dV3TextTo3d(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan3d-v3/text-to-3d`)."""
+    """`fal-ai/hunyuan3d-v3/text-to-3d`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -96,67 +101,44 @@ class Hunyuan3dV3TextTo3d(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        generate_type: GenerateTypeEnum = "Normal",
-        polygon_type: PolygonTypeEnum = "triangle",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        generate_type: GenerateTypeEnum = "Normal",
-        polygon_type: PolygonTypeEnum = "triangle",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        generate_type: GenerateTypeEnum = "Normal",
-        polygon_type: PolygonTypeEnum = "triangle",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text description of the 3D content to generate.
+            enable_pbr (bool, default False): Whether to enable PBR material generation
+            face_count (int, default 500000): Target face count.
+            generate_type (GenerateTypeEnum, default "Normal"): Generation type.
+            polygon_type (PolygonTypeEnum, default "triangle"): Polygon type.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuan3dV3TextTo3d(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan3d-v3/text-to-3d`), async."""
+    """Async twin of `Hunyuan3dV3TextTo3d` (`fal-ai/hunyuan3d-v3/text-to-3d`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -164,64 +146,33 @@ class AsyncHunyuan3dV3TextTo3d(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        generate_type: GenerateTypeEnum = "Normal",
-        polygon_type: PolygonTypeEnum = "triangle",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Hunyuan3dV3TextTo3d.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        generate_type: GenerateTypeEnum = "Normal",
-        polygon_type: PolygonTypeEnum = "triangle",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Hunyuan3dV3TextTo3d.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        generate_type: GenerateTypeEnum = "Normal",
-        polygon_type: PolygonTypeEnum = "triangle",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Hunyuan3dV3TextTo3d.subscribe`."""
         return await self._subscribe(input, kwargs)

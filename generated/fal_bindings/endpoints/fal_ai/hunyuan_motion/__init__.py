@@ -12,75 +12,82 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "HunyuanMotion", "AsyncHunyuanMotion"]
 
 ENDPOINT_ID = "fal-ai/hunyuan-motion"
 
 OutputFormatEnum: TypeAlias = Literal["fbx", "dict"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-motion`."""
 
-    prompt: str = Field(description="Text prompt describing the motion to generate.")
+    prompt: str
     """Text prompt describing the motion to generate."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducible generation.")
+    seed: int | None = None
     """Random seed for reproducible generation."""
 
-    duration: int | float = Field(
-        default=5, ge=0.5, le=12, description="Motion duration in seconds (0.5-12.0)."
-    )
+    duration: int | float = Field(default=5, ge=0.5, le=12)
     """Motion duration in seconds (0.5-12.0)."""
 
-    guidance_scale: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher = more faithful to prompt.",
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=10)
     """Classifier-free guidance scale. Higher = more faithful to prompt."""
 
-    output_format: OutputFormatEnum = Field(
-        default="fbx", description="Output format: 'fbx' for animation files, 'dict' for raw JSON."
-    )
+    output_format: OutputFormatEnum = "fbx"
     """Output format: 'fbx' for animation files, 'dict' for raw JSON."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-motion`."""
 
-    fbx_file: File_ccd89e | None = Field(default=None, description="Generated FBX animation file.")
+    fbx_file: File | None = None
     """Generated FBX animation file."""
 
-    motion_json: File_ccd89e | None = Field(
-        default=None, description="Generated motion data as JSON."
-    )
+    motion_json: File | None = None
     """Generated motion data as JSON."""
 
-    seed: int = Field(description="Seed used for generation.")
+    seed: int
     """Seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        seed: int | None
+        duration: int | float
+        guidance_scale: int | float
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HunyuanMotion(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-motion`)."""
+    """`fal-ai/hunyuan-motion`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -88,67 +95,44 @@ class HunyuanMotion(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        duration: int | float = 5,
-        guidance_scale: int | float = 5,
-        output_format: OutputFormatEnum = "fbx",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        duration: int | float = 5,
-        guidance_scale: int | float = 5,
-        output_format: OutputFormatEnum = "fbx",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        duration: int | float = 5,
-        guidance_scale: int | float = 5,
-        output_format: OutputFormatEnum = "fbx",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt describing the motion to generate.
+            seed (int | None, default None): Random seed for reproducible generation.
+            duration (int | float, default 5): Motion duration in seconds (0.5-12.0).
+            guidance_scale (int | float, default 5): Classifier-free guidance scale.
+            output_format (OutputFormatEnum, default "fbx"): Output format: 'fbx' for animation files, 'dict' for raw JSON.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuanMotion(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-motion`), async."""
+    """Async twin of `HunyuanMotion` (`fal-ai/hunyuan-motion`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -156,64 +140,33 @@ class AsyncHunyuanMotion(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        duration: int | float = 5,
-        guidance_scale: int | float = 5,
-        output_format: OutputFormatEnum = "fbx",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HunyuanMotion.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        duration: int | float = 5,
-        guidance_scale: int | float = 5,
-        output_format: OutputFormatEnum = "fbx",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HunyuanMotion.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        duration: int | float = 5,
-        guidance_scale: int | float = 5,
-        output_format: OutputFormatEnum = "fbx",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HunyuanMotion.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -44,64 +39,78 @@ AspectRatioEnum: TypeAlias = Literal["16:9", "9:16"]
 NumFramesEnum: TypeAlias = Literal["129", "85"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "580p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-video/video-to-video`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
-    seed: int | None = Field(default=None, description="The seed to use for generating the video.")
+    seed: int | None = None
     """The seed to use for generating the video."""
 
-    pro_mode: bool = Field(
-        default=False,
-        description="By default, generations are done with 35 steps. Pro mode does 55 steps which results in higher quality videos but will take more time and cost 2x more billing units.",
-    )
+    pro_mode: bool = False
     """By default, generations are done with 35 steps. Pro mode does 55 steps which results in higher quality videos but will take more time and cost 2x more billing units."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the video to generate."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the video to generate."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the video to generate."
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the video to generate."""
 
-    num_frames: NumFramesEnum = Field(
-        default="129", description="The number of frames to generate."
-    )
+    num_frames: NumFramesEnum = "129"
     """The number of frames to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
-    video_url: _FileInput = Field(description="URL of the video input.")
+    video_url: _FileInput
     """URL of the video input."""
 
-    strength: int | float = Field(
-        default=0.85, ge=0.01, le=1, description="Strength for Video-to-Video"
-    )
+    strength: int | float = Field(default=0.85, ge=0.01, le=1)
     """Strength for Video-to-Video"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-video/video-to-video`."""
 
-    video: File_ccd89e
+    video: File
 
-    seed: int = Field(description="The seed used for generating the video.")
+    seed: int
     """The seed used for generating the video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        seed: int | None
+        pro_mode: bool
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        num_frames: NumFramesEnum
+        enable_safety_checker: bool
+        video_url: Required[_FileInput]
+        strength: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HunyuanVideoVideoToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-video/video-to-video`)."""
+    """`fal-ai/hunyuan-video/video-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -109,79 +118,48 @@ class HunyuanVideoVideoToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        pro_mode: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        num_frames: NumFramesEnum = "129",
-        enable_safety_checker: bool = False,
-        video_url: _FileInput,
-        strength: int | float = 0.85,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        pro_mode: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        num_frames: NumFramesEnum = "129",
-        enable_safety_checker: bool = False,
-        video_url: _FileInput,
-        strength: int | float = 0.85,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        pro_mode: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        num_frames: NumFramesEnum = "129",
-        enable_safety_checker: bool = False,
-        video_url: _FileInput,
-        strength: int | float = 0.85,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            seed (int | None, default None): The seed to use for generating the video.
+            pro_mode (bool, default False): By default, generations are done with 35 steps.
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the video to generate.
+            resolution (ResolutionEnum, default "720p"): The resolution of the video to generate.
+            num_frames (NumFramesEnum, default "129"): The number of frames to generate.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+            video_url (FileInput, required): URL of the video input.
+            strength (int | float, default 0.85): Strength for Video-to-Video
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuanVideoVideoToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-video/video-to-video`), async."""
+    """Async twin of `HunyuanVideoVideoToVideo` (`fal-ai/hunyuan-video/video-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -189,76 +167,33 @@ class AsyncHunyuanVideoVideoToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        pro_mode: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        num_frames: NumFramesEnum = "129",
-        enable_safety_checker: bool = False,
-        video_url: _FileInput,
-        strength: int | float = 0.85,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HunyuanVideoVideoToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        pro_mode: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        num_frames: NumFramesEnum = "129",
-        enable_safety_checker: bool = False,
-        video_url: _FileInput,
-        strength: int | float = 0.85,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HunyuanVideoVideoToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        pro_mode: bool = False,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        num_frames: NumFramesEnum = "129",
-        enable_safety_checker: bool = False,
-        video_url: _FileInput,
-        strength: int | float = 0.85,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HunyuanVideoVideoToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

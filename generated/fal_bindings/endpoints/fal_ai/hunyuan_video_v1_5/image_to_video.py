@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -42,64 +37,79 @@ ENDPOINT_ID = "fal-ai/hunyuan-video-v1.5/image-to-video"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16"]
 
 ResolutionEnum: TypeAlias = Literal["480p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-video-v1.5/image-to-video`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt to guide what not to generate."
-    )
+    negative_prompt: str = ""
     """The negative prompt to guide what not to generate."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="The number of inference steps."
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """The number of inference steps."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the video."""
 
-    resolution: ResolutionEnum = Field(default="480p", description="The resolution of the video.")
+    resolution: ResolutionEnum = "480p"
     """The resolution of the video."""
 
-    num_frames: int = Field(
-        default=121, ge=1, le=121, description="The number of frames to generate."
-    )
+    num_frames: int = Field(default=121, ge=1, le=121)
     """The number of frames to generate."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Enable prompt expansion to enhance the input prompt."
-    )
+    enable_prompt_expansion: bool = True
     """Enable prompt expansion to enhance the input prompt."""
 
-    image_url: _FileInput = Field(
-        description="URL of the reference image for image-to-video generation."
-    )
+    image_url: _FileInput
     """URL of the reference image for image-to-video generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-video-v1.5/image-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        num_inference_steps: int
+        seed: int | None
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        num_frames: int
+        enable_prompt_expansion: bool
+        image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HunyuanVideoV15ImageToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-video-v1.5/image-to-video`)."""
+    """`fal-ai/hunyuan-video-v1.5/image-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -107,79 +117,48 @@ class HunyuanVideoV15ImageToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        num_frames: int = 121,
-        enable_prompt_expansion: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        num_frames: int = 121,
-        enable_prompt_expansion: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        num_frames: int = 121,
-        enable_prompt_expansion: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            negative_prompt (str, default ""): The negative prompt to guide what not to generate.
+            num_inference_steps (int, default 28): The number of inference steps.
+            seed (int | None, default None): Random seed for reproducibility.
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the video.
+            resolution (ResolutionEnum, default "480p"): The resolution of the video.
+            num_frames (int, default 121): The number of frames to generate.
+            enable_prompt_expansion (bool, default True): Enable prompt expansion to enhance the input prompt.
+            image_url (FileInput, required): URL of the reference image for image-to-video generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuanVideoV15ImageToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-video-v1.5/image-to-video`), async."""
+    """Async twin of `HunyuanVideoV15ImageToVideo` (`fal-ai/hunyuan-video-v1.5/image-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -187,76 +166,33 @@ class AsyncHunyuanVideoV15ImageToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        num_frames: int = 121,
-        enable_prompt_expansion: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HunyuanVideoV15ImageToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        num_frames: int = 121,
-        enable_prompt_expansion: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HunyuanVideoV15ImageToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "480p",
-        num_frames: int = 121,
-        enable_prompt_expansion: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HunyuanVideoV15ImageToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -51,51 +46,31 @@ SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
 class Input(_FalInput):
     """Input of `fal-ai/image-editing/weather-effect`."""
 
-    image_url: _FileInput = Field(description="Image prompt for the omni model.")
+    image_url: _FileInput
     """Image prompt for the omni model."""
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=0,
-        le=20,
-        description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
-    num_inference_steps: int = Field(
-        default=30, ge=1, le=50, description="Number of inference steps for sampling."
-    )
+    num_inference_steps: int = Field(default=30, ge=1, le=50)
     """Number of inference steps for sampling."""
 
-    safety_tolerance: SafetyToleranceEnum = Field(
-        default="2",
-        description="The safety tolerance level for the generated image. 1 being the most strict and 6 being the most permissive.",
-    )
+    safety_tolerance: SafetyToleranceEnum = "2"
     """The safety tolerance level for the generated image. 1 being the most strict and 6 being the most permissive."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    aspect_ratio: AspectRatioEnum | None = Field(
-        default=None, description="The aspect ratio of the generated image."
-    )
+    aspect_ratio: AspectRatioEnum | None = None
     """The aspect ratio of the generated image."""
 
-    seed: int | None = Field(
-        default=None,
-        description="The same seed and the same prompt given to the same version of the model will output the same image every time.",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model will output the same image every time."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    prompt: str = Field(default="heavy snowfall", description="The weather effect to apply.")
+    prompt: str = "heavy snowfall"
     """The weather effect to apply."""
 
 
@@ -107,8 +82,36 @@ class Output(_FalOutput):
     seed: int
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        guidance_scale: int | float
+        num_inference_steps: int
+        safety_tolerance: SafetyToleranceEnum
+        output_format: OutputFormatEnum
+        aspect_ratio: AspectRatioEnum | None
+        seed: int | None
+        sync_mode: bool
+        prompt: str
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ImageEditingWeatherEffect(_Endpoint[Input, Output]):
-    """(`fal-ai/image-editing/weather-effect`)."""
+    """`fal-ai/image-editing/weather-effect`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -116,79 +119,48 @@ class ImageEditingWeatherEffect(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 30,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        output_format: OutputFormatEnum = "jpeg",
-        aspect_ratio: AspectRatioEnum | None = None,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str = "heavy snowfall",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 30,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        output_format: OutputFormatEnum = "jpeg",
-        aspect_ratio: AspectRatioEnum | None = None,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str = "heavy snowfall",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 30,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        output_format: OutputFormatEnum = "jpeg",
-        aspect_ratio: AspectRatioEnum | None = None,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str = "heavy snowfall",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): Image prompt for the omni model.
+            guidance_scale (int | float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            num_inference_steps (int, default 30): Number of inference steps for sampling.
+            safety_tolerance (SafetyToleranceEnum, default "2"): The safety tolerance level for the generated image. 1 being the most strict and 6 being the most permissive.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+            aspect_ratio (AspectRatioEnum | None, default None): The aspect ratio of the generated image.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            prompt (str, default "heavy snowfall"): The weather effect to apply.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncImageEditingWeatherEffect(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/image-editing/weather-effect`), async."""
+    """Async twin of `ImageEditingWeatherEffect` (`fal-ai/image-editing/weather-effect`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -196,76 +168,33 @@ class AsyncImageEditingWeatherEffect(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 30,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        output_format: OutputFormatEnum = "jpeg",
-        aspect_ratio: AspectRatioEnum | None = None,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str = "heavy snowfall",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ImageEditingWeatherEffect.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 30,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        output_format: OutputFormatEnum = "jpeg",
-        aspect_ratio: AspectRatioEnum | None = None,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str = "heavy snowfall",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ImageEditingWeatherEffect.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        guidance_scale: int | float = 3.5,
-        num_inference_steps: int = 30,
-        safety_tolerance: SafetyToleranceEnum = "2",
-        output_format: OutputFormatEnum = "jpeg",
-        aspect_ratio: AspectRatioEnum | None = None,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str = "heavy snowfall",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ImageEditingWeatherEffect.subscribe`."""
         return await self._subscribe(input, kwargs)

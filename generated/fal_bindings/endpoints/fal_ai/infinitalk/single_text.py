@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "InfinitalkSingleText", "AsyncInfinitalkSingleText"]
 
@@ -59,66 +54,75 @@ VoiceEnum: TypeAlias = Literal[
     "Lily",
     "Bill",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/infinitalk/single-text`."""
 
-    image_url: _FileInput = Field(
-        description="URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."
-    )
+    image_url: _FileInput
     """URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."""
 
-    text_input: str = Field(description="The text input to guide video generation.")
+    text_input: str
     """The text input to guide video generation."""
 
-    voice: VoiceEnum = Field(description="The voice to use for speech generation")
+    voice: VoiceEnum
     """The voice to use for speech generation"""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
-    num_frames: int = Field(
-        default=145,
-        ge=41,
-        le=721,
-        description="Number of frames to generate. Must be between 41 to 721.",
-    )
+    num_frames: int = Field(default=145, ge=41, le=721)
     """Number of frames to generate. Must be between 41 to 721."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p",
-        description="Resolution of the video to generate. Must be either 480p or 720p.",
-    )
+    resolution: ResolutionEnum = "480p"
     """Resolution of the video to generate. Must be either 480p or 720p."""
 
-    seed: int = Field(
-        default=42,
-        ge=0,
-        le=4294967295,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int = Field(default=42, ge=0, le=4294967295)
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="The acceleration level to use for generation."
-    )
+    acceleration: AccelerationEnum = "regular"
     """The acceleration level to use for generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/infinitalk/single-text`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        text_input: Required[str]
+        voice: Required[VoiceEnum]
+        prompt: Required[str]
+        num_frames: int
+        resolution: ResolutionEnum
+        seed: int
+        acceleration: AccelerationEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class InfinitalkSingleText(_Endpoint[Input, Output]):
-    """(`fal-ai/infinitalk/single-text`)."""
+    """`fal-ai/infinitalk/single-text`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -126,76 +130,47 @@ class InfinitalkSingleText(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        text_input: str,
-        voice: VoiceEnum,
-        prompt: str,
-        num_frames: int = 145,
-        resolution: ResolutionEnum = "480p",
-        seed: int = 42,
-        acceleration: AccelerationEnum = "regular",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        text_input: str,
-        voice: VoiceEnum,
-        prompt: str,
-        num_frames: int = 145,
-        resolution: ResolutionEnum = "480p",
-        seed: int = 42,
-        acceleration: AccelerationEnum = "regular",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        text_input: str,
-        voice: VoiceEnum,
-        prompt: str,
-        num_frames: int = 145,
-        resolution: ResolutionEnum = "480p",
-        seed: int = 42,
-        acceleration: AccelerationEnum = "regular",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the input image.
+            text_input (str, required): The text input to guide video generation.
+            voice (VoiceEnum, required): The voice to use for speech generation
+            prompt (str, required): The text prompt to guide video generation.
+            num_frames (int, default 145): Number of frames to generate.
+            resolution (ResolutionEnum, default "480p"): Resolution of the video to generate.
+            seed (int, default 42): Random seed for reproducibility.
+            acceleration (AccelerationEnum, default "regular"): The acceleration level to use for generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncInfinitalkSingleText(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/infinitalk/single-text`), async."""
+    """Async twin of `InfinitalkSingleText` (`fal-ai/infinitalk/single-text`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -203,73 +178,33 @@ class AsyncInfinitalkSingleText(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        text_input: str,
-        voice: VoiceEnum,
-        prompt: str,
-        num_frames: int = 145,
-        resolution: ResolutionEnum = "480p",
-        seed: int = 42,
-        acceleration: AccelerationEnum = "regular",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `InfinitalkSingleText.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        text_input: str,
-        voice: VoiceEnum,
-        prompt: str,
-        num_frames: int = 145,
-        resolution: ResolutionEnum = "480p",
-        seed: int = 42,
-        acceleration: AccelerationEnum = "regular",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `InfinitalkSingleText.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        text_input: str,
-        voice: VoiceEnum,
-        prompt: str,
-        num_frames: int = 145,
-        resolution: ResolutionEnum = "480p",
-        seed: int = 42,
-        acceleration: AccelerationEnum = "regular",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `InfinitalkSingleText.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -45,48 +40,64 @@ AspectRatioEnum: TypeAlias = Literal["3:2", "1:1", "2:3"]
 DurationEnum: TypeAlias = Literal["5s"]
 
 ResolutionEnum: TypeAlias = Literal["512P", "1024P"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/kandinsky5-pro/text-to-video`."""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
-    resolution: ResolutionEnum = Field(
-        default="512P", description="Video resolution: 512p or 1024p."
-    )
+    resolution: ResolutionEnum = "512P"
     """Video resolution: 512p or 1024p."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="3:2", description="Aspect ratio of the generated video. One of (3:2, 1:1, 2:3)."
-    )
+    aspect_ratio: AspectRatioEnum = "3:2"
     """Aspect ratio of the generated video. One of (3:2, 1:1, 2:3)."""
 
-    duration: DurationEnum = Field(default="5s", description="The length of the video to generate.")
+    duration: DurationEnum = "5s"
     """The length of the video to generate."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="The number of inference steps."
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """The number of inference steps."""
 
-    acceleration: AccelerationEnum | None = Field(
-        default="regular", description="Acceleration level for faster generation."
-    )
+    acceleration: AccelerationEnum | None = "regular"
     """Acceleration level for faster generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/kandinsky5-pro/text-to-video`."""
 
-    video: File_ccd89e | None = Field(default=None, description="The generated video file.")
+    video: File | None = None
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        duration: DurationEnum
+        num_inference_steps: int
+        acceleration: AccelerationEnum | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Kandinsky5ProTextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/kandinsky5-pro/text-to-video`)."""
+    """`fal-ai/kandinsky5-pro/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -94,70 +105,45 @@ class Kandinsky5ProTextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "512P",
-        aspect_ratio: AspectRatioEnum = "3:2",
-        duration: DurationEnum = "5s",
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum | None = "regular",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "512P",
-        aspect_ratio: AspectRatioEnum = "3:2",
-        duration: DurationEnum = "5s",
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum | None = "regular",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "512P",
-        aspect_ratio: AspectRatioEnum = "3:2",
-        duration: DurationEnum = "5s",
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum | None = "regular",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to guide video generation.
+            resolution (ResolutionEnum, default "512P"): Video resolution: 512p or 1024p.
+            aspect_ratio (AspectRatioEnum, default "3:2"): Aspect ratio of the generated video.
+            duration (DurationEnum, default "5s"): The length of the video to generate.
+            num_inference_steps (int, default 28): The number of inference steps.
+            acceleration (AccelerationEnum | None, default "regular"): Acceleration level for faster generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncKandinsky5ProTextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/kandinsky5-pro/text-to-video`), async."""
+    """Async twin of `Kandinsky5ProTextToVideo` (`fal-ai/kandinsky5-pro/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -165,67 +151,33 @@ class AsyncKandinsky5ProTextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "512P",
-        aspect_ratio: AspectRatioEnum = "3:2",
-        duration: DurationEnum = "5s",
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum | None = "regular",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Kandinsky5ProTextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "512P",
-        aspect_ratio: AspectRatioEnum = "3:2",
-        duration: DurationEnum = "5s",
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum | None = "regular",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Kandinsky5ProTextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "512P",
-        aspect_ratio: AspectRatioEnum = "3:2",
-        duration: DurationEnum = "5s",
-        num_inference_steps: int = 28,
-        acceleration: AccelerationEnum | None = "regular",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Kandinsky5ProTextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

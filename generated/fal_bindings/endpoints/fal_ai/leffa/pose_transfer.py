@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LeffaPoseTransfer", "AsyncLeffaPoseTransfer"]
 
@@ -39,67 +34,77 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/leffa/pose-transfer`."""
 
-    num_inference_steps: int = Field(
-        default=50, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=50, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same input given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same input given to the same version of the model
                 will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=2.5,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your input when generating the image.\n        ",
-    )
+    guidance_scale: int | float = Field(default=2.5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your input when generating the image.
     """
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    pose_image_url: _FileInput = Field(description="Url for the human image.")
+    pose_image_url: _FileInput
     """Url for the human image."""
 
-    person_image_url: _FileInput = Field(description="Url to the garment image.")
+    person_image_url: _FileInput
     """Url to the garment image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/leffa/pose-transfer`."""
 
-    image: Image = Field(description="The output image.")
+    image: Image
     """The output image."""
 
-    seed: int = Field(description="The seed for the inference.")
+    seed: int
     """The seed for the inference."""
 
-    has_nsfw_concepts: bool = Field(description="Whether the image contains NSFW concepts.")
+    has_nsfw_concepts: bool
     """Whether the image contains NSFW concepts."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        num_inference_steps: int
+        seed: int | None
+        guidance_scale: int | float
+        sync_mode: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        pose_image_url: Required[_FileInput]
+        person_image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LeffaPoseTransfer(_Endpoint[Input, Output]):
-    """(`fal-ai/leffa/pose-transfer`)."""
+    """`fal-ai/leffa/pose-transfer`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -107,76 +112,47 @@ class LeffaPoseTransfer(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 2.5,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        pose_image_url: _FileInput,
-        person_image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 2.5,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        pose_image_url: _FileInput,
-        person_image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 2.5,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        pose_image_url: _FileInput,
-        person_image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            num_inference_steps (int, default 50): The number of inference steps to perform.
+            seed (int | None, default None): The same seed and the same input given to the same version of the model will output the same image every time.
+            guidance_scale (int | float, default 2.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your input when generating the image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            pose_image_url (FileInput, required): Url for the human image.
+            person_image_url (FileInput, required): Url to the garment image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLeffaPoseTransfer(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/leffa/pose-transfer`), async."""
+    """Async twin of `LeffaPoseTransfer` (`fal-ai/leffa/pose-transfer`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -184,73 +160,33 @@ class AsyncLeffaPoseTransfer(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 2.5,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        pose_image_url: _FileInput,
-        person_image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LeffaPoseTransfer.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 2.5,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        pose_image_url: _FileInput,
-        person_image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LeffaPoseTransfer.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        num_inference_steps: int = 50,
-        seed: int | None = None,
-        guidance_scale: int | float = 2.5,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        pose_image_url: _FileInput,
-        person_image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LeffaPoseTransfer.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,30 +5,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.trajectory_parameters import TrajectoryParameters
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LightxRecamera", "AsyncLightxRecamera"]
 
@@ -37,69 +30,77 @@ ENDPOINT_ID = "fal-ai/lightx/recamera"
 CameraEnum: TypeAlias = Literal["traj", "target"]
 
 ModeEnum: TypeAlias = Literal["gradual", "bullet", "direct", "dolly-zoom"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/lightx/recamera`."""
 
-    video_url: _FileInput = Field(description="URL of the input video.")
+    video_url: _FileInput
     """URL of the input video."""
 
-    prompt: str | None = Field(
-        default=None,
-        description="Optional text prompt. If omitted, Light-X will auto-caption the video.",
-    )
+    prompt: str | None = None
     """Optional text prompt. If omitted, Light-X will auto-caption the video."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    camera: CameraEnum = Field(default="traj", description="Camera control mode.")
+    camera: CameraEnum = "traj"
     """Camera control mode."""
 
-    mode: ModeEnum = Field(default="gradual", description="Camera motion mode.")
+    mode: ModeEnum = "gradual"
     """Camera motion mode."""
 
-    trajectory: TrajectoryParameters | None = Field(
-        default=None, description="Camera trajectory parameters (required for recamera mode)."
-    )
+    trajectory: TrajectoryParameters | None = None
     """Camera trajectory parameters (required for recamera mode)."""
 
-    target_pose: list[int | float] | None = Field(
-        default=None,
-        description="Target camera pose [theta, phi, radius, x, y] (required when camera='target').",
-    )
+    target_pose: list[int | float] | None = None
     """Target camera pose [theta, phi, radius, x, y] (required when camera='target')."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/lightx/recamera`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    input_video: File_ccd89e | None = Field(
-        default=None,
-        description="Optional: normalized/processed input video (if produced by the pipeline).",
-    )
+    input_video: File | None = None
     """Optional: normalized/processed input video (if produced by the pipeline)."""
 
-    viz_video: File_ccd89e | None = Field(
-        default=None,
-        description="Optional: visualization/debug video (if produced by the pipeline).",
-    )
+    viz_video: File | None = None
     """Optional: visualization/debug video (if produced by the pipeline)."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        prompt: str | None
+        seed: int | None
+        camera: CameraEnum
+        mode: ModeEnum
+        trajectory: TrajectoryParameters | None
+        target_pose: list[int | float] | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LightxRecamera(_Endpoint[Input, Output]):
-    """(`fal-ai/lightx/recamera`)."""
+    """`fal-ai/lightx/recamera`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -107,73 +108,46 @@ class LightxRecamera(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        camera: CameraEnum = "traj",
-        mode: ModeEnum = "gradual",
-        trajectory: TrajectoryParameters | None = None,
-        target_pose: list[int | float] | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        camera: CameraEnum = "traj",
-        mode: ModeEnum = "gradual",
-        trajectory: TrajectoryParameters | None = None,
-        target_pose: list[int | float] | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        camera: CameraEnum = "traj",
-        mode: ModeEnum = "gradual",
-        trajectory: TrajectoryParameters | None = None,
-        target_pose: list[int | float] | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the input video.
+            prompt (str | None, default None): Optional text prompt.
+            seed (int | None, default None): Random seed for reproducibility.
+            camera (CameraEnum, default "traj"): Camera control mode.
+            mode (ModeEnum, default "gradual"): Camera motion mode.
+            trajectory (TrajectoryParameters | None, default None): Camera trajectory parameters (required for recamera mode).
+            target_pose (list[int | float] | None, default None): Target camera pose [theta, phi, radius, x, y] (required when camera='target').
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLightxRecamera(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/lightx/recamera`), async."""
+    """Async twin of `LightxRecamera` (`fal-ai/lightx/recamera`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -181,70 +155,33 @@ class AsyncLightxRecamera(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        camera: CameraEnum = "traj",
-        mode: ModeEnum = "gradual",
-        trajectory: TrajectoryParameters | None = None,
-        target_pose: list[int | float] | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LightxRecamera.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        camera: CameraEnum = "traj",
-        mode: ModeEnum = "gradual",
-        trajectory: TrajectoryParameters | None = None,
-        target_pose: list[int | float] | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LightxRecamera.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        camera: CameraEnum = "traj",
-        mode: ModeEnum = "gradual",
-        trajectory: TrajectoryParameters | None = None,
-        target_pose: list[int | float] | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LightxRecamera.subscribe`."""
         return await self._subscribe(input, kwargs)

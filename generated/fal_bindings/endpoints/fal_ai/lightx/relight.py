@@ -13,96 +13,94 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.relight_parameters import RelightParameters
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LightxRelight", "AsyncLightxRelight"]
 
 ENDPOINT_ID = "fal-ai/lightx/relight"
 
 RelitCondTypeEnum: TypeAlias = Literal["ic", "ref", "hdr", "bg"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/lightx/relight`."""
 
-    video_url: _FileInput = Field(description="URL of the input video.")
+    video_url: _FileInput
     """URL of the input video."""
 
-    prompt: str | None = Field(
-        default=None,
-        description="Optional text prompt. If omitted, Light-X will auto-caption the video.",
-    )
+    prompt: str | None = None
     """Optional text prompt. If omitted, Light-X will auto-caption the video."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    relit_cond_type: RelitCondTypeEnum = Field(default="ic", description="Relight condition type.")
+    relit_cond_type: RelitCondTypeEnum = "ic"
     """Relight condition type."""
 
-    relight_parameters: RelightParameters | None = Field(
-        default=None,
-        description="Relighting parameters (required for relight_condition_type='ic'). Not used for 'bg' (which expects a background image URL instead).",
-    )
+    relight_parameters: RelightParameters | None = None
     """Relighting parameters (required for relight_condition_type='ic'). Not used for 'bg' (which expects a background image URL instead)."""
 
-    relit_cond_img_url: _FileInput | None = Field(
-        default=None,
-        description="URL of conditioning image. Required for relight_condition_type='ref'/'hdr'. Also required for relight_condition_type='bg' (background image).",
-    )
+    relit_cond_img_url: _FileInput | None = None
     """URL of conditioning image. Required for relight_condition_type='ref'/'hdr'. Also required for relight_condition_type='bg' (background image)."""
 
-    ref_id: int = Field(
-        default=0,
-        ge=0,
-        description="Frame index to use as referencen to relight the video with reference.",
-    )
+    ref_id: int = Field(default=0, ge=0)
     """Frame index to use as referencen to relight the video with reference."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/lightx/relight`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    input_video: File_ccd89e | None = Field(
-        default=None,
-        description="Optional: normalized/processed input video (if produced by the pipeline).",
-    )
+    input_video: File | None = None
     """Optional: normalized/processed input video (if produced by the pipeline)."""
 
-    viz_video: File_ccd89e | None = Field(
-        default=None,
-        description="Optional: visualization/debug video (if produced by the pipeline).",
-    )
+    viz_video: File | None = None
     """Optional: visualization/debug video (if produced by the pipeline)."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        prompt: str | None
+        seed: int | None
+        relit_cond_type: RelitCondTypeEnum
+        relight_parameters: RelightParameters | None
+        relit_cond_img_url: _FileInput | None
+        ref_id: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LightxRelight(_Endpoint[Input, Output]):
-    """(`fal-ai/lightx/relight`)."""
+    """`fal-ai/lightx/relight`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -110,73 +108,46 @@ class LightxRelight(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        relit_cond_type: RelitCondTypeEnum = "ic",
-        relight_parameters: RelightParameters | None = None,
-        relit_cond_img_url: _FileInput | None = None,
-        ref_id: int = 0,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        relit_cond_type: RelitCondTypeEnum = "ic",
-        relight_parameters: RelightParameters | None = None,
-        relit_cond_img_url: _FileInput | None = None,
-        ref_id: int = 0,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        relit_cond_type: RelitCondTypeEnum = "ic",
-        relight_parameters: RelightParameters | None = None,
-        relit_cond_img_url: _FileInput | None = None,
-        ref_id: int = 0,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the input video.
+            prompt (str | None, default None): Optional text prompt.
+            seed (int | None, default None): Random seed for reproducibility.
+            relit_cond_type (RelitCondTypeEnum, default "ic"): Relight condition type.
+            relight_parameters (RelightParameters | None, default None): Relighting parameters (required for relight_condition_type='ic').
+            relit_cond_img_url (FileInput | None, default None): URL of conditioning image.
+            ref_id (int, default 0): Frame index to use as referencen to relight the video with reference.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLightxRelight(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/lightx/relight`), async."""
+    """Async twin of `LightxRelight` (`fal-ai/lightx/relight`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -184,70 +155,33 @@ class AsyncLightxRelight(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        relit_cond_type: RelitCondTypeEnum = "ic",
-        relight_parameters: RelightParameters | None = None,
-        relit_cond_img_url: _FileInput | None = None,
-        ref_id: int = 0,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LightxRelight.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        relit_cond_type: RelitCondTypeEnum = "ic",
-        relight_parameters: RelightParameters | None = None,
-        relit_cond_img_url: _FileInput | None = None,
-        ref_id: int = 0,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LightxRelight.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        seed: int | None = None,
-        relit_cond_type: RelitCondTypeEnum = "ic",
-        relight_parameters: RelightParameters | None = None,
-        relit_cond_img_url: _FileInput | None = None,
-        ref_id: int = 0,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LightxRelight.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LivePortraitImage", "AsyncLivePortraitImage"]
 
@@ -39,121 +34,129 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/live-portrait/image`."""
 
-    image_url: _FileInput = Field(description="URL of the image to be animated")
+    image_url: _FileInput
     """URL of the image to be animated"""
 
-    blink: int | float = Field(default=0, ge=-30, le=30, description="Amount to blink the eyes")
+    blink: int | float = Field(default=0, ge=-30, le=30)
     """Amount to blink the eyes"""
 
-    eyebrow: int | float = Field(
-        default=0, ge=-30, le=30, description="Amount to raise or lower eyebrows"
-    )
+    eyebrow: int | float = Field(default=0, ge=-30, le=30)
     """Amount to raise or lower eyebrows"""
 
-    wink: int | float = Field(default=0, ge=0, le=25, description="Amount to wink")
+    wink: int | float = Field(default=0, ge=0, le=25)
     """Amount to wink"""
 
-    pupil_x: int | float = Field(
-        default=0, ge=-45, le=45, description="Amount to move pupils horizontally"
-    )
+    pupil_x: int | float = Field(default=0, ge=-45, le=45)
     """Amount to move pupils horizontally"""
 
-    pupil_y: int | float = Field(
-        default=0, ge=-45, le=45, description="Amount to move pupils vertically"
-    )
+    pupil_y: int | float = Field(default=0, ge=-45, le=45)
     """Amount to move pupils vertically"""
 
-    aaa: int | float = Field(
-        default=0, ge=-200, le=200, description="Amount to open mouth in 'aaa' shape"
-    )
+    aaa: int | float = Field(default=0, ge=-200, le=200)
     """Amount to open mouth in 'aaa' shape"""
 
-    eee: int | float = Field(
-        default=0, ge=-40, le=40, description="Amount to shape mouth in 'eee' position"
-    )
+    eee: int | float = Field(default=0, ge=-40, le=40)
     """Amount to shape mouth in 'eee' position"""
 
-    woo: int | float = Field(
-        default=0, ge=-100, le=100, description="Amount to shape mouth in 'woo' position"
-    )
+    woo: int | float = Field(default=0, ge=-100, le=100)
     """Amount to shape mouth in 'woo' position"""
 
-    smile: int | float = Field(default=0, ge=-2, le=2, description="Amount to smile")
+    smile: int | float = Field(default=0, ge=-2, le=2)
     """Amount to smile"""
 
-    rotate_pitch: int | float = Field(
-        default=0, ge=-45, le=45, description="Amount to rotate the face in pitch"
-    )
+    rotate_pitch: int | float = Field(default=0, ge=-45, le=45)
     """Amount to rotate the face in pitch"""
 
-    rotate_yaw: int | float = Field(
-        default=0, ge=-45, le=45, description="Amount to rotate the face in yaw"
-    )
+    rotate_yaw: int | float = Field(default=0, ge=-45, le=45)
     """Amount to rotate the face in yaw"""
 
-    rotate_roll: int | float = Field(
-        default=0, ge=-45, le=45, description="Amount to rotate the face in roll"
-    )
+    rotate_roll: int | float = Field(default=0, ge=-45, le=45)
     """Amount to rotate the face in roll"""
 
-    flag_pasteback: bool = Field(
-        default=True,
-        description="Whether to paste-back/stitch the animated face cropping from the face-cropping space to the original image space.",
-    )
+    flag_pasteback: bool = True
     """Whether to paste-back/stitch the animated face cropping from the face-cropping space to the original image space."""
 
-    flag_do_crop: bool = Field(
-        default=True, description="Whether to crop the source portrait to the face-cropping space."
-    )
+    flag_do_crop: bool = True
     """Whether to crop the source portrait to the face-cropping space."""
 
-    flag_do_rot: bool = Field(
-        default=True, description="Whether to conduct the rotation when flag_do_crop is True."
-    )
+    flag_do_rot: bool = True
     """Whether to conduct the rotation when flag_do_crop is True."""
 
-    flag_lip_zero: bool = Field(
-        default=True,
-        description="Whether to set the lip to closed state before animation. Only takes effect when flag_eye_retargeting and flag_lip_retargeting are False.",
-    )
+    flag_lip_zero: bool = True
     """Whether to set the lip to closed state before animation. Only takes effect when flag_eye_retargeting and flag_lip_retargeting are False."""
 
-    dsize: int = Field(default=512, description="Size of the output image.")
+    dsize: int = 512
     """Size of the output image."""
 
-    scale: int | float = Field(default=2.3, description="Scaling factor for the face crop.")
+    scale: int | float = 2.3
     """Scaling factor for the face crop."""
 
-    vx_ratio: int | float = Field(default=0, description="Horizontal offset ratio for face crop.")
+    vx_ratio: int | float = 0
     """Horizontal offset ratio for face crop."""
 
-    vy_ratio: int | float = Field(
-        default=-0.125,
-        description="Vertical offset ratio for face crop. Positive values move up, negative values move down.",
-    )
+    vy_ratio: int | float = -0.125
     """Vertical offset ratio for face crop. Positive values move up, negative values move down."""
 
-    enable_safety_checker: bool = Field(
-        default=False,
-        description="\n        Whether to enable the safety checker. If enabled, the model will check if the input image contains a face before processing it.\n        The safety checker will process the input image\n        ",
-    )
+    enable_safety_checker: bool = False
     """Whether to enable the safety checker. If enabled, the model will check if the input image contains a face before processing it.
             The safety checker will process the input image
     """
 
-    output_format: OutputFormatEnum = Field(default="jpeg", description="Output format")
+    output_format: OutputFormatEnum = "jpeg"
     """Output format"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/live-portrait/image`."""
 
-    image: Image = Field(description="The generated image file.")
+    image: Image
     """The generated image file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        blink: int | float
+        eyebrow: int | float
+        wink: int | float
+        pupil_x: int | float
+        pupil_y: int | float
+        aaa: int | float
+        eee: int | float
+        woo: int | float
+        smile: int | float
+        rotate_pitch: int | float
+        rotate_yaw: int | float
+        rotate_roll: int | float
+        flag_pasteback: bool
+        flag_do_crop: bool
+        flag_do_rot: bool
+        flag_lip_zero: bool
+        dsize: int
+        scale: int | float
+        vx_ratio: int | float
+        vy_ratio: int | float
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LivePortraitImage(_Endpoint[Input, Output]):
-    """(`fal-ai/live-portrait/image`)."""
+    """`fal-ai/live-portrait/image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -161,121 +164,62 @@ class LivePortraitImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        blink: int | float = 0,
-        eyebrow: int | float = 0,
-        wink: int | float = 0,
-        pupil_x: int | float = 0,
-        pupil_y: int | float = 0,
-        aaa: int | float = 0,
-        eee: int | float = 0,
-        woo: int | float = 0,
-        smile: int | float = 0,
-        rotate_pitch: int | float = 0,
-        rotate_yaw: int | float = 0,
-        rotate_roll: int | float = 0,
-        flag_pasteback: bool = True,
-        flag_do_crop: bool = True,
-        flag_do_rot: bool = True,
-        flag_lip_zero: bool = True,
-        dsize: int = 512,
-        scale: int | float = 2.3,
-        vx_ratio: int | float = 0,
-        vy_ratio: int | float = -0.125,
-        enable_safety_checker: bool = False,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        blink: int | float = 0,
-        eyebrow: int | float = 0,
-        wink: int | float = 0,
-        pupil_x: int | float = 0,
-        pupil_y: int | float = 0,
-        aaa: int | float = 0,
-        eee: int | float = 0,
-        woo: int | float = 0,
-        smile: int | float = 0,
-        rotate_pitch: int | float = 0,
-        rotate_yaw: int | float = 0,
-        rotate_roll: int | float = 0,
-        flag_pasteback: bool = True,
-        flag_do_crop: bool = True,
-        flag_do_rot: bool = True,
-        flag_lip_zero: bool = True,
-        dsize: int = 512,
-        scale: int | float = 2.3,
-        vx_ratio: int | float = 0,
-        vy_ratio: int | float = -0.125,
-        enable_safety_checker: bool = False,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        blink: int | float = 0,
-        eyebrow: int | float = 0,
-        wink: int | float = 0,
-        pupil_x: int | float = 0,
-        pupil_y: int | float = 0,
-        aaa: int | float = 0,
-        eee: int | float = 0,
-        woo: int | float = 0,
-        smile: int | float = 0,
-        rotate_pitch: int | float = 0,
-        rotate_yaw: int | float = 0,
-        rotate_roll: int | float = 0,
-        flag_pasteback: bool = True,
-        flag_do_crop: bool = True,
-        flag_do_rot: bool = True,
-        flag_lip_zero: bool = True,
-        dsize: int = 512,
-        scale: int | float = 2.3,
-        vx_ratio: int | float = 0,
-        vy_ratio: int | float = -0.125,
-        enable_safety_checker: bool = False,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the image to be animated
+            blink (int | float, default 0): Amount to blink the eyes
+            eyebrow (int | float, default 0): Amount to raise or lower eyebrows
+            wink (int | float, default 0): Amount to wink
+            pupil_x (int | float, default 0): Amount to move pupils horizontally
+            pupil_y (int | float, default 0): Amount to move pupils vertically
+            aaa (int | float, default 0): Amount to open mouth in 'aaa' shape
+            eee (int | float, default 0): Amount to shape mouth in 'eee' position
+            woo (int | float, default 0): Amount to shape mouth in 'woo' position
+            smile (int | float, default 0): Amount to smile
+            rotate_pitch (int | float, default 0): Amount to rotate the face in pitch
+            rotate_yaw (int | float, default 0): Amount to rotate the face in yaw
+            rotate_roll (int | float, default 0): Amount to rotate the face in roll
+            flag_pasteback (bool, default True): Whether to paste-back/stitch the animated face cropping from the face-cropping space to the original image space.
+            flag_do_crop (bool, default True): Whether to crop the source portrait to the face-cropping space.
+            flag_do_rot (bool, default True): Whether to conduct the rotation when flag_do_crop is True.
+            flag_lip_zero (bool, default True): Whether to set the lip to closed state before animation.
+            dsize (int, default 512): Size of the output image.
+            scale (int | float, default 2.3): Scaling factor for the face crop.
+            vx_ratio (int | float, default 0): Horizontal offset ratio for face crop.
+            vy_ratio (int | float, default -0.125): Vertical offset ratio for face crop.
+            enable_safety_checker (bool, default False): Whether to enable the safety checker.
+            output_format (OutputFormatEnum, default "jpeg"): Output format
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLivePortraitImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/live-portrait/image`), async."""
+    """Async twin of `LivePortraitImage` (`fal-ai/live-portrait/image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -283,118 +227,33 @@ class AsyncLivePortraitImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        blink: int | float = 0,
-        eyebrow: int | float = 0,
-        wink: int | float = 0,
-        pupil_x: int | float = 0,
-        pupil_y: int | float = 0,
-        aaa: int | float = 0,
-        eee: int | float = 0,
-        woo: int | float = 0,
-        smile: int | float = 0,
-        rotate_pitch: int | float = 0,
-        rotate_yaw: int | float = 0,
-        rotate_roll: int | float = 0,
-        flag_pasteback: bool = True,
-        flag_do_crop: bool = True,
-        flag_do_rot: bool = True,
-        flag_lip_zero: bool = True,
-        dsize: int = 512,
-        scale: int | float = 2.3,
-        vx_ratio: int | float = 0,
-        vy_ratio: int | float = -0.125,
-        enable_safety_checker: bool = False,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LivePortraitImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        blink: int | float = 0,
-        eyebrow: int | float = 0,
-        wink: int | float = 0,
-        pupil_x: int | float = 0,
-        pupil_y: int | float = 0,
-        aaa: int | float = 0,
-        eee: int | float = 0,
-        woo: int | float = 0,
-        smile: int | float = 0,
-        rotate_pitch: int | float = 0,
-        rotate_yaw: int | float = 0,
-        rotate_roll: int | float = 0,
-        flag_pasteback: bool = True,
-        flag_do_crop: bool = True,
-        flag_do_rot: bool = True,
-        flag_lip_zero: bool = True,
-        dsize: int = 512,
-        scale: int | float = 2.3,
-        vx_ratio: int | float = 0,
-        vy_ratio: int | float = -0.125,
-        enable_safety_checker: bool = False,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LivePortraitImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        blink: int | float = 0,
-        eyebrow: int | float = 0,
-        wink: int | float = 0,
-        pupil_x: int | float = 0,
-        pupil_y: int | float = 0,
-        aaa: int | float = 0,
-        eee: int | float = 0,
-        woo: int | float = 0,
-        smile: int | float = 0,
-        rotate_pitch: int | float = 0,
-        rotate_yaw: int | float = 0,
-        rotate_roll: int | float = 0,
-        flag_pasteback: bool = True,
-        flag_do_crop: bool = True,
-        flag_do_rot: bool = True,
-        flag_lip_zero: bool = True,
-        dsize: int = 512,
-        scale: int | float = 2.3,
-        vx_ratio: int | float = 0,
-        vy_ratio: int | float = -0.125,
-        enable_safety_checker: bool = False,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LivePortraitImage.subscribe`."""
         return await self._subscribe(input, kwargs)

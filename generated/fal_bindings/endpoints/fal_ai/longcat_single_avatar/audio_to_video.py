@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -40,86 +35,89 @@ __all__ = [
 ENDPOINT_ID = "fal-ai/longcat-single-avatar/audio-to-video"
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/longcat-single-avatar/audio-to-video`."""
 
-    audio_url: _FileInput = Field(description="The URL of the audio file to drive the avatar.")
+    audio_url: _FileInput
     """The URL of the audio file to drive the avatar."""
 
-    prompt: str = Field(
-        default="A person is talking naturally with natural expressions and movements.",
-        description="The prompt to guide the video generation.",
-    )
+    prompt: str = "A person is talking naturally with natural expressions and movements."
     """The prompt to guide the video generation."""
 
     negative_prompt: str = Field(
-        default="Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        description="The negative prompt to avoid in the video generation.",
+        default="Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards"
     )
     """The negative prompt to avoid in the video generation."""
 
-    num_inference_steps: int = Field(
-        default=50, ge=10, le=100, description="The number of inference steps to use."
-    )
+    num_inference_steps: int = Field(default=50, ge=10, le=100)
     """The number of inference steps to use."""
 
-    text_guidance_scale: int | float = Field(
-        default=4, ge=1, le=10, description="The text guidance scale for classifier-free guidance."
-    )
+    text_guidance_scale: int | float = Field(default=4, ge=1, le=10)
     """The text guidance scale for classifier-free guidance."""
 
-    audio_guidance_scale: int | float = Field(
-        default=4,
-        ge=1,
-        le=10,
-        description="The audio guidance scale. Higher values may lead to exaggerated mouth movements.",
-    )
+    audio_guidance_scale: int | float = Field(default=4, ge=1, le=10)
     """The audio guidance scale. Higher values may lead to exaggerated mouth movements."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p",
-        description="Resolution of the generated video (480p or 720p). Billing is per video-second (16 frames): 480p is 1 unit per second and 720p is 4 units per second.",
-    )
+    resolution: ResolutionEnum = "480p"
     """Resolution of the generated video (480p or 720p). Billing is per video-second (16 frames): 480p is 1 unit per second and 720p is 4 units per second."""
 
-    num_segments: int = Field(
-        default=1,
-        ge=1,
-        le=10,
-        description="Number of video segments to generate. Each segment adds ~5 seconds of video. First segment is ~5.8s, additional segments are 5s each.",
-    )
+    num_segments: int = Field(default=1, ge=1, le=10)
     """Number of video segments to generate. Each segment adds ~5 seconds of video. First segment is ~5.8s, additional segments are 5s each."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable safety checker."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False,
-        description="Whether to enable prompt expansion using an LLM to enhance the prompt for better video quality.",
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion using an LLM to enhance the prompt for better video quality."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/longcat-single-avatar/audio-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        prompt: str
+        negative_prompt: str
+        num_inference_steps: int
+        text_guidance_scale: int | float
+        audio_guidance_scale: int | float
+        resolution: ResolutionEnum
+        num_segments: int
+        seed: int | None
+        enable_safety_checker: bool
+        enable_prompt_expansion: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LongcatSingleAvatarAudioToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/longcat-single-avatar/audio-to-video`)."""
+    """`fal-ai/longcat-single-avatar/audio-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -127,85 +125,50 @@ class LongcatSingleAvatarAudioToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str = "A person is talking naturally with natural expressions and movements.",
-        negative_prompt: str = "Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        text_guidance_scale: int | float = 4,
-        audio_guidance_scale: int | float = 4,
-        resolution: ResolutionEnum = "480p",
-        num_segments: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        enable_prompt_expansion: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str = "A person is talking naturally with natural expressions and movements.",
-        negative_prompt: str = "Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        text_guidance_scale: int | float = 4,
-        audio_guidance_scale: int | float = 4,
-        resolution: ResolutionEnum = "480p",
-        num_segments: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        enable_prompt_expansion: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str = "A person is talking naturally with natural expressions and movements.",
-        negative_prompt: str = "Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        text_guidance_scale: int | float = 4,
-        audio_guidance_scale: int | float = 4,
-        resolution: ResolutionEnum = "480p",
-        num_segments: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        enable_prompt_expansion: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): The URL of the audio file to drive the avatar.
+            prompt (str, optional): The prompt to guide the video generation.
+            negative_prompt (str, optional): The negative prompt to avoid in the video generation.
+            num_inference_steps (int, default 50): The number of inference steps to use.
+            text_guidance_scale (int | float, default 4): The text guidance scale for classifier-free guidance.
+            audio_guidance_scale (int | float, default 4): The audio guidance scale.
+            resolution (ResolutionEnum, default "480p"): Resolution of the generated video (480p or 720p).
+            num_segments (int, default 1): Number of video segments to generate.
+            seed (int | None, default None): The seed for the random number generator.
+            enable_safety_checker (bool, default True): Whether to enable safety checker.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion using an LLM to enhance the prompt for better video quality.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLongcatSingleAvatarAudioToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/longcat-single-avatar/audio-to-video`), async."""
+    """Async twin of `LongcatSingleAvatarAudioToVideo` (`fal-ai/longcat-single-avatar/audio-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -213,82 +176,33 @@ class AsyncLongcatSingleAvatarAudioToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str = "A person is talking naturally with natural expressions and movements.",
-        negative_prompt: str = "Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        text_guidance_scale: int | float = 4,
-        audio_guidance_scale: int | float = 4,
-        resolution: ResolutionEnum = "480p",
-        num_segments: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        enable_prompt_expansion: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LongcatSingleAvatarAudioToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str = "A person is talking naturally with natural expressions and movements.",
-        negative_prompt: str = "Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        text_guidance_scale: int | float = 4,
-        audio_guidance_scale: int | float = 4,
-        resolution: ResolutionEnum = "480p",
-        num_segments: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        enable_prompt_expansion: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LongcatSingleAvatarAudioToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str = "A person is talking naturally with natural expressions and movements.",
-        negative_prompt: str = "Close-up, Bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still picture, messy background, three legs, many people in the background, walking backwards",
-        num_inference_steps: int = 50,
-        text_guidance_scale: int | float = 4,
-        audio_guidance_scale: int | float = 4,
-        resolution: ResolutionEnum = "480p",
-        num_segments: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        enable_prompt_expansion: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LongcatSingleAvatarAudioToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -15,7 +15,7 @@ from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.control_net_type2 import ControlNetType2
 from fal_bindings.types.embedding_type2 import EmbeddingType2
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image import Image
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.ip_adapter_type2 import IPAdapterType2
@@ -26,16 +26,11 @@ from fal_bindings.types.timesteps_input import TimestepsInput
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Lora", "AsyncLora"]
 
@@ -62,306 +57,235 @@ SchedulerEnum: TypeAlias = Literal[
     "DDIM",
     "TCD",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/lora`."""
 
-    model_name: str = Field(
-        description="URL or HuggingFace ID of the base model to generate the image."
-    )
+    model_name: str
     """URL or HuggingFace ID of the base model to generate the image."""
 
-    unet_name: str | None = Field(
-        default=None,
-        description="URL or HuggingFace ID of the custom U-Net model to use for the image generation.",
-    )
+    unet_name: str | None = None
     """URL or HuggingFace ID of the custom U-Net model to use for the image generation."""
 
-    variant: str | None = Field(
-        default=None,
-        description="The variant of the model to use for huggingface models, e.g. 'fp16'.",
-    )
+    variant: str | None = None
     """The variant of the model to use for huggingface models, e.g. 'fp16'."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the image. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the image. Be as descriptive as possible for best results."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use.Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use.Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    prompt_weighting: bool = Field(
-        default=False,
-        description="\n            If set to true, the prompt weighting syntax will be used.\n            Additionally, this will lift the 77 token limit by averaging embeddings.\n        ",
-    )
+    prompt_weighting: bool = False
     """If set to true, the prompt weighting syntax will be used.
                 Additionally, this will lift the 77 token limit by averaging embeddings.
     """
 
-    loras: list[LoraWeight] = Field(
-        default=[],
-        description="\n            The LoRAs to use for the image generation. You can use any number of LoRAs\n            and they will be merged together to generate the final image.\n        ",
-    )
+    loras: list[LoraWeight] = []
     """The LoRAs to use for the image generation. You can use any number of LoRAs
                 and they will be merged together to generate the final image.
     """
 
-    embeddings: list[EmbeddingType2] = Field(
-        default=[],
-        description="\n            The embeddings to use for the image generation. Only a single embedding is supported at the moment.\n            The embeddings will be used to map the tokens in the prompt to the embedding weights.\n        ",
-    )
+    embeddings: list[EmbeddingType2] = []
     """The embeddings to use for the image generation. Only a single embedding is supported at the moment.
                 The embeddings will be used to map the tokens in the prompt to the embedding weights.
     """
 
-    controlnets: list[ControlNetType2] = Field(
-        default=[],
-        description="\n            The control nets to use for the image generation. You can use any number of control nets\n            and they will be applied to the image at the specified timesteps.\n        ",
-    )
+    controlnets: list[ControlNetType2] = []
     """The control nets to use for the image generation. You can use any number of control nets
                 and they will be applied to the image at the specified timesteps.
     """
 
-    controlnet_guess_mode: bool = Field(
-        default=False,
-        description="\n            If set to true, the controlnet will be applied to only the conditional predictions.\n        ",
-    )
+    controlnet_guess_mode: bool = False
     """If set to true, the controlnet will be applied to only the conditional predictions."""
 
-    ip_adapter: list[IPAdapterType2] = Field(
-        default=[],
-        description="\n            The IP adapter to use for the image generation.\n        ",
-    )
+    ip_adapter: list[IPAdapterType2] = []
     """The IP adapter to use for the image generation."""
 
-    image_encoder_path: str | None = Field(
-        default=None,
-        description="\n            The path to the image encoder model to use for the image generation.\n        ",
-    )
+    image_encoder_path: str | None = None
     """The path to the image encoder model to use for the image generation."""
 
-    image_encoder_subfolder: str | None = Field(
-        default=None,
-        description="\n            The subfolder of the image encoder model to use for the image generation.\n        ",
-    )
+    image_encoder_subfolder: str | None = None
     """The subfolder of the image encoder model to use for the image generation."""
 
-    image_encoder_weight_name: str | None = Field(
-        default="pytorch_model.bin",
-        description="\n            The weight name of the image encoder model to use for the image generation.\n        ",
-    )
+    image_encoder_weight_name: str | None = "pytorch_model.bin"
     """The weight name of the image encoder model to use for the image generation."""
 
-    ic_light_model_url: _FileInput | None = Field(
-        default=None,
-        description="\n            The URL of the IC Light model to use for the image generation.\n        ",
-    )
+    ic_light_model_url: _FileInput | None = None
     """The URL of the IC Light model to use for the image generation."""
 
-    ic_light_model_background_image_url: _FileInput | None = Field(
-        default=None,
-        description="\n            The URL of the IC Light model background image to use for the image generation.\n            Make sure to use a background compatible with the model.\n        ",
-    )
+    ic_light_model_background_image_url: _FileInput | None = None
     """The URL of the IC Light model background image to use for the image generation.
                 Make sure to use a background compatible with the model.
     """
 
-    ic_light_image_url: _FileInput | None = Field(
-        default=None,
-        description="\n            The URL of the IC Light model image to use for the image generation.\n        ",
-    )
+    ic_light_image_url: _FileInput | None = None
     """The URL of the IC Light model image to use for the image generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    image_size: ImageSize | ImageSizeEnum | None = Field(
-        default="square_hd",
-        description="\n            The size of the generated image. You can choose between some presets or custom height and width\n            that **must be multiples of 8**.\n        ",
-    )
+    image_size: ImageSize | ImageSizeEnum | None = "square_hd"
     """The size of the generated image. You can choose between some presets or custom height and width
                 that **must be multiples of 8**.
     """
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=1,
-        le=150,
-        description="\n            Increasing the amount of steps tells Stable Diffusion that it should take more steps\n            to generate your final result which can increase the amount of detail in your image.\n        ",
-    )
+    num_inference_steps: int = Field(default=30, ge=1, le=150)
     """Increasing the amount of steps tells Stable Diffusion that it should take more steps
                 to generate your final result which can increase the amount of detail in your image.
     """
 
-    guidance_scale: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=7.5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    clip_skip: int = Field(
-        default=0,
-        ge=0,
-        le=2,
-        description="\n            Skips part of the image generation process, leading to slightly different results.\n            This means the image renders faster, too.\n        ",
-    )
+    clip_skip: int = Field(default=0, ge=0, le=2)
     """Skips part of the image generation process, leading to slightly different results.
                 This means the image renders faster, too.
     """
 
-    scheduler: SchedulerEnum | None = Field(
-        default=None, description="Scheduler / sampler to use for the image denoising process."
-    )
+    scheduler: SchedulerEnum | None = None
     """Scheduler / sampler to use for the image denoising process."""
 
-    timesteps: TimestepsInput = Field(
-        default_factory=lambda: TimestepsInput.model_validate({"array": [], "method": "default"}),
-        description="\n            Optionally override the timesteps to use for the denoising process. Only works with schedulers which support the `timesteps` argument in their `set_timesteps` method.\n            Defaults to not overriding, in which case the scheduler automatically sets the timesteps based on the `num_inference_steps` parameter.\n            If set to a custom timestep schedule, the `num_inference_steps` parameter will be ignored. Cannot be set if `sigmas` is set.\n        ",
-    )
+    timesteps: TimestepsInput = TimestepsInput.model_validate({"array": [], "method": "default"})
     """Optionally override the timesteps to use for the denoising process. Only works with schedulers which support the `timesteps` argument in their `set_timesteps` method.
                 Defaults to not overriding, in which case the scheduler automatically sets the timesteps based on the `num_inference_steps` parameter.
                 If set to a custom timestep schedule, the `num_inference_steps` parameter will be ignored. Cannot be set if `sigmas` is set.
     """
 
-    sigmas: SigmasInput = Field(
-        default_factory=lambda: SigmasInput.model_validate({"array": [], "method": "default"}),
-        description="\n            Optionally override the sigmas to use for the denoising process. Only works with schedulers which support the `sigmas` argument in their `set_sigmas` method.\n            Defaults to not overriding, in which case the scheduler automatically sets the sigmas based on the `num_inference_steps` parameter.\n            If set to a custom sigma schedule, the `num_inference_steps` parameter will be ignored. Cannot be set if `timesteps` is set.\n        ",
-    )
+    sigmas: SigmasInput = SigmasInput.model_validate({"array": [], "method": "default"})
     """Optionally override the sigmas to use for the denoising process. Only works with schedulers which support the `sigmas` argument in their `set_sigmas` method.
                 Defaults to not overriding, in which case the scheduler automatically sets the sigmas based on the `num_inference_steps` parameter.
                 If set to a custom sigma schedule, the `num_inference_steps` parameter will be ignored. Cannot be set if `timesteps` is set.
     """
 
-    prediction_type: PredictionTypeEnum = Field(
-        default="epsilon",
-        description="\n            The type of prediction to use for the image generation.\n            The `epsilon` is the default.\n        ",
-    )
+    prediction_type: PredictionTypeEnum = "epsilon"
     """The type of prediction to use for the image generation.
                 The `epsilon` is the default.
     """
 
-    rescale_betas_snr_zero: bool = Field(
-        default=False,
-        description="\n            Whether to set the rescale_betas_snr_zero option or not for the sampler\n        ",
-    )
+    rescale_betas_snr_zero: bool = False
     """Whether to set the rescale_betas_snr_zero option or not for the sampler"""
 
-    image_format: ImageFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    image_format: ImageFormatEnum = "png"
     """The format of the generated image."""
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=8,
-        description="\n            Number of images to generate in one request. Note that the higher the batch size,\n            the longer it will take to generate the images.\n        ",
-    )
+    num_images: int = Field(default=1, ge=1, le=8)
     """Number of images to generate in one request. Note that the higher the batch size,
                 the longer it will take to generate the images.
     """
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
-    tile_width: int = Field(
-        default=4096,
-        ge=128,
-        le=4096,
-        description="The size of the tiles to be used for the image generation.",
-    )
+    tile_width: int = Field(default=4096, ge=128, le=4096)
     """The size of the tiles to be used for the image generation."""
 
-    tile_height: int = Field(
-        default=4096,
-        ge=128,
-        le=4096,
-        description="The size of the tiles to be used for the image generation.",
-    )
+    tile_height: int = Field(default=4096, ge=128, le=4096)
     """The size of the tiles to be used for the image generation."""
 
-    tile_stride_width: int = Field(
-        default=2048,
-        ge=64,
-        le=2048,
-        description="The stride of the tiles to be used for the image generation.",
-    )
+    tile_stride_width: int = Field(default=2048, ge=64, le=2048)
     """The stride of the tiles to be used for the image generation."""
 
-    tile_stride_height: int = Field(
-        default=2048,
-        ge=64,
-        le=2048,
-        description="The stride of the tiles to be used for the image generation.",
-    )
+    tile_stride_height: int = Field(default=2048, ge=64, le=2048)
     """The stride of the tiles to be used for the image generation."""
 
-    eta: int | float = Field(
-        default=0, ge=0, le=1, description="The eta value to be used for the image generation."
-    )
+    eta: int | float = Field(default=0, ge=0, le=1)
     """The eta value to be used for the image generation."""
 
-    debug_latents: bool = Field(
-        default=False, description="If set to true, the latents will be saved for debugging."
-    )
+    debug_latents: bool = False
     """If set to true, the latents will be saved for debugging."""
 
-    debug_per_pass_latents: bool = Field(
-        default=False,
-        description="If set to true, the latents will be saved for debugging per pass.",
-    )
+    debug_per_pass_latents: bool = False
     """If set to true, the latents will be saved for debugging per pass."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/lora`."""
 
-    images: list[Image] = Field(description="The generated image files info.")
+    images: list[Image]
     """The generated image files info."""
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    debug_latents: File_ccd89e | None = Field(description="The latents saved for debugging.")
+    debug_latents: File | None
     """The latents saved for debugging."""
 
-    debug_per_pass_latents: File_ccd89e | None = Field(
-        description="The latents saved for debugging per pass."
-    )
+    debug_per_pass_latents: File | None
     """The latents saved for debugging per pass."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        model_name: Required[str]
+        unet_name: str | None
+        variant: str | None
+        prompt: Required[str]
+        negative_prompt: str
+        prompt_weighting: bool
+        loras: list[LoraWeight]
+        embeddings: list[EmbeddingType2]
+        controlnets: list[ControlNetType2]
+        controlnet_guess_mode: bool
+        ip_adapter: list[IPAdapterType2]
+        image_encoder_path: str | None
+        image_encoder_subfolder: str | None
+        image_encoder_weight_name: str | None
+        ic_light_model_url: _FileInput | None
+        ic_light_model_background_image_url: _FileInput | None
+        ic_light_image_url: _FileInput | None
+        seed: int | None
+        image_size: ImageSize | ImageSizeEnum | None
+        num_inference_steps: int
+        guidance_scale: int | float
+        clip_skip: int
+        scheduler: SchedulerEnum | None
+        timesteps: TimestepsInput
+        sigmas: SigmasInput
+        prediction_type: PredictionTypeEnum
+        rescale_betas_snr_zero: bool
+        image_format: ImageFormatEnum
+        num_images: int
+        enable_safety_checker: bool
+        tile_width: int
+        tile_height: int
+        tile_stride_width: int
+        tile_stride_height: int
+        eta: int | float
+        debug_latents: bool
+        debug_per_pass_latents: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Lora(_Endpoint[Input, Output]):
-    """(`fal-ai/lora`)."""
+    """`fal-ai/lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -369,163 +293,76 @@ class Lora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        model_name: str,
-        unet_name: str | None = None,
-        variant: str | None = None,
-        prompt: str,
-        negative_prompt: str = "",
-        prompt_weighting: bool = False,
-        loras: list[LoraWeight] = [],
-        embeddings: list[EmbeddingType2] = [],
-        controlnets: list[ControlNetType2] = [],
-        controlnet_guess_mode: bool = False,
-        ip_adapter: list[IPAdapterType2] = [],
-        image_encoder_path: str | None = None,
-        image_encoder_subfolder: str | None = None,
-        image_encoder_weight_name: str | None = "pytorch_model.bin",
-        ic_light_model_url: _FileInput | None = None,
-        ic_light_model_background_image_url: _FileInput | None = None,
-        ic_light_image_url: _FileInput | None = None,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        clip_skip: int = 0,
-        scheduler: SchedulerEnum | None = None,
-        timesteps: TimestepsInput = ...,
-        sigmas: SigmasInput = ...,
-        prediction_type: PredictionTypeEnum = "epsilon",
-        rescale_betas_snr_zero: bool = False,
-        image_format: ImageFormatEnum = "png",
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        tile_width: int = 4096,
-        tile_height: int = 4096,
-        tile_stride_width: int = 2048,
-        tile_stride_height: int = 2048,
-        eta: int | float = 0,
-        debug_latents: bool = False,
-        debug_per_pass_latents: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        model_name: str,
-        unet_name: str | None = None,
-        variant: str | None = None,
-        prompt: str,
-        negative_prompt: str = "",
-        prompt_weighting: bool = False,
-        loras: list[LoraWeight] = [],
-        embeddings: list[EmbeddingType2] = [],
-        controlnets: list[ControlNetType2] = [],
-        controlnet_guess_mode: bool = False,
-        ip_adapter: list[IPAdapterType2] = [],
-        image_encoder_path: str | None = None,
-        image_encoder_subfolder: str | None = None,
-        image_encoder_weight_name: str | None = "pytorch_model.bin",
-        ic_light_model_url: _FileInput | None = None,
-        ic_light_model_background_image_url: _FileInput | None = None,
-        ic_light_image_url: _FileInput | None = None,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        clip_skip: int = 0,
-        scheduler: SchedulerEnum | None = None,
-        timesteps: TimestepsInput = ...,
-        sigmas: SigmasInput = ...,
-        prediction_type: PredictionTypeEnum = "epsilon",
-        rescale_betas_snr_zero: bool = False,
-        image_format: ImageFormatEnum = "png",
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        tile_width: int = 4096,
-        tile_height: int = 4096,
-        tile_stride_width: int = 2048,
-        tile_stride_height: int = 2048,
-        eta: int | float = 0,
-        debug_latents: bool = False,
-        debug_per_pass_latents: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        model_name: str,
-        unet_name: str | None = None,
-        variant: str | None = None,
-        prompt: str,
-        negative_prompt: str = "",
-        prompt_weighting: bool = False,
-        loras: list[LoraWeight] = [],
-        embeddings: list[EmbeddingType2] = [],
-        controlnets: list[ControlNetType2] = [],
-        controlnet_guess_mode: bool = False,
-        ip_adapter: list[IPAdapterType2] = [],
-        image_encoder_path: str | None = None,
-        image_encoder_subfolder: str | None = None,
-        image_encoder_weight_name: str | None = "pytorch_model.bin",
-        ic_light_model_url: _FileInput | None = None,
-        ic_light_model_background_image_url: _FileInput | None = None,
-        ic_light_image_url: _FileInput | None = None,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        clip_skip: int = 0,
-        scheduler: SchedulerEnum | None = None,
-        timesteps: TimestepsInput = ...,
-        sigmas: SigmasInput = ...,
-        prediction_type: PredictionTypeEnum = "epsilon",
-        rescale_betas_snr_zero: bool = False,
-        image_format: ImageFormatEnum = "png",
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        tile_width: int = 4096,
-        tile_height: int = 4096,
-        tile_stride_width: int = 2048,
-        tile_stride_height: int = 2048,
-        eta: int | float = 0,
-        debug_latents: bool = False,
-        debug_per_pass_latents: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            model_name (str, required): URL or HuggingFace ID of the base model to generate the image.
+            unet_name (str | None, default None): URL or HuggingFace ID of the custom U-Net model to use for the image generation.
+            variant (str | None, default None): The variant of the model to use for huggingface models, e.g. 'fp16'.
+            prompt (str, required): The prompt to use for generating the image.
+            negative_prompt (str, default ""): The negative prompt to use.Use it to address details that you don't want in the image.
+            prompt_weighting (bool, default False): If set to true, the prompt weighting syntax will be used.
+            loras (list[LoraWeight], default []): The LoRAs to use for the image generation.
+            embeddings (list[EmbeddingType2], default []): The embeddings to use for the image generation.
+            controlnets (list[ControlNetType2], default []): The control nets to use for the image generation.
+            controlnet_guess_mode (bool, default False): If set to true, the controlnet will be applied to only the conditional predictions.
+            ip_adapter (list[IPAdapterType2], default []): The IP adapter to use for the image generation.
+            image_encoder_path (str | None, default None): The path to the image encoder model to use for the image generation.
+            image_encoder_subfolder (str | None, default None): The subfolder of the image encoder model to use for the image generation.
+            image_encoder_weight_name (str | None, default "pytorch_model.bin"): The weight name of the image encoder model to use for the image generation.
+            ic_light_model_url (FileInput | None, default None): The URL of the IC Light model to use for the image generation.
+            ic_light_model_background_image_url (FileInput | None, default None): The URL of the IC Light model background image to use for the image generation.
+            ic_light_image_url (FileInput | None, default None): The URL of the IC Light model image to use for the image generation.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            image_size (ImageSize | ImageSizeEnum | None, default "square_hd"): The size of the generated image.
+            num_inference_steps (int, default 30): Increasing the amount of steps tells Stable Diffusion that it should take more steps to generate your final result which can increase the amount of detail in your image.
+            guidance_scale (int | float, default 7.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            clip_skip (int, default 0): Skips part of the image generation process, leading to slightly different results.
+            scheduler (SchedulerEnum | None, default None): Scheduler / sampler to use for the image denoising process.
+            timesteps (TimestepsInput, default {"array": [], "method": "default"}): Optionally override the timesteps to use for the denoising process.
+            sigmas (SigmasInput, default {"array": [], "method": "default"}): Optionally override the sigmas to use for the denoising process.
+            prediction_type (PredictionTypeEnum, default "epsilon"): The type of prediction to use for the image generation.
+            rescale_betas_snr_zero (bool, default False): Whether to set the rescale_betas_snr_zero option or not for the sampler
+            image_format (ImageFormatEnum, default "png"): The format of the generated image.
+            num_images (int, default 1): Number of images to generate in one request.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+            tile_width (int, default 4096): The size of the tiles to be used for the image generation.
+            tile_height (int, default 4096): The size of the tiles to be used for the image generation.
+            tile_stride_width (int, default 2048): The stride of the tiles to be used for the image generation.
+            tile_stride_height (int, default 2048): The stride of the tiles to be used for the image generation.
+            eta (int | float, default 0): The eta value to be used for the image generation.
+            debug_latents (bool, default False): If set to true, the latents will be saved for debugging.
+            debug_per_pass_latents (bool, default False): If set to true, the latents will be saved for debugging per pass.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/lora`), async."""
+    """Async twin of `Lora` (`fal-ai/lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -533,160 +370,33 @@ class AsyncLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        model_name: str,
-        unet_name: str | None = None,
-        variant: str | None = None,
-        prompt: str,
-        negative_prompt: str = "",
-        prompt_weighting: bool = False,
-        loras: list[LoraWeight] = [],
-        embeddings: list[EmbeddingType2] = [],
-        controlnets: list[ControlNetType2] = [],
-        controlnet_guess_mode: bool = False,
-        ip_adapter: list[IPAdapterType2] = [],
-        image_encoder_path: str | None = None,
-        image_encoder_subfolder: str | None = None,
-        image_encoder_weight_name: str | None = "pytorch_model.bin",
-        ic_light_model_url: _FileInput | None = None,
-        ic_light_model_background_image_url: _FileInput | None = None,
-        ic_light_image_url: _FileInput | None = None,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        clip_skip: int = 0,
-        scheduler: SchedulerEnum | None = None,
-        timesteps: TimestepsInput = ...,
-        sigmas: SigmasInput = ...,
-        prediction_type: PredictionTypeEnum = "epsilon",
-        rescale_betas_snr_zero: bool = False,
-        image_format: ImageFormatEnum = "png",
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        tile_width: int = 4096,
-        tile_height: int = 4096,
-        tile_stride_width: int = 2048,
-        tile_stride_height: int = 2048,
-        eta: int | float = 0,
-        debug_latents: bool = False,
-        debug_per_pass_latents: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Lora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        model_name: str,
-        unet_name: str | None = None,
-        variant: str | None = None,
-        prompt: str,
-        negative_prompt: str = "",
-        prompt_weighting: bool = False,
-        loras: list[LoraWeight] = [],
-        embeddings: list[EmbeddingType2] = [],
-        controlnets: list[ControlNetType2] = [],
-        controlnet_guess_mode: bool = False,
-        ip_adapter: list[IPAdapterType2] = [],
-        image_encoder_path: str | None = None,
-        image_encoder_subfolder: str | None = None,
-        image_encoder_weight_name: str | None = "pytorch_model.bin",
-        ic_light_model_url: _FileInput | None = None,
-        ic_light_model_background_image_url: _FileInput | None = None,
-        ic_light_image_url: _FileInput | None = None,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        clip_skip: int = 0,
-        scheduler: SchedulerEnum | None = None,
-        timesteps: TimestepsInput = ...,
-        sigmas: SigmasInput = ...,
-        prediction_type: PredictionTypeEnum = "epsilon",
-        rescale_betas_snr_zero: bool = False,
-        image_format: ImageFormatEnum = "png",
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        tile_width: int = 4096,
-        tile_height: int = 4096,
-        tile_stride_width: int = 2048,
-        tile_stride_height: int = 2048,
-        eta: int | float = 0,
-        debug_latents: bool = False,
-        debug_per_pass_latents: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Lora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        model_name: str,
-        unet_name: str | None = None,
-        variant: str | None = None,
-        prompt: str,
-        negative_prompt: str = "",
-        prompt_weighting: bool = False,
-        loras: list[LoraWeight] = [],
-        embeddings: list[EmbeddingType2] = [],
-        controlnets: list[ControlNetType2] = [],
-        controlnet_guess_mode: bool = False,
-        ip_adapter: list[IPAdapterType2] = [],
-        image_encoder_path: str | None = None,
-        image_encoder_subfolder: str | None = None,
-        image_encoder_weight_name: str | None = "pytorch_model.bin",
-        ic_light_model_url: _FileInput | None = None,
-        ic_light_model_background_image_url: _FileInput | None = None,
-        ic_light_image_url: _FileInput | None = None,
-        seed: int | None = None,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 7.5,
-        clip_skip: int = 0,
-        scheduler: SchedulerEnum | None = None,
-        timesteps: TimestepsInput = ...,
-        sigmas: SigmasInput = ...,
-        prediction_type: PredictionTypeEnum = "epsilon",
-        rescale_betas_snr_zero: bool = False,
-        image_format: ImageFormatEnum = "png",
-        num_images: int = 1,
-        enable_safety_checker: bool = False,
-        tile_width: int = 4096,
-        tile_height: int = 4096,
-        tile_stride_width: int = 2048,
-        tile_stride_height: int = 2048,
-        eta: int | float = 0,
-        debug_latents: bool = False,
-        debug_per_pass_latents: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Lora.subscribe`."""
         return await self._subscribe(input, kwargs)

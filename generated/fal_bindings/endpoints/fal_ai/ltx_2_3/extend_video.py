@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Ltx23ExtendVideo", "AsyncLtx23ExtendVideo"]
 
@@ -39,48 +34,55 @@ ModeEnum: TypeAlias = Literal["start", "end"]
 class Input(_FalInput):
     """Input of `fal-ai/ltx-2.3/extend-video`."""
 
-    video_url: _FileInput = Field(description="The URL of the video to extend")
+    video_url: _FileInput
     """The URL of the video to extend"""
 
-    prompt: str | None = Field(
-        default=None,
-        max_length=5000,
-        description="Description of what should happen in the extended portion of the video.",
-    )
+    prompt: str | None = Field(default=None, max_length=5000)
     """Description of what should happen in the extended portion of the video."""
 
-    duration: int | float = Field(
-        default=5,
-        ge=1,
-        le=20,
-        description="Duration in seconds to extend the video. Maximum 20 seconds.",
-    )
+    duration: int | float = Field(default=5, ge=1, le=20)
     """Duration in seconds to extend the video. Maximum 20 seconds."""
 
-    mode: ModeEnum = Field(
-        default="end",
-        description="Where to extend the video: 'end' extends at the end, 'start' extends at the beginning.",
-    )
+    mode: ModeEnum = "end"
     """Where to extend the video: 'end' extends at the end, 'start' extends at the beginning."""
 
-    context: int | float | None = Field(
-        default=None,
-        ge=1,
-        le=20,
-        description="Number of seconds from the input video to use as context for the extension (minimum 1 second, maximum 20 seconds). If not provided, defaults to maximize available context within the 505 frame limit.",
-    )
+    context: int | float | None = Field(default=None, ge=1, le=20)
     """Number of seconds from the input video to use as context for the extension (minimum 1 second, maximum 20 seconds). If not provided, defaults to maximize available context within the 505 frame limit."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ltx-2.3/extend-video`."""
 
-    video: VideoFile = Field(description="The extended video file")
+    video: VideoFile
     """The extended video file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        prompt: str | None
+        duration: int | float
+        mode: ModeEnum
+        context: int | float | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Ltx23ExtendVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx-2.3/extend-video`)."""
+    """`fal-ai/ltx-2.3/extend-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -88,67 +90,44 @@ class Ltx23ExtendVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        duration: int | float = 5,
-        mode: ModeEnum = "end",
-        context: int | float | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        duration: int | float = 5,
-        mode: ModeEnum = "end",
-        context: int | float | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        duration: int | float = 5,
-        mode: ModeEnum = "end",
-        context: int | float | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): The URL of the video to extend
+            prompt (str | None, default None): Description of what should happen in the extended portion of the video.
+            duration (int | float, default 5): Duration in seconds to extend the video.
+            mode (ModeEnum, default "end"): Where to extend the video: 'end' extends at the end, 'start' extends at the beginning.
+            context (int | float | None, default None): Number of seconds from the input video to use as context for the extension (minimum 1 second, maximum 20 seconds).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtx23ExtendVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx-2.3/extend-video`), async."""
+    """Async twin of `Ltx23ExtendVideo` (`fal-ai/ltx-2.3/extend-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -156,64 +135,33 @@ class AsyncLtx23ExtendVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        duration: int | float = 5,
-        mode: ModeEnum = "end",
-        context: int | float | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Ltx23ExtendVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        duration: int | float = 5,
-        mode: ModeEnum = "end",
-        context: int | float | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Ltx23ExtendVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str | None = None,
-        duration: int | float = 5,
-        mode: ModeEnum = "end",
-        context: int | float | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Ltx23ExtendVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.constraints import multiple_of as _multiple_of
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
-from fal_bindings.types.lo_ra_weight_7a1b9c import LoRAWeight_7a1b9c
+from fal_bindings.types.file_ccd89e import File
+from fal_bindings.types.lo_ra_weight_7a1b9c import LoRAWeight
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "LtxVideo13bDistilled", "AsyncLtxVideo13bDistilled"]
 
@@ -37,98 +32,63 @@ ENDPOINT_ID = "fal-ai/ltx-video-13b-distilled"
 AspectRatioEnum: TypeAlias = Literal["9:16", "1:1", "16:9"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
-LoRAWeight: TypeAlias = LoRAWeight_7a1b9c
 
 
 class Input(_FalInput):
     """Input of `fal-ai/ltx-video-13b-distilled`."""
 
-    prompt: str = Field(description="Text prompt to guide generation")
+    prompt: str
     """Text prompt to guide generation"""
 
-    negative_prompt: str = Field(
-        default="worst quality, inconsistent motion, blurry, jittery, distorted",
-        description="Negative prompt for generation",
-    )
+    negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted"
     """Negative prompt for generation"""
 
-    loras: list[LoRAWeight_7a1b9c] = Field(
-        default=[], description="LoRA weights to use for generation"
-    )
+    loras: list[LoRAWeight] = []
     """LoRA weights to use for generation"""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="Resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the generated video."""
 
-    seed: int | None = Field(default=None, description="Random seed for generation")
+    seed: int | None = None
     """Random seed for generation"""
 
-    num_frames: int = Field(
-        default=121, ge=9, le=1441, description="The number of frames in the video."
-    )
+    num_frames: int = Field(default=121, ge=9, le=1441)
     """The number of frames in the video."""
 
-    first_pass_num_inference_steps: int = Field(
-        default=8, ge=2, le=12, description="Number of inference steps during the first pass."
-    )
+    first_pass_num_inference_steps: int = Field(default=8, ge=2, le=12)
     """Number of inference steps during the first pass."""
 
-    second_pass_num_inference_steps: int = Field(
-        default=8, ge=2, le=12, description="Number of inference steps during the second pass."
-    )
+    second_pass_num_inference_steps: int = Field(default=8, ge=2, le=12)
     """Number of inference steps during the second pass."""
 
-    second_pass_skip_initial_steps: int = Field(
-        default=5,
-        ge=1,
-        le=11,
-        description="The number of inference steps to skip in the initial steps of the second pass. By skipping some steps at the beginning, the second pass can focus on smaller details instead of larger changes.",
-    )
+    second_pass_skip_initial_steps: int = Field(default=5, ge=1, le=11)
     """The number of inference steps to skip in the initial steps of the second pass. By skipping some steps at the beginning, the second pass can focus on smaller details instead of larger changes."""
 
-    frame_rate: int = Field(default=24, ge=1, le=60, description="The frame rate of the video.")
+    frame_rate: int = Field(default=24, ge=1, le=60)
     """The frame rate of the video."""
 
-    expand_prompt: bool = Field(
-        default=False, description="Whether to expand the prompt using a language model."
-    )
+    expand_prompt: bool = False
     """Whether to expand the prompt using a language model."""
 
-    reverse_video: bool = Field(default=False, description="Whether to reverse the video.")
+    reverse_video: bool = False
     """Whether to reverse the video."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    enable_detail_pass: bool = Field(
-        default=False,
-        description="Whether to use a detail pass. If True, the model will perform a second pass to refine the video and enhance details. This incurs a 2.0x cost multiplier on the base price.",
-    )
+    enable_detail_pass: bool = False
     """Whether to use a detail pass. If True, the model will perform a second pass to refine the video and enhance details. This incurs a 2.0x cost multiplier on the base price."""
 
     temporal_adain_factor: Annotated[int | float, _multiple_of(0.05)] = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="The factor for adaptive instance normalization (AdaIN) applied to generated video chunks after the first. This can help deal with a gradual increase in saturation/contrast in the generated video by normalizing the color distribution across the video. A high value will ensure the color distribution is more consistent across the video, while a low value will allow for more variation in color distribution.",
+        default=0.5, ge=0, le=1
     )
     """The factor for adaptive instance normalization (AdaIN) applied to generated video chunks after the first. This can help deal with a gradual increase in saturation/contrast in the generated video by normalizing the color distribution across the video. A high value will ensure the color distribution is more consistent across the video, while a low value will allow for more variation in color distribution."""
 
     tone_map_compression_ratio: Annotated[int | float, _multiple_of(0.05)] = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="The compression ratio for tone mapping. This is used to compress the dynamic range of the video to improve visual quality. A value of 0.0 means no compression, while a value of 1.0 means maximum compression.",
+        default=0, ge=0, le=1
     )
     """The compression ratio for tone mapping. This is used to compress the dynamic range of the video to improve visual quality. A value of 0.0 means no compression, while a value of 1.0 means maximum compression."""
 
@@ -136,18 +96,54 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/ltx-video-13b-distilled`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    prompt: str = Field(description="The prompt used for generation.")
+    prompt: str
     """The prompt used for generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        loras: list[LoRAWeight]
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        seed: int | None
+        num_frames: int
+        first_pass_num_inference_steps: int
+        second_pass_num_inference_steps: int
+        second_pass_skip_initial_steps: int
+        frame_rate: int
+        expand_prompt: bool
+        reverse_video: bool
+        enable_safety_checker: bool
+        enable_detail_pass: bool
+        temporal_adain_factor: int | float
+        tone_map_compression_ratio: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LtxVideo13bDistilled(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx-video-13b-distilled`)."""
+    """`fal-ai/ltx-video-13b-distilled`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -155,103 +151,56 @@ class LtxVideo13bDistilled(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_frames: int = 121,
-        first_pass_num_inference_steps: int = 8,
-        second_pass_num_inference_steps: int = 8,
-        second_pass_skip_initial_steps: int = 5,
-        frame_rate: int = 24,
-        expand_prompt: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        enable_detail_pass: bool = False,
-        temporal_adain_factor: int | float = 0.5,
-        tone_map_compression_ratio: int | float = 0,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_frames: int = 121,
-        first_pass_num_inference_steps: int = 8,
-        second_pass_num_inference_steps: int = 8,
-        second_pass_skip_initial_steps: int = 5,
-        frame_rate: int = 24,
-        expand_prompt: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        enable_detail_pass: bool = False,
-        temporal_adain_factor: int | float = 0.5,
-        tone_map_compression_ratio: int | float = 0,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_frames: int = 121,
-        first_pass_num_inference_steps: int = 8,
-        second_pass_num_inference_steps: int = 8,
-        second_pass_skip_initial_steps: int = 5,
-        frame_rate: int = 24,
-        expand_prompt: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        enable_detail_pass: bool = False,
-        temporal_adain_factor: int | float = 0.5,
-        tone_map_compression_ratio: int | float = 0,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt to guide generation
+            negative_prompt (str, optional): Negative prompt for generation
+            loras (list[LoRAWeight], default []): LoRA weights to use for generation
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video.
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the generated video.
+            seed (int | None, default None): Random seed for generation
+            num_frames (int, default 121): The number of frames in the video.
+            first_pass_num_inference_steps (int, default 8): Number of inference steps during the first pass.
+            second_pass_num_inference_steps (int, default 8): Number of inference steps during the second pass.
+            second_pass_skip_initial_steps (int, default 5): The number of inference steps to skip in the initial steps of the second pass.
+            frame_rate (int, default 24): The frame rate of the video.
+            expand_prompt (bool, default False): Whether to expand the prompt using a language model.
+            reverse_video (bool, default False): Whether to reverse the video.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            enable_detail_pass (bool, default False): Whether to use a detail pass.
+            temporal_adain_factor (int | float, default 0.5): The factor for adaptive instance normalization (AdaIN) applied to generated video chunks after the first.
+            tone_map_compression_ratio (int | float, default 0): The compression ratio for tone mapping.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtxVideo13bDistilled(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx-video-13b-distilled`), async."""
+    """Async twin of `LtxVideo13bDistilled` (`fal-ai/ltx-video-13b-distilled`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -259,100 +208,33 @@ class AsyncLtxVideo13bDistilled(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_frames: int = 121,
-        first_pass_num_inference_steps: int = 8,
-        second_pass_num_inference_steps: int = 8,
-        second_pass_skip_initial_steps: int = 5,
-        frame_rate: int = 24,
-        expand_prompt: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        enable_detail_pass: bool = False,
-        temporal_adain_factor: int | float = 0.5,
-        tone_map_compression_ratio: int | float = 0,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LtxVideo13bDistilled.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_frames: int = 121,
-        first_pass_num_inference_steps: int = 8,
-        second_pass_num_inference_steps: int = 8,
-        second_pass_skip_initial_steps: int = 5,
-        frame_rate: int = 24,
-        expand_prompt: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        enable_detail_pass: bool = False,
-        temporal_adain_factor: int | float = 0.5,
-        tone_map_compression_ratio: int | float = 0,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LtxVideo13bDistilled.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_frames: int = 121,
-        first_pass_num_inference_steps: int = 8,
-        second_pass_num_inference_steps: int = 8,
-        second_pass_skip_initial_steps: int = 5,
-        frame_rate: int = 24,
-        expand_prompt: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        enable_detail_pass: bool = False,
-        temporal_adain_factor: int | float = 0.5,
-        tone_map_compression_ratio: int | float = 0,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LtxVideo13bDistilled.subscribe`."""
         return await self._subscribe(input, kwargs)

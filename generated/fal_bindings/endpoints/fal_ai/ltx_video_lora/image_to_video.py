@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.lo_ra_weight_type3 import LoRAWeightType3
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,92 +38,104 @@ ENDPOINT_ID = "fal-ai/ltx-video-lora/image-to-video"
 AspectRatioEnum: TypeAlias = Literal["16:9", "1:1", "9:16", "auto"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/ltx-video-lora/image-to-video`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
     negative_prompt: str = Field(
-        default="blurry, low quality, low resolution, inconsistent motion, jittery, distorted",
-        description="The negative prompt to use.",
+        default="blurry, low quality, low resolution, inconsistent motion, jittery, distorted"
     )
     """The negative prompt to use."""
 
-    loras: list[LoRAWeightType3] = Field(
-        default=[], description="The LoRA weights to use for generation."
-    )
+    loras: list[LoRAWeightType3] = []
     """The LoRA weights to use for generation."""
 
-    resolution: ResolutionEnum = Field(default="720p", description="The resolution of the video.")
+    resolution: ResolutionEnum = "720p"
     """The resolution of the video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="The aspect ratio of the video."
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """The aspect ratio of the video."""
 
-    num_frames: int = Field(
-        default=89, ge=9, le=161, description="The number of frames in the video."
-    )
+    num_frames: int = Field(default=89, ge=9, le=161)
     """The number of frames in the video."""
 
-    number_of_frames: int | None = Field(
-        default=None,
-        ge=9,
-        le=161,
-        description="The number of frames in the video. Deprecated. Use `num_frames` instead.",
-    )
+    number_of_frames: int | None = Field(default=None, ge=9, le=161)
     """The number of frames in the video. Deprecated. Use `num_frames` instead."""
 
-    num_inference_steps: int = Field(
-        default=30, ge=2, le=50, description="The number of inference steps to use."
-    )
+    num_inference_steps: int = Field(default=30, ge=2, le=50)
     """The number of inference steps to use."""
 
-    frames_per_second: int = Field(
-        default=25, ge=1, le=60, description="The frame rate of the video."
-    )
+    frames_per_second: int = Field(default=25, ge=1, le=60)
     """The frame rate of the video."""
 
-    seed: int | None = Field(default=None, description="The seed to use for generation.")
+    seed: int | None = None
     """The seed to use for generation."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False, description="Whether to expand the prompt using the LLM."
-    )
+    enable_prompt_expansion: bool = False
     """Whether to expand the prompt using the LLM."""
 
-    reverse_video: bool = Field(default=False, description="Whether to reverse the video.")
+    reverse_video: bool = False
     """Whether to reverse the video."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    image_url: _FileInput = Field(description="The URL of the image to use as input.")
+    image_url: _FileInput
     """The URL of the image to use as input."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ltx-video-lora/image-to-video`."""
 
-    prompt: str = Field(description="The prompt used for generation.")
+    prompt: str
     """The prompt used for generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    video: File_ccd89e = Field(description="The generated video.")
+    video: File
     """The generated video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        loras: list[LoRAWeightType3]
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        num_frames: int
+        number_of_frames: int | None
+        num_inference_steps: int
+        frames_per_second: int
+        seed: int | None
+        enable_prompt_expansion: bool
+        reverse_video: bool
+        enable_safety_checker: bool
+        image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LtxVideoLoraImageToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx-video-lora/image-to-video`)."""
+    """`fal-ai/ltx-video-lora/image-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -136,94 +143,53 @@ class LtxVideoLoraImageToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "blurry, low quality, low resolution, inconsistent motion, jittery, distorted",
-        loras: list[LoRAWeightType3] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_frames: int = 89,
-        number_of_frames: int | None = None,
-        num_inference_steps: int = 30,
-        frames_per_second: int = 25,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "blurry, low quality, low resolution, inconsistent motion, jittery, distorted",
-        loras: list[LoRAWeightType3] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_frames: int = 89,
-        number_of_frames: int | None = None,
-        num_inference_steps: int = 30,
-        frames_per_second: int = 25,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "blurry, low quality, low resolution, inconsistent motion, jittery, distorted",
-        loras: list[LoRAWeightType3] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_frames: int = 89,
-        number_of_frames: int | None = None,
-        num_inference_steps: int = 30,
-        frames_per_second: int = 25,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            negative_prompt (str, optional): The negative prompt to use.
+            loras (list[LoRAWeightType3], default []): The LoRA weights to use for generation.
+            resolution (ResolutionEnum, default "720p"): The resolution of the video.
+            aspect_ratio (AspectRatioEnum, default "auto"): The aspect ratio of the video.
+            num_frames (int, default 89): The number of frames in the video.
+            number_of_frames (int | None, default None): The number of frames in the video.
+            num_inference_steps (int, default 30): The number of inference steps to use.
+            frames_per_second (int, default 25): The frame rate of the video.
+            seed (int | None, default None): The seed to use for generation.
+            enable_prompt_expansion (bool, default False): Whether to expand the prompt using the LLM.
+            reverse_video (bool, default False): Whether to reverse the video.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            image_url (FileInput, required): The URL of the image to use as input.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtxVideoLoraImageToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx-video-lora/image-to-video`), async."""
+    """Async twin of `LtxVideoLoraImageToVideo` (`fal-ai/ltx-video-lora/image-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -231,91 +197,33 @@ class AsyncLtxVideoLoraImageToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "blurry, low quality, low resolution, inconsistent motion, jittery, distorted",
-        loras: list[LoRAWeightType3] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_frames: int = 89,
-        number_of_frames: int | None = None,
-        num_inference_steps: int = 30,
-        frames_per_second: int = 25,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LtxVideoLoraImageToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "blurry, low quality, low resolution, inconsistent motion, jittery, distorted",
-        loras: list[LoRAWeightType3] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_frames: int = 89,
-        number_of_frames: int | None = None,
-        num_inference_steps: int = 30,
-        frames_per_second: int = 25,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LtxVideoLoraImageToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "blurry, low quality, low resolution, inconsistent motion, jittery, distorted",
-        loras: list[LoRAWeightType3] = [],
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_frames: int = 89,
-        number_of_frames: int | None = None,
-        num_inference_steps: int = 30,
-        frames_per_second: int = 25,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        reverse_video: bool = False,
-        enable_safety_checker: bool = True,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LtxVideoLoraImageToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

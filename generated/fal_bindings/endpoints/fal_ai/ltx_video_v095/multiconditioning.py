@@ -12,23 +12,18 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_conditioning_input_type2 import ImageConditioningInputType2
 from fal_bindings.types.video_conditioning_input_type2 import VideoConditioningInputType2
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,67 +38,79 @@ ENDPOINT_ID = "fal-ai/ltx-video-v095/multiconditioning"
 AspectRatioEnum: TypeAlias = Literal["9:16", "16:9"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/ltx-video-v095/multiconditioning`."""
 
-    prompt: str = Field(description="Text prompt to guide generation")
+    prompt: str
     """Text prompt to guide generation"""
 
-    negative_prompt: str = Field(
-        default="worst quality, inconsistent motion, blurry, jittery, distorted",
-        description="Negative prompt for generation",
-    )
+    negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted"
     """Negative prompt for generation"""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="Resolution of the generated video (480p or 720p)."
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (480p or 720p)."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the generated video (16:9 or 9:16)."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the generated video (16:9 or 9:16)."""
 
-    seed: int | None = Field(default=None, description="Random seed for generation")
+    seed: int | None = None
     """Random seed for generation"""
 
-    num_inference_steps: int = Field(
-        default=40, ge=2, le=50, description="Number of inference steps"
-    )
+    num_inference_steps: int = Field(default=40, ge=2, le=50)
     """Number of inference steps"""
 
-    expand_prompt: bool = Field(
-        default=True, description="Whether to expand the prompt using the model's own capabilities."
-    )
+    expand_prompt: bool = True
     """Whether to expand the prompt using the model's own capabilities."""
 
-    images: list[ImageConditioningInputType2] = Field(
-        default=[], description="URL of images to use as conditioning"
-    )
+    images: list[ImageConditioningInputType2] = []
     """URL of images to use as conditioning"""
 
-    videos: list[VideoConditioningInputType2] = Field(
-        default=[], description="Videos to use as conditioning"
-    )
+    videos: list[VideoConditioningInputType2] = []
     """Videos to use as conditioning"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ltx-video-v095/multiconditioning`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        seed: int | None
+        num_inference_steps: int
+        expand_prompt: bool
+        images: list[ImageConditioningInputType2]
+        videos: list[VideoConditioningInputType2]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LtxVideoV095Multiconditioning(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx-video-v095/multiconditioning`)."""
+    """`fal-ai/ltx-video-v095/multiconditioning`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -111,79 +118,48 @@ class LtxVideoV095Multiconditioning(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt to guide generation
+            negative_prompt (str, optional): Negative prompt for generation
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (480p or 720p).
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the generated video (16:9 or 9:16).
+            seed (int | None, default None): Random seed for generation
+            num_inference_steps (int, default 40): Number of inference steps
+            expand_prompt (bool, default True): Whether to expand the prompt using the model's own capabilities.
+            images (list[ImageConditioningInputType2], default []): URL of images to use as conditioning
+            videos (list[VideoConditioningInputType2], default []): Videos to use as conditioning
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtxVideoV095Multiconditioning(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx-video-v095/multiconditioning`), async."""
+    """Async twin of `LtxVideoV095Multiconditioning` (`fal-ai/ltx-video-v095/multiconditioning`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -191,76 +167,33 @@ class AsyncLtxVideoV095Multiconditioning(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LtxVideoV095Multiconditioning.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LtxVideoV095Multiconditioning.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        seed: int | None = None,
-        num_inference_steps: int = 40,
-        expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LtxVideoV095Multiconditioning.subscribe`."""
         return await self._subscribe(input, kwargs)

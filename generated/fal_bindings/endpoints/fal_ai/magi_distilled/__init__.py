@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MagiDistilled", "AsyncMagiDistilled"]
 
@@ -37,65 +32,71 @@ AspectRatioEnum: TypeAlias = Literal["auto", "16:9", "9:16", "1:1"]
 NumInferenceStepsEnum: TypeAlias = Literal[4, 8, 16, 32]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/magi-distilled`."""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
-    num_frames: int | None = Field(
-        default=96,
-        ge=96,
-        le=192,
-        description="Number of frames to generate. Must be between 96 and 192 (inclusive). Each additional 24 frames beyond 96 incurs an additional billing unit.",
-    )
+    num_frames: int | None = Field(default=96, ge=96, le=192)
     """Number of frames to generate. Must be between 96 and 192 (inclusive). Each additional 24 frames beyond 96 incurs an additional billing unit."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p",
-        description="Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit.",
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit."""
 
-    num_inference_steps: NumInferenceStepsEnum = Field(
-        default=16,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: NumInferenceStepsEnum = 16
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto",
-        description="Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image.",
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/magi-distilled`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_frames: int | None
+        seed: int | None
+        resolution: ResolutionEnum
+        num_inference_steps: NumInferenceStepsEnum
+        enable_safety_checker: bool
+        aspect_ratio: AspectRatioEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MagiDistilled(_Endpoint[Input, Output]):
-    """(`fal-ai/magi-distilled`)."""
+    """`fal-ai/magi-distilled`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -103,73 +104,46 @@ class MagiDistilled(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_frames: int | None = 96,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: NumInferenceStepsEnum = 16,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_frames: int | None = 96,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: NumInferenceStepsEnum = 16,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_frames: int | None = 96,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: NumInferenceStepsEnum = 16,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to guide video generation.
+            num_frames (int | None, default 96): Number of frames to generate.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (480p or 720p). 480p is 0.5 billing units, and 720p is 1 billing unit.
+            num_inference_steps (NumInferenceStepsEnum, default 16): Number of inference steps for sampling.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMagiDistilled(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/magi-distilled`), async."""
+    """Async twin of `MagiDistilled` (`fal-ai/magi-distilled`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -177,70 +151,33 @@ class AsyncMagiDistilled(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_frames: int | None = 96,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: NumInferenceStepsEnum = 16,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MagiDistilled.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_frames: int | None = 96,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: NumInferenceStepsEnum = 16,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MagiDistilled.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_frames: int | None = 96,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        num_inference_steps: NumInferenceStepsEnum = 16,
-        enable_safety_checker: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MagiDistilled.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Maya", "AsyncMaya"]
 
@@ -35,93 +30,84 @@ ENDPOINT_ID = "fal-ai/maya"
 OutputFormatEnum: TypeAlias = Literal["wav", "mp3"]
 
 SampleRateEnum: TypeAlias = Literal["48 kHz", "24 kHz"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/maya`."""
 
-    text: str = Field(
-        max_length=5000,
-        description="The text to synthesize into speech. You can embed emotion tags anywhere in the text using the format <emotion_name>. Available emotions: laugh, laugh_harder, sigh, chuckle, gasp, angry, excited, whisper, cry, scream, sing, snort, exhale, gulp, giggle, sarcastic, curious. Example: 'Hello world! <excited> This is amazing!' or 'I can't believe this <sigh> happened again.'",
-    )
+    text: str = Field(max_length=5000)
     """The text to synthesize into speech. You can embed emotion tags anywhere in the text using the format <emotion_name>. Available emotions: laugh, laugh_harder, sigh, chuckle, gasp, angry, excited, whisper, cry, scream, sing, snort, exhale, gulp, giggle, sarcastic, curious. Example: 'Hello world! <excited> This is amazing!' or 'I can't believe this <sigh> happened again.'"""
 
-    prompt: str = Field(
-        max_length=500,
-        description="Description of the voice/character. Includes attributes like age, accent, pitch, timbre, pacing, tone, and intensity. See examples for format.",
-    )
+    prompt: str = Field(max_length=500)
     """Description of the voice/character. Includes attributes like age, accent, pitch, timbre, pacing, tone, and intensity. See examples for format."""
 
-    temperature: int | float = Field(
-        default=0.4,
-        ge=0,
-        le=2,
-        description="Sampling temperature. Lower values (0.2-0.5) produce more stable/consistent audio. Higher values add variation.",
-    )
+    temperature: int | float = Field(default=0.4, ge=0, le=2)
     """Sampling temperature. Lower values (0.2-0.5) produce more stable/consistent audio. Higher values add variation."""
 
-    top_p: int | float = Field(
-        default=0.9,
-        ge=0,
-        le=1,
-        description="Nucleus sampling parameter. Controls diversity of token selection.",
-    )
+    top_p: int | float = Field(default=0.9, ge=0, le=1)
     """Nucleus sampling parameter. Controls diversity of token selection."""
 
-    max_tokens: int = Field(
-        default=2000,
-        ge=28,
-        le=4000,
-        description="Maximum number of SNAC tokens to generate (7 tokens per frame). Controls maximum audio length.",
-    )
+    max_tokens: int = Field(default=2000, ge=28, le=4000)
     """Maximum number of SNAC tokens to generate (7 tokens per frame). Controls maximum audio length."""
 
-    repetition_penalty: int | float = Field(
-        default=1.1,
-        ge=1,
-        le=2,
-        description="Penalty for repeating tokens. Higher values reduce repetition artifacts.",
-    )
+    repetition_penalty: int | float = Field(default=1.1, ge=1, le=2)
     """Penalty for repeating tokens. Higher values reduce repetition artifacts."""
 
-    sample_rate: SampleRateEnum = Field(
-        default="48 kHz",
-        description="Output audio sample rate. 48 kHz provides higher quality audio, 24 kHz is faster.",
-    )
+    sample_rate: SampleRateEnum = "48 kHz"
     """Output audio sample rate. 48 kHz provides higher quality audio, 24 kHz is faster."""
 
-    output_format: OutputFormatEnum = Field(
-        default="wav", description="Output audio format for the generated speech"
-    )
+    output_format: OutputFormatEnum = "wav"
     """Output audio format for the generated speech"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/maya`."""
 
-    audio: File_ccd89e = Field(
-        description="The generated audio file containing the speech (WAV or MP3 format, 24kHz or 48kHz mono depending on upsampler)"
-    )
+    audio: File
     """The generated audio file containing the speech (WAV or MP3 format, 24kHz or 48kHz mono depending on upsampler)"""
 
-    duration: int | float = Field(description="Duration of the generated audio in seconds")
+    duration: int | float
     """Duration of the generated audio in seconds"""
 
-    sample_rate: str = Field(description="Sample rate of the generated audio")
+    sample_rate: str
     """Sample rate of the generated audio"""
 
-    generation_time: int | float = Field(description="Time taken to generate the audio in seconds")
+    generation_time: int | float
     """Time taken to generate the audio in seconds"""
 
-    rtf: int | float = Field(
-        description="Real-time factor (generation_time / audio_duration). Lower is better."
-    )
+    rtf: int | float
     """Real-time factor (generation_time / audio_duration). Lower is better."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        prompt: Required[str]
+        temperature: int | float
+        top_p: int | float
+        max_tokens: int
+        repetition_penalty: int | float
+        sample_rate: SampleRateEnum
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Maya(_Endpoint[Input, Output]):
-    """(`fal-ai/maya`)."""
+    """`fal-ai/maya`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -129,76 +115,47 @@ class Maya(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): The text to synthesize into speech.
+            prompt (str, required): Description of the voice/character.
+            temperature (int | float, default 0.4): Sampling temperature.
+            top_p (int | float, default 0.9): Nucleus sampling parameter.
+            max_tokens (int, default 2000): Maximum number of SNAC tokens to generate (7 tokens per frame).
+            repetition_penalty (int | float, default 1.1): Penalty for repeating tokens.
+            sample_rate (SampleRateEnum, default "48 kHz"): Output audio sample rate. 48 kHz provides higher quality audio, 24 kHz is faster.
+            output_format (OutputFormatEnum, default "wav"): Output audio format for the generated speech
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMaya(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/maya`), async."""
+    """Async twin of `Maya` (`fal-ai/maya`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -206,73 +163,33 @@ class AsyncMaya(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Maya.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Maya.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Maya.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MayaBatch", "AsyncMayaBatch"]
 
@@ -35,81 +30,84 @@ ENDPOINT_ID = "fal-ai/maya/batch"
 OutputFormatEnum: TypeAlias = Literal["wav", "mp3"]
 
 SampleRateEnum: TypeAlias = Literal["48 kHz", "24 kHz"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/maya/batch`."""
 
-    texts: list[str] = Field(
-        min_length=1,
-        max_length=100,
-        description="List of texts to synthesize into speech. You can embed emotion tags in each text using the format <emotion_name>.",
-    )
+    texts: list[str] = Field(min_length=1, max_length=100)
     """List of texts to synthesize into speech. You can embed emotion tags in each text using the format <emotion_name>."""
 
-    prompts: list[str] = Field(
-        min_length=1,
-        max_length=100,
-        description="List of voice descriptions for each text. Must match the length of texts list. Each describes the voice/character attributes.",
-    )
+    prompts: list[str] = Field(min_length=1, max_length=100)
     """List of voice descriptions for each text. Must match the length of texts list. Each describes the voice/character attributes."""
 
-    temperature: int | float = Field(
-        default=0.4, ge=0, le=2, description="Sampling temperature for all generations."
-    )
+    temperature: int | float = Field(default=0.4, ge=0, le=2)
     """Sampling temperature for all generations."""
 
-    top_p: int | float = Field(
-        default=0.9, ge=0, le=1, description="Nucleus sampling parameter for all generations."
-    )
+    top_p: int | float = Field(default=0.9, ge=0, le=1)
     """Nucleus sampling parameter for all generations."""
 
-    max_tokens: int = Field(
-        default=2000, ge=28, le=4000, description="Maximum SNAC tokens per generation."
-    )
+    max_tokens: int = Field(default=2000, ge=28, le=4000)
     """Maximum SNAC tokens per generation."""
 
-    repetition_penalty: int | float = Field(
-        default=1.1, ge=1, le=2, description="Repetition penalty for all generations."
-    )
+    repetition_penalty: int | float = Field(default=1.1, ge=1, le=2)
     """Repetition penalty for all generations."""
 
-    sample_rate: SampleRateEnum = Field(
-        default="48 kHz",
-        description="Output audio sample rate for all generations. 48 kHz provides higher quality, 24 kHz is faster.",
-    )
+    sample_rate: SampleRateEnum = "48 kHz"
     """Output audio sample rate for all generations. 48 kHz provides higher quality, 24 kHz is faster."""
 
-    output_format: OutputFormatEnum = Field(
-        default="wav", description="Output audio format for all generated speech files"
-    )
+    output_format: OutputFormatEnum = "wav"
     """Output audio format for all generated speech files"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/maya/batch`."""
 
-    audios: list[File_ccd89e] = Field(description="List of generated audio files")
+    audios: list[File]
     """List of generated audio files"""
 
-    durations: list[int | float] = Field(description="Duration of each generated audio in seconds")
+    durations: list[int | float]
     """Duration of each generated audio in seconds"""
 
-    sample_rate: str = Field(description="Sample rate of all generated audio files")
+    sample_rate: str
     """Sample rate of all generated audio files"""
 
-    total_generation_time: int | float = Field(
-        description="Total time taken to generate all audio files in seconds"
-    )
+    total_generation_time: int | float
     """Total time taken to generate all audio files in seconds"""
 
-    average_rtf: int | float = Field(description="Average real-time factor across all generations")
+    average_rtf: int | float
     """Average real-time factor across all generations"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        texts: Required[list[str]]
+        prompts: Required[list[str]]
+        temperature: int | float
+        top_p: int | float
+        max_tokens: int
+        repetition_penalty: int | float
+        sample_rate: SampleRateEnum
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MayaBatch(_Endpoint[Input, Output]):
-    """(`fal-ai/maya/batch`)."""
+    """`fal-ai/maya/batch`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -117,76 +115,47 @@ class MayaBatch(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        texts: list[str],
-        prompts: list[str],
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        texts: list[str],
-        prompts: list[str],
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        texts: list[str],
-        prompts: list[str],
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            texts (list[str], required): List of texts to synthesize into speech.
+            prompts (list[str], required): List of voice descriptions for each text.
+            temperature (int | float, default 0.4): Sampling temperature for all generations.
+            top_p (int | float, default 0.9): Nucleus sampling parameter for all generations.
+            max_tokens (int, default 2000): Maximum SNAC tokens per generation.
+            repetition_penalty (int | float, default 1.1): Repetition penalty for all generations.
+            sample_rate (SampleRateEnum, default "48 kHz"): Output audio sample rate for all generations. 48 kHz provides higher quality, 24 kHz is faster.
+            output_format (OutputFormatEnum, default "wav"): Output audio format for all generated speech files
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMayaBatch(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/maya/batch`), async."""
+    """Async twin of `MayaBatch` (`fal-ai/maya/batch`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -194,73 +163,33 @@ class AsyncMayaBatch(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        texts: list[str],
-        prompts: list[str],
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MayaBatch.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        texts: list[str],
-        prompts: list[str],
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MayaBatch.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        texts: list[str],
-        prompts: list[str],
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "48 kHz",
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MayaBatch.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -16,16 +16,11 @@ from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MayaStream", "AsyncMayaStream"]
 
@@ -39,60 +34,28 @@ SampleRateEnum: TypeAlias = Literal["48 kHz", "24 kHz"]
 class Input(_FalInput):
     """Input of `fal-ai/maya/stream`."""
 
-    text: str = Field(
-        max_length=5000,
-        description="The text to synthesize into speech. You can embed emotion tags anywhere in the text using the format <emotion_name>. Available emotions: laugh, laugh_harder, sigh, chuckle, gasp, angry, excited, whisper, cry, scream, sing, snort, exhale, gulp, giggle, sarcastic, curious. Example: 'Hello world! <excited> This is amazing!' or 'I can't believe this <sigh> happened again.'",
-    )
+    text: str = Field(max_length=5000)
     """The text to synthesize into speech. You can embed emotion tags anywhere in the text using the format <emotion_name>. Available emotions: laugh, laugh_harder, sigh, chuckle, gasp, angry, excited, whisper, cry, scream, sing, snort, exhale, gulp, giggle, sarcastic, curious. Example: 'Hello world! <excited> This is amazing!' or 'I can't believe this <sigh> happened again.'"""
 
-    prompt: str = Field(
-        max_length=500,
-        description="Description of the voice/character. Includes attributes like age, accent, pitch, timbre, pacing, tone, and intensity. See examples for format.",
-    )
+    prompt: str = Field(max_length=500)
     """Description of the voice/character. Includes attributes like age, accent, pitch, timbre, pacing, tone, and intensity. See examples for format."""
 
-    temperature: int | float = Field(
-        default=0.4,
-        ge=0,
-        le=2,
-        description="Sampling temperature. Lower values (0.2-0.5) produce more stable/consistent audio. Higher values add variation.",
-    )
+    temperature: int | float = Field(default=0.4, ge=0, le=2)
     """Sampling temperature. Lower values (0.2-0.5) produce more stable/consistent audio. Higher values add variation."""
 
-    top_p: int | float = Field(
-        default=0.9,
-        ge=0,
-        le=1,
-        description="Nucleus sampling parameter. Controls diversity of token selection.",
-    )
+    top_p: int | float = Field(default=0.9, ge=0, le=1)
     """Nucleus sampling parameter. Controls diversity of token selection."""
 
-    max_tokens: int = Field(
-        default=2000,
-        ge=28,
-        le=4000,
-        description="Maximum number of SNAC tokens to generate (7 tokens per frame). Controls maximum audio length.",
-    )
+    max_tokens: int = Field(default=2000, ge=28, le=4000)
     """Maximum number of SNAC tokens to generate (7 tokens per frame). Controls maximum audio length."""
 
-    repetition_penalty: int | float = Field(
-        default=1.1,
-        ge=1,
-        le=2,
-        description="Penalty for repeating tokens. Higher values reduce repetition artifacts.",
-    )
+    repetition_penalty: int | float = Field(default=1.1, ge=1, le=2)
     """Penalty for repeating tokens. Higher values reduce repetition artifacts."""
 
-    sample_rate: SampleRateEnum = Field(
-        default="24 kHz",
-        description="Output audio sample rate. 48 kHz uses upsampling for higher quality audio, 24 kHz is native SNAC output (faster, lower latency).",
-    )
+    sample_rate: SampleRateEnum = "24 kHz"
     """Output audio sample rate. 48 kHz uses upsampling for higher quality audio, 24 kHz is native SNAC output (faster, lower latency)."""
 
-    output_format: OutputFormatEnum = Field(
-        default="mp3",
-        description="Output audio format. 'mp3' for browser-playable audio, 'wav' for uncompressed audio, 'pcm' for raw PCM (lowest latency, requires client-side decoding).",
-    )
+    output_format: OutputFormatEnum = "mp3"
     """Output audio format. 'mp3' for browser-playable audio, 'wav' for uncompressed audio, 'pcm' for raw PCM (lowest latency, requires client-side decoding)."""
 
 
@@ -100,8 +63,35 @@ class Output(_FalValue):
     """Output of `fal-ai/maya/stream`."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        prompt: Required[str]
+        temperature: int | float
+        top_p: int | float
+        max_tokens: int
+        repetition_penalty: int | float
+        sample_rate: SampleRateEnum
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MayaStream(_Endpoint[Input, Output]):
-    """(`fal-ai/maya/stream`)."""
+    """`fal-ai/maya/stream`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -109,76 +99,47 @@ class MayaStream(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "24 kHz",
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "24 kHz",
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "24 kHz",
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): The text to synthesize into speech.
+            prompt (str, required): Description of the voice/character.
+            temperature (int | float, default 0.4): Sampling temperature.
+            top_p (int | float, default 0.9): Nucleus sampling parameter.
+            max_tokens (int, default 2000): Maximum number of SNAC tokens to generate (7 tokens per frame).
+            repetition_penalty (int | float, default 1.1): Penalty for repeating tokens.
+            sample_rate (SampleRateEnum, default "24 kHz"): Output audio sample rate. 48 kHz uses upsampling for higher quality audio, 24 kHz is native SNAC output (faster, lower latency).
+            output_format (OutputFormatEnum, default "mp3"): Output audio format. 'mp3' for browser-playable audio, 'wav' for uncompressed audio, 'pcm' for raw PCM (lowest latency, requires client-side decoding).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMayaStream(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/maya/stream`), async."""
+    """Async twin of `MayaStream` (`fal-ai/maya/stream`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -186,73 +147,33 @@ class AsyncMayaStream(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "24 kHz",
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MayaStream.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "24 kHz",
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MayaStream.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        prompt: str,
-        temperature: int | float = 0.4,
-        top_p: int | float = 0.9,
-        max_tokens: int = 2000,
-        repetition_penalty: int | float = 1.1,
-        sample_rate: SampleRateEnum = "24 kHz",
-        output_format: OutputFormatEnum = "mp3",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MayaStream.subscribe`."""
         return await self._subscribe(input, kwargs)

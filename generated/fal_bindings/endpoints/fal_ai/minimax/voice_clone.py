@@ -13,85 +13,90 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MinimaxVoiceClone", "AsyncMinimaxVoiceClone"]
 
 ENDPOINT_ID = "fal-ai/minimax/voice-clone"
 
 ModelEnum: TypeAlias = Literal["speech-02-hd", "speech-02-turbo", "speech-01-hd", "speech-01-turbo"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/minimax/voice-clone`."""
 
-    audio_url: _FileInput = Field(
-        description="\n            URL of the input audio file for voice cloning. Should be at least 10 seconds\n            long. To retain the voice permanently, use it with a TTS (text-to-speech)\n            endpoint at least once within 7 days. Otherwise, it will be\n            automatically deleted.\n        "
-    )
+    audio_url: _FileInput
     """URL of the input audio file for voice cloning. Should be at least 10 seconds
                 long. To retain the voice permanently, use it with a TTS (text-to-speech)
                 endpoint at least once within 7 days. Otherwise, it will be
                 automatically deleted.
     """
 
-    noise_reduction: bool = Field(
-        default=False, description="Enable noise reduction for the cloned voice"
-    )
+    noise_reduction: bool = False
     """Enable noise reduction for the cloned voice"""
 
-    need_volume_normalization: bool = Field(
-        default=False, description="Enable volume normalization for the cloned voice"
-    )
+    need_volume_normalization: bool = False
     """Enable volume normalization for the cloned voice"""
 
-    accuracy: int | float | None = Field(
-        default=None, ge=0, le=1, description="Text validation accuracy threshold (0-1)"
-    )
+    accuracy: int | float | None = Field(default=None, ge=0, le=1)
     """Text validation accuracy threshold (0-1)"""
 
     text: str | None = Field(
         default="Hello, this is a preview of your cloned voice! I hope you like it!",
         max_length=1000,
-        description="Text to generate a TTS preview with the cloned voice (optional)",
     )
     """Text to generate a TTS preview with the cloned voice (optional)"""
 
-    model: ModelEnum = Field(
-        default="speech-02-hd",
-        description="TTS model to use for preview. Options: speech-02-hd, speech-02-turbo, speech-01-hd, speech-01-turbo",
-    )
+    model: ModelEnum = "speech-02-hd"
     """TTS model to use for preview. Options: speech-02-hd, speech-02-turbo, speech-01-hd, speech-01-turbo"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/minimax/voice-clone`."""
 
-    custom_voice_id: str = Field(description="The cloned voice ID for use with TTS")
+    custom_voice_id: str
     """The cloned voice ID for use with TTS"""
 
-    audio: File_ccd89e | None = Field(
-        default=None, description="Preview audio generated with the cloned voice (if requested)"
-    )
+    audio: File | None = None
     """Preview audio generated with the cloned voice (if requested)"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        noise_reduction: bool
+        need_volume_normalization: bool
+        accuracy: int | float | None
+        text: str | None
+        model: ModelEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MinimaxVoiceClone(_Endpoint[Input, Output]):
-    """(`fal-ai/minimax/voice-clone`)."""
+    """`fal-ai/minimax/voice-clone`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -99,70 +104,45 @@ class MinimaxVoiceClone(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        noise_reduction: bool = False,
-        need_volume_normalization: bool = False,
-        accuracy: int | float | None = None,
-        text: str | None = "Hello, this is a preview of your cloned voice! I hope you like it!",
-        model: ModelEnum = "speech-02-hd",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        noise_reduction: bool = False,
-        need_volume_normalization: bool = False,
-        accuracy: int | float | None = None,
-        text: str | None = "Hello, this is a preview of your cloned voice! I hope you like it!",
-        model: ModelEnum = "speech-02-hd",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        noise_reduction: bool = False,
-        need_volume_normalization: bool = False,
-        accuracy: int | float | None = None,
-        text: str | None = "Hello, this is a preview of your cloned voice! I hope you like it!",
-        model: ModelEnum = "speech-02-hd",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): URL of the input audio file for voice cloning.
+            noise_reduction (bool, default False): Enable noise reduction for the cloned voice
+            need_volume_normalization (bool, default False): Enable volume normalization for the cloned voice
+            accuracy (int | float | None, default None): Text validation accuracy threshold (0-1)
+            text (str | None, optional): Text to generate a TTS preview with the cloned voice (optional)
+            model (ModelEnum, default "speech-02-hd"): TTS model to use for preview.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMinimaxVoiceClone(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/minimax/voice-clone`), async."""
+    """Async twin of `MinimaxVoiceClone` (`fal-ai/minimax/voice-clone`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -170,67 +150,33 @@ class AsyncMinimaxVoiceClone(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        noise_reduction: bool = False,
-        need_volume_normalization: bool = False,
-        accuracy: int | float | None = None,
-        text: str | None = "Hello, this is a preview of your cloned voice! I hope you like it!",
-        model: ModelEnum = "speech-02-hd",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MinimaxVoiceClone.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        noise_reduction: bool = False,
-        need_volume_normalization: bool = False,
-        accuracy: int | float | None = None,
-        text: str | None = "Hello, this is a preview of your cloned voice! I hope you like it!",
-        model: ModelEnum = "speech-02-hd",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MinimaxVoiceClone.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        noise_reduction: bool = False,
-        need_volume_normalization: bool = False,
-        accuracy: int | float | None = None,
-        text: str | None = "Hello, this is a preview of your cloned voice! I hope you like it!",
-        model: ModelEnum = "speech-02-hd",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MinimaxVoiceClone.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,75 +13,86 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MmaudioV2", "AsyncMmaudioV2"]
 
 ENDPOINT_ID = "fal-ai/mmaudio-v2"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/mmaudio-v2`."""
 
-    video_url: _FileInput = Field(description="The URL of the video to generate the audio for.")
+    video_url: _FileInput
     """The URL of the video to generate the audio for."""
 
-    prompt: str = Field(description="The prompt to generate the audio for.")
+    prompt: str
     """The prompt to generate the audio for."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt to generate the audio for."
-    )
+    negative_prompt: str = ""
     """The negative prompt to generate the audio for."""
 
-    seed: int | None = Field(
-        default=None, ge=0, le=65535, description="The seed for the random number generator"
-    )
+    seed: int | None = Field(default=None, ge=0, le=65535)
     """The seed for the random number generator"""
 
-    num_steps: int = Field(
-        default=25, ge=4, le=50, description="The number of steps to generate the audio for."
-    )
+    num_steps: int = Field(default=25, ge=4, le=50)
     """The number of steps to generate the audio for."""
 
-    duration: int | float = Field(
-        default=8, ge=1, le=30, description="The duration of the audio to generate."
-    )
+    duration: int | float = Field(default=8, ge=1, le=30)
     """The duration of the audio to generate."""
 
-    cfg_strength: int | float = Field(
-        default=4.5, ge=0, le=20, description="The strength of Classifier Free Guidance."
-    )
+    cfg_strength: int | float = Field(default=4.5, ge=0, le=20)
     """The strength of Classifier Free Guidance."""
 
-    mask_away_clip: bool = Field(default=False, description="Whether to mask away the clip.")
+    mask_away_clip: bool = False
     """Whether to mask away the clip."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/mmaudio-v2`."""
 
-    video: File_ccd89e = Field(description="The generated video with the lip sync.")
+    video: File
     """The generated video with the lip sync."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        prompt: Required[str]
+        negative_prompt: str
+        seed: int | None
+        num_steps: int
+        duration: int | float
+        cfg_strength: int | float
+        mask_away_clip: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MmaudioV2(_Endpoint[Input, Output]):
-    """(`fal-ai/mmaudio-v2`)."""
+    """`fal-ai/mmaudio-v2`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -89,76 +100,47 @@ class MmaudioV2(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_steps: int = 25,
-        duration: int | float = 8,
-        cfg_strength: int | float = 4.5,
-        mask_away_clip: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_steps: int = 25,
-        duration: int | float = 8,
-        cfg_strength: int | float = 4.5,
-        mask_away_clip: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_steps: int = 25,
-        duration: int | float = 8,
-        cfg_strength: int | float = 4.5,
-        mask_away_clip: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): The URL of the video to generate the audio for.
+            prompt (str, required): The prompt to generate the audio for.
+            negative_prompt (str, default ""): The negative prompt to generate the audio for.
+            seed (int | None, default None): The seed for the random number generator
+            num_steps (int, default 25): The number of steps to generate the audio for.
+            duration (int | float, default 8): The duration of the audio to generate.
+            cfg_strength (int | float, default 4.5): The strength of Classifier Free Guidance.
+            mask_away_clip (bool, default False): Whether to mask away the clip.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMmaudioV2(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/mmaudio-v2`), async."""
+    """Async twin of `MmaudioV2` (`fal-ai/mmaudio-v2`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -166,73 +148,33 @@ class AsyncMmaudioV2(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_steps: int = 25,
-        duration: int | float = 8,
-        cfg_strength: int | float = 4.5,
-        mask_away_clip: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MmaudioV2.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_steps: int = 25,
-        duration: int | float = 8,
-        cfg_strength: int | float = 4.5,
-        mask_away_clip: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MmaudioV2.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_steps: int = 25,
-        duration: int | float = 8,
-        cfg_strength: int | float = 4.5,
-        mask_away_clip: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MmaudioV2.subscribe`."""
         return await self._subscribe(input, kwargs)

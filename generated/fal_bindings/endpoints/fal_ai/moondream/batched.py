@@ -17,16 +17,11 @@ from fal_bindings.types.moondream_input_param import MoondreamInputParam
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MoondreamBatched", "AsyncMoondreamBatched"]
 
@@ -38,55 +33,68 @@ ModelIdEnum: TypeAlias = Literal["vikhyatk/moondream2", "fal-ai/moondream2-docci
 class Input(_FalInput):
     """Input of `fal-ai/moondream/batched`."""
 
-    model_id: ModelIdEnum = Field(
-        default="vikhyatk/moondream2", description="Model ID to use for inference"
-    )
+    model_id: ModelIdEnum = "vikhyatk/moondream2"
     """Model ID to use for inference"""
 
-    inputs: list[MoondreamInputParam] = Field(description="List of input prompts and image URLs")
+    inputs: list[MoondreamInputParam]
     """List of input prompts and image URLs"""
 
-    max_tokens: int = Field(
-        default=64, ge=32, le=1024, description="Maximum number of new tokens to generate"
-    )
+    max_tokens: int = Field(default=64, ge=32, le=1024)
     """Maximum number of new tokens to generate"""
 
-    temperature: int | float = Field(
-        default=0.2, le=1, gt=0, description="Temperature for sampling"
-    )
+    temperature: int | float = Field(default=0.2, le=1, gt=0)
     """Temperature for sampling"""
 
-    top_p: int | float = Field(default=1, ge=0, le=1, description="Top P for sampling")
+    top_p: int | float = Field(default=1, ge=0, le=1)
     """Top P for sampling"""
 
-    repetition_penalty: int | float = Field(
-        default=1, ge=1, le=2, description="Repetition penalty for sampling"
-    )
+    repetition_penalty: int | float = Field(default=1, ge=1, le=2)
     """Repetition penalty for sampling"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/moondream/batched`."""
 
-    outputs: list[str] = Field(description="List of generated outputs")
+    outputs: list[str]
     """List of generated outputs"""
 
-    partial: bool = Field(default=False, description="Whether the output is partial")
+    partial: bool = False
     """Whether the output is partial"""
 
-    timings: dict[str, int | float] = Field(
-        description="Timings for different parts of the process"
-    )
+    timings: dict[str, int | float]
     """Timings for different parts of the process"""
 
-    filenames: list[str] | None = Field(
-        default=None, description="Filenames of the images processed"
-    )
+    filenames: list[str] | None = None
     """Filenames of the images processed"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        model_id: ModelIdEnum
+        inputs: Required[list[MoondreamInputParam]]
+        max_tokens: int
+        temperature: int | float
+        top_p: int | float
+        repetition_penalty: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MoondreamBatched(_Endpoint[Input, Output]):
-    """(`fal-ai/moondream/batched`)."""
+    """`fal-ai/moondream/batched`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -94,70 +102,45 @@ class MoondreamBatched(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        model_id: ModelIdEnum = "vikhyatk/moondream2",
-        inputs: list[MoondreamInputParam],
-        max_tokens: int = 64,
-        temperature: int | float = 0.2,
-        top_p: int | float = 1,
-        repetition_penalty: int | float = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        model_id: ModelIdEnum = "vikhyatk/moondream2",
-        inputs: list[MoondreamInputParam],
-        max_tokens: int = 64,
-        temperature: int | float = 0.2,
-        top_p: int | float = 1,
-        repetition_penalty: int | float = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        model_id: ModelIdEnum = "vikhyatk/moondream2",
-        inputs: list[MoondreamInputParam],
-        max_tokens: int = 64,
-        temperature: int | float = 0.2,
-        top_p: int | float = 1,
-        repetition_penalty: int | float = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            model_id (ModelIdEnum, default "vikhyatk/moondream2"): Model ID to use for inference
+            inputs (list[MoondreamInputParam], required): List of input prompts and image URLs
+            max_tokens (int, default 64): Maximum number of new tokens to generate
+            temperature (int | float, default 0.2): Temperature for sampling
+            top_p (int | float, default 1): Top P for sampling
+            repetition_penalty (int | float, default 1): Repetition penalty for sampling
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMoondreamBatched(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/moondream/batched`), async."""
+    """Async twin of `MoondreamBatched` (`fal-ai/moondream/batched`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -165,67 +148,33 @@ class AsyncMoondreamBatched(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        model_id: ModelIdEnum = "vikhyatk/moondream2",
-        inputs: list[MoondreamInputParam],
-        max_tokens: int = 64,
-        temperature: int | float = 0.2,
-        top_p: int | float = 1,
-        repetition_penalty: int | float = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MoondreamBatched.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        model_id: ModelIdEnum = "vikhyatk/moondream2",
-        inputs: list[MoondreamInputParam],
-        max_tokens: int = 64,
-        temperature: int | float = 0.2,
-        top_p: int | float = 1,
-        repetition_penalty: int | float = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MoondreamBatched.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        model_id: ModelIdEnum = "vikhyatk/moondream2",
-        inputs: list[MoondreamInputParam],
-        max_tokens: int = 64,
-        temperature: int | float = 0.2,
-        top_p: int | float = 1,
-        repetition_penalty: int | float = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MoondreamBatched.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -18,16 +16,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -45,46 +38,62 @@ TaskTypeEnum: TypeAlias = Literal["bbox_detection", "point_detection", "gaze_det
 class Input(_FalInput):
     """Input of `fal-ai/moondream-next/detection`."""
 
-    image_url: _FileInput = Field(description="Image URL to be processed")
+    image_url: _FileInput
     """Image URL to be processed"""
 
-    task_type: TaskTypeEnum = Field(description="Type of detection to perform")
+    task_type: TaskTypeEnum
     """Type of detection to perform"""
 
-    detection_prompt: str = Field(description="Text description of what to detect")
+    detection_prompt: str
     """Text description of what to detect"""
 
-    use_ensemble: bool = Field(
-        default=False, description="Whether to use ensemble for gaze detection"
-    )
+    use_ensemble: bool = False
     """Whether to use ensemble for gaze detection"""
 
-    combine_points: bool = Field(
-        default=False,
-        description="Whether to combine points into a single point for point detection. This has no effect for bbox detection or gaze detection.",
-    )
+    combine_points: bool = False
     """Whether to combine points into a single point for point detection. This has no effect for bbox detection or gaze detection."""
 
-    show_visualization: bool = Field(
-        default=True, description="Whether to show visualization for detection"
-    )
+    show_visualization: bool = True
     """Whether to show visualization for detection"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/moondream-next/detection`."""
 
-    image: Image | None = Field(
-        default=None, description="Output image with detection visualization"
-    )
+    image: Image | None = None
     """Output image with detection visualization"""
 
-    text_output: str = Field(description="Detection results as text")
+    text_output: str
     """Detection results as text"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        task_type: Required[TaskTypeEnum]
+        detection_prompt: Required[str]
+        use_ensemble: bool
+        combine_points: bool
+        show_visualization: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MoondreamNextDetection(_Endpoint[Input, Output]):
-    """(`fal-ai/moondream-next/detection`)."""
+    """`fal-ai/moondream-next/detection`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -92,70 +101,45 @@ class MoondreamNextDetection(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        task_type: TaskTypeEnum,
-        detection_prompt: str,
-        use_ensemble: bool = False,
-        combine_points: bool = False,
-        show_visualization: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        task_type: TaskTypeEnum,
-        detection_prompt: str,
-        use_ensemble: bool = False,
-        combine_points: bool = False,
-        show_visualization: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        task_type: TaskTypeEnum,
-        detection_prompt: str,
-        use_ensemble: bool = False,
-        combine_points: bool = False,
-        show_visualization: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): Image URL to be processed
+            task_type (TaskTypeEnum, required): Type of detection to perform
+            detection_prompt (str, required): Text description of what to detect
+            use_ensemble (bool, default False): Whether to use ensemble for gaze detection
+            combine_points (bool, default False): Whether to combine points into a single point for point detection.
+            show_visualization (bool, default True): Whether to show visualization for detection
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMoondreamNextDetection(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/moondream-next/detection`), async."""
+    """Async twin of `MoondreamNextDetection` (`fal-ai/moondream-next/detection`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -163,67 +147,33 @@ class AsyncMoondreamNextDetection(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        task_type: TaskTypeEnum,
-        detection_prompt: str,
-        use_ensemble: bool = False,
-        combine_points: bool = False,
-        show_visualization: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MoondreamNextDetection.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        task_type: TaskTypeEnum,
-        detection_prompt: str,
-        use_ensemble: bool = False,
-        combine_points: bool = False,
-        show_visualization: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MoondreamNextDetection.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        task_type: TaskTypeEnum,
-        detection_prompt: str,
-        use_ensemble: bool = False,
-        combine_points: bool = False,
-        show_visualization: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MoondreamNextDetection.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -38,46 +33,64 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "fal-ai/omnilottie/image-to-lottie"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/omnilottie/image-to-lottie`."""
 
-    prompt: str = Field(description="Text description guiding the animation of the image.")
+    prompt: str
     """Text description guiding the animation of the image."""
 
-    image_url: _FileInput = Field(description="URL of the reference image to animate.")
+    image_url: _FileInput
     """URL of the reference image to animate."""
 
-    max_tokens: int = Field(
-        default=4096, ge=256, le=8192, description="Maximum number of Lottie tokens to generate."
-    )
+    max_tokens: int = Field(default=4096, ge=256, le=8192)
     """Maximum number of Lottie tokens to generate."""
 
-    temperature: int | float = Field(
-        default=0.9, ge=0, le=2, description="Sampling temperature for generation."
-    )
+    temperature: int | float = Field(default=0.9, ge=0, le=2)
     """Sampling temperature for generation."""
 
-    top_p: int | float = Field(
-        default=0.25, ge=0, le=1, description="Nucleus sampling probability threshold."
-    )
+    top_p: int | float = Field(default=0.25, ge=0, le=1)
     """Nucleus sampling probability threshold."""
 
-    top_k: int = Field(default=5, ge=1, le=100, description="Top-k sampling parameter.")
+    top_k: int = Field(default=5, ge=1, le=100)
     """Top-k sampling parameter."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/omnilottie/image-to-lottie`."""
 
-    lottie_file: File_ccd89e = Field(description="The generated Lottie animation as a JSON file.")
+    lottie_file: File
     """The generated Lottie animation as a JSON file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        max_tokens: int
+        temperature: int | float
+        top_p: int | float
+        top_k: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class OmnilottieImageToLottie(_Endpoint[Input, Output]):
-    """(`fal-ai/omnilottie/image-to-lottie`)."""
+    """`fal-ai/omnilottie/image-to-lottie`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -85,70 +98,45 @@ class OmnilottieImageToLottie(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        max_tokens: int = 4096,
-        temperature: int | float = 0.9,
-        top_p: int | float = 0.25,
-        top_k: int = 5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        max_tokens: int = 4096,
-        temperature: int | float = 0.9,
-        top_p: int | float = 0.25,
-        top_k: int = 5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        max_tokens: int = 4096,
-        temperature: int | float = 0.9,
-        top_p: int | float = 0.25,
-        top_k: int = 5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text description guiding the animation of the image.
+            image_url (FileInput, required): URL of the reference image to animate.
+            max_tokens (int, default 4096): Maximum number of Lottie tokens to generate.
+            temperature (int | float, default 0.9): Sampling temperature for generation.
+            top_p (int | float, default 0.25): Nucleus sampling probability threshold.
+            top_k (int, default 5): Top-k sampling parameter.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncOmnilottieImageToLottie(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/omnilottie/image-to-lottie`), async."""
+    """Async twin of `OmnilottieImageToLottie` (`fal-ai/omnilottie/image-to-lottie`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -156,67 +144,33 @@ class AsyncOmnilottieImageToLottie(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        max_tokens: int = 4096,
-        temperature: int | float = 0.9,
-        top_p: int | float = 0.25,
-        top_k: int = 5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `OmnilottieImageToLottie.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        max_tokens: int = 4096,
-        temperature: int | float = 0.9,
-        top_p: int | float = 0.25,
-        top_k: int = 5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `OmnilottieImageToLottie.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        max_tokens: int = 4096,
-        temperature: int | float = 0.9,
-        top_p: int | float = 0.25,
-        top_k: int = 5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `OmnilottieImageToLottie.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,88 +13,88 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "OneToAllAnimation13b", "AsyncOneToAllAnimation13b"]
 
 ENDPOINT_ID = "fal-ai/one-to-all-animation/1.3b"
 
 ResolutionEnum: TypeAlias = Literal["480p", "580p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/one-to-all-animation/1.3b`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
-    negative_prompt: str = Field(description="The negative prompt to generate the video from.")
+    negative_prompt: str
     """The negative prompt to generate the video from."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the image to use as a reference for the video generation."
-    )
+    image_url: _FileInput
     """The URL of the image to use as a reference for the video generation."""
 
-    video_url: _FileInput = Field(
-        description="The URL of the video to use as a reference for the video generation."
-    )
+    video_url: _FileInput
     """The URL of the video to use as a reference for the video generation."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="The resolution of the video to generate."
-    )
+    resolution: ResolutionEnum = "480p"
     """The resolution of the video to generate."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=2,
-        le=30,
-        description="The number of inference steps to use for the video generation.",
-    )
+    num_inference_steps: int = Field(default=30, ge=2, le=30)
     """The number of inference steps to use for the video generation."""
 
-    image_guidance_scale: int | float = Field(
-        default=2,
-        ge=1,
-        le=10,
-        description="The image guidance scale to use for the video generation.",
-    )
+    image_guidance_scale: int | float = Field(default=2, ge=1, le=10)
     """The image guidance scale to use for the video generation."""
 
-    pose_guidance_scale: int | float = Field(
-        default=1.5,
-        ge=1,
-        le=10,
-        description="The pose guidance scale to use for the video generation.",
-    )
+    pose_guidance_scale: int | float = Field(default=1.5, ge=1, le=10)
     """The pose guidance scale to use for the video generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/one-to-all-animation/1.3b`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: Required[str]
+        image_url: Required[_FileInput]
+        video_url: Required[_FileInput]
+        resolution: ResolutionEnum
+        num_inference_steps: int
+        image_guidance_scale: int | float
+        pose_guidance_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class OneToAllAnimation13b(_Endpoint[Input, Output]):
-    """(`fal-ai/one-to-all-animation/1.3b`)."""
+    """`fal-ai/one-to-all-animation/1.3b`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -102,76 +102,47 @@ class OneToAllAnimation13b(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        resolution: ResolutionEnum = "480p",
-        num_inference_steps: int = 30,
-        image_guidance_scale: int | float = 2,
-        pose_guidance_scale: int | float = 1.5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        resolution: ResolutionEnum = "480p",
-        num_inference_steps: int = 30,
-        image_guidance_scale: int | float = 2,
-        pose_guidance_scale: int | float = 1.5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        resolution: ResolutionEnum = "480p",
-        num_inference_steps: int = 30,
-        image_guidance_scale: int | float = 2,
-        pose_guidance_scale: int | float = 1.5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            negative_prompt (str, required): The negative prompt to generate the video from.
+            image_url (FileInput, required): The URL of the image to use as a reference for the video generation.
+            video_url (FileInput, required): The URL of the video to use as a reference for the video generation.
+            resolution (ResolutionEnum, default "480p"): The resolution of the video to generate.
+            num_inference_steps (int, default 30): The number of inference steps to use for the video generation.
+            image_guidance_scale (int | float, default 2): The image guidance scale to use for the video generation.
+            pose_guidance_scale (int | float, default 1.5): The pose guidance scale to use for the video generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncOneToAllAnimation13b(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/one-to-all-animation/1.3b`), async."""
+    """Async twin of `OneToAllAnimation13b` (`fal-ai/one-to-all-animation/1.3b`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -179,73 +150,33 @@ class AsyncOneToAllAnimation13b(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        resolution: ResolutionEnum = "480p",
-        num_inference_steps: int = 30,
-        image_guidance_scale: int | float = 2,
-        pose_guidance_scale: int | float = 1.5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `OneToAllAnimation13b.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        resolution: ResolutionEnum = "480p",
-        num_inference_steps: int = 30,
-        image_guidance_scale: int | float = 2,
-        pose_guidance_scale: int | float = 1.5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `OneToAllAnimation13b.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        resolution: ResolutionEnum = "480p",
-        num_inference_steps: int = 30,
-        image_guidance_scale: int | float = 2,
-        pose_guidance_scale: int | float = 1.5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `OneToAllAnimation13b.subscribe`."""
         return await self._subscribe(input, kwargs)

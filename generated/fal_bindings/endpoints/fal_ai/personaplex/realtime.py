@@ -17,16 +17,11 @@ from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PersonaplexRealtime", "AsyncPersonaplexRealtime"]
 
@@ -57,73 +52,76 @@ VoiceEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/personaplex/realtime`."""
 
-    audio: str = Field(
-        description="Input audio chunk (PCM s16le, 24kHz mono). Base64-encoded in JSON transport."
-    )
+    audio: str
     """Input audio chunk (PCM s16le, 24kHz mono). Base64-encoded in JSON transport."""
 
-    voice: VoiceEnum = Field(
-        default="NATF2",
-        description="Voice ID for the AI response. NAT = natural, VAR = variety. F = female, M = male. Ignored when voice_audio_url is provided.",
-    )
+    voice: VoiceEnum = "NATF2"
     """Voice ID for the AI response. NAT = natural, VAR = variety. F = female, M = male. Ignored when voice_audio_url is provided."""
 
-    temperature_text: int | float = Field(
-        default=0.7,
-        ge=0,
-        le=2,
-        description="Text sampling temperature. Higher values produce more diverse outputs.",
-    )
+    temperature_text: int | float = Field(default=0.7, ge=0, le=2)
     """Text sampling temperature. Higher values produce more diverse outputs."""
 
-    voice_audio_url: _FileInput | None = Field(
-        default=None,
-        description="URL to a voice sample audio for on-the-fly voice cloning. When provided, the AI responds in the cloned voice instead of the preset 'voice'. 10+ seconds of clear speech recommended. Billed at 2x rate.",
-    )
+    voice_audio_url: _FileInput | None = None
     """URL to a voice sample audio for on-the-fly voice cloning. When provided, the AI responds in the cloned voice instead of the preset 'voice'. 10+ seconds of clear speech recommended. Billed at 2x rate."""
 
-    top_k_text: int = Field(
-        default=25, ge=1, le=1000, description="Top-K sampling for text tokens."
-    )
+    top_k_text: int = Field(default=25, ge=1, le=1000)
     """Top-K sampling for text tokens."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    top_k_audio: int = Field(
-        default=250, ge=1, le=2048, description="Top-K sampling for audio tokens."
-    )
+    top_k_audio: int = Field(default=250, ge=1, le=2048)
     """Top-K sampling for audio tokens."""
 
     prompt: str = Field(
-        default="You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way.",
-        description="Text prompt describing the AI persona and conversation context.",
+        default="You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way."
     )
     """Text prompt describing the AI persona and conversation context."""
 
-    temperature_audio: int | float = Field(
-        default=0.8,
-        ge=0,
-        le=2,
-        description="Audio sampling temperature. Higher values produce more diverse outputs.",
-    )
+    temperature_audio: int | float = Field(default=0.8, ge=0, le=2)
     """Audio sampling temperature. Higher values produce more diverse outputs."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/personaplex/realtime`."""
 
-    audio: str = Field(
-        description="Generated audio chunk (PCM s16le, 24kHz mono). Base64-encoded in JSON transport."
-    )
+    audio: str
     """Generated audio chunk (PCM s16le, 24kHz mono). Base64-encoded in JSON transport."""
 
-    text: str = Field(default="", description="Generated text tokens for this chunk.")
+    text: str = ""
     """Generated text tokens for this chunk."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio: Required[str]
+        voice: VoiceEnum
+        temperature_text: int | float
+        voice_audio_url: _FileInput | None
+        top_k_text: int
+        seed: int | None
+        top_k_audio: int
+        prompt: str
+        temperature_audio: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PersonaplexRealtime(_Endpoint[Input, Output]):
-    """(`fal-ai/personaplex/realtime`)."""
+    """`fal-ai/personaplex/realtime`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -131,79 +129,48 @@ class PersonaplexRealtime(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio: str,
-        voice: VoiceEnum = "NATF2",
-        temperature_text: int | float = 0.7,
-        voice_audio_url: _FileInput | None = None,
-        top_k_text: int = 25,
-        seed: int | None = None,
-        top_k_audio: int = 250,
-        prompt: str = "You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way.",
-        temperature_audio: int | float = 0.8,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio: str,
-        voice: VoiceEnum = "NATF2",
-        temperature_text: int | float = 0.7,
-        voice_audio_url: _FileInput | None = None,
-        top_k_text: int = 25,
-        seed: int | None = None,
-        top_k_audio: int = 250,
-        prompt: str = "You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way.",
-        temperature_audio: int | float = 0.8,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio: str,
-        voice: VoiceEnum = "NATF2",
-        temperature_text: int | float = 0.7,
-        voice_audio_url: _FileInput | None = None,
-        top_k_text: int = 25,
-        seed: int | None = None,
-        top_k_audio: int = 250,
-        prompt: str = "You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way.",
-        temperature_audio: int | float = 0.8,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio (str, required): Input audio chunk (PCM s16le, 24kHz mono).
+            voice (VoiceEnum, default "NATF2"): Voice ID for the AI response.
+            temperature_text (int | float, default 0.7): Text sampling temperature.
+            voice_audio_url (FileInput | None, default None): URL to a voice sample audio for on-the-fly voice cloning.
+            top_k_text (int, default 25): Top-K sampling for text tokens.
+            seed (int | None, default None): Random seed for reproducibility.
+            top_k_audio (int, default 250): Top-K sampling for audio tokens.
+            prompt (str, optional): Text prompt describing the AI persona and conversation context.
+            temperature_audio (int | float, default 0.8): Audio sampling temperature.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPersonaplexRealtime(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/personaplex/realtime`), async."""
+    """Async twin of `PersonaplexRealtime` (`fal-ai/personaplex/realtime`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -211,76 +178,33 @@ class AsyncPersonaplexRealtime(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio: str,
-        voice: VoiceEnum = "NATF2",
-        temperature_text: int | float = 0.7,
-        voice_audio_url: _FileInput | None = None,
-        top_k_text: int = 25,
-        seed: int | None = None,
-        top_k_audio: int = 250,
-        prompt: str = "You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way.",
-        temperature_audio: int | float = 0.8,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PersonaplexRealtime.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio: str,
-        voice: VoiceEnum = "NATF2",
-        temperature_text: int | float = 0.7,
-        voice_audio_url: _FileInput | None = None,
-        top_k_text: int = 25,
-        seed: int | None = None,
-        top_k_audio: int = 250,
-        prompt: str = "You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way.",
-        temperature_audio: int | float = 0.8,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PersonaplexRealtime.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio: str,
-        voice: VoiceEnum = "NATF2",
-        temperature_text: int | float = 0.7,
-        voice_audio_url: _FileInput | None = None,
-        top_k_text: int = 25,
-        seed: int | None = None,
-        top_k_audio: int = 250,
-        prompt: str = "You are a wise and friendly teacher. Answer questions or provide advice in a clear and engaging way.",
-        temperature_audio: int | float = 0.8,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PersonaplexRealtime.subscribe`."""
         return await self._subscribe(input, kwargs)

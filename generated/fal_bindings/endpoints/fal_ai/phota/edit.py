@@ -18,16 +18,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PhotaEdit", "AsyncPhotaEdit"]
 
@@ -45,58 +40,67 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"profile_ids"})
 
-    prompt: str = Field(
-        max_length=8000,
-        description="Text description of the desired image. To refer to specific profiles, use [[profile_id_1]], [[profile_id_2]], etc.",
-    )
+    prompt: str = Field(max_length=8000)
     """Text description of the desired image. To refer to specific profiles, use [[profile_id_1]], [[profile_id_2]], etc."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate."""
 
-    profile_ids: list[str] | None = Field(
-        default=None,
-        description="List of profile IDs to use for the image generation. Profiles may be tagged in the prompt as @Profile1, @Profile2, etc.",
-    )
+    profile_ids: list[str] | None = None
     """List of profile IDs to use for the image generation. Profiles may be tagged in the prompt as @Profile1, @Profile2, etc."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    resolution: ResolutionEnum = Field(
-        default="1K", description="Resolution of the generated image."
-    )
+    resolution: ResolutionEnum = "1K"
     """Resolution of the generated image."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="Aspect ratio of the generated image."
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the generated image."""
 
-    image_urls: list[_FileInput] = Field(
-        min_length=1,
-        description="List of URLs/ Base64 data URIs of the images to edit. At least one image is required; for pure text-to-image generation use the `/` endpoint instead. A maximum of 10 images are supported, additional images will be ignored.",
-    )
+    image_urls: list[_FileInput] = Field(min_length=1)
     """List of URLs/ Base64 data URIs of the images to edit. At least one image is required; for pure text-to-image generation use the `/` endpoint instead. A maximum of 10 images are supported, additional images will be ignored."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/phota/edit`."""
 
-    images: list[ImageFile] = Field(description="The URL of the edited image.")
+    images: list[ImageFile]
     """The URL of the edited image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_images: int
+        profile_ids: list[str] | None
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        image_urls: Required[list[_FileInput]]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PhotaEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/phota/edit`)."""
+    """`fal-ai/phota/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -104,76 +108,47 @@ class PhotaEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        profile_ids: list[str] | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        resolution: ResolutionEnum = "1K",
-        aspect_ratio: AspectRatioEnum = "auto",
-        image_urls: list[_FileInput],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        profile_ids: list[str] | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        resolution: ResolutionEnum = "1K",
-        aspect_ratio: AspectRatioEnum = "auto",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        profile_ids: list[str] | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        resolution: ResolutionEnum = "1K",
-        aspect_ratio: AspectRatioEnum = "auto",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text description of the desired image.
+            num_images (int, default 1): Number of images to generate.
+            profile_ids (list[str] | None, default None): List of profile IDs to use for the image generation.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            resolution (ResolutionEnum, default "1K"): Resolution of the generated image.
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the generated image.
+            image_urls (list[FileInput], required): List of URLs/ Base64 data URIs of the images to edit.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPhotaEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/phota/edit`), async."""
+    """Async twin of `PhotaEdit` (`fal-ai/phota/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -181,73 +156,33 @@ class AsyncPhotaEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        profile_ids: list[str] | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        resolution: ResolutionEnum = "1K",
-        aspect_ratio: AspectRatioEnum = "auto",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PhotaEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        profile_ids: list[str] | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        resolution: ResolutionEnum = "1K",
-        aspect_ratio: AspectRatioEnum = "auto",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PhotaEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_images: int = 1,
-        profile_ids: list[str] | None = None,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        resolution: ResolutionEnum = "1K",
-        aspect_ratio: AspectRatioEnum = "auto",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PhotaEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

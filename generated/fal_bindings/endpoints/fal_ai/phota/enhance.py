@@ -18,16 +18,11 @@ from fal_bindings.types.image_file import ImageFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PhotaEnhance", "AsyncPhotaEnhance"]
 
@@ -41,39 +36,55 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"profile_ids"})
 
-    image_url: _FileInput = Field(description="URL/Base64 data URI of the image to enhance.")
+    image_url: _FileInput
     """URL/Base64 data URI of the image to enhance."""
 
-    profile_ids: list[str] | None = Field(
-        default=None,
-        description="List of profile IDs to use for the image enhancement. The profiles sent over will be used as candidates for identity preservation.",
-    )
+    profile_ids: list[str] | None = None
     """List of profile IDs to use for the image enhancement. The profiles sent over will be used as candidates for identity preservation."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/phota/enhance`."""
 
-    images: list[ImageFile] = Field(description="The URL of the enhanced image.")
+    images: list[ImageFile]
     """The URL of the enhanced image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        profile_ids: list[str] | None
+        num_images: int
+        output_format: OutputFormatEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PhotaEnhance(_Endpoint[Input, Output]):
-    """(`fal-ai/phota/enhance`)."""
+    """`fal-ai/phota/enhance`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -81,67 +92,44 @@ class PhotaEnhance(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        profile_ids: list[str] | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        profile_ids: list[str] | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        profile_ids: list[str] | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL/Base64 data URI of the image to enhance.
+            profile_ids (list[str] | None, default None): List of profile IDs to use for the image enhancement.
+            num_images (int, default 1): Number of images to generate.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPhotaEnhance(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/phota/enhance`), async."""
+    """Async twin of `PhotaEnhance` (`fal-ai/phota/enhance`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -149,64 +137,33 @@ class AsyncPhotaEnhance(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        profile_ids: list[str] | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PhotaEnhance.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        profile_ids: list[str] | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PhotaEnhance.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        profile_ids: list[str] | None = None,
-        num_images: int = 1,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PhotaEnhance.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -19,16 +19,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PostProcessing", "AsyncPostProcessing"]
 
@@ -88,218 +83,251 @@ TintModeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/post-processing`."""
 
-    image_url: _FileInput = Field(description="URL of image to process")
+    image_url: _FileInput
     """URL of image to process"""
 
-    enable_grain: bool = Field(default=False, description="Enable film grain effect")
+    enable_grain: bool = False
     """Enable film grain effect"""
 
-    grain_intensity: Annotated[int | float, _multiple_of(0.01)] = Field(
-        default=0.4, ge=0, le=1, description="Film grain intensity (when enabled)"
-    )
+    grain_intensity: Annotated[int | float, _multiple_of(0.01)] = Field(default=0.4, ge=0, le=1)
     """Film grain intensity (when enabled)"""
 
-    grain_scale: int | float = Field(
-        default=10, ge=1, le=100, description="Film grain scale (when enabled)"
-    )
+    grain_scale: int | float = Field(default=10, ge=1, le=100)
     """Film grain scale (when enabled)"""
 
-    grain_style: GrainStyleEnum = Field(
-        default="modern", description="Style of film grain to apply"
-    )
+    grain_style: GrainStyleEnum = "modern"
     """Style of film grain to apply"""
 
-    enable_color_correction: bool = Field(default=False, description="Enable color correction")
+    enable_color_correction: bool = False
     """Enable color correction"""
 
-    temperature: int | float = Field(
-        default=0, ge=-100, le=100, description="Color temperature adjustment"
-    )
+    temperature: int | float = Field(default=0, ge=-100, le=100)
     """Color temperature adjustment"""
 
-    brightness: int | float = Field(default=0, ge=-100, le=100, description="Brightness adjustment")
+    brightness: int | float = Field(default=0, ge=-100, le=100)
     """Brightness adjustment"""
 
-    contrast: int | float = Field(default=0, ge=-100, le=100, description="Contrast adjustment")
+    contrast: int | float = Field(default=0, ge=-100, le=100)
     """Contrast adjustment"""
 
-    saturation: int | float = Field(default=0, ge=-100, le=100, description="Saturation adjustment")
+    saturation: int | float = Field(default=0, ge=-100, le=100)
     """Saturation adjustment"""
 
-    gamma: int | float = Field(default=1, ge=0.2, le=2.2, description="Gamma adjustment")
+    gamma: int | float = Field(default=1, ge=0.2, le=2.2)
     """Gamma adjustment"""
 
-    enable_chromatic: bool = Field(default=False, description="Enable chromatic aberration")
+    enable_chromatic: bool = False
     """Enable chromatic aberration"""
 
-    red_shift: int = Field(default=0, ge=-20, le=20, description="Red channel shift amount")
+    red_shift: int = Field(default=0, ge=-20, le=20)
     """Red channel shift amount"""
 
-    red_direction: RedDirectionEnum = Field(
-        default="horizontal", description="Red channel shift direction"
-    )
+    red_direction: RedDirectionEnum = "horizontal"
     """Red channel shift direction"""
 
-    green_shift: int = Field(default=0, ge=-20, le=20, description="Green channel shift amount")
+    green_shift: int = Field(default=0, ge=-20, le=20)
     """Green channel shift amount"""
 
-    green_direction: GreenDirectionEnum = Field(
-        default="horizontal", description="Green channel shift direction"
-    )
+    green_direction: GreenDirectionEnum = "horizontal"
     """Green channel shift direction"""
 
-    blue_shift: int = Field(default=0, ge=-20, le=20, description="Blue channel shift amount")
+    blue_shift: int = Field(default=0, ge=-20, le=20)
     """Blue channel shift amount"""
 
-    blue_direction: BlueDirectionEnum = Field(
-        default="horizontal", description="Blue channel shift direction"
-    )
+    blue_direction: BlueDirectionEnum = "horizontal"
     """Blue channel shift direction"""
 
-    enable_blur: bool = Field(default=False, description="Enable blur effect")
+    enable_blur: bool = False
     """Enable blur effect"""
 
-    blur_type: BlurTypeEnum = Field(default="gaussian", description="Type of blur to apply")
+    blur_type: BlurTypeEnum = "gaussian"
     """Type of blur to apply"""
 
-    blur_radius: int = Field(default=3, ge=0, le=31, description="Blur radius")
+    blur_radius: int = Field(default=3, ge=0, le=31)
     """Blur radius"""
 
-    blur_sigma: int | float = Field(default=1, ge=0.1, le=10, description="Sigma for Gaussian blur")
+    blur_sigma: int | float = Field(default=1, ge=0.1, le=10)
     """Sigma for Gaussian blur"""
 
-    enable_vignette: bool = Field(default=False, description="Enable vignette effect")
+    enable_vignette: bool = False
     """Enable vignette effect"""
 
-    vignette_strength: int | float = Field(
-        default=0.5, ge=0, le=10, description="Vignette strength (when enabled)"
-    )
+    vignette_strength: int | float = Field(default=0.5, ge=0, le=10)
     """Vignette strength (when enabled)"""
 
-    enable_parabolize: bool = Field(default=False, description="Enable parabolize effect")
+    enable_parabolize: bool = False
     """Enable parabolize effect"""
 
-    parabolize_coeff: int | float = Field(
-        default=1, ge=-10, le=10, description="Parabolize coefficient"
-    )
+    parabolize_coeff: int | float = Field(default=1, ge=-10, le=10)
     """Parabolize coefficient"""
 
-    vertex_x: int | float = Field(default=0.5, ge=0, le=1, description="Vertex X position")
+    vertex_x: int | float = Field(default=0.5, ge=0, le=1)
     """Vertex X position"""
 
-    vertex_y: int | float = Field(default=0.5, ge=0, le=1, description="Vertex Y position")
+    vertex_y: int | float = Field(default=0.5, ge=0, le=1)
     """Vertex Y position"""
 
-    enable_tint: bool = Field(default=False, description="Enable color tint effect")
+    enable_tint: bool = False
     """Enable color tint effect"""
 
-    tint_strength: int | float = Field(default=1, ge=0.1, le=1, description="Tint strength")
+    tint_strength: int | float = Field(default=1, ge=0.1, le=1)
     """Tint strength"""
 
-    tint_mode: TintModeEnum = Field(default="sepia", description="Tint color mode")
+    tint_mode: TintModeEnum = "sepia"
     """Tint color mode"""
 
-    enable_dissolve: bool = Field(default=False, description="Enable dissolve effect")
+    enable_dissolve: bool = False
     """Enable dissolve effect"""
 
-    dissolve_image_url: _FileInput = Field(
-        default="", description="URL of second image for dissolve"
-    )
+    dissolve_image_url: _FileInput = ""
     """URL of second image for dissolve"""
 
-    dissolve_factor: int | float = Field(
-        default=0.5, ge=0, le=1, description="Dissolve blend factor"
-    )
+    dissolve_factor: int | float = Field(default=0.5, ge=0, le=1)
     """Dissolve blend factor"""
 
-    enable_dodge_burn: bool = Field(default=False, description="Enable dodge and burn effect")
+    enable_dodge_burn: bool = False
     """Enable dodge and burn effect"""
 
-    dodge_burn_intensity: int | float = Field(
-        default=0.5, ge=0, le=1, description="Dodge and burn intensity"
-    )
+    dodge_burn_intensity: int | float = Field(default=0.5, ge=0, le=1)
     """Dodge and burn intensity"""
 
-    dodge_burn_mode: DodgeBurnModeEnum = Field(default="dodge", description="Dodge and burn mode")
+    dodge_burn_mode: DodgeBurnModeEnum = "dodge"
     """Dodge and burn mode"""
 
-    enable_glow: bool = Field(default=False, description="Enable glow effect")
+    enable_glow: bool = False
     """Enable glow effect"""
 
-    glow_intensity: int | float = Field(default=1, ge=0, le=5, description="Glow intensity")
+    glow_intensity: int | float = Field(default=1, ge=0, le=5)
     """Glow intensity"""
 
-    glow_radius: int = Field(default=5, ge=1, le=50, description="Glow blur radius")
+    glow_radius: int = Field(default=5, ge=1, le=50)
     """Glow blur radius"""
 
-    enable_sharpen: bool = Field(default=False, description="Enable sharpen effect")
+    enable_sharpen: bool = False
     """Enable sharpen effect"""
 
-    sharpen_mode: SharpenModeEnum = Field(
-        default="basic", description="Type of sharpening to apply"
-    )
+    sharpen_mode: SharpenModeEnum = "basic"
     """Type of sharpening to apply"""
 
-    sharpen_radius: int = Field(
-        default=1, ge=1, le=15, description="Sharpen radius (for basic mode)"
-    )
+    sharpen_radius: int = Field(default=1, ge=1, le=15)
     """Sharpen radius (for basic mode)"""
 
-    sharpen_alpha: int | float = Field(
-        default=1, ge=0.1, le=5, description="Sharpen strength (for basic mode)"
-    )
+    sharpen_alpha: int | float = Field(default=1, ge=0.1, le=5)
     """Sharpen strength (for basic mode)"""
 
-    noise_radius: int = Field(default=7, ge=1, le=25, description="Noise radius for smart sharpen")
+    noise_radius: int = Field(default=7, ge=1, le=25)
     """Noise radius for smart sharpen"""
 
-    preserve_edges: int | float = Field(
-        default=0.75, ge=0, le=1, description="Edge preservation factor"
-    )
+    preserve_edges: int | float = Field(default=0.75, ge=0, le=1)
     """Edge preservation factor"""
 
-    smart_sharpen_strength: int | float = Field(
-        default=5, ge=0, le=25, description="Smart sharpen strength"
-    )
+    smart_sharpen_strength: int | float = Field(default=5, ge=0, le=25)
     """Smart sharpen strength"""
 
-    smart_sharpen_ratio: int | float = Field(
-        default=0.5, ge=0, le=1, description="Smart sharpen blend ratio"
-    )
+    smart_sharpen_ratio: int | float = Field(default=0.5, ge=0, le=1)
     """Smart sharpen blend ratio"""
 
-    cas_amount: int | float = Field(default=0.8, ge=0, le=1, description="CAS sharpening amount")
+    cas_amount: int | float = Field(default=0.8, ge=0, le=1)
     """CAS sharpening amount"""
 
-    enable_solarize: bool = Field(default=False, description="Enable solarize effect")
+    enable_solarize: bool = False
     """Enable solarize effect"""
 
-    solarize_threshold: int | float = Field(
-        default=0.5, ge=0, le=1, description="Solarize threshold"
-    )
+    solarize_threshold: int | float = Field(default=0.5, ge=0, le=1)
     """Solarize threshold"""
 
-    enable_desaturate: bool = Field(default=False, description="Enable desaturation effect")
+    enable_desaturate: bool = False
     """Enable desaturation effect"""
 
-    desaturate_factor: int | float = Field(default=1, ge=0, le=1, description="Desaturation factor")
+    desaturate_factor: int | float = Field(default=1, ge=0, le=1)
     """Desaturation factor"""
 
-    desaturate_method: DesaturateMethodEnum = Field(
-        default="luminance (Rec.709)", description="Desaturation method"
-    )
+    desaturate_method: DesaturateMethodEnum = "luminance (Rec.709)"
     """Desaturation method"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/post-processing`."""
 
-    images: list[Image] = Field(description="The processed images")
+    images: list[Image]
     """The processed images"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        enable_grain: bool
+        grain_intensity: int | float
+        grain_scale: int | float
+        grain_style: GrainStyleEnum
+        enable_color_correction: bool
+        temperature: int | float
+        brightness: int | float
+        contrast: int | float
+        saturation: int | float
+        gamma: int | float
+        enable_chromatic: bool
+        red_shift: int
+        red_direction: RedDirectionEnum
+        green_shift: int
+        green_direction: GreenDirectionEnum
+        blue_shift: int
+        blue_direction: BlueDirectionEnum
+        enable_blur: bool
+        blur_type: BlurTypeEnum
+        blur_radius: int
+        blur_sigma: int | float
+        enable_vignette: bool
+        vignette_strength: int | float
+        enable_parabolize: bool
+        parabolize_coeff: int | float
+        vertex_x: int | float
+        vertex_y: int | float
+        enable_tint: bool
+        tint_strength: int | float
+        tint_mode: TintModeEnum
+        enable_dissolve: bool
+        dissolve_image_url: _FileInput
+        dissolve_factor: int | float
+        enable_dodge_burn: bool
+        dodge_burn_intensity: int | float
+        dodge_burn_mode: DodgeBurnModeEnum
+        enable_glow: bool
+        glow_intensity: int | float
+        glow_radius: int
+        enable_sharpen: bool
+        sharpen_mode: SharpenModeEnum
+        sharpen_radius: int
+        sharpen_alpha: int | float
+        noise_radius: int
+        preserve_edges: int | float
+        smart_sharpen_strength: int | float
+        smart_sharpen_ratio: int | float
+        cas_amount: int | float
+        enable_solarize: bool
+        solarize_threshold: int | float
+        enable_desaturate: bool
+        desaturate_factor: int | float
+        desaturate_method: DesaturateMethodEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PostProcessing(_Endpoint[Input, Output]):
-    """(`fal-ai/post-processing`)."""
+    """`fal-ai/post-processing`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -307,214 +335,93 @@ class PostProcessing(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        enable_grain: bool = False,
-        grain_intensity: int | float = 0.4,
-        grain_scale: int | float = 10,
-        grain_style: GrainStyleEnum = "modern",
-        enable_color_correction: bool = False,
-        temperature: int | float = 0,
-        brightness: int | float = 0,
-        contrast: int | float = 0,
-        saturation: int | float = 0,
-        gamma: int | float = 1,
-        enable_chromatic: bool = False,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        enable_blur: bool = False,
-        blur_type: BlurTypeEnum = "gaussian",
-        blur_radius: int = 3,
-        blur_sigma: int | float = 1,
-        enable_vignette: bool = False,
-        vignette_strength: int | float = 0.5,
-        enable_parabolize: bool = False,
-        parabolize_coeff: int | float = 1,
-        vertex_x: int | float = 0.5,
-        vertex_y: int | float = 0.5,
-        enable_tint: bool = False,
-        tint_strength: int | float = 1,
-        tint_mode: TintModeEnum = "sepia",
-        enable_dissolve: bool = False,
-        dissolve_image_url: _FileInput = "",
-        dissolve_factor: int | float = 0.5,
-        enable_dodge_burn: bool = False,
-        dodge_burn_intensity: int | float = 0.5,
-        dodge_burn_mode: DodgeBurnModeEnum = "dodge",
-        enable_glow: bool = False,
-        glow_intensity: int | float = 1,
-        glow_radius: int = 5,
-        enable_sharpen: bool = False,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        enable_solarize: bool = False,
-        solarize_threshold: int | float = 0.5,
-        enable_desaturate: bool = False,
-        desaturate_factor: int | float = 1,
-        desaturate_method: DesaturateMethodEnum = "luminance (Rec.709)",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        enable_grain: bool = False,
-        grain_intensity: int | float = 0.4,
-        grain_scale: int | float = 10,
-        grain_style: GrainStyleEnum = "modern",
-        enable_color_correction: bool = False,
-        temperature: int | float = 0,
-        brightness: int | float = 0,
-        contrast: int | float = 0,
-        saturation: int | float = 0,
-        gamma: int | float = 1,
-        enable_chromatic: bool = False,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        enable_blur: bool = False,
-        blur_type: BlurTypeEnum = "gaussian",
-        blur_radius: int = 3,
-        blur_sigma: int | float = 1,
-        enable_vignette: bool = False,
-        vignette_strength: int | float = 0.5,
-        enable_parabolize: bool = False,
-        parabolize_coeff: int | float = 1,
-        vertex_x: int | float = 0.5,
-        vertex_y: int | float = 0.5,
-        enable_tint: bool = False,
-        tint_strength: int | float = 1,
-        tint_mode: TintModeEnum = "sepia",
-        enable_dissolve: bool = False,
-        dissolve_image_url: _FileInput = "",
-        dissolve_factor: int | float = 0.5,
-        enable_dodge_burn: bool = False,
-        dodge_burn_intensity: int | float = 0.5,
-        dodge_burn_mode: DodgeBurnModeEnum = "dodge",
-        enable_glow: bool = False,
-        glow_intensity: int | float = 1,
-        glow_radius: int = 5,
-        enable_sharpen: bool = False,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        enable_solarize: bool = False,
-        solarize_threshold: int | float = 0.5,
-        enable_desaturate: bool = False,
-        desaturate_factor: int | float = 1,
-        desaturate_method: DesaturateMethodEnum = "luminance (Rec.709)",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        enable_grain: bool = False,
-        grain_intensity: int | float = 0.4,
-        grain_scale: int | float = 10,
-        grain_style: GrainStyleEnum = "modern",
-        enable_color_correction: bool = False,
-        temperature: int | float = 0,
-        brightness: int | float = 0,
-        contrast: int | float = 0,
-        saturation: int | float = 0,
-        gamma: int | float = 1,
-        enable_chromatic: bool = False,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        enable_blur: bool = False,
-        blur_type: BlurTypeEnum = "gaussian",
-        blur_radius: int = 3,
-        blur_sigma: int | float = 1,
-        enable_vignette: bool = False,
-        vignette_strength: int | float = 0.5,
-        enable_parabolize: bool = False,
-        parabolize_coeff: int | float = 1,
-        vertex_x: int | float = 0.5,
-        vertex_y: int | float = 0.5,
-        enable_tint: bool = False,
-        tint_strength: int | float = 1,
-        tint_mode: TintModeEnum = "sepia",
-        enable_dissolve: bool = False,
-        dissolve_image_url: _FileInput = "",
-        dissolve_factor: int | float = 0.5,
-        enable_dodge_burn: bool = False,
-        dodge_burn_intensity: int | float = 0.5,
-        dodge_burn_mode: DodgeBurnModeEnum = "dodge",
-        enable_glow: bool = False,
-        glow_intensity: int | float = 1,
-        glow_radius: int = 5,
-        enable_sharpen: bool = False,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        enable_solarize: bool = False,
-        solarize_threshold: int | float = 0.5,
-        enable_desaturate: bool = False,
-        desaturate_factor: int | float = 1,
-        desaturate_method: DesaturateMethodEnum = "luminance (Rec.709)",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of image to process
+            enable_grain (bool, default False): Enable film grain effect
+            grain_intensity (int | float, default 0.4): Film grain intensity (when enabled)
+            grain_scale (int | float, default 10): Film grain scale (when enabled)
+            grain_style (GrainStyleEnum, default "modern"): Style of film grain to apply
+            enable_color_correction (bool, default False): Enable color correction
+            temperature (int | float, default 0): Color temperature adjustment
+            brightness (int | float, default 0): Brightness adjustment
+            contrast (int | float, default 0): Contrast adjustment
+            saturation (int | float, default 0): Saturation adjustment
+            gamma (int | float, default 1): Gamma adjustment
+            enable_chromatic (bool, default False): Enable chromatic aberration
+            red_shift (int, default 0): Red channel shift amount
+            red_direction (RedDirectionEnum, default "horizontal"): Red channel shift direction
+            green_shift (int, default 0): Green channel shift amount
+            green_direction (GreenDirectionEnum, default "horizontal"): Green channel shift direction
+            blue_shift (int, default 0): Blue channel shift amount
+            blue_direction (BlueDirectionEnum, default "horizontal"): Blue channel shift direction
+            enable_blur (bool, default False): Enable blur effect
+            blur_type (BlurTypeEnum, default "gaussian"): Type of blur to apply
+            blur_radius (int, default 3): Blur radius
+            blur_sigma (int | float, default 1): Sigma for Gaussian blur
+            enable_vignette (bool, default False): Enable vignette effect
+            vignette_strength (int | float, default 0.5): Vignette strength (when enabled)
+            enable_parabolize (bool, default False): Enable parabolize effect
+            parabolize_coeff (int | float, default 1): Parabolize coefficient
+            vertex_x (int | float, default 0.5): Vertex X position
+            vertex_y (int | float, default 0.5): Vertex Y position
+            enable_tint (bool, default False): Enable color tint effect
+            tint_strength (int | float, default 1): Tint strength
+            tint_mode (TintModeEnum, default "sepia"): Tint color mode
+            enable_dissolve (bool, default False): Enable dissolve effect
+            dissolve_image_url (FileInput, default ""): URL of second image for dissolve
+            dissolve_factor (int | float, default 0.5): Dissolve blend factor
+            enable_dodge_burn (bool, default False): Enable dodge and burn effect
+            dodge_burn_intensity (int | float, default 0.5): Dodge and burn intensity
+            dodge_burn_mode (DodgeBurnModeEnum, default "dodge"): Dodge and burn mode
+            enable_glow (bool, default False): Enable glow effect
+            glow_intensity (int | float, default 1): Glow intensity
+            glow_radius (int, default 5): Glow blur radius
+            enable_sharpen (bool, default False): Enable sharpen effect
+            sharpen_mode (SharpenModeEnum, default "basic"): Type of sharpening to apply
+            sharpen_radius (int, default 1): Sharpen radius (for basic mode)
+            sharpen_alpha (int | float, default 1): Sharpen strength (for basic mode)
+            noise_radius (int, default 7): Noise radius for smart sharpen
+            preserve_edges (int | float, default 0.75): Edge preservation factor
+            smart_sharpen_strength (int | float, default 5): Smart sharpen strength
+            smart_sharpen_ratio (int | float, default 0.5): Smart sharpen blend ratio
+            cas_amount (int | float, default 0.8): CAS sharpening amount
+            enable_solarize (bool, default False): Enable solarize effect
+            solarize_threshold (int | float, default 0.5): Solarize threshold
+            enable_desaturate (bool, default False): Enable desaturation effect
+            desaturate_factor (int | float, default 1): Desaturation factor
+            desaturate_method (DesaturateMethodEnum, default "luminance (Rec.709)"): Desaturation method
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPostProcessing(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/post-processing`), async."""
+    """Async twin of `PostProcessing` (`fal-ai/post-processing`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -522,211 +429,33 @@ class AsyncPostProcessing(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        enable_grain: bool = False,
-        grain_intensity: int | float = 0.4,
-        grain_scale: int | float = 10,
-        grain_style: GrainStyleEnum = "modern",
-        enable_color_correction: bool = False,
-        temperature: int | float = 0,
-        brightness: int | float = 0,
-        contrast: int | float = 0,
-        saturation: int | float = 0,
-        gamma: int | float = 1,
-        enable_chromatic: bool = False,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        enable_blur: bool = False,
-        blur_type: BlurTypeEnum = "gaussian",
-        blur_radius: int = 3,
-        blur_sigma: int | float = 1,
-        enable_vignette: bool = False,
-        vignette_strength: int | float = 0.5,
-        enable_parabolize: bool = False,
-        parabolize_coeff: int | float = 1,
-        vertex_x: int | float = 0.5,
-        vertex_y: int | float = 0.5,
-        enable_tint: bool = False,
-        tint_strength: int | float = 1,
-        tint_mode: TintModeEnum = "sepia",
-        enable_dissolve: bool = False,
-        dissolve_image_url: _FileInput = "",
-        dissolve_factor: int | float = 0.5,
-        enable_dodge_burn: bool = False,
-        dodge_burn_intensity: int | float = 0.5,
-        dodge_burn_mode: DodgeBurnModeEnum = "dodge",
-        enable_glow: bool = False,
-        glow_intensity: int | float = 1,
-        glow_radius: int = 5,
-        enable_sharpen: bool = False,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        enable_solarize: bool = False,
-        solarize_threshold: int | float = 0.5,
-        enable_desaturate: bool = False,
-        desaturate_factor: int | float = 1,
-        desaturate_method: DesaturateMethodEnum = "luminance (Rec.709)",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PostProcessing.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        enable_grain: bool = False,
-        grain_intensity: int | float = 0.4,
-        grain_scale: int | float = 10,
-        grain_style: GrainStyleEnum = "modern",
-        enable_color_correction: bool = False,
-        temperature: int | float = 0,
-        brightness: int | float = 0,
-        contrast: int | float = 0,
-        saturation: int | float = 0,
-        gamma: int | float = 1,
-        enable_chromatic: bool = False,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        enable_blur: bool = False,
-        blur_type: BlurTypeEnum = "gaussian",
-        blur_radius: int = 3,
-        blur_sigma: int | float = 1,
-        enable_vignette: bool = False,
-        vignette_strength: int | float = 0.5,
-        enable_parabolize: bool = False,
-        parabolize_coeff: int | float = 1,
-        vertex_x: int | float = 0.5,
-        vertex_y: int | float = 0.5,
-        enable_tint: bool = False,
-        tint_strength: int | float = 1,
-        tint_mode: TintModeEnum = "sepia",
-        enable_dissolve: bool = False,
-        dissolve_image_url: _FileInput = "",
-        dissolve_factor: int | float = 0.5,
-        enable_dodge_burn: bool = False,
-        dodge_burn_intensity: int | float = 0.5,
-        dodge_burn_mode: DodgeBurnModeEnum = "dodge",
-        enable_glow: bool = False,
-        glow_intensity: int | float = 1,
-        glow_radius: int = 5,
-        enable_sharpen: bool = False,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        enable_solarize: bool = False,
-        solarize_threshold: int | float = 0.5,
-        enable_desaturate: bool = False,
-        desaturate_factor: int | float = 1,
-        desaturate_method: DesaturateMethodEnum = "luminance (Rec.709)",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PostProcessing.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        enable_grain: bool = False,
-        grain_intensity: int | float = 0.4,
-        grain_scale: int | float = 10,
-        grain_style: GrainStyleEnum = "modern",
-        enable_color_correction: bool = False,
-        temperature: int | float = 0,
-        brightness: int | float = 0,
-        contrast: int | float = 0,
-        saturation: int | float = 0,
-        gamma: int | float = 1,
-        enable_chromatic: bool = False,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        enable_blur: bool = False,
-        blur_type: BlurTypeEnum = "gaussian",
-        blur_radius: int = 3,
-        blur_sigma: int | float = 1,
-        enable_vignette: bool = False,
-        vignette_strength: int | float = 0.5,
-        enable_parabolize: bool = False,
-        parabolize_coeff: int | float = 1,
-        vertex_x: int | float = 0.5,
-        vertex_y: int | float = 0.5,
-        enable_tint: bool = False,
-        tint_strength: int | float = 1,
-        tint_mode: TintModeEnum = "sepia",
-        enable_dissolve: bool = False,
-        dissolve_image_url: _FileInput = "",
-        dissolve_factor: int | float = 0.5,
-        enable_dodge_burn: bool = False,
-        dodge_burn_intensity: int | float = 0.5,
-        dodge_burn_mode: DodgeBurnModeEnum = "dodge",
-        enable_glow: bool = False,
-        glow_intensity: int | float = 1,
-        glow_radius: int = 5,
-        enable_sharpen: bool = False,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        enable_solarize: bool = False,
-        solarize_threshold: int | float = 0.5,
-        enable_desaturate: bool = False,
-        desaturate_factor: int | float = 1,
-        desaturate_method: DesaturateMethodEnum = "luminance (Rec.709)",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PostProcessing.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -49,43 +44,63 @@ RedDirectionEnum: TypeAlias = Literal["horizontal", "vertical"]
 class Input(_FalInput):
     """Input of `fal-ai/post-processing/chromatic-aberration`."""
 
-    image_url: _FileInput = Field(description="URL of image to process")
+    image_url: _FileInput
     """URL of image to process"""
 
-    red_shift: int = Field(default=0, ge=-20, le=20, description="Red channel shift amount")
+    red_shift: int = Field(default=0, ge=-20, le=20)
     """Red channel shift amount"""
 
-    red_direction: RedDirectionEnum = Field(
-        default="horizontal", description="Red channel shift direction"
-    )
+    red_direction: RedDirectionEnum = "horizontal"
     """Red channel shift direction"""
 
-    green_shift: int = Field(default=0, ge=-20, le=20, description="Green channel shift amount")
+    green_shift: int = Field(default=0, ge=-20, le=20)
     """Green channel shift amount"""
 
-    green_direction: GreenDirectionEnum = Field(
-        default="horizontal", description="Green channel shift direction"
-    )
+    green_direction: GreenDirectionEnum = "horizontal"
     """Green channel shift direction"""
 
-    blue_shift: int = Field(default=0, ge=-20, le=20, description="Blue channel shift amount")
+    blue_shift: int = Field(default=0, ge=-20, le=20)
     """Blue channel shift amount"""
 
-    blue_direction: BlueDirectionEnum = Field(
-        default="horizontal", description="Blue channel shift direction"
-    )
+    blue_direction: BlueDirectionEnum = "horizontal"
     """Blue channel shift direction"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/post-processing/chromatic-aberration`."""
 
-    images: list[Image] = Field(description="The processed images with chromatic aberration effect")
+    images: list[Image]
     """The processed images with chromatic aberration effect"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        red_shift: int
+        red_direction: RedDirectionEnum
+        green_shift: int
+        green_direction: GreenDirectionEnum
+        blue_shift: int
+        blue_direction: BlueDirectionEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PostProcessingChromaticAberration(_Endpoint[Input, Output]):
-    """(`fal-ai/post-processing/chromatic-aberration`)."""
+    """`fal-ai/post-processing/chromatic-aberration`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -93,73 +108,46 @@ class PostProcessingChromaticAberration(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of image to process
+            red_shift (int, default 0): Red channel shift amount
+            red_direction (RedDirectionEnum, default "horizontal"): Red channel shift direction
+            green_shift (int, default 0): Green channel shift amount
+            green_direction (GreenDirectionEnum, default "horizontal"): Green channel shift direction
+            blue_shift (int, default 0): Blue channel shift amount
+            blue_direction (BlueDirectionEnum, default "horizontal"): Blue channel shift direction
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPostProcessingChromaticAberration(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/post-processing/chromatic-aberration`), async."""
+    """Async twin of `PostProcessingChromaticAberration` (`fal-ai/post-processing/chromatic-aberration`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -167,70 +155,33 @@ class AsyncPostProcessingChromaticAberration(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PostProcessingChromaticAberration.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PostProcessingChromaticAberration.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        red_shift: int = 0,
-        red_direction: RedDirectionEnum = "horizontal",
-        green_shift: int = 0,
-        green_direction: GreenDirectionEnum = "horizontal",
-        blue_shift: int = 0,
-        blue_direction: BlueDirectionEnum = "horizontal",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PostProcessingChromaticAberration.subscribe`."""
         return await self._subscribe(input, kwargs)

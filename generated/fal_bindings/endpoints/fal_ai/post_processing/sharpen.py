@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PostProcessingSharpen", "AsyncPostProcessingSharpen"]
 
@@ -39,55 +34,71 @@ SharpenModeEnum: TypeAlias = Literal["basic", "smart", "cas"]
 class Input(_FalInput):
     """Input of `fal-ai/post-processing/sharpen`."""
 
-    image_url: _FileInput = Field(description="URL of image to process")
+    image_url: _FileInput
     """URL of image to process"""
 
-    sharpen_mode: SharpenModeEnum = Field(
-        default="basic", description="Type of sharpening to apply"
-    )
+    sharpen_mode: SharpenModeEnum = "basic"
     """Type of sharpening to apply"""
 
-    sharpen_radius: int = Field(
-        default=1, ge=1, le=15, description="Sharpen radius (for basic mode)"
-    )
+    sharpen_radius: int = Field(default=1, ge=1, le=15)
     """Sharpen radius (for basic mode)"""
 
-    sharpen_alpha: int | float = Field(
-        default=1, ge=0.1, le=5, description="Sharpen strength (for basic mode)"
-    )
+    sharpen_alpha: int | float = Field(default=1, ge=0.1, le=5)
     """Sharpen strength (for basic mode)"""
 
-    noise_radius: int = Field(default=7, ge=1, le=25, description="Noise radius for smart sharpen")
+    noise_radius: int = Field(default=7, ge=1, le=25)
     """Noise radius for smart sharpen"""
 
-    preserve_edges: int | float = Field(
-        default=0.75, ge=0, le=1, description="Edge preservation factor"
-    )
+    preserve_edges: int | float = Field(default=0.75, ge=0, le=1)
     """Edge preservation factor"""
 
-    smart_sharpen_strength: int | float = Field(
-        default=5, ge=0, le=25, description="Smart sharpen strength"
-    )
+    smart_sharpen_strength: int | float = Field(default=5, ge=0, le=25)
     """Smart sharpen strength"""
 
-    smart_sharpen_ratio: int | float = Field(
-        default=0.5, ge=0, le=1, description="Smart sharpen blend ratio"
-    )
+    smart_sharpen_ratio: int | float = Field(default=0.5, ge=0, le=1)
     """Smart sharpen blend ratio"""
 
-    cas_amount: int | float = Field(default=0.8, ge=0, le=1, description="CAS sharpening amount")
+    cas_amount: int | float = Field(default=0.8, ge=0, le=1)
     """CAS sharpening amount"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/post-processing/sharpen`."""
 
-    images: list[Image] = Field(description="The processed images with sharpen effect")
+    images: list[Image]
     """The processed images with sharpen effect"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        sharpen_mode: SharpenModeEnum
+        sharpen_radius: int
+        sharpen_alpha: int | float
+        noise_radius: int
+        preserve_edges: int | float
+        smart_sharpen_strength: int | float
+        smart_sharpen_ratio: int | float
+        cas_amount: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PostProcessingSharpen(_Endpoint[Input, Output]):
-    """(`fal-ai/post-processing/sharpen`)."""
+    """`fal-ai/post-processing/sharpen`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -95,79 +106,48 @@ class PostProcessingSharpen(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of image to process
+            sharpen_mode (SharpenModeEnum, default "basic"): Type of sharpening to apply
+            sharpen_radius (int, default 1): Sharpen radius (for basic mode)
+            sharpen_alpha (int | float, default 1): Sharpen strength (for basic mode)
+            noise_radius (int, default 7): Noise radius for smart sharpen
+            preserve_edges (int | float, default 0.75): Edge preservation factor
+            smart_sharpen_strength (int | float, default 5): Smart sharpen strength
+            smart_sharpen_ratio (int | float, default 0.5): Smart sharpen blend ratio
+            cas_amount (int | float, default 0.8): CAS sharpening amount
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPostProcessingSharpen(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/post-processing/sharpen`), async."""
+    """Async twin of `PostProcessingSharpen` (`fal-ai/post-processing/sharpen`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -175,76 +155,33 @@ class AsyncPostProcessingSharpen(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PostProcessingSharpen.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PostProcessingSharpen.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        sharpen_mode: SharpenModeEnum = "basic",
-        sharpen_radius: int = 1,
-        sharpen_alpha: int | float = 1,
-        noise_radius: int = 7,
-        preserve_edges: int | float = 0.75,
-        smart_sharpen_strength: int | float = 5,
-        smart_sharpen_ratio: int | float = 0.5,
-        cas_amount: int | float = 0.8,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PostProcessingSharpen.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -52,91 +47,90 @@ OutputFormatEnum: TypeAlias = Literal["png", "jpeg", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/qwen-image-edit-plus-lora-gallery/add-background`."""
 
-    image_urls: list[_FileInput] = Field(
-        description="The URLs of the images to edit. Provide an image with a white or clean background."
-    )
+    image_urls: list[_FileInput]
     """The URLs of the images to edit. Provide an image with a white or clean background."""
 
-    image_size: ImageSize | ImageSizeEnum | None = Field(
-        default=None,
-        description="The size of the generated image. If not provided, the size of the final input image will be used.",
-    )
+    image_size: ImageSize | ImageSizeEnum | None = None
     """The size of the generated image. If not provided, the size of the final input image will be used."""
 
-    guidance_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=20,
-        description="The CFG (Classifier Free Guidance) scale. Controls how closely the model follows the prompt.",
-    )
+    guidance_scale: int | float = Field(default=1, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale. Controls how closely the model follows the prompt."""
 
-    num_inference_steps: int = Field(
-        default=6, ge=2, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=6, ge=2, le=50)
     """The number of inference steps to perform."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular",
-        description="Acceleration level for image generation. 'regular' balances speed and quality.",
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level for image generation. 'regular' balances speed and quality."""
 
-    negative_prompt: str = Field(default=" ", description="The negative prompt for the generation")
+    negative_prompt: str = " "
     """The negative prompt for the generation"""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. Same seed with same prompt will produce same result.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. Same seed with same prompt will produce same result."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and won't be saved in history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and won't be saved in history."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker for the generated image."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker for the generated image."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the output image"
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the output image"""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate"""
 
-    prompt: str = Field(
-        default="Remove white background and add a realistic scene behind the object",
-        description="Describe the background/scene you want to add behind the object. The model will remove the white background and add the specified environment.",
-    )
+    prompt: str = "Remove white background and add a realistic scene behind the object"
     """Describe the background/scene you want to add behind the object. The model will remove the white background and add the specified environment."""
 
-    lora_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="The scale factor for the LoRA model. Controls the strength of the LoRA effect.",
-    )
+    lora_scale: int | float = Field(default=1, ge=0, le=4)
     """The scale factor for the LoRA model. Controls the strength of the LoRA effect."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/qwen-image-edit-plus-lora-gallery/add-background`."""
 
-    images: list[Image] = Field(description="The generated/edited images")
+    images: list[Image]
     """The generated/edited images"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: Required[list[_FileInput]]
+        image_size: ImageSize | ImageSizeEnum | None
+        guidance_scale: int | float
+        num_inference_steps: int
+        acceleration: AccelerationEnum
+        negative_prompt: str
+        seed: int | None
+        sync_mode: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        num_images: int
+        prompt: str
+        lora_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class QwenImageEditPlusLoraGalleryAddBackground(_Endpoint[Input, Output]):
-    """(`fal-ai/qwen-image-edit-plus-lora-gallery/add-background`)."""
+    """`fal-ai/qwen-image-edit-plus-lora-gallery/add-background`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -144,91 +138,52 @@ class QwenImageEditPlusLoraGalleryAddBackground(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 6,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = " ",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        prompt: str = "Remove white background and add a realistic scene behind the object",
-        lora_scale: int | float = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 6,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = " ",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        prompt: str = "Remove white background and add a realistic scene behind the object",
-        lora_scale: int | float = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 6,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = " ",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        prompt: str = "Remove white background and add a realistic scene behind the object",
-        lora_scale: int | float = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput], required): The URLs of the images to edit.
+            image_size (ImageSize | ImageSizeEnum | None, default None): The size of the generated image.
+            guidance_scale (int | float, default 1): The CFG (Classifier Free Guidance) scale.
+            num_inference_steps (int, default 6): The number of inference steps to perform.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level for image generation. 'regular' balances speed and quality.
+            negative_prompt (str, default " "): The negative prompt for the generation
+            seed (int | None, default None): Random seed for reproducibility.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and won't be saved in history.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker for the generated image.
+            output_format (OutputFormatEnum, default "png"): The format of the output image
+            num_images (int, default 1): Number of images to generate
+            prompt (str, optional): Describe the background/scene you want to add behind the object.
+            lora_scale (int | float, default 1): The scale factor for the LoRA model.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncQwenImageEditPlusLoraGalleryAddBackground(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/qwen-image-edit-plus-lora-gallery/add-background`), async."""
+    """Async twin of `QwenImageEditPlusLoraGalleryAddBackground` (`fal-ai/qwen-image-edit-plus-lora-gallery/add-background`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -236,88 +191,33 @@ class AsyncQwenImageEditPlusLoraGalleryAddBackground(_AsyncEndpoint[Input, Outpu
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 6,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = " ",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        prompt: str = "Remove white background and add a realistic scene behind the object",
-        lora_scale: int | float = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `QwenImageEditPlusLoraGalleryAddBackground.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 6,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = " ",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        prompt: str = "Remove white background and add a realistic scene behind the object",
-        lora_scale: int | float = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `QwenImageEditPlusLoraGalleryAddBackground.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        guidance_scale: int | float = 1,
-        num_inference_steps: int = 6,
-        acceleration: AccelerationEnum = "regular",
-        negative_prompt: str = " ",
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        num_images: int = 1,
-        prompt: str = "Remove white background and add a realistic scene behind the object",
-        lora_scale: int | float = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `QwenImageEditPlusLoraGalleryAddBackground.subscribe`."""
         return await self._subscribe(input, kwargs)

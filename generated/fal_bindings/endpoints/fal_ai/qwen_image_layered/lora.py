@@ -14,21 +14,16 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_file import ImageFile
-from fal_bindings.types.lo_ra_input_8ce3f7 import LoRAInput_8ce3f7
+from fal_bindings.types.lo_ra_input_8ce3f7 import LoRAInput
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "QwenImageLayeredLora", "AsyncQwenImageLayeredLora"]
 
@@ -37,97 +32,103 @@ ENDPOINT_ID = "fal-ai/qwen-image-layered/lora"
 AccelerationEnum: TypeAlias = Literal["none", "regular", "high"]
 
 OutputFormatEnum: TypeAlias = Literal["png", "webp"]
-LoRAInput: TypeAlias = LoRAInput_8ce3f7
 
 
 class Input(_FalInput):
     """Input of `fal-ai/qwen-image-layered/lora`."""
 
-    prompt: str | None = Field(default=None, description="A caption for the input image.")
+    prompt: str | None = None
     """A caption for the input image."""
 
-    image_url: _FileInput = Field(description="The URL of the input image.")
+    image_url: _FileInput
     """The URL of the input image."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt to generate an image from."
-    )
+    negative_prompt: str = ""
     """The negative prompt to generate an image from."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    guidance_scale: int | float = Field(
-        default=5, ge=1, le=20, description="The guidance scale to use for the image generation."
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=20)
     """The guidance scale to use for the image generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    num_layers: int = Field(default=4, ge=1, le=10, description="The number of layers to generate.")
+    num_layers: int = Field(default=4, ge=1, le=10)
     """The number of layers to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="The acceleration level to use."
-    )
+    acceleration: AccelerationEnum = "regular"
     """The acceleration level to use."""
 
-    loras: list[LoRAInput_8ce3f7] = Field(
-        default=[], description="List of LoRA weights to apply (maximum 3)."
-    )
+    loras: list[LoRAInput] = []
     """List of LoRA weights to apply (maximum 3)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/qwen-image-layered/lora`."""
 
-    images: list[ImageFile] = Field(description="The generated image files info.")
+    images: list[ImageFile]
     """The generated image files info."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str | None = Field(default=None, description="The prompt used to generate the image.")
+    prompt: str | None = None
     """The prompt used to generate the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str | None
+        image_url: Required[_FileInput]
+        negative_prompt: str
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+        sync_mode: bool
+        num_layers: int
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        acceleration: AccelerationEnum
+        loras: list[LoRAInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class QwenImageLayeredLora(_Endpoint[Input, Output]):
-    """(`fal-ai/qwen-image-layered/lora`)."""
+    """`fal-ai/qwen-image-layered/lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -135,88 +136,51 @@ class QwenImageLayeredLora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_layers: int = 4,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_layers: int = 4,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_layers: int = 4,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str | None, default None): A caption for the input image.
+            image_url (FileInput, required): The URL of the input image.
+            negative_prompt (str, default ""): The negative prompt to generate an image from.
+            num_inference_steps (int, default 28): The number of inference steps to perform.
+            guidance_scale (int | float, default 5): The guidance scale to use for the image generation.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            num_layers (int, default 4): The number of layers to generate.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            acceleration (AccelerationEnum, default "regular"): The acceleration level to use.
+            loras (list[LoRAInput], default []): List of LoRA weights to apply (maximum 3).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncQwenImageLayeredLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/qwen-image-layered/lora`), async."""
+    """Async twin of `QwenImageLayeredLora` (`fal-ai/qwen-image-layered/lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -224,85 +188,33 @@ class AsyncQwenImageLayeredLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_layers: int = 4,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `QwenImageLayeredLora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_layers: int = 4,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `QwenImageLayeredLora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        negative_prompt: str = "",
-        num_inference_steps: int = 28,
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_layers: int = 4,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `QwenImageLayeredLora.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -14,21 +14,16 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.constraints import multiple_of as _multiple_of
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sadtalker", "AsyncSadtalker"]
 
@@ -39,57 +34,72 @@ FaceEnhancerEnum: TypeAlias = Literal["gfpgan"]
 FaceModelResolutionEnum: TypeAlias = Literal["256", "512"]
 
 PreprocessEnum: TypeAlias = Literal["crop", "extcrop", "resize", "full", "extfull"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sadtalker`."""
 
-    source_image_url: _FileInput = Field(description="URL of the source image")
+    source_image_url: _FileInput
     """URL of the source image"""
 
-    driven_audio_url: _FileInput = Field(description="URL of the driven audio")
+    driven_audio_url: _FileInput
     """URL of the driven audio"""
 
-    pose_style: int = Field(default=0, ge=0, le=45, description="The style of the pose")
+    pose_style: int = Field(default=0, ge=0, le=45)
     """The style of the pose"""
 
-    face_model_resolution: FaceModelResolutionEnum = Field(
-        default="256", description="The resolution of the face model"
-    )
+    face_model_resolution: FaceModelResolutionEnum = "256"
     """The resolution of the face model"""
 
-    expression_scale: Annotated[int | float, _multiple_of(0.1)] = Field(
-        default=1, ge=0, le=3, description="The scale of the expression"
-    )
+    expression_scale: Annotated[int | float, _multiple_of(0.1)] = Field(default=1, ge=0, le=3)
     """The scale of the expression"""
 
-    face_enhancer: FaceEnhancerEnum | None = Field(
-        default=None, description="The type of face enhancer to use"
-    )
+    face_enhancer: FaceEnhancerEnum | None = None
     """The type of face enhancer to use"""
 
-    still_mode: bool = Field(
-        default=False,
-        description="Whether to use still mode. Fewer head motion, works with preprocess `full`.",
-    )
+    still_mode: bool = False
     """Whether to use still mode. Fewer head motion, works with preprocess `full`."""
 
-    preprocess: PreprocessEnum = Field(
-        default="crop", description="The type of preprocessing to use"
-    )
+    preprocess: PreprocessEnum = "crop"
     """The type of preprocessing to use"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sadtalker`."""
 
-    video: File_ccd89e = Field(description="URL of the generated video")
+    video: File
     """URL of the generated video"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        source_image_url: Required[_FileInput]
+        driven_audio_url: Required[_FileInput]
+        pose_style: int
+        face_model_resolution: FaceModelResolutionEnum
+        expression_scale: int | float
+        face_enhancer: FaceEnhancerEnum | None
+        still_mode: bool
+        preprocess: PreprocessEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sadtalker(_Endpoint[Input, Output]):
-    """(`fal-ai/sadtalker`)."""
+    """`fal-ai/sadtalker`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -97,76 +107,47 @@ class Sadtalker(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        source_image_url: _FileInput,
-        driven_audio_url: _FileInput,
-        pose_style: int = 0,
-        face_model_resolution: FaceModelResolutionEnum = "256",
-        expression_scale: int | float = 1,
-        face_enhancer: FaceEnhancerEnum | None = None,
-        still_mode: bool = False,
-        preprocess: PreprocessEnum = "crop",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        source_image_url: _FileInput,
-        driven_audio_url: _FileInput,
-        pose_style: int = 0,
-        face_model_resolution: FaceModelResolutionEnum = "256",
-        expression_scale: int | float = 1,
-        face_enhancer: FaceEnhancerEnum | None = None,
-        still_mode: bool = False,
-        preprocess: PreprocessEnum = "crop",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        source_image_url: _FileInput,
-        driven_audio_url: _FileInput,
-        pose_style: int = 0,
-        face_model_resolution: FaceModelResolutionEnum = "256",
-        expression_scale: int | float = 1,
-        face_enhancer: FaceEnhancerEnum | None = None,
-        still_mode: bool = False,
-        preprocess: PreprocessEnum = "crop",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            source_image_url (FileInput, required): URL of the source image
+            driven_audio_url (FileInput, required): URL of the driven audio
+            pose_style (int, default 0): The style of the pose
+            face_model_resolution (FaceModelResolutionEnum, default "256"): The resolution of the face model
+            expression_scale (int | float, default 1): The scale of the expression
+            face_enhancer (FaceEnhancerEnum | None, default None): The type of face enhancer to use
+            still_mode (bool, default False): Whether to use still mode.
+            preprocess (PreprocessEnum, default "crop"): The type of preprocessing to use
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSadtalker(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sadtalker`), async."""
+    """Async twin of `Sadtalker` (`fal-ai/sadtalker`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -174,73 +155,33 @@ class AsyncSadtalker(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        source_image_url: _FileInput,
-        driven_audio_url: _FileInput,
-        pose_style: int = 0,
-        face_model_resolution: FaceModelResolutionEnum = "256",
-        expression_scale: int | float = 1,
-        face_enhancer: FaceEnhancerEnum | None = None,
-        still_mode: bool = False,
-        preprocess: PreprocessEnum = "crop",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sadtalker.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        source_image_url: _FileInput,
-        driven_audio_url: _FileInput,
-        pose_style: int = 0,
-        face_model_resolution: FaceModelResolutionEnum = "256",
-        expression_scale: int | float = 1,
-        face_enhancer: FaceEnhancerEnum | None = None,
-        still_mode: bool = False,
-        preprocess: PreprocessEnum = "crop",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sadtalker.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        source_image_url: _FileInput,
-        driven_audio_url: _FileInput,
-        pose_style: int = 0,
-        face_model_resolution: FaceModelResolutionEnum = "256",
-        expression_scale: int | float = 1,
-        face_enhancer: FaceEnhancerEnum | None = None,
-        still_mode: bool = False,
-        preprocess: PreprocessEnum = "crop",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sadtalker.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -18,16 +16,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sam2AutoSegment", "AsyncSam2AutoSegment"]
 
@@ -39,51 +32,66 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/sam2/auto-segment`."""
 
-    image_url: _FileInput = Field(description="URL of the image to be automatically segmented")
+    image_url: _FileInput
     """URL of the image to be automatically segmented"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    points_per_side: int = Field(
-        default=32, description="Number of points to sample along each side of the image."
-    )
+    points_per_side: int = 32
     """Number of points to sample along each side of the image."""
 
-    pred_iou_thresh: int | float = Field(
-        default=0.88, description="Threshold for predicted IOU score."
-    )
+    pred_iou_thresh: int | float = 0.88
     """Threshold for predicted IOU score."""
 
-    stability_score_thresh: int | float = Field(
-        default=0.95, description="Threshold for stability score."
-    )
+    stability_score_thresh: int | float = 0.95
     """Threshold for stability score."""
 
-    min_mask_region_area: int = Field(default=100, description="Minimum area of a mask region.")
+    min_mask_region_area: int = 100
     """Minimum area of a mask region."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam2/auto-segment`."""
 
-    combined_mask: Image = Field(description="Combined segmentation mask.")
+    combined_mask: Image
     """Combined segmentation mask."""
 
-    individual_masks: list[Image] = Field(description="Individual segmentation masks.")
+    individual_masks: list[Image]
     """Individual segmentation masks."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        sync_mode: bool
+        output_format: OutputFormatEnum
+        points_per_side: int
+        pred_iou_thresh: int | float
+        stability_score_thresh: int | float
+        min_mask_region_area: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sam2AutoSegment(_Endpoint[Input, Output]):
-    """(`fal-ai/sam2/auto-segment`)."""
+    """`fal-ai/sam2/auto-segment`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -91,73 +99,46 @@ class Sam2AutoSegment(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        points_per_side: int = 32,
-        pred_iou_thresh: int | float = 0.88,
-        stability_score_thresh: int | float = 0.95,
-        min_mask_region_area: int = 100,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        points_per_side: int = 32,
-        pred_iou_thresh: int | float = 0.88,
-        stability_score_thresh: int | float = 0.95,
-        min_mask_region_area: int = 100,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        points_per_side: int = 32,
-        pred_iou_thresh: int | float = 0.88,
-        stability_score_thresh: int | float = 0.95,
-        min_mask_region_area: int = 100,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the image to be automatically segmented
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            points_per_side (int, default 32): Number of points to sample along each side of the image.
+            pred_iou_thresh (int | float, default 0.88): Threshold for predicted IOU score.
+            stability_score_thresh (int | float, default 0.95): Threshold for stability score.
+            min_mask_region_area (int, default 100): Minimum area of a mask region.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSam2AutoSegment(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam2/auto-segment`), async."""
+    """Async twin of `Sam2AutoSegment` (`fal-ai/sam2/auto-segment`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -165,70 +146,33 @@ class AsyncSam2AutoSegment(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        points_per_side: int = 32,
-        pred_iou_thresh: int | float = 0.88,
-        stability_score_thresh: int | float = 0.95,
-        min_mask_region_area: int = 100,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sam2AutoSegment.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        points_per_side: int = 32,
-        pred_iou_thresh: int | float = 0.88,
-        stability_score_thresh: int | float = 0.95,
-        min_mask_region_area: int = 100,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sam2AutoSegment.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        points_per_side: int = 32,
-        pred_iou_thresh: int | float = 0.88,
-        stability_score_thresh: int | float = 0.95,
-        min_mask_region_area: int = 100,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sam2AutoSegment.subscribe`."""
         return await self._subscribe(input, kwargs)

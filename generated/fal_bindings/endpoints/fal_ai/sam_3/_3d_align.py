@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
@@ -13,88 +11,87 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.sam3_d_body_alignment_info import SAM3DBodyAlignmentInfo
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sam33dAlign", "AsyncSam33dAlign"]
 
 ENDPOINT_ID = "fal-ai/sam-3/3d-align"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sam-3/3d-align`."""
 
-    image_url: _FileInput = Field(
-        description="URL of the original image used for MoGe depth estimation"
-    )
+    image_url: _FileInput
     """URL of the original image used for MoGe depth estimation"""
 
-    body_mesh_url: _FileInput = Field(
-        description="URL of the SAM-3D Body mesh file (.ply or .glb) to align"
-    )
+    body_mesh_url: _FileInput
     """URL of the SAM-3D Body mesh file (.ply or .glb) to align"""
 
-    body_mask_url: _FileInput | None = Field(
-        default=None, description="URL of the human mask image. If not provided, uses full image."
-    )
+    body_mask_url: _FileInput | None = None
     """URL of the human mask image. If not provided, uses full image."""
 
-    object_mesh_url: _FileInput | None = Field(
-        default=None,
-        description="Optional URL of SAM-3D Object mesh (.glb) to create combined scene",
-    )
+    object_mesh_url: _FileInput | None = None
     """Optional URL of SAM-3D Object mesh (.glb) to create combined scene"""
 
-    focal_length: int | float | None = Field(
-        default=None,
-        description="Focal length from SAM-3D Body metadata. If not provided, estimated from MoGe.",
-    )
+    focal_length: int | float | None = None
     """Focal length from SAM-3D Body metadata. If not provided, estimated from MoGe."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam-3/3d-align`."""
 
-    body_mesh_ply: File_ccd89e = Field(description="Aligned body mesh in PLY format")
+    body_mesh_ply: File
     """Aligned body mesh in PLY format"""
 
-    model_glb: File_ccd89e = Field(description="Aligned body mesh in GLB format (for 3D preview)")
+    model_glb: File
     """Aligned body mesh in GLB format (for 3D preview)"""
 
-    visualization: File_ccd89e = Field(
-        description="Visualization of aligned mesh overlaid on input image"
-    )
+    visualization: File
     """Visualization of aligned mesh overlaid on input image"""
 
-    metadata: SAM3DBodyAlignmentInfo = Field(
-        description="Alignment info (scale, translation, etc.)"
-    )
+    metadata: SAM3DBodyAlignmentInfo
     """Alignment info (scale, translation, etc.)"""
 
-    scene_glb: File_ccd89e | None = Field(
-        default=None,
-        description="Combined scene with body + object meshes in GLB format (only when object_mesh_url provided)",
-    )
+    scene_glb: File | None = None
     """Combined scene with body + object meshes in GLB format (only when object_mesh_url provided)"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        body_mesh_url: Required[_FileInput]
+        body_mask_url: _FileInput | None
+        object_mesh_url: _FileInput | None
+        focal_length: int | float | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sam33dAlign(_Endpoint[Input, Output]):
-    """(`fal-ai/sam-3/3d-align`)."""
+    """`fal-ai/sam-3/3d-align`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -102,67 +99,44 @@ class Sam33dAlign(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        body_mesh_url: _FileInput,
-        body_mask_url: _FileInput | None = None,
-        object_mesh_url: _FileInput | None = None,
-        focal_length: int | float | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        body_mesh_url: _FileInput,
-        body_mask_url: _FileInput | None = None,
-        object_mesh_url: _FileInput | None = None,
-        focal_length: int | float | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        body_mesh_url: _FileInput,
-        body_mask_url: _FileInput | None = None,
-        object_mesh_url: _FileInput | None = None,
-        focal_length: int | float | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the original image used for MoGe depth estimation
+            body_mesh_url (FileInput, required): URL of the SAM-3D Body mesh file (.ply or .glb) to align
+            body_mask_url (FileInput | None, default None): URL of the human mask image.
+            object_mesh_url (FileInput | None, default None): Optional URL of SAM-3D Object mesh (.glb) to create combined scene
+            focal_length (int | float | None, default None): Focal length from SAM-3D Body metadata.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSam33dAlign(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam-3/3d-align`), async."""
+    """Async twin of `Sam33dAlign` (`fal-ai/sam-3/3d-align`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -170,64 +144,33 @@ class AsyncSam33dAlign(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        body_mesh_url: _FileInput,
-        body_mask_url: _FileInput | None = None,
-        object_mesh_url: _FileInput | None = None,
-        focal_length: int | float | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sam33dAlign.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        body_mesh_url: _FileInput,
-        body_mask_url: _FileInput | None = None,
-        object_mesh_url: _FileInput | None = None,
-        focal_length: int | float | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sam33dAlign.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        body_mesh_url: _FileInput,
-        body_mask_url: _FileInput | None = None,
-        object_mesh_url: _FileInput | None = None,
-        focal_length: int | float | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sam33dAlign.subscribe`."""
         return await self._subscribe(input, kwargs)

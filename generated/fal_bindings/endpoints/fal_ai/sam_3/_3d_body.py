@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
@@ -13,86 +11,84 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.sam3_d_body_metadata import SAM3DBodyMetadata
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sam33dBody", "AsyncSam33dBody"]
 
 ENDPOINT_ID = "fal-ai/sam-3/3d-body"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sam-3/3d-body`."""
 
-    image_url: _FileInput = Field(description="URL of the image containing humans")
+    image_url: _FileInput
     """URL of the image containing humans"""
 
-    mask_url: _FileInput | None = Field(
-        default=None,
-        description="Optional URL of a binary mask image (white=person, black=background). When provided, skips auto human detection and uses this mask instead. Bbox is auto-computed from the mask.",
-    )
+    mask_url: _FileInput | None = None
     """Optional URL of a binary mask image (white=person, black=background). When provided, skips auto human detection and uses this mask instead. Bbox is auto-computed from the mask."""
 
-    export_meshes: bool = Field(
-        default=True, description="Export individual mesh files (.ply) per person"
-    )
+    export_meshes: bool = True
     """Export individual mesh files (.ply) per person"""
 
-    include_3d_keypoints: bool = Field(
-        default=True,
-        description="Include 3D keypoint markers (spheres) in the GLB mesh for visualization",
-    )
+    include_3d_keypoints: bool = True
     """Include 3D keypoint markers (spheres) in the GLB mesh for visualization"""
 
-    include_mhr_params: bool = Field(
-        default=True,
-        description="Include the full MHR (Meta Human Representation) parameter set per person in the response metadata (shape, pose, expression, global rotations, joint coordinates, packed model params, raw pose). Set to `false` to return a leaner metadata block with only keypoints and camera parameters.",
-    )
+    include_mhr_params: bool = True
     """Include the full MHR (Meta Human Representation) parameter set per person in the response metadata (shape, pose, expression, global rotations, joint coordinates, packed model params, raw pose). Set to `false` to return a leaner metadata block with only keypoints and camera parameters."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam-3/3d-body`."""
 
-    model_glb: File_ccd89e = Field(
-        description="3D body mesh in GLB format with optional 3D keypoint markers"
-    )
+    model_glb: File
     """3D body mesh in GLB format with optional 3D keypoint markers"""
 
-    visualization: File_ccd89e = Field(
-        description="Combined visualization image (original + keypoints + mesh + side view)"
-    )
+    visualization: File
     """Combined visualization image (original + keypoints + mesh + side view)"""
 
-    meshes: list[File_ccd89e] | None = Field(
-        default=None,
-        description="Individual mesh files (.ply), one per detected person (when export_meshes=True)",
-    )
+    meshes: list[File] | None = None
     """Individual mesh files (.ply), one per detected person (when export_meshes=True)"""
 
-    metadata: SAM3DBodyMetadata = Field(
-        description="Structured metadata including keypoints and camera parameters"
-    )
+    metadata: SAM3DBodyMetadata
     """Structured metadata including keypoints and camera parameters"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        mask_url: _FileInput | None
+        export_meshes: bool
+        include_3d_keypoints: bool
+        include_mhr_params: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sam33dBody(_Endpoint[Input, Output]):
-    """(`fal-ai/sam-3/3d-body`)."""
+    """`fal-ai/sam-3/3d-body`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -100,67 +96,44 @@ class Sam33dBody(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        export_meshes: bool = True,
-        include_3d_keypoints: bool = True,
-        include_mhr_params: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        export_meshes: bool = True,
-        include_3d_keypoints: bool = True,
-        include_mhr_params: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        export_meshes: bool = True,
-        include_3d_keypoints: bool = True,
-        include_mhr_params: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the image containing humans
+            mask_url (FileInput | None, default None): Optional URL of a binary mask image (white=person, black=background).
+            export_meshes (bool, default True): Export individual mesh files (.ply) per person
+            include_3d_keypoints (bool, default True): Include 3D keypoint markers (spheres) in the GLB mesh for visualization
+            include_mhr_params (bool, default True): Include the full MHR (Meta Human Representation) parameter set per person in the response metadata (shape, pose, expression, global rotations, joint coordinates, packed model params, raw pose).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSam33dBody(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam-3/3d-body`), async."""
+    """Async twin of `Sam33dBody` (`fal-ai/sam-3/3d-body`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -168,64 +141,33 @@ class AsyncSam33dBody(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        export_meshes: bool = True,
-        include_3d_keypoints: bool = True,
-        include_mhr_params: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sam33dBody.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        export_meshes: bool = True,
-        include_3d_keypoints: bool = True,
-        include_mhr_params: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sam33dBody.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        export_meshes: bool = True,
-        include_3d_keypoints: bool = True,
-        include_mhr_params: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sam33dBody.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -14,28 +14,22 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.box_prompt_base import BoxPromptBase
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.point_prompt_base import PointPromptBase
 from fal_bindings.types.sam3_d_object_metadata import SAM3DObjectMetadata
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sam33dObjects", "AsyncSam33dObjects"]
 
 ENDPOINT_ID = "fal-ai/sam-3/3d-objects"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -43,95 +37,86 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"mask_urls"})
 
-    image_url: _FileInput = Field(description="URL of the image to reconstruct in 3D")
+    image_url: _FileInput
     """URL of the image to reconstruct in 3D"""
 
-    mask_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Optional list of mask URLs (one per object). If not provided, use prompt/point_prompts/box_prompts to auto-segment, or entire image will be used.",
-    )
+    mask_urls: list[_FileInput] | None = None
     """Optional list of mask URLs (one per object). If not provided, use prompt/point_prompts/box_prompts to auto-segment, or entire image will be used."""
 
-    prompt: str | None = Field(
-        default="car",
-        description="Text prompt for auto-segmentation when no masks provided (e.g., 'chair', 'lamp')",
-    )
+    prompt: str | None = "car"
     """Text prompt for auto-segmentation when no masks provided (e.g., 'chair', 'lamp')"""
 
-    point_prompts: list[PointPromptBase] = Field(
-        default=[], description="Point prompts for auto-segmentation when no masks provided"
-    )
+    point_prompts: list[PointPromptBase] = []
     """Point prompts for auto-segmentation when no masks provided"""
 
-    box_prompts: list[BoxPromptBase] = Field(
-        default=[],
-        description="Box prompts for auto-segmentation when no masks provided. Multiple boxes supported - each produces a separate object mask for 3D reconstruction.",
-    )
+    box_prompts: list[BoxPromptBase] = []
     """Box prompts for auto-segmentation when no masks provided. Multiple boxes supported - each produces a separate object mask for 3D reconstruction."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility")
+    seed: int | None = None
     """Random seed for reproducibility"""
 
-    pointmap_url: _FileInput | None = Field(
-        default=None,
-        description="Optional URL to external pointmap/depth data (NPY or NPZ format) for improved 3D reconstruction depth estimation",
-    )
+    pointmap_url: _FileInput | None = None
     """Optional URL to external pointmap/depth data (NPY or NPZ format) for improved 3D reconstruction depth estimation"""
 
-    detection_threshold: int | float | None = Field(
-        default=None,
-        ge=0.1,
-        le=1,
-        description="Detection confidence threshold (0.1-1.0). Lower = more detections but less precise. If not set, uses the model's default.",
-    )
+    detection_threshold: int | float | None = Field(default=None, ge=0.1, le=1)
     """Detection confidence threshold (0.1-1.0). Lower = more detections but less precise. If not set, uses the model's default."""
 
-    export_textured_glb: bool = Field(
-        default=False,
-        description="If True, exports GLB with baked texture and UVs instead of vertex colors.",
-    )
+    export_textured_glb: bool = False
     """If True, exports GLB with baked texture and UVs instead of vertex colors."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam-3/3d-objects`."""
 
-    gaussian_splat: File_ccd89e = Field(
-        description="Gaussian splat file (.ply) - combined scene splat for multi-object, single splat otherwise"
-    )
+    gaussian_splat: File
     """Gaussian splat file (.ply) - combined scene splat for multi-object, single splat otherwise"""
 
-    model_glb: File_ccd89e | None = Field(
-        default=None,
-        description="3D mesh in GLB format - combined scene for multi-object, single mesh otherwise",
-    )
+    model_glb: File | None = None
     """3D mesh in GLB format - combined scene for multi-object, single mesh otherwise"""
 
-    metadata: list[SAM3DObjectMetadata] = Field(
-        description="Per-object metadata (rotation/translation/scale)"
-    )
+    metadata: list[SAM3DObjectMetadata]
     """Per-object metadata (rotation/translation/scale)"""
 
-    individual_splats: list[File_ccd89e] | None = Field(
-        default=None,
-        description="Individual Gaussian splat files per object (only for multi-object scenes)",
-    )
+    individual_splats: list[File] | None = None
     """Individual Gaussian splat files per object (only for multi-object scenes)"""
 
-    individual_glbs: list[File_ccd89e | None] | None = Field(
-        default=None,
-        description="Individual GLB mesh files per object (only for multi-object scenes)",
-    )
+    individual_glbs: list[File | None] | None = None
     """Individual GLB mesh files per object (only for multi-object scenes)"""
 
-    artifacts_zip: File_ccd89e | None = Field(
-        default=None, description="Zip bundle containing all artifacts and metadata"
-    )
+    artifacts_zip: File | None = None
     """Zip bundle containing all artifacts and metadata"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        mask_urls: list[_FileInput] | None
+        prompt: str | None
+        point_prompts: list[PointPromptBase]
+        box_prompts: list[BoxPromptBase]
+        seed: int | None
+        pointmap_url: _FileInput | None
+        detection_threshold: int | float | None
+        export_textured_glb: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sam33dObjects(_Endpoint[Input, Output]):
-    """(`fal-ai/sam-3/3d-objects`)."""
+    """`fal-ai/sam-3/3d-objects`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -139,79 +124,48 @@ class Sam33dObjects(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_urls: list[_FileInput] | None = None,
-        prompt: str | None = "car",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        seed: int | None = None,
-        pointmap_url: _FileInput | None = None,
-        detection_threshold: int | float | None = None,
-        export_textured_glb: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_urls: list[_FileInput] | None = None,
-        prompt: str | None = "car",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        seed: int | None = None,
-        pointmap_url: _FileInput | None = None,
-        detection_threshold: int | float | None = None,
-        export_textured_glb: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_urls: list[_FileInput] | None = None,
-        prompt: str | None = "car",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        seed: int | None = None,
-        pointmap_url: _FileInput | None = None,
-        detection_threshold: int | float | None = None,
-        export_textured_glb: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the image to reconstruct in 3D
+            mask_urls (list[FileInput] | None, default None): Optional list of mask URLs (one per object).
+            prompt (str | None, default "car"): Text prompt for auto-segmentation when no masks provided (e.g., 'chair', 'lamp')
+            point_prompts (list[PointPromptBase], default []): Point prompts for auto-segmentation when no masks provided
+            box_prompts (list[BoxPromptBase], default []): Box prompts for auto-segmentation when no masks provided.
+            seed (int | None, default None): Random seed for reproducibility
+            pointmap_url (FileInput | None, default None): Optional URL to external pointmap/depth data (NPY or NPZ format) for improved 3D reconstruction depth estimation
+            detection_threshold (int | float | None, default None): Detection confidence threshold (0.1-1.0).
+            export_textured_glb (bool, default False): If True, exports GLB with baked texture and UVs instead of vertex colors.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSam33dObjects(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam-3/3d-objects`), async."""
+    """Async twin of `Sam33dObjects` (`fal-ai/sam-3/3d-objects`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -219,76 +173,33 @@ class AsyncSam33dObjects(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_urls: list[_FileInput] | None = None,
-        prompt: str | None = "car",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        seed: int | None = None,
-        pointmap_url: _FileInput | None = None,
-        detection_threshold: int | float | None = None,
-        export_textured_glb: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sam33dObjects.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_urls: list[_FileInput] | None = None,
-        prompt: str | None = "car",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        seed: int | None = None,
-        pointmap_url: _FileInput | None = None,
-        detection_threshold: int | float | None = None,
-        export_textured_glb: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sam33dObjects.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mask_urls: list[_FileInput] | None = None,
-        prompt: str | None = "car",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        seed: int | None = None,
-        pointmap_url: _FileInput | None = None,
-        detection_threshold: int | float | None = None,
-        export_textured_glb: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sam33dObjects.subscribe`."""
         return await self._subscribe(input, kwargs)

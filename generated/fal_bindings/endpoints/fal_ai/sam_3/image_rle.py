@@ -14,125 +14,118 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.box_prompt import BoxPrompt
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.mask_metadata import MaskMetadata
 from fal_bindings.types.point_prompt import PointPrompt
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sam3ImageRle", "AsyncSam3ImageRle"]
 
 ENDPOINT_ID = "fal-ai/sam-3/image-rle"
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sam-3/image-rle`."""
 
-    image_url: _FileInput = Field(description="URL of the image to be segmented")
+    image_url: _FileInput
     """URL of the image to be segmented"""
 
-    prompt: str = Field(default="wheel", description="Text prompt for segmentation")
+    prompt: str = "wheel"
     """Text prompt for segmentation"""
 
-    text_prompt: str | None = Field(
-        default=None,
-        description="[DEPRECATED] Use 'prompt' instead. Kept for backward compatibility.",
-    )
+    text_prompt: str | None = None
     """[DEPRECATED] Use 'prompt' instead. Kept for backward compatibility."""
 
-    point_prompts: list[PointPrompt] = Field(default=[], description="List of point prompts")
+    point_prompts: list[PointPrompt] = []
     """List of point prompts"""
 
-    box_prompts: list[BoxPrompt] = Field(
-        default=[],
-        description="Box prompt coordinates (x_min, y_min, x_max, y_max). Multiple boxes supported - use object_id to group boxes for the same object or leave empty for separate objects.",
-    )
+    box_prompts: list[BoxPrompt] = []
     """Box prompt coordinates (x_min, y_min, x_max, y_max). Multiple boxes supported - use object_id to group boxes for the same object or leave empty for separate objects."""
 
-    apply_mask: bool = Field(default=True, description="Apply the mask on the image.")
+    apply_mask: bool = True
     """Apply the mask on the image."""
 
-    sync_mode: bool = Field(
-        default=False, description="If True, the media will be returned as a data URI."
-    )
+    sync_mode: bool = False
     """If True, the media will be returned as a data URI."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    return_multiple_masks: bool = Field(
-        default=False,
-        description="If True, upload and return multiple generated masks as defined by `max_masks`.",
-    )
+    return_multiple_masks: bool = False
     """If True, upload and return multiple generated masks as defined by `max_masks`."""
 
-    max_masks: int = Field(
-        default=3,
-        ge=1,
-        le=32,
-        description="Maximum number of masks to return when `return_multiple_masks` is enabled.",
-    )
+    max_masks: int = Field(default=3, ge=1, le=32)
     """Maximum number of masks to return when `return_multiple_masks` is enabled."""
 
-    include_scores: bool = Field(
-        default=False, description="Whether to include mask confidence scores."
-    )
+    include_scores: bool = False
     """Whether to include mask confidence scores."""
 
-    include_boxes: bool = Field(
-        default=False,
-        description="Whether to include bounding boxes for each mask (when available).",
-    )
+    include_boxes: bool = False
     """Whether to include bounding boxes for each mask (when available)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam-3/image-rle`."""
 
-    rle: str | list[str] = Field(description="Run Length Encoding of the mask.")
+    rle: str | list[str]
     """Run Length Encoding of the mask."""
 
-    boundingbox_frames_zip: File_ccd89e | None = Field(
-        default=None, description="Zip file containing per-frame bounding box overlays."
-    )
+    boundingbox_frames_zip: File | None = None
     """Zip file containing per-frame bounding box overlays."""
 
-    metadata: list[MaskMetadata] | None = Field(
-        default=None, description="Per-mask metadata when multiple RLEs are returned."
-    )
+    metadata: list[MaskMetadata] | None = None
     """Per-mask metadata when multiple RLEs are returned."""
 
-    scores: list[int | float | None] | None = Field(
-        default=None, description="Per-mask confidence scores when requested."
-    )
+    scores: list[int | float | None] | None = None
     """Per-mask confidence scores when requested."""
 
-    boxes: list[list[int | float] | None] | None = Field(
-        default=None,
-        description="Per-mask normalized bounding boxes [cx, cy, w, h] when requested.",
-    )
+    boxes: list[list[int | float] | None] | None = None
     """Per-mask normalized bounding boxes [cx, cy, w, h] when requested."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: str
+        text_prompt: str | None
+        point_prompts: list[PointPrompt]
+        box_prompts: list[BoxPrompt]
+        apply_mask: bool
+        sync_mode: bool
+        output_format: OutputFormatEnum
+        return_multiple_masks: bool
+        max_masks: int
+        include_scores: bool
+        include_boxes: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sam3ImageRle(_Endpoint[Input, Output]):
-    """(`fal-ai/sam-3/image-rle`)."""
+    """`fal-ai/sam-3/image-rle`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -140,88 +133,51 @@ class Sam3ImageRle(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "wheel",
-        text_prompt: str | None = None,
-        point_prompts: list[PointPrompt] = [],
-        box_prompts: list[BoxPrompt] = [],
-        apply_mask: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        return_multiple_masks: bool = False,
-        max_masks: int = 3,
-        include_scores: bool = False,
-        include_boxes: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "wheel",
-        text_prompt: str | None = None,
-        point_prompts: list[PointPrompt] = [],
-        box_prompts: list[BoxPrompt] = [],
-        apply_mask: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        return_multiple_masks: bool = False,
-        max_masks: int = 3,
-        include_scores: bool = False,
-        include_boxes: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "wheel",
-        text_prompt: str | None = None,
-        point_prompts: list[PointPrompt] = [],
-        box_prompts: list[BoxPrompt] = [],
-        apply_mask: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        return_multiple_masks: bool = False,
-        max_masks: int = 3,
-        include_scores: bool = False,
-        include_boxes: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the image to be segmented
+            prompt (str, default "wheel"): Text prompt for segmentation
+            text_prompt (str | None, default None): [DEPRECATED] Use 'prompt' instead.
+            point_prompts (list[PointPrompt], default []): List of point prompts
+            box_prompts (list[BoxPrompt], default []): Box prompt coordinates (x_min, y_min, x_max, y_max).
+            apply_mask (bool, default True): Apply the mask on the image.
+            sync_mode (bool, default False): If True, the media will be returned as a data URI.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            return_multiple_masks (bool, default False): If True, upload and return multiple generated masks as defined by `max_masks`.
+            max_masks (int, default 3): Maximum number of masks to return when `return_multiple_masks` is enabled.
+            include_scores (bool, default False): Whether to include mask confidence scores.
+            include_boxes (bool, default False): Whether to include bounding boxes for each mask (when available).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSam3ImageRle(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam-3/image-rle`), async."""
+    """Async twin of `Sam3ImageRle` (`fal-ai/sam-3/image-rle`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -229,85 +185,33 @@ class AsyncSam3ImageRle(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "wheel",
-        text_prompt: str | None = None,
-        point_prompts: list[PointPrompt] = [],
-        box_prompts: list[BoxPrompt] = [],
-        apply_mask: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        return_multiple_masks: bool = False,
-        max_masks: int = 3,
-        include_scores: bool = False,
-        include_boxes: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sam3ImageRle.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "wheel",
-        text_prompt: str | None = None,
-        point_prompts: list[PointPrompt] = [],
-        box_prompts: list[BoxPrompt] = [],
-        apply_mask: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        return_multiple_masks: bool = False,
-        max_masks: int = 3,
-        include_scores: bool = False,
-        include_boxes: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sam3ImageRle.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "wheel",
-        text_prompt: str | None = None,
-        point_prompts: list[PointPrompt] = [],
-        box_prompts: list[BoxPrompt] = [],
-        apply_mask: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        return_multiple_masks: bool = False,
-        max_masks: int = 3,
-        include_scores: bool = False,
-        include_boxes: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sam3ImageRle.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -14,87 +14,92 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.box_prompt_base import BoxPromptBase
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.point_prompt_base import PointPromptBase
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sam31Video", "AsyncSam31Video"]
 
 ENDPOINT_ID = "fal-ai/sam-3-1/video"
 
 VideoOutputTypeEnum: TypeAlias = Literal["X264 (.mp4)", "VP9 (.webm)"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sam-3-1/video`."""
 
-    video_url: _FileInput = Field(description="The URL of the video to be segmented.")
+    video_url: _FileInput
     """The URL of the video to be segmented."""
 
-    prompt: str = Field(
-        default="",
-        description="Text prompt for segmentation. Use commas to track multiple objects (e.g., 'person, cloth').",
-    )
+    prompt: str = ""
     """Text prompt for segmentation. Use commas to track multiple objects (e.g., 'person, cloth')."""
 
-    point_prompts: list[PointPromptBase] = Field(default=[], description="List of point prompts")
+    point_prompts: list[PointPromptBase] = []
     """List of point prompts"""
 
-    box_prompts: list[BoxPromptBase] = Field(
-        default=[], description="List of box prompt coordinates (x_min, y_min, x_max, y_max)."
-    )
+    box_prompts: list[BoxPromptBase] = []
     """List of box prompt coordinates (x_min, y_min, x_max, y_max)."""
 
-    apply_mask: bool = Field(default=True, description="Apply the mask on the video.")
+    apply_mask: bool = True
     """Apply the mask on the video."""
 
-    video_output_type: VideoOutputTypeEnum = Field(
-        default="X264 (.mp4)", description="The output type of the generated video."
-    )
+    video_output_type: VideoOutputTypeEnum = "X264 (.mp4)"
     """The output type of the generated video."""
 
-    detection_threshold: int | float = Field(
-        default=0.5,
-        ge=0.1,
-        le=1,
-        description="Detection confidence threshold (0.0-1.0). Lower = more detections but less precise.",
-    )
+    detection_threshold: int | float = Field(default=0.5, ge=0.1, le=1)
     """Detection confidence threshold (0.0-1.0). Lower = more detections but less precise."""
 
-    max_num_objects: int = Field(
-        default=16, ge=1, le=128, description="Maximum number of objects to track in the video."
-    )
+    max_num_objects: int = Field(default=16, ge=1, le=128)
     """Maximum number of objects to track in the video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam-3-1/video`."""
 
-    video: File_ccd89e = Field(description="The segmented video.")
+    video: File
     """The segmented video."""
 
-    boundingbox_frames_zip: File_ccd89e | None = Field(
-        default=None, description="Zip file containing per-frame bounding box overlays."
-    )
+    boundingbox_frames_zip: File | None = None
     """Zip file containing per-frame bounding box overlays."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        prompt: str
+        point_prompts: list[PointPromptBase]
+        box_prompts: list[BoxPromptBase]
+        apply_mask: bool
+        video_output_type: VideoOutputTypeEnum
+        detection_threshold: int | float
+        max_num_objects: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sam31Video(_Endpoint[Input, Output]):
-    """(`fal-ai/sam-3-1/video`)."""
+    """`fal-ai/sam-3-1/video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -102,76 +107,47 @@ class Sam31Video(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        apply_mask: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        detection_threshold: int | float = 0.5,
-        max_num_objects: int = 16,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        apply_mask: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        detection_threshold: int | float = 0.5,
-        max_num_objects: int = 16,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        apply_mask: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        detection_threshold: int | float = 0.5,
-        max_num_objects: int = 16,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): The URL of the video to be segmented.
+            prompt (str, default ""): Text prompt for segmentation.
+            point_prompts (list[PointPromptBase], default []): List of point prompts
+            box_prompts (list[BoxPromptBase], default []): List of box prompt coordinates (x_min, y_min, x_max, y_max).
+            apply_mask (bool, default True): Apply the mask on the video.
+            video_output_type (VideoOutputTypeEnum, default "X264 (.mp4)"): The output type of the generated video.
+            detection_threshold (int | float, default 0.5): Detection confidence threshold (0.0-1.0).
+            max_num_objects (int, default 16): Maximum number of objects to track in the video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSam31Video(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam-3-1/video`), async."""
+    """Async twin of `Sam31Video` (`fal-ai/sam-3-1/video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -179,73 +155,33 @@ class AsyncSam31Video(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        apply_mask: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        detection_threshold: int | float = 0.5,
-        max_num_objects: int = 16,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sam31Video.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        apply_mask: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        detection_threshold: int | float = 0.5,
-        max_num_objects: int = 16,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sam31Video.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str = "",
-        point_prompts: list[PointPromptBase] = [],
-        box_prompts: list[BoxPromptBase] = [],
-        apply_mask: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        detection_threshold: int | float = 0.5,
-        max_num_objects: int = 16,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sam31Video.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -14,21 +14,16 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.audio_time_span import AudioTimeSpan
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "SamAudioSpanSeparate", "AsyncSamAudioSpanSeparate"]
 
@@ -37,89 +32,89 @@ ENDPOINT_ID = "fal-ai/sam-audio/span-separate"
 AccelerationEnum: TypeAlias = Literal["fast", "balanced", "quality"]
 
 OutputFormatEnum: TypeAlias = Literal["wav", "mp3"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sam-audio/span-separate`."""
 
-    audio_url: _FileInput = Field(description="URL of the audio file to process.")
+    audio_url: _FileInput
     """URL of the audio file to process."""
 
-    prompt: str | None = Field(
-        default=None,
-        description="Text prompt describing the sound to isolate. Optional but recommended - helps the model identify what type of sound to extract from the span.",
-    )
+    prompt: str | None = None
     """Text prompt describing the sound to isolate. Optional but recommended - helps the model identify what type of sound to extract from the span."""
 
-    spans: list[AudioTimeSpan] = Field(
-        description="Time spans where the target sound occurs which should be isolated."
-    )
+    spans: list[AudioTimeSpan]
     """Time spans where the target sound occurs which should be isolated."""
 
-    reranking_candidates: int = Field(
-        default=1,
-        ge=1,
-        le=7,
-        description="Number of candidates to generate and rank. Higher improves quality but increases latency and cost. Requires text prompt; ignored for span-only separation.",
-    )
+    reranking_candidates: int = Field(default=1, ge=1, le=7)
     """Number of candidates to generate and rank. Higher improves quality but increases latency and cost. Requires text prompt; ignored for span-only separation."""
 
-    acceleration: AccelerationEnum = Field(
-        default="balanced", description="The acceleration level to use."
-    )
+    acceleration: AccelerationEnum = "balanced"
     """The acceleration level to use."""
 
-    max_chunk_duration: int | float = Field(
-        default=60,
-        ge=10,
-        le=60,
-        description="Maximum audio duration (in seconds) to process in a single pass. Longer audio will be chunked with overlap and blended.",
-    )
+    max_chunk_duration: int | float = Field(default=60, ge=10, le=60)
     """Maximum audio duration (in seconds) to process in a single pass. Longer audio will be chunked with overlap and blended."""
 
-    chunk_overlap: int | float = Field(
-        default=5,
-        ge=0,
-        le=30,
-        description="Overlap duration (in seconds) between chunks for crossfade blending.",
-    )
+    chunk_overlap: int | float = Field(default=5, ge=0, le=30)
     """Overlap duration (in seconds) between chunks for crossfade blending."""
 
-    use_sound_activity_ranking: bool = Field(
-        default=False,
-        description="Use sound activity detection to rank reranking candidates based on how well each candidate's non-silent regions match the provided spans. Enables effective reranking even without a text prompt (span-only separation). Requires reranking_candidates > 1.",
-    )
+    use_sound_activity_ranking: bool = False
     """Use sound activity detection to rank reranking candidates based on how well each candidate's non-silent regions match the provided spans. Enables effective reranking even without a text prompt (span-only separation). Requires reranking_candidates > 1."""
 
-    trim_to_span: bool = Field(
-        default=False,
-        description="Trim output audio to only include the specified span time range. If False, returns the full audio length with the target sound isolated throughout.",
-    )
+    trim_to_span: bool = False
     """Trim output audio to only include the specified span time range. If False, returns the full audio length with the target sound isolated throughout."""
 
-    output_format: OutputFormatEnum = Field(default="wav", description="Output audio format.")
+    output_format: OutputFormatEnum = "wav"
     """Output audio format."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam-audio/span-separate`."""
 
-    target: File_ccd89e = Field(description="The isolated target sound.")
+    target: File
     """The isolated target sound."""
 
-    residual: File_ccd89e = Field(description="Everything else in the audio.")
+    residual: File
     """Everything else in the audio."""
 
-    duration: int | float = Field(description="Duration of the output audio in seconds.")
+    duration: int | float
     """Duration of the output audio in seconds."""
 
-    sample_rate: int = Field(default=48000, description="Sample rate of the output audio in Hz.")
+    sample_rate: int = 48000
     """Sample rate of the output audio in Hz."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        prompt: str | None
+        spans: Required[list[AudioTimeSpan]]
+        reranking_candidates: int
+        acceleration: AccelerationEnum
+        max_chunk_duration: int | float
+        chunk_overlap: int | float
+        use_sound_activity_ranking: bool
+        trim_to_span: bool
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class SamAudioSpanSeparate(_Endpoint[Input, Output]):
-    """(`fal-ai/sam-audio/span-separate`)."""
+    """`fal-ai/sam-audio/span-separate`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -127,82 +122,49 @@ class SamAudioSpanSeparate(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        spans: list[AudioTimeSpan],
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        use_sound_activity_ranking: bool = False,
-        trim_to_span: bool = False,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        spans: list[AudioTimeSpan],
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        use_sound_activity_ranking: bool = False,
-        trim_to_span: bool = False,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        spans: list[AudioTimeSpan],
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        use_sound_activity_ranking: bool = False,
-        trim_to_span: bool = False,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): URL of the audio file to process.
+            prompt (str | None, default None): Text prompt describing the sound to isolate.
+            spans (list[AudioTimeSpan], required): Time spans where the target sound occurs which should be isolated.
+            reranking_candidates (int, default 1): Number of candidates to generate and rank.
+            acceleration (AccelerationEnum, default "balanced"): The acceleration level to use.
+            max_chunk_duration (int | float, default 60): Maximum audio duration (in seconds) to process in a single pass.
+            chunk_overlap (int | float, default 5): Overlap duration (in seconds) between chunks for crossfade blending.
+            use_sound_activity_ranking (bool, default False): Use sound activity detection to rank reranking candidates based on how well each candidate's non-silent regions match the provided spans.
+            trim_to_span (bool, default False): Trim output audio to only include the specified span time range.
+            output_format (OutputFormatEnum, default "wav"): Output audio format.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSamAudioSpanSeparate(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam-audio/span-separate`), async."""
+    """Async twin of `SamAudioSpanSeparate` (`fal-ai/sam-audio/span-separate`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -210,79 +172,33 @@ class AsyncSamAudioSpanSeparate(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        spans: list[AudioTimeSpan],
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        use_sound_activity_ranking: bool = False,
-        trim_to_span: bool = False,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `SamAudioSpanSeparate.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        spans: list[AudioTimeSpan],
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        use_sound_activity_ranking: bool = False,
-        trim_to_span: bool = False,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `SamAudioSpanSeparate.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        prompt: str | None = None,
-        spans: list[AudioTimeSpan],
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        use_sound_activity_ranking: bool = False,
-        trim_to_span: bool = False,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `SamAudioSpanSeparate.subscribe`."""
         return await self._subscribe(input, kwargs)

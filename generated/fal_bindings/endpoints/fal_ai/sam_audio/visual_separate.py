@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -42,78 +37,81 @@ ENDPOINT_ID = "fal-ai/sam-audio/visual-separate"
 AccelerationEnum: TypeAlias = Literal["fast", "balanced", "quality"]
 
 OutputFormatEnum: TypeAlias = Literal["wav", "mp3"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/sam-audio/visual-separate`."""
 
-    video_url: _FileInput = Field(description="URL of the video file to process (MP4, MOV, etc.)")
+    video_url: _FileInput
     """URL of the video file to process (MP4, MOV, etc.)"""
 
-    mask_video_url: _FileInput | None = Field(
-        default=None,
-        description="URL of the mask video (binary mask indicating target object). Black=target, White=background.",
-    )
+    mask_video_url: _FileInput | None = None
     """URL of the mask video (binary mask indicating target object). Black=target, White=background."""
 
-    prompt: str = Field(
-        default="",
-        description="Text prompt to assist with separation. Use natural language to describe the target sound.",
-    )
+    prompt: str = ""
     """Text prompt to assist with separation. Use natural language to describe the target sound."""
 
-    reranking_candidates: int = Field(
-        default=1,
-        ge=1,
-        le=4,
-        description="Number of candidates to generate and rank. Higher improves quality but increases latency and cost.",
-    )
+    reranking_candidates: int = Field(default=1, ge=1, le=4)
     """Number of candidates to generate and rank. Higher improves quality but increases latency and cost."""
 
-    acceleration: AccelerationEnum = Field(
-        default="balanced", description="The acceleration level to use."
-    )
+    acceleration: AccelerationEnum = "balanced"
     """The acceleration level to use."""
 
-    max_chunk_duration: int | float = Field(
-        default=60,
-        ge=10,
-        le=60,
-        description="Maximum audio duration (in seconds) to process in a single pass. Longer audio will be chunked with overlap and blended.",
-    )
+    max_chunk_duration: int | float = Field(default=60, ge=10, le=60)
     """Maximum audio duration (in seconds) to process in a single pass. Longer audio will be chunked with overlap and blended."""
 
-    chunk_overlap: int | float = Field(
-        default=5,
-        ge=0,
-        le=30,
-        description="Overlap duration (in seconds) between chunks for crossfade blending.",
-    )
+    chunk_overlap: int | float = Field(default=5, ge=0, le=30)
     """Overlap duration (in seconds) between chunks for crossfade blending."""
 
-    output_format: OutputFormatEnum = Field(default="wav", description="Output audio format.")
+    output_format: OutputFormatEnum = "wav"
     """Output audio format."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sam-audio/visual-separate`."""
 
-    target: File_ccd89e = Field(description="The isolated target sound.")
+    target: File
     """The isolated target sound."""
 
-    residual: File_ccd89e = Field(description="Everything else in the audio.")
+    residual: File
     """Everything else in the audio."""
 
-    duration: int | float = Field(description="Duration of the output audio in seconds.")
+    duration: int | float
     """Duration of the output audio in seconds."""
 
-    sample_rate: int = Field(default=48000, description="Sample rate of the output audio in Hz.")
+    sample_rate: int = 48000
     """Sample rate of the output audio in Hz."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        mask_video_url: _FileInput | None
+        prompt: str
+        reranking_candidates: int
+        acceleration: AccelerationEnum
+        max_chunk_duration: int | float
+        chunk_overlap: int | float
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class SamAudioVisualSeparate(_Endpoint[Input, Output]):
-    """(`fal-ai/sam-audio/visual-separate`)."""
+    """`fal-ai/sam-audio/visual-separate`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -121,76 +119,47 @@ class SamAudioVisualSeparate(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        mask_video_url: _FileInput | None = None,
-        prompt: str = "",
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        mask_video_url: _FileInput | None = None,
-        prompt: str = "",
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        mask_video_url: _FileInput | None = None,
-        prompt: str = "",
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the video file to process (MP4, MOV, etc.)
+            mask_video_url (FileInput | None, default None): URL of the mask video (binary mask indicating target object).
+            prompt (str, default ""): Text prompt to assist with separation.
+            reranking_candidates (int, default 1): Number of candidates to generate and rank.
+            acceleration (AccelerationEnum, default "balanced"): The acceleration level to use.
+            max_chunk_duration (int | float, default 60): Maximum audio duration (in seconds) to process in a single pass.
+            chunk_overlap (int | float, default 5): Overlap duration (in seconds) between chunks for crossfade blending.
+            output_format (OutputFormatEnum, default "wav"): Output audio format.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSamAudioVisualSeparate(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sam-audio/visual-separate`), async."""
+    """Async twin of `SamAudioVisualSeparate` (`fal-ai/sam-audio/visual-separate`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -198,73 +167,33 @@ class AsyncSamAudioVisualSeparate(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        mask_video_url: _FileInput | None = None,
-        prompt: str = "",
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `SamAudioVisualSeparate.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        mask_video_url: _FileInput | None = None,
-        prompt: str = "",
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `SamAudioVisualSeparate.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        mask_video_url: _FileInput | None = None,
-        prompt: str = "",
-        reranking_candidates: int = 1,
-        acceleration: AccelerationEnum = "balanced",
-        max_chunk_duration: int | float = 60,
-        chunk_overlap: int | float = 5,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `SamAudioVisualSeparate.subscribe`."""
         return await self._subscribe(input, kwargs)

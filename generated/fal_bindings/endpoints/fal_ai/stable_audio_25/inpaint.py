@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,87 +13,92 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "StableAudio25Inpaint", "AsyncStableAudio25Inpaint"]
 
 ENDPOINT_ID = "fal-ai/stable-audio-25/inpaint"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/stable-audio-25/inpaint`."""
 
-    prompt: str = Field(description="The prompt to guide the audio generation")
+    prompt: str
     """The prompt to guide the audio generation"""
 
-    audio_url: _FileInput = Field(description="The audio clip to inpaint")
+    audio_url: _FileInput
     """The audio clip to inpaint"""
 
-    seconds_total: int | None = Field(
-        default=190,
-        ge=1,
-        le=190,
-        description="The duration of the audio clip to generate. If not provided, it will be set to the duration of the input audio.",
-    )
+    seconds_total: int | None = Field(default=190, ge=1, le=190)
     """The duration of the audio clip to generate. If not provided, it will be set to the duration of the input audio."""
 
-    guidance_scale: int | float = Field(
-        default=1,
-        ge=1,
-        le=25,
-        description="How strictly the diffusion process adheres to the prompt text (higher values make your audio closer to your prompt). ",
-    )
+    guidance_scale: int | float = Field(default=1, ge=1, le=25)
     """How strictly the diffusion process adheres to the prompt text (higher values make your audio closer to your prompt)."""
 
-    mask_start: int = Field(
-        default=30, ge=0, le=190, description="The start point of the audio mask"
-    )
+    mask_start: int = Field(default=30, ge=0, le=190)
     """The start point of the audio mask"""
 
-    mask_end: int = Field(default=190, ge=0, le=190, description="The end point of the audio mask")
+    mask_end: int = Field(default=190, ge=0, le=190)
     """The end point of the audio mask"""
 
-    num_inference_steps: int = Field(
-        default=8, ge=4, le=8, description="The number of steps to denoise the audio for"
-    )
+    num_inference_steps: int = Field(default=8, ge=4, le=8)
     """The number of steps to denoise the audio for"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    seed: int | None = Field(default=None)
+    seed: int | None = None
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/stable-audio-25/inpaint`."""
 
-    audio: File_ccd89e = Field(description="The generated audio clip")
+    audio: File
     """The generated audio clip"""
 
-    seed: int = Field(description="The random seed used for generation")
+    seed: int
     """The random seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        audio_url: Required[_FileInput]
+        seconds_total: int | None
+        guidance_scale: int | float
+        mask_start: int
+        mask_end: int
+        num_inference_steps: int
+        sync_mode: bool
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class StableAudio25Inpaint(_Endpoint[Input, Output]):
-    """(`fal-ai/stable-audio-25/inpaint`)."""
+    """`fal-ai/stable-audio-25/inpaint`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -101,79 +106,48 @@ class StableAudio25Inpaint(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput,
-        seconds_total: int | None = 190,
-        guidance_scale: int | float = 1,
-        mask_start: int = 30,
-        mask_end: int = 190,
-        num_inference_steps: int = 8,
-        sync_mode: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput,
-        seconds_total: int | None = 190,
-        guidance_scale: int | float = 1,
-        mask_start: int = 30,
-        mask_end: int = 190,
-        num_inference_steps: int = 8,
-        sync_mode: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput,
-        seconds_total: int | None = 190,
-        guidance_scale: int | float = 1,
-        mask_start: int = 30,
-        mask_end: int = 190,
-        num_inference_steps: int = 8,
-        sync_mode: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to guide the audio generation
+            audio_url (FileInput, required): The audio clip to inpaint
+            seconds_total (int | None, default 190): The duration of the audio clip to generate.
+            guidance_scale (int | float, default 1): How strictly the diffusion process adheres to the prompt text (higher values make your audio closer to your prompt).
+            mask_start (int, default 30): The start point of the audio mask
+            mask_end (int, default 190): The end point of the audio mask
+            num_inference_steps (int, default 8): The number of steps to denoise the audio for
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            seed (int | None, default None)
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncStableAudio25Inpaint(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/stable-audio-25/inpaint`), async."""
+    """Async twin of `StableAudio25Inpaint` (`fal-ai/stable-audio-25/inpaint`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -181,76 +155,33 @@ class AsyncStableAudio25Inpaint(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput,
-        seconds_total: int | None = 190,
-        guidance_scale: int | float = 1,
-        mask_start: int = 30,
-        mask_end: int = 190,
-        num_inference_steps: int = 8,
-        sync_mode: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `StableAudio25Inpaint.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput,
-        seconds_total: int | None = 190,
-        guidance_scale: int | float = 1,
-        mask_start: int = 30,
-        mask_end: int = 190,
-        num_inference_steps: int = 8,
-        sync_mode: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `StableAudio25Inpaint.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput,
-        seconds_total: int | None = 190,
-        guidance_scale: int | float = 1,
-        mask_start: int = 30,
-        mask_end: int = 190,
-        num_inference_steps: int = 8,
-        sync_mode: bool = False,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `StableAudio25Inpaint.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -17,16 +17,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Switti", "AsyncSwitti"]
 
@@ -38,108 +33,111 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/switti`."""
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="\n            The negative prompt to use. Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = ""
     """The negative prompt to use. Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    sampling_top_k: int = Field(
-        default=400, ge=10, le=1000, description="The number of top-k tokens to sample from."
-    )
+    sampling_top_k: int = Field(default=400, ge=10, le=1000)
     """The number of top-k tokens to sample from."""
 
-    sampling_top_p: int | float = Field(
-        default=0.95, ge=0.1, le=1, description="The top-p probability to sample from."
-    )
+    sampling_top_p: int | float = Field(default=0.95, ge=0.1, le=1)
     """The top-p probability to sample from."""
 
-    more_smooth: bool = Field(default=True, description="Smoothing with Gumbel softmax sampling")
+    more_smooth: bool = True
     """Smoothing with Gumbel softmax sampling"""
 
-    more_diverse: bool = Field(default=False, description="More diverse sampling")
+    more_diverse: bool = False
     """More diverse sampling"""
 
-    smooth_start_si: int = Field(default=2, ge=0, le=10, description="Smoothing starting scale")
+    smooth_start_si: int = Field(default=2, ge=0, le=10)
     """Smoothing starting scale"""
 
-    turn_off_cfg_start_si: int = Field(
-        default=8, ge=0, le=10, description="Disable CFG starting scale"
-    )
+    turn_off_cfg_start_si: int = Field(default=8, ge=0, le=10)
     """Disable CFG starting scale"""
 
-    last_scale_temp: int | float = Field(
-        default=0.1, ge=0.1, le=10, description="Temperature after disabling CFG"
-    )
+    last_scale_temp: int | float = Field(default=0.1, ge=0.1, le=10)
     """Temperature after disabling CFG"""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=6,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=6, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/switti`."""
 
-    images: list[Image] = Field(description="The generated images")
+    images: list[Image]
     """The generated images"""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        sampling_top_k: int
+        sampling_top_p: int | float
+        more_smooth: bool
+        more_diverse: bool
+        smooth_start_si: int
+        turn_off_cfg_start_si: int
+        last_scale_temp: int | float
+        seed: int | None
+        guidance_scale: int | float
+        sync_mode: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Switti(_Endpoint[Input, Output]):
-    """(`fal-ai/switti`)."""
+    """`fal-ai/switti`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -147,94 +145,53 @@ class Switti(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        sampling_top_k: int = 400,
-        sampling_top_p: int | float = 0.95,
-        more_smooth: bool = True,
-        more_diverse: bool = False,
-        smooth_start_si: int = 2,
-        turn_off_cfg_start_si: int = 8,
-        last_scale_temp: int | float = 0.1,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        sampling_top_k: int = 400,
-        sampling_top_p: int | float = 0.95,
-        more_smooth: bool = True,
-        more_diverse: bool = False,
-        smooth_start_si: int = 2,
-        turn_off_cfg_start_si: int = 8,
-        last_scale_temp: int | float = 0.1,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        sampling_top_k: int = 400,
-        sampling_top_p: int | float = 0.95,
-        more_smooth: bool = True,
-        more_diverse: bool = False,
-        smooth_start_si: int = 2,
-        turn_off_cfg_start_si: int = 8,
-        last_scale_temp: int | float = 0.1,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            negative_prompt (str, default ""): The negative prompt to use.
+            sampling_top_k (int, default 400): The number of top-k tokens to sample from.
+            sampling_top_p (int | float, default 0.95): The top-p probability to sample from.
+            more_smooth (bool, default True): Smoothing with Gumbel softmax sampling
+            more_diverse (bool, default False): More diverse sampling
+            smooth_start_si (int, default 2): Smoothing starting scale
+            turn_off_cfg_start_si (int, default 8): Disable CFG starting scale
+            last_scale_temp (int | float, default 0.1): Temperature after disabling CFG
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            guidance_scale (int | float, default 6): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSwitti(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/switti`), async."""
+    """Async twin of `Switti` (`fal-ai/switti`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -242,91 +199,33 @@ class AsyncSwitti(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        sampling_top_k: int = 400,
-        sampling_top_p: int | float = 0.95,
-        more_smooth: bool = True,
-        more_diverse: bool = False,
-        smooth_start_si: int = 2,
-        turn_off_cfg_start_si: int = 8,
-        last_scale_temp: int | float = 0.1,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Switti.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        sampling_top_k: int = 400,
-        sampling_top_p: int | float = 0.95,
-        more_smooth: bool = True,
-        more_diverse: bool = False,
-        smooth_start_si: int = 2,
-        turn_off_cfg_start_si: int = 8,
-        last_scale_temp: int | float = 0.1,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Switti.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        sampling_top_k: int = 400,
-        sampling_top_p: int | float = 0.95,
-        more_smooth: bool = True,
-        more_diverse: bool = False,
-        smooth_start_si: int = 2,
-        turn_off_cfg_start_si: int = 8,
-        last_scale_temp: int | float = 0.1,
-        seed: int | None = None,
-        guidance_scale: int | float = 6,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Switti.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "SyncLipsyncReact1", "AsyncSyncLipsyncReact1"]
 
@@ -43,53 +38,63 @@ ModelModeEnum: TypeAlias = Literal["lips", "face", "head"]
 class Input(_FalInput):
     """Input of `fal-ai/sync-lipsync/react-1`."""
 
-    video_url: _FileInput = Field(
-        description="URL to the input video. Must be **15 seconds or shorter**."
-    )
+    video_url: _FileInput
     """URL to the input video. Must be **15 seconds or shorter**."""
 
-    audio_url: _FileInput = Field(
-        description="URL to the input audio. Must be **15 seconds or shorter**."
-    )
+    audio_url: _FileInput
     """URL to the input audio. Must be **15 seconds or shorter**."""
 
-    emotion: EmotionEnum = Field(
-        description="Emotion prompt for the generation. Currently supports single-word emotions only."
-    )
+    emotion: EmotionEnum
     """Emotion prompt for the generation. Currently supports single-word emotions only."""
 
-    model_mode: ModelModeEnum = Field(
-        default="face",
-        description="Controls the edit region and movement scope for the model. Available options:\n- `lips`: Only lipsync using react-1 (minimal facial changes).\n- `face`: Lipsync + facial expressions without head movements.\n- `head`: Lipsync + facial expressions + natural talking head movements.",
-    )
+    model_mode: ModelModeEnum = "face"
     """Controls the edit region and movement scope for the model. Available options:
     - `lips`: Only lipsync using react-1 (minimal facial changes).
     - `face`: Lipsync + facial expressions without head movements.
     - `head`: Lipsync + facial expressions + natural talking head movements.
     """
 
-    lipsync_mode: LipsyncModeEnum = Field(
-        default="bounce", description="Lipsync mode when audio and video durations are out of sync."
-    )
+    lipsync_mode: LipsyncModeEnum = "bounce"
     """Lipsync mode when audio and video durations are out of sync."""
 
-    temperature: int | float = Field(
-        default=0.5, ge=0, le=1, description="Controls the expresiveness of the lipsync."
-    )
+    temperature: int | float = Field(default=0.5, ge=0, le=1)
     """Controls the expresiveness of the lipsync."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sync-lipsync/react-1`."""
 
-    video: VideoFile = Field(
-        description="The generated video with synchronized lip and facial movements."
-    )
+    video: VideoFile
     """The generated video with synchronized lip and facial movements."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        audio_url: Required[_FileInput]
+        emotion: Required[EmotionEnum]
+        model_mode: ModelModeEnum
+        lipsync_mode: LipsyncModeEnum
+        temperature: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class SyncLipsyncReact1(_Endpoint[Input, Output]):
-    """(`fal-ai/sync-lipsync/react-1`)."""
+    """`fal-ai/sync-lipsync/react-1`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -97,70 +102,45 @@ class SyncLipsyncReact1(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        emotion: EmotionEnum,
-        model_mode: ModelModeEnum = "face",
-        lipsync_mode: LipsyncModeEnum = "bounce",
-        temperature: int | float = 0.5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        emotion: EmotionEnum,
-        model_mode: ModelModeEnum = "face",
-        lipsync_mode: LipsyncModeEnum = "bounce",
-        temperature: int | float = 0.5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        emotion: EmotionEnum,
-        model_mode: ModelModeEnum = "face",
-        lipsync_mode: LipsyncModeEnum = "bounce",
-        temperature: int | float = 0.5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL to the input video.
+            audio_url (FileInput, required): URL to the input audio.
+            emotion (EmotionEnum, required): Emotion prompt for the generation.
+            model_mode (ModelModeEnum, default "face"): Controls the edit region and movement scope for the model.
+            lipsync_mode (LipsyncModeEnum, default "bounce"): Lipsync mode when audio and video durations are out of sync.
+            temperature (int | float, default 0.5): Controls the expresiveness of the lipsync.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSyncLipsyncReact1(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sync-lipsync/react-1`), async."""
+    """Async twin of `SyncLipsyncReact1` (`fal-ai/sync-lipsync/react-1`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -168,67 +148,33 @@ class AsyncSyncLipsyncReact1(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        emotion: EmotionEnum,
-        model_mode: ModelModeEnum = "face",
-        lipsync_mode: LipsyncModeEnum = "bounce",
-        temperature: int | float = 0.5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `SyncLipsyncReact1.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        emotion: EmotionEnum,
-        model_mode: ModelModeEnum = "face",
-        lipsync_mode: LipsyncModeEnum = "bounce",
-        temperature: int | float = 0.5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `SyncLipsyncReact1.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        emotion: EmotionEnum,
-        model_mode: ModelModeEnum = "face",
-        lipsync_mode: LipsyncModeEnum = "bounce",
-        temperature: int | float = 0.5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `SyncLipsyncReact1.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "TrellisMulti", "AsyncTrellisMulti"]
 
@@ -36,66 +31,79 @@ ENDPOINT_ID = "fal-ai/trellis/multi"
 MultiimageAlgoEnum: TypeAlias = Literal["stochastic", "multidiffusion"]
 
 TextureSizeEnum: TypeAlias = Literal[512, 1024, 2048]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/trellis/multi`."""
 
-    image_urls: list[_FileInput] = Field(
-        description="List of URLs of input images to convert to 3D"
-    )
+    image_urls: list[_FileInput]
     """List of URLs of input images to convert to 3D"""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility")
+    seed: int | None = None
     """Random seed for reproducibility"""
 
-    ss_guidance_strength: int | float = Field(
-        default=7.5, ge=0, le=10, description="Guidance strength for sparse structure generation"
-    )
+    ss_guidance_strength: int | float = Field(default=7.5, ge=0, le=10)
     """Guidance strength for sparse structure generation"""
 
-    ss_sampling_steps: int = Field(
-        default=12, ge=1, le=50, description="Sampling steps for sparse structure generation"
-    )
+    ss_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Sampling steps for sparse structure generation"""
 
-    slat_guidance_strength: int | float = Field(
-        default=3, ge=0, le=10, description="Guidance strength for structured latent generation"
-    )
+    slat_guidance_strength: int | float = Field(default=3, ge=0, le=10)
     """Guidance strength for structured latent generation"""
 
-    slat_sampling_steps: int = Field(
-        default=12, ge=1, le=50, description="Sampling steps for structured latent generation"
-    )
+    slat_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Sampling steps for structured latent generation"""
 
-    mesh_simplify: int | float = Field(
-        default=0.95, ge=0.9, le=0.98, description="Mesh simplification factor"
-    )
+    mesh_simplify: int | float = Field(default=0.95, ge=0.9, le=0.98)
     """Mesh simplification factor"""
 
-    texture_size: TextureSizeEnum = Field(default=1024, description="Texture resolution")
+    texture_size: TextureSizeEnum = 1024
     """Texture resolution"""
 
-    multiimage_algo: MultiimageAlgoEnum = Field(
-        default="stochastic", description="Algorithm for multi-image generation"
-    )
+    multiimage_algo: MultiimageAlgoEnum = "stochastic"
     """Algorithm for multi-image generation"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/trellis/multi`."""
 
-    model_mesh: File_ccd89e = Field(description="Generated 3D mesh file")
+    model_mesh: File
     """Generated 3D mesh file"""
 
-    timings: dict[str, int | float] = Field(description="Processing timings")
+    timings: dict[str, int | float]
     """Processing timings"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: Required[list[_FileInput]]
+        seed: int | None
+        ss_guidance_strength: int | float
+        ss_sampling_steps: int
+        slat_guidance_strength: int | float
+        slat_sampling_steps: int
+        mesh_simplify: int | float
+        texture_size: TextureSizeEnum
+        multiimage_algo: MultiimageAlgoEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class TrellisMulti(_Endpoint[Input, Output]):
-    """(`fal-ai/trellis/multi`)."""
+    """`fal-ai/trellis/multi`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -103,79 +111,48 @@ class TrellisMulti(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        seed: int | None = None,
-        ss_guidance_strength: int | float = 7.5,
-        ss_sampling_steps: int = 12,
-        slat_guidance_strength: int | float = 3,
-        slat_sampling_steps: int = 12,
-        mesh_simplify: int | float = 0.95,
-        texture_size: TextureSizeEnum = 1024,
-        multiimage_algo: MultiimageAlgoEnum = "stochastic",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        seed: int | None = None,
-        ss_guidance_strength: int | float = 7.5,
-        ss_sampling_steps: int = 12,
-        slat_guidance_strength: int | float = 3,
-        slat_sampling_steps: int = 12,
-        mesh_simplify: int | float = 0.95,
-        texture_size: TextureSizeEnum = 1024,
-        multiimage_algo: MultiimageAlgoEnum = "stochastic",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        seed: int | None = None,
-        ss_guidance_strength: int | float = 7.5,
-        ss_sampling_steps: int = 12,
-        slat_guidance_strength: int | float = 3,
-        slat_sampling_steps: int = 12,
-        mesh_simplify: int | float = 0.95,
-        texture_size: TextureSizeEnum = 1024,
-        multiimage_algo: MultiimageAlgoEnum = "stochastic",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput], required): List of URLs of input images to convert to 3D
+            seed (int | None, default None): Random seed for reproducibility
+            ss_guidance_strength (int | float, default 7.5): Guidance strength for sparse structure generation
+            ss_sampling_steps (int, default 12): Sampling steps for sparse structure generation
+            slat_guidance_strength (int | float, default 3): Guidance strength for structured latent generation
+            slat_sampling_steps (int, default 12): Sampling steps for structured latent generation
+            mesh_simplify (int | float, default 0.95): Mesh simplification factor
+            texture_size (TextureSizeEnum, default 1024): Texture resolution
+            multiimage_algo (MultiimageAlgoEnum, default "stochastic"): Algorithm for multi-image generation
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTrellisMulti(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/trellis/multi`), async."""
+    """Async twin of `TrellisMulti` (`fal-ai/trellis/multi`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -183,76 +160,33 @@ class AsyncTrellisMulti(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        seed: int | None = None,
-        ss_guidance_strength: int | float = 7.5,
-        ss_sampling_steps: int = 12,
-        slat_guidance_strength: int | float = 3,
-        slat_sampling_steps: int = 12,
-        mesh_simplify: int | float = 0.95,
-        texture_size: TextureSizeEnum = 1024,
-        multiimage_algo: MultiimageAlgoEnum = "stochastic",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `TrellisMulti.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        seed: int | None = None,
-        ss_guidance_strength: int | float = 7.5,
-        ss_sampling_steps: int = 12,
-        slat_guidance_strength: int | float = 3,
-        slat_sampling_steps: int = 12,
-        mesh_simplify: int | float = 0.95,
-        texture_size: TextureSizeEnum = 1024,
-        multiimage_algo: MultiimageAlgoEnum = "stochastic",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `TrellisMulti.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        seed: int | None = None,
-        ss_guidance_strength: int | float = 7.5,
-        ss_sampling_steps: int = 12,
-        slat_guidance_strength: int | float = 3,
-        slat_sampling_steps: int = 12,
-        mesh_simplify: int | float = 0.95,
-        texture_size: TextureSizeEnum = 1024,
-        multiimage_algo: MultiimageAlgoEnum = "stochastic",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `TrellisMulti.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Trellis2", "AsyncTrellis2"]
 
@@ -36,245 +31,160 @@ ENDPOINT_ID = "fal-ai/trellis-2"
 ResolutionEnum: TypeAlias = Literal[512, 1024, 1536]
 
 TextureSizeEnum: TypeAlias = Literal[1024, 2048, 4096]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/trellis-2`."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility")
+    seed: int | None = None
     """Random seed for reproducibility"""
 
-    resolution: ResolutionEnum = Field(
-        default=1024, description="Output resolution; higher is slower but more detailed"
-    )
+    resolution: ResolutionEnum = 1024
     """Output resolution; higher is slower but more detailed"""
 
-    ss_guidance_strength: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=10,
-        description="How closely the initial 3D structure follows the input image. Higher values produce more faithful but potentially noisier results.",
-    )
+    ss_guidance_strength: int | float = Field(default=7.5, ge=0, le=10)
     """How closely the initial 3D structure follows the input image. Higher values produce more faithful but potentially noisier results."""
 
-    ss_guidance_rescale: int | float = Field(
-        default=0.7,
-        ge=0,
-        le=1,
-        description="Dampens artifacts from high guidance in stage 1. Lower values allow stronger guidance effects, higher values stabilize the output.",
-    )
+    ss_guidance_rescale: int | float = Field(default=0.7, ge=0, le=1)
     """Dampens artifacts from high guidance in stage 1. Lower values allow stronger guidance effects, higher values stabilize the output."""
 
-    ss_guidance_interval_start: int | float = Field(
-        default=0.6,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance starts for stage 1 (sparse structure). Guidance is only applied between interval_start and interval_end; outside this window the model runs unguided. Lower values apply guidance earlier.",
-    )
+    ss_guidance_interval_start: int | float = Field(default=0.6, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance starts for stage 1 (sparse structure). Guidance is only applied between interval_start and interval_end; outside this window the model runs unguided. Lower values apply guidance earlier."""
 
-    ss_guidance_interval_end: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance ends for stage 1 (sparse structure). Must be >= ss_guidance_interval_start.",
-    )
+    ss_guidance_interval_end: int | float = Field(default=1, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance ends for stage 1 (sparse structure). Must be >= ss_guidance_interval_start."""
 
-    ss_sampling_steps: int = Field(
-        default=12,
-        ge=1,
-        le=50,
-        description="Number of denoising steps for the initial structure. More steps = slower but potentially higher quality.",
-    )
+    ss_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Number of denoising steps for the initial structure. More steps = slower but potentially higher quality."""
 
-    ss_rescale_t: int | float = Field(
-        default=5,
-        ge=1,
-        le=6,
-        description="Controls noise schedule sharpness for structure generation. Higher values produce sharper transitions.",
-    )
+    ss_rescale_t: int | float = Field(default=5, ge=1, le=6)
     """Controls noise schedule sharpness for structure generation. Higher values produce sharper transitions."""
 
-    shape_slat_guidance_strength: int | float = Field(
-        default=7.5,
-        ge=0,
-        le=10,
-        description="How closely the detailed geometry follows the input image. Higher values add more detail but may introduce noise.",
-    )
+    shape_slat_guidance_strength: int | float = Field(default=7.5, ge=0, le=10)
     """How closely the detailed geometry follows the input image. Higher values add more detail but may introduce noise."""
 
-    shape_slat_guidance_rescale: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Dampens artifacts from high guidance in the shape stage. Increase if you see noisy geometry.",
-    )
+    shape_slat_guidance_rescale: int | float = Field(default=0.5, ge=0, le=1)
     """Dampens artifacts from high guidance in the shape stage. Increase if you see noisy geometry."""
 
-    shape_slat_guidance_interval_start: int | float = Field(
-        default=0.6,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance starts for stage 2 (shape refinement). Guidance is only applied between interval_start and interval_end.",
-    )
+    shape_slat_guidance_interval_start: int | float = Field(default=0.6, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance starts for stage 2 (shape refinement). Guidance is only applied between interval_start and interval_end."""
 
-    shape_slat_guidance_interval_end: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance ends for stage 2 (shape refinement). Must be >= shape_slat_guidance_interval_start.",
-    )
+    shape_slat_guidance_interval_end: int | float = Field(default=1, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance ends for stage 2 (shape refinement). Must be >= shape_slat_guidance_interval_start."""
 
-    shape_slat_sampling_steps: int = Field(
-        default=12,
-        ge=1,
-        le=50,
-        description="Number of denoising steps for shape refinement. More steps = slower but potentially smoother geometry.",
-    )
+    shape_slat_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Number of denoising steps for shape refinement. More steps = slower but potentially smoother geometry."""
 
-    shape_slat_rescale_t: int | float = Field(
-        default=3,
-        ge=1,
-        le=6,
-        description="Controls noise schedule sharpness for shape refinement. Higher values produce sharper geometric details.",
-    )
+    shape_slat_rescale_t: int | float = Field(default=3, ge=1, le=6)
     """Controls noise schedule sharpness for shape refinement. Higher values produce sharper geometric details."""
 
-    tex_slat_guidance_strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=10,
-        description="How closely the texture follows the input image colors. Higher values produce more vivid but potentially oversaturated textures.",
-    )
+    tex_slat_guidance_strength: int | float = Field(default=1, ge=0, le=10)
     """How closely the texture follows the input image colors. Higher values produce more vivid but potentially oversaturated textures."""
 
-    tex_slat_guidance_rescale: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="Dampens artifacts from high guidance in the texture stage. Increase if textures look noisy or have color banding.",
-    )
+    tex_slat_guidance_rescale: int | float = Field(default=0, ge=0, le=1)
     """Dampens artifacts from high guidance in the texture stage. Increase if textures look noisy or have color banding."""
 
-    tex_slat_guidance_interval_start: int | float = Field(
-        default=0.6,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance starts for stage 3 (texture). Guidance is only applied between interval_start and interval_end.",
-    )
+    tex_slat_guidance_interval_start: int | float = Field(default=0.6, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance starts for stage 3 (texture). Guidance is only applied between interval_start and interval_end."""
 
-    tex_slat_guidance_interval_end: int | float = Field(
-        default=0.9,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance ends for stage 3 (texture). Must be >= tex_slat_guidance_interval_start.",
-    )
+    tex_slat_guidance_interval_end: int | float = Field(default=0.9, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance ends for stage 3 (texture). Must be >= tex_slat_guidance_interval_start."""
 
-    tex_slat_sampling_steps: int = Field(
-        default=12,
-        ge=1,
-        le=50,
-        description="Number of denoising steps for texture generation. More steps = slower but potentially cleaner textures.",
-    )
+    tex_slat_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Number of denoising steps for texture generation. More steps = slower but potentially cleaner textures."""
 
-    tex_slat_rescale_t: int | float = Field(
-        default=3,
-        ge=1,
-        le=6,
-        description="Controls noise schedule sharpness for texture generation. Higher values produce sharper texture details.",
-    )
+    tex_slat_rescale_t: int | float = Field(default=3, ge=1, le=6)
     """Controls noise schedule sharpness for texture generation. Higher values produce sharper texture details."""
 
-    decimation_target: int = Field(
-        default=500000,
-        ge=5000,
-        le=2000000,
-        description="Target number of vertices in the final mesh. Lower values produce smaller files but less detail. 500k is good for most uses, reduce to 20k-50k for web/mobile.",
-    )
+    decimation_target: int = Field(default=500000, ge=5000, le=2000000)
     """Target number of vertices in the final mesh. Lower values produce smaller files but less detail. 500k is good for most uses, reduce to 20k-50k for web/mobile."""
 
-    texture_size: TextureSizeEnum = Field(
-        default=2048,
-        description="Resolution of the texture image baked onto the mesh. Higher values capture finer surface details but produce larger files.",
-    )
+    texture_size: TextureSizeEnum = 2048
     """Resolution of the texture image baked onto the mesh. Higher values capture finer surface details but produce larger files."""
 
-    remesh: bool = Field(
-        default=True,
-        description="Rebuild the mesh topology for cleaner triangles. Slower but usually produces better results for downstream use (animation, 3D printing, etc).",
-    )
+    remesh: bool = True
     """Rebuild the mesh topology for cleaner triangles. Slower but usually produces better results for downstream use (animation, 3D printing, etc)."""
 
-    remesh_band: int | float = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="Controls how far remeshing can move vertices from the original surface. Higher values allow more smoothing but may lose fine details.",
-    )
+    remesh_band: int | float = Field(default=1, ge=0, le=4)
     """Controls how far remeshing can move vertices from the original surface. Higher values allow more smoothing but may lose fine details."""
 
-    remesh_project: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="How much to project remeshed vertices back onto the original surface. 0 = no projection (smoother), 1 = full projection (preserves detail).",
-    )
+    remesh_project: int | float = Field(default=0, ge=0, le=1)
     """How much to project remeshed vertices back onto the original surface. 0 = no projection (smoother), 1 = full projection (preserves detail)."""
 
-    uv_unwrap_angle_threshold_deg: int | float = Field(
-        default=90,
-        ge=0,
-        le=180,
-        description="Maximum angle (in degrees) between adjacent face normals allowed within a single UV chart. Lower values produce more charts with less distortion; higher values produce fewer, larger charts with potentially more stretching.",
-    )
+    uv_unwrap_angle_threshold_deg: int | float = Field(default=90, ge=0, le=180)
     """Maximum angle (in degrees) between adjacent face normals allowed within a single UV chart. Lower values produce more charts with less distortion; higher values produce fewer, larger charts with potentially more stretching."""
 
-    uv_unwrap_refine_iterations: int = Field(
-        default=0,
-        ge=0,
-        le=10,
-        description="Number of local refinement passes during UV chart computation. Higher values produce cleaner chart boundaries at the cost of additional UV-unwrap time.",
-    )
+    uv_unwrap_refine_iterations: int = Field(default=0, ge=0, le=10)
     """Number of local refinement passes during UV chart computation. Higher values produce cleaner chart boundaries at the cost of additional UV-unwrap time."""
 
-    uv_unwrap_global_iterations: int = Field(
-        default=1,
-        ge=1,
-        le=10,
-        description="Number of global clustering passes during UV chart computation. More passes produce more balanced charts.",
-    )
+    uv_unwrap_global_iterations: int = Field(default=1, ge=1, le=10)
     """Number of global clustering passes during UV chart computation. More passes produce more balanced charts."""
 
-    uv_unwrap_smooth_strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=10,
-        description="Smoothing strength applied to UV chart boundaries. Higher values reduce visible seams but may introduce UV distortion.",
-    )
+    uv_unwrap_smooth_strength: int | float = Field(default=1, ge=0, le=10)
     """Smoothing strength applied to UV chart boundaries. Higher values reduce visible seams but may introduce UV distortion."""
 
-    image_url: _FileInput = Field(description="URL of the input image to convert to 3D")
+    image_url: _FileInput
     """URL of the input image to convert to 3D"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/trellis-2`."""
 
-    model_glb: File_ccd89e = Field(description="Generated 3D GLB file")
+    model_glb: File
     """Generated 3D GLB file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        seed: int | None
+        resolution: ResolutionEnum
+        ss_guidance_strength: int | float
+        ss_guidance_rescale: int | float
+        ss_guidance_interval_start: int | float
+        ss_guidance_interval_end: int | float
+        ss_sampling_steps: int
+        ss_rescale_t: int | float
+        shape_slat_guidance_strength: int | float
+        shape_slat_guidance_rescale: int | float
+        shape_slat_guidance_interval_start: int | float
+        shape_slat_guidance_interval_end: int | float
+        shape_slat_sampling_steps: int
+        shape_slat_rescale_t: int | float
+        tex_slat_guidance_strength: int | float
+        tex_slat_guidance_rescale: int | float
+        tex_slat_guidance_interval_start: int | float
+        tex_slat_guidance_interval_end: int | float
+        tex_slat_sampling_steps: int
+        tex_slat_rescale_t: int | float
+        decimation_target: int
+        texture_size: TextureSizeEnum
+        remesh: bool
+        remesh_band: int | float
+        remesh_project: int | float
+        uv_unwrap_angle_threshold_deg: int | float
+        uv_unwrap_refine_iterations: int
+        uv_unwrap_global_iterations: int
+        uv_unwrap_smooth_strength: int | float
+        image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Trellis2(_Endpoint[Input, Output]):
-    """(`fal-ai/trellis-2`)."""
+    """`fal-ai/trellis-2`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -282,142 +192,69 @@ class Trellis2(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_guidance_interval_start: int | float = 0.6,
-        ss_guidance_interval_end: int | float = 1,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_guidance_interval_start: int | float = 0.6,
-        shape_slat_guidance_interval_end: int | float = 1,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        remesh: bool = True,
-        remesh_band: int | float = 1,
-        remesh_project: int | float = 0,
-        uv_unwrap_angle_threshold_deg: int | float = 90,
-        uv_unwrap_refine_iterations: int = 0,
-        uv_unwrap_global_iterations: int = 1,
-        uv_unwrap_smooth_strength: int | float = 1,
-        image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_guidance_interval_start: int | float = 0.6,
-        ss_guidance_interval_end: int | float = 1,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_guidance_interval_start: int | float = 0.6,
-        shape_slat_guidance_interval_end: int | float = 1,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        remesh: bool = True,
-        remesh_band: int | float = 1,
-        remesh_project: int | float = 0,
-        uv_unwrap_angle_threshold_deg: int | float = 90,
-        uv_unwrap_refine_iterations: int = 0,
-        uv_unwrap_global_iterations: int = 1,
-        uv_unwrap_smooth_strength: int | float = 1,
-        image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_guidance_interval_start: int | float = 0.6,
-        ss_guidance_interval_end: int | float = 1,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_guidance_interval_start: int | float = 0.6,
-        shape_slat_guidance_interval_end: int | float = 1,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        remesh: bool = True,
-        remesh_band: int | float = 1,
-        remesh_project: int | float = 0,
-        uv_unwrap_angle_threshold_deg: int | float = 90,
-        uv_unwrap_refine_iterations: int = 0,
-        uv_unwrap_global_iterations: int = 1,
-        uv_unwrap_smooth_strength: int | float = 1,
-        image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            seed (int | None, default None): Random seed for reproducibility
+            resolution (ResolutionEnum, default 1024): Output resolution; higher is slower but more detailed
+            ss_guidance_strength (int | float, default 7.5): How closely the initial 3D structure follows the input image.
+            ss_guidance_rescale (int | float, default 0.7): Dampens artifacts from high guidance in stage 1.
+            ss_guidance_interval_start (int | float, default 0.6): Fraction of the denoising process at which classifier-free guidance starts for stage 1 (sparse structure).
+            ss_guidance_interval_end (int | float, default 1): Fraction of the denoising process at which classifier-free guidance ends for stage 1 (sparse structure).
+            ss_sampling_steps (int, default 12): Number of denoising steps for the initial structure.
+            ss_rescale_t (int | float, default 5): Controls noise schedule sharpness for structure generation.
+            shape_slat_guidance_strength (int | float, default 7.5): How closely the detailed geometry follows the input image.
+            shape_slat_guidance_rescale (int | float, default 0.5): Dampens artifacts from high guidance in the shape stage.
+            shape_slat_guidance_interval_start (int | float, default 0.6): Fraction of the denoising process at which classifier-free guidance starts for stage 2 (shape refinement).
+            shape_slat_guidance_interval_end (int | float, default 1): Fraction of the denoising process at which classifier-free guidance ends for stage 2 (shape refinement).
+            shape_slat_sampling_steps (int, default 12): Number of denoising steps for shape refinement.
+            shape_slat_rescale_t (int | float, default 3): Controls noise schedule sharpness for shape refinement.
+            tex_slat_guidance_strength (int | float, default 1): How closely the texture follows the input image colors.
+            tex_slat_guidance_rescale (int | float, default 0): Dampens artifacts from high guidance in the texture stage.
+            tex_slat_guidance_interval_start (int | float, default 0.6): Fraction of the denoising process at which classifier-free guidance starts for stage 3 (texture).
+            tex_slat_guidance_interval_end (int | float, default 0.9): Fraction of the denoising process at which classifier-free guidance ends for stage 3 (texture).
+            tex_slat_sampling_steps (int, default 12): Number of denoising steps for texture generation.
+            tex_slat_rescale_t (int | float, default 3): Controls noise schedule sharpness for texture generation.
+            decimation_target (int, default 500000): Target number of vertices in the final mesh.
+            texture_size (TextureSizeEnum, default 2048): Resolution of the texture image baked onto the mesh.
+            remesh (bool, default True): Rebuild the mesh topology for cleaner triangles.
+            remesh_band (int | float, default 1): Controls how far remeshing can move vertices from the original surface.
+            remesh_project (int | float, default 0): How much to project remeshed vertices back onto the original surface. 0 = no projection (smoother), 1 = full projection (preserves detail).
+            uv_unwrap_angle_threshold_deg (int | float, default 90): Maximum angle (in degrees) between adjacent face normals allowed within a single UV chart.
+            uv_unwrap_refine_iterations (int, default 0): Number of local refinement passes during UV chart computation.
+            uv_unwrap_global_iterations (int, default 1): Number of global clustering passes during UV chart computation.
+            uv_unwrap_smooth_strength (int | float, default 1): Smoothing strength applied to UV chart boundaries.
+            image_url (FileInput, required): URL of the input image to convert to 3D
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTrellis2(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/trellis-2`), async."""
+    """Async twin of `Trellis2` (`fal-ai/trellis-2`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -425,139 +262,33 @@ class AsyncTrellis2(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_guidance_interval_start: int | float = 0.6,
-        ss_guidance_interval_end: int | float = 1,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_guidance_interval_start: int | float = 0.6,
-        shape_slat_guidance_interval_end: int | float = 1,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        remesh: bool = True,
-        remesh_band: int | float = 1,
-        remesh_project: int | float = 0,
-        uv_unwrap_angle_threshold_deg: int | float = 90,
-        uv_unwrap_refine_iterations: int = 0,
-        uv_unwrap_global_iterations: int = 1,
-        uv_unwrap_smooth_strength: int | float = 1,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Trellis2.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_guidance_interval_start: int | float = 0.6,
-        ss_guidance_interval_end: int | float = 1,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_guidance_interval_start: int | float = 0.6,
-        shape_slat_guidance_interval_end: int | float = 1,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        remesh: bool = True,
-        remesh_band: int | float = 1,
-        remesh_project: int | float = 0,
-        uv_unwrap_angle_threshold_deg: int | float = 90,
-        uv_unwrap_refine_iterations: int = 0,
-        uv_unwrap_global_iterations: int = 1,
-        uv_unwrap_smooth_strength: int | float = 1,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Trellis2.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        ss_guidance_strength: int | float = 7.5,
-        ss_guidance_rescale: int | float = 0.7,
-        ss_guidance_interval_start: int | float = 0.6,
-        ss_guidance_interval_end: int | float = 1,
-        ss_sampling_steps: int = 12,
-        ss_rescale_t: int | float = 5,
-        shape_slat_guidance_strength: int | float = 7.5,
-        shape_slat_guidance_rescale: int | float = 0.5,
-        shape_slat_guidance_interval_start: int | float = 0.6,
-        shape_slat_guidance_interval_end: int | float = 1,
-        shape_slat_sampling_steps: int = 12,
-        shape_slat_rescale_t: int | float = 3,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        decimation_target: int = 500000,
-        texture_size: TextureSizeEnum = 2048,
-        remesh: bool = True,
-        remesh_band: int | float = 1,
-        remesh_project: int | float = 0,
-        uv_unwrap_angle_threshold_deg: int | float = 90,
-        uv_unwrap_refine_iterations: int = 0,
-        uv_unwrap_global_iterations: int = 1,
-        uv_unwrap_smooth_strength: int | float = 1,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Trellis2.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Trellis2Retexture", "AsyncTrellis2Retexture"]
 
@@ -36,93 +31,84 @@ ENDPOINT_ID = "fal-ai/trellis-2/retexture"
 ResolutionEnum: TypeAlias = Literal[512, 1024]
 
 TextureSizeEnum: TypeAlias = Literal[1024, 2048, 4096]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/trellis-2/retexture`."""
 
-    image_url: _FileInput = Field(description="URL of the reference image for texturing")
+    image_url: _FileInput
     """URL of the reference image for texturing"""
 
-    mesh_url: _FileInput = Field(
-        description="URL of the untextured 3D mesh to retexture. Supports GLB, OBJ, PLY, and STL formats."
-    )
+    mesh_url: _FileInput
     """URL of the untextured 3D mesh to retexture. Supports GLB, OBJ, PLY, and STL formats."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility")
+    seed: int | None = None
     """Random seed for reproducibility"""
 
-    resolution: ResolutionEnum = Field(
-        default=1024,
-        description="Internal resolution for texture generation. Higher produces finer texture details but is slower.",
-    )
+    resolution: ResolutionEnum = 1024
     """Internal resolution for texture generation. Higher produces finer texture details but is slower."""
 
-    tex_slat_guidance_strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=10,
-        description="How closely the texture follows the input image colors. Higher values produce more vivid but potentially oversaturated textures.",
-    )
+    tex_slat_guidance_strength: int | float = Field(default=1, ge=0, le=10)
     """How closely the texture follows the input image colors. Higher values produce more vivid but potentially oversaturated textures."""
 
-    tex_slat_guidance_rescale: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="Dampens artifacts from high guidance in the texture stage. Increase if textures look noisy or have color banding.",
-    )
+    tex_slat_guidance_rescale: int | float = Field(default=0, ge=0, le=1)
     """Dampens artifacts from high guidance in the texture stage. Increase if textures look noisy or have color banding."""
 
-    tex_slat_guidance_interval_start: int | float = Field(
-        default=0.6,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance starts for the texture stage. Guidance is only applied between interval_start and interval_end.",
-    )
+    tex_slat_guidance_interval_start: int | float = Field(default=0.6, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance starts for the texture stage. Guidance is only applied between interval_start and interval_end."""
 
-    tex_slat_guidance_interval_end: int | float = Field(
-        default=0.9,
-        ge=0,
-        le=1,
-        description="Fraction of the denoising process at which classifier-free guidance ends for the texture stage. Must be >= tex_slat_guidance_interval_start.",
-    )
+    tex_slat_guidance_interval_end: int | float = Field(default=0.9, ge=0, le=1)
     """Fraction of the denoising process at which classifier-free guidance ends for the texture stage. Must be >= tex_slat_guidance_interval_start."""
 
-    tex_slat_sampling_steps: int = Field(
-        default=12,
-        ge=1,
-        le=50,
-        description="Number of denoising steps for texture generation. More steps = slower but potentially cleaner textures.",
-    )
+    tex_slat_sampling_steps: int = Field(default=12, ge=1, le=50)
     """Number of denoising steps for texture generation. More steps = slower but potentially cleaner textures."""
 
-    tex_slat_rescale_t: int | float = Field(
-        default=3,
-        ge=1,
-        le=6,
-        description="Controls noise schedule sharpness for texture generation. Higher values produce sharper texture details.",
-    )
+    tex_slat_rescale_t: int | float = Field(default=3, ge=1, le=6)
     """Controls noise schedule sharpness for texture generation. Higher values produce sharper texture details."""
 
-    texture_size: TextureSizeEnum = Field(
-        default=2048,
-        description="Resolution of the texture image baked onto the mesh. Higher values capture finer surface details but produce larger files.",
-    )
+    texture_size: TextureSizeEnum = 2048
     """Resolution of the texture image baked onto the mesh. Higher values capture finer surface details but produce larger files."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/trellis-2/retexture`."""
 
-    model_glb: File_ccd89e = Field(description="Generated 3D GLB file")
+    model_glb: File
     """Generated 3D GLB file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        mesh_url: Required[_FileInput]
+        seed: int | None
+        resolution: ResolutionEnum
+        tex_slat_guidance_strength: int | float
+        tex_slat_guidance_rescale: int | float
+        tex_slat_guidance_interval_start: int | float
+        tex_slat_guidance_interval_end: int | float
+        tex_slat_sampling_steps: int
+        tex_slat_rescale_t: int | float
+        texture_size: TextureSizeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Trellis2Retexture(_Endpoint[Input, Output]):
-    """(`fal-ai/trellis-2/retexture`)."""
+    """`fal-ai/trellis-2/retexture`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -130,85 +116,50 @@ class Trellis2Retexture(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mesh_url: _FileInput,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        texture_size: TextureSizeEnum = 2048,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mesh_url: _FileInput,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        texture_size: TextureSizeEnum = 2048,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mesh_url: _FileInput,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        texture_size: TextureSizeEnum = 2048,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the reference image for texturing
+            mesh_url (FileInput, required): URL of the untextured 3D mesh to retexture.
+            seed (int | None, default None): Random seed for reproducibility
+            resolution (ResolutionEnum, default 1024): Internal resolution for texture generation.
+            tex_slat_guidance_strength (int | float, default 1): How closely the texture follows the input image colors.
+            tex_slat_guidance_rescale (int | float, default 0): Dampens artifacts from high guidance in the texture stage.
+            tex_slat_guidance_interval_start (int | float, default 0.6): Fraction of the denoising process at which classifier-free guidance starts for the texture stage.
+            tex_slat_guidance_interval_end (int | float, default 0.9): Fraction of the denoising process at which classifier-free guidance ends for the texture stage.
+            tex_slat_sampling_steps (int, default 12): Number of denoising steps for texture generation.
+            tex_slat_rescale_t (int | float, default 3): Controls noise schedule sharpness for texture generation.
+            texture_size (TextureSizeEnum, default 2048): Resolution of the texture image baked onto the mesh.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTrellis2Retexture(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/trellis-2/retexture`), async."""
+    """Async twin of `Trellis2Retexture` (`fal-ai/trellis-2/retexture`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -216,82 +167,33 @@ class AsyncTrellis2Retexture(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        mesh_url: _FileInput,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        texture_size: TextureSizeEnum = 2048,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Trellis2Retexture.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        mesh_url: _FileInput,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        texture_size: TextureSizeEnum = 2048,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Trellis2Retexture.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        mesh_url: _FileInput,
-        seed: int | None = None,
-        resolution: ResolutionEnum = 1024,
-        tex_slat_guidance_strength: int | float = 1,
-        tex_slat_guidance_rescale: int | float = 0,
-        tex_slat_guidance_interval_start: int | float = 0.6,
-        tex_slat_guidance_interval_end: int | float = 0.9,
-        tex_slat_sampling_steps: int = 12,
-        tex_slat_rescale_t: int | float = 3,
-        texture_size: TextureSizeEnum = 2048,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Trellis2Retexture.subscribe`."""
         return await self._subscribe(input, kwargs)

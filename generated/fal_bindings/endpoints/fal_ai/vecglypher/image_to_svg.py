@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,119 +13,115 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "VecglypherImageToSvg", "AsyncVecglypherImageToSvg"]
 
 ENDPOINT_ID = "fal-ai/vecglypher/image-to-svg"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/vecglypher/image-to-svg`."""
 
-    prompt: str = Field(
-        description="The target text to generate as vector glyphs, styled to match the reference images."
-    )
+    prompt: str
     """The target text to generate as vector glyphs, styled to match the reference images."""
 
-    reference_image_urls: list[_FileInput] = Field(
-        min_length=1,
-        max_length=8,
-        description="URLs of reference glyph images whose style should be matched. Provide 1 to 8 images of individual glyph characters.",
-    )
+    reference_image_urls: list[_FileInput] = Field(min_length=1, max_length=8)
     """URLs of reference glyph images whose style should be matched. Provide 1 to 8 images of individual glyph characters."""
 
-    temperature: int | float = Field(default=0.1, ge=0, le=2, description="Sampling temperature.")
+    temperature: int | float = Field(default=0.1, ge=0, le=2)
     """Sampling temperature."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    enable_safety_checker: bool = Field(default=True, description="Enable input safety checking.")
+    enable_safety_checker: bool = True
     """Enable input safety checking."""
 
-    top_p: int | float = Field(
-        default=0.95, ge=0, le=1, description="Top-p (nucleus) sampling parameter."
-    )
+    top_p: int | float = Field(default=0.95, ge=0, le=1)
     """Top-p (nucleus) sampling parameter."""
 
-    top_k: int = Field(default=5, ge=-1, le=100, description="Top-k sampling parameter.")
+    top_k: int = Field(default=5, ge=-1, le=100)
     """Top-k sampling parameter."""
 
-    repetition_penalty: int | float = Field(
-        default=1, ge=0, le=2, description="Repetition penalty."
-    )
+    repetition_penalty: int | float = Field(default=1, ge=0, le=2)
     """Repetition penalty."""
 
-    max_tokens: int = Field(
-        default=8192, ge=256, le=16384, description="Maximum tokens to generate."
-    )
+    max_tokens: int = Field(default=8192, ge=256, le=16384)
     """Maximum tokens to generate."""
 
-    output_size: int = Field(
-        default=512,
-        ge=64,
-        le=4096,
-        description="Maximum dimension (width or height) of the output SVG in pixels. The aspect ratio is preserved.",
-    )
+    output_size: int = Field(default=512, ge=64, le=4096)
     """Maximum dimension (width or height) of the output SVG in pixels. The aspect ratio is preserved."""
 
-    fill_color: str = Field(
-        default="black",
-        description="Fill color for the generated glyphs. Accepts any valid SVG/CSS color value.",
-    )
+    fill_color: str = "black"
     """Fill color for the generated glyphs. Accepts any valid SVG/CSS color value."""
 
-    stroke_color: str | None = Field(
-        default=None,
-        description="Optional stroke (outline) color for the generated glyphs. When set, adds an outline around each glyph path.",
-    )
+    stroke_color: str | None = None
     """Optional stroke (outline) color for the generated glyphs. When set, adds an outline around each glyph path."""
 
-    stroke_width: int | float = Field(
-        default=1,
-        ge=0.1,
-        le=50,
-        description="Stroke width in SVG units. Only applies when stroke_color is set.",
-    )
+    stroke_width: int | float = Field(default=1, ge=0.1, le=50)
     """Stroke width in SVG units. Only applies when stroke_color is set."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/vecglypher/image-to-svg`."""
 
-    image: File_ccd89e = Field(description="The generated SVG file containing vector glyphs.")
+    image: File
     """The generated SVG file containing vector glyphs."""
 
-    svg_content: str = Field(description="Raw SVG content as a string.")
+    svg_content: str
     """Raw SVG content as a string."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    timings: dict[str, int | float] = Field(
-        description="Timing breakdown of the generation process."
-    )
+    timings: dict[str, int | float]
     """Timing breakdown of the generation process."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        reference_image_urls: Required[list[_FileInput]]
+        temperature: int | float
+        seed: int | None
+        enable_safety_checker: bool
+        top_p: int | float
+        top_k: int
+        repetition_penalty: int | float
+        max_tokens: int
+        output_size: int
+        fill_color: str
+        stroke_color: str | None
+        stroke_width: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class VecglypherImageToSvg(_Endpoint[Input, Output]):
-    """(`fal-ai/vecglypher/image-to-svg`)."""
+    """`fal-ai/vecglypher/image-to-svg`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -133,91 +129,52 @@ class VecglypherImageToSvg(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        temperature: int | float = 0.1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        top_p: int | float = 0.95,
-        top_k: int = 5,
-        repetition_penalty: int | float = 1,
-        max_tokens: int = 8192,
-        output_size: int = 512,
-        fill_color: str = "black",
-        stroke_color: str | None = None,
-        stroke_width: int | float = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        temperature: int | float = 0.1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        top_p: int | float = 0.95,
-        top_k: int = 5,
-        repetition_penalty: int | float = 1,
-        max_tokens: int = 8192,
-        output_size: int = 512,
-        fill_color: str = "black",
-        stroke_color: str | None = None,
-        stroke_width: int | float = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        temperature: int | float = 0.1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        top_p: int | float = 0.95,
-        top_k: int = 5,
-        repetition_penalty: int | float = 1,
-        max_tokens: int = 8192,
-        output_size: int = 512,
-        fill_color: str = "black",
-        stroke_color: str | None = None,
-        stroke_width: int | float = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The target text to generate as vector glyphs, styled to match the reference images.
+            reference_image_urls (list[FileInput], required): URLs of reference glyph images whose style should be matched.
+            temperature (int | float, default 0.1): Sampling temperature.
+            seed (int | None, default None): Random seed for reproducibility.
+            enable_safety_checker (bool, default True): Enable input safety checking.
+            top_p (int | float, default 0.95): Top-p (nucleus) sampling parameter.
+            top_k (int, default 5): Top-k sampling parameter.
+            repetition_penalty (int | float, default 1): Repetition penalty.
+            max_tokens (int, default 8192): Maximum tokens to generate.
+            output_size (int, default 512): Maximum dimension (width or height) of the output SVG in pixels.
+            fill_color (str, default "black"): Fill color for the generated glyphs.
+            stroke_color (str | None, default None): Optional stroke (outline) color for the generated glyphs.
+            stroke_width (int | float, default 1): Stroke width in SVG units.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncVecglypherImageToSvg(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/vecglypher/image-to-svg`), async."""
+    """Async twin of `VecglypherImageToSvg` (`fal-ai/vecglypher/image-to-svg`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -225,88 +182,33 @@ class AsyncVecglypherImageToSvg(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        temperature: int | float = 0.1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        top_p: int | float = 0.95,
-        top_k: int = 5,
-        repetition_penalty: int | float = 1,
-        max_tokens: int = 8192,
-        output_size: int = 512,
-        fill_color: str = "black",
-        stroke_color: str | None = None,
-        stroke_width: int | float = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `VecglypherImageToSvg.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        temperature: int | float = 0.1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        top_p: int | float = 0.95,
-        top_k: int = 5,
-        repetition_penalty: int | float = 1,
-        max_tokens: int = 8192,
-        output_size: int = 512,
-        fill_color: str = "black",
-        stroke_color: str | None = None,
-        stroke_width: int | float = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `VecglypherImageToSvg.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        temperature: int | float = 0.1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        top_p: int | float = 0.95,
-        top_k: int = 5,
-        repetition_penalty: int | float = 1,
-        max_tokens: int = 8192,
-        output_size: int = 512,
-        fill_color: str = "black",
-        stroke_color: str | None = None,
-        stroke_width: int | float = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `VecglypherImageToSvg.subscribe`."""
         return await self._subscribe(input, kwargs)

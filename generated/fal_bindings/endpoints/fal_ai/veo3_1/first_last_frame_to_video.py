@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -46,71 +41,84 @@ DurationEnum: TypeAlias = Literal["4s", "6s", "8s"]
 ResolutionEnum: TypeAlias = Literal["720p", "1080p", "4k"]
 
 SafetyToleranceEnum: TypeAlias = Literal["1", "2", "3", "4", "5", "6"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/veo3.1/first-last-frame-to-video`."""
 
-    prompt: str = Field(
-        max_length=20000, description="The text prompt describing the video you want to generate"
-    )
+    prompt: str = Field(max_length=20000)
     """The text prompt describing the video you want to generate"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="The aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """The aspect ratio of the generated video."""
 
-    duration: DurationEnum = Field(default="8s", description="The duration of the generated video.")
+    duration: DurationEnum = "8s"
     """The duration of the generated video."""
 
-    negative_prompt: str | None = Field(
-        default=None, description="A negative prompt to guide the video generation."
-    )
+    negative_prompt: str | None = None
     """A negative prompt to guide the video generation."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the generated video."""
 
-    generate_audio: bool = Field(
-        default=True, description="Whether to generate audio for the video."
-    )
+    generate_audio: bool = True
     """Whether to generate audio for the video."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    auto_fix: bool = Field(
-        default=False,
-        description="Whether to automatically attempt to fix prompts that fail content policy or other validation checks by rewriting them.",
-    )
+    auto_fix: bool = False
     """Whether to automatically attempt to fix prompts that fail content policy or other validation checks by rewriting them."""
 
-    safety_tolerance: SafetyToleranceEnum = Field(
-        default="4",
-        description="The safety tolerance level for content moderation. 1 is the most strict (blocks most content), 6 is the least strict.",
-    )
+    safety_tolerance: SafetyToleranceEnum = "4"
     """The safety tolerance level for content moderation. 1 is the most strict (blocks most content), 6 is the least strict."""
 
-    first_frame_url: _FileInput = Field(description="URL of the first frame of the video")
+    first_frame_url: _FileInput
     """URL of the first frame of the video"""
 
-    last_frame_url: _FileInput = Field(description="URL of the last frame of the video")
+    last_frame_url: _FileInput
     """URL of the last frame of the video"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/veo3.1/first-last-frame-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video.")
+    video: File
     """The generated video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        aspect_ratio: AspectRatioEnum
+        duration: DurationEnum
+        negative_prompt: str | None
+        resolution: ResolutionEnum
+        generate_audio: bool
+        seed: int | None
+        auto_fix: bool
+        safety_tolerance: SafetyToleranceEnum
+        first_frame_url: Required[_FileInput]
+        last_frame_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Veo31FirstLastFrameToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/veo3.1/first-last-frame-to-video`)."""
+    """`fal-ai/veo3.1/first-last-frame-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -118,85 +126,50 @@ class Veo31FirstLastFrameToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "8s",
-        negative_prompt: str | None = None,
-        resolution: ResolutionEnum = "720p",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        auto_fix: bool = False,
-        safety_tolerance: SafetyToleranceEnum = "4",
-        first_frame_url: _FileInput,
-        last_frame_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "8s",
-        negative_prompt: str | None = None,
-        resolution: ResolutionEnum = "720p",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        auto_fix: bool = False,
-        safety_tolerance: SafetyToleranceEnum = "4",
-        first_frame_url: _FileInput,
-        last_frame_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "8s",
-        negative_prompt: str | None = None,
-        resolution: ResolutionEnum = "720p",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        auto_fix: bool = False,
-        safety_tolerance: SafetyToleranceEnum = "4",
-        first_frame_url: _FileInput,
-        last_frame_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt describing the video you want to generate
+            aspect_ratio (AspectRatioEnum, default "auto"): The aspect ratio of the generated video.
+            duration (DurationEnum, default "8s"): The duration of the generated video.
+            negative_prompt (str | None, default None): A negative prompt to guide the video generation.
+            resolution (ResolutionEnum, default "720p"): The resolution of the generated video.
+            generate_audio (bool, default True): Whether to generate audio for the video.
+            seed (int | None, default None): The seed for the random number generator.
+            auto_fix (bool, default False): Whether to automatically attempt to fix prompts that fail content policy or other validation checks by rewriting them.
+            safety_tolerance (SafetyToleranceEnum, default "4"): The safety tolerance level for content moderation. 1 is the most strict (blocks most content), 6 is the least strict.
+            first_frame_url (FileInput, required): URL of the first frame of the video
+            last_frame_url (FileInput, required): URL of the last frame of the video
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncVeo31FirstLastFrameToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/veo3.1/first-last-frame-to-video`), async."""
+    """Async twin of `Veo31FirstLastFrameToVideo` (`fal-ai/veo3.1/first-last-frame-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -204,82 +177,33 @@ class AsyncVeo31FirstLastFrameToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "8s",
-        negative_prompt: str | None = None,
-        resolution: ResolutionEnum = "720p",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        auto_fix: bool = False,
-        safety_tolerance: SafetyToleranceEnum = "4",
-        first_frame_url: _FileInput,
-        last_frame_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Veo31FirstLastFrameToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "8s",
-        negative_prompt: str | None = None,
-        resolution: ResolutionEnum = "720p",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        auto_fix: bool = False,
-        safety_tolerance: SafetyToleranceEnum = "4",
-        first_frame_url: _FileInput,
-        last_frame_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Veo31FirstLastFrameToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "8s",
-        negative_prompt: str | None = None,
-        resolution: ResolutionEnum = "720p",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        auto_fix: bool = False,
-        safety_tolerance: SafetyToleranceEnum = "4",
-        first_frame_url: _FileInput,
-        last_frame_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Veo31FirstLastFrameToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -12,78 +12,83 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.vibe_voice_speaker import VibeVoiceSpeaker
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Vibevoice", "AsyncVibevoice"]
 
 ENDPOINT_ID = "fal-ai/vibevoice"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/vibevoice`."""
 
-    script: str = Field(
-        max_length=90000,
-        description="The script to convert to speech. Can be formatted with 'Speaker X:' prefixes for multi-speaker dialogues.",
-    )
+    script: str = Field(max_length=90000)
     """The script to convert to speech. Can be formatted with 'Speaker X:' prefixes for multi-speaker dialogues."""
 
-    speakers: list[VibeVoiceSpeaker] = Field(
-        description="List of speakers to use for the script. If not provided, will be inferred from the script or voice samples."
-    )
+    speakers: list[VibeVoiceSpeaker]
     """List of speakers to use for the script. If not provided, will be inferred from the script or voice samples."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducible generation.")
+    seed: int | None = None
     """Random seed for reproducible generation."""
 
-    cfg_scale: int | float = Field(
-        default=1.3,
-        ge=1,
-        le=2,
-        description="CFG (Classifier-Free Guidance) scale for generation. Higher values increase adherence to text.",
-    )
+    cfg_scale: int | float = Field(default=1.3, ge=1, le=2)
     """CFG (Classifier-Free Guidance) scale for generation. Higher values increase adherence to text."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/vibevoice`."""
 
-    audio: File_ccd89e = Field(description="The generated audio file containing the speech")
+    audio: File
     """The generated audio file containing the speech"""
 
-    duration: int | float = Field(description="Duration of the generated audio in seconds")
+    duration: int | float
     """Duration of the generated audio in seconds"""
 
-    sample_rate: int = Field(description="Sample rate of the generated audio")
+    sample_rate: int
     """Sample rate of the generated audio"""
 
-    generation_time: int | float = Field(description="Time taken to generate the audio in seconds")
+    generation_time: int | float
     """Time taken to generate the audio in seconds"""
 
-    rtf: int | float = Field(
-        description="Real-time factor (generation_time / audio_duration). Lower is better."
-    )
+    rtf: int | float
     """Real-time factor (generation_time / audio_duration). Lower is better."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        script: Required[str]
+        speakers: Required[list[VibeVoiceSpeaker]]
+        seed: int | None
+        cfg_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Vibevoice(_Endpoint[Input, Output]):
-    """(`fal-ai/vibevoice`)."""
+    """`fal-ai/vibevoice`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -91,64 +96,43 @@ class Vibevoice(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        script: str,
-        speakers: list[VibeVoiceSpeaker],
-        seed: int | None = None,
-        cfg_scale: int | float = 1.3,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        script: str,
-        speakers: list[VibeVoiceSpeaker],
-        seed: int | None = None,
-        cfg_scale: int | float = 1.3,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        script: str,
-        speakers: list[VibeVoiceSpeaker],
-        seed: int | None = None,
-        cfg_scale: int | float = 1.3,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            script (str, required): The script to convert to speech.
+            speakers (list[VibeVoiceSpeaker], required): List of speakers to use for the script.
+            seed (int | None, default None): Random seed for reproducible generation.
+            cfg_scale (int | float, default 1.3): CFG (Classifier-Free Guidance) scale for generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncVibevoice(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/vibevoice`), async."""
+    """Async twin of `Vibevoice` (`fal-ai/vibevoice`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -156,61 +140,33 @@ class AsyncVibevoice(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        script: str,
-        speakers: list[VibeVoiceSpeaker],
-        seed: int | None = None,
-        cfg_scale: int | float = 1.3,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Vibevoice.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        script: str,
-        speakers: list[VibeVoiceSpeaker],
-        seed: int | None = None,
-        cfg_scale: int | float = 1.3,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Vibevoice.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        script: str,
-        speakers: list[VibeVoiceSpeaker],
-        seed: int | None = None,
-        cfg_scale: int | float = 1.3,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Vibevoice.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -47,64 +42,69 @@ ImageSizeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/wan-25-preview/text-to-image`."""
 
-    prompt: str = Field(
-        min_length=1,
-        description="The prompt for image generation. Supports Chinese and English, max 2000 characters.",
-    )
+    prompt: str = Field(min_length=1)
     """The prompt for image generation. Supports Chinese and English, max 2000 characters."""
 
-    negative_prompt: str | None = Field(
-        default=None,
-        description="Negative prompt to describe content to avoid. Max 500 characters.",
-    )
+    negative_prompt: str | None = None
     """Negative prompt to describe content to avoid. Max 500 characters."""
 
-    num_images: int = Field(
-        default=1, ge=1, le=4, description="Number of images to generate. Values from 1 to 4."
-    )
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate. Values from 1 to 4."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square",
-        description="The size of the generated image. Can use preset names like 'square', 'landscape_16_9', etc., or specific dimensions. Total pixels must be between 768×768 and 1440×1440, with aspect ratio between [1:4, 4:1].",
-    )
+    image_size: ImageSize | ImageSizeEnum = "square"
     """The size of the generated image. Can use preset names like 'square', 'landscape_16_9', etc., or specific dimensions. Total pixels must be between 768×768 and 1440×1440, with aspect ratio between [1:4, 4:1]."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True,
-        description="Whether to enable prompt rewriting using LLM. Improves results for short prompts but increases processing time.",
-    )
+    enable_prompt_expansion: bool = True
     """Whether to enable prompt rewriting using LLM. Improves results for short prompts but increases processing time."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-25-preview/text-to-image`."""
 
-    images: list[ImageFile] = Field(description="The generated images")
+    images: list[ImageFile]
     """The generated images"""
 
-    seeds: list[int] = Field(description="The seeds used for each generated image")
+    seeds: list[int]
     """The seeds used for each generated image"""
 
-    actual_prompt: str | None = Field(
-        default=None, description="The actual prompt used if prompt rewriting was enabled"
-    )
+    actual_prompt: str | None = None
     """The actual prompt used if prompt rewriting was enabled"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str | None
+        num_images: int
+        image_size: ImageSize | ImageSizeEnum
+        enable_prompt_expansion: bool
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Wan25PreviewTextToImage(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-25-preview/text-to-image`)."""
+    """`fal-ai/wan-25-preview/text-to-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -112,73 +112,46 @@ class Wan25PreviewTextToImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        num_images: int = 1,
-        image_size: ImageSize | ImageSizeEnum = "square",
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        num_images: int = 1,
-        image_size: ImageSize | ImageSizeEnum = "square",
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        num_images: int = 1,
-        image_size: ImageSize | ImageSizeEnum = "square",
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt for image generation.
+            negative_prompt (str | None, default None): Negative prompt to describe content to avoid.
+            num_images (int, default 1): Number of images to generate.
+            image_size (ImageSize | ImageSizeEnum, default "square"): The size of the generated image.
+            enable_prompt_expansion (bool, default True): Whether to enable prompt rewriting using LLM. Improves results for short prompts but increases processing time.
+            seed (int | None, default None): Random seed for reproducibility.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWan25PreviewTextToImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-25-preview/text-to-image`), async."""
+    """Async twin of `Wan25PreviewTextToImage` (`fal-ai/wan-25-preview/text-to-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -186,70 +159,33 @@ class AsyncWan25PreviewTextToImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        num_images: int = 1,
-        image_size: ImageSize | ImageSizeEnum = "square",
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Wan25PreviewTextToImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        num_images: int = 1,
-        image_size: ImageSize | ImageSizeEnum = "square",
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Wan25PreviewTextToImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        num_images: int = 1,
-        image_size: ImageSize | ImageSizeEnum = "square",
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Wan25PreviewTextToImage.subscribe`."""
         return await self._subscribe(input, kwargs)

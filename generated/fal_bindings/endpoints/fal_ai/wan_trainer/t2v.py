@@ -8,7 +8,7 @@ Endpoint id: fal-ai/wan-trainer/t2v
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -18,74 +18,76 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanTrainerT2v", "AsyncWanTrainerT2v"]
 
 ENDPOINT_ID = "fal-ai/wan-trainer/t2v"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-trainer/t2v`."""
 
-    training_data_url: _FileInput = Field(
-        description="URL to zip archive with images of a consistent style. Try to use at least 10 images and/or videos, although more is better.\n\n        In addition to images the archive can contain text files with captions. Each text file should have the same name as the image/video file it corresponds to."
-    )
+    training_data_url: _FileInput
     """URL to zip archive with images of a consistent style. Try to use at least 10 images and/or videos, although more is better.
 
             In addition to images the archive can contain text files with captions. Each text file should have the same name as the image/video file it corresponds to.
     """
 
-    number_of_steps: int = Field(
-        default=400, ge=100, le=20000, description="The number of steps to train for."
-    )
+    number_of_steps: int = Field(default=400, ge=100, le=20000)
     """The number of steps to train for."""
 
-    learning_rate: int | float = Field(
-        default=0.0002,
-        ge=1e-06,
-        le=1,
-        description="The rate at which the model learns. Higher values can lead to faster training, but over-fitting.",
-    )
+    learning_rate: int | float = Field(default=0.0002, ge=1e-06, le=1)
     """The rate at which the model learns. Higher values can lead to faster training, but over-fitting."""
 
-    trigger_phrase: str = Field(
-        default="", description="The phrase that will trigger the model to generate an image."
-    )
+    trigger_phrase: str = ""
     """The phrase that will trigger the model to generate an image."""
 
-    auto_scale_input: bool = Field(
-        default=False,
-        description="If true, the input will be automatically scale the video to 81 frames at 16fps.",
-    )
+    auto_scale_input: bool = False
     """If true, the input will be automatically scale the video to 81 frames at 16fps."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-trainer/t2v`."""
 
-    lora_file: File_ccd89e = Field(description="URL to the trained LoRA weights.")
+    lora_file: File
     """URL to the trained LoRA weights."""
 
-    config_file: File_ccd89e = Field(
-        description="Configuration used for setting up the inference endpoints."
-    )
+    config_file: File
     """Configuration used for setting up the inference endpoints."""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        training_data_url: Required[_FileInput]
+        number_of_steps: int
+        learning_rate: int | float
+        trigger_phrase: str
+        auto_scale_input: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class WanTrainerT2v(_Endpoint[Input, Output]):
@@ -100,70 +102,44 @@ class WanTrainerT2v(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        number_of_steps: int = 400,
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        number_of_steps: int = 400,
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        number_of_steps: int = 400,
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            training_data_url (FileInput, required): URL to zip archive with images of a consistent style.
+            number_of_steps (int, default 400): The number of steps to train for.
+            learning_rate (int | float, default 0.0002): The rate at which the model learns.
+            trigger_phrase (str, default ""): The phrase that will trigger the model to generate an image.
+            auto_scale_input (bool, default False): If true, the input will be automatically scale the video to 81 frames at 16fps.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
-    """T2V 1.3B (`fal-ai/wan-trainer/t2v`), async.
-
-    Train custom LoRAs for Wan-2.1 T2V 1.3B
-    """
+    """Async twin of `WanTrainerT2v` (`fal-ai/wan-trainer/t2v`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -171,64 +147,33 @@ class AsyncWanTrainerT2v(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        training_data_url: _FileInput,
-        number_of_steps: int = 400,
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanTrainerT2v.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        training_data_url: _FileInput,
-        number_of_steps: int = 400,
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanTrainerT2v.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        training_data_url: _FileInput,
-        number_of_steps: int = 400,
-        learning_rate: int | float = 0.0002,
-        trigger_phrase: str = "",
-        auto_scale_input: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanTrainerT2v.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.video_file import VideoFile
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanVace14bReframe", "AsyncWanVace14bReframe"]
 
@@ -49,222 +44,175 @@ TransparencyModeEnum: TypeAlias = Literal["content_aware", "white", "black"]
 VideoQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 
 VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-vace-14b/reframe`."""
 
-    prompt: str = Field(
-        default="", description="The text prompt to guide video generation. Optional for reframing."
-    )
+    prompt: str = ""
     """The text prompt to guide video generation. Optional for reframing."""
 
     negative_prompt: str = Field(
-        default="letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        description="Negative prompt for video generation.",
+        default="letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards"
     )
     """Negative prompt for video generation."""
 
-    match_input_num_frames: bool = Field(
-        default=True,
-        description="If true, the number of frames in the generated video will match the number of frames in the input video. If false, the number of frames will be determined by the num_frames parameter.",
-    )
+    match_input_num_frames: bool = True
     """If true, the number of frames in the generated video will match the number of frames in the input video. If false, the number of frames will be determined by the num_frames parameter."""
 
-    num_frames: int = Field(
-        default=81,
-        ge=17,
-        le=241,
-        description="Number of frames to generate. Must be between 81 to 241 (inclusive).",
-    )
+    num_frames: int = Field(default=81, ge=17, le=241)
     """Number of frames to generate. Must be between 81 to 241 (inclusive)."""
 
-    match_input_frames_per_second: bool = Field(
-        default=True,
-        description="If true, the frames per second of the generated video will match the input video. If false, the frames per second will be determined by the frames_per_second parameter.",
-    )
+    match_input_frames_per_second: bool = True
     """If true, the frames per second of the generated video will match the input video. If false, the frames per second will be determined by the frames_per_second parameter."""
 
-    frames_per_second: int | None = Field(
-        default=16,
-        ge=5,
-        le=30,
-        description="Frames per second of the generated video. Must be between 5 to 30. Ignored if match_input_frames_per_second is true.",
-    )
+    frames_per_second: int | None = Field(default=16, ge=5, le=30)
     """Frames per second of the generated video. Must be between 5 to 30. Ignored if match_input_frames_per_second is true."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="auto", description="Resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "auto"
     """Resolution of the generated video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="Aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the generated video."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=2,
-        le=50,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=30, ge=2, le=50)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    guidance_scale: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Guidance scale for classifier-free guidance. Higher values encourage the model to generate images closely related to the text prompt.",
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=10)
     """Guidance scale for classifier-free guidance. Higher values encourage the model to generate images closely related to the text prompt."""
 
-    sampler: SamplerEnum = Field(
-        default="unipc", description="Sampler to use for video generation."
-    )
+    sampler: SamplerEnum = "unipc"
     """Sampler to use for video generation."""
 
-    shift: int | float = Field(
-        default=5, ge=1, le=15, description="Shift parameter for video generation."
-    )
+    shift: int | float = Field(default=5, ge=1, le=15)
     """Shift parameter for video generation."""
 
-    video_url: _FileInput = Field(
-        description="URL to the source video file. This video will be used as a reference for the reframe task."
-    )
+    video_url: _FileInput
     """URL to the source video file. This video will be used as a reference for the reframe task."""
 
-    first_frame_url: _FileInput | None = Field(
-        default=None,
-        description="URL to the first frame of the video. If provided, the model will use this frame as a reference.",
-    )
+    first_frame_url: _FileInput | None = None
     """URL to the first frame of the video. If provided, the model will use this frame as a reference."""
 
-    last_frame_url: _FileInput | None = Field(
-        default=None,
-        description="URL to the last frame of the video. If provided, the model will use this frame as a reference.",
-    )
+    last_frame_url: _FileInput | None = None
     """URL to the last frame of the video. If provided, the model will use this frame as a reference."""
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion."""
 
-    acceleration: AccelerationEnum | None = Field(
-        default="regular",
-        description="Acceleration to use for inference. Options are 'none' or 'regular'. Accelerated inference will very slightly affect output, but will be significantly faster.",
-    )
+    acceleration: AccelerationEnum | None = "regular"
     """Acceleration to use for inference. Options are 'none' or 'regular'. Accelerated inference will very slightly affect output, but will be significantly faster."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high", description="The quality of the generated video."
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the generated video."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced", description="The write mode of the generated video."
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the generated video."""
 
-    num_interpolated_frames: int = Field(
-        default=0,
-        ge=0,
-        le=5,
-        description="Number of frames to interpolate between the original frames. A value of 0 means no interpolation.",
-    )
+    num_interpolated_frames: int = Field(default=0, ge=0, le=5)
     """Number of frames to interpolate between the original frames. A value of 0 means no interpolation."""
 
-    temporal_downsample_factor: int = Field(
-        default=0,
-        ge=0,
-        le=5,
-        description="Temporal downsample factor for the video. This is an integer value that determines how many frames to skip in the video. A value of 0 means no downsampling. For each downsample factor, one upsample factor will automatically be applied.",
-    )
+    temporal_downsample_factor: int = Field(default=0, ge=0, le=5)
     """Temporal downsample factor for the video. This is an integer value that determines how many frames to skip in the video. A value of 0 means no downsampling. For each downsample factor, one upsample factor will automatically be applied."""
 
-    enable_auto_downsample: bool = Field(
-        default=False,
-        description="If true, the model will automatically temporally downsample the video to an appropriate frame length for the model, then will interpolate it back to the original frame length.",
-    )
+    enable_auto_downsample: bool = False
     """If true, the model will automatically temporally downsample the video to an appropriate frame length for the model, then will interpolate it back to the original frame length."""
 
-    auto_downsample_min_fps: int | float = Field(
-        default=15,
-        ge=1,
-        le=60,
-        description="The minimum frames per second to downsample the video to. This is used to help determine the auto downsample factor to try and find the lowest detail-preserving downsample factor. The default value is appropriate for most videos, if you are using a video with very fast motion, you may need to increase this value. If your video has a very low amount of motion, you could decrease this value to allow for higher downsampling and thus longer sequences.",
-    )
+    auto_downsample_min_fps: int | float = Field(default=15, ge=1, le=60)
     """The minimum frames per second to downsample the video to. This is used to help determine the auto downsample factor to try and find the lowest detail-preserving downsample factor. The default value is appropriate for most videos, if you are using a video with very fast motion, you may need to increase this value. If your video has a very low amount of motion, you could decrease this value to allow for higher downsampling and thus longer sequences."""
 
-    interpolator_model: InterpolatorModelEnum = Field(
-        default="film",
-        description="The model to use for frame interpolation. Options are 'rife' or 'film'.",
-    )
+    interpolator_model: InterpolatorModelEnum = "film"
     """The model to use for frame interpolation. Options are 'rife' or 'film'."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    transparency_mode: TransparencyModeEnum = Field(
-        default="content_aware",
-        description="The transparency mode to apply to the first and last frames. This controls how the transparent areas of the first and last frames are filled.",
-    )
+    transparency_mode: TransparencyModeEnum = "content_aware"
     """The transparency mode to apply to the first and last frames. This controls how the transparent areas of the first and last frames are filled."""
 
-    return_frames_zip: bool = Field(
-        default=False,
-        description="If true, also return a ZIP file containing all generated frames.",
-    )
+    return_frames_zip: bool = False
     """If true, also return a ZIP file containing all generated frames."""
 
-    zoom_factor: int | float = Field(
-        default=0,
-        ge=0,
-        le=0.9,
-        description="Zoom factor for the video. When this value is greater than 0, the video will be zoomed in by this factor (in relation to the canvas size,) cutting off the edges of the video. A value of 0 means no zoom.",
-    )
+    zoom_factor: int | float = Field(default=0, ge=0, le=0.9)
     """Zoom factor for the video. When this value is greater than 0, the video will be zoomed in by this factor (in relation to the canvas size,) cutting off the edges of the video. A value of 0 means no zoom."""
 
-    trim_borders: bool = Field(default=True, description="Whether to trim borders from the video.")
+    trim_borders: bool = True
     """Whether to trim borders from the video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-vace-14b/reframe`."""
 
-    video: VideoFile = Field(description="The generated reframe video file.")
+    video: VideoFile
     """The generated reframe video file."""
 
-    prompt: str = Field(description="The prompt used for generation.")
+    prompt: str
     """The prompt used for generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    frames_zip: File_ccd89e | None = Field(
-        default=None, description="ZIP archive of all video frames if requested."
-    )
+    frames_zip: File | None = None
     """ZIP archive of all video frames if requested."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str
+        negative_prompt: str
+        match_input_num_frames: bool
+        num_frames: int
+        match_input_frames_per_second: bool
+        frames_per_second: int | None
+        seed: int | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        sampler: SamplerEnum
+        shift: int | float
+        video_url: Required[_FileInput]
+        first_frame_url: _FileInput | None
+        last_frame_url: _FileInput | None
+        enable_safety_checker: bool
+        enable_prompt_expansion: bool
+        acceleration: AccelerationEnum | None
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        num_interpolated_frames: int
+        temporal_downsample_factor: int
+        enable_auto_downsample: bool
+        auto_downsample_min_fps: int | float
+        interpolator_model: InterpolatorModelEnum
+        sync_mode: bool
+        transparency_mode: TransparencyModeEnum
+        return_frames_zip: bool
+        zoom_factor: int | float
+        trim_borders: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanVace14bReframe(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-vace-14b/reframe`)."""
+    """`fal-ai/wan-vace-14b/reframe`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -272,145 +220,70 @@ class WanVace14bReframe(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_frames_per_second: bool = True,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        first_frame_url: _FileInput | None = None,
-        last_frame_url: _FileInput | None = None,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        num_interpolated_frames: int = 0,
-        temporal_downsample_factor: int = 0,
-        enable_auto_downsample: bool = False,
-        auto_downsample_min_fps: int | float = 15,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_frames_per_second: bool = True,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        first_frame_url: _FileInput | None = None,
-        last_frame_url: _FileInput | None = None,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        num_interpolated_frames: int = 0,
-        temporal_downsample_factor: int = 0,
-        enable_auto_downsample: bool = False,
-        auto_downsample_min_fps: int | float = 15,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_frames_per_second: bool = True,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        first_frame_url: _FileInput | None = None,
-        last_frame_url: _FileInput | None = None,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        num_interpolated_frames: int = 0,
-        temporal_downsample_factor: int = 0,
-        enable_auto_downsample: bool = False,
-        auto_downsample_min_fps: int | float = 15,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, default ""): The text prompt to guide video generation.
+            negative_prompt (str, optional): Negative prompt for video generation.
+            match_input_num_frames (bool, default True): If true, the number of frames in the generated video will match the number of frames in the input video.
+            num_frames (int, default 81): Number of frames to generate.
+            match_input_frames_per_second (bool, default True): If true, the frames per second of the generated video will match the input video.
+            frames_per_second (int | None, default 16): Frames per second of the generated video.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "auto"): Resolution of the generated video.
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the generated video.
+            num_inference_steps (int, default 30): Number of inference steps for sampling.
+            guidance_scale (int | float, default 5): Guidance scale for classifier-free guidance.
+            sampler (SamplerEnum, default "unipc"): Sampler to use for video generation.
+            shift (int | float, default 5): Shift parameter for video generation.
+            video_url (FileInput, required): URL to the source video file.
+            first_frame_url (FileInput | None, default None): URL to the first frame of the video.
+            last_frame_url (FileInput | None, default None): URL to the last frame of the video.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            acceleration (AccelerationEnum | None, default "regular"): Acceleration to use for inference.
+            video_quality (VideoQualityEnum, default "high"): The quality of the generated video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the generated video.
+            num_interpolated_frames (int, default 0): Number of frames to interpolate between the original frames.
+            temporal_downsample_factor (int, default 0): Temporal downsample factor for the video.
+            enable_auto_downsample (bool, default False): If true, the model will automatically temporally downsample the video to an appropriate frame length for the model, then will interpolate it back to the original frame length.
+            auto_downsample_min_fps (int | float, default 15): The minimum frames per second to downsample the video to.
+            interpolator_model (InterpolatorModelEnum, default "film"): The model to use for frame interpolation.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            transparency_mode (TransparencyModeEnum, default "content_aware"): The transparency mode to apply to the first and last frames.
+            return_frames_zip (bool, default False): If true, also return a ZIP file containing all generated frames.
+            zoom_factor (int | float, default 0): Zoom factor for the video.
+            trim_borders (bool, default True): Whether to trim borders from the video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanVace14bReframe(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-vace-14b/reframe`), async."""
+    """Async twin of `WanVace14bReframe` (`fal-ai/wan-vace-14b/reframe`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -418,142 +291,33 @@ class AsyncWanVace14bReframe(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_frames_per_second: bool = True,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        first_frame_url: _FileInput | None = None,
-        last_frame_url: _FileInput | None = None,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        num_interpolated_frames: int = 0,
-        temporal_downsample_factor: int = 0,
-        enable_auto_downsample: bool = False,
-        auto_downsample_min_fps: int | float = 15,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanVace14bReframe.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_frames_per_second: bool = True,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        first_frame_url: _FileInput | None = None,
-        last_frame_url: _FileInput | None = None,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        num_interpolated_frames: int = 0,
-        temporal_downsample_factor: int = 0,
-        enable_auto_downsample: bool = False,
-        auto_downsample_min_fps: int | float = 15,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanVace14bReframe.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        match_input_num_frames: bool = True,
-        num_frames: int = 81,
-        match_input_frames_per_second: bool = True,
-        frames_per_second: int | None = 16,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        first_frame_url: _FileInput | None = None,
-        last_frame_url: _FileInput | None = None,
-        enable_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        num_interpolated_frames: int = 0,
-        temporal_downsample_factor: int = 0,
-        enable_auto_downsample: bool = False,
-        auto_downsample_min_fps: int | float = 15,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanVace14bReframe.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -59,153 +54,133 @@ VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
 class Input(_FalInput):
     """Input of `fal-ai/wan-vace-apps/long-reframe`."""
 
-    prompt: str = Field(
-        default="", description="The text prompt to guide video generation. Optional for reframing."
-    )
+    prompt: str = ""
     """The text prompt to guide video generation. Optional for reframing."""
 
     negative_prompt: str = Field(
-        default="letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        description="Negative prompt for video generation.",
+        default="letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards"
     )
     """Negative prompt for video generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="auto", description="Resolution of the generated video."
-    )
+    resolution: ResolutionEnum = "auto"
     """Resolution of the generated video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="Aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the generated video."""
 
-    num_inference_steps: int = Field(
-        default=30,
-        ge=2,
-        le=50,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=30, ge=2, le=50)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    guidance_scale: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Guidance scale for classifier-free guidance. Higher values encourage the model to generate images closely related to the text prompt.",
-    )
+    guidance_scale: int | float = Field(default=5, ge=1, le=10)
     """Guidance scale for classifier-free guidance. Higher values encourage the model to generate images closely related to the text prompt."""
 
-    sampler: SamplerEnum = Field(
-        default="unipc", description="Sampler to use for video generation."
-    )
+    sampler: SamplerEnum = "unipc"
     """Sampler to use for video generation."""
 
-    shift: int | float = Field(
-        default=5, ge=1, le=15, description="Shift parameter for video generation."
-    )
+    shift: int | float = Field(default=5, ge=1, le=15)
     """Shift parameter for video generation."""
 
-    video_url: _FileInput = Field(
-        description="URL to the source video file. This video will be used as a reference for the reframe task."
-    )
+    video_url: _FileInput
     """URL to the source video file. This video will be used as a reference for the reframe task."""
 
-    enable_safety_checker: bool = Field(
-        default=False, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = False
     """If set to true, the safety checker will be enabled."""
 
-    acceleration: AccelerationEnum | None = Field(
-        default="regular",
-        description="Acceleration to use for inference. Options are 'none' or 'regular'. Accelerated inference will very slightly affect output, but will be significantly faster.",
-    )
+    acceleration: AccelerationEnum | None = "regular"
     """Acceleration to use for inference. Options are 'none' or 'regular'. Accelerated inference will very slightly affect output, but will be significantly faster."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high", description="The quality of the generated video."
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the generated video."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced", description="The write mode of the generated video."
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the generated video."""
 
-    enable_auto_downsample: bool = Field(
-        default=True, description="Whether to enable auto downsample."
-    )
+    enable_auto_downsample: bool = True
     """Whether to enable auto downsample."""
 
-    auto_downsample_min_fps: int | float = Field(
-        default=6, ge=1, le=60, description="Minimum FPS for auto downsample."
-    )
+    auto_downsample_min_fps: int | float = Field(default=6, ge=1, le=60)
     """Minimum FPS for auto downsample."""
 
-    interpolator_model: InterpolatorModelEnum = Field(
-        default="film",
-        description="The model to use for frame interpolation. Options are 'rife' or 'film'.",
-    )
+    interpolator_model: InterpolatorModelEnum = "film"
     """The model to use for frame interpolation. Options are 'rife' or 'film'."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    transparency_mode: TransparencyModeEnum = Field(
-        default="content_aware",
-        description="The transparency mode to apply to the first and last frames. This controls how the transparent areas of the first and last frames are filled.",
-    )
+    transparency_mode: TransparencyModeEnum = "content_aware"
     """The transparency mode to apply to the first and last frames. This controls how the transparent areas of the first and last frames are filled."""
 
-    return_frames_zip: bool = Field(
-        default=False,
-        description="If true, also return a ZIP file containing all generated frames.",
-    )
+    return_frames_zip: bool = False
     """If true, also return a ZIP file containing all generated frames."""
 
-    zoom_factor: int | float = Field(
-        default=0,
-        ge=0,
-        le=0.9,
-        description="Zoom factor for the video. When this value is greater than 0, the video will be zoomed in by this factor (in relation to the canvas size,) cutting off the edges of the video. A value of 0 means no zoom.",
-    )
+    zoom_factor: int | float = Field(default=0, ge=0, le=0.9)
     """Zoom factor for the video. When this value is greater than 0, the video will be zoomed in by this factor (in relation to the canvas size,) cutting off the edges of the video. A value of 0 means no zoom."""
 
-    trim_borders: bool = Field(default=True, description="Whether to trim borders from the video.")
+    trim_borders: bool = True
     """Whether to trim borders from the video."""
 
-    scene_threshold: int | float = Field(
-        default=30,
-        ge=0,
-        le=100,
-        description="Threshold for scene detection sensitivity (0-100). Lower values detect more scenes.",
-    )
+    scene_threshold: int | float = Field(default=30, ge=0, le=100)
     """Threshold for scene detection sensitivity (0-100). Lower values detect more scenes."""
 
-    paste_back: bool = Field(
-        default=True, description="Whether to paste back the reframed scene to the original video."
-    )
+    paste_back: bool = True
     """Whether to paste back the reframed scene to the original video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-vace-apps/long-reframe`."""
 
-    video: VideoFile = Field(description="The output video file.")
+    video: VideoFile
     """The output video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str
+        negative_prompt: str
+        seed: int | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        sampler: SamplerEnum
+        shift: int | float
+        video_url: Required[_FileInput]
+        enable_safety_checker: bool
+        acceleration: AccelerationEnum | None
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        enable_auto_downsample: bool
+        auto_downsample_min_fps: int | float
+        interpolator_model: InterpolatorModelEnum
+        sync_mode: bool
+        transparency_mode: TransparencyModeEnum
+        return_frames_zip: bool
+        zoom_factor: int | float
+        trim_borders: bool
+        scene_threshold: int | float
+        paste_back: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanVaceAppsLongReframe(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-vace-apps/long-reframe`)."""
+    """`fal-ai/wan-vace-apps/long-reframe`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -213,124 +188,63 @@ class WanVaceAppsLongReframe(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        enable_safety_checker: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        enable_auto_downsample: bool = True,
-        auto_downsample_min_fps: int | float = 6,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        scene_threshold: int | float = 30,
-        paste_back: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        enable_safety_checker: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        enable_auto_downsample: bool = True,
-        auto_downsample_min_fps: int | float = 6,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        scene_threshold: int | float = 30,
-        paste_back: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        enable_safety_checker: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        enable_auto_downsample: bool = True,
-        auto_downsample_min_fps: int | float = 6,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        scene_threshold: int | float = 30,
-        paste_back: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, default ""): The text prompt to guide video generation.
+            negative_prompt (str, optional): Negative prompt for video generation.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "auto"): Resolution of the generated video.
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the generated video.
+            num_inference_steps (int, default 30): Number of inference steps for sampling.
+            guidance_scale (int | float, default 5): Guidance scale for classifier-free guidance.
+            sampler (SamplerEnum, default "unipc"): Sampler to use for video generation.
+            shift (int | float, default 5): Shift parameter for video generation.
+            video_url (FileInput, required): URL to the source video file.
+            enable_safety_checker (bool, default False): If set to true, the safety checker will be enabled.
+            acceleration (AccelerationEnum | None, default "regular"): Acceleration to use for inference.
+            video_quality (VideoQualityEnum, default "high"): The quality of the generated video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the generated video.
+            enable_auto_downsample (bool, default True): Whether to enable auto downsample.
+            auto_downsample_min_fps (int | float, default 6): Minimum FPS for auto downsample.
+            interpolator_model (InterpolatorModelEnum, default "film"): The model to use for frame interpolation.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            transparency_mode (TransparencyModeEnum, default "content_aware"): The transparency mode to apply to the first and last frames.
+            return_frames_zip (bool, default False): If true, also return a ZIP file containing all generated frames.
+            zoom_factor (int | float, default 0): Zoom factor for the video.
+            trim_borders (bool, default True): Whether to trim borders from the video.
+            scene_threshold (int | float, default 30): Threshold for scene detection sensitivity (0-100).
+            paste_back (bool, default True): Whether to paste back the reframed scene to the original video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanVaceAppsLongReframe(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-vace-apps/long-reframe`), async."""
+    """Async twin of `WanVaceAppsLongReframe` (`fal-ai/wan-vace-apps/long-reframe`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -338,121 +252,33 @@ class AsyncWanVaceAppsLongReframe(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        enable_safety_checker: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        enable_auto_downsample: bool = True,
-        auto_downsample_min_fps: int | float = 6,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        scene_threshold: int | float = 30,
-        paste_back: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanVaceAppsLongReframe.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        enable_safety_checker: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        enable_auto_downsample: bool = True,
-        auto_downsample_min_fps: int | float = 6,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        scene_threshold: int | float = 30,
-        paste_back: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanVaceAppsLongReframe.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        negative_prompt: str = "letterboxing, borders, black bars, bright colors, overexposed, static, blurred details, subtitles, style, artwork, painting, picture, still, overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, poorly drawn hands, poorly drawn faces, deformed, disfigured, malformed limbs, fused fingers, still picture, cluttered background, three legs, many people in the background, walking backwards",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 30,
-        guidance_scale: int | float = 5,
-        sampler: SamplerEnum = "unipc",
-        shift: int | float = 5,
-        video_url: _FileInput,
-        enable_safety_checker: bool = False,
-        acceleration: AccelerationEnum | None = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        enable_auto_downsample: bool = True,
-        auto_downsample_min_fps: int | float = 6,
-        interpolator_model: InterpolatorModelEnum = "film",
-        sync_mode: bool = False,
-        transparency_mode: TransparencyModeEnum = "content_aware",
-        return_frames_zip: bool = False,
-        zoom_factor: int | float = 0,
-        trim_borders: bool = True,
-        scene_threshold: int | float = 30,
-        paste_back: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanVaceAppsLongReframe.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.video_file import VideoFile
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanVaceAppsVideoEdit", "AsyncWanVaceAppsVideoEdit"]
 
@@ -41,85 +36,87 @@ AspectRatioEnum: TypeAlias = Literal["auto", "16:9", "9:16", "1:1"]
 ResolutionEnum: TypeAlias = Literal["auto", "240p", "360p", "480p", "580p", "720p"]
 
 VideoTypeEnum: TypeAlias = Literal["auto", "general", "human"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan-vace-apps/video-edit`."""
 
-    prompt: str = Field(description="Prompt to edit the video.")
+    prompt: str
     """Prompt to edit the video."""
 
-    video_url: _FileInput = Field(description="URL of the input video.")
+    video_url: _FileInput
     """URL of the input video."""
 
-    video_type: VideoTypeEnum = Field(
-        default="auto",
-        description="The type of video you're editing. Use 'general' for most videos, and 'human' for videos emphasizing human subjects and motions. The default value 'auto' means the model will guess based on the first frame of the video.",
-    )
+    video_type: VideoTypeEnum = "auto"
     """The type of video you're editing. Use 'general' for most videos, and 'human' for videos emphasizing human subjects and motions. The default value 'auto' means the model will guess based on the first frame of the video."""
 
-    image_urls: list[_FileInput] = Field(
-        default=[], description="URLs of the input images to use as a reference for the generation."
-    )
+    image_urls: list[_FileInput] = []
     """URLs of the input images to use as a reference for the generation."""
 
-    resolution: ResolutionEnum = Field(
-        default="auto", description="Resolution of the edited video."
-    )
+    resolution: ResolutionEnum = "auto"
     """Resolution of the edited video."""
 
-    acceleration: AccelerationEnum | None = Field(
-        default="regular",
-        description="Acceleration to use for inference. Options are 'none' or 'regular'. Accelerated inference will very slightly affect output, but will be significantly faster.",
-    )
+    acceleration: AccelerationEnum | None = "regular"
     """Acceleration to use for inference. Options are 'none' or 'regular'. Accelerated inference will very slightly affect output, but will be significantly faster."""
 
-    enable_auto_downsample: bool = Field(
-        default=True,
-        description="Whether to enable automatic downsampling. If your video has a high frame rate or is long, enabling longer sequences to be generated. The video will be interpolated back to the original frame rate after generation.",
-    )
+    enable_auto_downsample: bool = True
     """Whether to enable automatic downsampling. If your video has a high frame rate or is long, enabling longer sequences to be generated. The video will be interpolated back to the original frame rate after generation."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="Aspect ratio of the edited video."
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the edited video."""
 
-    auto_downsample_min_fps: int | float = Field(
-        default=15,
-        ge=1,
-        le=60,
-        description="The minimum frames per second to downsample the video to.",
-    )
+    auto_downsample_min_fps: int | float = Field(default=15, ge=1, le=60)
     """The minimum frames per second to downsample the video to."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    return_frames_zip: bool = Field(
-        default=False,
-        description="Whether to include a ZIP archive containing all generated frames.",
-    )
+    return_frames_zip: bool = False
     """Whether to include a ZIP archive containing all generated frames."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan-vace-apps/video-edit`."""
 
-    video: VideoFile = Field(description="The edited video.")
+    video: VideoFile
     """The edited video."""
 
-    frames_zip: File_ccd89e | None = Field(
-        default=None, description="ZIP archive of generated frames if requested."
-    )
+    frames_zip: File | None = None
     """ZIP archive of generated frames if requested."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_url: Required[_FileInput]
+        video_type: VideoTypeEnum
+        image_urls: list[_FileInput]
+        resolution: ResolutionEnum
+        acceleration: AccelerationEnum | None
+        enable_auto_downsample: bool
+        aspect_ratio: AspectRatioEnum
+        auto_downsample_min_fps: int | float
+        enable_safety_checker: bool
+        return_frames_zip: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanVaceAppsVideoEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/wan-vace-apps/video-edit`)."""
+    """`fal-ai/wan-vace-apps/video-edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -127,85 +124,50 @@ class WanVaceAppsVideoEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        video_type: VideoTypeEnum = "auto",
-        image_urls: list[_FileInput] = [],
-        resolution: ResolutionEnum = "auto",
-        acceleration: AccelerationEnum | None = "regular",
-        enable_auto_downsample: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        auto_downsample_min_fps: int | float = 15,
-        enable_safety_checker: bool = True,
-        return_frames_zip: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        video_type: VideoTypeEnum = "auto",
-        image_urls: list[_FileInput] = [],
-        resolution: ResolutionEnum = "auto",
-        acceleration: AccelerationEnum | None = "regular",
-        enable_auto_downsample: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        auto_downsample_min_fps: int | float = 15,
-        enable_safety_checker: bool = True,
-        return_frames_zip: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        video_type: VideoTypeEnum = "auto",
-        image_urls: list[_FileInput] = [],
-        resolution: ResolutionEnum = "auto",
-        acceleration: AccelerationEnum | None = "regular",
-        enable_auto_downsample: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        auto_downsample_min_fps: int | float = 15,
-        enable_safety_checker: bool = True,
-        return_frames_zip: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Prompt to edit the video.
+            video_url (FileInput, required): URL of the input video.
+            video_type (VideoTypeEnum, default "auto"): The type of video you're editing.
+            image_urls (list[FileInput], default []): URLs of the input images to use as a reference for the generation.
+            resolution (ResolutionEnum, default "auto"): Resolution of the edited video.
+            acceleration (AccelerationEnum | None, default "regular"): Acceleration to use for inference.
+            enable_auto_downsample (bool, default True): Whether to enable automatic downsampling.
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the edited video.
+            auto_downsample_min_fps (int | float, default 15): The minimum frames per second to downsample the video to.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            return_frames_zip (bool, default False): Whether to include a ZIP archive containing all generated frames.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanVaceAppsVideoEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan-vace-apps/video-edit`), async."""
+    """Async twin of `WanVaceAppsVideoEdit` (`fal-ai/wan-vace-apps/video-edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -213,82 +175,33 @@ class AsyncWanVaceAppsVideoEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        video_type: VideoTypeEnum = "auto",
-        image_urls: list[_FileInput] = [],
-        resolution: ResolutionEnum = "auto",
-        acceleration: AccelerationEnum | None = "regular",
-        enable_auto_downsample: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        auto_downsample_min_fps: int | float = 15,
-        enable_safety_checker: bool = True,
-        return_frames_zip: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanVaceAppsVideoEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        video_type: VideoTypeEnum = "auto",
-        image_urls: list[_FileInput] = [],
-        resolution: ResolutionEnum = "auto",
-        acceleration: AccelerationEnum | None = "regular",
-        enable_auto_downsample: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        auto_downsample_min_fps: int | float = 15,
-        enable_safety_checker: bool = True,
-        return_frames_zip: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanVaceAppsVideoEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        video_type: VideoTypeEnum = "auto",
-        image_urls: list[_FileInput] = [],
-        resolution: ResolutionEnum = "auto",
-        acceleration: AccelerationEnum | None = "regular",
-        enable_auto_downsample: bool = True,
-        aspect_ratio: AspectRatioEnum = "auto",
-        auto_downsample_min_fps: int | float = 15,
-        enable_safety_checker: bool = True,
-        return_frames_zip: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanVaceAppsVideoEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

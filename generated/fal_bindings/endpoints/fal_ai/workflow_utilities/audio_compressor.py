@@ -18,16 +18,11 @@ from fal_bindings.types.audio_file_type2 import AudioFileType2
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -45,67 +40,67 @@ OutputBitrateEnum: TypeAlias = Literal["128k", "192k", "256k", "320k"]
 class Input(_FalInput):
     """Input of `fal-ai/workflow-utilities/audio-compressor`."""
 
-    audio_url: _FileInput = Field(description="URL of the audio file to compress")
+    audio_url: _FileInput
     """URL of the audio file to compress"""
 
-    threshold: int | float = Field(
-        default=-18,
-        ge=-60,
-        le=0,
-        description="Threshold level in dB above which compression is applied (-60 to 0)",
-    )
+    threshold: int | float = Field(default=-18, ge=-60, le=0)
     """Threshold level in dB above which compression is applied (-60 to 0)"""
 
-    ratio: int | float = Field(
-        default=3,
-        ge=1,
-        le=20,
-        description="Compression ratio (1 = no compression, higher = more compression)",
-    )
+    ratio: int | float = Field(default=3, ge=1, le=20)
     """Compression ratio (1 = no compression, higher = more compression)"""
 
-    attack: int | float = Field(
-        default=5,
-        ge=0.01,
-        le=2000,
-        description="Attack time in milliseconds (how fast compression starts)",
-    )
+    attack: int | float = Field(default=5, ge=0.01, le=2000)
     """Attack time in milliseconds (how fast compression starts)"""
 
-    release: int | float = Field(
-        default=50,
-        ge=0.01,
-        le=9000,
-        description="Release time in milliseconds (how fast compression stops)",
-    )
+    release: int | float = Field(default=50, ge=0.01, le=9000)
     """Release time in milliseconds (how fast compression stops)"""
 
-    makeup: int | float = Field(
-        default=8, ge=0, le=64, description="Makeup gain in dB to compensate for volume reduction"
-    )
+    makeup: int | float = Field(default=8, ge=0, le=64)
     """Makeup gain in dB to compensate for volume reduction"""
 
-    knee: int | float = Field(
-        default=2.83,
-        ge=1,
-        le=8,
-        description="Knee width in dB for soft knee compression (0 = hard knee)",
-    )
+    knee: int | float = Field(default=2.83, ge=1, le=8)
     """Knee width in dB for soft knee compression (0 = hard knee)"""
 
-    output_bitrate: OutputBitrateEnum = Field(default="192k", description="Output audio bitrate")
+    output_bitrate: OutputBitrateEnum = "192k"
     """Output audio bitrate"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/workflow-utilities/audio-compressor`."""
 
-    audio: AudioFileType2 = Field(description="The compressed audio file")
+    audio: AudioFileType2
     """The compressed audio file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        threshold: int | float
+        ratio: int | float
+        attack: int | float
+        release: int | float
+        makeup: int | float
+        knee: int | float
+        output_bitrate: OutputBitrateEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WorkflowUtilitiesAudioCompressor(_Endpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/audio-compressor`)."""
+    """`fal-ai/workflow-utilities/audio-compressor`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -113,76 +108,47 @@ class WorkflowUtilitiesAudioCompressor(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        threshold: int | float = -18,
-        ratio: int | float = 3,
-        attack: int | float = 5,
-        release: int | float = 50,
-        makeup: int | float = 8,
-        knee: int | float = 2.83,
-        output_bitrate: OutputBitrateEnum = "192k",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        threshold: int | float = -18,
-        ratio: int | float = 3,
-        attack: int | float = 5,
-        release: int | float = 50,
-        makeup: int | float = 8,
-        knee: int | float = 2.83,
-        output_bitrate: OutputBitrateEnum = "192k",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        threshold: int | float = -18,
-        ratio: int | float = 3,
-        attack: int | float = 5,
-        release: int | float = 50,
-        makeup: int | float = 8,
-        knee: int | float = 2.83,
-        output_bitrate: OutputBitrateEnum = "192k",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): URL of the audio file to compress
+            threshold (int | float, default -18): Threshold level in dB above which compression is applied (-60 to 0)
+            ratio (int | float, default 3): Compression ratio (1 = no compression, higher = more compression)
+            attack (int | float, default 5): Attack time in milliseconds (how fast compression starts)
+            release (int | float, default 50): Release time in milliseconds (how fast compression stops)
+            makeup (int | float, default 8): Makeup gain in dB to compensate for volume reduction
+            knee (int | float, default 2.83): Knee width in dB for soft knee compression (0 = hard knee)
+            output_bitrate (OutputBitrateEnum, default "192k"): Output audio bitrate
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWorkflowUtilitiesAudioCompressor(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/audio-compressor`), async."""
+    """Async twin of `WorkflowUtilitiesAudioCompressor` (`fal-ai/workflow-utilities/audio-compressor`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -190,73 +156,33 @@ class AsyncWorkflowUtilitiesAudioCompressor(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        threshold: int | float = -18,
-        ratio: int | float = 3,
-        attack: int | float = 5,
-        release: int | float = 50,
-        makeup: int | float = 8,
-        knee: int | float = 2.83,
-        output_bitrate: OutputBitrateEnum = "192k",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WorkflowUtilitiesAudioCompressor.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        threshold: int | float = -18,
-        ratio: int | float = 3,
-        attack: int | float = 5,
-        release: int | float = 50,
-        makeup: int | float = 8,
-        knee: int | float = 2.83,
-        output_bitrate: OutputBitrateEnum = "192k",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WorkflowUtilitiesAudioCompressor.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        threshold: int | float = -18,
-        ratio: int | float = 3,
-        attack: int | float = 5,
-        release: int | float = 50,
-        makeup: int | float = 8,
-        knee: int | float = 2.83,
-        output_bitrate: OutputBitrateEnum = "192k",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WorkflowUtilitiesAudioCompressor.subscribe`."""
         return await self._subscribe(input, kwargs)

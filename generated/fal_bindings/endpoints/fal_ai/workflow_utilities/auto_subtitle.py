@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -108,124 +103,112 @@ StrokeColorEnum: TypeAlias = Literal[
     "cyan",
     "magenta",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/workflow-utilities/auto-subtitle`."""
 
-    video_url: _FileInput = Field(description="URL of the video file to add automatic subtitles to")
+    video_url: _FileInput
     """URL of the video file to add automatic subtitles to"""
 
-    language: str = Field(
-        default="en",
-        description="Language code for transcription (e.g., 'en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'ja', 'zh', 'ko') or 3-letter ISO code (e.g., 'eng', 'spa', 'fra')",
-    )
+    language: str = "en"
     """Language code for transcription (e.g., 'en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'ja', 'zh', 'ko') or 3-letter ISO code (e.g., 'eng', 'spa', 'fra')"""
 
-    font_name: str = Field(
-        default="Montserrat",
-        description="Any Google Font name from fonts.google.com (e.g., 'Montserrat', 'Poppins', 'BBH Sans Hegarty')",
-    )
+    font_name: str = "Montserrat"
     """Any Google Font name from fonts.google.com (e.g., 'Montserrat', 'Poppins', 'BBH Sans Hegarty')"""
 
-    font_size: int = Field(
-        default=100,
-        ge=20,
-        le=150,
-        description="Font size for subtitles (TikTok style uses larger text)",
-    )
+    font_size: int = Field(default=100, ge=20, le=150)
     """Font size for subtitles (TikTok style uses larger text)"""
 
-    font_weight: FontWeightEnum = Field(
-        default="bold", description="Font weight (TikTok style typically uses bold or black)"
-    )
+    font_weight: FontWeightEnum = "bold"
     """Font weight (TikTok style typically uses bold or black)"""
 
-    font_color: FontColorEnum = Field(
-        default="white", description="Subtitle text color for non-active words"
-    )
+    font_color: FontColorEnum = "white"
     """Subtitle text color for non-active words"""
 
-    highlight_color: HighlightColorEnum = Field(
-        default="purple",
-        description="Color for the currently speaking word (karaoke-style highlight)",
-    )
+    highlight_color: HighlightColorEnum = "purple"
     """Color for the currently speaking word (karaoke-style highlight)"""
 
-    stroke_width: int = Field(
-        default=3, ge=0, le=10, description="Text stroke/outline width in pixels (0 for no stroke)"
-    )
+    stroke_width: int = Field(default=3, ge=0, le=10)
     """Text stroke/outline width in pixels (0 for no stroke)"""
 
-    stroke_color: StrokeColorEnum = Field(default="black", description="Text stroke/outline color")
+    stroke_color: StrokeColorEnum = "black"
     """Text stroke/outline color"""
 
-    background_color: BackgroundColorEnum = Field(
-        default="none",
-        description="Background color behind text ('none' or 'transparent' for no background)",
-    )
+    background_color: BackgroundColorEnum = "none"
     """Background color behind text ('none' or 'transparent' for no background)"""
 
-    background_opacity: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="Background opacity (0.0 = fully transparent, 1.0 = fully opaque)",
-    )
+    background_opacity: int | float = Field(default=0, ge=0, le=1)
     """Background opacity (0.0 = fully transparent, 1.0 = fully opaque)"""
 
-    position: PositionEnum = Field(default="bottom", description="Vertical position of subtitles")
+    position: PositionEnum = "bottom"
     """Vertical position of subtitles"""
 
-    y_offset: int = Field(
-        default=75,
-        ge=-200,
-        le=200,
-        description="Vertical offset in pixels (positive = move down, negative = move up)",
-    )
+    y_offset: int = Field(default=75, ge=-200, le=200)
     """Vertical offset in pixels (positive = move down, negative = move up)"""
 
-    words_per_subtitle: int = Field(
-        default=3,
-        ge=1,
-        le=12,
-        description="Maximum number of words per subtitle segment. Use 1 for single-word display, 2-3 for short phrases, or 8-12 for full sentences.",
-    )
+    words_per_subtitle: int = Field(default=3, ge=1, le=12)
     """Maximum number of words per subtitle segment. Use 1 for single-word display, 2-3 for short phrases, or 8-12 for full sentences."""
 
-    enable_animation: bool = Field(
-        default=True, description="Enable animation effects for subtitles (bounce style entrance)"
-    )
+    enable_animation: bool = True
     """Enable animation effects for subtitles (bounce style entrance)"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/workflow-utilities/auto-subtitle`."""
 
-    video: File_ccd89e = Field(description="The video with automatic subtitles")
+    video: File
     """The video with automatic subtitles"""
 
-    transcription: str = Field(description="Full transcription text")
+    transcription: str
     """Full transcription text"""
 
-    subtitle_count: int = Field(description="Number of subtitle segments generated")
+    subtitle_count: int
     """Number of subtitle segments generated"""
 
-    words: list[dict[str, Any]] | None = Field(
-        default=None, description="Word-level timing information from transcription service"
-    )
+    words: list[dict[str, Any]] | None = None
     """Word-level timing information from transcription service"""
 
-    transcription_metadata: dict[str, Any] | None = Field(
-        default=None,
-        description="Additional transcription metadata from ElevenLabs (language, segments, etc.)",
-    )
+    transcription_metadata: dict[str, Any] | None = None
     """Additional transcription metadata from ElevenLabs (language, segments, etc.)"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        language: str
+        font_name: str
+        font_size: int
+        font_weight: FontWeightEnum
+        font_color: FontColorEnum
+        highlight_color: HighlightColorEnum
+        stroke_width: int
+        stroke_color: StrokeColorEnum
+        background_color: BackgroundColorEnum
+        background_opacity: int | float
+        position: PositionEnum
+        y_offset: int
+        words_per_subtitle: int
+        enable_animation: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WorkflowUtilitiesAutoSubtitle(_Endpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/auto-subtitle`)."""
+    """`fal-ai/workflow-utilities/auto-subtitle`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -233,97 +216,54 @@ class WorkflowUtilitiesAutoSubtitle(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        language: str = "en",
-        font_name: str = "Montserrat",
-        font_size: int = 100,
-        font_weight: FontWeightEnum = "bold",
-        font_color: FontColorEnum = "white",
-        highlight_color: HighlightColorEnum = "purple",
-        stroke_width: int = 3,
-        stroke_color: StrokeColorEnum = "black",
-        background_color: BackgroundColorEnum = "none",
-        background_opacity: int | float = 0,
-        position: PositionEnum = "bottom",
-        y_offset: int = 75,
-        words_per_subtitle: int = 3,
-        enable_animation: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        language: str = "en",
-        font_name: str = "Montserrat",
-        font_size: int = 100,
-        font_weight: FontWeightEnum = "bold",
-        font_color: FontColorEnum = "white",
-        highlight_color: HighlightColorEnum = "purple",
-        stroke_width: int = 3,
-        stroke_color: StrokeColorEnum = "black",
-        background_color: BackgroundColorEnum = "none",
-        background_opacity: int | float = 0,
-        position: PositionEnum = "bottom",
-        y_offset: int = 75,
-        words_per_subtitle: int = 3,
-        enable_animation: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        language: str = "en",
-        font_name: str = "Montserrat",
-        font_size: int = 100,
-        font_weight: FontWeightEnum = "bold",
-        font_color: FontColorEnum = "white",
-        highlight_color: HighlightColorEnum = "purple",
-        stroke_width: int = 3,
-        stroke_color: StrokeColorEnum = "black",
-        background_color: BackgroundColorEnum = "none",
-        background_opacity: int | float = 0,
-        position: PositionEnum = "bottom",
-        y_offset: int = 75,
-        words_per_subtitle: int = 3,
-        enable_animation: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the video file to add automatic subtitles to
+            language (str, default "en"): Language code for transcription (e.g., 'en', 'es', 'fr', 'de', 'it', 'pt', 'nl', 'ja', 'zh', 'ko') or 3-letter ISO code (e.g., 'eng', 'spa', 'fra')
+            font_name (str, default "Montserrat"): Any Google Font name from fonts.google.com (e.g., 'Montserrat', 'Poppins', 'BBH Sans Hegarty')
+            font_size (int, default 100): Font size for subtitles (TikTok style uses larger text)
+            font_weight (FontWeightEnum, default "bold"): Font weight (TikTok style typically uses bold or black)
+            font_color (FontColorEnum, default "white"): Subtitle text color for non-active words
+            highlight_color (HighlightColorEnum, default "purple"): Color for the currently speaking word (karaoke-style highlight)
+            stroke_width (int, default 3): Text stroke/outline width in pixels (0 for no stroke)
+            stroke_color (StrokeColorEnum, default "black"): Text stroke/outline color
+            background_color (BackgroundColorEnum, default "none"): Background color behind text ('none' or 'transparent' for no background)
+            background_opacity (int | float, default 0): Background opacity (0.0 = fully transparent, 1.0 = fully opaque)
+            position (PositionEnum, default "bottom"): Vertical position of subtitles
+            y_offset (int, default 75): Vertical offset in pixels (positive = move down, negative = move up)
+            words_per_subtitle (int, default 3): Maximum number of words per subtitle segment.
+            enable_animation (bool, default True): Enable animation effects for subtitles (bounce style entrance)
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWorkflowUtilitiesAutoSubtitle(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/auto-subtitle`), async."""
+    """Async twin of `WorkflowUtilitiesAutoSubtitle` (`fal-ai/workflow-utilities/auto-subtitle`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -331,94 +271,33 @@ class AsyncWorkflowUtilitiesAutoSubtitle(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        language: str = "en",
-        font_name: str = "Montserrat",
-        font_size: int = 100,
-        font_weight: FontWeightEnum = "bold",
-        font_color: FontColorEnum = "white",
-        highlight_color: HighlightColorEnum = "purple",
-        stroke_width: int = 3,
-        stroke_color: StrokeColorEnum = "black",
-        background_color: BackgroundColorEnum = "none",
-        background_opacity: int | float = 0,
-        position: PositionEnum = "bottom",
-        y_offset: int = 75,
-        words_per_subtitle: int = 3,
-        enable_animation: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WorkflowUtilitiesAutoSubtitle.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        language: str = "en",
-        font_name: str = "Montserrat",
-        font_size: int = 100,
-        font_weight: FontWeightEnum = "bold",
-        font_color: FontColorEnum = "white",
-        highlight_color: HighlightColorEnum = "purple",
-        stroke_width: int = 3,
-        stroke_color: StrokeColorEnum = "black",
-        background_color: BackgroundColorEnum = "none",
-        background_opacity: int | float = 0,
-        position: PositionEnum = "bottom",
-        y_offset: int = 75,
-        words_per_subtitle: int = 3,
-        enable_animation: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WorkflowUtilitiesAutoSubtitle.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        language: str = "en",
-        font_name: str = "Montserrat",
-        font_size: int = 100,
-        font_weight: FontWeightEnum = "bold",
-        font_color: FontColorEnum = "white",
-        highlight_color: HighlightColorEnum = "purple",
-        stroke_width: int = 3,
-        stroke_color: StrokeColorEnum = "black",
-        background_color: BackgroundColorEnum = "none",
-        background_opacity: int | float = 0,
-        position: PositionEnum = "bottom",
-        y_offset: int = 75,
-        words_per_subtitle: int = 3,
-        enable_animation: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WorkflowUtilitiesAutoSubtitle.subscribe`."""
         return await self._subscribe(input, kwargs)

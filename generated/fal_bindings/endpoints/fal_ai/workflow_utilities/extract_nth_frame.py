@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -45,45 +40,58 @@ OutputFormatEnum: TypeAlias = Literal["png", "jpg", "jpeg", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/workflow-utilities/extract-nth-frame`."""
 
-    video_url: _FileInput = Field(description="URL of the video file to extract frames from")
+    video_url: _FileInput
     """URL of the video file to extract frames from"""
 
-    frame_interval: int = Field(
-        default=12,
-        ge=1,
-        le=300,
-        description="Extract every Nth frame (e.g., 3 = every 3rd frame, 12 = every 12th frame)",
-    )
+    frame_interval: int = Field(default=12, ge=1, le=300)
     """Extract every Nth frame (e.g., 3 = every 3rd frame, 12 = every 12th frame)"""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="Output format for extracted frames"
-    )
+    output_format: OutputFormatEnum = "png"
     """Output format for extracted frames"""
 
-    max_frames: int = Field(
-        default=100, ge=1, le=500, description="Maximum number of frames to extract"
-    )
+    max_frames: int = Field(default=100, ge=1, le=500)
     """Maximum number of frames to extract"""
 
-    quality: int = Field(
-        default=95, ge=1, le=100, description="Quality for jpg/webp output (1-100)"
-    )
+    quality: int = Field(default=95, ge=1, le=100)
     """Quality for jpg/webp output (1-100)"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/workflow-utilities/extract-nth-frame`."""
 
-    images: list[Image] = Field(description="Array of extracted frame images")
+    images: list[Image]
     """Array of extracted frame images"""
 
-    frame_count: int = Field(description="Total number of frames extracted")
+    frame_count: int
     """Total number of frames extracted"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        frame_interval: int
+        output_format: OutputFormatEnum
+        max_frames: int
+        quality: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WorkflowUtilitiesExtractNthFrame(_Endpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/extract-nth-frame`)."""
+    """`fal-ai/workflow-utilities/extract-nth-frame`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -91,67 +99,44 @@ class WorkflowUtilitiesExtractNthFrame(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        frame_interval: int = 12,
-        output_format: OutputFormatEnum = "png",
-        max_frames: int = 100,
-        quality: int = 95,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        frame_interval: int = 12,
-        output_format: OutputFormatEnum = "png",
-        max_frames: int = 100,
-        quality: int = 95,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        frame_interval: int = 12,
-        output_format: OutputFormatEnum = "png",
-        max_frames: int = 100,
-        quality: int = 95,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the video file to extract frames from
+            frame_interval (int, default 12): Extract every Nth frame (e.g., 3 = every 3rd frame, 12 = every 12th frame)
+            output_format (OutputFormatEnum, default "png"): Output format for extracted frames
+            max_frames (int, default 100): Maximum number of frames to extract
+            quality (int, default 95): Quality for jpg/webp output (1-100)
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWorkflowUtilitiesExtractNthFrame(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/extract-nth-frame`), async."""
+    """Async twin of `WorkflowUtilitiesExtractNthFrame` (`fal-ai/workflow-utilities/extract-nth-frame`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -159,64 +144,33 @@ class AsyncWorkflowUtilitiesExtractNthFrame(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        frame_interval: int = 12,
-        output_format: OutputFormatEnum = "png",
-        max_frames: int = 100,
-        quality: int = 95,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WorkflowUtilitiesExtractNthFrame.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        frame_interval: int = 12,
-        output_format: OutputFormatEnum = "png",
-        max_frames: int = 100,
-        quality: int = 95,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WorkflowUtilitiesExtractNthFrame.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        frame_interval: int = 12,
-        output_format: OutputFormatEnum = "png",
-        max_frames: int = 100,
-        quality: int = 95,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WorkflowUtilitiesExtractNthFrame.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -46,86 +41,84 @@ ModeEnum: TypeAlias = Literal["stretch", "pad", "crop"]
 PadColorEnum: TypeAlias = Literal["black", "white", "red", "green", "blue", "gray"]
 
 PresetEnum: TypeAlias = Literal["ultrafast", "fast", "medium", "slow"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/workflow-utilities/scale-video`."""
 
-    video_url: _FileInput = Field(
-        description="URL of the video file to scale/resize. Height and Width of the video must be even numbers for compatibility with video codecs."
-    )
+    video_url: _FileInput
     """URL of the video file to scale/resize. Height and Width of the video must be even numbers for compatibility with video codecs."""
 
-    width: int | None = Field(
-        default=None,
-        ge=2,
-        le=7680,
-        description="Target width in pixels. If only width is provided, height is auto-calculated to preserve aspect ratio. At least one of width or height must be provided.",
-    )
+    width: int | None = Field(default=None, ge=2, le=7680)
     """Target width in pixels. If only width is provided, height is auto-calculated to preserve aspect ratio. At least one of width or height must be provided."""
 
-    height: int | None = Field(
-        default=None,
-        ge=2,
-        le=4320,
-        description="Target height in pixels. If only height is provided, width is auto-calculated to preserve aspect ratio. At least one of width or height must be provided.",
-    )
+    height: int | None = Field(default=None, ge=2, le=4320)
     """Target height in pixels. If only height is provided, width is auto-calculated to preserve aspect ratio. At least one of width or height must be provided."""
 
-    mode: ModeEnum = Field(
-        default="stretch",
-        description="Scaling mode. 'stretch' scales the video to the exact target dimensions (may distort aspect ratio). 'pad' scales to fit within the target dimensions while preserving aspect ratio, then pads with the chosen color to fill the remaining space (letterbox/pillarbox). 'crop' scales to cover the target dimensions while preserving aspect ratio, then center-crops to the exact target size.",
-    )
+    mode: ModeEnum = "stretch"
     """Scaling mode. 'stretch' scales the video to the exact target dimensions (may distort aspect ratio). 'pad' scales to fit within the target dimensions while preserving aspect ratio, then pads with the chosen color to fill the remaining space (letterbox/pillarbox). 'crop' scales to cover the target dimensions while preserving aspect ratio, then center-crops to the exact target size."""
 
-    pad_color: PadColorEnum = Field(
-        default="black", description="Padding color when mode is 'pad'. Ignored for other modes."
-    )
+    pad_color: PadColorEnum = "black"
     """Padding color when mode is 'pad'. Ignored for other modes."""
 
-    codec: CodecEnum = Field(
-        default="libx264",
-        description="Video codec to use for encoding. libx264 (H.264) is widely compatible, libx265 (H.265/HEVC) offers better compression.",
-    )
+    codec: CodecEnum = "libx264"
     """Video codec to use for encoding. libx264 (H.264) is widely compatible, libx265 (H.265/HEVC) offers better compression."""
 
-    preset: PresetEnum = Field(
-        default="fast",
-        description="Encoding speed preset. Slower presets give better compression but take longer.",
-    )
+    preset: PresetEnum = "fast"
     """Encoding speed preset. Slower presets give better compression but take longer."""
 
-    crf: int = Field(
-        default=18,
-        ge=0,
-        le=51,
-        description="Constant Rate Factor for quality (0-51). Lower values mean better quality and larger files. 18 is visually lossless for most content.",
-    )
+    crf: int = Field(default=18, ge=0, le=51)
     """Constant Rate Factor for quality (0-51). Lower values mean better quality and larger files. 18 is visually lossless for most content."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/workflow-utilities/scale-video`."""
 
-    video: File_ccd89e = Field(description="The scaled/resized video")
+    video: File
     """The scaled/resized video"""
 
-    original_width: int = Field(description="Width of the original video in pixels")
+    original_width: int
     """Width of the original video in pixels"""
 
-    original_height: int = Field(description="Height of the original video in pixels")
+    original_height: int
     """Height of the original video in pixels"""
 
-    scaled_width: int = Field(description="Width of the output video in pixels")
+    scaled_width: int
     """Width of the output video in pixels"""
 
-    scaled_height: int = Field(description="Height of the output video in pixels")
+    scaled_height: int
     """Height of the output video in pixels"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        width: int | None
+        height: int | None
+        mode: ModeEnum
+        pad_color: PadColorEnum
+        codec: CodecEnum
+        preset: PresetEnum
+        crf: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WorkflowUtilitiesScaleVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/scale-video`)."""
+    """`fal-ai/workflow-utilities/scale-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -133,76 +126,47 @@ class WorkflowUtilitiesScaleVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        width: int | None = None,
-        height: int | None = None,
-        mode: ModeEnum = "stretch",
-        pad_color: PadColorEnum = "black",
-        codec: CodecEnum = "libx264",
-        preset: PresetEnum = "fast",
-        crf: int = 18,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        width: int | None = None,
-        height: int | None = None,
-        mode: ModeEnum = "stretch",
-        pad_color: PadColorEnum = "black",
-        codec: CodecEnum = "libx264",
-        preset: PresetEnum = "fast",
-        crf: int = 18,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        width: int | None = None,
-        height: int | None = None,
-        mode: ModeEnum = "stretch",
-        pad_color: PadColorEnum = "black",
-        codec: CodecEnum = "libx264",
-        preset: PresetEnum = "fast",
-        crf: int = 18,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the video file to scale/resize.
+            width (int | None, default None): Target width in pixels.
+            height (int | None, default None): Target height in pixels.
+            mode (ModeEnum, default "stretch"): Scaling mode. 'stretch' scales the video to the exact target dimensions (may distort aspect ratio). 'pad' scales to fit within the target dimensions while preserving aspect ratio, then pads with the chosen color to fill the remaining space (letterbox/pillarbox). 'crop' scales to cover the target dimensions while preserving aspect ratio, then center-crops to the exact target size.
+            pad_color (PadColorEnum, default "black"): Padding color when mode is 'pad'.
+            codec (CodecEnum, default "libx264"): Video codec to use for encoding. libx264 (H.264) is widely compatible, libx265 (H.265/HEVC) offers better compression.
+            preset (PresetEnum, default "fast"): Encoding speed preset.
+            crf (int, default 18): Constant Rate Factor for quality (0-51).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWorkflowUtilitiesScaleVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/workflow-utilities/scale-video`), async."""
+    """Async twin of `WorkflowUtilitiesScaleVideo` (`fal-ai/workflow-utilities/scale-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -210,73 +174,33 @@ class AsyncWorkflowUtilitiesScaleVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        width: int | None = None,
-        height: int | None = None,
-        mode: ModeEnum = "stretch",
-        pad_color: PadColorEnum = "black",
-        codec: CodecEnum = "libx264",
-        preset: PresetEnum = "fast",
-        crf: int = 18,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WorkflowUtilitiesScaleVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        width: int | None = None,
-        height: int | None = None,
-        mode: ModeEnum = "stretch",
-        pad_color: PadColorEnum = "black",
-        codec: CodecEnum = "libx264",
-        preset: PresetEnum = "fast",
-        crf: int = 18,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WorkflowUtilitiesScaleVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        width: int | None = None,
-        height: int | None = None,
-        mode: ModeEnum = "stretch",
-        pad_color: PadColorEnum = "black",
-        codec: CodecEnum = "libx264",
-        preset: PresetEnum = "fast",
-        crf: int = 18,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WorkflowUtilitiesScaleVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

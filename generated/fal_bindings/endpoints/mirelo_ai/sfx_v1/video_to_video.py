@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -14,21 +14,16 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.constraints import text_length as _text_length
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.video_0b3e00 import Video_0b3e00
+from fal_bindings.types.video_0b3e00 import Video
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -39,49 +34,60 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "mirelo-ai/sfx-v1/video-to-video"
-Video: TypeAlias = Video_0b3e00
 
 
 class Input(_FalInput):
     """Input of `mirelo-ai/sfx-v1/video-to-video`."""
 
-    video_url: Annotated[_FileInput, _text_length(min_length=1, max_length=2083)] = Field(
-        description="A video url that can accessed from the API to process and add sound effects"
-    )
+    video_url: Annotated[_FileInput, _text_length(min_length=1, max_length=2083)]
     """A video url that can accessed from the API to process and add sound effects"""
 
-    text_prompt: str | None = Field(
-        default=None, description="Additional description to guide the model"
-    )
+    text_prompt: str | None = None
     """Additional description to guide the model"""
 
-    num_samples: int | None = Field(
-        default=2, ge=2, le=8, description="The number of samples to generate from the model"
-    )
+    num_samples: int | None = Field(default=2, ge=2, le=8)
     """The number of samples to generate from the model"""
 
-    seed: int | None = Field(
-        default=2105,
-        ge=1,
-        description="The seed to use for the generation. If not provided, a random seed will be used",
-    )
+    seed: int | None = Field(default=2105, ge=1)
     """The seed to use for the generation. If not provided, a random seed will be used"""
 
-    duration: int | float | None = Field(
-        default=10, ge=1, le=10, description="The duration of the generated audio in seconds"
-    )
+    duration: int | float | None = Field(default=10, ge=1, le=10)
     """The duration of the generated audio in seconds"""
 
 
 class Output(_FalOutput):
     """Output of `mirelo-ai/sfx-v1/video-to-video`."""
 
-    video: list[Video_0b3e00] = Field(description="The processed video with sound effects")
+    video: list[Video]
     """The processed video with sound effects"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        text_prompt: str | None
+        num_samples: int | None
+        seed: int | None
+        duration: int | float | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MireloAiSfxV1VideoToVideo(_Endpoint[Input, Output]):
-    """(`mirelo-ai/sfx-v1/video-to-video`)."""
+    """`mirelo-ai/sfx-v1/video-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -89,67 +95,44 @@ class MireloAiSfxV1VideoToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        text_prompt: str | None = None,
-        num_samples: int | None = 2,
-        seed: int | None = 2105,
-        duration: int | float | None = 10,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        text_prompt: str | None = None,
-        num_samples: int | None = 2,
-        seed: int | None = 2105,
-        duration: int | float | None = 10,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        text_prompt: str | None = None,
-        num_samples: int | None = 2,
-        seed: int | None = 2105,
-        duration: int | float | None = 10,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): A video url that can accessed from the API to process and add sound effects
+            text_prompt (str | None, default None): Additional description to guide the model
+            num_samples (int | None, default 2): The number of samples to generate from the model
+            seed (int | None, default 2105): The seed to use for the generation.
+            duration (int | float | None, default 10): The duration of the generated audio in seconds
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMireloAiSfxV1VideoToVideo(_AsyncEndpoint[Input, Output]):
-    """(`mirelo-ai/sfx-v1/video-to-video`), async."""
+    """Async twin of `MireloAiSfxV1VideoToVideo` (`mirelo-ai/sfx-v1/video-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -157,64 +140,33 @@ class AsyncMireloAiSfxV1VideoToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        text_prompt: str | None = None,
-        num_samples: int | None = 2,
-        seed: int | None = 2105,
-        duration: int | float | None = 10,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MireloAiSfxV1VideoToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        text_prompt: str | None = None,
-        num_samples: int | None = 2,
-        seed: int | None = 2105,
-        duration: int | float | None = 10,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MireloAiSfxV1VideoToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        text_prompt: str | None = None,
-        num_samples: int | None = 2,
-        seed: int | None = 2105,
-        duration: int | float | None = 10,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MireloAiSfxV1VideoToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

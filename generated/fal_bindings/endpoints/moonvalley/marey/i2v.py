@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MoonvalleyMareyI2v", "AsyncMoonvalleyMareyI2v"]
 
@@ -36,57 +31,70 @@ ENDPOINT_ID = "moonvalley/marey/i2v"
 DimensionsEnum: TypeAlias = Literal["1920x1080", "1080x1920", "1152x1152", "1536x1152", "1152x1536"]
 
 DurationEnum: TypeAlias = Literal["5s", "10s"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `moonvalley/marey/i2v`."""
 
-    prompt: str = Field(description="The prompt to generate a video from")
+    prompt: str
     """The prompt to generate a video from"""
 
-    dimensions: DimensionsEnum = Field(
-        default="1920x1080",
-        description="The dimensions of the generated video in width x height format.",
-    )
+    dimensions: DimensionsEnum = "1920x1080"
     """The dimensions of the generated video in width x height format."""
 
-    duration: DurationEnum = Field(default="5s", description="The duration of the generated video.")
+    duration: DurationEnum = "5s"
     """The duration of the generated video."""
 
     negative_prompt: str | None = Field(
-        default="<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts",
-        description="Negative prompt used to guide the model away from undesirable features.",
+        default="<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts"
     )
     """Negative prompt used to guide the model away from undesirable features."""
 
-    seed: int | None = Field(
-        default=-1,
-        description="Seed for random number generation. Use -1 for random seed each run.",
-    )
+    seed: int | None = -1
     """Seed for random number generation. Use -1 for random seed each run."""
 
-    guidance_scale: int | float | None = Field(
-        default=None,
-        description="Controls how strongly the generation is guided by the prompt (0-20). Higher values follow the prompt more closely.",
-    )
+    guidance_scale: int | float | None = None
     """Controls how strongly the generation is guided by the prompt (0-20). Higher values follow the prompt more closely."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the image to use as the first frame of the video."
-    )
+    image_url: _FileInput
     """The URL of the image to use as the first frame of the video."""
 
 
 class Output(_FalOutput):
     """Output of `moonvalley/marey/i2v`."""
 
-    video: File_ccd89e = Field(description="The generated video.")
+    video: File
     """The generated video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        dimensions: DimensionsEnum
+        duration: DurationEnum
+        negative_prompt: str | None
+        seed: int | None
+        guidance_scale: int | float | None
+        image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MoonvalleyMareyI2v(_Endpoint[Input, Output]):
-    """(`moonvalley/marey/i2v`)."""
+    """`moonvalley/marey/i2v`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -94,79 +102,46 @@ class MoonvalleyMareyI2v(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        dimensions: DimensionsEnum = "1920x1080",
-        duration: DurationEnum = "5s",
-        negative_prompt: (
-            str | None
-        ) = "<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts",
-        seed: int | None = -1,
-        guidance_scale: int | float | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        dimensions: DimensionsEnum = "1920x1080",
-        duration: DurationEnum = "5s",
-        negative_prompt: (
-            str | None
-        ) = "<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts",
-        seed: int | None = -1,
-        guidance_scale: int | float | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        dimensions: DimensionsEnum = "1920x1080",
-        duration: DurationEnum = "5s",
-        negative_prompt: (
-            str | None
-        ) = "<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts",
-        seed: int | None = -1,
-        guidance_scale: int | float | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate a video from
+            dimensions (DimensionsEnum, default "1920x1080"): The dimensions of the generated video in width x height format.
+            duration (DurationEnum, default "5s"): The duration of the generated video.
+            negative_prompt (str | None, optional): Negative prompt used to guide the model away from undesirable features.
+            seed (int | None, default -1): Seed for random number generation.
+            guidance_scale (int | float | None, default None): Controls how strongly the generation is guided by the prompt (0-20).
+            image_url (FileInput, required): The URL of the image to use as the first frame of the video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMoonvalleyMareyI2v(_AsyncEndpoint[Input, Output]):
-    """(`moonvalley/marey/i2v`), async."""
+    """Async twin of `MoonvalleyMareyI2v` (`moonvalley/marey/i2v`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -174,76 +149,33 @@ class AsyncMoonvalleyMareyI2v(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        dimensions: DimensionsEnum = "1920x1080",
-        duration: DurationEnum = "5s",
-        negative_prompt: (
-            str | None
-        ) = "<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts",
-        seed: int | None = -1,
-        guidance_scale: int | float | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MoonvalleyMareyI2v.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        dimensions: DimensionsEnum = "1920x1080",
-        duration: DurationEnum = "5s",
-        negative_prompt: (
-            str | None
-        ) = "<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts",
-        seed: int | None = -1,
-        guidance_scale: int | float | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MoonvalleyMareyI2v.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        dimensions: DimensionsEnum = "1920x1080",
-        duration: DurationEnum = "5s",
-        negative_prompt: (
-            str | None
-        ) = "<synthetic> <scene cut> low-poly, flat shader, bad rigging, stiff animation, uncanny eyes, low-quality textures, looping glitch, cheap effect, overbloom, bloom spam, default lighting, game asset, stiff face, ugly specular, AI artifacts",
-        seed: int | None = -1,
-        guidance_scale: int | float | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MoonvalleyMareyI2v.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.usage_info_type2_30b746 import UsageInfoType2_30b746
+from fal_bindings.types.usage_info_type2_30b746 import UsageInfoType2
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -39,58 +34,70 @@ __all__ = [
 ENDPOINT_ID = "nvidia/nemotron-3-nano-omni"
 
 ReasoningModeEnum: TypeAlias = Literal["think", "no_think"]
-UsageInfoType2: TypeAlias = UsageInfoType2_30b746
 
 
 class Input(_FalInput):
     """Input of `nvidia/nemotron-3-nano-omni`."""
 
-    prompt: str = Field(min_length=1, description="Text prompt to send to the model. English only.")
+    prompt: str = Field(min_length=1)
     """Text prompt to send to the model. English only."""
 
-    system_prompt: str | None = Field(
-        default=None,
-        description="Optional system prompt to steer the model. If omitted, the reasoning_mode control token is used as the system message.",
-    )
+    system_prompt: str | None = None
     """Optional system prompt to steer the model. If omitted, the reasoning_mode control token is used as the system message."""
 
-    reasoning_mode: ReasoningModeEnum = Field(
-        default="no_think",
-        description="Whether the model should emit an explicit reasoning trace. `no_think` returns a direct answer; `think` returns chain-of-thought followed by the final answer.",
-    )
+    reasoning_mode: ReasoningModeEnum = "no_think"
     """Whether the model should emit an explicit reasoning trace. `no_think` returns a direct answer; `think` returns chain-of-thought followed by the final answer."""
 
-    max_tokens: int = Field(
-        default=1024, ge=1, le=20000, description="Maximum number of tokens to generate."
-    )
+    max_tokens: int = Field(default=1024, ge=1, le=20000)
     """Maximum number of tokens to generate."""
 
-    temperature: int | float = Field(
-        default=0.7, ge=0, le=2, description="Sampling temperature. Lower is more deterministic."
-    )
+    temperature: int | float = Field(default=0.7, ge=0, le=2)
     """Sampling temperature. Lower is more deterministic."""
 
-    top_p: int | float = Field(
-        default=0.95, ge=0, le=1, description="Nucleus sampling probability mass."
-    )
+    top_p: int | float = Field(default=0.95, ge=0, le=1)
     """Nucleus sampling probability mass."""
 
 
 class Output(_FalOutput):
     """Output of `nvidia/nemotron-3-nano-omni`."""
 
-    output: str = Field(description="Generated text response.")
+    output: str
     """Generated text response."""
 
-    finish_reason: str = Field(default="stop", description="Reason generation stopped.")
+    finish_reason: str = "stop"
     """Reason generation stopped."""
 
-    usage: UsageInfoType2_30b746 = Field(description="Token usage for the request.")
+    usage: UsageInfoType2
     """Token usage for the request."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        system_prompt: str | None
+        reasoning_mode: ReasoningModeEnum
+        max_tokens: int
+        temperature: int | float
+        top_p: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class NvidiaNemotron3NanoOmni(_Endpoint[Input, Output]):
-    """(`nvidia/nemotron-3-nano-omni`)."""
+    """`nvidia/nemotron-3-nano-omni`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -98,70 +105,45 @@ class NvidiaNemotron3NanoOmni(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        system_prompt: str | None = None,
-        reasoning_mode: ReasoningModeEnum = "no_think",
-        max_tokens: int = 1024,
-        temperature: int | float = 0.7,
-        top_p: int | float = 0.95,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        system_prompt: str | None = None,
-        reasoning_mode: ReasoningModeEnum = "no_think",
-        max_tokens: int = 1024,
-        temperature: int | float = 0.7,
-        top_p: int | float = 0.95,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        system_prompt: str | None = None,
-        reasoning_mode: ReasoningModeEnum = "no_think",
-        max_tokens: int = 1024,
-        temperature: int | float = 0.7,
-        top_p: int | float = 0.95,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt to send to the model.
+            system_prompt (str | None, default None): Optional system prompt to steer the model.
+            reasoning_mode (ReasoningModeEnum, default "no_think"): Whether the model should emit an explicit reasoning trace. `no_think` returns a direct answer; `think` returns chain-of-thought followed by the final answer.
+            max_tokens (int, default 1024): Maximum number of tokens to generate.
+            temperature (int | float, default 0.7): Sampling temperature.
+            top_p (int | float, default 0.95): Nucleus sampling probability mass.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncNvidiaNemotron3NanoOmni(_AsyncEndpoint[Input, Output]):
-    """(`nvidia/nemotron-3-nano-omni`), async."""
+    """Async twin of `NvidiaNemotron3NanoOmni` (`nvidia/nemotron-3-nano-omni`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -169,67 +151,33 @@ class AsyncNvidiaNemotron3NanoOmni(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        system_prompt: str | None = None,
-        reasoning_mode: ReasoningModeEnum = "no_think",
-        max_tokens: int = 1024,
-        temperature: int | float = 0.7,
-        top_p: int | float = 0.95,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `NvidiaNemotron3NanoOmni.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        system_prompt: str | None = None,
-        reasoning_mode: ReasoningModeEnum = "no_think",
-        max_tokens: int = 1024,
-        temperature: int | float = 0.7,
-        top_p: int | float = 0.95,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `NvidiaNemotron3NanoOmni.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        system_prompt: str | None = None,
-        reasoning_mode: ReasoningModeEnum = "no_think",
-        max_tokens: int = 1024,
-        temperature: int | float = 0.7,
-        top_p: int | float = 0.95,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `NvidiaNemotron3NanoOmni.subscribe`."""
         return await self._subscribe(input, kwargs)

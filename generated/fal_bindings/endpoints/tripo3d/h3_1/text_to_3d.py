@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.model_urls_type2 import ModelUrlsType2
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Tripo3dH31TextTo3d", "AsyncTripo3dH31TextTo3d"]
 
@@ -36,94 +31,94 @@ ENDPOINT_ID = "tripo3d/h3.1/text-to-3d"
 GeometryQualityEnum: TypeAlias = Literal["standard", "detailed"]
 
 TextureQualityEnum: TypeAlias = Literal["standard", "detailed"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `tripo3d/h3.1/text-to-3d`."""
 
-    prompt: str = Field(
-        max_length=1024,
-        description="Text description of the 3D object to generate. Maximum 1024 characters.",
-    )
+    prompt: str = Field(max_length=1024)
     """Text description of the 3D object to generate. Maximum 1024 characters."""
 
-    negative_prompt: str | None = Field(
-        default=None,
-        max_length=1024,
-        description="Text describing features to avoid in the generated model.",
-    )
+    negative_prompt: str | None = Field(default=None, max_length=1024)
     """Text describing features to avoid in the generated model."""
 
-    face_limit: int | None = Field(
-        default=None,
-        ge=1000,
-        le=2000000,
-        description="Target number of faces for the generated mesh. If not set, the model adaptively determines the count.",
-    )
+    face_limit: int | None = Field(default=None, ge=1000, le=2000000)
     """Target number of faces for the generated mesh. If not set, the model adaptively determines the count."""
 
-    texture: bool = Field(default=True, description="Whether to generate textures for the model.")
+    texture: bool = True
     """Whether to generate textures for the model."""
 
-    pbr: bool = Field(
-        default=True,
-        description="Whether to generate PBR (Physically Based Rendering) materials. If true, texture is also enabled.",
-    )
+    pbr: bool = True
     """Whether to generate PBR (Physically Based Rendering) materials. If true, texture is also enabled."""
 
-    model_seed: int | None = Field(
-        default=None, description="Seed for geometry generation reproducibility."
-    )
+    model_seed: int | None = None
     """Seed for geometry generation reproducibility."""
 
-    image_seed: int | None = Field(default=None, description="Seed for the text-to-image step.")
+    image_seed: int | None = None
     """Seed for the text-to-image step."""
 
-    texture_seed: int | None = Field(
-        default=None, description="Seed for texture generation reproducibility."
-    )
+    texture_seed: int | None = None
     """Seed for texture generation reproducibility."""
 
-    texture_quality: TextureQualityEnum = Field(
-        default="standard",
-        description="Quality level for textures. 'detailed' produces higher-resolution textures.",
-    )
+    texture_quality: TextureQualityEnum = "standard"
     """Quality level for textures. 'detailed' produces higher-resolution textures."""
 
-    geometry_quality: GeometryQualityEnum = Field(
-        default="standard", description="Quality level for geometry."
-    )
+    geometry_quality: GeometryQualityEnum = "standard"
     """Quality level for geometry."""
 
-    auto_size: bool = Field(
-        default=False, description="Auto-scale the model to real-world dimensions (meters)."
-    )
+    auto_size: bool = False
     """Auto-scale the model to real-world dimensions (meters)."""
 
-    quad: bool = Field(
-        default=False, description="Generate quad (4-sided) mesh topology instead of triangles."
-    )
+    quad: bool = False
     """Generate quad (4-sided) mesh topology instead of triangles."""
 
 
 class Output(_FalOutput):
     """Output of `tripo3d/h3.1/text-to-3d`."""
 
-    model_mesh: File_ccd89e = Field(description="Generated 3D model file in GLB format.")
+    model_mesh: File
     """Generated 3D model file in GLB format."""
 
-    model_urls: ModelUrlsType2 = Field(description="URLs for different 3D model variants.")
+    model_urls: ModelUrlsType2
     """URLs for different 3D model variants."""
 
-    rendered_image: File_ccd89e | None = Field(
-        default=None, description="Preview render of the generated 3D model."
-    )
+    rendered_image: File | None = None
     """Preview render of the generated 3D model."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str | None
+        face_limit: int | None
+        texture: bool
+        pbr: bool
+        model_seed: int | None
+        image_seed: int | None
+        texture_seed: int | None
+        texture_quality: TextureQualityEnum
+        geometry_quality: GeometryQualityEnum
+        auto_size: bool
+        quad: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Tripo3dH31TextTo3d(_Endpoint[Input, Output]):
-    """(`tripo3d/h3.1/text-to-3d`)."""
+    """`tripo3d/h3.1/text-to-3d`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -131,88 +126,51 @@ class Tripo3dH31TextTo3d(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        face_limit: int | None = None,
-        texture: bool = True,
-        pbr: bool = True,
-        model_seed: int | None = None,
-        image_seed: int | None = None,
-        texture_seed: int | None = None,
-        texture_quality: TextureQualityEnum = "standard",
-        geometry_quality: GeometryQualityEnum = "standard",
-        auto_size: bool = False,
-        quad: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        face_limit: int | None = None,
-        texture: bool = True,
-        pbr: bool = True,
-        model_seed: int | None = None,
-        image_seed: int | None = None,
-        texture_seed: int | None = None,
-        texture_quality: TextureQualityEnum = "standard",
-        geometry_quality: GeometryQualityEnum = "standard",
-        auto_size: bool = False,
-        quad: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        face_limit: int | None = None,
-        texture: bool = True,
-        pbr: bool = True,
-        model_seed: int | None = None,
-        image_seed: int | None = None,
-        texture_seed: int | None = None,
-        texture_quality: TextureQualityEnum = "standard",
-        geometry_quality: GeometryQualityEnum = "standard",
-        auto_size: bool = False,
-        quad: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text description of the 3D object to generate.
+            negative_prompt (str | None, default None): Text describing features to avoid in the generated model.
+            face_limit (int | None, default None): Target number of faces for the generated mesh.
+            texture (bool, default True): Whether to generate textures for the model.
+            pbr (bool, default True): Whether to generate PBR (Physically Based Rendering) materials.
+            model_seed (int | None, default None): Seed for geometry generation reproducibility.
+            image_seed (int | None, default None): Seed for the text-to-image step.
+            texture_seed (int | None, default None): Seed for texture generation reproducibility.
+            texture_quality (TextureQualityEnum, default "standard"): Quality level for textures. 'detailed' produces higher-resolution textures.
+            geometry_quality (GeometryQualityEnum, default "standard"): Quality level for geometry.
+            auto_size (bool, default False): Auto-scale the model to real-world dimensions (meters).
+            quad (bool, default False): Generate quad (4-sided) mesh topology instead of triangles.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTripo3dH31TextTo3d(_AsyncEndpoint[Input, Output]):
-    """(`tripo3d/h3.1/text-to-3d`), async."""
+    """Async twin of `Tripo3dH31TextTo3d` (`tripo3d/h3.1/text-to-3d`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -220,85 +178,33 @@ class AsyncTripo3dH31TextTo3d(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        face_limit: int | None = None,
-        texture: bool = True,
-        pbr: bool = True,
-        model_seed: int | None = None,
-        image_seed: int | None = None,
-        texture_seed: int | None = None,
-        texture_quality: TextureQualityEnum = "standard",
-        geometry_quality: GeometryQualityEnum = "standard",
-        auto_size: bool = False,
-        quad: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Tripo3dH31TextTo3d.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        face_limit: int | None = None,
-        texture: bool = True,
-        pbr: bool = True,
-        model_seed: int | None = None,
-        image_seed: int | None = None,
-        texture_seed: int | None = None,
-        texture_quality: TextureQualityEnum = "standard",
-        geometry_quality: GeometryQualityEnum = "standard",
-        auto_size: bool = False,
-        quad: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Tripo3dH31TextTo3d.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = None,
-        face_limit: int | None = None,
-        texture: bool = True,
-        pbr: bool = True,
-        model_seed: int | None = None,
-        image_seed: int | None = None,
-        texture_seed: int | None = None,
-        texture_quality: TextureQualityEnum = "standard",
-        geometry_quality: GeometryQualityEnum = "standard",
-        auto_size: bool = False,
-        quad: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Tripo3dH31TextTo3d.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanV26ImageToImage", "AsyncWanV26ImageToImage"]
 
@@ -37,72 +32,75 @@ ENDPOINT_ID = "wan/v2.6/image-to-image"
 ImageSizeEnum: TypeAlias = Literal[
     "square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `wan/v2.6/image-to-image`."""
 
-    prompt: str = Field(
-        min_length=1,
-        description="Text prompt describing the desired image. Supports Chinese and English. Max 2000 characters. Example: 'Generate an image using the style of image 1 and background of image 2'.",
-    )
+    prompt: str = Field(min_length=1)
     """Text prompt describing the desired image. Supports Chinese and English. Max 2000 characters. Example: 'Generate an image using the style of image 1 and background of image 2'."""
 
-    image_urls: list[_FileInput] = Field(
-        description="Reference images for editing (1-3 images required). Order matters: reference as 'image 1', 'image 2', 'image 3' in prompt. Resolution: 384-5000px each dimension. Max size: 10MB each. Formats: JPEG, JPG, PNG (no alpha), BMP, WEBP."
-    )
+    image_urls: list[_FileInput]
     """Reference images for editing (1-3 images required). Order matters: reference as 'image 1', 'image 2', 'image 3' in prompt. Resolution: 384-5000px each dimension. Max size: 10MB each. Formats: JPEG, JPG, PNG (no alpha), BMP, WEBP."""
 
-    negative_prompt: str | None = Field(
-        default="", description="Content to avoid in the generated image. Max 500 characters."
-    )
+    negative_prompt: str | None = ""
     """Content to avoid in the generated image. Max 500 characters."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd",
-        description="Output image size. Use presets like 'square_hd', 'landscape_16_9', 'portrait_9_16', or specify exact dimensions with ImageSize(width=1280, height=720). Total pixels must be between 768*768 and 1280*1280.",
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """Output image size. Use presets like 'square_hd', 'landscape_16_9', 'portrait_9_16', or specify exact dimensions with ImageSize(width=1280, height=720). Total pixels must be between 768*768 and 1280*1280."""
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=4,
-        description="Number of images to generate (1-4). Directly affects billing cost.",
-    )
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate (1-4). Directly affects billing cost."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True,
-        description="Enable LLM prompt optimization. Significantly improves results for simple prompts but adds 3-4 seconds processing time.",
-    )
+    enable_prompt_expansion: bool = True
     """Enable LLM prompt optimization. Significantly improves results for simple prompts but adds 3-4 seconds processing time."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility (0-2147483647). Same seed produces more consistent results.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility (0-2147483647). Same seed produces more consistent results."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable content moderation for input and output."
-    )
+    enable_safety_checker: bool = True
     """Enable content moderation for input and output."""
 
 
 class Output(_FalOutput):
     """Output of `wan/v2.6/image-to-image`."""
 
-    images: list[File_ccd89e] = Field(description="Generated images in PNG format")
+    images: list[File]
     """Generated images in PNG format"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_urls: Required[list[_FileInput]]
+        negative_prompt: str | None
+        image_size: ImageSize | ImageSizeEnum
+        num_images: int
+        enable_prompt_expansion: bool
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV26ImageToImage(_Endpoint[Input, Output]):
-    """(`wan/v2.6/image-to-image`)."""
+    """`wan/v2.6/image-to-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -110,76 +108,47 @@ class WanV26ImageToImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt describing the desired image.
+            image_urls (list[FileInput], required): Reference images for editing (1-3 images required).
+            negative_prompt (str | None, default ""): Content to avoid in the generated image.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): Output image size.
+            num_images (int, default 1): Number of images to generate (1-4).
+            enable_prompt_expansion (bool, default True): Enable LLM prompt optimization.
+            seed (int | None, default None): Random seed for reproducibility (0-2147483647).
+            enable_safety_checker (bool, default True): Enable content moderation for input and output.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV26ImageToImage(_AsyncEndpoint[Input, Output]):
-    """(`wan/v2.6/image-to-image`), async."""
+    """Async twin of `WanV26ImageToImage` (`wan/v2.6/image-to-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -187,73 +156,33 @@ class AsyncWanV26ImageToImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV26ImageToImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV26ImageToImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput],
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV26ImageToImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -6,7 +6,8 @@
     result.images[0].url
 
 Endpoint classes are loaded on first use (`fal_bindings.Flux2`, `fal_bindings.endpoint(id)`),
-so importing the package stays cheap however many endpoints it has.
+so importing the package stays cheap however many endpoints it has. Type checkers see both typed
+per endpoint (`_endpoint_map`): `endpoint("fal-ai/flux-2")` is a `Flux2`.
 """
 
 from __future__ import annotations
@@ -43,8 +44,14 @@ registry = LazyRegistry(
 )
 ENDPOINT_IDS: tuple[str, ...] = registry.ids
 """Every endpoint id, sorted."""
-endpoint = registry.endpoint
-async_endpoint = registry.async_endpoint
+TYPE_CHECKING = False  # no runtime `typing` import; type checkers read the block below
+if TYPE_CHECKING:
+    from fal_bindings import _endpoint_map
+    from fal_bindings._endpoint_map import *  # noqa: F403 (every endpoint class, typed)
+    from fal_bindings._endpoint_map import async_endpoint, endpoint
+else:
+    endpoint = registry.endpoint
+    async_endpoint = registry.async_endpoint
 __getattr__ = registry.module_getattr(__name__)
 __dir__ = registry.module_dir(__name__)
 
@@ -72,3 +79,5 @@ __all__ = [
     "UnknownEndpointError",
     "UnprocessableEntityError",
 ]
+if TYPE_CHECKING:  # the endpoint classes are public attributes (loaded lazily at run time)
+    __all__ += _endpoint_map.__all__

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalValue as _FalValue
@@ -17,16 +15,11 @@ from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -56,30 +49,19 @@ OutputContainerAndCodecEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `bria/bria_video_eraser/erase/mask`."""
 
-    output_container_and_codec: OutputContainerAndCodecEnum = Field(
-        default="mp4_h264",
-        description="Output container and codec. Options: mp4_h265, mp4_h264, webm_vp9, gif, mov_h264, mov_h265, mov_proresks, mkv_h264, mkv_h265, mkv_vp9, mkv_mpeg4.",
-    )
+    output_container_and_codec: OutputContainerAndCodecEnum = "mp4_h264"
     """Output container and codec. Options: mp4_h265, mp4_h264, webm_vp9, gif, mov_h264, mov_h265, mov_proresks, mkv_h264, mkv_h265, mkv_vp9, mkv_mpeg4."""
 
-    auto_trim: bool = Field(
-        default=True, description="auto trim the video, to working duration ( 5s )"
-    )
+    auto_trim: bool = True
     """auto trim the video, to working duration ( 5s )"""
 
-    preserve_audio: bool = Field(
-        default=True, description="If true, audio will be preserved in the output video."
-    )
+    preserve_audio: bool = True
     """If true, audio will be preserved in the output video."""
 
-    video_url: _FileInput = Field(
-        description="Input video to erase object from. duration must be less than 5s."
-    )
+    video_url: _FileInput
     """Input video to erase object from. duration must be less than 5s."""
 
-    mask_video_url: _FileInput = Field(
-        description="Input video to mask erase object from. duration must be less than 5s."
-    )
+    mask_video_url: _FileInput
     """Input video to mask erase object from. duration must be less than 5s."""
 
 
@@ -87,8 +69,32 @@ class Output(_FalValue):
     """Output of `bria/bria_video_eraser/erase/mask`."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        output_container_and_codec: OutputContainerAndCodecEnum
+        auto_trim: bool
+        preserve_audio: bool
+        video_url: Required[_FileInput]
+        mask_video_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaBriaVideoEraserEraseMask(_Endpoint[Input, Output]):
-    """(`bria/bria_video_eraser/erase/mask`)."""
+    """`bria/bria_video_eraser/erase/mask`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -96,67 +102,44 @@ class BriaBriaVideoEraserEraseMask(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "mp4_h264",
-        auto_trim: bool = True,
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        mask_video_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "mp4_h264",
-        auto_trim: bool = True,
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        mask_video_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "mp4_h264",
-        auto_trim: bool = True,
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        mask_video_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            output_container_and_codec (OutputContainerAndCodecEnum, default "mp4_h264"): Output container and codec.
+            auto_trim (bool, default True): auto trim the video, to working duration ( 5s )
+            preserve_audio (bool, default True): If true, audio will be preserved in the output video.
+            video_url (FileInput, required): Input video to erase object from. duration must be less than 5s.
+            mask_video_url (FileInput, required): Input video to mask erase object from. duration must be less than 5s.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaBriaVideoEraserEraseMask(_AsyncEndpoint[Input, Output]):
-    """(`bria/bria_video_eraser/erase/mask`), async."""
+    """Async twin of `BriaBriaVideoEraserEraseMask` (`bria/bria_video_eraser/erase/mask`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -164,64 +147,33 @@ class AsyncBriaBriaVideoEraserEraseMask(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "mp4_h264",
-        auto_trim: bool = True,
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        mask_video_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaBriaVideoEraserEraseMask.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "mp4_h264",
-        auto_trim: bool = True,
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        mask_video_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaBriaVideoEraserEraseMask.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        output_container_and_codec: OutputContainerAndCodecEnum = "mp4_h264",
-        auto_trim: bool = True,
-        preserve_audio: bool = True,
-        video_url: _FileInput,
-        mask_video_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaBriaVideoEraserEraseMask.subscribe`."""
         return await self._subscribe(input, kwargs)

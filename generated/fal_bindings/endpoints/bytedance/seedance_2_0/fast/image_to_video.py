@@ -5,29 +5,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -46,74 +39,79 @@ DurationEnum: TypeAlias = Literal[
 ]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `bytedance/seedance-2.0/fast/image-to-video`."""
 
-    prompt: str = Field(
-        description="The text prompt describing the desired motion and action for the video."
-    )
+    prompt: str
     """The text prompt describing the desired motion and action for the video."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the starting frame image to animate. Supported formats: JPEG, PNG, WebP. Max 30 MB."
-    )
+    image_url: _FileInput
     """The URL of the starting frame image to animate. Supported formats: JPEG, PNG, WebP. Max 30 MB."""
 
-    end_image_url: _FileInput | None = Field(
-        default=None,
-        description="The URL of the image to use as the last frame of the video. When provided, the generated video will transition from the starting image to this ending image. Supported formats: JPEG, PNG, WebP. Max 30 MB.",
-    )
+    end_image_url: _FileInput | None = None
     """The URL of the image to use as the last frame of the video. When provided, the generated video will transition from the starting image to this ending image. Supported formats: JPEG, PNG, WebP. Max 30 MB."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p",
-        description="Video resolution - 480p for faster generation, 720p for balance.",
-    )
+    resolution: ResolutionEnum = "720p"
     """Video resolution - 480p for faster generation, 720p for balance."""
 
-    duration: DurationEnum = Field(
-        default="auto",
-        description="Duration of the video in seconds. Supports 4 to 15 seconds, or auto to let the model decide based on the prompt.",
-    )
+    duration: DurationEnum = "auto"
     """Duration of the video in seconds. Supports 4 to 15 seconds, or auto to let the model decide based on the prompt."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto",
-        description="The aspect ratio of the generated video. Use 16:9 for landscape, 9:16 for portrait/vertical, 1:1 for square, 21:9 for ultrawide cinematic, or auto to infer from the input image.",
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """The aspect ratio of the generated video. Use 16:9 for landscape, 9:16 for portrait/vertical, 1:1 for square, 21:9 for ultrawide cinematic, or auto to infer from the input image."""
 
-    generate_audio: bool = Field(
-        default=True,
-        description="Whether to generate synchronized audio for the video, including sound effects, ambient sounds, and lip-synced speech. The cost of video generation is the same regardless of whether audio is generated or not.",
-    )
+    generate_audio: bool = True
     """Whether to generate synchronized audio for the video, including sound effects, ambient sounds, and lip-synced speech. The cost of video generation is the same regardless of whether audio is generated or not."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. Note that results may still vary slightly even with the same seed.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. Note that results may still vary slightly even with the same seed."""
 
-    end_user_id: str | None = Field(default=None, description="The unique user ID of the end user.")
+    end_user_id: str | None = None
     """The unique user ID of the end user."""
 
 
 class Output(_FalOutput):
     """Output of `bytedance/seedance-2.0/fast/image-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        end_image_url: _FileInput | None
+        resolution: ResolutionEnum
+        duration: DurationEnum
+        aspect_ratio: AspectRatioEnum
+        generate_audio: bool
+        seed: int | None
+        end_user_id: str | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BytedanceSeedance20FastImageToVideo(_Endpoint[Input, Output]):
-    """(`bytedance/seedance-2.0/fast/image-to-video`)."""
+    """`bytedance/seedance-2.0/fast/image-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -121,79 +119,48 @@ class BytedanceSeedance20FastImageToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        end_user_id: str | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        end_user_id: str | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        end_user_id: str | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt describing the desired motion and action for the video.
+            image_url (FileInput, required): The URL of the starting frame image to animate.
+            end_image_url (FileInput | None, default None): The URL of the image to use as the last frame of the video.
+            resolution (ResolutionEnum, default "720p"): Video resolution - 480p for faster generation, 720p for balance.
+            duration (DurationEnum, default "auto"): Duration of the video in seconds.
+            aspect_ratio (AspectRatioEnum, default "auto"): The aspect ratio of the generated video.
+            generate_audio (bool, default True): Whether to generate synchronized audio for the video, including sound effects, ambient sounds, and lip-synced speech.
+            seed (int | None, default None): Random seed for reproducibility.
+            end_user_id (str | None, default None): The unique user ID of the end user.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBytedanceSeedance20FastImageToVideo(_AsyncEndpoint[Input, Output]):
-    """(`bytedance/seedance-2.0/fast/image-to-video`), async."""
+    """Async twin of `BytedanceSeedance20FastImageToVideo` (`bytedance/seedance-2.0/fast/image-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -201,76 +168,33 @@ class AsyncBytedanceSeedance20FastImageToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        end_user_id: str | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BytedanceSeedance20FastImageToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        end_user_id: str | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BytedanceSeedance20FastImageToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        generate_audio: bool = True,
-        seed: int | None = None,
-        end_user_id: str | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BytedanceSeedance20FastImageToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

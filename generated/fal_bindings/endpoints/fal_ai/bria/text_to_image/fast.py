@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BriaTextToImageFast", "AsyncBriaTextToImageFast"]
 
@@ -45,95 +40,86 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"medium"})
 
-    prompt: str = Field(
-        min_length=1, description="The prompt you would like to use to generate images."
-    )
+    prompt: str = Field(min_length=1)
     """The prompt you would like to use to generate images."""
 
-    negative_prompt: str = Field(
-        default="", description="The negative prompt you would like to use to generate images."
-    )
+    negative_prompt: str = ""
     """The negative prompt you would like to use to generate images."""
 
-    num_images: int = Field(
-        default=4,
-        ge=1,
-        le=4,
-        description="How many images you would like to generate. When using any Guidance Method, Value is set to 1.",
-    )
+    num_images: int = Field(default=4, ge=1, le=4)
     """How many images you would like to generate. When using any Guidance Method, Value is set to 1."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1",
-        description="The aspect ratio of the image. When a guidance method is being used, the aspect ratio is defined by the guidance image and this parameter is ignored.",
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """The aspect ratio of the image. When a guidance method is being used, the aspect ratio is defined by the guidance image and this parameter is ignored."""
 
-    seed: int | None = Field(
-        default=None,
-        ge=0,
-        le=2147483647,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = Field(default=None, ge=0, le=2147483647)
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    num_inference_steps: int = Field(
-        default=8,
-        ge=4,
-        le=10,
-        description="The number of iterations the model goes through to refine the generated image. This parameter is optional.",
-    )
+    num_inference_steps: int = Field(default=8, ge=4, le=10)
     """The number of iterations the model goes through to refine the generated image. This parameter is optional."""
 
-    guidance_scale: int | float = Field(
-        default=5,
-        ge=0,
-        le=20,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt when looking for a related image to show you.\n        ",
-    )
+    guidance_scale: int | float = Field(default=5, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt when looking for a related image to show you.
     """
 
-    prompt_enhancement: bool = Field(
-        default=False,
-        description="When set to true, enhances the provided prompt by generating additional, more descriptive variations, resulting in more diverse and creative output images.",
-    )
+    prompt_enhancement: bool = False
     """When set to true, enhances the provided prompt by generating additional, more descriptive variations, resulting in more diverse and creative output images."""
 
-    medium: MediumEnum | None = Field(
-        default=None,
-        description="Which medium should be included in your generated images. This parameter is optional.",
-    )
+    medium: MediumEnum | None = None
     """Which medium should be included in your generated images. This parameter is optional."""
 
-    guidance: list[GuidanceInput] = Field(
-        default=[],
-        description="Guidance images to use for the generation. Up to 4 guidance methods can be combined during a single inference.",
-    )
+    guidance: list[GuidanceInput] = []
     """Guidance images to use for the generation. Up to 4 guidance methods can be combined during a single inference."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bria/text-to-image/fast`."""
 
-    images: list[Image] = Field(description="The generated images")
+    images: list[Image]
     """The generated images"""
 
-    seed: int = Field(description="Seed value used for generation.")
+    seed: int
     """Seed value used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        num_images: int
+        aspect_ratio: AspectRatioEnum
+        seed: int | None
+        num_inference_steps: int
+        guidance_scale: int | float
+        prompt_enhancement: bool
+        medium: MediumEnum | None
+        guidance: list[GuidanceInput]
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BriaTextToImageFast(_Endpoint[Input, Output]):
-    """(`fal-ai/bria/text-to-image/fast`)."""
+    """`fal-ai/bria/text-to-image/fast`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -141,85 +127,50 @@ class BriaTextToImageFast(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_images: int = 4,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        seed: int | None = None,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 5,
-        prompt_enhancement: bool = False,
-        medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_images: int = 4,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        seed: int | None = None,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 5,
-        prompt_enhancement: bool = False,
-        medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_images: int = 4,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        seed: int | None = None,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 5,
-        prompt_enhancement: bool = False,
-        medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt you would like to use to generate images.
+            negative_prompt (str, default ""): The negative prompt you would like to use to generate images.
+            num_images (int, default 4): How many images you would like to generate.
+            aspect_ratio (AspectRatioEnum, default "1:1"): The aspect ratio of the image.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            num_inference_steps (int, default 8): The number of iterations the model goes through to refine the generated image.
+            guidance_scale (int | float, default 5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            prompt_enhancement (bool, default False): When set to true, enhances the provided prompt by generating additional, more descriptive variations, resulting in more diverse and creative output images.
+            medium (MediumEnum | None, default None): Which medium should be included in your generated images.
+            guidance (list[GuidanceInput], default []): Guidance images to use for the generation.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBriaTextToImageFast(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bria/text-to-image/fast`), async."""
+    """Async twin of `BriaTextToImageFast` (`fal-ai/bria/text-to-image/fast`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -227,82 +178,33 @@ class AsyncBriaTextToImageFast(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_images: int = 4,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        seed: int | None = None,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 5,
-        prompt_enhancement: bool = False,
-        medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BriaTextToImageFast.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_images: int = 4,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        seed: int | None = None,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 5,
-        prompt_enhancement: bool = False,
-        medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BriaTextToImageFast.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        num_images: int = 4,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        seed: int | None = None,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 5,
-        prompt_enhancement: bool = False,
-        medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BriaTextToImageFast.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,87 +5,89 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BytedanceOmnihumanV15", "AsyncBytedanceOmnihumanV15"]
 
 ENDPOINT_ID = "fal-ai/bytedance/omnihuman/v1.5"
 
 ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/bytedance/omnihuman/v1.5`."""
 
-    prompt: str | None = Field(
-        default=None, description="The text prompt used to guide the video generation."
-    )
+    prompt: str | None = None
     """The text prompt used to guide the video generation."""
 
-    image_url: _FileInput = Field(description="The URL of the image used to generate the video")
+    image_url: _FileInput
     """The URL of the image used to generate the video"""
 
-    mask_url: _FileInput | None = Field(
-        default=None,
-        description="The URL of the mask image to apply to the image. Only the person in the white area of the mask will speak.",
-    )
+    mask_url: _FileInput | None = None
     """The URL of the mask image to apply to the image. Only the person in the white area of the mask will speak."""
 
-    audio_url: _FileInput = Field(
-        description="The URL of the audio file to generate the video. Audio must be under 30s long for 1080p generation and under 60s long for 720p generation."
-    )
+    audio_url: _FileInput
     """The URL of the audio file to generate the video. Audio must be under 30s long for 1080p generation and under 60s long for 720p generation."""
 
-    turbo_mode: bool = Field(
-        default=False,
-        description="Generate a video at a faster rate with a slight quality trade-off.",
-    )
+    turbo_mode: bool = False
     """Generate a video at a faster rate with a slight quality trade-off."""
 
-    resolution: ResolutionEnum = Field(
-        default="1080p",
-        description="The resolution of the generated video. Defaults to 1080p. 720p generation is faster and higher in quality. 1080p generation is limited to 30s audio and 720p generation is limited to 60s audio.",
-    )
+    resolution: ResolutionEnum = "1080p"
     """The resolution of the generated video. Defaults to 1080p. 720p generation is faster and higher in quality. 1080p generation is limited to 30s audio and 720p generation is limited to 60s audio."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bytedance/omnihuman/v1.5`."""
 
-    video: File_ccd89e = Field(description="Generated video file")
+    video: File
     """Generated video file"""
 
-    duration: int | float = Field(
-        description="Duration of audio input/video output as used for billing."
-    )
+    duration: int | float
     """Duration of audio input/video output as used for billing."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str | None
+        image_url: Required[_FileInput]
+        mask_url: _FileInput | None
+        audio_url: Required[_FileInput]
+        turbo_mode: bool
+        resolution: ResolutionEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BytedanceOmnihumanV15(_Endpoint[Input, Output]):
-    """(`fal-ai/bytedance/omnihuman/v1.5`)."""
+    """`fal-ai/bytedance/omnihuman/v1.5`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -93,70 +95,45 @@ class BytedanceOmnihumanV15(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        audio_url: _FileInput,
-        turbo_mode: bool = False,
-        resolution: ResolutionEnum = "1080p",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        audio_url: _FileInput,
-        turbo_mode: bool = False,
-        resolution: ResolutionEnum = "1080p",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        audio_url: _FileInput,
-        turbo_mode: bool = False,
-        resolution: ResolutionEnum = "1080p",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str | None, default None): The text prompt used to guide the video generation.
+            image_url (FileInput, required): The URL of the image used to generate the video
+            mask_url (FileInput | None, default None): The URL of the mask image to apply to the image.
+            audio_url (FileInput, required): The URL of the audio file to generate the video.
+            turbo_mode (bool, default False): Generate a video at a faster rate with a slight quality trade-off.
+            resolution (ResolutionEnum, default "1080p"): The resolution of the generated video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBytedanceOmnihumanV15(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bytedance/omnihuman/v1.5`), async."""
+    """Async twin of `BytedanceOmnihumanV15` (`fal-ai/bytedance/omnihuman/v1.5`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -164,67 +141,33 @@ class AsyncBytedanceOmnihumanV15(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        audio_url: _FileInput,
-        turbo_mode: bool = False,
-        resolution: ResolutionEnum = "1080p",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BytedanceOmnihumanV15.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        audio_url: _FileInput,
-        turbo_mode: bool = False,
-        resolution: ResolutionEnum = "1080p",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BytedanceOmnihumanV15.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        mask_url: _FileInput | None = None,
-        audio_url: _FileInput,
-        turbo_mode: bool = False,
-        resolution: ResolutionEnum = "1080p",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BytedanceOmnihumanV15.subscribe`."""
         return await self._subscribe(input, kwargs)

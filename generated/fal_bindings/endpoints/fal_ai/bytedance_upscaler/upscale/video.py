@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -48,66 +43,71 @@ FidelityEnum: TypeAlias = Literal["high", "medium"]
 TargetFpsEnum: TypeAlias = Literal["30fps", "60fps"]
 
 TargetResolutionEnum: TypeAlias = Literal["1080p", "2k", "4k"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/bytedance-upscaler/upscale/video`."""
 
-    video_url: _FileInput = Field(description="The URL of the video to upscale.")
+    video_url: _FileInput
     """The URL of the video to upscale."""
 
-    target_resolution: TargetResolutionEnum = Field(
-        default="1080p", description="The target resolution of the video to upscale."
-    )
+    target_resolution: TargetResolutionEnum = "1080p"
     """The target resolution of the video to upscale."""
 
-    target_fps: TargetFpsEnum = Field(
-        default="30fps", description="The target FPS of the video to upscale."
-    )
+    target_fps: TargetFpsEnum = "30fps"
     """The target FPS of the video to upscale."""
 
-    enhancement_preset: EnhancementPresetEnum = Field(
-        default="general",
-        description="The enhancement preset optimized for specific video scenarios. 'general' is a general-purpose template, 'ugc' targets user-generated short videos, 'short_series' is for short dramas, 'aigc' is for AI-generated content, and 'old_film' is for classic film restoration.",
-    )
+    enhancement_preset: EnhancementPresetEnum = "general"
     """The enhancement preset optimized for specific video scenarios. 'general' is a general-purpose template, 'ugc' targets user-generated short videos, 'short_series' is for short dramas, 'aigc' is for AI-generated content, and 'old_film' is for classic film restoration."""
 
-    enhancement_tier: EnhancementTierEnum = Field(
-        default="standard",
-        description="The enhancement quality tier. 'fast' provides essential upscaling with good speed, 'standard' uses adaptive algorithms for better visual texture, 'pro' uses large-model restoration for cinematic quality (longer processing time), and 10 times the cost of `standard` and `fast`.",
-    )
+    enhancement_tier: EnhancementTierEnum = "standard"
     """The enhancement quality tier. 'fast' provides essential upscaling with good speed, 'standard' uses adaptive algorithms for better visual texture, 'pro' uses large-model restoration for cinematic quality (longer processing time), and 10 times the cost of `standard` and `fast`."""
 
-    scale_ratio: int | float | None = Field(
-        default=None,
-        ge=1.1,
-        le=10,
-        description="The scaling ratio for the output video resolution. When set, overrides target_resolution and scales the input resolution by this factor (e.g., 2.0 doubles the resolution). Range: 1.1 to 10.0. Please note that this is valid only up to 4k resolution, and trying to scale beyond 4k will result in an error. (4k is defined as having atotal pixel count of 3840x2160).",
-    )
+    scale_ratio: int | float | None = Field(default=None, ge=1.1, le=10)
     """The scaling ratio for the output video resolution. When set, overrides target_resolution and scales the input resolution by this factor (e.g., 2.0 doubles the resolution). Range: 1.1 to 10.0. Please note that this is valid only up to 4k resolution, and trying to scale beyond 4k will result in an error. (4k is defined as having atotal pixel count of 3840x2160)."""
 
-    fidelity: FidelityEnum = Field(
-        default="high",
-        description="The enhancement intensity. 'high' applies mild enhancement while keeping visual texture close to the source video. 'medium' provides a balanced image quality enhancement.",
-    )
+    fidelity: FidelityEnum = "high"
     """The enhancement intensity. 'high' applies mild enhancement while keeping visual texture close to the source video. 'medium' provides a balanced image quality enhancement."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bytedance-upscaler/upscale/video`."""
 
-    video: File_ccd89e = Field(description="Generated video file")
+    video: File
     """Generated video file"""
 
-    duration: int | float = Field(
-        description="Duration of audio input/video output as used for billing."
-    )
+    duration: int | float
     """Duration of audio input/video output as used for billing."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        target_resolution: TargetResolutionEnum
+        target_fps: TargetFpsEnum
+        enhancement_preset: EnhancementPresetEnum
+        enhancement_tier: EnhancementTierEnum
+        scale_ratio: int | float | None
+        fidelity: FidelityEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BytedanceUpscalerUpscaleVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/bytedance-upscaler/upscale/video`)."""
+    """`fal-ai/bytedance-upscaler/upscale/video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -115,73 +115,46 @@ class BytedanceUpscalerUpscaleVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        target_resolution: TargetResolutionEnum = "1080p",
-        target_fps: TargetFpsEnum = "30fps",
-        enhancement_preset: EnhancementPresetEnum = "general",
-        enhancement_tier: EnhancementTierEnum = "standard",
-        scale_ratio: int | float | None = None,
-        fidelity: FidelityEnum = "high",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        target_resolution: TargetResolutionEnum = "1080p",
-        target_fps: TargetFpsEnum = "30fps",
-        enhancement_preset: EnhancementPresetEnum = "general",
-        enhancement_tier: EnhancementTierEnum = "standard",
-        scale_ratio: int | float | None = None,
-        fidelity: FidelityEnum = "high",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        target_resolution: TargetResolutionEnum = "1080p",
-        target_fps: TargetFpsEnum = "30fps",
-        enhancement_preset: EnhancementPresetEnum = "general",
-        enhancement_tier: EnhancementTierEnum = "standard",
-        scale_ratio: int | float | None = None,
-        fidelity: FidelityEnum = "high",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): The URL of the video to upscale.
+            target_resolution (TargetResolutionEnum, default "1080p"): The target resolution of the video to upscale.
+            target_fps (TargetFpsEnum, default "30fps"): The target FPS of the video to upscale.
+            enhancement_preset (EnhancementPresetEnum, default "general"): The enhancement preset optimized for specific video scenarios. 'general' is a general-purpose template, 'ugc' targets user-generated short videos, 'short_series' is for short dramas, 'aigc' is for AI-generated content, and 'old_film' is for classic film restoration.
+            enhancement_tier (EnhancementTierEnum, default "standard"): The enhancement quality tier. 'fast' provides essential upscaling with good speed, 'standard' uses adaptive algorithms for better visual texture, 'pro' uses large-model restoration for cinematic quality (longer processing time), and 10 times the cost of `standard` and `fast`.
+            scale_ratio (int | float | None, default None): The scaling ratio for the output video resolution.
+            fidelity (FidelityEnum, default "high"): The enhancement intensity. 'high' applies mild enhancement while keeping visual texture close to the source video. 'medium' provides a balanced image quality enhancement.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBytedanceUpscalerUpscaleVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bytedance-upscaler/upscale/video`), async."""
+    """Async twin of `BytedanceUpscalerUpscaleVideo` (`fal-ai/bytedance-upscaler/upscale/video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -189,70 +162,33 @@ class AsyncBytedanceUpscalerUpscaleVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        target_resolution: TargetResolutionEnum = "1080p",
-        target_fps: TargetFpsEnum = "30fps",
-        enhancement_preset: EnhancementPresetEnum = "general",
-        enhancement_tier: EnhancementTierEnum = "standard",
-        scale_ratio: int | float | None = None,
-        fidelity: FidelityEnum = "high",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BytedanceUpscalerUpscaleVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        target_resolution: TargetResolutionEnum = "1080p",
-        target_fps: TargetFpsEnum = "30fps",
-        enhancement_preset: EnhancementPresetEnum = "general",
-        enhancement_tier: EnhancementTierEnum = "standard",
-        scale_ratio: int | float | None = None,
-        fidelity: FidelityEnum = "high",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BytedanceUpscalerUpscaleVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        target_resolution: TargetResolutionEnum = "1080p",
-        target_fps: TargetFpsEnum = "30fps",
-        enhancement_preset: EnhancementPresetEnum = "general",
-        enhancement_tier: EnhancementTierEnum = "standard",
-        scale_ratio: int | float | None = None,
-        fidelity: FidelityEnum = "high",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BytedanceUpscalerUpscaleVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -38,57 +33,65 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "fal-ai/chatterbox/text-to-speech"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/chatterbox/text-to-speech`."""
 
-    text: str = Field(
-        description="The text to be converted to speech (maximum 5000 characters). You can additionally add the following emotive tags: <laugh>, <chuckle>, <sigh>, <cough>, <sniffle>, <groan>, <yawn>, <gasp>"
-    )
+    text: str
     """The text to be converted to speech (maximum 5000 characters). You can additionally add the following emotive tags: <laugh>, <chuckle>, <sigh>, <cough>, <sniffle>, <groan>, <yawn>, <gasp>"""
 
     audio_url: _FileInput | None = Field(
-        default="https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3",
-        description="Optional URL to an audio file to use as a reference for the generated speech. If provided, the model will try to match the style and tone of the reference audio.",
+        default="https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3"
     )
     """Optional URL to an audio file to use as a reference for the generated speech. If provided, the model will try to match the style and tone of the reference audio."""
 
-    exaggeration: int | float = Field(
-        default=0.25,
-        ge=0,
-        le=1,
-        description="Exaggeration factor for the generated speech (0.0 = no exaggeration, 1.0 = maximum exaggeration).",
-    )
+    exaggeration: int | float = Field(default=0.25, ge=0, le=1)
     """Exaggeration factor for the generated speech (0.0 = no exaggeration, 1.0 = maximum exaggeration)."""
 
-    temperature: int | float = Field(
-        default=0.7,
-        ge=0.05,
-        le=2,
-        description="Temperature for generation (higher = more creative).",
-    )
+    temperature: int | float = Field(default=0.7, ge=0.05, le=2)
     """Temperature for generation (higher = more creative)."""
 
     cfg: int | float = Field(default=0.5, ge=0.1, le=1)
 
-    seed: int | None = Field(
-        default=None,
-        description="Useful to control the reproducibility of the generated audio. Assuming all other properties didn't change, a fixed seed should always generate the exact same audio file. Set to 0 for random seed..",
-    )
+    seed: int | None = None
     """Useful to control the reproducibility of the generated audio. Assuming all other properties didn't change, a fixed seed should always generate the exact same audio file. Set to 0 for random seed.."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/chatterbox/text-to-speech`."""
 
-    audio: File_ccd89e = Field(description="The generated speech audio")
+    audio: File
     """The generated speech audio"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        audio_url: _FileInput | None
+        exaggeration: int | float
+        temperature: int | float
+        cfg: int | float
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ChatterboxTextToSpeech(_Endpoint[Input, Output]):
-    """(`fal-ai/chatterbox/text-to-speech`)."""
+    """`fal-ai/chatterbox/text-to-speech`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -96,76 +99,45 @@ class ChatterboxTextToSpeech(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        audio_url: (
-            _FileInput | None
-        ) = "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3",
-        exaggeration: int | float = 0.25,
-        temperature: int | float = 0.7,
-        cfg: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        audio_url: (
-            _FileInput | None
-        ) = "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3",
-        exaggeration: int | float = 0.25,
-        temperature: int | float = 0.7,
-        cfg: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        audio_url: (
-            _FileInput | None
-        ) = "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3",
-        exaggeration: int | float = 0.25,
-        temperature: int | float = 0.7,
-        cfg: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): The text to be converted to speech (maximum 5000 characters).
+            audio_url (FileInput | None, optional): Optional URL to an audio file to use as a reference for the generated speech.
+            exaggeration (int | float, default 0.25): Exaggeration factor for the generated speech (0.0 = no exaggeration, 1.0 = maximum exaggeration).
+            temperature (int | float, default 0.7): Temperature for generation (higher = more creative).
+            cfg (int | float, default 0.5)
+            seed (int | None, default None): Useful to control the reproducibility of the generated audio.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncChatterboxTextToSpeech(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/chatterbox/text-to-speech`), async."""
+    """Async twin of `ChatterboxTextToSpeech` (`fal-ai/chatterbox/text-to-speech`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -173,73 +145,33 @@ class AsyncChatterboxTextToSpeech(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        audio_url: (
-            _FileInput | None
-        ) = "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3",
-        exaggeration: int | float = 0.25,
-        temperature: int | float = 0.7,
-        cfg: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ChatterboxTextToSpeech.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        audio_url: (
-            _FileInput | None
-        ) = "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3",
-        exaggeration: int | float = 0.25,
-        temperature: int | float = 0.7,
-        cfg: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ChatterboxTextToSpeech.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        audio_url: (
-            _FileInput | None
-        ) = "https://storage.googleapis.com/chatterbox-demo-samples/prompts/male_rickmorty.mp3",
-        exaggeration: int | float = 0.25,
-        temperature: int | float = 0.7,
-        cfg: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ChatterboxTextToSpeech.subscribe`."""
         return await self._subscribe(input, kwargs)

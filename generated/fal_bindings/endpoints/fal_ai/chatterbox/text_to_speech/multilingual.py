@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -63,70 +58,68 @@ CustomAudioLanguageEnum: TypeAlias = Literal[
     "turkish",
     "chinese",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/chatterbox/text-to-speech/multilingual`."""
 
-    text: str = Field(
-        max_length=300,
-        description="The text to be converted to speech (maximum 300 characters). Supports 23 languages including English, French, German, Spanish, Italian, Portuguese, Hindi, Arabic, Chinese, Japanese, Korean, and more.",
-    )
+    text: str = Field(max_length=300)
     """The text to be converted to speech (maximum 300 characters). Supports 23 languages including English, French, German, Spanish, Italian, Portuguese, Hindi, Arabic, Chinese, Japanese, Korean, and more."""
 
-    voice: str = Field(
-        default="english",
-        description="Language code for synthesis. In case using custom please provide audio url and select custom_audio_language. ",
-    )
+    voice: str = "english"
     """Language code for synthesis. In case using custom please provide audio url and select custom_audio_language."""
 
-    custom_audio_language: CustomAudioLanguageEnum | None = Field(
-        default=None,
-        description="If using a custom audio URL, specify the language of the audio here. Ignored if voice is not a custom url.",
-    )
+    custom_audio_language: CustomAudioLanguageEnum | None = None
     """If using a custom audio URL, specify the language of the audio here. Ignored if voice is not a custom url."""
 
-    exaggeration: int | float = Field(
-        default=0.5,
-        ge=0.25,
-        le=2,
-        description="Controls speech expressiveness and emotional intensity (0.25-2.0). 0.5 is neutral, higher values increase expressiveness. Extreme values may be unstable.",
-    )
+    exaggeration: int | float = Field(default=0.5, ge=0.25, le=2)
     """Controls speech expressiveness and emotional intensity (0.25-2.0). 0.5 is neutral, higher values increase expressiveness. Extreme values may be unstable."""
 
-    temperature: int | float = Field(
-        default=0.8,
-        ge=0.05,
-        le=5,
-        description="Controls randomness and variation in generation (0.05-5.0). Higher values create more varied speech patterns.",
-    )
+    temperature: int | float = Field(default=0.8, ge=0.05, le=5)
     """Controls randomness and variation in generation (0.05-5.0). Higher values create more varied speech patterns."""
 
-    cfg_scale: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Configuration/pace weight controlling generation guidance (0.0-1.0). Use 0.0 for language transfer to mitigate accent inheritance.",
-    )
+    cfg_scale: int | float = Field(default=0.5, ge=0, le=1)
     """Configuration/pace weight controlling generation guidance (0.0-1.0). Use 0.0 for language transfer to mitigate accent inheritance."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducible results. Set to 0 for random generation, or provide a specific number for consistent outputs.",
-    )
+    seed: int | None = None
     """Random seed for reproducible results. Set to 0 for random generation, or provide a specific number for consistent outputs."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/chatterbox/text-to-speech/multilingual`."""
 
-    audio: File_ccd89e = Field(description="The generated multilingual speech audio file")
+    audio: File
     """The generated multilingual speech audio file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        voice: str
+        custom_audio_language: CustomAudioLanguageEnum | None
+        exaggeration: int | float
+        temperature: int | float
+        cfg_scale: int | float
+        seed: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ChatterboxTextToSpeechMultilingual(_Endpoint[Input, Output]):
-    """(`fal-ai/chatterbox/text-to-speech/multilingual`)."""
+    """`fal-ai/chatterbox/text-to-speech/multilingual`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -134,73 +127,46 @@ class ChatterboxTextToSpeechMultilingual(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        voice: str = "english",
-        custom_audio_language: CustomAudioLanguageEnum | None = None,
-        exaggeration: int | float = 0.5,
-        temperature: int | float = 0.8,
-        cfg_scale: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        voice: str = "english",
-        custom_audio_language: CustomAudioLanguageEnum | None = None,
-        exaggeration: int | float = 0.5,
-        temperature: int | float = 0.8,
-        cfg_scale: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        voice: str = "english",
-        custom_audio_language: CustomAudioLanguageEnum | None = None,
-        exaggeration: int | float = 0.5,
-        temperature: int | float = 0.8,
-        cfg_scale: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): The text to be converted to speech (maximum 300 characters).
+            voice (str, default "english"): Language code for synthesis.
+            custom_audio_language (CustomAudioLanguageEnum | None, default None): If using a custom audio URL, specify the language of the audio here.
+            exaggeration (int | float, default 0.5): Controls speech expressiveness and emotional intensity (0.25-2.0). 0.5 is neutral, higher values increase expressiveness.
+            temperature (int | float, default 0.8): Controls randomness and variation in generation (0.05-5.0).
+            cfg_scale (int | float, default 0.5): Configuration/pace weight controlling generation guidance (0.0-1.0).
+            seed (int | None, default None): Random seed for reproducible results.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncChatterboxTextToSpeechMultilingual(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/chatterbox/text-to-speech/multilingual`), async."""
+    """Async twin of `ChatterboxTextToSpeechMultilingual` (`fal-ai/chatterbox/text-to-speech/multilingual`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -208,70 +174,33 @@ class AsyncChatterboxTextToSpeechMultilingual(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        voice: str = "english",
-        custom_audio_language: CustomAudioLanguageEnum | None = None,
-        exaggeration: int | float = 0.5,
-        temperature: int | float = 0.8,
-        cfg_scale: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ChatterboxTextToSpeechMultilingual.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        voice: str = "english",
-        custom_audio_language: CustomAudioLanguageEnum | None = None,
-        exaggeration: int | float = 0.5,
-        temperature: int | float = 0.8,
-        cfg_scale: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ChatterboxTextToSpeechMultilingual.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        voice: str = "english",
-        custom_audio_language: CustomAudioLanguageEnum | None = None,
-        exaggeration: int | float = 0.5,
-        temperature: int | float = 0.8,
-        cfg_scale: int | float = 0.5,
-        seed: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ChatterboxTextToSpeechMultilingual.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -17,16 +17,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -48,63 +43,72 @@ VideoQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 class Input(_FalInput):
     """Input of `fal-ai/cosmos-predict-2.5/distilled/text-to-video`."""
 
-    prompt: str = Field(description="The text prompt describing the video to generate.")
+    prompt: str
     """The text prompt describing the video to generate."""
 
     negative_prompt: str = Field(
-        default="The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality.",
-        description="A negative prompt to guide generation away from undesired content.",
+        default="The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality."
     )
     """A negative prompt to guide generation away from undesired content."""
 
-    num_frames: int = Field(
-        default=93,
-        ge=9,
-        le=93,
-        description="Number of frames to generate. Must be between 9 and 93.",
-    )
+    num_frames: int = Field(default=93, ge=9, le=93)
     """Number of frames to generate. Must be between 9 and 93."""
 
-    num_inference_steps: int = Field(
-        default=10,
-        ge=1,
-        le=20,
-        description="Number of denoising steps. Distilled model works well with fewer steps.",
-    )
+    num_inference_steps: int = Field(default=10, ge=1, le=20)
     """Number of denoising steps. Distilled model works well with fewer steps."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducible generation.")
+    seed: int | None = None
     """Random seed for reproducible generation."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    video_output_type: VideoOutputTypeEnum = Field(
-        default="X264 (.mp4)", description="The format of the output video."
-    )
+    video_output_type: VideoOutputTypeEnum = "X264 (.mp4)"
     """The format of the output video."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high", description="The quality of the output video."
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the output video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/cosmos-predict-2.5/distilled/text-to-video`."""
 
-    video: VideoFile = Field(description="The generated video file.")
+    video: VideoFile
     """The generated video file."""
 
-    seed: int = Field(description="The random seed used for generation.")
+    seed: int
     """The random seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        num_frames: int
+        num_inference_steps: int
+        seed: int | None
+        sync_mode: bool
+        video_output_type: VideoOutputTypeEnum
+        video_quality: VideoQualityEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class CosmosPredict25DistilledTextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/cosmos-predict-2.5/distilled/text-to-video`)."""
+    """`fal-ai/cosmos-predict-2.5/distilled/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -112,76 +116,47 @@ class CosmosPredict25DistilledTextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality.",
-        num_frames: int = 93,
-        num_inference_steps: int = 10,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality.",
-        num_frames: int = 93,
-        num_inference_steps: int = 10,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality.",
-        num_frames: int = 93,
-        num_inference_steps: int = 10,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt describing the video to generate.
+            negative_prompt (str, optional): A negative prompt to guide generation away from undesired content.
+            num_frames (int, default 93): Number of frames to generate.
+            num_inference_steps (int, default 10): Number of denoising steps.
+            seed (int | None, default None): Random seed for reproducible generation.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            video_output_type (VideoOutputTypeEnum, default "X264 (.mp4)"): The format of the output video.
+            video_quality (VideoQualityEnum, default "high"): The quality of the output video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncCosmosPredict25DistilledTextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/cosmos-predict-2.5/distilled/text-to-video`), async."""
+    """Async twin of `CosmosPredict25DistilledTextToVideo` (`fal-ai/cosmos-predict-2.5/distilled/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -189,73 +164,33 @@ class AsyncCosmosPredict25DistilledTextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality.",
-        num_frames: int = 93,
-        num_inference_steps: int = 10,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `CosmosPredict25DistilledTextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality.",
-        num_frames: int = 93,
-        num_inference_steps: int = 10,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `CosmosPredict25DistilledTextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "The video captures a series of frames showing ugly scenes, static with no motion, motion blur, over-saturation, shaky footage, low resolution, grainy texture, pixelated images, poorly lit areas, underexposed and overexposed scenes, poor color balance, washed out colors, choppy sequences, jerky movements, low frame rate, artifacting, color banding, unnatural transitions, outdated special effects, fake elements, unconvincing visuals, poorly edited content, jump cuts, visual noise, and flickering. Overall, the video is of poor quality.",
-        num_frames: int = 93,
-        num_inference_steps: int = 10,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `CosmosPredict25DistilledTextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

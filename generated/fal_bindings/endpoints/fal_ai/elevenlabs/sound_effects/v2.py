@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -59,52 +54,60 @@ OutputFormatEnum: TypeAlias = Literal[
     "opus_48000_128",
     "opus_48000_192",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/elevenlabs/sound-effects/v2`."""
 
-    text: str = Field(description="The text describing the sound effect to generate")
+    text: str
     """The text describing the sound effect to generate"""
 
-    duration_seconds: int | float | None = Field(
-        default=None,
-        ge=0.5,
-        le=22,
-        description="Duration in seconds (0.5-22). If None, optimal duration will be determined from prompt.",
-    )
+    duration_seconds: int | float | None = Field(default=None, ge=0.5, le=22)
     """Duration in seconds (0.5-22). If None, optimal duration will be determined from prompt."""
 
-    prompt_influence: int | float = Field(
-        default=0.3,
-        ge=0,
-        le=1,
-        description="How closely to follow the prompt (0-1). Higher values mean less variation.",
-    )
+    prompt_influence: int | float = Field(default=0.3, ge=0, le=1)
     """How closely to follow the prompt (0-1). Higher values mean less variation."""
 
-    output_format: OutputFormatEnum = Field(
-        default="mp3_44100_128",
-        description="Output format of the generated audio. Formatted as codec_sample_rate_bitrate.",
-    )
+    output_format: OutputFormatEnum = "mp3_44100_128"
     """Output format of the generated audio. Formatted as codec_sample_rate_bitrate."""
 
-    loop: bool = Field(
-        default=False, description="Whether to create a sound effect that loops smoothly."
-    )
+    loop: bool = False
     """Whether to create a sound effect that loops smoothly."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/elevenlabs/sound-effects/v2`."""
 
-    audio: File_ccd89e = Field(description="The generated sound effect audio file in MP3 format")
+    audio: File
     """The generated sound effect audio file in MP3 format"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        duration_seconds: int | float | None
+        prompt_influence: int | float
+        output_format: OutputFormatEnum
+        loop: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ElevenlabsSoundEffectsV2(_Endpoint[Input, Output]):
-    """(`fal-ai/elevenlabs/sound-effects/v2`)."""
+    """`fal-ai/elevenlabs/sound-effects/v2`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -112,67 +115,44 @@ class ElevenlabsSoundEffectsV2(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        duration_seconds: int | float | None = None,
-        prompt_influence: int | float = 0.3,
-        output_format: OutputFormatEnum = "mp3_44100_128",
-        loop: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        duration_seconds: int | float | None = None,
-        prompt_influence: int | float = 0.3,
-        output_format: OutputFormatEnum = "mp3_44100_128",
-        loop: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        duration_seconds: int | float | None = None,
-        prompt_influence: int | float = 0.3,
-        output_format: OutputFormatEnum = "mp3_44100_128",
-        loop: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): The text describing the sound effect to generate
+            duration_seconds (int | float | None, default None): Duration in seconds (0.5-22).
+            prompt_influence (int | float, default 0.3): How closely to follow the prompt (0-1).
+            output_format (OutputFormatEnum, default "mp3_44100_128"): Output format of the generated audio.
+            loop (bool, default False): Whether to create a sound effect that loops smoothly.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncElevenlabsSoundEffectsV2(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/elevenlabs/sound-effects/v2`), async."""
+    """Async twin of `ElevenlabsSoundEffectsV2` (`fal-ai/elevenlabs/sound-effects/v2`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -180,64 +160,33 @@ class AsyncElevenlabsSoundEffectsV2(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        duration_seconds: int | float | None = None,
-        prompt_influence: int | float = 0.3,
-        output_format: OutputFormatEnum = "mp3_44100_128",
-        loop: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ElevenlabsSoundEffectsV2.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        duration_seconds: int | float | None = None,
-        prompt_influence: int | float = 0.3,
-        output_format: OutputFormatEnum = "mp3_44100_128",
-        loop: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ElevenlabsSoundEffectsV2.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        duration_seconds: int | float | None = None,
-        prompt_influence: int | float = 0.3,
-        output_format: OutputFormatEnum = "mp3_44100_128",
-        loop: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ElevenlabsSoundEffectsV2.subscribe`."""
         return await self._subscribe(input, kwargs)

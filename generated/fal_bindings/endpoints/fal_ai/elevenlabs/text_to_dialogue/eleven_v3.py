@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.dialogue_block import DialogueBlock
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.pronunciation_dictionary_locator import PronunciationDictionaryLocator
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -39,59 +34,67 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "fal-ai/elevenlabs/text-to-dialogue/eleven-v3"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/elevenlabs/text-to-dialogue/eleven-v3`."""
 
-    inputs: list[DialogueBlock] = Field(
-        description="A list of dialogue inputs, each containing text and a voice ID which will be converted into speech."
-    )
+    inputs: list[DialogueBlock]
     """A list of dialogue inputs, each containing text and a voice ID which will be converted into speech."""
 
-    stability: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion. Must be one of 0.0, 0.5, 1.0, else it will be rounded to the nearest value.",
-    )
+    stability: int | float | None = Field(default=None, ge=0, le=1)
     """Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion. Must be one of 0.0, 0.5, 1.0, else it will be rounded to the nearest value."""
 
-    use_speaker_boost: bool | None = Field(
-        default=None,
-        description="This setting boosts the similarity to the original speaker. Using this setting requires a slightly higher computational load, which in turn increases latency.",
-    )
+    use_speaker_boost: bool | None = None
     """This setting boosts the similarity to the original speaker. Using this setting requires a slightly higher computational load, which in turn increases latency."""
 
-    pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = Field(
-        default=[],
-        description="A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request",
-    )
+    pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = []
     """A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request"""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    language_code: str | None = Field(
-        default=None,
-        description="Language code (ISO 639-1) used to enforce a language for the model. An error will be returned if language code is not supported by the model.",
-    )
+    language_code: str | None = None
     """Language code (ISO 639-1) used to enforce a language for the model. An error will be returned if language code is not supported by the model."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/elevenlabs/text-to-dialogue/eleven-v3`."""
 
-    audio: File_ccd89e = Field(description="The generated audio file")
+    audio: File
     """The generated audio file"""
 
-    seed: int = Field(description="Random seed for reproducibility.")
+    seed: int
     """Random seed for reproducibility."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        inputs: Required[list[DialogueBlock]]
+        stability: int | float | None
+        use_speaker_boost: bool | None
+        pronunciation_dictionary_locators: list[PronunciationDictionaryLocator]
+        seed: int | None
+        language_code: str | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ElevenlabsTextToDialogueElevenV3(_Endpoint[Input, Output]):
-    """(`fal-ai/elevenlabs/text-to-dialogue/eleven-v3`)."""
+    """`fal-ai/elevenlabs/text-to-dialogue/eleven-v3`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -99,70 +102,45 @@ class ElevenlabsTextToDialogueElevenV3(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        inputs: list[DialogueBlock],
-        stability: int | float | None = None,
-        use_speaker_boost: bool | None = None,
-        pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = [],
-        seed: int | None = None,
-        language_code: str | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        inputs: list[DialogueBlock],
-        stability: int | float | None = None,
-        use_speaker_boost: bool | None = None,
-        pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = [],
-        seed: int | None = None,
-        language_code: str | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        inputs: list[DialogueBlock],
-        stability: int | float | None = None,
-        use_speaker_boost: bool | None = None,
-        pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = [],
-        seed: int | None = None,
-        language_code: str | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            inputs (list[DialogueBlock], required): A list of dialogue inputs, each containing text and a voice ID which will be converted into speech.
+            stability (int | float | None, default None): Determines how stable the voice is and the randomness between each generation.
+            use_speaker_boost (bool | None, default None): This setting boosts the similarity to the original speaker.
+            pronunciation_dictionary_locators (list[PronunciationDictionaryLocator], default []): A list of pronunciation dictionary locators (id, version_id) to be applied to the text.
+            seed (int | None, default None): Random seed for reproducibility.
+            language_code (str | None, default None): Language code (ISO 639-1) used to enforce a language for the model.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncElevenlabsTextToDialogueElevenV3(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/elevenlabs/text-to-dialogue/eleven-v3`), async."""
+    """Async twin of `ElevenlabsTextToDialogueElevenV3` (`fal-ai/elevenlabs/text-to-dialogue/eleven-v3`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -170,67 +148,33 @@ class AsyncElevenlabsTextToDialogueElevenV3(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        inputs: list[DialogueBlock],
-        stability: int | float | None = None,
-        use_speaker_boost: bool | None = None,
-        pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = [],
-        seed: int | None = None,
-        language_code: str | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ElevenlabsTextToDialogueElevenV3.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        inputs: list[DialogueBlock],
-        stability: int | float | None = None,
-        use_speaker_boost: bool | None = None,
-        pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = [],
-        seed: int | None = None,
-        language_code: str | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ElevenlabsTextToDialogueElevenV3.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        inputs: list[DialogueBlock],
-        stability: int | float | None = None,
-        use_speaker_boost: bool | None = None,
-        pronunciation_dictionary_locators: list[PronunciationDictionaryLocator] = [],
-        seed: int | None = None,
-        language_code: str | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ElevenlabsTextToDialogueElevenV3.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,76 +12,83 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "ElevenlabsTtsElevenV3", "AsyncElevenlabsTtsElevenV3"]
 
 ENDPOINT_ID = "fal-ai/elevenlabs/tts/eleven-v3"
 
 ApplyTextNormalizationEnum: TypeAlias = Literal["auto", "on", "off"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/elevenlabs/tts/eleven-v3`."""
 
-    text: str = Field(min_length=1, max_length=5000, description="The text to convert to speech")
+    text: str = Field(min_length=1, max_length=5000)
     """The text to convert to speech"""
 
-    voice: str = Field(default="Rachel", description="The voice to use for speech generation")
+    voice: str = "Rachel"
     """The voice to use for speech generation"""
 
-    stability: int | float = Field(default=0.5, ge=0, le=1, description="Voice stability (0-1)")
+    stability: int | float = Field(default=0.5, ge=0, le=1)
     """Voice stability (0-1)"""
 
-    timestamps: bool = Field(
-        default=False,
-        description="Whether to return timestamps for each word in the generated speech",
-    )
+    timestamps: bool = False
     """Whether to return timestamps for each word in the generated speech"""
 
-    language_code: str | None = Field(
-        default=None,
-        description="Language code (ISO 639-1) used to enforce a language for the model.",
-    )
+    language_code: str | None = None
     """Language code (ISO 639-1) used to enforce a language for the model."""
 
-    apply_text_normalization: ApplyTextNormalizationEnum = Field(
-        default="auto",
-        description="This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.",
-    )
+    apply_text_normalization: ApplyTextNormalizationEnum = "auto"
     """This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/elevenlabs/tts/eleven-v3`."""
 
-    audio: File_ccd89e = Field(description="The generated audio file")
+    audio: File
     """The generated audio file"""
 
-    timestamps: list[Any] | None = Field(
-        default=None,
-        description="Timestamps for each word in the generated speech. Only returned if `timestamps` is set to True in the request.",
-    )
+    timestamps: list[Any] | None = None
     """Timestamps for each word in the generated speech. Only returned if `timestamps` is set to True in the request."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        voice: str
+        stability: int | float
+        timestamps: bool
+        language_code: str | None
+        apply_text_normalization: ApplyTextNormalizationEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ElevenlabsTtsElevenV3(_Endpoint[Input, Output]):
-    """(`fal-ai/elevenlabs/tts/eleven-v3`)."""
+    """`fal-ai/elevenlabs/tts/eleven-v3`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -89,70 +96,45 @@ class ElevenlabsTtsElevenV3(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        voice: str = "Rachel",
-        stability: int | float = 0.5,
-        timestamps: bool = False,
-        language_code: str | None = None,
-        apply_text_normalization: ApplyTextNormalizationEnum = "auto",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        voice: str = "Rachel",
-        stability: int | float = 0.5,
-        timestamps: bool = False,
-        language_code: str | None = None,
-        apply_text_normalization: ApplyTextNormalizationEnum = "auto",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        voice: str = "Rachel",
-        stability: int | float = 0.5,
-        timestamps: bool = False,
-        language_code: str | None = None,
-        apply_text_normalization: ApplyTextNormalizationEnum = "auto",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): The text to convert to speech
+            voice (str, default "Rachel"): The voice to use for speech generation
+            stability (int | float, default 0.5): Voice stability (0-1)
+            timestamps (bool, default False): Whether to return timestamps for each word in the generated speech
+            language_code (str | None, default None): Language code (ISO 639-1) used to enforce a language for the model.
+            apply_text_normalization (ApplyTextNormalizationEnum, default "auto"): This parameter controls text normalization with three modes: 'auto', 'on', and 'off'.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncElevenlabsTtsElevenV3(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/elevenlabs/tts/eleven-v3`), async."""
+    """Async twin of `ElevenlabsTtsElevenV3` (`fal-ai/elevenlabs/tts/eleven-v3`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -160,67 +142,33 @@ class AsyncElevenlabsTtsElevenV3(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        voice: str = "Rachel",
-        stability: int | float = 0.5,
-        timestamps: bool = False,
-        language_code: str | None = None,
-        apply_text_normalization: ApplyTextNormalizationEnum = "auto",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ElevenlabsTtsElevenV3.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        voice: str = "Rachel",
-        stability: int | float = 0.5,
-        timestamps: bool = False,
-        language_code: str | None = None,
-        apply_text_normalization: ApplyTextNormalizationEnum = "auto",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ElevenlabsTtsElevenV3.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        voice: str = "Rachel",
-        stability: int | float = 0.5,
-        timestamps: bool = False,
-        language_code: str | None = None,
-        apply_text_normalization: ApplyTextNormalizationEnum = "auto",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ElevenlabsTtsElevenV3.subscribe`."""
         return await self._subscribe(input, kwargs)

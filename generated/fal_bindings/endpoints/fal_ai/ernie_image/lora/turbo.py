@@ -19,16 +19,11 @@ from fal_bindings.types.lora_weight import LoraWeight
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "ErnieImageLoraTurbo", "AsyncErnieImageLoraTurbo"]
 
@@ -56,90 +51,96 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/ernie-image/lora/turbo`."""
 
-    prompt: str = Field(
-        description="Text prompt for image generation. Supports English, Chinese, and Japanese."
-    )
+    prompt: str
     """Text prompt for image generation. Supports English, Chinese, and Japanese."""
 
-    negative_prompt: str = Field(
-        default="", description="Negative prompt to guide what should not be in the image."
-    )
+    negative_prompt: str = ""
     """Negative prompt to guide what should not be in the image."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """The size of the generated image."""
 
-    num_inference_steps: int = Field(
-        default=8,
-        ge=1,
-        le=20,
-        description="Number of denoising steps. Turbo model is optimized for 8 steps.",
-    )
+    num_inference_steps: int = Field(default=8, ge=1, le=20)
     """Number of denoising steps. Turbo model is optimized for 8 steps."""
 
-    guidance_scale: int | float = Field(
-        default=1, ge=1, le=20, description="Classifier-free guidance scale."
-    )
+    guidance_scale: int | float = Field(default=1, ge=1, le=20)
     """Classifier-free guidance scale."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducibility.")
+    seed: int | None = None
     """Random seed for reproducibility."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True,
-        description="If True, the prompt will be enhanced using an LLM for more detailed results.",
-    )
+    enable_prompt_expansion: bool = True
     """If True, the prompt will be enhanced using an LLM for more detailed results."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable NSFW safety checking on the generated images."
-    )
+    enable_safety_checker: bool = True
     """Enable NSFW safety checking on the generated images."""
 
-    output_format: OutputFormatEnum = Field(default="jpeg", description="Output image format.")
+    output_format: OutputFormatEnum = "jpeg"
     """Output image format."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If True, the image will be returned as a data URI instead of a URL.",
-    )
+    sync_mode: bool = False
     """If True, the image will be returned as a data URI instead of a URL."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="The acceleration level to use for the image generation."
-    )
+    acceleration: AccelerationEnum = "regular"
     """The acceleration level to use for the image generation."""
 
-    loras: list[LoraWeight] = Field(
-        default=[],
-        description="The LoRAs to use for image generation. You can use up to 3 LoRAs and they will be merged together to generate the final image.",
-    )
+    loras: list[LoraWeight] = []
     """The LoRAs to use for image generation. You can use up to 3 LoRAs and they will be merged together to generate the final image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ernie-image/lora/turbo`."""
 
-    images: list[ImageType2] = Field(description="List of generated images.")
+    images: list[ImageType2]
     """List of generated images."""
 
-    seed: int = Field(description="Seed used for generation.")
+    seed: int
     """Seed used for generation."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
-    timings: dict[str, int | float] = Field(description="Timing information.")
+    timings: dict[str, int | float]
     """Timing information."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+        num_images: int
+        enable_prompt_expansion: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        sync_mode: bool
+        acceleration: AccelerationEnum
+        loras: list[LoraWeight]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ErnieImageLoraTurbo(_Endpoint[Input, Output]):
-    """(`fal-ai/ernie-image/lora/turbo`)."""
+    """`fal-ai/ernie-image/lora/turbo`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -147,91 +148,52 @@ class ErnieImageLoraTurbo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for image generation.
+            negative_prompt (str, default ""): Negative prompt to guide what should not be in the image.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            num_inference_steps (int, default 8): Number of denoising steps.
+            guidance_scale (int | float, default 1): Classifier-free guidance scale.
+            seed (int | None, default None): Random seed for reproducibility.
+            num_images (int, default 1): Number of images to generate.
+            enable_prompt_expansion (bool, default True): If True, the prompt will be enhanced using an LLM for more detailed results.
+            enable_safety_checker (bool, default True): Enable NSFW safety checking on the generated images.
+            output_format (OutputFormatEnum, default "jpeg"): Output image format.
+            sync_mode (bool, default False): If True, the image will be returned as a data URI instead of a URL.
+            acceleration (AccelerationEnum, default "regular"): The acceleration level to use for the image generation.
+            loras (list[LoraWeight], default []): The LoRAs to use for image generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncErnieImageLoraTurbo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ernie-image/lora/turbo`), async."""
+    """Async twin of `ErnieImageLoraTurbo` (`fal-ai/ernie-image/lora/turbo`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -239,88 +201,33 @@ class AsyncErnieImageLoraTurbo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ErnieImageLoraTurbo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ErnieImageLoraTurbo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 1,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        sync_mode: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ErnieImageLoraTurbo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FashnTryonV16", "AsyncFashnTryonV16"]
 
@@ -41,82 +36,83 @@ ModeEnum: TypeAlias = Literal["performance", "balanced", "quality"]
 ModerationLevelEnum: TypeAlias = Literal["none", "permissive", "conservative"]
 
 OutputFormatEnum: TypeAlias = Literal["png", "jpeg"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/fashn/tryon/v1.6`."""
 
-    model_image: str = Field(description="URL or base64 of the model image")
+    model_image: str
     """URL or base64 of the model image"""
 
-    garment_image: str = Field(description="URL or base64 of the garment image")
+    garment_image: str
     """URL or base64 of the garment image"""
 
-    category: CategoryEnum = Field(
-        default="auto",
-        description="Category of the garment to try-on. 'auto' will attempt to automatically detect the category of the garment.",
-    )
+    category: CategoryEnum = "auto"
     """Category of the garment to try-on. 'auto' will attempt to automatically detect the category of the garment."""
 
-    mode: ModeEnum = Field(
-        default="balanced",
-        description="Specifies the mode of operation. 'performance' mode is faster but may sacrifice quality, 'balanced' mode is a balance between speed and quality, and 'quality' mode is slower but produces higher quality results.",
-    )
+    mode: ModeEnum = "balanced"
     """Specifies the mode of operation. 'performance' mode is faster but may sacrifice quality, 'balanced' mode is a balance between speed and quality, and 'quality' mode is slower but produces higher quality results."""
 
-    garment_photo_type: GarmentPhotoTypeEnum = Field(
-        default="auto",
-        description="Specifies the type of garment photo to optimize internal parameters for better performance. 'model' is for photos of garments on a model, 'flat-lay' is for flat-lay or ghost mannequin images, and 'auto' attempts to automatically detect the photo type.",
-    )
+    garment_photo_type: GarmentPhotoTypeEnum = "auto"
     """Specifies the type of garment photo to optimize internal parameters for better performance. 'model' is for photos of garments on a model, 'flat-lay' is for flat-lay or ghost mannequin images, and 'auto' attempts to automatically detect the photo type."""
 
-    moderation_level: ModerationLevelEnum = Field(
-        default="permissive",
-        description="Content moderation level for garment images. 'none' disables moderation, 'permissive' blocks only explicit content, 'conservative' also blocks underwear and swimwear.",
-    )
+    moderation_level: ModerationLevelEnum = "permissive"
     """Content moderation level for garment images. 'none' disables moderation, 'permissive' blocks only explicit content, 'conservative' also blocks underwear and swimwear."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Sets random operations to a fixed state. Use the same seed to reproduce results with the same inputs, or different seed to force different results.",
-    )
+    seed: int | None = None
     """Sets random operations to a fixed state. Use the same seed to reproduce results with the same inputs, or different seed to force different results."""
 
-    num_samples: int = Field(
-        default=1,
-        ge=1,
-        le=4,
-        description="Number of images to generate in a single run. Image generation has a random element in it, so trying multiple images at once increases the chances of getting a good result.",
-    )
+    num_samples: int = Field(default=1, ge=1, le=4)
     """Number of images to generate in a single run. Image generation has a random element in it, so trying multiple images at once increases the chances of getting a good result."""
 
-    segmentation_free: bool = Field(
-        default=True, description="Disables human parsing on the model image."
-    )
+    segmentation_free: bool = True
     """Disables human parsing on the model image."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png",
-        description="Output format of the generated images. 'png' is highest quality, while 'jpeg' is faster",
-    )
+    output_format: OutputFormatEnum = "png"
     """Output format of the generated images. 'png' is highest quality, while 'jpeg' is faster"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/fashn/tryon/v1.6`."""
 
-    images: list[File_ccd89e]
+    images: list[File]
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        model_image: Required[str]
+        garment_image: Required[str]
+        category: CategoryEnum
+        mode: ModeEnum
+        garment_photo_type: GarmentPhotoTypeEnum
+        moderation_level: ModerationLevelEnum
+        seed: int | None
+        num_samples: int
+        segmentation_free: bool
+        sync_mode: bool
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class FashnTryonV16(_Endpoint[Input, Output]):
-    """(`fal-ai/fashn/tryon/v1.6`)."""
+    """`fal-ai/fashn/tryon/v1.6`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -124,85 +120,50 @@ class FashnTryonV16(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        model_image: str,
-        garment_image: str,
-        category: CategoryEnum = "auto",
-        mode: ModeEnum = "balanced",
-        garment_photo_type: GarmentPhotoTypeEnum = "auto",
-        moderation_level: ModerationLevelEnum = "permissive",
-        seed: int | None = None,
-        num_samples: int = 1,
-        segmentation_free: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        model_image: str,
-        garment_image: str,
-        category: CategoryEnum = "auto",
-        mode: ModeEnum = "balanced",
-        garment_photo_type: GarmentPhotoTypeEnum = "auto",
-        moderation_level: ModerationLevelEnum = "permissive",
-        seed: int | None = None,
-        num_samples: int = 1,
-        segmentation_free: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        model_image: str,
-        garment_image: str,
-        category: CategoryEnum = "auto",
-        mode: ModeEnum = "balanced",
-        garment_photo_type: GarmentPhotoTypeEnum = "auto",
-        moderation_level: ModerationLevelEnum = "permissive",
-        seed: int | None = None,
-        num_samples: int = 1,
-        segmentation_free: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            model_image (str, required): URL or base64 of the model image
+            garment_image (str, required): URL or base64 of the garment image
+            category (CategoryEnum, default "auto"): Category of the garment to try-on. 'auto' will attempt to automatically detect the category of the garment.
+            mode (ModeEnum, default "balanced"): Specifies the mode of operation. 'performance' mode is faster but may sacrifice quality, 'balanced' mode is a balance between speed and quality, and 'quality' mode is slower but produces higher quality results.
+            garment_photo_type (GarmentPhotoTypeEnum, default "auto"): Specifies the type of garment photo to optimize internal parameters for better performance. 'model' is for photos of garments on a model, 'flat-lay' is for flat-lay or ghost mannequin images, and 'auto' attempts to automatically detect the photo type.
+            moderation_level (ModerationLevelEnum, default "permissive"): Content moderation level for garment images. 'none' disables moderation, 'permissive' blocks only explicit content, 'conservative' also blocks underwear and swimwear.
+            seed (int | None, default None): Sets random operations to a fixed state.
+            num_samples (int, default 1): Number of images to generate in a single run.
+            segmentation_free (bool, default True): Disables human parsing on the model image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            output_format (OutputFormatEnum, default "png"): Output format of the generated images. 'png' is highest quality, while 'jpeg' is faster
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFashnTryonV16(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/fashn/tryon/v1.6`), async."""
+    """Async twin of `FashnTryonV16` (`fal-ai/fashn/tryon/v1.6`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -210,82 +171,33 @@ class AsyncFashnTryonV16(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        model_image: str,
-        garment_image: str,
-        category: CategoryEnum = "auto",
-        mode: ModeEnum = "balanced",
-        garment_photo_type: GarmentPhotoTypeEnum = "auto",
-        moderation_level: ModerationLevelEnum = "permissive",
-        seed: int | None = None,
-        num_samples: int = 1,
-        segmentation_free: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FashnTryonV16.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        model_image: str,
-        garment_image: str,
-        category: CategoryEnum = "auto",
-        mode: ModeEnum = "balanced",
-        garment_photo_type: GarmentPhotoTypeEnum = "auto",
-        moderation_level: ModerationLevelEnum = "permissive",
-        seed: int | None = None,
-        num_samples: int = 1,
-        segmentation_free: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FashnTryonV16.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        model_image: str,
-        garment_image: str,
-        category: CategoryEnum = "auto",
-        mode: ModeEnum = "balanced",
-        garment_photo_type: GarmentPhotoTypeEnum = "auto",
-        moderation_level: ModerationLevelEnum = "permissive",
-        seed: int | None = None,
-        num_samples: int = 1,
-        segmentation_free: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FashnTryonV16.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -42,78 +37,80 @@ ENDPOINT_ID = "fal-ai/fast-animatediff/turbo/text-to-video"
 VideoSizeEnum: TypeAlias = Literal[
     "square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/fast-animatediff/turbo/text-to-video`."""
 
-    prompt: str = Field(
-        description="The prompt to use for generating the video. Be as descriptive as possible for best results."
-    )
+    prompt: str
     """The prompt to use for generating the video. Be as descriptive as possible for best results."""
 
-    negative_prompt: str = Field(
-        default="(bad quality, worst quality:1.2), ugly faces, bad anime",
-        description="\n            The negative prompt to use. Use it to address details that you don't want\n            in the image. This could be colors, objects, scenery and even the small details\n            (e.g. moustache, blurry, low resolution).\n        ",
-    )
+    negative_prompt: str = "(bad quality, worst quality:1.2), ugly faces, bad anime"
     """The negative prompt to use. Use it to address details that you don't want
                 in the image. This could be colors, objects, scenery and even the small details
                 (e.g. moustache, blurry, low resolution).
     """
 
-    num_frames: int = Field(
-        default=16, ge=1, le=32, description="The number of frames to generate for the video."
-    )
+    num_frames: int = Field(default=16, ge=1, le=32)
     """The number of frames to generate for the video."""
 
-    num_inference_steps: int = Field(
-        default=8,
-        ge=1,
-        le=50,
-        description="The number of inference steps to perform. 4-12 is recommended for turbo mode.",
-    )
+    num_inference_steps: int = Field(default=8, ge=1, le=50)
     """The number of inference steps to perform. 4-12 is recommended for turbo mode."""
 
-    guidance_scale: int | float = Field(
-        default=2,
-        ge=0,
-        le=20,
-        description="The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.",
-    )
+    guidance_scale: int | float = Field(default=2, ge=0, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of Stable Diffusion\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of Stable Diffusion
                 will output the same image every time.
     """
 
-    fps: int = Field(
-        default=8, ge=1, le=16, description="Number of frames per second to extract from the video."
-    )
+    fps: int = Field(default=8, ge=1, le=16)
     """Number of frames per second to extract from the video."""
 
-    video_size: ImageSize | VideoSizeEnum = Field(
-        default="square", description="The size of the video to generate."
-    )
+    video_size: ImageSize | VideoSizeEnum = "square"
     """The size of the video to generate."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/fast-animatediff/turbo/text-to-video`."""
 
-    video: File_ccd89e = Field(description="Generated video file.")
+    video: File
     """Generated video file."""
 
-    seed: int = Field(description="Seed used for generating the video.")
+    seed: int
     """Seed used for generating the video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        num_frames: int
+        num_inference_steps: int
+        guidance_scale: int | float
+        seed: int | None
+        fps: int
+        video_size: ImageSize | VideoSizeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FastAnimatediffTurboTextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/fast-animatediff/turbo/text-to-video`)."""
+    """`fal-ai/fast-animatediff/turbo/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -121,76 +118,47 @@ class FastAnimatediffTurboTextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "(bad quality, worst quality:1.2), ugly faces, bad anime",
-        num_frames: int = 16,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 2,
-        seed: int | None = None,
-        fps: int = 8,
-        video_size: ImageSize | VideoSizeEnum = "square",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "(bad quality, worst quality:1.2), ugly faces, bad anime",
-        num_frames: int = 16,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 2,
-        seed: int | None = None,
-        fps: int = 8,
-        video_size: ImageSize | VideoSizeEnum = "square",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "(bad quality, worst quality:1.2), ugly faces, bad anime",
-        num_frames: int = 16,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 2,
-        seed: int | None = None,
-        fps: int = 8,
-        video_size: ImageSize | VideoSizeEnum = "square",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to use for generating the video.
+            negative_prompt (str, default "(bad quality, worst quality:1.2), ugly faces, bad anime"): The negative prompt to use.
+            num_frames (int, default 16): The number of frames to generate for the video.
+            num_inference_steps (int, default 8): The number of inference steps to perform. 4-12 is recommended for turbo mode.
+            guidance_scale (int | float, default 2): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of Stable Diffusion will output the same image every time.
+            fps (int, default 8): Number of frames per second to extract from the video.
+            video_size (ImageSize | VideoSizeEnum, default "square"): The size of the video to generate.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFastAnimatediffTurboTextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/fast-animatediff/turbo/text-to-video`), async."""
+    """Async twin of `FastAnimatediffTurboTextToVideo` (`fal-ai/fast-animatediff/turbo/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -198,73 +166,33 @@ class AsyncFastAnimatediffTurboTextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "(bad quality, worst quality:1.2), ugly faces, bad anime",
-        num_frames: int = 16,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 2,
-        seed: int | None = None,
-        fps: int = 8,
-        video_size: ImageSize | VideoSizeEnum = "square",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FastAnimatediffTurboTextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "(bad quality, worst quality:1.2), ugly faces, bad anime",
-        num_frames: int = 16,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 2,
-        seed: int | None = None,
-        fps: int = 8,
-        video_size: ImageSize | VideoSizeEnum = "square",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FastAnimatediffTurboTextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "(bad quality, worst quality:1.2), ugly faces, bad anime",
-        num_frames: int = 16,
-        num_inference_steps: int = 8,
-        guidance_scale: int | float = 2,
-        seed: int | None = None,
-        fps: int = 8,
-        video_size: ImageSize | VideoSizeEnum = "square",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FastAnimatediffTurboTextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

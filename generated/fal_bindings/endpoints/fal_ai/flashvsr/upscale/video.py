@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FlashvsrUpscaleVideo", "AsyncFlashvsrUpscaleVideo"]
 
@@ -42,82 +37,87 @@ OutputFormatEnum: TypeAlias = Literal[
 OutputQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 
 OutputWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/flashvsr/upscale/video`."""
 
-    upscale_factor: int | float = Field(
-        default=2, ge=1, le=4, description="Upscaling factor to be used."
-    )
+    upscale_factor: int | float = Field(default=2, ge=1, le=4)
     """Upscaling factor to be used."""
 
-    seed: int | None = Field(
-        default=None, description="The random seed used for the generation process."
-    )
+    seed: int | None = None
     """The random seed used for the generation process."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned inline and not stored in history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned inline and not stored in history."""
 
-    video_url: _FileInput = Field(description="The input video to be upscaled")
+    video_url: _FileInput
     """The input video to be upscaled"""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular",
-        description="Acceleration mode for VAE decoding. Options: regular (best quality), high (balanced), full (fastest). More accerleation means longer duration videos can be processed too.",
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration mode for VAE decoding. Options: regular (best quality), high (balanced), full (fastest). More accerleation means longer duration videos can be processed too."""
 
-    color_fix: bool = Field(default=True, description="Color correction enabled.")
+    color_fix: bool = True
     """Color correction enabled."""
 
-    quality: int = Field(
-        default=70,
-        ge=0,
-        le=100,
-        description="Quality level for tile blending (0-100). Controls overlap between tiles to prevent grid artifacts. Higher values provide better quality with more overlap. Recommended: 70-85 for high-res videos, 50-70 for faster processing.",
-    )
+    quality: int = Field(default=70, ge=0, le=100)
     """Quality level for tile blending (0-100). Controls overlap between tiles to prevent grid artifacts. Higher values provide better quality with more overlap. Recommended: 70-85 for high-res videos, 50-70 for faster processing."""
 
-    preserve_audio: bool = Field(
-        default=False,
-        description="Copy the original audio tracks into the upscaled video using FFmpeg when possible.",
-    )
+    preserve_audio: bool = False
     """Copy the original audio tracks into the upscaled video using FFmpeg when possible."""
 
-    output_format: OutputFormatEnum = Field(
-        default="X264 (.mp4)", description="The format of the output video."
-    )
+    output_format: OutputFormatEnum = "X264 (.mp4)"
     """The format of the output video."""
 
-    output_quality: OutputQualityEnum = Field(
-        default="high", description="The quality of the output video."
-    )
+    output_quality: OutputQualityEnum = "high"
     """The quality of the output video."""
 
-    output_write_mode: OutputWriteModeEnum = Field(
-        default="balanced", description="The write mode of the output video."
-    )
+    output_write_mode: OutputWriteModeEnum = "balanced"
     """The write mode of the output video."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flashvsr/upscale/video`."""
 
-    video: File_ccd89e = Field(description="Upscaled video file after processing")
+    video: File
     """Upscaled video file after processing"""
 
-    seed: int = Field(description="The random seed used for the generation process.")
+    seed: int
     """The random seed used for the generation process."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        upscale_factor: int | float
+        seed: int | None
+        sync_mode: bool
+        video_url: Required[_FileInput]
+        acceleration: AccelerationEnum
+        color_fix: bool
+        quality: int
+        preserve_audio: bool
+        output_format: OutputFormatEnum
+        output_quality: OutputQualityEnum
+        output_write_mode: OutputWriteModeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FlashvsrUpscaleVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/flashvsr/upscale/video`)."""
+    """`fal-ai/flashvsr/upscale/video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -125,85 +125,50 @@ class FlashvsrUpscaleVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_url: _FileInput,
-        acceleration: AccelerationEnum = "regular",
-        color_fix: bool = True,
-        quality: int = 70,
-        preserve_audio: bool = False,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_url: _FileInput,
-        acceleration: AccelerationEnum = "regular",
-        color_fix: bool = True,
-        quality: int = 70,
-        preserve_audio: bool = False,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_url: _FileInput,
-        acceleration: AccelerationEnum = "regular",
-        color_fix: bool = True,
-        quality: int = 70,
-        preserve_audio: bool = False,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            upscale_factor (int | float, default 2): Upscaling factor to be used.
+            seed (int | None, default None): The random seed used for the generation process.
+            sync_mode (bool, default False): If `True`, the media will be returned inline and not stored in history.
+            video_url (FileInput, required): The input video to be upscaled
+            acceleration (AccelerationEnum, default "regular"): Acceleration mode for VAE decoding.
+            color_fix (bool, default True): Color correction enabled.
+            quality (int, default 70): Quality level for tile blending (0-100).
+            preserve_audio (bool, default False): Copy the original audio tracks into the upscaled video using FFmpeg when possible.
+            output_format (OutputFormatEnum, default "X264 (.mp4)"): The format of the output video.
+            output_quality (OutputQualityEnum, default "high"): The quality of the output video.
+            output_write_mode (OutputWriteModeEnum, default "balanced"): The write mode of the output video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFlashvsrUpscaleVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flashvsr/upscale/video`), async."""
+    """Async twin of `FlashvsrUpscaleVideo` (`fal-ai/flashvsr/upscale/video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -211,82 +176,33 @@ class AsyncFlashvsrUpscaleVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_url: _FileInput,
-        acceleration: AccelerationEnum = "regular",
-        color_fix: bool = True,
-        quality: int = 70,
-        preserve_audio: bool = False,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FlashvsrUpscaleVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_url: _FileInput,
-        acceleration: AccelerationEnum = "regular",
-        color_fix: bool = True,
-        quality: int = 70,
-        preserve_audio: bool = False,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FlashvsrUpscaleVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        upscale_factor: int | float = 2,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        video_url: _FileInput,
-        acceleration: AccelerationEnum = "regular",
-        color_fix: bool = True,
-        quality: int = 70,
-        preserve_audio: bool = False,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FlashvsrUpscaleVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image_type2 import ImageType2
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxDev", "AsyncFluxDev"]
 
@@ -45,89 +40,92 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/flux/dev`."""
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="landscape_4_3", description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum = "landscape_4_3"
     """The size of the generated image."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=1, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=28, ge=1, le=50)
     """The number of inference steps to perform."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n        The same seed and the same prompt given to the same version of the model\n        will output the same image every time.\n    ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
             will output the same image every time.
     """
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=1,
-        le=20,
-        description="\n        The CFG (Classifier Free Guidance) scale is a measure of how close you want\n        the model to stick to your prompt when looking for a related image to show you.\n    ",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=1, le=20)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
             the model to stick to your prompt when looking for a related image to show you.
     """
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """The number of images to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated image."""
 
-    acceleration: AccelerationEnum = Field(
-        default="none",
-        description="The speed of the generation. The higher the speed, the faster the generation.",
-    )
+    acceleration: AccelerationEnum = "none"
     """The speed of the generation. The higher the speed, the faster the generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux/dev`."""
 
-    images: list[ImageType2] = Field(description="The generated image files info.")
+    images: list[ImageType2]
     """The generated image files info."""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        seed: int | None
+        guidance_scale: int | float
+        sync_mode: bool
+        num_images: int
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        acceleration: AccelerationEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class FluxDev(_Endpoint[Input, Output]):
-    """(`fal-ai/flux/dev`)."""
+    """`fal-ai/flux/dev`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -135,82 +133,49 @@ class FluxDev(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        acceleration: AccelerationEnum = "none",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        acceleration: AccelerationEnum = "none",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        acceleration: AccelerationEnum = "none",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            image_size (ImageSize | ImageSizeEnum, default "landscape_4_3"): The size of the generated image.
+            num_inference_steps (int, default 28): The number of inference steps to perform.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            guidance_scale (int | float, default 3.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            num_images (int, default 1): The number of images to generate.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated image.
+            acceleration (AccelerationEnum, default "none"): The speed of the generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFluxDev(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux/dev`), async."""
+    """Async twin of `FluxDev` (`fal-ai/flux/dev`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -218,79 +183,33 @@ class AsyncFluxDev(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        acceleration: AccelerationEnum = "none",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FluxDev.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        acceleration: AccelerationEnum = "none",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FluxDev.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_inference_steps: int = 28,
-        seed: int | None = None,
-        guidance_scale: int | float = 3.5,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        acceleration: AccelerationEnum = "none",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FluxDev.subscribe`."""
         return await self._subscribe(input, kwargs)

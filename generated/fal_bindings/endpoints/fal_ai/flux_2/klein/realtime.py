@@ -23,18 +23,11 @@ from fal_bindings.types.raw_image import RawImage
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRealtimeConnection as _AsyncRealtimeConnection
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RealtimeConnection as _RealtimeConnection
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2KleinRealtime", "AsyncFlux2KleinRealtime"]
 
@@ -46,61 +39,65 @@ ImageSizeEnum: TypeAlias = Literal["square", "square_hd"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/realtime`."""
 
-    seed: int | None = Field(default=35, description="Random seed for reproducibility.")
+    seed: int | None = 35
     """Random seed for reproducibility."""
 
     num_inference_steps: int = Field(default=3, ge=1, le=8)
 
-    schedule_mu: int | float = Field(
-        default=2.3,
-        ge=0.3,
-        le=2.5,
-        description="Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear.",
-    )
+    schedule_mu: int | float = Field(default=2.3, ge=0.3, le=2.5)
     """Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear."""
 
-    prompt: str = Field(
-        default='Turn this into "Living oil painting, melting gold and sapphire"',
-        description="The prompt to guide image editing.",
-    )
+    prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"'
     """The prompt to guide image editing."""
 
-    output_feedback_strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent.",
-    )
+    output_feedback_strength: int | float = Field(default=1, ge=0, le=1)
     """Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent."""
 
-    image_url: _FileInput = Field(
-        description="Base64-encoded image data URI for editing. CDN URLs are not supported for realtime. For optimal performance, use 704x704 JPEG images with 50% quality. Other sizes will be resized automatically."
-    )
+    image_url: _FileInput
     """Base64-encoded image data URI for editing. CDN URLs are not supported for realtime. For optimal performance, use 704x704 JPEG images with 50% quality. Other sizes will be resized automatically."""
 
-    enable_interpolation: bool = Field(
-        default=False,
-        description="Enable RIFE frame interpolation between consecutive frames (doubles output frames).",
-    )
+    enable_interpolation: bool = False
     """Enable RIFE frame interpolation between consecutive frames (doubles output frames)."""
 
-    image_size: ImageSizeEnum = Field(
-        default="square",
-        description="The size of the generated image. square=768x768, square_hd=1024x1024.",
-    )
+    image_size: ImageSizeEnum = "square"
     """The size of the generated image. square=768x768, square_hd=1024x1024."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/realtime`."""
 
-    seed: int = Field(description="Seed used for generation.")
+    seed: int
     """Seed used for generation."""
 
-    images: list[RawImage] = Field(
-        description="Generated images as raw bytes. When interpolation is enabled, returns [interpolated_frame, current_frame] in chronological order. Otherwise returns [current_frame]."
-    )
+    images: list[RawImage]
     """Generated images as raw bytes. When interpolation is enabled, returns [interpolated_frame, current_frame] in chronological order. Otherwise returns [current_frame]."""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        seed: int | None
+        num_inference_steps: int
+        schedule_mu: int | float
+        prompt: str
+        output_feedback_strength: int | float
+        image_url: Required[_FileInput]
+        enable_interpolation: bool
+        image_size: ImageSizeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class Flux2KleinRealtime(_Endpoint[Input, Output]):
@@ -115,85 +112,53 @@ class Flux2KleinRealtime(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        seed: int | None = 35,
-        num_inference_steps: int = 3,
-        schedule_mu: int | float = 2.3,
-        prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
-        output_feedback_strength: int | float = 1,
-        image_url: _FileInput,
-        enable_interpolation: bool = False,
-        image_size: ImageSizeEnum = "square",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        seed: int | None = 35,
-        num_inference_steps: int = 3,
-        schedule_mu: int | float = 2.3,
-        prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
-        output_feedback_strength: int | float = 1,
-        image_url: _FileInput,
-        enable_interpolation: bool = False,
-        image_size: ImageSizeEnum = "square",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        seed: int | None = 35,
-        num_inference_steps: int = 3,
-        schedule_mu: int | float = 2.3,
-        prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
-        output_feedback_strength: int | float = 1,
-        image_url: _FileInput,
-        enable_interpolation: bool = False,
-        image_size: ImageSizeEnum = "square",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            seed (int | None, default 35): Random seed for reproducibility.
+            num_inference_steps (int, default 3)
+            schedule_mu (int | float, default 2.3): Schedule mu for time shift. 2.3=default, lower=more even denoising, 0.3=nearly linear.
+            prompt (str, optional): The prompt to guide image editing.
+            output_feedback_strength (int | float, default 1): Output feedback loop. 1.0 = pure noise (no feedback), 0.9 = 90% noise + 10% previous output latent.
+            image_url (FileInput, required): Base64-encoded image data URI for editing.
+            enable_interpolation (bool, default False): Enable RIFE frame interpolation between consecutive frames (doubles output frames).
+            image_size (ImageSizeEnum, default "square"): The size of the generated image. square=768x768, square_hd=1024x1024.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
     def realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
-    ) -> _RealtimeConnection[Input, Output]:
+    ) -> _rt.RealtimeConnection[Input, Output]:
         """Open a realtime WebSocket connection: `send(Input)`, `recv() -> Output`."""
         return self._realtime(use_jwt=use_jwt, max_buffering=max_buffering)
 
 
 class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
-    """Flux 2 [klein] Realtime Image to Image (`fal-ai/flux-2/klein/realtime`), async.
-
-    Realtime generation with FLUX.2 [klein] from Black Forest Labs.
-    """
+    """Async twin of `Flux2KleinRealtime` (`fal-ai/flux-2/klein/realtime`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue", "realtime"})
@@ -201,79 +166,39 @@ class AsyncFlux2KleinRealtime(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        seed: int | None = 35,
-        num_inference_steps: int = 3,
-        schedule_mu: int | float = 2.3,
-        prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
-        output_feedback_strength: int | float = 1,
-        image_url: _FileInput,
-        enable_interpolation: bool = False,
-        image_size: ImageSizeEnum = "square",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Flux2KleinRealtime.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        seed: int | None = 35,
-        num_inference_steps: int = 3,
-        schedule_mu: int | float = 2.3,
-        prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
-        output_feedback_strength: int | float = 1,
-        image_url: _FileInput,
-        enable_interpolation: bool = False,
-        image_size: ImageSizeEnum = "square",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Flux2KleinRealtime.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        seed: int | None = 35,
-        num_inference_steps: int = 3,
-        schedule_mu: int | float = 2.3,
-        prompt: str = 'Turn this into "Living oil painting, melting gold and sapphire"',
-        output_feedback_strength: int | float = 1,
-        image_url: _FileInput,
-        enable_interpolation: bool = False,
-        image_size: ImageSizeEnum = "square",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Flux2KleinRealtime.subscribe`."""
         return await self._subscribe(input, kwargs)
 
     def realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
-    ) -> _AsyncRealtimeConnection[Input, Output]:
+    ) -> _rt.AsyncRealtimeConnection[Input, Output]:
         """Open a realtime WebSocket connection (`async with`): `send(Input)`, `recv() -> Output`."""
         return self._realtime(use_jwt=use_jwt, max_buffering=max_buffering)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -14,22 +12,17 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.character import Character
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.text_voice import TextVoice
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -44,46 +37,60 @@ ENDPOINT_ID = "fal-ai/heygen/avatar4/digital-twin"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "1:1"]
 
 ResolutionEnum: TypeAlias = Literal["360p", "480p", "540p", "720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/heygen/avatar4/digital-twin`."""
 
-    character: Character = Field(description="Character configuration for the video")
+    character: Character
     """Character configuration for the video"""
 
-    voice: TextVoice = Field(description="Voice configuration for the character")
+    voice: TextVoice
     """Voice configuration for the character"""
 
-    audio_url: _FileInput | None = Field(
-        default=None,
-        description="URL of an audio file for the avatar to lip-sync to. When provided, the avatar uses this audio instead of text-to-speech.",
-    )
+    audio_url: _FileInput | None = None
     """URL of an audio file for the avatar to lip-sync to. When provided, the avatar uses this audio instead of text-to-speech."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p",
-        description="Video resolution preset. Options: 360p, 480p, 540p, 720p, 1080p",
-    )
+    resolution: ResolutionEnum = "720p"
     """Video resolution preset. Options: 360p, 480p, 540p, 720p, 1080p"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9",
-        description="Aspect ratio of the output video. Use '9:16' for portrait (vertical) videos, '16:9' for landscape, or '1:1' for square.",
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the output video. Use '9:16' for portrait (vertical) videos, '16:9' for landscape, or '1:1' for square."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/heygen/avatar4/digital-twin`."""
 
-    video: File_ccd89e = Field(description="The generated video file")
+    video: File
     """The generated video file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        character: Required[Character]
+        voice: Required[TextVoice]
+        audio_url: _FileInput | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HeygenAvatar4DigitalTwin(_Endpoint[Input, Output]):
-    """(`fal-ai/heygen/avatar4/digital-twin`)."""
+    """`fal-ai/heygen/avatar4/digital-twin`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -91,67 +98,44 @@ class HeygenAvatar4DigitalTwin(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        character: Character,
-        voice: TextVoice,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        character: Character,
-        voice: TextVoice,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        character: Character,
-        voice: TextVoice,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            character (Character, required): Character configuration for the video
+            voice (TextVoice, required): Voice configuration for the character
+            audio_url (FileInput | None, default None): URL of an audio file for the avatar to lip-sync to.
+            resolution (ResolutionEnum, default "720p"): Video resolution preset.
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the output video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHeygenAvatar4DigitalTwin(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/heygen/avatar4/digital-twin`), async."""
+    """Async twin of `HeygenAvatar4DigitalTwin` (`fal-ai/heygen/avatar4/digital-twin`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -159,64 +143,33 @@ class AsyncHeygenAvatar4DigitalTwin(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        character: Character,
-        voice: TextVoice,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HeygenAvatar4DigitalTwin.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        character: Character,
-        voice: TextVoice,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HeygenAvatar4DigitalTwin.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        character: Character,
-        voice: TextVoice,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HeygenAvatar4DigitalTwin.subscribe`."""
         return await self._subscribe(input, kwargs)

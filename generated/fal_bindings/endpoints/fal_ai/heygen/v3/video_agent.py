@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "HeygenV3VideoAgent", "AsyncHeygenV3VideoAgent"]
 
@@ -1430,62 +1425,68 @@ VoiceEnum: TypeAlias = Literal[
     "Ginny",
     "Hope",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/heygen/v3/video-agent`."""
 
-    prompt: str = Field(
-        max_length=10000,
-        description="Natural language prompt describing the video to generate. The agent handles avatar selection, script, and production automatically.",
-    )
+    prompt: str = Field(max_length=10000)
     """Natural language prompt describing the video to generate. The agent handles avatar selection, script, and production automatically."""
 
-    avatar: AvatarEnum = Field(
-        default="auto",
-        description="Avatar to use in the video. Set to 'auto' to let the agent auto-select based on the prompt.",
-    )
+    avatar: AvatarEnum = "auto"
     """Avatar to use in the video. Set to 'auto' to let the agent auto-select based on the prompt."""
 
-    voice: VoiceEnum = Field(
-        default="auto",
-        description="Voice for narration. Set to 'auto' to let the agent auto-select.",
-    )
+    voice: VoiceEnum = "auto"
     """Voice for narration. Set to 'auto' to let the agent auto-select."""
 
-    style_id: str | None = Field(
-        default=None, description="Style template ID from the /v3/video-agent/styles endpoint."
-    )
+    style_id: str | None = None
     """Style template ID from the /v3/video-agent/styles endpoint."""
 
-    orientation: OrientationEnum | None = Field(
-        default=None, description="Video orientation. Auto-detected from the prompt if omitted."
-    )
+    orientation: OrientationEnum | None = None
     """Video orientation. Auto-detected from the prompt if omitted."""
 
-    file_urls: list[_FileInput] | None = Field(
-        default=None,
-        max_length=20,
-        description="URLs of files to include as assets in the video (images, videos, audio, PDFs). Maximum 20 files.",
-    )
+    file_urls: list[_FileInput] | None = Field(default=None, max_length=20)
     """URLs of files to include as assets in the video (images, videos, audio, PDFs). Maximum 20 files."""
 
-    incognito_mode: bool = Field(
-        default=False, description="When enabled, disables the agent's memory functions."
-    )
+    incognito_mode: bool = False
     """When enabled, disables the agent's memory functions."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/heygen/v3/video-agent`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        avatar: AvatarEnum
+        voice: VoiceEnum
+        style_id: str | None
+        orientation: OrientationEnum | None
+        file_urls: list[_FileInput] | None
+        incognito_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HeygenV3VideoAgent(_Endpoint[Input, Output]):
-    """(`fal-ai/heygen/v3/video-agent`)."""
+    """`fal-ai/heygen/v3/video-agent`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -1493,73 +1494,46 @@ class HeygenV3VideoAgent(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        avatar: AvatarEnum = "auto",
-        voice: VoiceEnum = "auto",
-        style_id: str | None = None,
-        orientation: OrientationEnum | None = None,
-        file_urls: list[_FileInput] | None = None,
-        incognito_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        avatar: AvatarEnum = "auto",
-        voice: VoiceEnum = "auto",
-        style_id: str | None = None,
-        orientation: OrientationEnum | None = None,
-        file_urls: list[_FileInput] | None = None,
-        incognito_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        avatar: AvatarEnum = "auto",
-        voice: VoiceEnum = "auto",
-        style_id: str | None = None,
-        orientation: OrientationEnum | None = None,
-        file_urls: list[_FileInput] | None = None,
-        incognito_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Natural language prompt describing the video to generate.
+            avatar (AvatarEnum, default "auto"): Avatar to use in the video.
+            voice (VoiceEnum, default "auto"): Voice for narration.
+            style_id (str | None, default None): Style template ID from the /v3/video-agent/styles endpoint.
+            orientation (OrientationEnum | None, default None): Video orientation.
+            file_urls (list[FileInput] | None, default None): URLs of files to include as assets in the video (images, videos, audio, PDFs).
+            incognito_mode (bool, default False): When enabled, disables the agent's memory functions.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHeygenV3VideoAgent(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/heygen/v3/video-agent`), async."""
+    """Async twin of `HeygenV3VideoAgent` (`fal-ai/heygen/v3/video-agent`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -1567,70 +1541,33 @@ class AsyncHeygenV3VideoAgent(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        avatar: AvatarEnum = "auto",
-        voice: VoiceEnum = "auto",
-        style_id: str | None = None,
-        orientation: OrientationEnum | None = None,
-        file_urls: list[_FileInput] | None = None,
-        incognito_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HeygenV3VideoAgent.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        avatar: AvatarEnum = "auto",
-        voice: VoiceEnum = "auto",
-        style_id: str | None = None,
-        orientation: OrientationEnum | None = None,
-        file_urls: list[_FileInput] | None = None,
-        incognito_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HeygenV3VideoAgent.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        avatar: AvatarEnum = "auto",
-        voice: VoiceEnum = "auto",
-        style_id: str | None = None,
-        orientation: OrientationEnum | None = None,
-        file_urls: list[_FileInput] | None = None,
-        incognito_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HeygenV3VideoAgent.subscribe`."""
         return await self._subscribe(input, kwargs)

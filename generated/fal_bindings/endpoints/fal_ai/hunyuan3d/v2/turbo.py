@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,78 +13,83 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Hunyuan3dV2Turbo", "AsyncHunyuan3dV2Turbo"]
 
 ENDPOINT_ID = "fal-ai/hunyuan3d/v2/turbo"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan3d/v2/turbo`."""
 
-    input_image_url: _FileInput = Field(
-        description="URL of image to use while generating the 3D model."
-    )
+    input_image_url: _FileInput
     """URL of image to use while generating the 3D model."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    num_inference_steps: int = Field(
-        default=50, ge=1, le=50, description="Number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=50, ge=1, le=50)
     """Number of inference steps to perform."""
 
-    guidance_scale: int | float = Field(
-        default=7.5, ge=0, le=20, description="Guidance scale for the model."
-    )
+    guidance_scale: int | float = Field(default=7.5, ge=0, le=20)
     """Guidance scale for the model."""
 
-    octree_resolution: int = Field(
-        default=256, ge=1, le=1024, description="Octree resolution for the model."
-    )
+    octree_resolution: int = Field(default=256, ge=1, le=1024)
     """Octree resolution for the model."""
 
-    textured_mesh: bool = Field(
-        default=False,
-        description="If set true, textured mesh will be generated and the price charged would be 3 times that of white mesh.",
-    )
+    textured_mesh: bool = False
     """If set true, textured mesh will be generated and the price charged would be 3 times that of white mesh."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan3d/v2/turbo`."""
 
-    model_mesh: File_ccd89e = Field(description="Generated 3D object file.")
+    model_mesh: File
     """Generated 3D object file."""
 
-    seed: int = Field(description="Seed value used for generation.")
+    seed: int
     """Seed value used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        input_image_url: Required[_FileInput]
+        seed: int | None
+        num_inference_steps: int
+        guidance_scale: int | float
+        octree_resolution: int
+        textured_mesh: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Hunyuan3dV2Turbo(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan3d/v2/turbo`)."""
+    """`fal-ai/hunyuan3d/v2/turbo`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -92,70 +97,45 @@ class Hunyuan3dV2Turbo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        seed: int | None = None,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 7.5,
-        octree_resolution: int = 256,
-        textured_mesh: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        seed: int | None = None,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 7.5,
-        octree_resolution: int = 256,
-        textured_mesh: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        seed: int | None = None,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 7.5,
-        octree_resolution: int = 256,
-        textured_mesh: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            input_image_url (FileInput, required): URL of image to use while generating the 3D model.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            num_inference_steps (int, default 50): Number of inference steps to perform.
+            guidance_scale (int | float, default 7.5): Guidance scale for the model.
+            octree_resolution (int, default 256): Octree resolution for the model.
+            textured_mesh (bool, default False): If set true, textured mesh will be generated and the price charged would be 3 times that of white mesh.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuan3dV2Turbo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan3d/v2/turbo`), async."""
+    """Async twin of `Hunyuan3dV2Turbo` (`fal-ai/hunyuan3d/v2/turbo`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -163,67 +143,33 @@ class AsyncHunyuan3dV2Turbo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        seed: int | None = None,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 7.5,
-        octree_resolution: int = 256,
-        textured_mesh: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Hunyuan3dV2Turbo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        seed: int | None = None,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 7.5,
-        octree_resolution: int = 256,
-        textured_mesh: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Hunyuan3dV2Turbo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        seed: int | None = None,
-        num_inference_steps: int = 50,
-        guidance_scale: int | float = 7.5,
-        octree_resolution: int = 256,
-        textured_mesh: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Hunyuan3dV2Turbo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
-from fal_bindings.types.model_urls_309a4b import ModelUrls_309a4b
+from fal_bindings.types.file_ccd89e import File
+from fal_bindings.types.model_urls_309a4b import ModelUrls
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
+    from typing import TypedDict
+
     from typing_extensions import Unpack
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -45,49 +40,61 @@ FaceLevelEnum: TypeAlias = Literal["high", "medium", "low"]
 InputFileTypeEnum: TypeAlias = Literal["glb", "obj"]
 
 PolygonTypeEnum: TypeAlias = Literal["triangle", "quadrilateral"]
-File: TypeAlias = File_ccd89e
-ModelUrls: TypeAlias = ModelUrls_309a4b
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-3d/v3.1/smart-topology`."""
 
     input_file_url: _FileInput = Field(
-        default="https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb",
-        description="URL of GLB or OBJ file to optimize topology. Max size: 200MB.",
+        default="https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb"
     )
     """URL of GLB or OBJ file to optimize topology. Max size: 200MB."""
 
-    input_file_type: InputFileTypeEnum = Field(default="glb", description="Input 3D file format.")
+    input_file_type: InputFileTypeEnum = "glb"
     """Input 3D file format."""
 
-    polygon_type: PolygonTypeEnum = Field(
-        default="triangle",
-        description="Output polygon type. triangle: triangular faces only. quadrilateral: mixed quad and triangle faces.",
-    )
+    polygon_type: PolygonTypeEnum = "triangle"
     """Output polygon type. triangle: triangular faces only. quadrilateral: mixed quad and triangle faces."""
 
-    face_level: FaceLevelEnum = Field(
-        default="medium",
-        description="Target polygon density. high: more detail/polygons, medium: balanced, low: fewer polygons.",
-    )
+    face_level: FaceLevelEnum = "medium"
     """Target polygon density. high: more detail/polygons, medium: balanced, low: fewer polygons."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-3d/v3.1/smart-topology`."""
 
-    model_glb: File_ccd89e = Field(
-        description="Processed 3D model with optimized topology (primary file)."
-    )
+    model_glb: File
     """Processed 3D model with optimized topology (primary file)."""
 
-    model_urls: ModelUrls_309a4b = Field(description="URLs for different 3D model formats")
+    model_urls: ModelUrls
     """URLs for different 3D model formats"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        input_file_url: _FileInput
+        input_file_type: InputFileTypeEnum
+        polygon_type: PolygonTypeEnum
+        face_level: FaceLevelEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Hunyuan3dV31SmartTopology(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-3d/v3.1/smart-topology`)."""
+    """`fal-ai/hunyuan-3d/v3.1/smart-topology`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -95,64 +102,43 @@ class Hunyuan3dV31SmartTopology(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        input_file_url: _FileInput = "https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb",
-        input_file_type: InputFileTypeEnum = "glb",
-        polygon_type: PolygonTypeEnum = "triangle",
-        face_level: FaceLevelEnum = "medium",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        input_file_url: _FileInput = "https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb",
-        input_file_type: InputFileTypeEnum = "glb",
-        polygon_type: PolygonTypeEnum = "triangle",
-        face_level: FaceLevelEnum = "medium",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        input_file_url: _FileInput = "https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb",
-        input_file_type: InputFileTypeEnum = "glb",
-        polygon_type: PolygonTypeEnum = "triangle",
-        face_level: FaceLevelEnum = "medium",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            input_file_url (FileInput, optional): URL of GLB or OBJ file to optimize topology.
+            input_file_type (InputFileTypeEnum, default "glb"): Input 3D file format.
+            polygon_type (PolygonTypeEnum, default "triangle"): Output polygon type. triangle: triangular faces only. quadrilateral: mixed quad and triangle faces.
+            face_level (FaceLevelEnum, default "medium"): Target polygon density. high: more detail/polygons, medium: balanced, low: fewer polygons.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuan3dV31SmartTopology(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-3d/v3.1/smart-topology`), async."""
+    """Async twin of `Hunyuan3dV31SmartTopology` (`fal-ai/hunyuan-3d/v3.1/smart-topology`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -160,61 +146,33 @@ class AsyncHunyuan3dV31SmartTopology(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        input_file_url: _FileInput = "https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb",
-        input_file_type: InputFileTypeEnum = "glb",
-        polygon_type: PolygonTypeEnum = "triangle",
-        face_level: FaceLevelEnum = "medium",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Hunyuan3dV31SmartTopology.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        input_file_url: _FileInput = "https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb",
-        input_file_type: InputFileTypeEnum = "glb",
-        polygon_type: PolygonTypeEnum = "triangle",
-        face_level: FaceLevelEnum = "medium",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Hunyuan3dV31SmartTopology.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        input_file_url: _FileInput = "https://v3b.fal.media/files/b/0a8c09c0/VYDiCTcDGK55qY2-idGbX_model.glb",
-        input_file_type: InputFileTypeEnum = "glb",
-        polygon_type: PolygonTypeEnum = "triangle",
-        face_level: FaceLevelEnum = "medium",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Hunyuan3dV31SmartTopology.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image import Image
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
+    from typing import TypedDict
+
     from typing_extensions import Unpack
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Hyper3dRodin", "AsyncHyper3dRodin"]
 
@@ -45,7 +40,6 @@ MaterialEnum: TypeAlias = Literal["PBR", "Shaded"]
 QualityEnum: TypeAlias = Literal["high", "medium", "low", "extra-low"]
 
 TierEnum: TypeAlias = Literal["Regular", "Sketch"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -53,95 +47,89 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"input_image_urls"})
 
-    prompt: str = Field(
-        default="",
-        max_length=1024,
-        description="A textual prompt to guide model generation. Required for Text-to-3D mode. Optional for Image-to-3D mode.",
-    )
+    prompt: str = Field(default="", max_length=1024)
     """A textual prompt to guide model generation. Required for Text-to-3D mode. Optional for Image-to-3D mode."""
 
-    input_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="URL of images to use while generating the 3D model. Required for Image-to-3D mode. Optional for Text-to-3D mode.",
-    )
+    input_image_urls: list[_FileInput] | None = None
     """URL of images to use while generating the 3D model. Required for Image-to-3D mode. Optional for Text-to-3D mode."""
 
-    condition_mode: ConditionModeEnum = Field(
-        default="concat",
-        description="For fuse mode, One or more images are required.It will generate a model by extracting and fusing features of objects from multiple images.For concat mode, need to upload multiple multi-view images of the same object and generate the model. (You can upload multi-view images in any order, regardless of the order of view.)",
-    )
+    condition_mode: ConditionModeEnum = "concat"
     """For fuse mode, One or more images are required.It will generate a model by extracting and fusing features of objects from multiple images.For concat mode, need to upload multiple multi-view images of the same object and generate the model. (You can upload multi-view images in any order, regardless of the order of view.)"""
 
-    seed: int | None = Field(
-        default=None,
-        ge=0,
-        le=65535,
-        description="Seed value for randomization, ranging from 0 to 65535. Optional.",
-    )
+    seed: int | None = Field(default=None, ge=0, le=65535)
     """Seed value for randomization, ranging from 0 to 65535. Optional."""
 
-    geometry_file_format: GeometryFileFormatEnum = Field(
-        default="glb",
-        description="Format of the geometry file. Possible values: glb, usdz, fbx, obj, stl. Default is glb.",
-    )
+    geometry_file_format: GeometryFileFormatEnum = "glb"
     """Format of the geometry file. Possible values: glb, usdz, fbx, obj, stl. Default is glb."""
 
-    material: MaterialEnum = Field(
-        default="PBR", description="Material type. Possible values: PBR, Shaded. Default is PBR."
-    )
+    material: MaterialEnum = "PBR"
     """Material type. Possible values: PBR, Shaded. Default is PBR."""
 
-    quality: QualityEnum = Field(
-        default="medium",
-        description="Generation quality. Possible values: high, medium, low, extra-low. Default is medium.",
-    )
+    quality: QualityEnum = "medium"
     """Generation quality. Possible values: high, medium, low, extra-low. Default is medium."""
 
-    use_hyper: bool = Field(
-        default=False, description="Whether to export the model using hyper mode. Default is false."
-    )
+    use_hyper: bool = False
     """Whether to export the model using hyper mode. Default is false."""
 
-    tier: TierEnum = Field(
-        default="Regular",
-        description="Tier of generation. For Rodin Sketch, set to Sketch. For Rodin Regular, set to Regular.",
-    )
+    tier: TierEnum = "Regular"
     """Tier of generation. For Rodin Sketch, set to Sketch. For Rodin Regular, set to Regular."""
 
-    TAPose: bool = Field(
-        default=False,
-        description="When generating the human-like model, this parameter control the generation result to T/A Pose.",
-    )
+    TAPose: bool = False
     """When generating the human-like model, this parameter control the generation result to T/A Pose."""
 
-    bbox_condition: list[int] | None = Field(
-        default=None,
-        description="An array that specifies the dimensions and scaling factor of the bounding box. Typically, this array contains 3 elements, Length(X-axis), Width(Y-axis) and Height(Z-axis).",
-    )
+    bbox_condition: list[int] | None = None
     """An array that specifies the dimensions and scaling factor of the bounding box. Typically, this array contains 3 elements, Length(X-axis), Width(Y-axis) and Height(Z-axis)."""
 
-    addons: AddonsEnum | None = Field(
-        default=None,
-        description="Generation add-on features. Default is []. Possible values are HighPack. The HighPack option will provide 4K resolution textures instead of the default 1K, as well as models with high-poly. It will cost triple the billable units.",
-    )
+    addons: AddonsEnum | None = None
     """Generation add-on features. Default is []. Possible values are HighPack. The HighPack option will provide 4K resolution textures instead of the default 1K, as well as models with high-poly. It will cost triple the billable units."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hyper3d/rodin`."""
 
-    model_mesh: File_ccd89e = Field(description="Generated 3D object file.")
+    model_mesh: File
     """Generated 3D object file."""
 
-    seed: int = Field(description="Seed value used for generation.")
+    seed: int
     """Seed value used for generation."""
 
-    textures: list[Image] = Field(description="Generated textures for the 3D object.")
+    textures: list[Image]
     """Generated textures for the 3D object."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str
+        input_image_urls: list[_FileInput] | None
+        condition_mode: ConditionModeEnum
+        seed: int | None
+        geometry_file_format: GeometryFileFormatEnum
+        material: MaterialEnum
+        quality: QualityEnum
+        use_hyper: bool
+        tier: TierEnum
+        TAPose: bool
+        bbox_condition: list[int] | None
+        addons: AddonsEnum | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Hyper3dRodin(_Endpoint[Input, Output]):
-    """(`fal-ai/hyper3d/rodin`)."""
+    """`fal-ai/hyper3d/rodin`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -149,88 +137,51 @@ class Hyper3dRodin(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        condition_mode: ConditionModeEnum = "concat",
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "PBR",
-        quality: QualityEnum = "medium",
-        use_hyper: bool = False,
-        tier: TierEnum = "Regular",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        condition_mode: ConditionModeEnum = "concat",
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "PBR",
-        quality: QualityEnum = "medium",
-        use_hyper: bool = False,
-        tier: TierEnum = "Regular",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        condition_mode: ConditionModeEnum = "concat",
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "PBR",
-        quality: QualityEnum = "medium",
-        use_hyper: bool = False,
-        tier: TierEnum = "Regular",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, default ""): A textual prompt to guide model generation.
+            input_image_urls (list[FileInput] | None, default None): URL of images to use while generating the 3D model.
+            condition_mode (ConditionModeEnum, default "concat"): For fuse mode, One or more images are required.It will generate a model by extracting and fusing features of objects from multiple images.For concat mode, need to upload multiple multi-view images of the same object and generate the model. (You can upload multi-view images in any order, regardless of the order of view.)
+            seed (int | None, default None): Seed value for randomization, ranging from 0 to 65535.
+            geometry_file_format (GeometryFileFormatEnum, default "glb"): Format of the geometry file.
+            material (MaterialEnum, default "PBR"): Material type.
+            quality (QualityEnum, default "medium"): Generation quality.
+            use_hyper (bool, default False): Whether to export the model using hyper mode.
+            tier (TierEnum, default "Regular"): Tier of generation.
+            TAPose (bool, default False): When generating the human-like model, this parameter control the generation result to T/A Pose.
+            bbox_condition (list[int] | None, default None): An array that specifies the dimensions and scaling factor of the bounding box.
+            addons (AddonsEnum | None, default None): Generation add-on features.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHyper3dRodin(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hyper3d/rodin`), async."""
+    """Async twin of `Hyper3dRodin` (`fal-ai/hyper3d/rodin`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -238,85 +189,33 @@ class AsyncHyper3dRodin(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        condition_mode: ConditionModeEnum = "concat",
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "PBR",
-        quality: QualityEnum = "medium",
-        use_hyper: bool = False,
-        tier: TierEnum = "Regular",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Hyper3dRodin.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        condition_mode: ConditionModeEnum = "concat",
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "PBR",
-        quality: QualityEnum = "medium",
-        use_hyper: bool = False,
-        tier: TierEnum = "Regular",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Hyper3dRodin.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        condition_mode: ConditionModeEnum = "concat",
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "PBR",
-        quality: QualityEnum = "medium",
-        use_hyper: bool = False,
-        tier: TierEnum = "Regular",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Hyper3dRodin.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image import Image
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
+    from typing import TypedDict
+
     from typing_extensions import Unpack
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Hyper3dRodinV2", "AsyncHyper3dRodinV2"]
 
@@ -50,7 +45,6 @@ QualityMeshOptionEnum: TypeAlias = Literal[
     "150K Triangle",
     "500K Triangle",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -58,97 +52,88 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"input_image_urls"})
 
-    prompt: str = Field(
-        default="",
-        max_length=1024,
-        description="A textual prompt to guide model generation. Optional for Image-to-3D mode - if empty, AI will generate a prompt based on your images.",
-    )
+    prompt: str = Field(default="", max_length=1024)
     """A textual prompt to guide model generation. Optional for Image-to-3D mode - if empty, AI will generate a prompt based on your images."""
 
-    input_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="URL of images to use while generating the 3D model. Required for Image-to-3D mode. Up to 5 images allowed.",
-    )
+    input_image_urls: list[_FileInput] | None = None
     """URL of images to use while generating the 3D model. Required for Image-to-3D mode. Up to 5 images allowed."""
 
-    use_original_alpha: bool = Field(
-        default=False,
-        description="When enabled, preserves the transparency channel from input images during 3D generation.",
-    )
+    use_original_alpha: bool = False
     """When enabled, preserves the transparency channel from input images during 3D generation."""
 
-    seed: int | None = Field(
-        default=None,
-        ge=0,
-        le=65535,
-        description="Seed value for randomization, ranging from 0 to 65535. Optional.",
-    )
+    seed: int | None = Field(default=None, ge=0, le=65535)
     """Seed value for randomization, ranging from 0 to 65535. Optional."""
 
-    geometry_file_format: GeometryFileFormatEnum = Field(
-        default="glb",
-        description="Format of the geometry file. Possible values: glb, usdz, fbx, obj, stl. Default is glb.",
-    )
+    geometry_file_format: GeometryFileFormatEnum = "glb"
     """Format of the geometry file. Possible values: glb, usdz, fbx, obj, stl. Default is glb."""
 
-    material: MaterialEnum = Field(
-        default="All",
-        description="Material type. PBR: Physically-based materials with realistic lighting. Shaded: Simple materials with baked lighting. All: Both types included.",
-    )
+    material: MaterialEnum = "All"
     """Material type. PBR: Physically-based materials with realistic lighting. Shaded: Simple materials with baked lighting. All: Both types included."""
 
-    quality_mesh_option: QualityMeshOptionEnum = Field(
-        default="500K Triangle",
-        description="Combined quality and mesh type selection. Quad = smooth surfaces, Triangle = detailed geometry. These corresponds to `mesh_mode` (if the option contains 'Triangle', mesh_mode is 'Raw', otherwise 'Quad') and `quality_override` (the numeric part of the option) parameters in Hyper3D API.",
-    )
+    quality_mesh_option: QualityMeshOptionEnum = "500K Triangle"
     """Combined quality and mesh type selection. Quad = smooth surfaces, Triangle = detailed geometry. These corresponds to `mesh_mode` (if the option contains 'Triangle', mesh_mode is 'Raw', otherwise 'Quad') and `quality_override` (the numeric part of the option) parameters in Hyper3D API."""
 
-    TAPose: bool = Field(
-        default=False,
-        description="Generate characters in T-pose or A-pose format, making them easier to rig and animate in 3D software.",
-    )
+    TAPose: bool = False
     """Generate characters in T-pose or A-pose format, making them easier to rig and animate in 3D software."""
 
-    bbox_condition: list[int] | None = Field(
-        default=None,
-        description="An array that specifies the bounding box dimensions [width, height, length].",
-    )
+    bbox_condition: list[int] | None = None
     """An array that specifies the bounding box dimensions [width, height, length]."""
 
-    addons: AddonsEnum | None = Field(
-        default=None,
-        description="The HighPack option will provide 4K resolution textures instead of the default 1K, as well as models with high-poly. It will cost **triple the billable units**.",
-    )
+    addons: AddonsEnum | None = None
     """The HighPack option will provide 4K resolution textures instead of the default 1K, as well as models with high-poly. It will cost **triple the billable units**."""
 
-    preview_render: bool = Field(
-        default=False,
-        description="Generate a preview render image of the 3D model along with the model files.",
-    )
+    preview_render: bool = False
     """Generate a preview render image of the 3D model along with the model files."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hyper3d/rodin/v2`."""
 
-    model_mesh: File_ccd89e = Field(description="Generated 3D object file.")
+    model_mesh: File
     """Generated 3D object file."""
 
-    model_meshes: list[File_ccd89e] | None = Field(
-        default=None,
-        description="Additional generated 3D object files returned by Hyper3D besides model_mesh.",
-    )
+    model_meshes: list[File] | None = None
     """Additional generated 3D object files returned by Hyper3D besides model_mesh."""
 
-    seed: int = Field(description="Seed value used for generation.")
+    seed: int
     """Seed value used for generation."""
 
-    textures: list[Image] = Field(description="Generated textures for the 3D object.")
+    textures: list[Image]
     """Generated textures for the 3D object."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str
+        input_image_urls: list[_FileInput] | None
+        use_original_alpha: bool
+        seed: int | None
+        geometry_file_format: GeometryFileFormatEnum
+        material: MaterialEnum
+        quality_mesh_option: QualityMeshOptionEnum
+        TAPose: bool
+        bbox_condition: list[int] | None
+        addons: AddonsEnum | None
+        preview_render: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Hyper3dRodinV2(_Endpoint[Input, Output]):
-    """(`fal-ai/hyper3d/rodin/v2`)."""
+    """`fal-ai/hyper3d/rodin/v2`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -156,85 +141,50 @@ class Hyper3dRodinV2(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        use_original_alpha: bool = False,
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "All",
-        quality_mesh_option: QualityMeshOptionEnum = "500K Triangle",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        preview_render: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        use_original_alpha: bool = False,
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "All",
-        quality_mesh_option: QualityMeshOptionEnum = "500K Triangle",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        preview_render: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        use_original_alpha: bool = False,
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "All",
-        quality_mesh_option: QualityMeshOptionEnum = "500K Triangle",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        preview_render: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, default ""): A textual prompt to guide model generation.
+            input_image_urls (list[FileInput] | None, default None): URL of images to use while generating the 3D model.
+            use_original_alpha (bool, default False): When enabled, preserves the transparency channel from input images during 3D generation.
+            seed (int | None, default None): Seed value for randomization, ranging from 0 to 65535.
+            geometry_file_format (GeometryFileFormatEnum, default "glb"): Format of the geometry file.
+            material (MaterialEnum, default "All"): Material type.
+            quality_mesh_option (QualityMeshOptionEnum, default "500K Triangle"): Combined quality and mesh type selection.
+            TAPose (bool, default False): Generate characters in T-pose or A-pose format, making them easier to rig and animate in 3D software.
+            bbox_condition (list[int] | None, default None): An array that specifies the bounding box dimensions [width, height, length].
+            addons (AddonsEnum | None, default None): The HighPack option will provide 4K resolution textures instead of the default 1K, as well as models with high-poly.
+            preview_render (bool, default False): Generate a preview render image of the 3D model along with the model files.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHyper3dRodinV2(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hyper3d/rodin/v2`), async."""
+    """Async twin of `Hyper3dRodinV2` (`fal-ai/hyper3d/rodin/v2`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -242,82 +192,33 @@ class AsyncHyper3dRodinV2(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        use_original_alpha: bool = False,
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "All",
-        quality_mesh_option: QualityMeshOptionEnum = "500K Triangle",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        preview_render: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Hyper3dRodinV2.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        use_original_alpha: bool = False,
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "All",
-        quality_mesh_option: QualityMeshOptionEnum = "500K Triangle",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        preview_render: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Hyper3dRodinV2.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str = "",
-        input_image_urls: list[_FileInput] | None = None,
-        use_original_alpha: bool = False,
-        seed: int | None = None,
-        geometry_file_format: GeometryFileFormatEnum = "glb",
-        material: MaterialEnum = "All",
-        quality_mesh_option: QualityMeshOptionEnum = "500K Triangle",
-        TAPose: bool = False,
-        bbox_condition: list[int] | None = None,
-        addons: AddonsEnum | None = None,
-        preview_render: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Hyper3dRodinV2.subscribe`."""
         return await self._subscribe(input, kwargs)

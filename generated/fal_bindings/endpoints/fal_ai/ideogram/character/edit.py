@@ -14,28 +14,22 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.color_palette import ColorPalette
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "IdeogramCharacterEdit", "AsyncIdeogramCharacterEdit"]
 
 ENDPOINT_ID = "fal-ai/ideogram/character/edit"
 
 RenderingSpeedEnum: TypeAlias = Literal["TURBO", "BALANCED", "QUALITY"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -43,83 +37,89 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"reference_mask_urls"})
 
-    image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="A set of images to use as style references (maximum total size 10MB across all style references). The images should be in JPEG, PNG or WebP format",
-    )
+    image_urls: list[_FileInput] | None = None
     """A set of images to use as style references (maximum total size 10MB across all style references). The images should be in JPEG, PNG or WebP format"""
 
-    rendering_speed: RenderingSpeedEnum = Field(
-        default="BALANCED", description="The rendering speed to use."
-    )
+    rendering_speed: RenderingSpeedEnum = "BALANCED"
     """The rendering speed to use."""
 
-    color_palette: ColorPalette | None = Field(
-        default=None,
-        description="A color palette for generation, must EITHER be specified via one of the presets (name) or explicitly via hexadecimal representations of the color with optional weights (members)",
-    )
+    color_palette: ColorPalette | None = None
     """A color palette for generation, must EITHER be specified via one of the presets (name) or explicitly via hexadecimal representations of the color with optional weights (members)"""
 
-    style_codes: list[str] | None = Field(
-        default=None,
-        description="A list of 8 character hexadecimal codes representing the style of the image. Cannot be used in conjunction with style_reference_images or style",
-    )
+    style_codes: list[str] | None = None
     """A list of 8 character hexadecimal codes representing the style of the image. Cannot be used in conjunction with style_reference_images or style"""
 
-    expand_prompt: bool = Field(
-        default=True,
-        description="Determine if MagicPrompt should be used in generating the request or not.",
-    )
+    expand_prompt: bool = True
     """Determine if MagicPrompt should be used in generating the request or not."""
 
-    num_images: int = Field(default=1, ge=1, le=8, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=8)
     """Number of images to generate."""
 
-    seed: int | None = Field(default=None, description="Seed for the random number generator")
+    seed: int | None = None
     """Seed for the random number generator"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    prompt: str = Field(description="The prompt to fill the masked part of the image.")
+    prompt: str
     """The prompt to fill the masked part of the image."""
 
-    image_url: _FileInput = Field(
-        description="The image URL to generate an image from. MUST have the exact same dimensions (width and height) as the mask image."
-    )
+    image_url: _FileInput
     """The image URL to generate an image from. MUST have the exact same dimensions (width and height) as the mask image."""
 
-    mask_url: _FileInput = Field(
-        description="The mask URL to inpaint the image. MUST have the exact same dimensions (width and height) as the input image."
-    )
+    mask_url: _FileInput
     """The mask URL to inpaint the image. MUST have the exact same dimensions (width and height) as the input image."""
 
-    reference_image_urls: list[_FileInput] = Field(
-        description="A set of images to use as character references. Currently only 1 image is supported, rest will be ignored. (maximum total size 10MB across all character references). The images should be in JPEG, PNG or WebP format"
-    )
+    reference_image_urls: list[_FileInput]
     """A set of images to use as character references. Currently only 1 image is supported, rest will be ignored. (maximum total size 10MB across all character references). The images should be in JPEG, PNG or WebP format"""
 
-    reference_mask_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="A set of masks to apply to the character references. Currently only 1 mask is supported, rest will be ignored. (maximum total size 10MB across all character references). The masks should be in JPEG, PNG or WebP format",
-    )
+    reference_mask_urls: list[_FileInput] | None = None
     """A set of masks to apply to the character references. Currently only 1 mask is supported, rest will be ignored. (maximum total size 10MB across all character references). The masks should be in JPEG, PNG or WebP format"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ideogram/character/edit`."""
 
-    images: list[File_ccd89e]
+    images: list[File]
 
-    seed: int = Field(description="Seed used for the random number generator")
+    seed: int
     """Seed used for the random number generator"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: list[_FileInput] | None
+        rendering_speed: RenderingSpeedEnum
+        color_palette: ColorPalette | None
+        style_codes: list[str] | None
+        expand_prompt: bool
+        num_images: int
+        seed: int | None
+        sync_mode: bool
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        mask_url: Required[_FileInput]
+        reference_image_urls: Required[list[_FileInput]]
+        reference_mask_urls: list[_FileInput] | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class IdeogramCharacterEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/ideogram/character/edit`)."""
+    """`fal-ai/ideogram/character/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -127,91 +127,52 @@ class IdeogramCharacterEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        reference_image_urls: list[_FileInput],
-        reference_mask_urls: list[_FileInput] | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        reference_image_urls: list[_FileInput],
-        reference_mask_urls: list[_FileInput] | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        reference_image_urls: list[_FileInput],
-        reference_mask_urls: list[_FileInput] | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput] | None, default None): A set of images to use as style references (maximum total size 10MB across all style references).
+            rendering_speed (RenderingSpeedEnum, default "BALANCED"): The rendering speed to use.
+            color_palette (ColorPalette | None, default None): A color palette for generation, must EITHER be specified via one of the presets (name) or explicitly via hexadecimal representations of the color with optional weights (members)
+            style_codes (list[str] | None, default None): A list of 8 character hexadecimal codes representing the style of the image.
+            expand_prompt (bool, default True): Determine if MagicPrompt should be used in generating the request or not.
+            num_images (int, default 1): Number of images to generate.
+            seed (int | None, default None): Seed for the random number generator
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            prompt (str, required): The prompt to fill the masked part of the image.
+            image_url (FileInput, required): The image URL to generate an image from.
+            mask_url (FileInput, required): The mask URL to inpaint the image.
+            reference_image_urls (list[FileInput], required): A set of images to use as character references.
+            reference_mask_urls (list[FileInput] | None, default None): A set of masks to apply to the character references.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncIdeogramCharacterEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ideogram/character/edit`), async."""
+    """Async twin of `IdeogramCharacterEdit` (`fal-ai/ideogram/character/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -219,88 +180,33 @@ class AsyncIdeogramCharacterEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        reference_image_urls: list[_FileInput],
-        reference_mask_urls: list[_FileInput] | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `IdeogramCharacterEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        reference_image_urls: list[_FileInput],
-        reference_mask_urls: list[_FileInput] | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `IdeogramCharacterEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        prompt: str,
-        image_url: _FileInput,
-        mask_url: _FileInput,
-        reference_image_urls: list[_FileInput],
-        reference_mask_urls: list[_FileInput] | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `IdeogramCharacterEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

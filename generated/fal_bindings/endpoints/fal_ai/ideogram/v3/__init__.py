@@ -14,22 +14,17 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.color_palette import ColorPalette
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "IdeogramV3", "AsyncIdeogramV3"]
 
@@ -107,90 +102,93 @@ StylePresetEnum: TypeAlias = Literal[
     "WEIRD",
     "WOODBLOCK_PRINT",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/ideogram/v3`."""
 
-    image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="A set of images to use as style references (maximum total size 10MB across all style references). The images should be in JPEG, PNG or WebP format",
-    )
+    image_urls: list[_FileInput] | None = None
     """A set of images to use as style references (maximum total size 10MB across all style references). The images should be in JPEG, PNG or WebP format"""
 
-    rendering_speed: RenderingSpeedEnum = Field(
-        default="BALANCED", description="The rendering speed to use."
-    )
+    rendering_speed: RenderingSpeedEnum = "BALANCED"
     """The rendering speed to use."""
 
-    color_palette: ColorPalette | None = Field(
-        default=None,
-        description="A color palette for generation, must EITHER be specified via one of the presets (name) or explicitly via hexadecimal representations of the color with optional weights (members)",
-    )
+    color_palette: ColorPalette | None = None
     """A color palette for generation, must EITHER be specified via one of the presets (name) or explicitly via hexadecimal representations of the color with optional weights (members)"""
 
-    style_codes: list[str] | None = Field(
-        default=None,
-        description="A list of 8 character hexadecimal codes representing the style of the image. Cannot be used in conjunction with style_reference_images or style",
-    )
+    style_codes: list[str] | None = None
     """A list of 8 character hexadecimal codes representing the style of the image. Cannot be used in conjunction with style_reference_images or style"""
 
-    style: StyleEnum | None = Field(
-        default=None,
-        description="The style type to generate with. Cannot be used with style_codes.",
-    )
+    style: StyleEnum | None = None
     """The style type to generate with. Cannot be used with style_codes."""
 
-    expand_prompt: bool = Field(
-        default=True,
-        description="Determine if MagicPrompt should be used in generating the request or not.",
-    )
+    expand_prompt: bool = True
     """Determine if MagicPrompt should be used in generating the request or not."""
 
-    num_images: int = Field(default=1, ge=1, le=8, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=8)
     """Number of images to generate."""
 
-    seed: int | None = Field(default=None, description="Seed for the random number generator")
+    seed: int | None = None
     """Seed for the random number generator"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    style_preset: StylePresetEnum | None = Field(
-        default=None,
-        description="Style preset for generation. The chosen style preset will guide the generation.",
-    )
+    style_preset: StylePresetEnum | None = None
     """Style preset for generation. The chosen style preset will guide the generation."""
 
     prompt: str
 
-    image_size: ImageSize | ImageSizeEnum | None = Field(
-        default="square_hd", description="The resolution of the generated image"
-    )
+    image_size: ImageSize | ImageSizeEnum | None = "square_hd"
     """The resolution of the generated image"""
 
-    negative_prompt: str = Field(
-        default="",
-        description="Description of what to exclude from an image. Descriptions in the prompt take precedence to descriptions in the negative prompt.",
-    )
+    negative_prompt: str = ""
     """Description of what to exclude from an image. Descriptions in the prompt take precedence to descriptions in the negative prompt."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ideogram/v3`."""
 
-    images: list[File_ccd89e]
+    images: list[File]
 
-    seed: int = Field(description="Seed used for the random number generator")
+    seed: int
     """Seed used for the random number generator"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: list[_FileInput] | None
+        rendering_speed: RenderingSpeedEnum
+        color_palette: ColorPalette | None
+        style_codes: list[str] | None
+        style: StyleEnum | None
+        expand_prompt: bool
+        num_images: int
+        seed: int | None
+        sync_mode: bool
+        style_preset: StylePresetEnum | None
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum | None
+        negative_prompt: str
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class IdeogramV3(_Endpoint[Input, Output]):
-    """(`fal-ai/ideogram/v3`)."""
+    """`fal-ai/ideogram/v3`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -198,91 +196,52 @@ class IdeogramV3(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        style: StyleEnum | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        style_preset: StylePresetEnum | None = None,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        negative_prompt: str = "",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        style: StyleEnum | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        style_preset: StylePresetEnum | None = None,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        negative_prompt: str = "",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        style: StyleEnum | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        style_preset: StylePresetEnum | None = None,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        negative_prompt: str = "",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput] | None, default None): A set of images to use as style references (maximum total size 10MB across all style references).
+            rendering_speed (RenderingSpeedEnum, default "BALANCED"): The rendering speed to use.
+            color_palette (ColorPalette | None, default None): A color palette for generation, must EITHER be specified via one of the presets (name) or explicitly via hexadecimal representations of the color with optional weights (members)
+            style_codes (list[str] | None, default None): A list of 8 character hexadecimal codes representing the style of the image.
+            style (StyleEnum | None, default None): The style type to generate with.
+            expand_prompt (bool, default True): Determine if MagicPrompt should be used in generating the request or not.
+            num_images (int, default 1): Number of images to generate.
+            seed (int | None, default None): Seed for the random number generator
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            style_preset (StylePresetEnum | None, default None): Style preset for generation.
+            prompt (str, required)
+            image_size (ImageSize | ImageSizeEnum | None, default "square_hd"): The resolution of the generated image
+            negative_prompt (str, default ""): Description of what to exclude from an image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncIdeogramV3(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ideogram/v3`), async."""
+    """Async twin of `IdeogramV3` (`fal-ai/ideogram/v3`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -290,88 +249,33 @@ class AsyncIdeogramV3(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        style: StyleEnum | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        style_preset: StylePresetEnum | None = None,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        negative_prompt: str = "",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `IdeogramV3.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        style: StyleEnum | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        style_preset: StylePresetEnum | None = None,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        negative_prompt: str = "",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `IdeogramV3.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput] | None = None,
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        color_palette: ColorPalette | None = None,
-        style_codes: list[str] | None = None,
-        style: StyleEnum | None = None,
-        expand_prompt: bool = True,
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        style_preset: StylePresetEnum | None = None,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum | None = "square_hd",
-        negative_prompt: str = "",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `IdeogramV3.subscribe`."""
         return await self._subscribe(input, kwargs)

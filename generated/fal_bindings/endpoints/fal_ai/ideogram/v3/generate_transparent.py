@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -57,7 +52,6 @@ AspectRatioEnum: TypeAlias = Literal[
 ]
 
 RenderingSpeedEnum: TypeAlias = Literal["TURBO", "BALANCED", "QUALITY"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -65,52 +59,66 @@ class Input(_FalInput):
 
     prompt: str
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1", description="The aspect ratio of the generated image."
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """The aspect ratio of the generated image."""
 
-    rendering_speed: RenderingSpeedEnum = Field(
-        default="BALANCED", description="The rendering speed to use."
-    )
+    rendering_speed: RenderingSpeedEnum = "BALANCED"
     """The rendering speed to use."""
 
-    expand_prompt: bool = Field(
-        default=True,
-        description="Determine if MagicPrompt should be used in generating the request or not.",
-    )
+    expand_prompt: bool = True
     """Determine if MagicPrompt should be used in generating the request or not."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="Description of what to exclude from an image. Descriptions in the prompt take precedence to descriptions in the negative prompt.",
-    )
+    negative_prompt: str = ""
     """Description of what to exclude from an image. Descriptions in the prompt take precedence to descriptions in the negative prompt."""
 
-    num_images: int = Field(default=1, ge=1, le=8, description="Number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=8)
     """Number of images to generate."""
 
-    seed: int | None = Field(default=None, description="Seed for the random number generator")
+    seed: int | None = None
     """Seed for the random number generator"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ideogram/v3/generate-transparent`."""
 
-    images: list[File_ccd89e]
+    images: list[File]
 
-    seed: int = Field(description="Seed used for the random number generator")
+    seed: int
     """Seed used for the random number generator"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        aspect_ratio: AspectRatioEnum
+        rendering_speed: RenderingSpeedEnum
+        expand_prompt: bool
+        negative_prompt: str
+        num_images: int
+        seed: int | None
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class IdeogramV3GenerateTransparent(_Endpoint[Input, Output]):
-    """(`fal-ai/ideogram/v3/generate-transparent`)."""
+    """`fal-ai/ideogram/v3/generate-transparent`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -118,76 +126,47 @@ class IdeogramV3GenerateTransparent(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        expand_prompt: bool = True,
-        negative_prompt: str = "",
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        expand_prompt: bool = True,
-        negative_prompt: str = "",
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        expand_prompt: bool = True,
-        negative_prompt: str = "",
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required)
+            aspect_ratio (AspectRatioEnum, default "1:1"): The aspect ratio of the generated image.
+            rendering_speed (RenderingSpeedEnum, default "BALANCED"): The rendering speed to use.
+            expand_prompt (bool, default True): Determine if MagicPrompt should be used in generating the request or not.
+            negative_prompt (str, default ""): Description of what to exclude from an image.
+            num_images (int, default 1): Number of images to generate.
+            seed (int | None, default None): Seed for the random number generator
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncIdeogramV3GenerateTransparent(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ideogram/v3/generate-transparent`), async."""
+    """Async twin of `IdeogramV3GenerateTransparent` (`fal-ai/ideogram/v3/generate-transparent`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -195,73 +174,33 @@ class AsyncIdeogramV3GenerateTransparent(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        expand_prompt: bool = True,
-        negative_prompt: str = "",
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `IdeogramV3GenerateTransparent.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        expand_prompt: bool = True,
-        negative_prompt: str = "",
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `IdeogramV3GenerateTransparent.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "1:1",
-        rendering_speed: RenderingSpeedEnum = "BALANCED",
-        expand_prompt: bool = True,
-        negative_prompt: str = "",
-        num_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `IdeogramV3GenerateTransparent.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.image import Image
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -51,70 +46,71 @@ ResultTypeEnum: TypeAlias = Literal["single", "series"]
 class Input(_FalInput):
     """Input of `fal-ai/kling-image/o3/text-to-image`."""
 
-    prompt: str = Field(
-        max_length=2500, description="Text prompt for image generation. Max 2500 characters."
-    )
+    prompt: str = Field(max_length=2500)
     """Text prompt for image generation. Max 2500 characters."""
 
-    elements: list[ElementInput] | None = Field(
-        default=None,
-        description="Optional: Elements (characters/objects) for face control. Reference in prompt as @Element1, @Element2, etc.",
-    )
+    elements: list[ElementInput] | None = None
     """Optional: Elements (characters/objects) for face control. Reference in prompt as @Element1, @Element2, etc."""
 
-    resolution: ResolutionEnum = Field(
-        default="1K",
-        description="Image generation resolution. 1K: standard, 2K: high-res, 4K: ultra high-res.",
-    )
+    resolution: ResolutionEnum = "1K"
     """Image generation resolution. 1K: standard, 2K: high-res, 4K: ultra high-res."""
 
-    result_type: ResultTypeEnum = Field(
-        default="single",
-        description="Result type. 'single' for one image, 'series' for a series of related images.",
-    )
+    result_type: ResultTypeEnum = "single"
     """Result type. 'single' for one image, 'series' for a series of related images."""
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=9,
-        description="Number of images to generate (1-9). Only used when result_type is 'single'.",
-    )
+    num_images: int = Field(default=1, ge=1, le=9)
     """Number of images to generate (1-9). Only used when result_type is 'single'."""
 
-    series_amount: int | None = Field(
-        default=None,
-        ge=2,
-        le=9,
-        description="Number of images in series (2-9). Only used when result_type is 'series'.",
-    )
+    series_amount: int | None = Field(default=None, ge=2, le=9)
     """Number of images in series (2-9). Only used when result_type is 'series'."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of generated images."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of generated images."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    sync_mode: bool = Field(
-        default=False, description="If `True`, the media will be returned as a data URI."
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/kling-image/o3/text-to-image`."""
 
-    images: list[Image] = Field(description="Generated images")
+    images: list[Image]
     """Generated images"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        elements: list[ElementInput] | None
+        resolution: ResolutionEnum
+        result_type: ResultTypeEnum
+        num_images: int
+        series_amount: int | None
+        aspect_ratio: AspectRatioEnum
+        output_format: OutputFormatEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class KlingImageO3TextToImage(_Endpoint[Input, Output]):
-    """(`fal-ai/kling-image/o3/text-to-image`)."""
+    """`fal-ai/kling-image/o3/text-to-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -122,79 +118,48 @@ class KlingImageO3TextToImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        elements: list[ElementInput] | None = None,
-        resolution: ResolutionEnum = "1K",
-        result_type: ResultTypeEnum = "single",
-        num_images: int = 1,
-        series_amount: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        elements: list[ElementInput] | None = None,
-        resolution: ResolutionEnum = "1K",
-        result_type: ResultTypeEnum = "single",
-        num_images: int = 1,
-        series_amount: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        elements: list[ElementInput] | None = None,
-        resolution: ResolutionEnum = "1K",
-        result_type: ResultTypeEnum = "single",
-        num_images: int = 1,
-        series_amount: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for image generation.
+            elements (list[ElementInput] | None, default None): Optional: Elements (characters/objects) for face control.
+            resolution (ResolutionEnum, default "1K"): Image generation resolution. 1K: standard, 2K: high-res, 4K: ultra high-res.
+            result_type (ResultTypeEnum, default "single"): Result type. 'single' for one image, 'series' for a series of related images.
+            num_images (int, default 1): Number of images to generate (1-9).
+            series_amount (int | None, default None): Number of images in series (2-9).
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of generated images.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncKlingImageO3TextToImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/kling-image/o3/text-to-image`), async."""
+    """Async twin of `KlingImageO3TextToImage` (`fal-ai/kling-image/o3/text-to-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -202,76 +167,33 @@ class AsyncKlingImageO3TextToImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        elements: list[ElementInput] | None = None,
-        resolution: ResolutionEnum = "1K",
-        result_type: ResultTypeEnum = "single",
-        num_images: int = 1,
-        series_amount: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `KlingImageO3TextToImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        elements: list[ElementInput] | None = None,
-        resolution: ResolutionEnum = "1K",
-        result_type: ResultTypeEnum = "single",
-        num_images: int = 1,
-        series_amount: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `KlingImageO3TextToImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        elements: list[ElementInput] | None = None,
-        resolution: ResolutionEnum = "1K",
-        result_type: ResultTypeEnum = "single",
-        num_images: int = 1,
-        series_amount: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        output_format: OutputFormatEnum = "png",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `KlingImageO3TextToImage.subscribe`."""
         return await self._subscribe(input, kwargs)

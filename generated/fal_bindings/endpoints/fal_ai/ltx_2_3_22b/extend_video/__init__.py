@@ -19,16 +19,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Ltx2322bExtendVideo", "AsyncLtx2322bExtendVideo"]
 
@@ -66,264 +61,199 @@ VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
 class Input(_FalInput):
     """Input of `fal-ai/ltx-2.3-22b/extend-video`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
-    video_url: _FileInput = Field(description="The URL of the video to extend.")
+    video_url: _FileInput
     """The URL of the video to extend."""
 
-    end_image_url: _FileInput | None = Field(
-        default=None, description="The URL of the image to use as the end of the extended video."
-    )
+    end_image_url: _FileInput | None = None
     """The URL of the image to use as the end of the extended video."""
 
-    num_frames: int = Field(
-        default=121, ge=9, le=481, description="The number of frames to generate."
-    )
+    num_frames: int = Field(default=121, ge=9, le=481)
     """The number of frames to generate."""
 
-    video_size: ImageSize | VideoSizeEnum = Field(
-        default="auto", description="The size of the generated video."
-    )
+    video_size: ImageSize | VideoSizeEnum = "auto"
     """The size of the generated video."""
 
-    generate_audio: bool = Field(
-        default=True, description="Whether to generate audio for the video."
-    )
+    generate_audio: bool = True
     """Whether to generate audio for the video."""
 
-    use_multiscale: bool = Field(
-        default=True,
-        description="Whether to use multi-scale generation. If True, the model will generate the video at a smaller scale first, then use the smaller video to guide the generation of a video at or above your requested size. This results in better coherence and details.",
-    )
+    use_multiscale: bool = True
     """Whether to use multi-scale generation. If True, the model will generate the video at a smaller scale first, then use the smaller video to guide the generation of a video at or above your requested size. This results in better coherence and details."""
 
-    match_input_fps: bool = Field(
-        default=True,
-        description="When true, match the output FPS to the input video's FPS instead of using the default target FPS.",
-    )
+    match_input_fps: bool = True
     """When true, match the output FPS to the input video's FPS instead of using the default target FPS."""
 
-    fps: int | float = Field(
-        default=24, ge=1, le=60, description="The frames per second of the generated video."
-    )
+    fps: int | float = Field(default=24, ge=1, le=60)
     """The frames per second of the generated video."""
 
-    num_inference_steps: int = Field(
-        default=40, ge=8, le=50, description="The number of inference steps to use."
-    )
+    num_inference_steps: int = Field(default=40, ge=8, le=50)
     """The number of inference steps to use."""
 
-    video_cfg_scale: int | float = Field(
-        default=3,
-        ge=1,
-        le=20,
-        description="The Classifier-Free Guidance (CFG) scale for the video. Higher values result in more consistent and focused video content.",
-    )
+    video_cfg_scale: int | float = Field(default=3, ge=1, le=20)
     """The Classifier-Free Guidance (CFG) scale for the video. Higher values result in more consistent and focused video content."""
 
-    video_stg_scale: int | float = Field(
-        default=0,
-        ge=0,
-        le=20,
-        description="The Spatiotemporal Guidance (STG) scale for the video. Higher values result in more consistent and focused video content.",
-    )
+    video_stg_scale: int | float = Field(default=0, ge=0, le=20)
     """The Spatiotemporal Guidance (STG) scale for the video. Higher values result in more consistent and focused video content."""
 
-    video_rescaling_scale: int | float = Field(
-        default=0.7,
-        ge=0,
-        le=1,
-        description="The rescaling scale for the video. Controls the ratio between classifier-free guidance and spatiotemporal guidance.",
-    )
+    video_rescaling_scale: int | float = Field(default=0.7, ge=0, le=1)
     """The rescaling scale for the video. Controls the ratio between classifier-free guidance and spatiotemporal guidance."""
 
-    video_modality_scale: int | float = Field(
-        default=3,
-        ge=0,
-        le=10,
-        description="The modality scale for the video. Controls the ratio between video and audio modalities.",
-    )
+    video_modality_scale: int | float = Field(default=3, ge=0, le=10)
     """The modality scale for the video. Controls the ratio between video and audio modalities."""
 
-    audio_cfg_scale: int | float = Field(
-        default=7,
-        ge=1,
-        le=20,
-        description="The Classifier-Free Guidance (CFG) scale for the audio. Higher values result in more consistent and focused audio content.",
-    )
+    audio_cfg_scale: int | float = Field(default=7, ge=1, le=20)
     """The Classifier-Free Guidance (CFG) scale for the audio. Higher values result in more consistent and focused audio content."""
 
-    audio_stg_scale: int | float = Field(
-        default=0,
-        ge=0,
-        le=20,
-        description="The Spatiotemporal Guidance (STG) scale for the audio. Higher values result in more consistent and focused audio content.",
-    )
+    audio_stg_scale: int | float = Field(default=0, ge=0, le=20)
     """The Spatiotemporal Guidance (STG) scale for the audio. Higher values result in more consistent and focused audio content."""
 
-    audio_rescaling_scale: int | float = Field(
-        default=0.7,
-        ge=0,
-        le=1,
-        description="The rescaling scale for the audio. Controls the ratio between classifier-free guidance and spatiotemporal guidance.",
-    )
+    audio_rescaling_scale: int | float = Field(default=0.7, ge=0, le=1)
     """The rescaling scale for the audio. Controls the ratio between classifier-free guidance and spatiotemporal guidance."""
 
-    audio_modality_scale: int | float = Field(
-        default=3,
-        ge=0,
-        le=10,
-        description="The modality scale for the audio. Controls the ratio between video and audio modalities.",
-    )
+    audio_modality_scale: int | float = Field(default=3, ge=0, le=10)
     """The modality scale for the audio. Controls the ratio between video and audio modalities."""
 
-    gradient_estimation_gamma: int | float = Field(
-        default=2,
-        ge=0,
-        le=10,
-        description="The gamma of gradient estimation during denoising. Set to 0 to disable.",
-    )
+    gradient_estimation_gamma: int | float = Field(default=2, ge=0, le=10)
     """The gamma of gradient estimation during denoising. Set to 0 to disable."""
 
-    use_restart_sampling: bool = Field(
-        default=False,
-        description="Whether to use restart sampling. This will inject a small amount of noise during each denoising step, which can help improve the quality of the generated video.",
-    )
+    use_restart_sampling: bool = False
     """Whether to use restart sampling. This will inject a small amount of noise during each denoising step, which can help improve the quality of the generated video."""
 
-    scheduler: SchedulerEnum = Field(default="ltx2", description="The scheduler to use.")
+    scheduler: SchedulerEnum = "ltx2"
     """The scheduler to use."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="The acceleration level to use."
-    )
+    acceleration: AccelerationEnum = "regular"
     """The acceleration level to use."""
 
-    camera_lora: CameraLoraEnum = Field(
-        default="none",
-        description="The camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera.",
-    )
+    camera_lora: CameraLoraEnum = "none"
     """The camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera."""
 
-    camera_lora_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="The scale of the camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera.",
-    )
+    camera_lora_scale: int | float = Field(default=1, ge=0, le=1)
     """The scale of the camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera."""
 
     negative_prompt: str = Field(
-        default="news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static",
-        description="The negative prompt to generate the video from.",
+        default="news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static"
     )
     """The negative prompt to generate the video from."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = True
     """Whether to enable prompt expansion."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    video_output_type: VideoOutputTypeEnum = Field(
-        default="X264 (.mp4)", description="The output type of the generated video."
-    )
+    video_output_type: VideoOutputTypeEnum = "X264 (.mp4)"
     """The output type of the generated video."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high", description="The quality of the generated video."
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the generated video."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced", description="The write mode of the generated video."
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the generated video."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    distill_lora_first_pass_scale: int | float = Field(
-        default=0.2,
-        ge=0,
-        le=1,
-        description="The scale of the distill LoRA to use for the first pass. Set to 0 to disable.",
-    )
+    distill_lora_first_pass_scale: int | float = Field(default=0.2, ge=0, le=1)
     """The scale of the distill LoRA to use for the first pass. Set to 0 to disable."""
 
-    distill_lora_second_pass_scale: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="The scale of the distill LoRA to use for the second and subsequent passes.",
-    )
+    distill_lora_second_pass_scale: int | float = Field(default=0.5, ge=0, le=1)
     """The scale of the distill LoRA to use for the second and subsequent passes."""
 
-    extend_direction: ExtendDirectionEnum = Field(
-        default="forward",
-        description="Direction to extend the video. 'forward' extends from the end of the video, 'backward' extends from the beginning.",
-    )
+    extend_direction: ExtendDirectionEnum = "forward"
     """Direction to extend the video. 'forward' extends from the end of the video, 'backward' extends from the beginning."""
 
-    num_context_frames: int = Field(
-        default=25,
-        ge=0,
-        le=121,
-        description="The number of frames to use as context for the extension.",
-    )
+    num_context_frames: int = Field(default=25, ge=0, le=121)
     """The number of frames to use as context for the extension."""
 
-    video_strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="Video conditioning strength. Lower values represent more freedom given to the model to change the video content.",
-    )
+    video_strength: int | float = Field(default=1, ge=0, le=1)
     """Video conditioning strength. Lower values represent more freedom given to the model to change the video content."""
 
-    audio_strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="Audio conditioning strength. Lower values represent more freedom given to the model to change the audio content.",
-    )
+    audio_strength: int | float = Field(default=1, ge=0, le=1)
     """Audio conditioning strength. Lower values represent more freedom given to the model to change the audio content."""
 
-    end_image_strength: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="The strength of the end image to use for the video generation.",
-    )
+    end_image_strength: int | float = Field(default=1, ge=0, le=1)
     """The strength of the end image to use for the video generation."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ltx-2.3-22b/extend-video`."""
 
-    video: VideoFile = Field(description="The generated video.")
+    video: VideoFile
     """The generated video."""
 
-    seed: int = Field(description="The seed used for the random number generator.")
+    seed: int
     """The seed used for the random number generator."""
 
-    prompt: str = Field(description="The prompt used for the generation.")
+    prompt: str
     """The prompt used for the generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_url: Required[_FileInput]
+        end_image_url: _FileInput | None
+        num_frames: int
+        video_size: ImageSize | VideoSizeEnum
+        generate_audio: bool
+        use_multiscale: bool
+        match_input_fps: bool
+        fps: int | float
+        num_inference_steps: int
+        video_cfg_scale: int | float
+        video_stg_scale: int | float
+        video_rescaling_scale: int | float
+        video_modality_scale: int | float
+        audio_cfg_scale: int | float
+        audio_stg_scale: int | float
+        audio_rescaling_scale: int | float
+        audio_modality_scale: int | float
+        gradient_estimation_gamma: int | float
+        use_restart_sampling: bool
+        scheduler: SchedulerEnum
+        acceleration: AccelerationEnum
+        camera_lora: CameraLoraEnum
+        camera_lora_scale: int | float
+        negative_prompt: str
+        seed: int | None
+        enable_prompt_expansion: bool
+        enable_safety_checker: bool
+        video_output_type: VideoOutputTypeEnum
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        sync_mode: bool
+        distill_lora_first_pass_scale: int | float
+        distill_lora_second_pass_scale: int | float
+        extend_direction: ExtendDirectionEnum
+        num_context_frames: int
+        video_strength: int | float
+        audio_strength: int | float
+        end_image_strength: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Ltx2322bExtendVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx-2.3-22b/extend-video`)."""
+    """`fal-ai/ltx-2.3-22b/extend-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -331,169 +261,78 @@ class Ltx2322bExtendVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "auto",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        match_input_fps: bool = True,
-        fps: int | float = 24,
-        num_inference_steps: int = 40,
-        video_cfg_scale: int | float = 3,
-        video_stg_scale: int | float = 0,
-        video_rescaling_scale: int | float = 0.7,
-        video_modality_scale: int | float = 3,
-        audio_cfg_scale: int | float = 7,
-        audio_stg_scale: int | float = 0,
-        audio_rescaling_scale: int | float = 0.7,
-        audio_modality_scale: int | float = 3,
-        gradient_estimation_gamma: int | float = 2,
-        use_restart_sampling: bool = False,
-        scheduler: SchedulerEnum = "ltx2",
-        acceleration: AccelerationEnum = "regular",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        distill_lora_first_pass_scale: int | float = 0.2,
-        distill_lora_second_pass_scale: int | float = 0.5,
-        extend_direction: ExtendDirectionEnum = "forward",
-        num_context_frames: int = 25,
-        video_strength: int | float = 1,
-        audio_strength: int | float = 1,
-        end_image_strength: int | float = 1,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "auto",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        match_input_fps: bool = True,
-        fps: int | float = 24,
-        num_inference_steps: int = 40,
-        video_cfg_scale: int | float = 3,
-        video_stg_scale: int | float = 0,
-        video_rescaling_scale: int | float = 0.7,
-        video_modality_scale: int | float = 3,
-        audio_cfg_scale: int | float = 7,
-        audio_stg_scale: int | float = 0,
-        audio_rescaling_scale: int | float = 0.7,
-        audio_modality_scale: int | float = 3,
-        gradient_estimation_gamma: int | float = 2,
-        use_restart_sampling: bool = False,
-        scheduler: SchedulerEnum = "ltx2",
-        acceleration: AccelerationEnum = "regular",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        distill_lora_first_pass_scale: int | float = 0.2,
-        distill_lora_second_pass_scale: int | float = 0.5,
-        extend_direction: ExtendDirectionEnum = "forward",
-        num_context_frames: int = 25,
-        video_strength: int | float = 1,
-        audio_strength: int | float = 1,
-        end_image_strength: int | float = 1,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "auto",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        match_input_fps: bool = True,
-        fps: int | float = 24,
-        num_inference_steps: int = 40,
-        video_cfg_scale: int | float = 3,
-        video_stg_scale: int | float = 0,
-        video_rescaling_scale: int | float = 0.7,
-        video_modality_scale: int | float = 3,
-        audio_cfg_scale: int | float = 7,
-        audio_stg_scale: int | float = 0,
-        audio_rescaling_scale: int | float = 0.7,
-        audio_modality_scale: int | float = 3,
-        gradient_estimation_gamma: int | float = 2,
-        use_restart_sampling: bool = False,
-        scheduler: SchedulerEnum = "ltx2",
-        acceleration: AccelerationEnum = "regular",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        distill_lora_first_pass_scale: int | float = 0.2,
-        distill_lora_second_pass_scale: int | float = 0.5,
-        extend_direction: ExtendDirectionEnum = "forward",
-        num_context_frames: int = 25,
-        video_strength: int | float = 1,
-        audio_strength: int | float = 1,
-        end_image_strength: int | float = 1,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            video_url (FileInput, required): The URL of the video to extend.
+            end_image_url (FileInput | None, default None): The URL of the image to use as the end of the extended video.
+            num_frames (int, default 121): The number of frames to generate.
+            video_size (ImageSize | VideoSizeEnum, default "auto"): The size of the generated video.
+            generate_audio (bool, default True): Whether to generate audio for the video.
+            use_multiscale (bool, default True): Whether to use multi-scale generation.
+            match_input_fps (bool, default True): When true, match the output FPS to the input video's FPS instead of using the default target FPS.
+            fps (int | float, default 24): The frames per second of the generated video.
+            num_inference_steps (int, default 40): The number of inference steps to use.
+            video_cfg_scale (int | float, default 3): The Classifier-Free Guidance (CFG) scale for the video.
+            video_stg_scale (int | float, default 0): The Spatiotemporal Guidance (STG) scale for the video.
+            video_rescaling_scale (int | float, default 0.7): The rescaling scale for the video.
+            video_modality_scale (int | float, default 3): The modality scale for the video.
+            audio_cfg_scale (int | float, default 7): The Classifier-Free Guidance (CFG) scale for the audio.
+            audio_stg_scale (int | float, default 0): The Spatiotemporal Guidance (STG) scale for the audio.
+            audio_rescaling_scale (int | float, default 0.7): The rescaling scale for the audio.
+            audio_modality_scale (int | float, default 3): The modality scale for the audio.
+            gradient_estimation_gamma (int | float, default 2): The gamma of gradient estimation during denoising.
+            use_restart_sampling (bool, default False): Whether to use restart sampling.
+            scheduler (SchedulerEnum, default "ltx2"): The scheduler to use.
+            acceleration (AccelerationEnum, default "regular"): The acceleration level to use.
+            camera_lora (CameraLoraEnum, default "none"): The camera LoRA to use.
+            camera_lora_scale (int | float, default 1): The scale of the camera LoRA to use.
+            negative_prompt (str, optional): The negative prompt to generate the video from.
+            seed (int | None, default None): The seed for the random number generator.
+            enable_prompt_expansion (bool, default True): Whether to enable prompt expansion.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            video_output_type (VideoOutputTypeEnum, default "X264 (.mp4)"): The output type of the generated video.
+            video_quality (VideoQualityEnum, default "high"): The quality of the generated video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the generated video.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            distill_lora_first_pass_scale (int | float, default 0.2): The scale of the distill LoRA to use for the first pass.
+            distill_lora_second_pass_scale (int | float, default 0.5): The scale of the distill LoRA to use for the second and subsequent passes.
+            extend_direction (ExtendDirectionEnum, default "forward"): Direction to extend the video. 'forward' extends from the end of the video, 'backward' extends from the beginning.
+            num_context_frames (int, default 25): The number of frames to use as context for the extension.
+            video_strength (int | float, default 1): Video conditioning strength.
+            audio_strength (int | float, default 1): Audio conditioning strength.
+            end_image_strength (int | float, default 1): The strength of the end image to use for the video generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtx2322bExtendVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx-2.3-22b/extend-video`), async."""
+    """Async twin of `Ltx2322bExtendVideo` (`fal-ai/ltx-2.3-22b/extend-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -501,166 +340,33 @@ class AsyncLtx2322bExtendVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "auto",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        match_input_fps: bool = True,
-        fps: int | float = 24,
-        num_inference_steps: int = 40,
-        video_cfg_scale: int | float = 3,
-        video_stg_scale: int | float = 0,
-        video_rescaling_scale: int | float = 0.7,
-        video_modality_scale: int | float = 3,
-        audio_cfg_scale: int | float = 7,
-        audio_stg_scale: int | float = 0,
-        audio_rescaling_scale: int | float = 0.7,
-        audio_modality_scale: int | float = 3,
-        gradient_estimation_gamma: int | float = 2,
-        use_restart_sampling: bool = False,
-        scheduler: SchedulerEnum = "ltx2",
-        acceleration: AccelerationEnum = "regular",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        distill_lora_first_pass_scale: int | float = 0.2,
-        distill_lora_second_pass_scale: int | float = 0.5,
-        extend_direction: ExtendDirectionEnum = "forward",
-        num_context_frames: int = 25,
-        video_strength: int | float = 1,
-        audio_strength: int | float = 1,
-        end_image_strength: int | float = 1,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Ltx2322bExtendVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "auto",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        match_input_fps: bool = True,
-        fps: int | float = 24,
-        num_inference_steps: int = 40,
-        video_cfg_scale: int | float = 3,
-        video_stg_scale: int | float = 0,
-        video_rescaling_scale: int | float = 0.7,
-        video_modality_scale: int | float = 3,
-        audio_cfg_scale: int | float = 7,
-        audio_stg_scale: int | float = 0,
-        audio_rescaling_scale: int | float = 0.7,
-        audio_modality_scale: int | float = 3,
-        gradient_estimation_gamma: int | float = 2,
-        use_restart_sampling: bool = False,
-        scheduler: SchedulerEnum = "ltx2",
-        acceleration: AccelerationEnum = "regular",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        distill_lora_first_pass_scale: int | float = 0.2,
-        distill_lora_second_pass_scale: int | float = 0.5,
-        extend_direction: ExtendDirectionEnum = "forward",
-        num_context_frames: int = 25,
-        video_strength: int | float = 1,
-        audio_strength: int | float = 1,
-        end_image_strength: int | float = 1,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Ltx2322bExtendVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "auto",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        match_input_fps: bool = True,
-        fps: int | float = 24,
-        num_inference_steps: int = 40,
-        video_cfg_scale: int | float = 3,
-        video_stg_scale: int | float = 0,
-        video_rescaling_scale: int | float = 0.7,
-        video_modality_scale: int | float = 3,
-        audio_cfg_scale: int | float = 7,
-        audio_stg_scale: int | float = 0,
-        audio_rescaling_scale: int | float = 0.7,
-        audio_modality_scale: int | float = 3,
-        gradient_estimation_gamma: int | float = 2,
-        use_restart_sampling: bool = False,
-        scheduler: SchedulerEnum = "ltx2",
-        acceleration: AccelerationEnum = "regular",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "news broadcast, 3d animation, computer graphics, pc game, console game, video game, cartoon, childish, watermark, logo, text, on screen text, subtitles, titles, signature, slowmo, static",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        distill_lora_first_pass_scale: int | float = 0.2,
-        distill_lora_second_pass_scale: int | float = 0.5,
-        extend_direction: ExtendDirectionEnum = "forward",
-        num_context_frames: int = 25,
-        video_strength: int | float = 1,
-        audio_strength: int | float = 1,
-        end_image_strength: int | float = 1,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Ltx2322bExtendVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

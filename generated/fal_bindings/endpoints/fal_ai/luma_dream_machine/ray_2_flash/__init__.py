@@ -17,21 +17,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -48,7 +43,6 @@ AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "21:9", "9:21
 DurationEnum: TypeAlias = Literal["5s", "9s"]
 
 ResolutionEnum: TypeAlias = Literal["540p", "720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -56,34 +50,48 @@ class Input(_FalInput):
 
     prompt: str = Field(min_length=3, max_length=5000)
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video"""
 
-    loop: bool = Field(
-        default=False,
-        description="Whether the video should loop (end of video is blended with the beginning)",
-    )
+    loop: bool = False
     """Whether the video should loop (end of video is blended with the beginning)"""
 
-    resolution: ResolutionEnum = Field(
-        default="540p",
-        description="The resolution of the generated video (720p costs 2x more, 1080p costs 4x more)",
-    )
+    resolution: ResolutionEnum = "540p"
     """The resolution of the generated video (720p costs 2x more, 1080p costs 4x more)"""
 
-    duration: DurationEnum = Field(
-        default="5s", description="The duration of the generated video (9s costs 2x more)"
-    )
+    duration: DurationEnum = "5s"
     """The duration of the generated video (9s costs 2x more)"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/luma-dream-machine/ray-2-flash`."""
 
-    video: File_ccd89e = Field(description="The generated video")
+    video: File
     """The generated video"""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        aspect_ratio: AspectRatioEnum
+        loop: bool
+        resolution: ResolutionEnum
+        duration: DurationEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class LumaDreamMachineRay2Flash(_Endpoint[Input, Output]):
@@ -98,70 +106,44 @@ class LumaDreamMachineRay2Flash(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loop: bool = False,
-        resolution: ResolutionEnum = "540p",
-        duration: DurationEnum = "5s",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loop: bool = False,
-        resolution: ResolutionEnum = "540p",
-        duration: DurationEnum = "5s",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loop: bool = False,
-        resolution: ResolutionEnum = "540p",
-        duration: DurationEnum = "5s",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required)
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video
+            loop (bool, default False): Whether the video should loop (end of video is blended with the beginning)
+            resolution (ResolutionEnum, default "540p"): The resolution of the generated video (720p costs 2x more, 1080p costs 4x more)
+            duration (DurationEnum, default "5s"): The duration of the generated video (9s costs 2x more)
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLumaDreamMachineRay2Flash(_AsyncEndpoint[Input, Output]):
-    """Text to Video (Ray 2 Flash) (`fal-ai/luma-dream-machine/ray-2-flash`), async.
-
-    Ray2 Flash is a fast video generative model capable of creating realistic visuals with natural, coherent motion.
-    """
+    """Async twin of `LumaDreamMachineRay2Flash` (`fal-ai/luma-dream-machine/ray-2-flash`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -169,64 +151,33 @@ class AsyncLumaDreamMachineRay2Flash(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loop: bool = False,
-        resolution: ResolutionEnum = "540p",
-        duration: DurationEnum = "5s",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LumaDreamMachineRay2Flash.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loop: bool = False,
-        resolution: ResolutionEnum = "540p",
-        duration: DurationEnum = "5s",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LumaDreamMachineRay2Flash.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        loop: bool = False,
-        resolution: ResolutionEnum = "540p",
-        duration: DurationEnum = "5s",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LumaDreamMachineRay2Flash.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -40,55 +35,76 @@ __all__ = [
 ENDPOINT_ID = "fal-ai/luma-photon/flash/reframe"
 
 AspectRatioEnum: TypeAlias = Literal["1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/luma-photon/flash/reframe`."""
 
-    image_url: _FileInput = Field(description="URL of the input image to reframe")
+    image_url: _FileInput
     """URL of the input image to reframe"""
 
-    aspect_ratio: AspectRatioEnum = Field(description="The aspect ratio of the reframed image")
+    aspect_ratio: AspectRatioEnum
     """The aspect ratio of the reframed image"""
 
-    prompt: str | None = Field(
-        default=None, min_length=3, max_length=5000, description="Optional prompt for reframing"
-    )
+    prompt: str | None = Field(default=None, min_length=3, max_length=5000)
     """Optional prompt for reframing"""
 
-    grid_position_x: int | None = Field(
-        default=None, description="X position of the grid for reframing"
-    )
+    grid_position_x: int | None = None
     """X position of the grid for reframing"""
 
-    grid_position_y: int | None = Field(
-        default=None, description="Y position of the grid for reframing"
-    )
+    grid_position_y: int | None = None
     """Y position of the grid for reframing"""
 
-    x_end: int | None = Field(default=None, description="End X coordinate for reframing")
+    x_end: int | None = None
     """End X coordinate for reframing"""
 
-    x_start: int | None = Field(default=None, description="Start X coordinate for reframing")
+    x_start: int | None = None
     """Start X coordinate for reframing"""
 
-    y_end: int | None = Field(default=None, description="End Y coordinate for reframing")
+    y_end: int | None = None
     """End Y coordinate for reframing"""
 
-    y_start: int | None = Field(default=None, description="Start Y coordinate for reframing")
+    y_start: int | None = None
     """Start Y coordinate for reframing"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/luma-photon/flash/reframe`."""
 
-    images: list[File_ccd89e] = Field(description="The generated image")
+    images: list[File]
     """The generated image"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        aspect_ratio: Required[AspectRatioEnum]
+        prompt: str | None
+        grid_position_x: int | None
+        grid_position_y: int | None
+        x_end: int | None
+        x_start: int | None
+        y_end: int | None
+        y_start: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LumaPhotonFlashReframe(_Endpoint[Input, Output]):
-    """(`fal-ai/luma-photon/flash/reframe`)."""
+    """`fal-ai/luma-photon/flash/reframe`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -96,79 +112,48 @@ class LumaPhotonFlashReframe(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        aspect_ratio: AspectRatioEnum,
-        prompt: str | None = None,
-        grid_position_x: int | None = None,
-        grid_position_y: int | None = None,
-        x_end: int | None = None,
-        x_start: int | None = None,
-        y_end: int | None = None,
-        y_start: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        aspect_ratio: AspectRatioEnum,
-        prompt: str | None = None,
-        grid_position_x: int | None = None,
-        grid_position_y: int | None = None,
-        x_end: int | None = None,
-        x_start: int | None = None,
-        y_end: int | None = None,
-        y_start: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        aspect_ratio: AspectRatioEnum,
-        prompt: str | None = None,
-        grid_position_x: int | None = None,
-        grid_position_y: int | None = None,
-        x_end: int | None = None,
-        x_start: int | None = None,
-        y_end: int | None = None,
-        y_start: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the input image to reframe
+            aspect_ratio (AspectRatioEnum, required): The aspect ratio of the reframed image
+            prompt (str | None, default None): Optional prompt for reframing
+            grid_position_x (int | None, default None): X position of the grid for reframing
+            grid_position_y (int | None, default None): Y position of the grid for reframing
+            x_end (int | None, default None): End X coordinate for reframing
+            x_start (int | None, default None): Start X coordinate for reframing
+            y_end (int | None, default None): End Y coordinate for reframing
+            y_start (int | None, default None): Start Y coordinate for reframing
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLumaPhotonFlashReframe(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/luma-photon/flash/reframe`), async."""
+    """Async twin of `LumaPhotonFlashReframe` (`fal-ai/luma-photon/flash/reframe`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -176,76 +161,33 @@ class AsyncLumaPhotonFlashReframe(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        aspect_ratio: AspectRatioEnum,
-        prompt: str | None = None,
-        grid_position_x: int | None = None,
-        grid_position_y: int | None = None,
-        x_end: int | None = None,
-        x_start: int | None = None,
-        y_end: int | None = None,
-        y_start: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LumaPhotonFlashReframe.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        aspect_ratio: AspectRatioEnum,
-        prompt: str | None = None,
-        grid_position_x: int | None = None,
-        grid_position_y: int | None = None,
-        x_end: int | None = None,
-        x_start: int | None = None,
-        y_end: int | None = None,
-        y_start: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LumaPhotonFlashReframe.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        aspect_ratio: AspectRatioEnum,
-        prompt: str | None = None,
-        grid_position_x: int | None = None,
-        grid_position_y: int | None = None,
-        x_end: int | None = None,
-        x_start: int | None = None,
-        y_end: int | None = None,
-        y_start: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LumaPhotonFlashReframe.subscribe`."""
         return await self._subscribe(input, kwargs)

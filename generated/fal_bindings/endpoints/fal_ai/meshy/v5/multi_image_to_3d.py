@@ -10,31 +10,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
-from fal_bindings.types.model_urls_92957f import ModelUrls_92957f
+from fal_bindings.types.file_c59382 import File
+from fal_bindings.types.model_urls_92957f import ModelUrls
 from fal_bindings.types.texture_files import TextureFiles
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "MeshyV5MultiImageTo3d", "AsyncMeshyV5MultiImageTo3d"]
 
@@ -43,8 +36,6 @@ ENDPOINT_ID = "fal-ai/meshy/v5/multi-image-to-3d"
 SymmetryModeEnum: TypeAlias = Literal["off", "auto", "on"]
 
 TopologyEnum: TypeAlias = Literal["quad", "triangle"]
-File: TypeAlias = File_c59382
-ModelUrls: TypeAlias = ModelUrls_92957f
 
 
 class Input(_FalInput):
@@ -54,86 +45,87 @@ class Input(_FalInput):
         {"enable_pbr", "is_a_t_pose", "texture_image_url", "texture_prompt"}
     )
 
-    image_urls: list[_FileInput] = Field(
-        description="1 to 4 images for 3D model creation. All images should depict the same object from different angles. Supports .jpg, .jpeg, .png formats, and AVIF/HEIF which will be automatically converted. If more than 4 images are provided, only the first 4 will be used."
-    )
+    image_urls: list[_FileInput]
     """1 to 4 images for 3D model creation. All images should depict the same object from different angles. Supports .jpg, .jpeg, .png formats, and AVIF/HEIF which will be automatically converted. If more than 4 images are provided, only the first 4 will be used."""
 
-    topology: TopologyEnum = Field(
-        default="triangle",
-        description="Specify the topology of the generated model. Quad for smooth surfaces, Triangle for detailed geometry.",
-    )
+    topology: TopologyEnum = "triangle"
     """Specify the topology of the generated model. Quad for smooth surfaces, Triangle for detailed geometry."""
 
-    target_polycount: int = Field(
-        default=30000, description="Target number of polygons in the generated model"
-    )
+    target_polycount: int = 30000
     """Target number of polygons in the generated model"""
 
-    symmetry_mode: SymmetryModeEnum = Field(
-        default="auto", description="Controls symmetry behavior during model generation."
-    )
+    symmetry_mode: SymmetryModeEnum = "auto"
     """Controls symmetry behavior during model generation."""
 
-    should_remesh: bool = Field(
-        default=True,
-        description="Whether to enable the remesh phase. When false, returns triangular mesh ignoring topology and target_polycount.",
-    )
+    should_remesh: bool = True
     """Whether to enable the remesh phase. When false, returns triangular mesh ignoring topology and target_polycount."""
 
-    should_texture: bool = Field(
-        default=True,
-        description="Whether to generate textures. False provides mesh without textures for 5 credits, True adds texture generation for additional 10 credits.",
-    )
+    should_texture: bool = True
     """Whether to generate textures. False provides mesh without textures for 5 credits, True adds texture generation for additional 10 credits."""
 
-    enable_pbr: bool | None = Field(
-        default=None,
-        description="Generate PBR Maps (metallic, roughness, normal) in addition to base color. Requires should_texture to be true.",
-    )
+    enable_pbr: bool | None = None
     """Generate PBR Maps (metallic, roughness, normal) in addition to base color. Requires should_texture to be true."""
 
-    is_a_t_pose: bool | None = Field(
-        default=None, description="Whether to generate the model in an A/T pose"
-    )
+    is_a_t_pose: bool | None = None
     """Whether to generate the model in an A/T pose"""
 
-    texture_prompt: str | None = Field(
-        default=None,
-        description="Text prompt to guide the texturing process. Requires should_texture to be true.",
-    )
+    texture_prompt: str | None = None
     """Text prompt to guide the texturing process. Requires should_texture to be true."""
 
-    texture_image_url: _FileInput | None = Field(
-        default=None,
-        description="2D image to guide the texturing process. Requires should_texture to be true.",
-    )
+    texture_image_url: _FileInput | None = None
     """2D image to guide the texturing process. Requires should_texture to be true."""
 
-    enable_safety_checker: bool = Field(
-        default=True,
-        description="If set to true, input data will be checked for safety before processing.",
-    )
+    enable_safety_checker: bool = True
     """If set to true, input data will be checked for safety before processing."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/meshy/v5/multi-image-to-3d`."""
 
-    model_glb: File_c59382 = Field(description="Generated 3D object in GLB format.")
+    model_glb: File
     """Generated 3D object in GLB format."""
 
-    thumbnail: File_c59382 = Field(description="Preview thumbnail of the generated model")
+    thumbnail: File
     """Preview thumbnail of the generated model"""
 
-    model_urls: ModelUrls_92957f = Field(description="URLs for different 3D model formats")
+    model_urls: ModelUrls
     """URLs for different 3D model formats"""
 
-    texture_urls: list[TextureFiles] = Field(description="Array of texture file objects")
+    texture_urls: list[TextureFiles]
     """Array of texture file objects"""
 
-    seed: int = Field(description="The seed used for generation (if available)")
+    seed: int
     """The seed used for generation (if available)"""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: Required[list[_FileInput]]
+        topology: TopologyEnum
+        target_polycount: int
+        symmetry_mode: SymmetryModeEnum
+        should_remesh: bool
+        should_texture: bool
+        enable_pbr: bool | None
+        is_a_t_pose: bool | None
+        texture_prompt: str | None
+        texture_image_url: _FileInput | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class MeshyV5MultiImageTo3d(_Endpoint[Input, Output]):
@@ -148,88 +140,50 @@ class MeshyV5MultiImageTo3d(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        topology: TopologyEnum = "triangle",
-        target_polycount: int = 30000,
-        symmetry_mode: SymmetryModeEnum = "auto",
-        should_remesh: bool = True,
-        should_texture: bool = True,
-        enable_pbr: bool | None = None,
-        is_a_t_pose: bool | None = None,
-        texture_prompt: str | None = None,
-        texture_image_url: _FileInput | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        topology: TopologyEnum = "triangle",
-        target_polycount: int = 30000,
-        symmetry_mode: SymmetryModeEnum = "auto",
-        should_remesh: bool = True,
-        should_texture: bool = True,
-        enable_pbr: bool | None = None,
-        is_a_t_pose: bool | None = None,
-        texture_prompt: str | None = None,
-        texture_image_url: _FileInput | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        topology: TopologyEnum = "triangle",
-        target_polycount: int = 30000,
-        symmetry_mode: SymmetryModeEnum = "auto",
-        should_remesh: bool = True,
-        should_texture: bool = True,
-        enable_pbr: bool | None = None,
-        is_a_t_pose: bool | None = None,
-        texture_prompt: str | None = None,
-        texture_image_url: _FileInput | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput], required): 1 to 4 images for 3D model creation.
+            topology (TopologyEnum, default "triangle"): Specify the topology of the generated model.
+            target_polycount (int, default 30000): Target number of polygons in the generated model
+            symmetry_mode (SymmetryModeEnum, default "auto"): Controls symmetry behavior during model generation.
+            should_remesh (bool, default True): Whether to enable the remesh phase.
+            should_texture (bool, default True): Whether to generate textures.
+            enable_pbr (bool | None, default None): Generate PBR Maps (metallic, roughness, normal) in addition to base color.
+            is_a_t_pose (bool | None, default None): Whether to generate the model in an A/T pose
+            texture_prompt (str | None, default None): Text prompt to guide the texturing process.
+            texture_image_url (FileInput | None, default None): 2D image to guide the texturing process.
+            enable_safety_checker (bool, default True): If set to true, input data will be checked for safety before processing.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMeshyV5MultiImageTo3d(_AsyncEndpoint[Input, Output]):
-    """v5 Multi-Image to 3D (`fal-ai/meshy/v5/multi-image-to-3d`), async.
-
-    Meshy-5 multi image generates realistic and production ready 3D models from multiple images.
-    """
+    """Async twin of `MeshyV5MultiImageTo3d` (`fal-ai/meshy/v5/multi-image-to-3d`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -237,82 +191,33 @@ class AsyncMeshyV5MultiImageTo3d(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        topology: TopologyEnum = "triangle",
-        target_polycount: int = 30000,
-        symmetry_mode: SymmetryModeEnum = "auto",
-        should_remesh: bool = True,
-        should_texture: bool = True,
-        enable_pbr: bool | None = None,
-        is_a_t_pose: bool | None = None,
-        texture_prompt: str | None = None,
-        texture_image_url: _FileInput | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MeshyV5MultiImageTo3d.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        topology: TopologyEnum = "triangle",
-        target_polycount: int = 30000,
-        symmetry_mode: SymmetryModeEnum = "auto",
-        should_remesh: bool = True,
-        should_texture: bool = True,
-        enable_pbr: bool | None = None,
-        is_a_t_pose: bool | None = None,
-        texture_prompt: str | None = None,
-        texture_image_url: _FileInput | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MeshyV5MultiImageTo3d.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        topology: TopologyEnum = "triangle",
-        target_polycount: int = 30000,
-        symmetry_mode: SymmetryModeEnum = "auto",
-        should_remesh: bool = True,
-        should_texture: bool = True,
-        enable_pbr: bool | None = None,
-        is_a_t_pose: bool | None = None,
-        texture_prompt: str | None = None,
-        texture_image_url: _FileInput | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MeshyV5MultiImageTo3d.subscribe`."""
         return await self._subscribe(input, kwargs)

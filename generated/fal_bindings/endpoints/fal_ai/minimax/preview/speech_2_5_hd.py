@@ -12,24 +12,19 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.audio_setting_a01a1d import AudioSetting_a01a1d
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.audio_setting_a01a1d import AudioSetting
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.pronunciation_dict import PronunciationDict
 from fal_bindings.types.voice_setting import VoiceSetting
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -86,8 +81,6 @@ LanguageBoostEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["url", "hex"]
-AudioSetting: TypeAlias = AudioSetting_a01a1d
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -95,11 +88,7 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"audio_setting"})
 
-    text: str = Field(
-        min_length=1,
-        max_length=5000,
-        description="Text to convert to speech (max 5000 characters, minimum 1 non-whitespace character)",
-    )
+    text: str = Field(min_length=1, max_length=5000)
     """Text to convert to speech (max 5000 characters, minimum 1 non-whitespace character)"""
 
     voice_setting: VoiceSetting = Field(
@@ -111,44 +100,60 @@ class Input(_FalInput):
                 "speed": 1,
                 "voice_id": "Wise_Woman",
             }
-        ),
-        description="Voice configuration settings",
+        )
     )
     """Voice configuration settings"""
 
-    audio_setting: AudioSetting_a01a1d | None = Field(
-        default=None, description="Audio configuration settings"
-    )
+    audio_setting: AudioSetting | None = None
     """Audio configuration settings"""
 
-    language_boost: LanguageBoostEnum | None = Field(
-        default=None, description="Enhance recognition of specified languages and dialects"
-    )
+    language_boost: LanguageBoostEnum | None = None
     """Enhance recognition of specified languages and dialects"""
 
-    output_format: OutputFormatEnum = Field(
-        default="hex", description="Format of the output content (non-streaming only)"
-    )
+    output_format: OutputFormatEnum = "hex"
     """Format of the output content (non-streaming only)"""
 
-    pronunciation_dict: PronunciationDict | None = Field(
-        default=None, description="Custom pronunciation dictionary for text replacement"
-    )
+    pronunciation_dict: PronunciationDict | None = None
     """Custom pronunciation dictionary for text replacement"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/minimax/preview/speech-2.5-hd`."""
 
-    audio: File_ccd89e = Field(description="The generated audio file")
+    audio: File
     """The generated audio file"""
 
-    duration_ms: int = Field(description="Duration of the audio in milliseconds")
+    duration_ms: int
     """Duration of the audio in milliseconds"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        voice_setting: VoiceSetting
+        audio_setting: AudioSetting | None
+        language_boost: LanguageBoostEnum | None
+        output_format: OutputFormatEnum
+        pronunciation_dict: PronunciationDict | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class MinimaxPreviewSpeech25Hd(_Endpoint[Input, Output]):
-    """(`fal-ai/minimax/preview/speech-2.5-hd`)."""
+    """`fal-ai/minimax/preview/speech-2.5-hd`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -156,70 +161,45 @@ class MinimaxPreviewSpeech25Hd(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        voice_setting: VoiceSetting = ...,
-        audio_setting: AudioSetting_a01a1d | None = None,
-        language_boost: LanguageBoostEnum | None = None,
-        output_format: OutputFormatEnum = "hex",
-        pronunciation_dict: PronunciationDict | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        voice_setting: VoiceSetting = ...,
-        audio_setting: AudioSetting_a01a1d | None = None,
-        language_boost: LanguageBoostEnum | None = None,
-        output_format: OutputFormatEnum = "hex",
-        pronunciation_dict: PronunciationDict | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        voice_setting: VoiceSetting = ...,
-        audio_setting: AudioSetting_a01a1d | None = None,
-        language_boost: LanguageBoostEnum | None = None,
-        output_format: OutputFormatEnum = "hex",
-        pronunciation_dict: PronunciationDict | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): Text to convert to speech (max 5000 characters, minimum 1 non-whitespace character)
+            voice_setting (VoiceSetting, optional): Voice configuration settings
+            audio_setting (AudioSetting | None, default None): Audio configuration settings
+            language_boost (LanguageBoostEnum | None, default None): Enhance recognition of specified languages and dialects
+            output_format (OutputFormatEnum, default "hex"): Format of the output content (non-streaming only)
+            pronunciation_dict (PronunciationDict | None, default None): Custom pronunciation dictionary for text replacement
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncMinimaxPreviewSpeech25Hd(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/minimax/preview/speech-2.5-hd`), async."""
+    """Async twin of `MinimaxPreviewSpeech25Hd` (`fal-ai/minimax/preview/speech-2.5-hd`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -227,67 +207,33 @@ class AsyncMinimaxPreviewSpeech25Hd(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        voice_setting: VoiceSetting = ...,
-        audio_setting: AudioSetting_a01a1d | None = None,
-        language_boost: LanguageBoostEnum | None = None,
-        output_format: OutputFormatEnum = "hex",
-        pronunciation_dict: PronunciationDict | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `MinimaxPreviewSpeech25Hd.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        voice_setting: VoiceSetting = ...,
-        audio_setting: AudioSetting_a01a1d | None = None,
-        language_boost: LanguageBoostEnum | None = None,
-        output_format: OutputFormatEnum = "hex",
-        pronunciation_dict: PronunciationDict | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `MinimaxPreviewSpeech25Hd.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        voice_setting: VoiceSetting = ...,
-        audio_setting: AudioSetting_a01a1d | None = None,
-        language_boost: LanguageBoostEnum | None = None,
-        output_format: OutputFormatEnum = "hex",
-        pronunciation_dict: PronunciationDict | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `MinimaxPreviewSpeech25Hd.subscribe`."""
         return await self._subscribe(input, kwargs)

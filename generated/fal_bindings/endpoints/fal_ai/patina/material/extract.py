@@ -18,16 +18,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PatinaMaterialExtract", "AsyncPatinaMaterialExtract"]
 
@@ -49,108 +44,108 @@ UpscaleFactorEnum: TypeAlias = Literal[0, 2, 4]
 class Input(_FalInput):
     """Input of `fal-ai/patina/material/extract`."""
 
-    prompt: str = Field(description="Describe which texture to extract from the image.")
+    prompt: str
     """Describe which texture to extract from the image."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="Output texture dimensions in pixels."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """Output texture dimensions in pixels."""
 
-    num_inference_steps: int = Field(
-        default=8, ge=1, le=8, description="Number of denoising steps for texture generation."
-    )
+    num_inference_steps: int = Field(default=8, ge=1, le=8)
     """Number of denoising steps for texture generation."""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducible generation.")
+    seed: int | None = None
     """Random seed for reproducible generation."""
 
-    num_images: int = Field(
-        default=1, ge=1, le=4, description="Number of texture images to generate."
-    )
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of texture images to generate."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True,
-        description="Expand prompt with an LLM for richer detail. Adds ~0.0025 credits.",
-    )
+    enable_prompt_expansion: bool = True
     """Expand prompt with an LLM for richer detail. Adds ~0.0025 credits."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable the safety checker for generated images."
-    )
+    enable_safety_checker: bool = True
     """Enable the safety checker for generated images."""
 
-    tiling_mode: TilingModeEnum = Field(
-        default="both",
-        description="Tiling direction: 'both' (omnidirectional), 'horizontal', or 'vertical'.",
-    )
+    tiling_mode: TilingModeEnum = "both"
     """Tiling direction: 'both' (omnidirectional), 'horizontal', or 'vertical'."""
 
-    tile_size: int = Field(
-        default=128,
-        ge=32,
-        le=256,
-        description="Tile size in latent space (64 = 512px, 128 = 1024px).",
-    )
+    tile_size: int = Field(default=128, ge=32, le=256)
     """Tile size in latent space (64 = 512px, 128 = 1024px)."""
 
-    tile_stride: int = Field(default=64, ge=16, le=128, description="Tile stride in latent space.")
+    tile_stride: int = Field(default=64, ge=16, le=128)
     """Tile stride in latent space."""
 
-    image_url: _FileInput = Field(description="URL of the image to extract a texture from.")
+    image_url: _FileInput
     """URL of the image to extract a texture from."""
 
-    strength: int | float = Field(
-        default=0.6,
-        le=1,
-        gt=0,
-        description="How much to transform the input image. Only used when image_url is provided.",
-    )
+    strength: int | float = Field(default=0.6, le=1, gt=0)
     """How much to transform the input image. Only used when image_url is provided."""
 
     maps: list[MapsEnum] = Field(
         default_factory=lambda: list[MapsEnum](
             ["basecolor", "normal", "roughness", "metalness", "height"]
-        ),
-        description="Which PBR maps to predict. Deselect all to skip PBR estimation entirely. Defaults to all five.",
+        )
     )
     """Which PBR maps to predict. Deselect all to skip PBR estimation entirely. Defaults to all five."""
 
-    upscale_factor: UpscaleFactorEnum = Field(
-        default=0,
-        description="Upscale factor for predicted PBR maps via SeedVR seamless upscaling. 0 = no upscaling, 2 = 2× resolution, 4 = 4× resolution. The base texture image is not upscaled.",
-    )
+    upscale_factor: UpscaleFactorEnum = 0
     """Upscale factor for predicted PBR maps via SeedVR seamless upscaling. 0 = no upscaling, 2 = 2× resolution, 4 = 4× resolution. The base texture image is not upscaled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="Output image format for textures and PBR maps."
-    )
+    output_format: OutputFormatEnum = "png"
     """Output image format for textures and PBR maps."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/patina/material/extract`."""
 
-    images: list[Any] = Field(
-        description="Generated tileable texture image(s) from z-image and predicted PBR material maps from PATINA."
-    )
+    images: list[Any]
     """Generated tileable texture image(s) from z-image and predicted PBR material maps from PATINA."""
 
-    seed: int = Field(description="Seed used for texture generation.")
+    seed: int
     """Seed used for texture generation."""
 
-    prompt: str = Field(description="The prompt used for texture generation (possibly expanded).")
+    prompt: str
     """The prompt used for texture generation (possibly expanded)."""
 
-    timings: dict[str, int | float] | None = Field(
-        default=None, description="End-to-end timing breakdown (seconds)."
-    )
+    timings: dict[str, int | float] | None = None
     """End-to-end timing breakdown (seconds)."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        seed: int | None
+        num_images: int
+        enable_prompt_expansion: bool
+        enable_safety_checker: bool
+        tiling_mode: TilingModeEnum
+        tile_size: int
+        tile_stride: int
+        image_url: Required[_FileInput]
+        strength: int | float
+        maps: list[MapsEnum]
+        upscale_factor: UpscaleFactorEnum
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PatinaMaterialExtract(_Endpoint[Input, Output]):
-    """(`fal-ai/patina/material/extract`)."""
+    """`fal-ai/patina/material/extract`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -158,97 +153,54 @@ class PatinaMaterialExtract(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        tiling_mode: TilingModeEnum = "both",
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        image_url: _FileInput,
-        strength: int | float = 0.6,
-        maps: list[MapsEnum] = ...,
-        upscale_factor: UpscaleFactorEnum = 0,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        tiling_mode: TilingModeEnum = "both",
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        image_url: _FileInput,
-        strength: int | float = 0.6,
-        maps: list[MapsEnum] = ...,
-        upscale_factor: UpscaleFactorEnum = 0,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        tiling_mode: TilingModeEnum = "both",
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        image_url: _FileInput,
-        strength: int | float = 0.6,
-        maps: list[MapsEnum] = ...,
-        upscale_factor: UpscaleFactorEnum = 0,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Describe which texture to extract from the image.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): Output texture dimensions in pixels.
+            num_inference_steps (int, default 8): Number of denoising steps for texture generation.
+            seed (int | None, default None): Random seed for reproducible generation.
+            num_images (int, default 1): Number of texture images to generate.
+            enable_prompt_expansion (bool, default True): Expand prompt with an LLM for richer detail.
+            enable_safety_checker (bool, default True): Enable the safety checker for generated images.
+            tiling_mode (TilingModeEnum, default "both"): Tiling direction: 'both' (omnidirectional), 'horizontal', or 'vertical'.
+            tile_size (int, default 128): Tile size in latent space (64 = 512px, 128 = 1024px).
+            tile_stride (int, default 64): Tile stride in latent space.
+            image_url (FileInput, required): URL of the image to extract a texture from.
+            strength (int | float, default 0.6): How much to transform the input image.
+            maps (list[MapsEnum], default ["basecolor", "normal", "roughness", "metalness", "height"]): Which PBR maps to predict.
+            upscale_factor (UpscaleFactorEnum, default 0): Upscale factor for predicted PBR maps via SeedVR seamless upscaling. 0 = no upscaling, 2 = 2× resolution, 4 = 4× resolution.
+            output_format (OutputFormatEnum, default "png"): Output image format for textures and PBR maps.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPatinaMaterialExtract(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/patina/material/extract`), async."""
+    """Async twin of `PatinaMaterialExtract` (`fal-ai/patina/material/extract`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -256,94 +208,33 @@ class AsyncPatinaMaterialExtract(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        tiling_mode: TilingModeEnum = "both",
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        image_url: _FileInput,
-        strength: int | float = 0.6,
-        maps: list[MapsEnum] = ...,
-        upscale_factor: UpscaleFactorEnum = 0,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PatinaMaterialExtract.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        tiling_mode: TilingModeEnum = "both",
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        image_url: _FileInput,
-        strength: int | float = 0.6,
-        maps: list[MapsEnum] = ...,
-        upscale_factor: UpscaleFactorEnum = 0,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PatinaMaterialExtract.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        num_images: int = 1,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        tiling_mode: TilingModeEnum = "both",
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        image_url: _FileInput,
-        strength: int | float = 0.6,
-        maps: list[MapsEnum] = ...,
-        upscale_factor: UpscaleFactorEnum = 0,
-        output_format: OutputFormatEnum = "png",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PatinaMaterialExtract.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,37 +5,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.keyframe_transition import KeyframeTransition
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PikaV22Pikaframes", "AsyncPikaV22Pikaframes"]
 
 ENDPOINT_ID = "fal-ai/pika/v2.2/pikaframes"
 
 ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -43,44 +35,59 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"transitions"})
 
-    image_urls: list[_FileInput] = Field(
-        description="URLs of keyframe images (2-5 images) to create transitions between"
-    )
+    image_urls: list[_FileInput]
     """URLs of keyframe images (2-5 images) to create transitions between"""
 
-    transitions: list[KeyframeTransition] | None = Field(
-        default=None,
-        description="Configuration for each transition. Length must be len(image_urls) - 1. Total duration of all transitions must not exceed 25 seconds. If not provided, uses default 5-second transitions with the global prompt.",
-    )
+    transitions: list[KeyframeTransition] | None = None
     """Configuration for each transition. Length must be len(image_urls) - 1. Total duration of all transitions must not exceed 25 seconds. If not provided, uses default 5-second transitions with the global prompt."""
 
-    prompt: str | None = Field(
-        default=None,
-        description="Default prompt for all transitions. Individual transition prompts override this.",
-    )
+    prompt: str | None = None
     """Default prompt for all transitions. Individual transition prompts override this."""
 
-    negative_prompt: str = Field(default="", description="A negative prompt to guide the model")
+    negative_prompt: str = ""
     """A negative prompt to guide the model"""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator")
+    seed: int | None = None
     """The seed for the random number generator"""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the generated video"
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the generated video"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/pika/v2.2/pikaframes`."""
 
-    video: File_ccd89e = Field(description="The generated video with transitions between keyframes")
+    video: File
     """The generated video with transitions between keyframes"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: Required[list[_FileInput]]
+        transitions: list[KeyframeTransition] | None
+        prompt: str | None
+        negative_prompt: str
+        seed: int | None
+        resolution: ResolutionEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PikaV22Pikaframes(_Endpoint[Input, Output]):
-    """(`fal-ai/pika/v2.2/pikaframes`)."""
+    """`fal-ai/pika/v2.2/pikaframes`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -88,70 +95,45 @@ class PikaV22Pikaframes(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        transitions: list[KeyframeTransition] | None = None,
-        prompt: str | None = None,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        transitions: list[KeyframeTransition] | None = None,
-        prompt: str | None = None,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        transitions: list[KeyframeTransition] | None = None,
-        prompt: str | None = None,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput], required): URLs of keyframe images (2-5 images) to create transitions between
+            transitions (list[KeyframeTransition] | None, default None): Configuration for each transition.
+            prompt (str | None, default None): Default prompt for all transitions.
+            negative_prompt (str, default ""): A negative prompt to guide the model
+            seed (int | None, default None): The seed for the random number generator
+            resolution (ResolutionEnum, default "720p"): The resolution of the generated video
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPikaV22Pikaframes(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pika/v2.2/pikaframes`), async."""
+    """Async twin of `PikaV22Pikaframes` (`fal-ai/pika/v2.2/pikaframes`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -159,67 +141,33 @@ class AsyncPikaV22Pikaframes(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        transitions: list[KeyframeTransition] | None = None,
-        prompt: str | None = None,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PikaV22Pikaframes.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        transitions: list[KeyframeTransition] | None = None,
-        prompt: str | None = None,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PikaV22Pikaframes.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        transitions: list[KeyframeTransition] | None = None,
-        prompt: str | None = None,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PikaV22Pikaframes.subscribe`."""
         return await self._subscribe(input, kwargs)

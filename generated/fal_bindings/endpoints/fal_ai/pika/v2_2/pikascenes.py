@@ -5,29 +5,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PikaV22Pikascenes", "AsyncPikaV22Pikascenes"]
 
@@ -40,57 +33,72 @@ DurationEnum: TypeAlias = Literal[5, 10]
 IngredientsModeEnum: TypeAlias = Literal["precise", "creative"]
 
 ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/pika/v2.2/pikascenes`."""
 
-    image_urls: list[_FileInput] = Field(description="URLs of images to combine into a video")
+    image_urls: list[_FileInput]
     """URLs of images to combine into a video"""
 
-    prompt: str = Field(description="Text prompt describing the desired video")
+    prompt: str
     """Text prompt describing the desired video"""
 
-    negative_prompt: str = Field(
-        default="ugly, bad, terrible", description="A negative prompt to guide the model"
-    )
+    negative_prompt: str = "ugly, bad, terrible"
     """A negative prompt to guide the model"""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator")
+    seed: int | None = None
     """The seed for the random number generator"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video"""
 
-    resolution: ResolutionEnum = Field(
-        default="1080p", description="The resolution of the generated video"
-    )
+    resolution: ResolutionEnum = "1080p"
     """The resolution of the generated video"""
 
-    duration: DurationEnum = Field(
-        default=5, description="The duration of the generated video in seconds"
-    )
+    duration: DurationEnum = 5
     """The duration of the generated video in seconds"""
 
-    ingredients_mode: IngredientsModeEnum = Field(
-        default="precise",
-        description="Mode for integrating multiple images. Precise mode is more accurate, creative mode is more creative.",
-    )
+    ingredients_mode: IngredientsModeEnum = "precise"
     """Mode for integrating multiple images. Precise mode is more accurate, creative mode is more creative."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/pika/v2.2/pikascenes`."""
 
-    video: File_ccd89e = Field(description="The generated video combining multiple images")
+    video: File
     """The generated video combining multiple images"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_urls: Required[list[_FileInput]]
+        prompt: Required[str]
+        negative_prompt: str
+        seed: int | None
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        duration: DurationEnum
+        ingredients_mode: IngredientsModeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PikaV22Pikascenes(_Endpoint[Input, Output]):
-    """(`fal-ai/pika/v2.2/pikascenes`)."""
+    """`fal-ai/pika/v2.2/pikascenes`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -98,76 +106,47 @@ class PikaV22Pikascenes(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        prompt: str,
-        negative_prompt: str = "ugly, bad, terrible",
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        ingredients_mode: IngredientsModeEnum = "precise",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        prompt: str,
-        negative_prompt: str = "ugly, bad, terrible",
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        ingredients_mode: IngredientsModeEnum = "precise",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        prompt: str,
-        negative_prompt: str = "ugly, bad, terrible",
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        ingredients_mode: IngredientsModeEnum = "precise",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_urls (list[FileInput], required): URLs of images to combine into a video
+            prompt (str, required): Text prompt describing the desired video
+            negative_prompt (str, default "ugly, bad, terrible"): A negative prompt to guide the model
+            seed (int | None, default None): The seed for the random number generator
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video
+            resolution (ResolutionEnum, default "1080p"): The resolution of the generated video
+            duration (DurationEnum, default 5): The duration of the generated video in seconds
+            ingredients_mode (IngredientsModeEnum, default "precise"): Mode for integrating multiple images.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPikaV22Pikascenes(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pika/v2.2/pikascenes`), async."""
+    """Async twin of `PikaV22Pikascenes` (`fal-ai/pika/v2.2/pikascenes`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -175,73 +154,33 @@ class AsyncPikaV22Pikascenes(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        prompt: str,
-        negative_prompt: str = "ugly, bad, terrible",
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        ingredients_mode: IngredientsModeEnum = "precise",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PikaV22Pikascenes.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        prompt: str,
-        negative_prompt: str = "ugly, bad, terrible",
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        ingredients_mode: IngredientsModeEnum = "precise",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PikaV22Pikascenes.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_urls: list[_FileInput],
-        prompt: str,
-        negative_prompt: str = "ugly, bad, terrible",
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        ingredients_mode: IngredientsModeEnum = "precise",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PikaV22Pikascenes.subscribe`."""
         return await self._subscribe(input, kwargs)

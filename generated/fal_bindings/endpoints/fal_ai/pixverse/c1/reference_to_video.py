@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_reference import ImageReference
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -42,62 +37,70 @@ ENDPOINT_ID = "fal-ai/pixverse/c1/reference-to-video"
 AspectRatioEnum: TypeAlias = Literal["16:9", "4:3", "1:1", "3:4", "9:16", "2:3", "3:2", "21:9"]
 
 ResolutionEnum: TypeAlias = Literal["360p", "540p", "720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/pixverse/c1/reference-to-video`."""
 
-    prompt: str = Field(
-        description="The prompt for the reference-to-video generation. Use @ref_name to refer to uploaded references."
-    )
+    prompt: str
     """The prompt for the reference-to-video generation. Use @ref_name to refer to uploaded references."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video"""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the generated video"
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the generated video"""
 
-    duration: int = Field(
-        default=5, ge=1, le=15, description="The duration of the generated video in seconds (1-15)"
-    )
+    duration: int = Field(default=5, ge=1, le=15)
     """The duration of the generated video in seconds (1-15)"""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same video every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same video every time.
     """
 
-    generate_audio_switch: bool = Field(
-        default=False, description="Enable audio generation (BGM, SFX, dialogue)"
-    )
+    generate_audio_switch: bool = False
     """Enable audio generation (BGM, SFX, dialogue)"""
 
-    image_references: list[ImageReference] = Field(
-        min_length=1,
-        max_length=7,
-        description="List of reference images with type and name. Use @ref_name in the prompt to refer to each reference.",
-    )
+    image_references: list[ImageReference] = Field(min_length=1, max_length=7)
     """List of reference images with type and name. Use @ref_name in the prompt to refer to each reference."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/pixverse/c1/reference-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        duration: int
+        seed: int | None
+        generate_audio_switch: bool
+        image_references: Required[list[ImageReference]]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PixverseC1ReferenceToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/pixverse/c1/reference-to-video`)."""
+    """`fal-ai/pixverse/c1/reference-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -105,73 +108,46 @@ class PixverseC1ReferenceToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        image_references: list[ImageReference],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        image_references: list[ImageReference],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        image_references: list[ImageReference],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt for the reference-to-video generation.
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video
+            resolution (ResolutionEnum, default "720p"): The resolution of the generated video
+            duration (int, default 5): The duration of the generated video in seconds (1-15)
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same video every time.
+            generate_audio_switch (bool, default False): Enable audio generation (BGM, SFX, dialogue)
+            image_references (list[ImageReference], required): List of reference images with type and name.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPixverseC1ReferenceToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pixverse/c1/reference-to-video`), async."""
+    """Async twin of `PixverseC1ReferenceToVideo` (`fal-ai/pixverse/c1/reference-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -179,70 +155,33 @@ class AsyncPixverseC1ReferenceToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        image_references: list[ImageReference],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PixverseC1ReferenceToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        image_references: list[ImageReference],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PixverseC1ReferenceToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        image_references: list[ImageReference],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PixverseC1ReferenceToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

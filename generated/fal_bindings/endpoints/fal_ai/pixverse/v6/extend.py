@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "PixverseV6Extend", "AsyncPixverseV6Extend"]
 
@@ -36,57 +31,72 @@ ENDPOINT_ID = "fal-ai/pixverse/v6/extend"
 ResolutionEnum: TypeAlias = Literal["360p", "540p", "720p", "1080p"]
 
 StyleEnum: TypeAlias = Literal["anime", "3d_animation", "clay", "comic", "cyberpunk"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/pixverse/v6/extend`."""
 
-    video_url: _FileInput = Field(description="URL of the input video to extend")
+    video_url: _FileInput
     """URL of the input video to extend"""
 
-    prompt: str = Field(description="Prompt describing how to extend the video")
+    prompt: str
     """Prompt describing how to extend the video"""
 
-    negative_prompt: str = Field(
-        default="", description="Negative prompt to be used for the generation"
-    )
+    negative_prompt: str = ""
     """Negative prompt to be used for the generation"""
 
-    style: StyleEnum | None = Field(default=None, description="The style of the extended video")
+    style: StyleEnum | None = None
     """The style of the extended video"""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the generated video"
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the generated video"""
 
-    duration: int = Field(
-        default=5,
-        ge=1,
-        le=15,
-        description="The duration of the generated video in seconds. v6 supports values from 1 to 15 seconds",
-    )
+    duration: int = Field(default=5, ge=1, le=15)
     """The duration of the generated video in seconds. v6 supports values from 1 to 15 seconds"""
 
-    seed: int | None = Field(default=None, description="Random seed for generation")
+    seed: int | None = None
     """Random seed for generation"""
 
-    generate_audio_switch: bool = Field(
-        default=False, description="Enable audio generation (BGM, SFX, dialogue)."
-    )
+    generate_audio_switch: bool = False
     """Enable audio generation (BGM, SFX, dialogue)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/pixverse/v6/extend`."""
 
-    video: File_ccd89e = Field(description="The extended video")
+    video: File
     """The extended video"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        prompt: Required[str]
+        negative_prompt: str
+        style: StyleEnum | None
+        resolution: ResolutionEnum
+        duration: int
+        seed: int | None
+        generate_audio_switch: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PixverseV6Extend(_Endpoint[Input, Output]):
-    """(`fal-ai/pixverse/v6/extend`)."""
+    """`fal-ai/pixverse/v6/extend`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -94,76 +104,47 @@ class PixverseV6Extend(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the input video to extend
+            prompt (str, required): Prompt describing how to extend the video
+            negative_prompt (str, default ""): Negative prompt to be used for the generation
+            style (StyleEnum | None, default None): The style of the extended video
+            resolution (ResolutionEnum, default "720p"): The resolution of the generated video
+            duration (int, default 5): The duration of the generated video in seconds. v6 supports values from 1 to 15 seconds
+            seed (int | None, default None): Random seed for generation
+            generate_audio_switch (bool, default False): Enable audio generation (BGM, SFX, dialogue).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPixverseV6Extend(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pixverse/v6/extend`), async."""
+    """Async twin of `PixverseV6Extend` (`fal-ai/pixverse/v6/extend`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -171,73 +152,33 @@ class AsyncPixverseV6Extend(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PixverseV6Extend.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PixverseV6Extend.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        prompt: str,
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        resolution: ResolutionEnum = "720p",
-        duration: int = 5,
-        seed: int | None = None,
-        generate_audio_switch: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PixverseV6Extend.subscribe`."""
         return await self._subscribe(input, kwargs)

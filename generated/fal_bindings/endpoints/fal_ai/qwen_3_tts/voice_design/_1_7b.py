@@ -17,16 +17,11 @@ from fal_bindings.types.audio_file import AudioFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -56,70 +51,83 @@ LanguageEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/qwen-3-tts/voice-design/1.7b`."""
 
-    text: str = Field(description="The text to be converted to speech.")
+    text: str
     """The text to be converted to speech."""
 
-    language: LanguageEnum = Field(
-        default="Auto", description="The language of the voice to be designed."
-    )
+    language: LanguageEnum = "Auto"
     """The language of the voice to be designed."""
 
-    prompt: str = Field(description="Optional prompt to guide the style of the generated speech.")
+    prompt: str
     """Optional prompt to guide the style of the generated speech."""
 
-    top_k: int | None = Field(default=50, ge=0, description="Top-k sampling parameter.")
+    top_k: int | None = Field(default=50, ge=0)
     """Top-k sampling parameter."""
 
-    top_p: int | float | None = Field(
-        default=1, ge=0, le=1, description="Top-p sampling parameter."
-    )
+    top_p: int | float | None = Field(default=1, ge=0, le=1)
     """Top-p sampling parameter."""
 
-    temperature: int | float | None = Field(
-        default=0.9, ge=0, le=1, description="Sampling temperature; higher => more random."
-    )
+    temperature: int | float | None = Field(default=0.9, ge=0, le=1)
     """Sampling temperature; higher => more random."""
 
-    repetition_penalty: int | float | None = Field(
-        default=1.05, ge=0, description="Penalty to reduce repeated tokens/codes."
-    )
+    repetition_penalty: int | float | None = Field(default=1.05, ge=0)
     """Penalty to reduce repeated tokens/codes."""
 
-    subtalker_dosample: bool | None = Field(
-        default=True, description="Sampling switch for the sub-talker."
-    )
+    subtalker_dosample: bool | None = True
     """Sampling switch for the sub-talker."""
 
-    subtalker_top_k: int | None = Field(
-        default=50, ge=0, description="Top-k for sub-talker sampling."
-    )
+    subtalker_top_k: int | None = Field(default=50, ge=0)
     """Top-k for sub-talker sampling."""
 
-    subtalker_top_p: int | float | None = Field(
-        default=1, ge=0, le=1, description="Top-p for sub-talker sampling."
-    )
+    subtalker_top_p: int | float | None = Field(default=1, ge=0, le=1)
     """Top-p for sub-talker sampling."""
 
-    subtalker_temperature: int | float | None = Field(
-        default=0.9, ge=0, le=1, description="Temperature for sub-talker sampling."
-    )
+    subtalker_temperature: int | float | None = Field(default=0.9, ge=0, le=1)
     """Temperature for sub-talker sampling."""
 
-    max_new_tokens: int | None = Field(
-        default=200, ge=1, le=8192, description="Maximum number of new codec tokens to generate."
-    )
+    max_new_tokens: int | None = Field(default=200, ge=1, le=8192)
     """Maximum number of new codec tokens to generate."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/qwen-3-tts/voice-design/1.7b`."""
 
-    audio: AudioFile = Field(description="The generated speech audio file.")
+    audio: AudioFile
     """The generated speech audio file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        text: Required[str]
+        language: LanguageEnum
+        prompt: Required[str]
+        top_k: int | None
+        top_p: int | float | None
+        temperature: int | float | None
+        repetition_penalty: int | float | None
+        subtalker_dosample: bool | None
+        subtalker_top_k: int | None
+        subtalker_top_p: int | float | None
+        subtalker_temperature: int | float | None
+        max_new_tokens: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Qwen3TtsVoiceDesign17b(_Endpoint[Input, Output]):
-    """(`fal-ai/qwen-3-tts/voice-design/1.7b`)."""
+    """`fal-ai/qwen-3-tts/voice-design/1.7b`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -127,88 +135,51 @@ class Qwen3TtsVoiceDesign17b(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        text: str,
-        language: LanguageEnum = "Auto",
-        prompt: str,
-        top_k: int | None = 50,
-        top_p: int | float | None = 1,
-        temperature: int | float | None = 0.9,
-        repetition_penalty: int | float | None = 1.05,
-        subtalker_dosample: bool | None = True,
-        subtalker_top_k: int | None = 50,
-        subtalker_top_p: int | float | None = 1,
-        subtalker_temperature: int | float | None = 0.9,
-        max_new_tokens: int | None = 200,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        text: str,
-        language: LanguageEnum = "Auto",
-        prompt: str,
-        top_k: int | None = 50,
-        top_p: int | float | None = 1,
-        temperature: int | float | None = 0.9,
-        repetition_penalty: int | float | None = 1.05,
-        subtalker_dosample: bool | None = True,
-        subtalker_top_k: int | None = 50,
-        subtalker_top_p: int | float | None = 1,
-        subtalker_temperature: int | float | None = 0.9,
-        max_new_tokens: int | None = 200,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        text: str,
-        language: LanguageEnum = "Auto",
-        prompt: str,
-        top_k: int | None = 50,
-        top_p: int | float | None = 1,
-        temperature: int | float | None = 0.9,
-        repetition_penalty: int | float | None = 1.05,
-        subtalker_dosample: bool | None = True,
-        subtalker_top_k: int | None = 50,
-        subtalker_top_p: int | float | None = 1,
-        subtalker_temperature: int | float | None = 0.9,
-        max_new_tokens: int | None = 200,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            text (str, required): The text to be converted to speech.
+            language (LanguageEnum, default "Auto"): The language of the voice to be designed.
+            prompt (str, required): Optional prompt to guide the style of the generated speech.
+            top_k (int | None, default 50): Top-k sampling parameter.
+            top_p (int | float | None, default 1): Top-p sampling parameter.
+            temperature (int | float | None, default 0.9): Sampling temperature; higher => more random.
+            repetition_penalty (int | float | None, default 1.05): Penalty to reduce repeated tokens/codes.
+            subtalker_dosample (bool | None, default True): Sampling switch for the sub-talker.
+            subtalker_top_k (int | None, default 50): Top-k for sub-talker sampling.
+            subtalker_top_p (int | float | None, default 1): Top-p for sub-talker sampling.
+            subtalker_temperature (int | float | None, default 0.9): Temperature for sub-talker sampling.
+            max_new_tokens (int | None, default 200): Maximum number of new codec tokens to generate.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncQwen3TtsVoiceDesign17b(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/qwen-3-tts/voice-design/1.7b`), async."""
+    """Async twin of `Qwen3TtsVoiceDesign17b` (`fal-ai/qwen-3-tts/voice-design/1.7b`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -216,85 +187,33 @@ class AsyncQwen3TtsVoiceDesign17b(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        text: str,
-        language: LanguageEnum = "Auto",
-        prompt: str,
-        top_k: int | None = 50,
-        top_p: int | float | None = 1,
-        temperature: int | float | None = 0.9,
-        repetition_penalty: int | float | None = 1.05,
-        subtalker_dosample: bool | None = True,
-        subtalker_top_k: int | None = 50,
-        subtalker_top_p: int | float | None = 1,
-        subtalker_temperature: int | float | None = 0.9,
-        max_new_tokens: int | None = 200,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Qwen3TtsVoiceDesign17b.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        text: str,
-        language: LanguageEnum = "Auto",
-        prompt: str,
-        top_k: int | None = 50,
-        top_p: int | float | None = 1,
-        temperature: int | float | None = 0.9,
-        repetition_penalty: int | float | None = 1.05,
-        subtalker_dosample: bool | None = True,
-        subtalker_top_k: int | None = 50,
-        subtalker_top_p: int | float | None = 1,
-        subtalker_temperature: int | float | None = 0.9,
-        max_new_tokens: int | None = 200,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Qwen3TtsVoiceDesign17b.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        text: str,
-        language: LanguageEnum = "Auto",
-        prompt: str,
-        top_k: int | None = 50,
-        top_p: int | float | None = 1,
-        temperature: int | float | None = 0.9,
-        repetition_penalty: int | float | None = 1.05,
-        subtalker_dosample: bool | None = True,
-        subtalker_top_k: int | None = 50,
-        subtalker_top_p: int | float | None = 1,
-        subtalker_temperature: int | float | None = 0.9,
-        max_new_tokens: int | None = 200,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Qwen3TtsVoiceDesign17b.subscribe`."""
         return await self._subscribe(input, kwargs)

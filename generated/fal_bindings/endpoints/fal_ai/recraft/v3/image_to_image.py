@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.rgb_color import RGBColor
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "RecraftV3ImageToImage", "AsyncRecraftV3ImageToImage"]
 
@@ -121,67 +116,72 @@ StyleEnum: TypeAlias = Literal[
     "vector_illustration/line_circuit",
     "vector_illustration/linocut",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/recraft/v3/image-to-image`."""
 
-    prompt: str = Field(
-        min_length=1, max_length=1000, description="A text description of areas to change."
-    )
+    prompt: str = Field(min_length=1, max_length=1000)
     """A text description of areas to change."""
 
-    image_url: _FileInput = Field(
-        description="The URL of the image to modify. Must be less than 5 MB in size, have resolution less than 16 MP and max dimension less than 4096 pixels."
-    )
+    image_url: _FileInput
     """The URL of the image to modify. Must be less than 5 MB in size, have resolution less than 16 MP and max dimension less than 4096 pixels."""
 
-    strength: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Defines the difference with the original image, should lie in [0, 1], where 0 means almost identical, and 1 means miserable similarity",
-    )
+    strength: int | float = Field(default=0.5, ge=0, le=1)
     """Defines the difference with the original image, should lie in [0, 1], where 0 means almost identical, and 1 means miserable similarity"""
 
-    style: StyleEnum = Field(
-        default="realistic_image",
-        description="The style of the generated images. Vector images cost 2X as much.",
-    )
+    style: StyleEnum = "realistic_image"
     """The style of the generated images. Vector images cost 2X as much."""
 
-    colors: list[RGBColor] = Field(default=[], description="An array of preferable colors")
+    colors: list[RGBColor] = []
     """An array of preferable colors"""
 
-    style_id: str | None = Field(
-        default=None, description="The ID of the custom style reference (optional)"
-    )
+    style_id: str | None = None
     """The ID of the custom style reference (optional)"""
 
-    negative_prompt: str | None = Field(
-        default=None,
-        max_length=1000,
-        description="A text description of undesired elements on an image",
-    )
+    negative_prompt: str | None = Field(default=None, max_length=1000)
     """A text description of undesired elements on an image"""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/recraft/v3/image-to-image`."""
 
-    images: list[File_ccd89e] = Field(description="The generated images")
+    images: list[File]
     """The generated images"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        strength: int | float
+        style: StyleEnum
+        colors: list[RGBColor]
+        style_id: str | None
+        negative_prompt: str | None
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class RecraftV3ImageToImage(_Endpoint[Input, Output]):
-    """(`fal-ai/recraft/v3/image-to-image`)."""
+    """`fal-ai/recraft/v3/image-to-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -189,76 +189,47 @@ class RecraftV3ImageToImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        strength: int | float = 0.5,
-        style: StyleEnum = "realistic_image",
-        colors: list[RGBColor] = [],
-        style_id: str | None = None,
-        negative_prompt: str | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        strength: int | float = 0.5,
-        style: StyleEnum = "realistic_image",
-        colors: list[RGBColor] = [],
-        style_id: str | None = None,
-        negative_prompt: str | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        strength: int | float = 0.5,
-        style: StyleEnum = "realistic_image",
-        colors: list[RGBColor] = [],
-        style_id: str | None = None,
-        negative_prompt: str | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): A text description of areas to change.
+            image_url (FileInput, required): The URL of the image to modify.
+            strength (int | float, default 0.5): Defines the difference with the original image, should lie in [0, 1], where 0 means almost identical, and 1 means miserable similarity
+            style (StyleEnum, default "realistic_image"): The style of the generated images.
+            colors (list[RGBColor], default []): An array of preferable colors
+            style_id (str | None, default None): The ID of the custom style reference (optional)
+            negative_prompt (str | None, default None): A text description of undesired elements on an image
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncRecraftV3ImageToImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/recraft/v3/image-to-image`), async."""
+    """Async twin of `RecraftV3ImageToImage` (`fal-ai/recraft/v3/image-to-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -266,73 +237,33 @@ class AsyncRecraftV3ImageToImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        strength: int | float = 0.5,
-        style: StyleEnum = "realistic_image",
-        colors: list[RGBColor] = [],
-        style_id: str | None = None,
-        negative_prompt: str | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `RecraftV3ImageToImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        strength: int | float = 0.5,
-        style: StyleEnum = "realistic_image",
-        colors: list[RGBColor] = [],
-        style_id: str | None = None,
-        negative_prompt: str | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `RecraftV3ImageToImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        strength: int | float = 0.5,
-        style: StyleEnum = "realistic_image",
-        colors: list[RGBColor] = [],
-        style_id: str | None = None,
-        negative_prompt: str | None = None,
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `RecraftV3ImageToImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -14,21 +14,16 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.constraints import multiple_of as _multiple_of
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "SeedvrUpscaleVideo", "AsyncSeedvrUpscaleVideo"]
 
@@ -45,79 +40,83 @@ OutputWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
 TargetResolutionEnum: TypeAlias = Literal["720p", "1080p", "1440p", "2160p"]
 
 UpscaleModeEnum: TypeAlias = Literal["target", "factor"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/seedvr/upscale/video`."""
 
-    video_url: _FileInput = Field(description="The input video to be processed")
+    video_url: _FileInput
     """The input video to be processed"""
 
-    upscale_mode: UpscaleModeEnum = Field(
-        default="factor",
-        description="The mode to use for the upscale. If 'target', the upscale factor will be calculated based on the target resolution. If 'factor', the upscale factor will be used directly.",
-    )
+    upscale_mode: UpscaleModeEnum = "factor"
     """The mode to use for the upscale. If 'target', the upscale factor will be calculated based on the target resolution. If 'factor', the upscale factor will be used directly."""
 
-    upscale_factor: int | float = Field(
-        default=2,
-        ge=1,
-        le=10,
-        description="Upscaling factor to be used. Will multiply the dimensions with this factor when `upscale_mode` is `factor`.",
-    )
+    upscale_factor: int | float = Field(default=2, ge=1, le=10)
     """Upscaling factor to be used. Will multiply the dimensions with this factor when `upscale_mode` is `factor`."""
 
-    target_resolution: TargetResolutionEnum = Field(
-        default="1080p",
-        description="The target resolution to upscale to when `upscale_mode` is `target`.",
-    )
+    target_resolution: TargetResolutionEnum = "1080p"
     """The target resolution to upscale to when `upscale_mode` is `target`."""
 
-    seed: int | None = Field(
-        default=None, description="The random seed used for the generation process."
-    )
+    seed: int | None = None
     """The random seed used for the generation process."""
 
-    noise_scale: Annotated[int | float, _multiple_of(0.001)] = Field(
-        default=0.1, ge=0, le=1, description="The noise scale to use for the generation process."
-    )
+    noise_scale: Annotated[int | float, _multiple_of(0.001)] = Field(default=0.1, ge=0, le=1)
     """The noise scale to use for the generation process."""
 
-    output_format: OutputFormatEnum = Field(
-        default="X264 (.mp4)", description="The format of the output video."
-    )
+    output_format: OutputFormatEnum = "X264 (.mp4)"
     """The format of the output video."""
 
-    output_quality: OutputQualityEnum = Field(
-        default="high", description="The quality of the output video."
-    )
+    output_quality: OutputQualityEnum = "high"
     """The quality of the output video."""
 
-    output_write_mode: OutputWriteModeEnum = Field(
-        default="balanced", description="The write mode of the output video."
-    )
+    output_write_mode: OutputWriteModeEnum = "balanced"
     """The write mode of the output video."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/seedvr/upscale/video`."""
 
-    video: File_ccd89e = Field(description="Upscaled video file after processing")
+    video: File
     """Upscaled video file after processing"""
 
-    seed: int = Field(description="The random seed used for the generation process.")
+    seed: int
     """The random seed used for the generation process."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        upscale_mode: UpscaleModeEnum
+        upscale_factor: int | float
+        target_resolution: TargetResolutionEnum
+        seed: int | None
+        noise_scale: int | float
+        output_format: OutputFormatEnum
+        output_quality: OutputQualityEnum
+        output_write_mode: OutputWriteModeEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class SeedvrUpscaleVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/seedvr/upscale/video`)."""
+    """`fal-ai/seedvr/upscale/video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -125,82 +124,49 @@ class SeedvrUpscaleVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        upscale_mode: UpscaleModeEnum = "factor",
-        upscale_factor: int | float = 2,
-        target_resolution: TargetResolutionEnum = "1080p",
-        seed: int | None = None,
-        noise_scale: int | float = 0.1,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        upscale_mode: UpscaleModeEnum = "factor",
-        upscale_factor: int | float = 2,
-        target_resolution: TargetResolutionEnum = "1080p",
-        seed: int | None = None,
-        noise_scale: int | float = 0.1,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        upscale_mode: UpscaleModeEnum = "factor",
-        upscale_factor: int | float = 2,
-        target_resolution: TargetResolutionEnum = "1080p",
-        seed: int | None = None,
-        noise_scale: int | float = 0.1,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): The input video to be processed
+            upscale_mode (UpscaleModeEnum, default "factor"): The mode to use for the upscale.
+            upscale_factor (int | float, default 2): Upscaling factor to be used.
+            target_resolution (TargetResolutionEnum, default "1080p"): The target resolution to upscale to when `upscale_mode` is `target`.
+            seed (int | None, default None): The random seed used for the generation process.
+            noise_scale (int | float, default 0.1): The noise scale to use for the generation process.
+            output_format (OutputFormatEnum, default "X264 (.mp4)"): The format of the output video.
+            output_quality (OutputQualityEnum, default "high"): The quality of the output video.
+            output_write_mode (OutputWriteModeEnum, default "balanced"): The write mode of the output video.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSeedvrUpscaleVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/seedvr/upscale/video`), async."""
+    """Async twin of `SeedvrUpscaleVideo` (`fal-ai/seedvr/upscale/video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -208,79 +174,33 @@ class AsyncSeedvrUpscaleVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        upscale_mode: UpscaleModeEnum = "factor",
-        upscale_factor: int | float = 2,
-        target_resolution: TargetResolutionEnum = "1080p",
-        seed: int | None = None,
-        noise_scale: int | float = 0.1,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `SeedvrUpscaleVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        upscale_mode: UpscaleModeEnum = "factor",
-        upscale_factor: int | float = 2,
-        target_resolution: TargetResolutionEnum = "1080p",
-        seed: int | None = None,
-        noise_scale: int | float = 0.1,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `SeedvrUpscaleVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        upscale_mode: UpscaleModeEnum = "factor",
-        upscale_factor: int | float = 2,
-        target_resolution: TargetResolutionEnum = "1080p",
-        seed: int | None = None,
-        noise_scale: int | float = 0.1,
-        output_format: OutputFormatEnum = "X264 (.mp4)",
-        output_quality: OutputQualityEnum = "high",
-        output_write_mode: OutputWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `SeedvrUpscaleVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

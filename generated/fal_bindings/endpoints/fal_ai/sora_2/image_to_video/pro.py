@@ -19,16 +19,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sora2ImageToVideoPro", "AsyncSora2ImageToVideoPro"]
 
@@ -44,71 +39,76 @@ ResolutionEnum: TypeAlias = Literal["auto", "720p", "1080p", "true_1080p"]
 class Input(_FalInput):
     """Input of `fal-ai/sora-2/image-to-video/pro`."""
 
-    prompt: str = Field(
-        min_length=1,
-        max_length=5000,
-        description="The text prompt describing the video you want to generate",
-    )
+    prompt: str = Field(min_length=1, max_length=5000)
     """The text prompt describing the video you want to generate"""
 
-    resolution: ResolutionEnum = Field(
-        default="auto", description="The resolution of the generated video"
-    )
+    resolution: ResolutionEnum = "auto"
     """The resolution of the generated video"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto", description="The aspect ratio of the generated video"
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """The aspect ratio of the generated video"""
 
-    duration: DurationEnum = Field(
-        default=4, description="Duration of the generated video in seconds"
-    )
+    duration: DurationEnum = 4
     """Duration of the generated video in seconds"""
 
-    delete_video: bool = Field(
-        default=True,
-        description="Whether to delete the video after generation for privacy reasons. If True, the video cannot be used for remixing and will be permanently deleted.",
-    )
+    delete_video: bool = True
     """Whether to delete the video after generation for privacy reasons. If True, the video cannot be used for remixing and will be permanently deleted."""
 
-    detect_and_block_ip: bool = Field(
-        default=False,
-        description="If enabled, the prompt (and image for image-to-video) will be checked for known intellectual property references and the request will be blocked if any are detected.",
-    )
+    detect_and_block_ip: bool = False
     """If enabled, the prompt (and image for image-to-video) will be checked for known intellectual property references and the request will be blocked if any are detected."""
 
-    character_ids: list[str] | None = Field(
-        default=None,
-        max_length=2,
-        description="Up to two character IDs (from create-character) to use in the video. Refer to characters by name in the prompt. When set, only the OpenAI provider is used.",
-    )
+    character_ids: list[str] | None = Field(default=None, max_length=2)
     """Up to two character IDs (from create-character) to use in the video. Refer to characters by name in the prompt. When set, only the OpenAI provider is used."""
 
-    image_url: _FileInput = Field(description="The URL of the image to use as the first frame")
+    image_url: _FileInput
     """The URL of the image to use as the first frame"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sora-2/image-to-video/pro`."""
 
-    video: VideoFile = Field(description="The generated video")
+    video: VideoFile
     """The generated video"""
 
-    video_id: str = Field(description="The ID of the generated video")
+    video_id: str
     """The ID of the generated video"""
 
-    thumbnail: ImageFile | None = Field(default=None, description="Thumbnail image for the video")
+    thumbnail: ImageFile | None = None
     """Thumbnail image for the video"""
 
-    spritesheet: ImageFile | None = Field(
-        default=None, description="Spritesheet image for the video"
-    )
+    spritesheet: ImageFile | None = None
     """Spritesheet image for the video"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        duration: DurationEnum
+        delete_video: bool
+        detect_and_block_ip: bool
+        character_ids: list[str] | None
+        image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Sora2ImageToVideoPro(_Endpoint[Input, Output]):
-    """(`fal-ai/sora-2/image-to-video/pro`)."""
+    """`fal-ai/sora-2/image-to-video/pro`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -116,76 +116,47 @@ class Sora2ImageToVideoPro(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = 4,
-        delete_video: bool = True,
-        detect_and_block_ip: bool = False,
-        character_ids: list[str] | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = 4,
-        delete_video: bool = True,
-        detect_and_block_ip: bool = False,
-        character_ids: list[str] | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = 4,
-        delete_video: bool = True,
-        detect_and_block_ip: bool = False,
-        character_ids: list[str] | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt describing the video you want to generate
+            resolution (ResolutionEnum, default "auto"): The resolution of the generated video
+            aspect_ratio (AspectRatioEnum, default "auto"): The aspect ratio of the generated video
+            duration (DurationEnum, default 4): Duration of the generated video in seconds
+            delete_video (bool, default True): Whether to delete the video after generation for privacy reasons.
+            detect_and_block_ip (bool, default False): If enabled, the prompt (and image for image-to-video) will be checked for known intellectual property references and the request will be blocked if any are detected.
+            character_ids (list[str] | None, default None): Up to two character IDs (from create-character) to use in the video.
+            image_url (FileInput, required): The URL of the image to use as the first frame
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSora2ImageToVideoPro(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/sora-2/image-to-video/pro`), async."""
+    """Async twin of `Sora2ImageToVideoPro` (`fal-ai/sora-2/image-to-video/pro`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -193,73 +164,33 @@ class AsyncSora2ImageToVideoPro(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = 4,
-        delete_video: bool = True,
-        detect_and_block_ip: bool = False,
-        character_ids: list[str] | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sora2ImageToVideoPro.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = 4,
-        delete_video: bool = True,
-        detect_and_block_ip: bool = False,
-        character_ids: list[str] | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sora2ImageToVideoPro.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "auto",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = 4,
-        delete_video: bool = True,
-        detect_and_block_ip: bool = False,
-        character_ids: list[str] | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sora2ImageToVideoPro.subscribe`."""
         return await self._subscribe(input, kwargs)

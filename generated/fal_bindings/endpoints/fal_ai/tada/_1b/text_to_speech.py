@@ -18,16 +18,11 @@ from fal_bindings.types.audio_file import AudioFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Tada1bTextToSpeech", "AsyncTada1bTextToSpeech"]
 
@@ -41,104 +36,87 @@ OutputFormatEnum: TypeAlias = Literal["wav", "mp3"]
 class Input(_FalInput):
     """Input of `fal-ai/tada/1b/text-to-speech`."""
 
-    audio_url: _FileInput = Field(
-        description="URL of the reference audio file for voice cloning. The model will replicate this speaker's voice characteristics."
-    )
+    audio_url: _FileInput
     """URL of the reference audio file for voice cloning. The model will replicate this speaker's voice characteristics."""
 
-    transcript: str = Field(
-        default="",
-        description="Transcript of the reference audio. For non-English audio, providing a transcript is required since the built-in ASR is English-only.",
-    )
+    transcript: str = ""
     """Transcript of the reference audio. For non-English audio, providing a transcript is required since the built-in ASR is English-only."""
 
-    prompt: str = Field(
-        description="The text to synthesize into speech using the reference speaker's voice."
-    )
+    prompt: str
     """The text to synthesize into speech using the reference speaker's voice."""
 
-    language: LanguageEnum = Field(
-        default="en",
-        description="Language for text alignment. Use the appropriate code for non-English synthesis.",
-    )
+    language: LanguageEnum = "en"
     """Language for text alignment. Use the appropriate code for non-English synthesis."""
 
-    num_extra_steps: int = Field(
-        default=0,
-        ge=0,
-        le=50,
-        description="Number of extra autoregressive steps for speech continuation beyond the input text. Useful for generating trailing prosody or silence.",
-    )
+    num_extra_steps: int = Field(default=0, ge=0, le=50)
     """Number of extra autoregressive steps for speech continuation beyond the input text. Useful for generating trailing prosody or silence."""
 
-    temperature: int | float = Field(
-        default=0.6,
-        ge=0,
-        le=2,
-        description="Sampling temperature for text token generation. Higher values produce more varied output.",
-    )
+    temperature: int | float = Field(default=0.6, ge=0, le=2)
     """Sampling temperature for text token generation. Higher values produce more varied output."""
 
-    top_p: int | float = Field(
-        default=0.9,
-        ge=0,
-        le=1,
-        description="Top-p (nucleus) sampling parameter for text generation.",
-    )
+    top_p: int | float = Field(default=0.9, ge=0, le=1)
     """Top-p (nucleus) sampling parameter for text generation."""
 
-    repetition_penalty: int | float = Field(
-        default=1.1, ge=1, le=2, description="Penalty applied to repeated tokens during generation."
-    )
+    repetition_penalty: int | float = Field(default=1.1, ge=1, le=2)
     """Penalty applied to repeated tokens during generation."""
 
-    acoustic_cfg_scale: int | float = Field(
-        default=1.6,
-        ge=0,
-        le=10,
-        description="Classifier-free guidance scale for acoustic feature generation.",
-    )
+    acoustic_cfg_scale: int | float = Field(default=1.6, ge=0, le=10)
     """Classifier-free guidance scale for acoustic feature generation."""
 
-    noise_temperature: int | float = Field(
-        default=0.9,
-        ge=0,
-        le=2,
-        description="Temperature for noise in the flow matching diffusion process.",
-    )
+    noise_temperature: int | float = Field(default=0.9, ge=0, le=2)
     """Temperature for noise in the flow matching diffusion process."""
 
-    num_inference_steps: int = Field(
-        default=20,
-        ge=1,
-        le=50,
-        description="Number of ODE solver steps for flow matching acoustic generation. More steps improve quality at the cost of speed.",
-    )
+    num_inference_steps: int = Field(default=20, ge=1, le=50)
     """Number of ODE solver steps for flow matching acoustic generation. More steps improve quality at the cost of speed."""
 
-    speed_up_factor: int | float = Field(
-        default=1,
-        ge=0.5,
-        le=2,
-        description="Factor to speed up or slow down the generated speech. Values > 1.0 speed up, < 1.0 slow down.",
-    )
+    speed_up_factor: int | float = Field(default=1, ge=0.5, le=2)
     """Factor to speed up or slow down the generated speech. Values > 1.0 speed up, < 1.0 slow down."""
 
-    output_format: OutputFormatEnum = Field(
-        default="wav", description="The format of the output audio file."
-    )
+    output_format: OutputFormatEnum = "wav"
     """The format of the output audio file."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/tada/1b/text-to-speech`."""
 
-    audio: AudioFile = Field(description="The generated speech audio file.")
+    audio: AudioFile
     """The generated speech audio file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        audio_url: Required[_FileInput]
+        transcript: str
+        prompt: Required[str]
+        language: LanguageEnum
+        num_extra_steps: int
+        temperature: int | float
+        top_p: int | float
+        repetition_penalty: int | float
+        acoustic_cfg_scale: int | float
+        noise_temperature: int | float
+        num_inference_steps: int
+        speed_up_factor: int | float
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Tada1bTextToSpeech(_Endpoint[Input, Output]):
-    """(`fal-ai/tada/1b/text-to-speech`)."""
+    """`fal-ai/tada/1b/text-to-speech`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -146,91 +124,52 @@ class Tada1bTextToSpeech(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        transcript: str = "",
-        prompt: str,
-        language: LanguageEnum = "en",
-        num_extra_steps: int = 0,
-        temperature: int | float = 0.6,
-        top_p: int | float = 0.9,
-        repetition_penalty: int | float = 1.1,
-        acoustic_cfg_scale: int | float = 1.6,
-        noise_temperature: int | float = 0.9,
-        num_inference_steps: int = 20,
-        speed_up_factor: int | float = 1,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        transcript: str = "",
-        prompt: str,
-        language: LanguageEnum = "en",
-        num_extra_steps: int = 0,
-        temperature: int | float = 0.6,
-        top_p: int | float = 0.9,
-        repetition_penalty: int | float = 1.1,
-        acoustic_cfg_scale: int | float = 1.6,
-        noise_temperature: int | float = 0.9,
-        num_inference_steps: int = 20,
-        speed_up_factor: int | float = 1,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        transcript: str = "",
-        prompt: str,
-        language: LanguageEnum = "en",
-        num_extra_steps: int = 0,
-        temperature: int | float = 0.6,
-        top_p: int | float = 0.9,
-        repetition_penalty: int | float = 1.1,
-        acoustic_cfg_scale: int | float = 1.6,
-        noise_temperature: int | float = 0.9,
-        num_inference_steps: int = 20,
-        speed_up_factor: int | float = 1,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            audio_url (FileInput, required): URL of the reference audio file for voice cloning.
+            transcript (str, default ""): Transcript of the reference audio.
+            prompt (str, required): The text to synthesize into speech using the reference speaker's voice.
+            language (LanguageEnum, default "en"): Language for text alignment.
+            num_extra_steps (int, default 0): Number of extra autoregressive steps for speech continuation beyond the input text.
+            temperature (int | float, default 0.6): Sampling temperature for text token generation.
+            top_p (int | float, default 0.9): Top-p (nucleus) sampling parameter for text generation.
+            repetition_penalty (int | float, default 1.1): Penalty applied to repeated tokens during generation.
+            acoustic_cfg_scale (int | float, default 1.6): Classifier-free guidance scale for acoustic feature generation.
+            noise_temperature (int | float, default 0.9): Temperature for noise in the flow matching diffusion process.
+            num_inference_steps (int, default 20): Number of ODE solver steps for flow matching acoustic generation.
+            speed_up_factor (int | float, default 1): Factor to speed up or slow down the generated speech.
+            output_format (OutputFormatEnum, default "wav"): The format of the output audio file.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTada1bTextToSpeech(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/tada/1b/text-to-speech`), async."""
+    """Async twin of `Tada1bTextToSpeech` (`fal-ai/tada/1b/text-to-speech`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -238,88 +177,33 @@ class AsyncTada1bTextToSpeech(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        audio_url: _FileInput,
-        transcript: str = "",
-        prompt: str,
-        language: LanguageEnum = "en",
-        num_extra_steps: int = 0,
-        temperature: int | float = 0.6,
-        top_p: int | float = 0.9,
-        repetition_penalty: int | float = 1.1,
-        acoustic_cfg_scale: int | float = 1.6,
-        noise_temperature: int | float = 0.9,
-        num_inference_steps: int = 20,
-        speed_up_factor: int | float = 1,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Tada1bTextToSpeech.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        audio_url: _FileInput,
-        transcript: str = "",
-        prompt: str,
-        language: LanguageEnum = "en",
-        num_extra_steps: int = 0,
-        temperature: int | float = 0.6,
-        top_p: int | float = 0.9,
-        repetition_penalty: int | float = 1.1,
-        acoustic_cfg_scale: int | float = 1.6,
-        noise_temperature: int | float = 0.9,
-        num_inference_steps: int = 20,
-        speed_up_factor: int | float = 1,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Tada1bTextToSpeech.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        audio_url: _FileInput,
-        transcript: str = "",
-        prompt: str,
-        language: LanguageEnum = "en",
-        num_extra_steps: int = 0,
-        temperature: int | float = 0.6,
-        top_p: int | float = 0.9,
-        repetition_penalty: int | float = 1.1,
-        acoustic_cfg_scale: int | float = 1.6,
-        noise_temperature: int | float = 0.9,
-        num_inference_steps: int = 20,
-        speed_up_factor: int | float = 1,
-        output_format: OutputFormatEnum = "wav",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Tada1bTextToSpeech.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -14,21 +14,16 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.constraints import text_length as _text_length
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "TopazUpscaleImage", "AsyncTopazUpscaleImage"]
 
@@ -50,144 +45,111 @@ ModelEnum: TypeAlias = Literal[
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 
 SubjectDetectionEnum: TypeAlias = Literal["All", "Foreground", "Background"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/topaz/upscale/image`."""
 
-    model: ModelEnum = Field(
-        default="Standard V2", description="Model to use for image enhancement."
-    )
+    model: ModelEnum = "Standard V2"
     """Model to use for image enhancement."""
 
-    upscale_factor: int | float = Field(
-        default=2,
-        ge=1,
-        le=4,
-        description="Factor to upscale the image by (e.g. 2.0 doubles width and height)",
-    )
+    upscale_factor: int | float = Field(default=2, ge=1, le=4)
     """Factor to upscale the image by (e.g. 2.0 doubles width and height)"""
 
-    crop_to_fill: bool = Field(default=False)
+    crop_to_fill: bool = False
 
-    image_url: Annotated[_FileInput, _text_length(min_length=1)] = Field(
-        description="Url of the image to be upscaled"
-    )
+    image_url: Annotated[_FileInput, _text_length(min_length=1)]
     """Url of the image to be upscaled"""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="Output format of the upscaled image."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """Output format of the upscaled image."""
 
-    subject_detection: SubjectDetectionEnum = Field(
-        default="All",
-        description="Subject detection mode for the image enhancement. Applies to standard enhance and Recovery V2 models.",
-    )
+    subject_detection: SubjectDetectionEnum = "All"
     """Subject detection mode for the image enhancement. Applies to standard enhance and Recovery V2 models."""
 
-    face_enhancement: bool = Field(
-        default=True,
-        description="Whether to apply face enhancement to the image. Applies to standard enhance and Recovery V2 models.",
-    )
+    face_enhancement: bool = True
     """Whether to apply face enhancement to the image. Applies to standard enhance and Recovery V2 models."""
 
-    face_enhancement_creativity: int | float = Field(
-        default=0,
-        ge=0,
-        le=1,
-        description="Creativity level for face enhancement. 0.0 means no creativity, 1.0 means maximum creativity. Ignored if face enhancement is disabled.",
-    )
+    face_enhancement_creativity: int | float = Field(default=0, ge=0, le=1)
     """Creativity level for face enhancement. 0.0 means no creativity, 1.0 means maximum creativity. Ignored if face enhancement is disabled."""
 
-    face_enhancement_strength: int | float = Field(
-        default=0.8,
-        ge=0,
-        le=1,
-        description="Strength of the face enhancement. 0.0 means no enhancement, 1.0 means maximum enhancement. Ignored if face enhancement is disabled.",
-    )
+    face_enhancement_strength: int | float = Field(default=0.8, ge=0, le=1)
     """Strength of the face enhancement. 0.0 means no enhancement, 1.0 means maximum enhancement. Ignored if face enhancement is disabled."""
 
-    sharpen: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Sharpening level (0.0-1.0). Applies to Standard V2, Low Resolution V2, CGI, High Fidelity V2, Text Refine, and Redefine models.",
-    )
+    sharpen: int | float | None = Field(default=None, ge=0, le=1)
     """Sharpening level (0.0-1.0). Applies to Standard V2, Low Resolution V2, CGI, High Fidelity V2, Text Refine, and Redefine models."""
 
-    denoise: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Denoising level (0.0-1.0). Applies to Standard V2, Low Resolution V2, CGI, High Fidelity V2, Text Refine, and Redefine models.",
-    )
+    denoise: int | float | None = Field(default=None, ge=0, le=1)
     """Denoising level (0.0-1.0). Applies to Standard V2, Low Resolution V2, CGI, High Fidelity V2, Text Refine, and Redefine models."""
 
-    fix_compression: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Compression artifact removal level (0.0-1.0). Applies to Standard V2, Low Resolution V2, High Fidelity V2, and Text Refine models.",
-    )
+    fix_compression: int | float | None = Field(default=None, ge=0, le=1)
     """Compression artifact removal level (0.0-1.0). Applies to Standard V2, Low Resolution V2, High Fidelity V2, and Text Refine models."""
 
-    strength: int | float | None = Field(
-        default=None,
-        ge=0.01,
-        le=1,
-        description="Enhancement strength (0.01-1.0). Applies to Text Refine model only.",
-    )
+    strength: int | float | None = Field(default=None, ge=0.01, le=1)
     """Enhancement strength (0.01-1.0). Applies to Text Refine model only."""
 
-    creativity: int | None = Field(
-        default=None,
-        ge=1,
-        le=6,
-        description="Creativity level for generative upscaling (1-6). Higher values produce more creative/hallucinated details. Applies to Redefine model only.",
-    )
+    creativity: int | None = Field(default=None, ge=1, le=6)
     """Creativity level for generative upscaling (1-6). Higher values produce more creative/hallucinated details. Applies to Redefine model only."""
 
-    texture: int | None = Field(
-        default=None,
-        ge=1,
-        le=5,
-        description="Texture detail level for generative upscaling (1-5). Applies to Redefine model only.",
-    )
+    texture: int | None = Field(default=None, ge=1, le=5)
     """Texture detail level for generative upscaling (1-5). Applies to Redefine model only."""
 
-    prompt: str | None = Field(
-        default=None,
-        max_length=1024,
-        description="Text prompt to guide generative upscaling (max 1024 chars). Applies to Redefine model only.",
-    )
+    prompt: str | None = Field(default=None, max_length=1024)
     """Text prompt to guide generative upscaling (max 1024 chars). Applies to Redefine model only."""
 
-    autoprompt: bool | None = Field(
-        default=None,
-        description="Enable automatic prompt generation for generative upscaling. Applies to Redefine model only.",
-    )
+    autoprompt: bool | None = None
     """Enable automatic prompt generation for generative upscaling. Applies to Redefine model only."""
 
-    detail: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Detail recovery level (0.0-1.0). Applies to Recovery V2 model only.",
-    )
+    detail: int | float | None = Field(default=None, ge=0, le=1)
     """Detail recovery level (0.0-1.0). Applies to Recovery V2 model only."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/topaz/upscale/image`."""
 
-    image: File_ccd89e = Field(description="The upscaled image.")
+    image: File
     """The upscaled image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        model: ModelEnum
+        upscale_factor: int | float
+        crop_to_fill: bool
+        image_url: Required[_FileInput]
+        output_format: OutputFormatEnum
+        subject_detection: SubjectDetectionEnum
+        face_enhancement: bool
+        face_enhancement_creativity: int | float
+        face_enhancement_strength: int | float
+        sharpen: int | float | None
+        denoise: int | float | None
+        fix_compression: int | float | None
+        strength: int | float | None
+        creativity: int | None
+        texture: int | None
+        prompt: str | None
+        autoprompt: bool | None
+        detail: int | float | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class TopazUpscaleImage(_Endpoint[Input, Output]):
-    """(`fal-ai/topaz/upscale/image`)."""
+    """`fal-ai/topaz/upscale/image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -195,106 +157,57 @@ class TopazUpscaleImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        model: ModelEnum = "Standard V2",
-        upscale_factor: int | float = 2,
-        crop_to_fill: bool = False,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "jpeg",
-        subject_detection: SubjectDetectionEnum = "All",
-        face_enhancement: bool = True,
-        face_enhancement_creativity: int | float = 0,
-        face_enhancement_strength: int | float = 0.8,
-        sharpen: int | float | None = None,
-        denoise: int | float | None = None,
-        fix_compression: int | float | None = None,
-        strength: int | float | None = None,
-        creativity: int | None = None,
-        texture: int | None = None,
-        prompt: str | None = None,
-        autoprompt: bool | None = None,
-        detail: int | float | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        model: ModelEnum = "Standard V2",
-        upscale_factor: int | float = 2,
-        crop_to_fill: bool = False,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "jpeg",
-        subject_detection: SubjectDetectionEnum = "All",
-        face_enhancement: bool = True,
-        face_enhancement_creativity: int | float = 0,
-        face_enhancement_strength: int | float = 0.8,
-        sharpen: int | float | None = None,
-        denoise: int | float | None = None,
-        fix_compression: int | float | None = None,
-        strength: int | float | None = None,
-        creativity: int | None = None,
-        texture: int | None = None,
-        prompt: str | None = None,
-        autoprompt: bool | None = None,
-        detail: int | float | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        model: ModelEnum = "Standard V2",
-        upscale_factor: int | float = 2,
-        crop_to_fill: bool = False,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "jpeg",
-        subject_detection: SubjectDetectionEnum = "All",
-        face_enhancement: bool = True,
-        face_enhancement_creativity: int | float = 0,
-        face_enhancement_strength: int | float = 0.8,
-        sharpen: int | float | None = None,
-        denoise: int | float | None = None,
-        fix_compression: int | float | None = None,
-        strength: int | float | None = None,
-        creativity: int | None = None,
-        texture: int | None = None,
-        prompt: str | None = None,
-        autoprompt: bool | None = None,
-        detail: int | float | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            model (ModelEnum, default "Standard V2"): Model to use for image enhancement.
+            upscale_factor (int | float, default 2): Factor to upscale the image by (e.g. 2.0 doubles width and height)
+            crop_to_fill (bool, default False)
+            image_url (FileInput, required): Url of the image to be upscaled
+            output_format (OutputFormatEnum, default "jpeg"): Output format of the upscaled image.
+            subject_detection (SubjectDetectionEnum, default "All"): Subject detection mode for the image enhancement.
+            face_enhancement (bool, default True): Whether to apply face enhancement to the image.
+            face_enhancement_creativity (int | float, default 0): Creativity level for face enhancement. 0.0 means no creativity, 1.0 means maximum creativity.
+            face_enhancement_strength (int | float, default 0.8): Strength of the face enhancement. 0.0 means no enhancement, 1.0 means maximum enhancement.
+            sharpen (int | float | None, default None): Sharpening level (0.0-1.0).
+            denoise (int | float | None, default None): Denoising level (0.0-1.0).
+            fix_compression (int | float | None, default None): Compression artifact removal level (0.0-1.0).
+            strength (int | float | None, default None): Enhancement strength (0.01-1.0).
+            creativity (int | None, default None): Creativity level for generative upscaling (1-6).
+            texture (int | None, default None): Texture detail level for generative upscaling (1-5).
+            prompt (str | None, default None): Text prompt to guide generative upscaling (max 1024 chars).
+            autoprompt (bool | None, default None): Enable automatic prompt generation for generative upscaling.
+            detail (int | float | None, default None): Detail recovery level (0.0-1.0).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTopazUpscaleImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/topaz/upscale/image`), async."""
+    """Async twin of `TopazUpscaleImage` (`fal-ai/topaz/upscale/image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -302,103 +215,33 @@ class AsyncTopazUpscaleImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        model: ModelEnum = "Standard V2",
-        upscale_factor: int | float = 2,
-        crop_to_fill: bool = False,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "jpeg",
-        subject_detection: SubjectDetectionEnum = "All",
-        face_enhancement: bool = True,
-        face_enhancement_creativity: int | float = 0,
-        face_enhancement_strength: int | float = 0.8,
-        sharpen: int | float | None = None,
-        denoise: int | float | None = None,
-        fix_compression: int | float | None = None,
-        strength: int | float | None = None,
-        creativity: int | None = None,
-        texture: int | None = None,
-        prompt: str | None = None,
-        autoprompt: bool | None = None,
-        detail: int | float | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `TopazUpscaleImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        model: ModelEnum = "Standard V2",
-        upscale_factor: int | float = 2,
-        crop_to_fill: bool = False,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "jpeg",
-        subject_detection: SubjectDetectionEnum = "All",
-        face_enhancement: bool = True,
-        face_enhancement_creativity: int | float = 0,
-        face_enhancement_strength: int | float = 0.8,
-        sharpen: int | float | None = None,
-        denoise: int | float | None = None,
-        fix_compression: int | float | None = None,
-        strength: int | float | None = None,
-        creativity: int | None = None,
-        texture: int | None = None,
-        prompt: str | None = None,
-        autoprompt: bool | None = None,
-        detail: int | float | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `TopazUpscaleImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        model: ModelEnum = "Standard V2",
-        upscale_factor: int | float = 2,
-        crop_to_fill: bool = False,
-        image_url: _FileInput,
-        output_format: OutputFormatEnum = "jpeg",
-        subject_detection: SubjectDetectionEnum = "All",
-        face_enhancement: bool = True,
-        face_enhancement_creativity: int | float = 0,
-        face_enhancement_strength: int | float = 0.8,
-        sharpen: int | float | None = None,
-        denoise: int | float | None = None,
-        fix_compression: int | float | None = None,
-        strength: int | float | None = None,
-        creativity: int | None = None,
-        texture: int | None = None,
-        prompt: str | None = None,
-        autoprompt: bool | None = None,
-        detail: int | float | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `TopazUpscaleImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -14,21 +14,16 @@ from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.constraints import multiple_of as _multiple_of
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "TopazUpscaleVideo", "AsyncTopazUpscaleVideo"]
 
@@ -55,92 +50,80 @@ ModelEnum: TypeAlias = Literal[
     "Starlight Fast 1",
     "Starlight Fast 2",
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/topaz/upscale/video`."""
 
-    video_url: _FileInput = Field(description="URL of the video to upscale")
+    video_url: _FileInput
     """URL of the video to upscale"""
 
-    model: ModelEnum = Field(
-        default="Proteus",
-        description="Video enhancement model. Proteus is best for most videos, Artemis for denoise+sharpen, Nyx for dedicated denoising, Gaia HQ/CG for rendered content, Gaia 2 for animation and motion graphics at 2x, and Starlight for generative diffusion-based upscaling and enhancement.",
-    )
+    model: ModelEnum = "Proteus"
     """Video enhancement model. Proteus is best for most videos, Artemis for denoise+sharpen, Nyx for dedicated denoising, Gaia HQ/CG for rendered content, Gaia 2 for animation and motion graphics at 2x, and Starlight for generative diffusion-based upscaling and enhancement."""
 
-    upscale_factor: int | float = Field(
-        default=2,
-        ge=1,
-        le=4,
-        description="Factor to upscale the video by (e.g. 2.0 doubles width and height)",
-    )
+    upscale_factor: int | float = Field(default=2, ge=1, le=4)
     """Factor to upscale the video by (e.g. 2.0 doubles width and height)"""
 
-    target_fps: int | None = Field(
-        default=None,
-        ge=16,
-        le=60,
-        description="Target FPS for frame interpolation. If set, frame interpolation will be enabled.",
-    )
+    target_fps: int | None = Field(default=None, ge=16, le=60)
     """Target FPS for frame interpolation. If set, frame interpolation will be enabled."""
 
-    compression: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Compression artifact removal level (0.0-1.0). Default varies by model.",
-    )
+    compression: int | float | None = Field(default=None, ge=0, le=1)
     """Compression artifact removal level (0.0-1.0). Default varies by model."""
 
-    noise: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Noise reduction level (0.0-1.0). Default varies by model.",
-    )
+    noise: int | float | None = Field(default=None, ge=0, le=1)
     """Noise reduction level (0.0-1.0). Default varies by model."""
 
-    halo: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Halo reduction level (0.0-1.0). Default varies by model.",
-    )
+    halo: int | float | None = Field(default=None, ge=0, le=1)
     """Halo reduction level (0.0-1.0). Default varies by model."""
 
-    grain: Annotated[int | float, _multiple_of(0.01)] | None = Field(
-        default=None,
-        ge=0,
-        le=0.1,
-        description="Film grain amount (0.0-0.1). Default varies by model.",
-    )
+    grain: Annotated[int | float, _multiple_of(0.01)] | None = Field(default=None, ge=0, le=0.1)
     """Film grain amount (0.0-0.1). Default varies by model."""
 
-    recover_detail: int | float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Recover original detail level (0.0-1.0). Higher values preserve more original detail.",
-    )
+    recover_detail: int | float | None = Field(default=None, ge=0, le=1)
     """Recover original detail level (0.0-1.0). Higher values preserve more original detail."""
 
-    H264_output: bool = Field(
-        default=False, description="Whether to use H264 codec for output video. Default is H265."
-    )
+    H264_output: bool = False
     """Whether to use H264 codec for output video. Default is H265."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/topaz/upscale/video`."""
 
-    video: File_ccd89e = Field(description="The upscaled video file")
+    video: File
     """The upscaled video file"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        model: ModelEnum
+        upscale_factor: int | float
+        target_fps: int | None
+        compression: int | float | None
+        noise: int | float | None
+        halo: int | float | None
+        grain: int | float | None
+        recover_detail: int | float | None
+        H264_output: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class TopazUpscaleVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/topaz/upscale/video`)."""
+    """`fal-ai/topaz/upscale/video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -148,82 +131,49 @@ class TopazUpscaleVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        model: ModelEnum = "Proteus",
-        upscale_factor: int | float = 2,
-        target_fps: int | None = None,
-        compression: int | float | None = None,
-        noise: int | float | None = None,
-        halo: int | float | None = None,
-        grain: int | float | None = None,
-        recover_detail: int | float | None = None,
-        H264_output: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        model: ModelEnum = "Proteus",
-        upscale_factor: int | float = 2,
-        target_fps: int | None = None,
-        compression: int | float | None = None,
-        noise: int | float | None = None,
-        halo: int | float | None = None,
-        grain: int | float | None = None,
-        recover_detail: int | float | None = None,
-        H264_output: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        model: ModelEnum = "Proteus",
-        upscale_factor: int | float = 2,
-        target_fps: int | None = None,
-        compression: int | float | None = None,
-        noise: int | float | None = None,
-        halo: int | float | None = None,
-        grain: int | float | None = None,
-        recover_detail: int | float | None = None,
-        H264_output: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the video to upscale
+            model (ModelEnum, default "Proteus"): Video enhancement model.
+            upscale_factor (int | float, default 2): Factor to upscale the video by (e.g. 2.0 doubles width and height)
+            target_fps (int | None, default None): Target FPS for frame interpolation.
+            compression (int | float | None, default None): Compression artifact removal level (0.0-1.0).
+            noise (int | float | None, default None): Noise reduction level (0.0-1.0).
+            halo (int | float | None, default None): Halo reduction level (0.0-1.0).
+            grain (int | float | None, default None): Film grain amount (0.0-0.1).
+            recover_detail (int | float | None, default None): Recover original detail level (0.0-1.0).
+            H264_output (bool, default False): Whether to use H264 codec for output video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTopazUpscaleVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/topaz/upscale/video`), async."""
+    """Async twin of `TopazUpscaleVideo` (`fal-ai/topaz/upscale/video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -231,79 +181,33 @@ class AsyncTopazUpscaleVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        model: ModelEnum = "Proteus",
-        upscale_factor: int | float = 2,
-        target_fps: int | None = None,
-        compression: int | float | None = None,
-        noise: int | float | None = None,
-        halo: int | float | None = None,
-        grain: int | float | None = None,
-        recover_detail: int | float | None = None,
-        H264_output: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `TopazUpscaleVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        model: ModelEnum = "Proteus",
-        upscale_factor: int | float = 2,
-        target_fps: int | None = None,
-        compression: int | float | None = None,
-        noise: int | float | None = None,
-        halo: int | float | None = None,
-        grain: int | float | None = None,
-        recover_detail: int | float | None = None,
-        H264_output: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `TopazUpscaleVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        model: ModelEnum = "Proteus",
-        upscale_factor: int | float = 2,
-        target_fps: int | None = None,
-        compression: int | float | None = None,
-        noise: int | float | None = None,
-        halo: int | float | None = None,
-        grain: int | float | None = None,
-        recover_detail: int | float | None = None,
-        H264_output: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `TopazUpscaleVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

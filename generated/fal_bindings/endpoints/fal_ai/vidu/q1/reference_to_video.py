@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -42,52 +37,64 @@ ENDPOINT_ID = "fal-ai/vidu/q1/reference-to-video"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "1:1"]
 
 MovementAmplitudeEnum: TypeAlias = Literal["auto", "small", "medium", "large"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/vidu/q1/reference-to-video`."""
 
-    prompt: str = Field(
-        max_length=1500, description="Text prompt for video generation, max 1500 characters"
-    )
+    prompt: str = Field(max_length=1500)
     """Text prompt for video generation, max 1500 characters"""
 
-    reference_image_urls: list[_FileInput] = Field(
-        description="URLs of the reference images to use for consistent subject appearance. Q1 model supports up to 7 reference images."
-    )
+    reference_image_urls: list[_FileInput]
     """URLs of the reference images to use for consistent subject appearance. Q1 model supports up to 7 reference images."""
 
-    seed: int | None = Field(default=None, description="Random seed for generation")
+    seed: int | None = None
     """Random seed for generation"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the output video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the output video"""
 
-    movement_amplitude: MovementAmplitudeEnum = Field(
-        default="auto", description="The movement amplitude of objects in the frame"
-    )
+    movement_amplitude: MovementAmplitudeEnum = "auto"
     """The movement amplitude of objects in the frame"""
 
-    bgm: bool = Field(
-        default=False, description="Whether to add background music to the generated video"
-    )
+    bgm: bool = False
     """Whether to add background music to the generated video"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/vidu/q1/reference-to-video`."""
 
-    video: File_ccd89e = Field(
-        description="The generated video with consistent subjects from reference images using the Q1 model"
-    )
+    video: File
     """The generated video with consistent subjects from reference images using the Q1 model"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        reference_image_urls: Required[list[_FileInput]]
+        seed: int | None
+        aspect_ratio: AspectRatioEnum
+        movement_amplitude: MovementAmplitudeEnum
+        bgm: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ViduQ1ReferenceToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/vidu/q1/reference-to-video`)."""
+    """`fal-ai/vidu/q1/reference-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -95,70 +102,45 @@ class ViduQ1ReferenceToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for video generation, max 1500 characters
+            reference_image_urls (list[FileInput], required): URLs of the reference images to use for consistent subject appearance.
+            seed (int | None, default None): Random seed for generation
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the output video
+            movement_amplitude (MovementAmplitudeEnum, default "auto"): The movement amplitude of objects in the frame
+            bgm (bool, default False): Whether to add background music to the generated video
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncViduQ1ReferenceToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/vidu/q1/reference-to-video`), async."""
+    """Async twin of `ViduQ1ReferenceToVideo` (`fal-ai/vidu/q1/reference-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -166,67 +148,33 @@ class AsyncViduQ1ReferenceToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ViduQ1ReferenceToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ViduQ1ReferenceToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput],
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ViduQ1ReferenceToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,64 +13,76 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "ViduQ1StartEndToVideo", "AsyncViduQ1StartEndToVideo"]
 
 ENDPOINT_ID = "fal-ai/vidu/q1/start-end-to-video"
 
 MovementAmplitudeEnum: TypeAlias = Literal["auto", "small", "medium", "large"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/vidu/q1/start-end-to-video`."""
 
-    prompt: str = Field(
-        max_length=1500, description="Text prompt for video generation, max 1500 characters"
-    )
+    prompt: str = Field(max_length=1500)
     """Text prompt for video generation, max 1500 characters"""
 
-    start_image_url: _FileInput = Field(description="URL of the image to use as the first frame")
+    start_image_url: _FileInput
     """URL of the image to use as the first frame"""
 
-    end_image_url: _FileInput = Field(description="URL of the image to use as the last frame")
+    end_image_url: _FileInput
     """URL of the image to use as the last frame"""
 
-    seed: int | None = Field(default=None, description="Seed for the random number generator")
+    seed: int | None = None
     """Seed for the random number generator"""
 
-    movement_amplitude: MovementAmplitudeEnum = Field(
-        default="auto", description="The movement amplitude of objects in the frame"
-    )
+    movement_amplitude: MovementAmplitudeEnum = "auto"
     """The movement amplitude of objects in the frame"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/vidu/q1/start-end-to-video`."""
 
-    video: File_ccd89e = Field(
-        description="The generated transition video between start and end frames using the Q1 model"
-    )
+    video: File
     """The generated transition video between start and end frames using the Q1 model"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        start_image_url: Required[_FileInput]
+        end_image_url: Required[_FileInput]
+        seed: int | None
+        movement_amplitude: MovementAmplitudeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ViduQ1StartEndToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/vidu/q1/start-end-to-video`)."""
+    """`fal-ai/vidu/q1/start-end-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -78,67 +90,44 @@ class ViduQ1StartEndToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        start_image_url: _FileInput,
-        end_image_url: _FileInput,
-        seed: int | None = None,
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        start_image_url: _FileInput,
-        end_image_url: _FileInput,
-        seed: int | None = None,
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        start_image_url: _FileInput,
-        end_image_url: _FileInput,
-        seed: int | None = None,
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for video generation, max 1500 characters
+            start_image_url (FileInput, required): URL of the image to use as the first frame
+            end_image_url (FileInput, required): URL of the image to use as the last frame
+            seed (int | None, default None): Seed for the random number generator
+            movement_amplitude (MovementAmplitudeEnum, default "auto"): The movement amplitude of objects in the frame
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncViduQ1StartEndToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/vidu/q1/start-end-to-video`), async."""
+    """Async twin of `ViduQ1StartEndToVideo` (`fal-ai/vidu/q1/start-end-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -146,64 +135,33 @@ class AsyncViduQ1StartEndToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        start_image_url: _FileInput,
-        end_image_url: _FileInput,
-        seed: int | None = None,
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ViduQ1StartEndToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        start_image_url: _FileInput,
-        end_image_url: _FileInput,
-        seed: int | None = None,
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ViduQ1StartEndToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        start_image_url: _FileInput,
-        end_image_url: _FileInput,
-        seed: int | None = None,
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ViduQ1StartEndToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanV225bImageToVideo", "AsyncWanV225bImageToVideo"]
 
@@ -42,146 +37,122 @@ ResolutionEnum: TypeAlias = Literal["580p", "720p"]
 VideoQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 
 VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.2-5b/image-to-video`."""
 
-    image_url: _FileInput = Field(
-        description="URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."
-    )
+    image_url: _FileInput
     """URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
-    num_frames: int = Field(
-        default=81,
-        ge=17,
-        le=161,
-        description="Number of frames to generate. Must be between 17 to 161 (inclusive).",
-    )
+    num_frames: int = Field(default=81, ge=17, le=161)
     """Number of frames to generate. Must be between 17 to 161 (inclusive)."""
 
-    frames_per_second: int | None = Field(
-        default=24,
-        ge=4,
-        le=60,
-        description="Frames per second of the generated video. Must be between 4 to 60. When using interpolation and `adjust_fps_for_interpolation` is set to true (default true,) the final FPS will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If `adjust_fps_for_interpolation` is set to false, this value will be used as-is.",
-    )
+    frames_per_second: int | None = Field(default=24, ge=4, le=60)
     """Frames per second of the generated video. Must be between 4 to 60. When using interpolation and `adjust_fps_for_interpolation` is set to true (default true,) the final FPS will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If `adjust_fps_for_interpolation` is set to false, this value will be used as-is."""
 
-    negative_prompt: str = Field(default="", description="Negative prompt for video generation.")
+    negative_prompt: str = ""
     """Negative prompt for video generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="Resolution of the generated video (580p or 720p)."
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (580p or 720p)."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto",
-        description="Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image.",
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image."""
 
-    num_inference_steps: int = Field(
-        default=40,
-        ge=2,
-        le=50,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=40, ge=2, le=50)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    enable_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, input data will be checked for safety before processing.",
-    )
+    enable_safety_checker: bool = False
     """If set to true, input data will be checked for safety before processing."""
 
-    enable_output_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, output video will be checked for safety after generation.",
-    )
+    enable_output_safety_checker: bool = False
     """If set to true, output video will be checked for safety after generation."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False,
-        description="Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning.",
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning."""
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality.",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=1, le=10)
     """Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality."""
 
-    shift: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Shift value for the video. Must be between 1.0 and 10.0.",
-    )
+    shift: int | float = Field(default=5, ge=1, le=10)
     """Shift value for the video. Must be between 1.0 and 10.0."""
 
-    interpolator_model: InterpolatorModelEnum = Field(
-        default="film",
-        description="The model to use for frame interpolation. If None, no interpolation is applied.",
-    )
+    interpolator_model: InterpolatorModelEnum = "film"
     """The model to use for frame interpolation. If None, no interpolation is applied."""
 
-    num_interpolated_frames: int = Field(
-        default=0,
-        ge=0,
-        le=4,
-        description="Number of frames to interpolate between each pair of generated frames. Must be between 0 and 4.",
-    )
+    num_interpolated_frames: int = Field(default=0, ge=0, le=4)
     """Number of frames to interpolate between each pair of generated frames. Must be between 0 and 4."""
 
-    adjust_fps_for_interpolation: bool = Field(
-        default=True,
-        description="If true, the number of frames per second will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If false, the passed frames per second will be used as-is.",
-    )
+    adjust_fps_for_interpolation: bool = True
     """If true, the number of frames per second will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If false, the passed frames per second will be used as-is."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high",
-        description="The quality of the output video. Higher quality means better visual quality but larger file size.",
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the output video. Higher quality means better visual quality but larger file size."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced",
-        description="The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size.",
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.2-5b/image-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    prompt: str = Field(default="", description="The text prompt used for video generation.")
+    prompt: str = ""
     """The text prompt used for video generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: Required[str]
+        num_frames: int
+        frames_per_second: int | None
+        negative_prompt: str
+        seed: int | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        num_inference_steps: int
+        enable_safety_checker: bool
+        enable_output_safety_checker: bool
+        enable_prompt_expansion: bool
+        guidance_scale: int | float
+        shift: int | float
+        interpolator_model: InterpolatorModelEnum
+        num_interpolated_frames: int
+        adjust_fps_for_interpolation: bool
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV225bImageToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-5b/image-to-video`)."""
+    """`fal-ai/wan/v2.2-5b/image-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -189,109 +160,58 @@ class WanV225bImageToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 24,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 40,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        guidance_scale: int | float = 3.5,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 0,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 24,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 40,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        guidance_scale: int | float = 3.5,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 0,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 24,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 40,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        guidance_scale: int | float = 3.5,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 0,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the input image.
+            prompt (str, required): The text prompt to guide video generation.
+            num_frames (int, default 81): Number of frames to generate.
+            frames_per_second (int | None, default 24): Frames per second of the generated video.
+            negative_prompt (str, default ""): Negative prompt for video generation.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (580p or 720p).
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the generated video.
+            num_inference_steps (int, default 40): Number of inference steps for sampling.
+            enable_safety_checker (bool, default False): If set to true, input data will be checked for safety before processing.
+            enable_output_safety_checker (bool, default False): If set to true, output video will be checked for safety after generation.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            guidance_scale (int | float, default 3.5): Classifier-free guidance scale.
+            shift (int | float, default 5): Shift value for the video.
+            interpolator_model (InterpolatorModelEnum, default "film"): The model to use for frame interpolation.
+            num_interpolated_frames (int, default 0): Number of frames to interpolate between each pair of generated frames.
+            adjust_fps_for_interpolation (bool, default True): If true, the number of frames per second will be multiplied by the number of interpolated frames plus one.
+            video_quality (VideoQualityEnum, default "high"): The quality of the output video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the output video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV225bImageToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-5b/image-to-video`), async."""
+    """Async twin of `WanV225bImageToVideo` (`fal-ai/wan/v2.2-5b/image-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -299,106 +219,33 @@ class AsyncWanV225bImageToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 24,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 40,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        guidance_scale: int | float = 3.5,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 0,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV225bImageToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 24,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 40,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        guidance_scale: int | float = 3.5,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 0,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV225bImageToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 24,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 40,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        guidance_scale: int | float = 3.5,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 0,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV225bImageToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

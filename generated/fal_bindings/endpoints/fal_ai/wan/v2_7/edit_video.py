@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanV27EditVideo", "AsyncWanV27EditVideo"]
 
@@ -45,73 +40,80 @@ ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.7/edit-video`."""
 
-    prompt: str = Field(
-        min_length=1, description="Editing instruction or style transfer description."
-    )
+    prompt: str = Field(min_length=1)
     """Editing instruction or style transfer description."""
 
-    video_url: _FileInput = Field(
-        description="URL of the input video to edit. Format: MP4, MOV. Duration: 2-10s. Max 100 MB.\n\nMax file size: 100.0MB, Min duration: 2s, Max duration: 10s, Timeout: 30.0s"
-    )
+    video_url: _FileInput
     """URL of the input video to edit. Format: MP4, MOV. Duration: 2-10s. Max 100 MB.
 
     Max file size: 100.0MB, Min duration: 2s, Max duration: 10s, Timeout: 30.0s
     """
 
-    reference_image_url: _FileInput | None = Field(
-        default=None, description="Reference image URL for reference-based editing."
-    )
+    reference_image_url: _FileInput | None = None
     """Reference image URL for reference-based editing."""
 
-    resolution: ResolutionEnum = Field(default="1080p", description="Output video resolution tier.")
+    resolution: ResolutionEnum = "1080p"
     """Output video resolution tier."""
 
-    aspect_ratio: AspectRatioEnum | None = Field(
-        default=None,
-        description="Aspect ratio of the generated video. If not provided, uses the aspect ratio of the input video.",
-    )
+    aspect_ratio: AspectRatioEnum | None = None
     """Aspect ratio of the generated video. If not provided, uses the aspect ratio of the input video."""
 
-    duration: DurationEnum = Field(
-        default=0,
-        description="Output video duration in seconds. Default 0 means match input video duration. When set (2-10), truncates from the start.",
-    )
+    duration: DurationEnum = 0
     """Output video duration in seconds. Default 0 means match input video duration. When set (2-10), truncates from the start."""
 
-    audio_setting: AudioSettingEnum = Field(
-        default="auto",
-        description="Audio handling. 'auto': model decides whether to regenerate audio. 'origin': preserve original audio from input video.",
-    )
+    audio_setting: AudioSettingEnum = "auto"
     """Audio handling. 'auto': model decides whether to regenerate audio. 'origin': preserve original audio from input video."""
 
-    seed: int | None = Field(
-        default=None, description="Random seed for reproducibility (0-2147483647)."
-    )
+    seed: int | None = None
     """Random seed for reproducibility (0-2147483647)."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable content moderation for input and output."
-    )
+    enable_safety_checker: bool = True
     """Enable content moderation for input and output."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.7/edit-video`."""
 
-    video: VideoFile = Field(description="The edited video file.")
+    video: VideoFile
     """The edited video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    actual_prompt: str | None = Field(
-        default=None, description="The actual prompt used if prompt rewriting was enabled."
-    )
+    actual_prompt: str | None = None
     """The actual prompt used if prompt rewriting was enabled."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_url: Required[_FileInput]
+        reference_image_url: _FileInput | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum | None
+        duration: DurationEnum
+        audio_setting: AudioSettingEnum
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV27EditVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.7/edit-video`)."""
+    """`fal-ai/wan/v2.7/edit-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -119,79 +121,48 @@ class WanV27EditVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        reference_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum | None = None,
-        duration: DurationEnum = 0,
-        audio_setting: AudioSettingEnum = "auto",
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        reference_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum | None = None,
-        duration: DurationEnum = 0,
-        audio_setting: AudioSettingEnum = "auto",
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        reference_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum | None = None,
-        duration: DurationEnum = 0,
-        audio_setting: AudioSettingEnum = "auto",
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Editing instruction or style transfer description.
+            video_url (FileInput, required): URL of the input video to edit.
+            reference_image_url (FileInput | None, default None): Reference image URL for reference-based editing.
+            resolution (ResolutionEnum, default "1080p"): Output video resolution tier.
+            aspect_ratio (AspectRatioEnum | None, default None): Aspect ratio of the generated video.
+            duration (DurationEnum, default 0): Output video duration in seconds.
+            audio_setting (AudioSettingEnum, default "auto"): Audio handling. 'auto': model decides whether to regenerate audio. 'origin': preserve original audio from input video.
+            seed (int | None, default None): Random seed for reproducibility (0-2147483647).
+            enable_safety_checker (bool, default True): Enable content moderation for input and output.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV27EditVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.7/edit-video`), async."""
+    """Async twin of `WanV27EditVideo` (`fal-ai/wan/v2.7/edit-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -199,76 +170,33 @@ class AsyncWanV27EditVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        reference_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum | None = None,
-        duration: DurationEnum = 0,
-        audio_setting: AudioSettingEnum = "auto",
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV27EditVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        reference_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum | None = None,
-        duration: DurationEnum = 0,
-        audio_setting: AudioSettingEnum = "auto",
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV27EditVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        reference_image_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum | None = None,
-        duration: DurationEnum = 0,
-        audio_setting: AudioSettingEnum = "auto",
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV27EditVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

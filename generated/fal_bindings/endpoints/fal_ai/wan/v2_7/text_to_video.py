@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanV27TextToVideo", "AsyncWanV27TextToVideo"]
 
@@ -43,68 +38,77 @@ ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.7/text-to-video`."""
 
-    prompt: str = Field(
-        min_length=1, description="Text prompt describing the desired video. Max 5000 characters."
-    )
+    prompt: str = Field(min_length=1)
     """Text prompt describing the desired video. Max 5000 characters."""
 
-    audio_url: _FileInput | None = Field(
-        default=None,
-        description="URL of driving audio. Supports WAV and MP3. Duration: 3-30s. Max 15 MB. If not provided, the model auto-generates matching background music.",
-    )
+    audio_url: _FileInput | None = None
     """URL of driving audio. Supports WAV and MP3. Duration: 3-30s. Max 15 MB. If not provided, the model auto-generates matching background music."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the generated video."""
 
-    resolution: ResolutionEnum = Field(default="1080p", description="Output video resolution tier.")
+    resolution: ResolutionEnum = "1080p"
     """Output video resolution tier."""
 
-    duration: DurationEnum = Field(
-        default=5, description="Output video duration in seconds (2-15)."
-    )
+    duration: DurationEnum = 5
     """Output video duration in seconds (2-15)."""
 
-    negative_prompt: str | None = Field(
-        default=None, description="Content to avoid in the video. Max 500 characters."
-    )
+    negative_prompt: str | None = None
     """Content to avoid in the video. Max 500 characters."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Enable intelligent prompt rewriting."
-    )
+    enable_prompt_expansion: bool = True
     """Enable intelligent prompt rewriting."""
 
-    seed: int | None = Field(
-        default=None, description="Random seed for reproducibility (0-2147483647)."
-    )
+    seed: int | None = None
     """Random seed for reproducibility (0-2147483647)."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable content moderation for input and output."
-    )
+    enable_safety_checker: bool = True
     """Enable content moderation for input and output."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.7/text-to-video`."""
 
-    video: VideoFile = Field(description="The generated video file.")
+    video: VideoFile
     """The generated video file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    actual_prompt: str | None = Field(
-        default=None, description="The actual prompt used if prompt rewriting was enabled."
-    )
+    actual_prompt: str | None = None
     """The actual prompt used if prompt rewriting was enabled."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        audio_url: _FileInput | None
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        duration: DurationEnum
+        negative_prompt: str | None
+        enable_prompt_expansion: bool
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV27TextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.7/text-to-video`)."""
+    """`fal-ai/wan/v2.7/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -112,79 +116,48 @@ class WanV27TextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        negative_prompt: str | None = None,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        negative_prompt: str | None = None,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        negative_prompt: str | None = None,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt describing the desired video.
+            audio_url (FileInput | None, default None): URL of driving audio.
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the generated video.
+            resolution (ResolutionEnum, default "1080p"): Output video resolution tier.
+            duration (DurationEnum, default 5): Output video duration in seconds (2-15).
+            negative_prompt (str | None, default None): Content to avoid in the video.
+            enable_prompt_expansion (bool, default True): Enable intelligent prompt rewriting.
+            seed (int | None, default None): Random seed for reproducibility (0-2147483647).
+            enable_safety_checker (bool, default True): Enable content moderation for input and output.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV27TextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.7/text-to-video`), async."""
+    """Async twin of `WanV27TextToVideo` (`fal-ai/wan/v2.7/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -192,76 +165,33 @@ class AsyncWanV27TextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        negative_prompt: str | None = None,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV27TextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        negative_prompt: str | None = None,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV27TextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        audio_url: _FileInput | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = 5,
-        negative_prompt: str | None = None,
-        enable_prompt_expansion: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV27TextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,81 +13,85 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.usage_info_type2_1c2fd6 import UsageInfoType2_1c2fd6
+from fal_bindings.types.usage_info_type2_1c2fd6 import UsageInfoType2
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "OpenrouterRouterVideo", "AsyncOpenrouterRouterVideo"]
 
 ENDPOINT_ID = "openrouter/router/video"
-UsageInfoType2: TypeAlias = UsageInfoType2_1c2fd6
 
 
 class Input(_FalInput):
     """Input of `openrouter/router/video`."""
 
-    video_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="List of URLs or data URIs of video files to process. Supported formats: mp4, mpeg, mov, webm. For Google Gemini on AI Studio, YouTube links are also supported. Mutually exclusive with video_url.",
-    )
+    video_urls: list[_FileInput] | None = None
     """List of URLs or data URIs of video files to process. Supported formats: mp4, mpeg, mov, webm. For Google Gemini on AI Studio, YouTube links are also supported. Mutually exclusive with video_url."""
 
-    prompt: str = Field(description="Prompt to be used for the video processing")
+    prompt: str
     """Prompt to be used for the video processing"""
 
-    system_prompt: str | None = Field(
-        default=None, description="System prompt to provide context or instructions to the model"
-    )
+    system_prompt: str | None = None
     """System prompt to provide context or instructions to the model"""
 
-    model: str = Field(description="Name of the model to use. Charged based on actual token usage.")
+    model: str
     """Name of the model to use. Charged based on actual token usage."""
 
-    reasoning: bool = Field(
-        default=False, description="Should reasoning be the part of the final answer."
-    )
+    reasoning: bool = False
     """Should reasoning be the part of the final answer."""
 
-    temperature: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="This setting influences the variety in the model's responses. Lower values lead to more predictable and typical responses, while higher values encourage more diverse and less common responses. At 0, the model always gives the same response for a given input.",
-    )
+    temperature: int | float = Field(default=1, ge=0, le=2)
     """This setting influences the variety in the model's responses. Lower values lead to more predictable and typical responses, while higher values encourage more diverse and less common responses. At 0, the model always gives the same response for a given input."""
 
-    max_tokens: int | None = Field(
-        default=None,
-        ge=1,
-        description="This sets the upper limit for the number of tokens the model can generate in response. It won't produce more than this limit. The maximum value is the context length minus the prompt length.",
-    )
+    max_tokens: int | None = Field(default=None, ge=1)
     """This sets the upper limit for the number of tokens the model can generate in response. It won't produce more than this limit. The maximum value is the context length minus the prompt length."""
 
 
 class Output(_FalOutput):
     """Output of `openrouter/router/video`."""
 
-    output: str = Field(description="Generated output from video processing")
+    output: str
     """Generated output from video processing"""
 
-    usage: UsageInfoType2_1c2fd6 | None = Field(description="Token usage information")
+    usage: UsageInfoType2 | None
     """Token usage information"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_urls: list[_FileInput] | None
+        prompt: Required[str]
+        system_prompt: str | None
+        model: Required[str]
+        reasoning: bool
+        temperature: int | float
+        max_tokens: int | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class OpenrouterRouterVideo(_Endpoint[Input, Output]):
-    """(`openrouter/router/video`)."""
+    """`openrouter/router/video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -95,73 +99,46 @@ class OpenrouterRouterVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_urls: list[_FileInput] | None = None,
-        prompt: str,
-        system_prompt: str | None = None,
-        model: str,
-        reasoning: bool = False,
-        temperature: int | float = 1,
-        max_tokens: int | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_urls: list[_FileInput] | None = None,
-        prompt: str,
-        system_prompt: str | None = None,
-        model: str,
-        reasoning: bool = False,
-        temperature: int | float = 1,
-        max_tokens: int | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_urls: list[_FileInput] | None = None,
-        prompt: str,
-        system_prompt: str | None = None,
-        model: str,
-        reasoning: bool = False,
-        temperature: int | float = 1,
-        max_tokens: int | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_urls (list[FileInput] | None, default None): List of URLs or data URIs of video files to process.
+            prompt (str, required): Prompt to be used for the video processing
+            system_prompt (str | None, default None): System prompt to provide context or instructions to the model
+            model (str, required): Name of the model to use.
+            reasoning (bool, default False): Should reasoning be the part of the final answer.
+            temperature (int | float, default 1): This setting influences the variety in the model's responses.
+            max_tokens (int | None, default None): This sets the upper limit for the number of tokens the model can generate in response.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncOpenrouterRouterVideo(_AsyncEndpoint[Input, Output]):
-    """(`openrouter/router/video`), async."""
+    """Async twin of `OpenrouterRouterVideo` (`openrouter/router/video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -169,70 +146,33 @@ class AsyncOpenrouterRouterVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_urls: list[_FileInput] | None = None,
-        prompt: str,
-        system_prompt: str | None = None,
-        model: str,
-        reasoning: bool = False,
-        temperature: int | float = 1,
-        max_tokens: int | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `OpenrouterRouterVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_urls: list[_FileInput] | None = None,
-        prompt: str,
-        system_prompt: str | None = None,
-        model: str,
-        reasoning: bool = False,
-        temperature: int | float = 1,
-        max_tokens: int | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `OpenrouterRouterVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_urls: list[_FileInput] | None = None,
-        prompt: str,
-        system_prompt: str | None = None,
-        model: str,
-        reasoning: bool = False,
-        temperature: int | float = 1,
-        max_tokens: int | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `OpenrouterRouterVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

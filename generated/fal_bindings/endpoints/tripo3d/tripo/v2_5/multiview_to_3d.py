@@ -5,29 +5,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -55,114 +48,108 @@ StyleEnum: TypeAlias = Literal[
 TextureAlignmentEnum: TypeAlias = Literal["original_image", "geometry"]
 
 TextureEnum: TypeAlias = Literal["no", "standard", "HD"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `tripo3d/tripo/v2.5/multiview-to-3d`."""
 
-    seed: int | None = Field(
-        default=None,
-        description="This is the random seed for model generation. The seed controls the geometry generation process, ensuring identical models when the same seed is used. This parameter is an integer and is randomly chosen if not set.",
-    )
+    seed: int | None = None
     """This is the random seed for model generation. The seed controls the geometry generation process, ensuring identical models when the same seed is used. This parameter is an integer and is randomly chosen if not set."""
 
-    face_limit: int | None = Field(
-        default=None,
-        description="Limits the number of faces on the output model. If this option is not set, the face limit will be adaptively determined.",
-    )
+    face_limit: int | None = None
     """Limits the number of faces on the output model. If this option is not set, the face limit will be adaptively determined."""
 
-    pbr: bool | None = Field(
-        default=False,
-        description="A boolean option to enable pbr. The default value is True, set False to get a model without pbr. If this option is set to True, texture will be ignored and used as True.",
-    )
+    pbr: bool | None = False
     """A boolean option to enable pbr. The default value is True, set False to get a model without pbr. If this option is set to True, texture will be ignored and used as True."""
 
-    texture: TextureEnum = Field(
-        default="standard",
-        description="An option to enable texturing. Default is 'standard', set 'no' to get a model without any textures, and set 'HD' to get a model with hd quality textures.",
-    )
+    texture: TextureEnum = "standard"
     """An option to enable texturing. Default is 'standard', set 'no' to get a model without any textures, and set 'HD' to get a model with hd quality textures."""
 
-    texture_seed: int | None = Field(
-        default=None,
-        description="This is the random seed for texture generation. Using the same seed will produce identical textures. This parameter is an integer and is randomly chosen if not set. If you want a model with different textures, please use same seed and different texture_seed.",
-    )
+    texture_seed: int | None = None
     """This is the random seed for texture generation. Using the same seed will produce identical textures. This parameter is an integer and is randomly chosen if not set. If you want a model with different textures, please use same seed and different texture_seed."""
 
-    auto_size: bool | None = Field(
-        default=False,
-        description="Automatically scale the model to real-world dimensions, with the unit in meters. The default value is False.",
-    )
+    auto_size: bool | None = False
     """Automatically scale the model to real-world dimensions, with the unit in meters. The default value is False."""
 
-    style: StyleEnum | None = Field(
-        default=None,
-        description="[DEPRECATED] Defines the artistic style or transformation to be applied to the 3D model, altering its appearance according to preset options (extra $0.05 per generation). Omit this option to keep the original style and apperance.",
-    )
+    style: StyleEnum | None = None
     """[DEPRECATED] Defines the artistic style or transformation to be applied to the 3D model, altering its appearance according to preset options (extra $0.05 per generation). Omit this option to keep the original style and apperance."""
 
-    quad: bool | None = Field(
-        default=False,
-        description="Set True to enable quad mesh output (extra $0.05 per generation). If quad=True and face_limit is not set, the default face_limit will be 10000. Note: Enabling this option will force the output to be an FBX model.",
-    )
+    quad: bool | None = False
     """Set True to enable quad mesh output (extra $0.05 per generation). If quad=True and face_limit is not set, the default face_limit will be 10000. Note: Enabling this option will force the output to be an FBX model."""
 
-    texture_alignment: TextureAlignmentEnum | None = Field(
-        default="original_image",
-        description="Determines the prioritization of texture alignment in the 3D model. The default value is original_image.",
-    )
+    texture_alignment: TextureAlignmentEnum | None = "original_image"
     """Determines the prioritization of texture alignment in the 3D model. The default value is original_image."""
 
-    orientation: OrientationEnum | None = Field(
-        default="default",
-        description="Set orientation=align_image to automatically rotate the model to align the original image. The default value is default.",
-    )
+    orientation: OrientationEnum | None = "default"
     """Set orientation=align_image to automatically rotate the model to align the original image. The default value is default."""
 
-    front_image_url: _FileInput = Field(description="Front view image of the object.")
+    front_image_url: _FileInput
     """Front view image of the object."""
 
-    left_image_url: _FileInput | None = Field(
-        default=None, description="Left view image of the object."
-    )
+    left_image_url: _FileInput | None = None
     """Left view image of the object."""
 
-    back_image_url: _FileInput | None = Field(
-        default=None, description="Back view image of the object."
-    )
+    back_image_url: _FileInput | None = None
     """Back view image of the object."""
 
-    right_image_url: _FileInput | None = Field(
-        default=None, description="Right view image of the object."
-    )
+    right_image_url: _FileInput | None = None
     """Right view image of the object."""
 
 
 class Output(_FalOutput):
     """Output of `tripo3d/tripo/v2.5/multiview-to-3d`."""
 
-    task_id: str = Field(description="The task id of the 3D model generation.")
+    task_id: str
     """The task id of the 3D model generation."""
 
-    model_mesh: File_ccd89e | None = Field(default=None, description="Model")
+    model_mesh: File | None = None
     """Model"""
 
-    base_model: File_ccd89e | None = Field(default=None, description="Base model")
+    base_model: File | None = None
     """Base model"""
 
-    pbr_model: File_ccd89e | None = Field(default=None, description="Pbr model")
+    pbr_model: File | None = None
     """Pbr model"""
 
-    rendered_image: File_ccd89e | None = Field(
-        default=None, description="A preview image of the model"
-    )
+    rendered_image: File | None = None
     """A preview image of the model"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        seed: int | None
+        face_limit: int | None
+        pbr: bool | None
+        texture: TextureEnum
+        texture_seed: int | None
+        auto_size: bool | None
+        style: StyleEnum | None
+        quad: bool | None
+        texture_alignment: TextureAlignmentEnum | None
+        orientation: OrientationEnum | None
+        front_image_url: Required[_FileInput]
+        left_image_url: _FileInput | None
+        back_image_url: _FileInput | None
+        right_image_url: _FileInput | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Tripo3dTripoV25MultiviewTo3d(_Endpoint[Input, Output]):
-    """(`tripo3d/tripo/v2.5/multiview-to-3d`)."""
+    """`tripo3d/tripo/v2.5/multiview-to-3d`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -170,94 +157,53 @@ class Tripo3dTripoV25MultiviewTo3d(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        seed: int | None = None,
-        face_limit: int | None = None,
-        pbr: bool | None = False,
-        texture: TextureEnum = "standard",
-        texture_seed: int | None = None,
-        auto_size: bool | None = False,
-        style: StyleEnum | None = None,
-        quad: bool | None = False,
-        texture_alignment: TextureAlignmentEnum | None = "original_image",
-        orientation: OrientationEnum | None = "default",
-        front_image_url: _FileInput,
-        left_image_url: _FileInput | None = None,
-        back_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        seed: int | None = None,
-        face_limit: int | None = None,
-        pbr: bool | None = False,
-        texture: TextureEnum = "standard",
-        texture_seed: int | None = None,
-        auto_size: bool | None = False,
-        style: StyleEnum | None = None,
-        quad: bool | None = False,
-        texture_alignment: TextureAlignmentEnum | None = "original_image",
-        orientation: OrientationEnum | None = "default",
-        front_image_url: _FileInput,
-        left_image_url: _FileInput | None = None,
-        back_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        seed: int | None = None,
-        face_limit: int | None = None,
-        pbr: bool | None = False,
-        texture: TextureEnum = "standard",
-        texture_seed: int | None = None,
-        auto_size: bool | None = False,
-        style: StyleEnum | None = None,
-        quad: bool | None = False,
-        texture_alignment: TextureAlignmentEnum | None = "original_image",
-        orientation: OrientationEnum | None = "default",
-        front_image_url: _FileInput,
-        left_image_url: _FileInput | None = None,
-        back_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            seed (int | None, default None): This is the random seed for model generation.
+            face_limit (int | None, default None): Limits the number of faces on the output model.
+            pbr (bool | None, default False): A boolean option to enable pbr.
+            texture (TextureEnum, default "standard"): An option to enable texturing.
+            texture_seed (int | None, default None): This is the random seed for texture generation.
+            auto_size (bool | None, default False): Automatically scale the model to real-world dimensions, with the unit in meters.
+            style (StyleEnum | None, default None): [DEPRECATED] Defines the artistic style or transformation to be applied to the 3D model, altering its appearance according to preset options (extra $0.05 per generation).
+            quad (bool | None, default False): Set True to enable quad mesh output (extra $0.05 per generation).
+            texture_alignment (TextureAlignmentEnum | None, default "original_image"): Determines the prioritization of texture alignment in the 3D model.
+            orientation (OrientationEnum | None, default "default"): Set orientation=align_image to automatically rotate the model to align the original image.
+            front_image_url (FileInput, required): Front view image of the object.
+            left_image_url (FileInput | None, default None): Left view image of the object.
+            back_image_url (FileInput | None, default None): Back view image of the object.
+            right_image_url (FileInput | None, default None): Right view image of the object.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncTripo3dTripoV25MultiviewTo3d(_AsyncEndpoint[Input, Output]):
-    """(`tripo3d/tripo/v2.5/multiview-to-3d`), async."""
+    """Async twin of `Tripo3dTripoV25MultiviewTo3d` (`tripo3d/tripo/v2.5/multiview-to-3d`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -265,91 +211,33 @@ class AsyncTripo3dTripoV25MultiviewTo3d(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        seed: int | None = None,
-        face_limit: int | None = None,
-        pbr: bool | None = False,
-        texture: TextureEnum = "standard",
-        texture_seed: int | None = None,
-        auto_size: bool | None = False,
-        style: StyleEnum | None = None,
-        quad: bool | None = False,
-        texture_alignment: TextureAlignmentEnum | None = "original_image",
-        orientation: OrientationEnum | None = "default",
-        front_image_url: _FileInput,
-        left_image_url: _FileInput | None = None,
-        back_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Tripo3dTripoV25MultiviewTo3d.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        seed: int | None = None,
-        face_limit: int | None = None,
-        pbr: bool | None = False,
-        texture: TextureEnum = "standard",
-        texture_seed: int | None = None,
-        auto_size: bool | None = False,
-        style: StyleEnum | None = None,
-        quad: bool | None = False,
-        texture_alignment: TextureAlignmentEnum | None = "original_image",
-        orientation: OrientationEnum | None = "default",
-        front_image_url: _FileInput,
-        left_image_url: _FileInput | None = None,
-        back_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Tripo3dTripoV25MultiviewTo3d.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        seed: int | None = None,
-        face_limit: int | None = None,
-        pbr: bool | None = False,
-        texture: TextureEnum = "standard",
-        texture_seed: int | None = None,
-        auto_size: bool | None = False,
-        style: StyleEnum | None = None,
-        quad: bool | None = False,
-        texture_alignment: TextureAlignmentEnum | None = "original_image",
-        orientation: OrientationEnum | None = "default",
-        front_image_url: _FileInput,
-        left_image_url: _FileInput | None = None,
-        back_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Tripo3dTripoV25MultiviewTo3d.subscribe`."""
         return await self._subscribe(input, kwargs)

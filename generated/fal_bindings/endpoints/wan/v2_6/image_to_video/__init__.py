@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanV26ImageToVideo", "AsyncWanV26ImageToVideo"]
 
@@ -41,21 +36,13 @@ ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
 class Input(_FalInput):
     """Input of `wan/v2.6/image-to-video`."""
 
-    prompt: str = Field(
-        min_length=1,
-        description="The text prompt describing the desired video motion. Max 800 characters.",
-    )
+    prompt: str = Field(min_length=1)
     """The text prompt describing the desired video motion. Max 800 characters."""
 
-    image_url: _FileInput = Field(
-        description="URL of the image to use as the first frame. Must be publicly accessible or base64 data URI. Image dimensions must be between 240 and 7680."
-    )
+    image_url: _FileInput
     """URL of the image to use as the first frame. Must be publicly accessible or base64 data URI. Image dimensions must be between 240 and 7680."""
 
-    audio_url: _FileInput | None = Field(
-        default=None,
-        description="\nURL of the audio to use as the background music. Must be publicly accessible.\nLimit handling: If the audio duration exceeds the duration value (5, 10, or 15 seconds),\nthe audio is truncated to the first N seconds, and the rest is discarded. If\nthe audio is shorter than the video, the remaining part of the video will be silent.\nFor example, if the audio is 3 seconds long and the video duration is 5 seconds, the\nfirst 3 seconds of the output video will have sound, and the last 2 seconds will be silent.\n- Format: WAV, MP3.\n- Duration: 3 to 30 s.\n- File size: Up to 15 MB.\n",
-    )
+    audio_url: _FileInput | None = None
     """URL of the audio to use as the background music. Must be publicly accessible.
     Limit handling: If the audio duration exceeds the duration value (5, 10, or 15 seconds),
     the audio is truncated to the first N seconds, and the rest is discarded. If
@@ -67,62 +54,72 @@ class Input(_FalInput):
     - File size: Up to 15 MB.
     """
 
-    resolution: ResolutionEnum = Field(
-        default="1080p", description="Video resolution. Valid values: 720p, 1080p"
-    )
+    resolution: ResolutionEnum = "1080p"
     """Video resolution. Valid values: 720p, 1080p"""
 
-    duration: DurationEnum = Field(
-        default="5",
-        description="Duration of the generated video in seconds. Choose between 5, 10 or 15 seconds.",
-    )
+    duration: DurationEnum = "5"
     """Duration of the generated video in seconds. Choose between 5, 10 or 15 seconds."""
 
-    negative_prompt: str | None = Field(
-        default="", description="Negative prompt to describe content to avoid. Max 500 characters."
-    )
+    negative_prompt: str | None = ""
     """Negative prompt to describe content to avoid. Max 500 characters."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Whether to enable prompt rewriting using LLM."
-    )
+    enable_prompt_expansion: bool = True
     """Whether to enable prompt rewriting using LLM."""
 
-    multi_shots: bool = Field(
-        default=False,
-        description="When true, enables intelligent multi-shot segmentation. Only active when enable_prompt_expansion is True. Set to false for single-shot generation.",
-    )
+    multi_shots: bool = False
     """When true, enables intelligent multi-shot segmentation. Only active when enable_prompt_expansion is True. Set to false for single-shot generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
 
 class Output(_FalOutput):
     """Output of `wan/v2.6/image-to-video`."""
 
-    video: VideoFile = Field(description="The generated video file")
+    video: VideoFile
     """The generated video file"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
-    actual_prompt: str | None = Field(
-        default=None, description="The actual prompt used if prompt rewriting was enabled"
-    )
+    actual_prompt: str | None = None
     """The actual prompt used if prompt rewriting was enabled"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        audio_url: _FileInput | None
+        resolution: ResolutionEnum
+        duration: DurationEnum
+        negative_prompt: str | None
+        enable_prompt_expansion: bool
+        multi_shots: bool
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV26ImageToVideo(_Endpoint[Input, Output]):
-    """(`wan/v2.6/image-to-video`)."""
+    """`wan/v2.6/image-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -130,82 +127,49 @@ class WanV26ImageToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt describing the desired video motion.
+            image_url (FileInput, required): URL of the image to use as the first frame.
+            audio_url (FileInput | None, default None): URL of the audio to use as the background music.
+            resolution (ResolutionEnum, default "1080p"): Video resolution.
+            duration (DurationEnum, default "5"): Duration of the generated video in seconds.
+            negative_prompt (str | None, default ""): Negative prompt to describe content to avoid.
+            enable_prompt_expansion (bool, default True): Whether to enable prompt rewriting using LLM.
+            multi_shots (bool, default False): When true, enables intelligent multi-shot segmentation.
+            seed (int | None, default None): Random seed for reproducibility.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV26ImageToVideo(_AsyncEndpoint[Input, Output]):
-    """(`wan/v2.6/image-to-video`), async."""
+    """Async twin of `WanV26ImageToVideo` (`wan/v2.6/image-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -213,79 +177,33 @@ class AsyncWanV26ImageToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV26ImageToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV26ImageToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        audio_url: _FileInput | None = None,
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV26ImageToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -49,79 +44,81 @@ ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
 class Input(_FalInput):
     """Input of `wan/v2.6/reference-to-video`."""
 
-    prompt: str = Field(
-        min_length=1,
-        description="Use @Video1, @Video2, @Video3 to reference subjects from your videos. Works for people, animals, or objects. For multi-shot prompts: '[0-3s] Shot 1. [3-6s] Shot 2.' Max 800 characters.",
-    )
+    prompt: str = Field(min_length=1)
     """Use @Video1, @Video2, @Video3 to reference subjects from your videos. Works for people, animals, or objects. For multi-shot prompts: '[0-3s] Shot 1. [3-6s] Shot 2.' Max 800 characters."""
 
-    video_urls: list[_FileInput] = Field(
-        description="Reference videos for subject consistency (1-3 videos). Videos' FPS must be at least 16 FPS.Reference in prompt as @Video1, @Video2, @Video3. Works for people, animals, or objects."
-    )
+    video_urls: list[_FileInput]
     """Reference videos for subject consistency (1-3 videos). Videos' FPS must be at least 16 FPS.Reference in prompt as @Video1, @Video2, @Video3. Works for people, animals, or objects."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video."""
 
-    resolution: ResolutionEnum = Field(
-        default="1080p",
-        description="Video resolution tier. R2V only supports 720p and 1080p (no 480p).",
-    )
+    resolution: ResolutionEnum = "1080p"
     """Video resolution tier. R2V only supports 720p and 1080p (no 480p)."""
 
-    duration: DurationEnum = Field(
-        default="5",
-        description="Duration of the generated video in seconds. R2V supports only 5 or 10 seconds (no 15s).",
-    )
+    duration: DurationEnum = "5"
     """Duration of the generated video in seconds. R2V supports only 5 or 10 seconds (no 15s)."""
 
-    negative_prompt: str | None = Field(
-        default="", description="Negative prompt to describe content to avoid. Max 500 characters."
-    )
+    negative_prompt: str | None = ""
     """Negative prompt to describe content to avoid. Max 500 characters."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Whether to enable prompt rewriting using LLM."
-    )
+    enable_prompt_expansion: bool = True
     """Whether to enable prompt rewriting using LLM."""
 
-    multi_shots: bool = Field(
-        default=True,
-        description="When true (default), enables intelligent multi-shot segmentation for coherent narrative videos with multiple shots. When false, generates single continuous shot. Only active when enable_prompt_expansion is True.",
-    )
+    multi_shots: bool = True
     """When true (default), enables intelligent multi-shot segmentation for coherent narrative videos with multiple shots. When false, generates single continuous shot. Only active when enable_prompt_expansion is True."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
 
 class Output(_FalOutput):
     """Output of `wan/v2.6/reference-to-video`."""
 
-    video: VideoFile = Field(description="The generated video file")
+    video: VideoFile
     """The generated video file"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
-    actual_prompt: str | None = Field(
-        default=None, description="The actual prompt used if prompt rewriting was enabled"
-    )
+    actual_prompt: str | None = None
     """The actual prompt used if prompt rewriting was enabled"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_urls: Required[list[_FileInput]]
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        duration: DurationEnum
+        negative_prompt: str | None
+        enable_prompt_expansion: bool
+        multi_shots: bool
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV26ReferenceToVideo(_Endpoint[Input, Output]):
-    """(`wan/v2.6/reference-to-video`)."""
+    """`wan/v2.6/reference-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -129,82 +126,49 @@ class WanV26ReferenceToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput],
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput],
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput],
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Use @Video1, @Video2, @Video3 to reference subjects from your videos.
+            video_urls (list[FileInput], required): Reference videos for subject consistency (1-3 videos).
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video.
+            resolution (ResolutionEnum, default "1080p"): Video resolution tier.
+            duration (DurationEnum, default "5"): Duration of the generated video in seconds.
+            negative_prompt (str | None, default ""): Negative prompt to describe content to avoid.
+            enable_prompt_expansion (bool, default True): Whether to enable prompt rewriting using LLM.
+            multi_shots (bool, default True): When true (default), enables intelligent multi-shot segmentation for coherent narrative videos with multiple shots.
+            seed (int | None, default None): Random seed for reproducibility.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV26ReferenceToVideo(_AsyncEndpoint[Input, Output]):
-    """(`wan/v2.6/reference-to-video`), async."""
+    """Async twin of `WanV26ReferenceToVideo` (`wan/v2.6/reference-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -212,79 +176,33 @@ class AsyncWanV26ReferenceToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput],
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV26ReferenceToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput],
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV26ReferenceToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput],
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV26ReferenceToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

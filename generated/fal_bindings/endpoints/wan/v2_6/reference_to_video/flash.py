@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -49,92 +44,89 @@ ResolutionEnum: TypeAlias = Literal["720p", "1080p"]
 class Input(_FalInput):
     """Input of `wan/v2.6/reference-to-video/flash`."""
 
-    prompt: str = Field(
-        min_length=1,
-        description="Use Character1, Character2, etc. to reference subjects from your reference files. Works for people, animals, or objects. For multi-shot prompts: '[0-3s] Shot 1. [3-6s] Shot 2.' Max 1500 characters. Reference order: video_urls first, then image_urls.",
-    )
+    prompt: str = Field(min_length=1)
     """Use Character1, Character2, etc. to reference subjects from your reference files. Works for people, animals, or objects. For multi-shot prompts: '[0-3s] Shot 1. [3-6s] Shot 2.' Max 1500 characters. Reference order: video_urls first, then image_urls."""
 
-    video_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Reference videos for subject consistency (0-3 videos). Videos' FPS must be at least 16 FPS. Combined with image_urls, total references cannot exceed 5. Reference order: video_urls are numbered first (Character1, Character2...), then image_urls continue the sequence.",
-    )
+    video_urls: list[_FileInput] | None = None
     """Reference videos for subject consistency (0-3 videos). Videos' FPS must be at least 16 FPS. Combined with image_urls, total references cannot exceed 5. Reference order: video_urls are numbered first (Character1, Character2...), then image_urls continue the sequence."""
 
-    image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Reference images for subject consistency (0-5 images). Combined with video_urls, total references cannot exceed 5. Formats: JPEG, JPG, PNG (no alpha), BMP, WEBP. Resolution: 240-5000px. Max 10MB each. Reference order: image_urls continue numbering after video_urls.",
-    )
+    image_urls: list[_FileInput] | None = None
     """Reference images for subject consistency (0-5 images). Combined with video_urls, total references cannot exceed 5. Formats: JPEG, JPG, PNG (no alpha), BMP, WEBP. Resolution: 240-5000px. Max 10MB each. Reference order: image_urls continue numbering after video_urls."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video."""
 
-    resolution: ResolutionEnum = Field(
-        default="1080p",
-        description="Video resolution tier. R2V Flash only supports 720p and 1080p.",
-    )
+    resolution: ResolutionEnum = "1080p"
     """Video resolution tier. R2V Flash only supports 720p and 1080p."""
 
-    duration: DurationEnum = Field(
-        default="5",
-        description="Duration of the generated video in seconds. R2V Flash supports only 5 or 10 seconds.",
-    )
+    duration: DurationEnum = "5"
     """Duration of the generated video in seconds. R2V Flash supports only 5 or 10 seconds."""
 
-    negative_prompt: str | None = Field(
-        default="", description="Negative prompt to describe content to avoid. Max 500 characters."
-    )
+    negative_prompt: str | None = ""
     """Negative prompt to describe content to avoid. Max 500 characters."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Whether to enable prompt rewriting using LLM."
-    )
+    enable_prompt_expansion: bool = True
     """Whether to enable prompt rewriting using LLM."""
 
-    multi_shots: bool = Field(
-        default=True,
-        description="When true (default), enables intelligent multi-shot segmentation for coherent narrative videos with multiple shots. When false, generates single continuous shot. Only active when enable_prompt_expansion is True.",
-    )
+    multi_shots: bool = True
     """When true (default), enables intelligent multi-shot segmentation for coherent narrative videos with multiple shots. When false, generates single continuous shot. Only active when enable_prompt_expansion is True."""
 
-    enable_audio: bool = Field(
-        default=True,
-        description="Whether to generate a video with audio. Set to false for silent video generation. Silent videos are faster and cost 25% of the audio version price.",
-    )
+    enable_audio: bool = True
     """Whether to generate a video with audio. Set to false for silent video generation. Silent videos are faster and cost 25% of the audio version price."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
 
 class Output(_FalOutput):
     """Output of `wan/v2.6/reference-to-video/flash`."""
 
-    video: VideoFile = Field(description="The generated video file")
+    video: VideoFile
     """The generated video file"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
-    actual_prompt: str | None = Field(
-        default=None, description="The actual prompt used if prompt rewriting was enabled"
-    )
+    actual_prompt: str | None = None
     """The actual prompt used if prompt rewriting was enabled"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_urls: list[_FileInput] | None
+        image_urls: list[_FileInput] | None
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        duration: DurationEnum
+        negative_prompt: str | None
+        enable_prompt_expansion: bool
+        multi_shots: bool
+        enable_audio: bool
+        seed: int | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV26ReferenceToVideoFlash(_Endpoint[Input, Output]):
-    """(`wan/v2.6/reference-to-video/flash`)."""
+    """`wan/v2.6/reference-to-video/flash`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -142,88 +134,51 @@ class WanV26ReferenceToVideoFlash(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput] | None = None,
-        image_urls: list[_FileInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        enable_audio: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput] | None = None,
-        image_urls: list[_FileInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        enable_audio: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput] | None = None,
-        image_urls: list[_FileInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        enable_audio: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Use Character1, Character2, etc. to reference subjects from your reference files.
+            video_urls (list[FileInput] | None, default None): Reference videos for subject consistency (0-3 videos).
+            image_urls (list[FileInput] | None, default None): Reference images for subject consistency (0-5 images).
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video.
+            resolution (ResolutionEnum, default "1080p"): Video resolution tier.
+            duration (DurationEnum, default "5"): Duration of the generated video in seconds.
+            negative_prompt (str | None, default ""): Negative prompt to describe content to avoid.
+            enable_prompt_expansion (bool, default True): Whether to enable prompt rewriting using LLM.
+            multi_shots (bool, default True): When true (default), enables intelligent multi-shot segmentation for coherent narrative videos with multiple shots.
+            enable_audio (bool, default True): Whether to generate a video with audio.
+            seed (int | None, default None): Random seed for reproducibility.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV26ReferenceToVideoFlash(_AsyncEndpoint[Input, Output]):
-    """(`wan/v2.6/reference-to-video/flash`), async."""
+    """Async twin of `WanV26ReferenceToVideoFlash` (`wan/v2.6/reference-to-video/flash`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -231,85 +186,33 @@ class AsyncWanV26ReferenceToVideoFlash(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput] | None = None,
-        image_urls: list[_FileInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        enable_audio: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV26ReferenceToVideoFlash.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput] | None = None,
-        image_urls: list[_FileInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        enable_audio: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV26ReferenceToVideoFlash.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_urls: list[_FileInput] | None = None,
-        image_urls: list[_FileInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "1080p",
-        duration: DurationEnum = "5",
-        negative_prompt: str | None = "",
-        enable_prompt_expansion: bool = True,
-        multi_shots: bool = True,
-        enable_audio: bool = True,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV26ReferenceToVideoFlash.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalInput as _FalInput
 
 __all__ = ["ImageSize"]
@@ -13,8 +11,8 @@ __all__ = ["ImageSize"]
 class ImageSize(_FalInput):
     """The `ImageSize` type."""
 
-    width: int = Field(default=512, description="The width of the generated image.")
+    width: int = 512
     """The width of the generated image."""
 
-    height: int = Field(default=512, description="The height of the generated image.")
+    height: int = 512
     """The height of the generated image."""

@@ -15,22 +15,11 @@ class LoraWeight(_FalInput):
 
     __fal_not_null__ = frozenset({"path_", "weight_name"})
 
-    path_: str | None = Field(
-        default=None,
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str | None = Field(default=None, validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
-    weight_name: str | None = Field(
-        default=None,
-        description="Name of the LoRA weight. Used only if path is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo.",
-    )
+    weight_name: str | None = None
     """Name of the LoRA weight. Used only if path is a Hugging Face repository, and required only if you have more than 1 safetensors file in the repo."""
 
-    scale: int | float = Field(
-        default=1,
-        description="The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model.",
-    )
+    scale: int | float = 1
     """The scale of the LoRA weight. This is used to scale the LoRA weight before merging it with the base model."""

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalOutput as _FalOutput
 
 __all__ = ["RawImage"]
@@ -17,6 +15,6 @@ class RawImage(_FalOutput):
 
     content: str
 
-    content_type: str = Field(default="image/jpeg")
+    content_type: str = "image/jpeg"
 
     width: int

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["File"]
@@ -15,8 +13,8 @@ class File(_FalFile):
 
     url: str
 
-    content_type: str | None = Field(default=None)
+    content_type: str | None = None
 
-    file_name: str | None = Field(default=None)
+    file_name: str | None = None
 
-    file_size: int | None = Field(default=None)
+    file_size: int | None = None

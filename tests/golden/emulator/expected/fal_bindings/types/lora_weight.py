@@ -13,11 +13,7 @@ __all__ = ["LoraWeight"]
 class LoraWeight(_FalInput):
     """The `LoraWeight` type."""
 
-    path_: str = Field(
-        validation_alias="path",
-        serialization_alias="path",
-        description="URL or the path to the LoRA weights.",
-    )
+    path_: str = Field(validation_alias="path", serialization_alias="path")
     """URL or the path to the LoRA weights."""
 
     scale: int | float = Field(default=1, ge=0, le=4)

@@ -15,4 +15,4 @@ class FaithfulLora(_FalInput):
 
     path_: str = Field(validation_alias="path", serialization_alias="path")
 
-    scale: int | float = Field(default=1)
+    scale: int | float = 1

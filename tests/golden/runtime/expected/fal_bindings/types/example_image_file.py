@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["ExampleImageFile"]
@@ -13,13 +11,13 @@ __all__ = ["ExampleImageFile"]
 class ExampleImageFile(_FalFile):
     """The `ExampleImageFile` type."""
 
-    url: str = Field(description="The URL where the file can be downloaded from.")
+    url: str
     """The URL where the file can be downloaded from."""
 
-    content_type: str | None = Field(default=None)
+    content_type: str | None = None
 
-    file_name: str | None = Field(default=None)
+    file_name: str | None = None
 
-    width: int | None = Field(default=None)
+    width: int | None = None
 
-    height: int | None = Field(default=None)
+    height: int | None = None

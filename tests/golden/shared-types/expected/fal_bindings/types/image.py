@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from fal_bindings._runtime import FalFile as _FalFile
 
 __all__ = ["Image"]
@@ -13,8 +11,8 @@ __all__ = ["Image"]
 class Image(_FalFile):
     """The `Image` type."""
 
-    url: str = Field(description="The URL of the image.")
+    url: str
     """The URL of the image."""
 
-    content_type: str | None = Field(default=None, description="The mime type.")
+    content_type: str | None = None
     """The mime type."""

@@ -19,16 +19,11 @@ from fal_bindings.types.seed2_mini_message_9eaefb import Seed2MiniMessage_9eaefb
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "BytedanceSeedV2Mini", "AsyncBytedanceSeedV2Mini"]
 
@@ -45,89 +40,81 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"image_urls", "video_urls"})
 
-    prompt: str = Field(description="The text prompt or question for the model.")
+    prompt: str
     """The text prompt or question for the model."""
 
-    image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="URLs of images for visual understanding. Supported formats: JPEG, PNG, WebP. A maximum of 6 images is supported. Any additional images will be ignored.",
-    )
+    image_urls: list[_FileInput] | None = None
     """URLs of images for visual understanding. Supported formats: JPEG, PNG, WebP. A maximum of 6 images is supported. Any additional images will be ignored."""
 
-    video_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="URLs of videos for video understanding. Supported formats: MP4, MOV. Audio comprehension is not supported. A maximum of 3 videos is supported. Any additional videos will be ignored.",
-    )
+    video_urls: list[_FileInput] | None = None
     """URLs of videos for video understanding. Supported formats: MP4, MOV. Audio comprehension is not supported. A maximum of 3 videos is supported. Any additional videos will be ignored."""
 
-    system_prompt: str | None = Field(
-        default=None, description="Optional system prompt to guide the model's behavior."
-    )
+    system_prompt: str | None = None
     """Optional system prompt to guide the model's behavior."""
 
-    messages: list[Seed2MiniMessage_9eaefb] | None = Field(
-        default=None,
-        description="Optional prior conversation history for multi-turn conversations. Pass back the `messages` field from a previous response to provide context. The current `prompt`, `image_urls`, `video_urls`, and `system_prompt` are always appended as the latest user turn.",
-    )
+    messages: list[Seed2MiniMessage_9eaefb] | None = None
     """Optional prior conversation history for multi-turn conversations. Pass back the `messages` field from a previous response to provide context. The current `prompt`, `image_urls`, `video_urls`, and `system_prompt` are always appended as the latest user turn."""
 
-    thinking: ThinkingEnum = Field(
-        default="enabled",
-        description="Controls the model's chain-of-thought reasoning. `enabled` always includes reasoning, `disabled` never includes reasoning, `auto` lets the model decide based on the query.",
-    )
+    thinking: ThinkingEnum = "enabled"
     """Controls the model's chain-of-thought reasoning. `enabled` always includes reasoning, `disabled` never includes reasoning, `auto` lets the model decide based on the query."""
 
-    reasoning_effort: ReasoningEffortEnum | None = Field(
-        default=None,
-        description="Controls the depth of reasoning before the model responds. Only applicable when `thinking` is `enabled` or `auto`. `minimal` for immediate response, `low` for faster response with light reasoning, `medium` for balanced speed and depth, `high` for deep analysis of complex issues.",
-    )
+    reasoning_effort: ReasoningEffortEnum | None = None
     """Controls the depth of reasoning before the model responds. Only applicable when `thinking` is `enabled` or `auto`. `minimal` for immediate response, `low` for faster response with light reasoning, `medium` for balanced speed and depth, `high` for deep analysis of complex issues."""
 
-    max_completion_tokens: int = Field(
-        default=4096,
-        ge=1,
-        le=65536,
-        description="Controls the maximum length of the model's output, including both the model's response and its chain-of-thought content, measured in tokens.",
-    )
+    max_completion_tokens: int = Field(default=4096, ge=1, le=65536)
     """Controls the maximum length of the model's output, including both the model's response and its chain-of-thought content, measured in tokens."""
 
-    temperature: int | float = Field(
-        default=1,
-        ge=0,
-        le=2,
-        description="Controls randomness in the response. Lower values make output more focused and deterministic, higher values make it more creative.",
-    )
+    temperature: int | float = Field(default=1, ge=0, le=2)
     """Controls randomness in the response. Lower values make output more focused and deterministic, higher values make it more creative."""
 
-    top_p: int | float = Field(
-        default=0.7,
-        ge=0,
-        le=1,
-        description="Nucleus sampling parameter. The model considers tokens with top_p cumulative probability mass. Lower values narrow the token selection.",
-    )
+    top_p: int | float = Field(default=0.7, ge=0, le=1)
     """Nucleus sampling parameter. The model considers tokens with top_p cumulative probability mass. Lower values narrow the token selection."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bytedance/seed/v2/mini`."""
 
-    output: str = Field(description="The model's text response.")
+    output: str
     """The model's text response."""
 
-    reasoning_content: str | None = Field(
-        default=None,
-        description="The model's chain-of-thought reasoning content. Only present when `thinking` is `enabled` or `auto`.",
-    )
+    reasoning_content: str | None = None
     """The model's chain-of-thought reasoning content. Only present when `thinking` is `enabled` or `auto`."""
 
-    messages: list[Seed2MiniMessage_2c0d38] = Field(
-        description="The full conversation history including the model's response. Pass this back as the `messages` input field to continue the conversation."
-    )
+    messages: list[Seed2MiniMessage_2c0d38]
     """The full conversation history including the model's response. Pass this back as the `messages` input field to continue the conversation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_urls: list[_FileInput] | None
+        video_urls: list[_FileInput] | None
+        system_prompt: str | None
+        messages: list[Seed2MiniMessage_9eaefb] | None
+        thinking: ThinkingEnum
+        reasoning_effort: ReasoningEffortEnum | None
+        max_completion_tokens: int
+        temperature: int | float
+        top_p: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BytedanceSeedV2Mini(_Endpoint[Input, Output]):
-    """(`fal-ai/bytedance/seed/v2/mini`)."""
+    """`fal-ai/bytedance/seed/v2/mini`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -135,82 +122,49 @@ class BytedanceSeedV2Mini(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput] | None = None,
-        video_urls: list[_FileInput] | None = None,
-        system_prompt: str | None = None,
-        messages: list[Seed2MiniMessage_9eaefb] | None = None,
-        thinking: ThinkingEnum = "enabled",
-        reasoning_effort: ReasoningEffortEnum | None = None,
-        max_completion_tokens: int = 4096,
-        temperature: int | float = 1,
-        top_p: int | float = 0.7,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput] | None = None,
-        video_urls: list[_FileInput] | None = None,
-        system_prompt: str | None = None,
-        messages: list[Seed2MiniMessage_9eaefb] | None = None,
-        thinking: ThinkingEnum = "enabled",
-        reasoning_effort: ReasoningEffortEnum | None = None,
-        max_completion_tokens: int = 4096,
-        temperature: int | float = 1,
-        top_p: int | float = 0.7,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput] | None = None,
-        video_urls: list[_FileInput] | None = None,
-        system_prompt: str | None = None,
-        messages: list[Seed2MiniMessage_9eaefb] | None = None,
-        thinking: ThinkingEnum = "enabled",
-        reasoning_effort: ReasoningEffortEnum | None = None,
-        max_completion_tokens: int = 4096,
-        temperature: int | float = 1,
-        top_p: int | float = 0.7,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt or question for the model.
+            image_urls (list[FileInput] | None, default None): URLs of images for visual understanding.
+            video_urls (list[FileInput] | None, default None): URLs of videos for video understanding.
+            system_prompt (str | None, default None): Optional system prompt to guide the model's behavior.
+            messages (list[Seed2MiniMessage_9eaefb] | None, default None): Optional prior conversation history for multi-turn conversations.
+            thinking (ThinkingEnum, default "enabled"): Controls the model's chain-of-thought reasoning. `enabled` always includes reasoning, `disabled` never includes reasoning, `auto` lets the model decide based on the query.
+            reasoning_effort (ReasoningEffortEnum | None, default None): Controls the depth of reasoning before the model responds.
+            max_completion_tokens (int, default 4096): Controls the maximum length of the model's output, including both the model's response and its chain-of-thought content, measured in tokens.
+            temperature (int | float, default 1): Controls randomness in the response.
+            top_p (int | float, default 0.7): Nucleus sampling parameter.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBytedanceSeedV2Mini(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bytedance/seed/v2/mini`), async."""
+    """Async twin of `BytedanceSeedV2Mini` (`fal-ai/bytedance/seed/v2/mini`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -218,79 +172,33 @@ class AsyncBytedanceSeedV2Mini(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput] | None = None,
-        video_urls: list[_FileInput] | None = None,
-        system_prompt: str | None = None,
-        messages: list[Seed2MiniMessage_9eaefb] | None = None,
-        thinking: ThinkingEnum = "enabled",
-        reasoning_effort: ReasoningEffortEnum | None = None,
-        max_completion_tokens: int = 4096,
-        temperature: int | float = 1,
-        top_p: int | float = 0.7,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BytedanceSeedV2Mini.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput] | None = None,
-        video_urls: list[_FileInput] | None = None,
-        system_prompt: str | None = None,
-        messages: list[Seed2MiniMessage_9eaefb] | None = None,
-        thinking: ThinkingEnum = "enabled",
-        reasoning_effort: ReasoningEffortEnum | None = None,
-        max_completion_tokens: int = 4096,
-        temperature: int | float = 1,
-        top_p: int | float = 0.7,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BytedanceSeedV2Mini.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_urls: list[_FileInput] | None = None,
-        video_urls: list[_FileInput] | None = None,
-        system_prompt: str | None = None,
-        messages: list[Seed2MiniMessage_9eaefb] | None = None,
-        thinking: ThinkingEnum = "enabled",
-        reasoning_effort: ReasoningEffortEnum | None = None,
-        max_completion_tokens: int = 4096,
-        temperature: int | float = 1,
-        top_p: int | float = 0.7,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BytedanceSeedV2Mini.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -58,71 +53,76 @@ ImageSizeEnum: TypeAlias = Literal[
 class Input(_FalInput):
     """Input of `fal-ai/bytedance/seedream/v4/edit`."""
 
-    prompt: str = Field(description="The text prompt used to edit the image")
+    prompt: str
     """The text prompt used to edit the image"""
 
     image_size: ImageSize | ImageSizeEnum = Field(
-        default_factory=lambda: ImageSize.model_validate({"height": 2048, "width": 2048}),
-        description="The size of the generated image. The minimum total image area is 921600 pixels. Failing this, the image size will be adjusted to by scaling it up, while maintaining the aspect ratio.",
+        default_factory=lambda: ImageSize.model_validate({"height": 2048, "width": 2048})
     )
     """The size of the generated image. The minimum total image area is 921600 pixels. Failing this, the image size will be adjusted to by scaling it up, while maintaining the aspect ratio."""
 
-    num_images: int = Field(
-        default=1,
-        ge=1,
-        le=6,
-        description="Number of separate model generations to be run with the prompt.",
-    )
+    num_images: int = Field(default=1, ge=1, le=6)
     """Number of separate model generations to be run with the prompt."""
 
-    max_images: int = Field(
-        default=1,
-        ge=1,
-        le=6,
-        description="If set to a number greater than one, enables multi-image generation. The model will potentially return up to `max_images` images every generation, and in total, `num_images` generations will be carried out. In total, the number of images generated will be between `num_images` and `max_images*num_images`. The total number of images (image inputs + image outputs) must not exceed 15",
-    )
+    max_images: int = Field(default=1, ge=1, le=6)
     """If set to a number greater than one, enables multi-image generation. The model will potentially return up to `max_images` images every generation, and in total, `num_images` generations will be carried out. In total, the number of images generated will be between `num_images` and `max_images*num_images`. The total number of images (image inputs + image outputs) must not exceed 15"""
 
-    seed: int | None = Field(
-        default=None, description="Random seed to control the stochasticity of image generation."
-    )
+    seed: int | None = None
     """Random seed to control the stochasticity of image generation."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    enhance_prompt_mode: EnhancePromptModeEnum = Field(
-        default="standard",
-        description="The mode to use for enhancing prompt enhancement. Standard mode provides higher quality results but takes longer to generate. Fast mode provides average quality results but takes less time to generate.",
-    )
+    enhance_prompt_mode: EnhancePromptModeEnum = "standard"
     """The mode to use for enhancing prompt enhancement. Standard mode provides higher quality results but takes longer to generate. Fast mode provides average quality results but takes less time to generate."""
 
-    image_urls: list[_FileInput] = Field(
-        description="List of URLs of input images for editing. Presently, up to 10 image inputs are allowed. If over 10 images are sent, only the last 10 will be used."
-    )
+    image_urls: list[_FileInput]
     """List of URLs of input images for editing. Presently, up to 10 image inputs are allowed. If over 10 images are sent, only the last 10 will be used."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bytedance/seedream/v4/edit`."""
 
-    images: list[Image] = Field(description="Generated images")
+    images: list[Image]
     """Generated images"""
 
-    seed: int = Field(description="Seed used for generation")
+    seed: int
     """Seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        num_images: int
+        max_images: int
+        seed: int | None
+        sync_mode: bool
+        enable_safety_checker: bool
+        enhance_prompt_mode: EnhancePromptModeEnum
+        image_urls: Required[list[_FileInput]]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BytedanceSeedreamV4Edit(_Endpoint[Input, Output]):
-    """(`fal-ai/bytedance/seedream/v4/edit`)."""
+    """`fal-ai/bytedance/seedream/v4/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -130,79 +130,48 @@ class BytedanceSeedreamV4Edit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_images: int = 1,
-        max_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        enhance_prompt_mode: EnhancePromptModeEnum = "standard",
-        image_urls: list[_FileInput],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_images: int = 1,
-        max_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        enhance_prompt_mode: EnhancePromptModeEnum = "standard",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_images: int = 1,
-        max_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        enhance_prompt_mode: EnhancePromptModeEnum = "standard",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt used to edit the image
+            image_size (ImageSize | ImageSizeEnum, default {"height": 2048, "width": 2048}): The size of the generated image.
+            num_images (int, default 1): Number of separate model generations to be run with the prompt.
+            max_images (int, default 1): If set to a number greater than one, enables multi-image generation.
+            seed (int | None, default None): Random seed to control the stochasticity of image generation.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            enhance_prompt_mode (EnhancePromptModeEnum, default "standard"): The mode to use for enhancing prompt enhancement.
+            image_urls (list[FileInput], required): List of URLs of input images for editing.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBytedanceSeedreamV4Edit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bytedance/seedream/v4/edit`), async."""
+    """Async twin of `BytedanceSeedreamV4Edit` (`fal-ai/bytedance/seedream/v4/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -210,76 +179,33 @@ class AsyncBytedanceSeedreamV4Edit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_images: int = 1,
-        max_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        enhance_prompt_mode: EnhancePromptModeEnum = "standard",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BytedanceSeedreamV4Edit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_images: int = 1,
-        max_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        enhance_prompt_mode: EnhancePromptModeEnum = "standard",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BytedanceSeedreamV4Edit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = ...,
-        num_images: int = 1,
-        max_images: int = 1,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        enhance_prompt_mode: EnhancePromptModeEnum = "standard",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BytedanceSeedreamV4Edit.subscribe`."""
         return await self._subscribe(input, kwargs)

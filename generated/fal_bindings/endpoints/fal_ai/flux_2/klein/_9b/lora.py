@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2Klein9bLora", "AsyncFlux2Klein9bLora"]
 
@@ -44,76 +39,84 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/9b/lora`."""
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    seed: int | None = Field(
-        default=None,
-        description="The seed to use for the generation. If not provided, a random seed will be used.",
-    )
+    seed: int | None = None
     """The seed to use for the generation. If not provided, a random seed will be used."""
 
-    num_inference_steps: int = Field(
-        default=4, ge=4, le=8, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=4, ge=4, le=8)
     """The number of inference steps to perform."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="landscape_4_3", description="The size of the image to generate."
-    )
+    image_size: ImageSize | ImageSizeEnum = "landscape_4_3"
     """The size of the image to generate."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """The number of images to generate."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI. Output is not stored when this is True.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI. Output is not stored when this is True."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    loras: list[FalAiFlux2KleinLoRAInput] = Field(
-        default=[], description="List of LoRA weights to apply (maximum 3)."
-    )
+    loras: list[FalAiFlux2KleinLoRAInput] = []
     """List of LoRA weights to apply (maximum 3)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/9b/lora`."""
 
-    images: list[ImageFile] = Field(description="The generated images")
+    images: list[ImageFile]
     """The generated images"""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        seed: int | None
+        num_inference_steps: int
+        image_size: ImageSize | ImageSizeEnum
+        num_images: int
+        sync_mode: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        loras: list[FalAiFlux2KleinLoRAInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Flux2Klein9bLora(_Endpoint[Input, Output]):
-    """(`fal-ai/flux-2/klein/9b/lora`)."""
+    """`fal-ai/flux-2/klein/9b/lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -121,79 +124,48 @@ class Flux2Klein9bLora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        num_inference_steps: int = 4,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        num_inference_steps: int = 4,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        num_inference_steps: int = 4,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            seed (int | None, default None): The seed to use for the generation.
+            num_inference_steps (int, default 4): The number of inference steps to perform.
+            image_size (ImageSize | ImageSizeEnum, default "landscape_4_3"): The size of the image to generate.
+            num_images (int, default 1): The number of images to generate.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI. Output is not stored when this is True.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            loras (list[FalAiFlux2KleinLoRAInput], default []): List of LoRA weights to apply (maximum 3).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFlux2Klein9bLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux-2/klein/9b/lora`), async."""
+    """Async twin of `Flux2Klein9bLora` (`fal-ai/flux-2/klein/9b/lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -201,76 +173,33 @@ class AsyncFlux2Klein9bLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        num_inference_steps: int = 4,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Flux2Klein9bLora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        num_inference_steps: int = 4,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Flux2Klein9bLora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        num_inference_steps: int = 4,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Flux2Klein9bLora.subscribe`."""
         return await self._subscribe(input, kwargs)

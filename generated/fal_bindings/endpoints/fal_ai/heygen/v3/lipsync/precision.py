@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -38,67 +33,79 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "fal-ai/heygen/v3/lipsync/precision"
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/heygen/v3/lipsync/precision`."""
 
-    video_url: _FileInput = Field(description="URL of the source video to lip-sync.")
+    video_url: _FileInput
     """URL of the source video to lip-sync."""
 
-    audio_url: _FileInput = Field(description="URL of the replacement audio file.")
+    audio_url: _FileInput
     """URL of the replacement audio file."""
 
-    title: str | None = Field(default=None, description="Optional title for the lipsync job.")
+    title: str | None = None
     """Optional title for the lipsync job."""
 
-    enable_caption: bool = Field(
-        default=False, description="Generate captions in the output video."
-    )
+    enable_caption: bool = False
     """Generate captions in the output video."""
 
-    enable_dynamic_duration: bool = Field(
-        default=True, description="Allow duration adjustment to match the new audio."
-    )
+    enable_dynamic_duration: bool = True
     """Allow duration adjustment to match the new audio."""
 
-    disable_music_track: bool = Field(
-        default=False, description="Remove background music from the source video."
-    )
+    disable_music_track: bool = False
     """Remove background music from the source video."""
 
-    enable_speech_enhancement: bool = Field(
-        default=False, description="Enhance the replacement audio quality."
-    )
+    enable_speech_enhancement: bool = False
     """Enhance the replacement audio quality."""
 
-    start_time: int | float | None = Field(
-        default=None, ge=0, description="Start time in seconds for partial lipsync."
-    )
+    start_time: int | float | None = Field(default=None, ge=0)
     """Start time in seconds for partial lipsync."""
 
-    end_time: int | float | None = Field(
-        default=None, ge=0, description="End time in seconds for partial lipsync."
-    )
+    end_time: int | float | None = Field(default=None, ge=0)
     """End time in seconds for partial lipsync."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/heygen/v3/lipsync/precision`."""
 
-    video: File_ccd89e = Field(description="The lip-synced video file with new audio synced.")
+    video: File
     """The lip-synced video file with new audio synced."""
 
-    caption_file: File_ccd89e | None = Field(
-        default=None,
-        description="Generated caption file when enable_caption is enabled and HeyGen returns one.",
-    )
+    caption_file: File | None = None
     """Generated caption file when enable_caption is enabled and HeyGen returns one."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        audio_url: Required[_FileInput]
+        title: str | None
+        enable_caption: bool
+        enable_dynamic_duration: bool
+        disable_music_track: bool
+        enable_speech_enhancement: bool
+        start_time: int | float | None
+        end_time: int | float | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HeygenV3LipsyncPrecision(_Endpoint[Input, Output]):
-    """(`fal-ai/heygen/v3/lipsync/precision`)."""
+    """`fal-ai/heygen/v3/lipsync/precision`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -106,79 +113,48 @@ class HeygenV3LipsyncPrecision(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        title: str | None = None,
-        enable_caption: bool = False,
-        enable_dynamic_duration: bool = True,
-        disable_music_track: bool = False,
-        enable_speech_enhancement: bool = False,
-        start_time: int | float | None = None,
-        end_time: int | float | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        title: str | None = None,
-        enable_caption: bool = False,
-        enable_dynamic_duration: bool = True,
-        disable_music_track: bool = False,
-        enable_speech_enhancement: bool = False,
-        start_time: int | float | None = None,
-        end_time: int | float | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        title: str | None = None,
-        enable_caption: bool = False,
-        enable_dynamic_duration: bool = True,
-        disable_music_track: bool = False,
-        enable_speech_enhancement: bool = False,
-        start_time: int | float | None = None,
-        end_time: int | float | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the source video to lip-sync.
+            audio_url (FileInput, required): URL of the replacement audio file.
+            title (str | None, default None): Optional title for the lipsync job.
+            enable_caption (bool, default False): Generate captions in the output video.
+            enable_dynamic_duration (bool, default True): Allow duration adjustment to match the new audio.
+            disable_music_track (bool, default False): Remove background music from the source video.
+            enable_speech_enhancement (bool, default False): Enhance the replacement audio quality.
+            start_time (int | float | None, default None): Start time in seconds for partial lipsync.
+            end_time (int | float | None, default None): End time in seconds for partial lipsync.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHeygenV3LipsyncPrecision(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/heygen/v3/lipsync/precision`), async."""
+    """Async twin of `HeygenV3LipsyncPrecision` (`fal-ai/heygen/v3/lipsync/precision`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -186,76 +162,33 @@ class AsyncHeygenV3LipsyncPrecision(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        title: str | None = None,
-        enable_caption: bool = False,
-        enable_dynamic_duration: bool = True,
-        disable_music_track: bool = False,
-        enable_speech_enhancement: bool = False,
-        start_time: int | float | None = None,
-        end_time: int | float | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HeygenV3LipsyncPrecision.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        title: str | None = None,
-        enable_caption: bool = False,
-        enable_dynamic_duration: bool = True,
-        disable_music_track: bool = False,
-        enable_speech_enhancement: bool = False,
-        start_time: int | float | None = None,
-        end_time: int | float | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HeygenV3LipsyncPrecision.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        audio_url: _FileInput,
-        title: str | None = None,
-        enable_caption: bool = False,
-        enable_dynamic_duration: bool = True,
-        disable_music_track: bool = False,
-        enable_speech_enhancement: bool = False,
-        start_time: int | float | None = None,
-        end_time: int | float | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HeygenV3LipsyncPrecision.subscribe`."""
         return await self._subscribe(input, kwargs)

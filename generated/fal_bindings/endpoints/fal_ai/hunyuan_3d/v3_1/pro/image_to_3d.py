@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
-from fal_bindings.types.model_urls_309a4b import ModelUrls_309a4b
+from fal_bindings.types.file_ccd89e import File
+from fal_bindings.types.model_urls_309a4b import ModelUrls
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -41,98 +36,93 @@ __all__ = [
 ENDPOINT_ID = "fal-ai/hunyuan-3d/v3.1/pro/image-to-3d"
 
 GenerateTypeEnum: TypeAlias = Literal["Normal", "Geometry"]
-File: TypeAlias = File_ccd89e
-ModelUrls: TypeAlias = ModelUrls_309a4b
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-3d/v3.1/pro/image-to-3d`."""
 
-    input_image_url: _FileInput = Field(
-        description="Front view image URL. Resolution: 128-5000px, max 8MB, formats: JPG/PNG/WEBP. Tips: simple background, single object, object >50% of frame."
-    )
+    input_image_url: _FileInput
     """Front view image URL. Resolution: 128-5000px, max 8MB, formats: JPG/PNG/WEBP. Tips: simple background, single object, object >50% of frame."""
 
-    back_image_url: _FileInput | None = Field(
-        default=None, description="Optional back/rear view image URL (JPG/PNG recommended)."
-    )
+    back_image_url: _FileInput | None = None
     """Optional back/rear view image URL (JPG/PNG recommended)."""
 
-    left_image_url: _FileInput | None = Field(
-        default=None, description="Optional left side view image URL (JPG/PNG recommended)."
-    )
+    left_image_url: _FileInput | None = None
     """Optional left side view image URL (JPG/PNG recommended)."""
 
-    right_image_url: _FileInput | None = Field(
-        default=None, description="Optional right side view image URL (JPG/PNG recommended)."
-    )
+    right_image_url: _FileInput | None = None
     """Optional right side view image URL (JPG/PNG recommended)."""
 
-    top_image_url: _FileInput | None = Field(
-        default=None,
-        description="Optional top view image URL (v3.1 exclusive, JPG/PNG recommended).",
-    )
+    top_image_url: _FileInput | None = None
     """Optional top view image URL (v3.1 exclusive, JPG/PNG recommended)."""
 
-    bottom_image_url: _FileInput | None = Field(
-        default=None,
-        description="Optional bottom view image URL (v3.1 exclusive, JPG/PNG recommended).",
-    )
+    bottom_image_url: _FileInput | None = None
     """Optional bottom view image URL (v3.1 exclusive, JPG/PNG recommended)."""
 
-    left_front_image_url: _FileInput | None = Field(
-        default=None,
-        description="Optional left-front 45 degree angle view image URL (v3.1 exclusive, JPG/PNG recommended).",
-    )
+    left_front_image_url: _FileInput | None = None
     """Optional left-front 45 degree angle view image URL (v3.1 exclusive, JPG/PNG recommended)."""
 
-    right_front_image_url: _FileInput | None = Field(
-        default=None,
-        description="Optional right-front 45 degree angle view image URL (v3.1 exclusive, JPG/PNG recommended).",
-    )
+    right_front_image_url: _FileInput | None = None
     """Optional right-front 45 degree angle view image URL (v3.1 exclusive, JPG/PNG recommended)."""
 
-    generate_type: GenerateTypeEnum = Field(
-        default="Normal",
-        description="Generation task type. Normal: textured model. Geometry: geometry-only white model (no textures). LowPoly/Sketch are not available in v3.1.",
-    )
+    generate_type: GenerateTypeEnum = "Normal"
     """Generation task type. Normal: textured model. Geometry: geometry-only white model (no textures). LowPoly/Sketch are not available in v3.1."""
 
-    enable_pbr: bool = Field(
-        default=False,
-        description="Enable PBR material generation (metallic, roughness, normal textures). Ignored when generate_type is Geometry.",
-    )
+    enable_pbr: bool = False
     """Enable PBR material generation (metallic, roughness, normal textures). Ignored when generate_type is Geometry."""
 
-    face_count: int = Field(
-        default=500000,
-        ge=40000,
-        le=1500000,
-        description="Target polygon face count. Range: 40,000-1,500,000. Default: 500,000.",
-    )
+    face_count: int = Field(default=500000, ge=40000, le=1500000)
     """Target polygon face count. Range: 40,000-1,500,000. Default: 500,000."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-3d/v3.1/pro/image-to-3d`."""
 
-    model_glb: File_ccd89e = Field(description="Generated 3D object in GLB format.")
+    model_glb: File
     """Generated 3D object in GLB format."""
 
-    thumbnail: File_ccd89e | None = Field(
-        default=None, description="Preview thumbnail of the generated model"
-    )
+    thumbnail: File | None = None
     """Preview thumbnail of the generated model"""
 
-    model_urls: ModelUrls_309a4b = Field(description="URLs for different 3D model formats")
+    model_urls: ModelUrls
     """URLs for different 3D model formats"""
 
-    seed: int | None = Field(default=None, description="The seed used for generation")
+    seed: int | None = None
     """The seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        input_image_url: Required[_FileInput]
+        back_image_url: _FileInput | None
+        left_image_url: _FileInput | None
+        right_image_url: _FileInput | None
+        top_image_url: _FileInput | None
+        bottom_image_url: _FileInput | None
+        left_front_image_url: _FileInput | None
+        right_front_image_url: _FileInput | None
+        generate_type: GenerateTypeEnum
+        enable_pbr: bool
+        face_count: int
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Hunyuan3dV31ProImageTo3d(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-3d/v3.1/pro/image-to-3d`)."""
+    """`fal-ai/hunyuan-3d/v3.1/pro/image-to-3d`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -140,85 +130,50 @@ class Hunyuan3dV31ProImageTo3d(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        back_image_url: _FileInput | None = None,
-        left_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        top_image_url: _FileInput | None = None,
-        bottom_image_url: _FileInput | None = None,
-        left_front_image_url: _FileInput | None = None,
-        right_front_image_url: _FileInput | None = None,
-        generate_type: GenerateTypeEnum = "Normal",
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        back_image_url: _FileInput | None = None,
-        left_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        top_image_url: _FileInput | None = None,
-        bottom_image_url: _FileInput | None = None,
-        left_front_image_url: _FileInput | None = None,
-        right_front_image_url: _FileInput | None = None,
-        generate_type: GenerateTypeEnum = "Normal",
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        back_image_url: _FileInput | None = None,
-        left_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        top_image_url: _FileInput | None = None,
-        bottom_image_url: _FileInput | None = None,
-        left_front_image_url: _FileInput | None = None,
-        right_front_image_url: _FileInput | None = None,
-        generate_type: GenerateTypeEnum = "Normal",
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            input_image_url (FileInput, required): Front view image URL. Resolution: 128-5000px, max 8MB, formats: JPG/PNG/WEBP. Tips: simple background, single object, object >50% of frame.
+            back_image_url (FileInput | None, default None): Optional back/rear view image URL (JPG/PNG recommended).
+            left_image_url (FileInput | None, default None): Optional left side view image URL (JPG/PNG recommended).
+            right_image_url (FileInput | None, default None): Optional right side view image URL (JPG/PNG recommended).
+            top_image_url (FileInput | None, default None): Optional top view image URL (v3.1 exclusive, JPG/PNG recommended).
+            bottom_image_url (FileInput | None, default None): Optional bottom view image URL (v3.1 exclusive, JPG/PNG recommended).
+            left_front_image_url (FileInput | None, default None): Optional left-front 45 degree angle view image URL (v3.1 exclusive, JPG/PNG recommended).
+            right_front_image_url (FileInput | None, default None): Optional right-front 45 degree angle view image URL (v3.1 exclusive, JPG/PNG recommended).
+            generate_type (GenerateTypeEnum, default "Normal"): Generation task type.
+            enable_pbr (bool, default False): Enable PBR material generation (metallic, roughness, normal textures).
+            face_count (int, default 500000): Target polygon face count.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuan3dV31ProImageTo3d(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-3d/v3.1/pro/image-to-3d`), async."""
+    """Async twin of `Hunyuan3dV31ProImageTo3d` (`fal-ai/hunyuan-3d/v3.1/pro/image-to-3d`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -226,82 +181,33 @@ class AsyncHunyuan3dV31ProImageTo3d(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        back_image_url: _FileInput | None = None,
-        left_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        top_image_url: _FileInput | None = None,
-        bottom_image_url: _FileInput | None = None,
-        left_front_image_url: _FileInput | None = None,
-        right_front_image_url: _FileInput | None = None,
-        generate_type: GenerateTypeEnum = "Normal",
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Hunyuan3dV31ProImageTo3d.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        back_image_url: _FileInput | None = None,
-        left_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        top_image_url: _FileInput | None = None,
-        bottom_image_url: _FileInput | None = None,
-        left_front_image_url: _FileInput | None = None,
-        right_front_image_url: _FileInput | None = None,
-        generate_type: GenerateTypeEnum = "Normal",
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Hunyuan3dV31ProImageTo3d.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        back_image_url: _FileInput | None = None,
-        left_image_url: _FileInput | None = None,
-        right_image_url: _FileInput | None = None,
-        top_image_url: _FileInput | None = None,
-        bottom_image_url: _FileInput | None = None,
-        left_front_image_url: _FileInput | None = None,
-        right_front_image_url: _FileInput | None = None,
-        generate_type: GenerateTypeEnum = "Normal",
-        enable_pbr: bool = False,
-        face_count: int = 500000,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Hunyuan3dV31ProImageTo3d.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
@@ -13,22 +11,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
-from fal_bindings.types.model_urls_309a4b import ModelUrls_309a4b
+from fal_bindings.types.file_ccd89e import File
+from fal_bindings.types.model_urls_309a4b import ModelUrls
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -39,59 +32,64 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "fal-ai/hunyuan-3d/v3.1/rapid/image-to-3d"
-File: TypeAlias = File_ccd89e
-ModelUrls: TypeAlias = ModelUrls_309a4b
 
 
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-3d/v3.1/rapid/image-to-3d`."""
 
-    input_image_url: _FileInput = Field(
-        description="Front view image URL. Resolution: 128-5000px, max 8MB (recommended ≤6MB for base64 encoding), formats: JPG/PNG/WEBP. Tips: simple background, single object, object >50% of frame."
-    )
+    input_image_url: _FileInput
     """Front view image URL. Resolution: 128-5000px, max 8MB (recommended ≤6MB for base64 encoding), formats: JPG/PNG/WEBP. Tips: simple background, single object, object >50% of frame."""
 
-    enable_pbr: bool = Field(
-        default=False,
-        description="Enable PBR material generation (metallic, roughness, normal textures). Does not take effect when enable_geometry is True.",
-    )
+    enable_pbr: bool = False
     """Enable PBR material generation (metallic, roughness, normal textures). Does not take effect when enable_geometry is True."""
 
-    enable_geometry: bool = Field(
-        default=False,
-        description="Generate geometry-only white model without textures. When enabled, enable_pbr is ignored and OBJ is not supported (default output is GLB).",
-    )
+    enable_geometry: bool = False
     """Generate geometry-only white model without textures. When enabled, enable_pbr is ignored and OBJ is not supported (default output is GLB)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-3d/v3.1/rapid/image-to-3d`."""
 
-    model_glb: File_ccd89e | None = Field(
-        default=None,
-        description="Generated 3D model file. Contains GLB if available, otherwise OBJ.",
-    )
+    model_glb: File | None = None
     """Generated 3D model file. Contains GLB if available, otherwise OBJ."""
 
-    material_mtl: File_ccd89e | None = Field(
-        default=None, description="MTL material file for the OBJ model."
-    )
+    material_mtl: File | None = None
     """MTL material file for the OBJ model."""
 
-    texture: File_ccd89e | None = Field(default=None, description="Texture image for the 3D model.")
+    texture: File | None = None
     """Texture image for the 3D model."""
 
-    thumbnail: File_ccd89e | None = Field(
-        default=None, description="Preview thumbnail of the generated model"
-    )
+    thumbnail: File | None = None
     """Preview thumbnail of the generated model"""
 
-    model_urls: ModelUrls_309a4b = Field(description="URLs for different 3D model formats.")
+    model_urls: ModelUrls
     """URLs for different 3D model formats."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        input_image_url: Required[_FileInput]
+        enable_pbr: bool
+        enable_geometry: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Hunyuan3dV31RapidImageTo3d(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-3d/v3.1/rapid/image-to-3d`)."""
+    """`fal-ai/hunyuan-3d/v3.1/rapid/image-to-3d`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -99,61 +97,42 @@ class Hunyuan3dV31RapidImageTo3d(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        enable_pbr: bool = False,
-        enable_geometry: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        enable_pbr: bool = False,
-        enable_geometry: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        enable_pbr: bool = False,
-        enable_geometry: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            input_image_url (FileInput, required): Front view image URL. Resolution: 128-5000px, max 8MB (recommended ≤6MB for base64 encoding), formats: JPG/PNG/WEBP. Tips: simple background, single object, object >50% of frame.
+            enable_pbr (bool, default False): Enable PBR material generation (metallic, roughness, normal textures).
+            enable_geometry (bool, default False): Generate geometry-only white model without textures.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuan3dV31RapidImageTo3d(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-3d/v3.1/rapid/image-to-3d`), async."""
+    """Async twin of `Hunyuan3dV31RapidImageTo3d` (`fal-ai/hunyuan-3d/v3.1/rapid/image-to-3d`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -161,58 +140,33 @@ class AsyncHunyuan3dV31RapidImageTo3d(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        input_image_url: _FileInput,
-        enable_pbr: bool = False,
-        enable_geometry: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Hunyuan3dV31RapidImageTo3d.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        input_image_url: _FileInput,
-        enable_pbr: bool = False,
-        enable_geometry: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Hunyuan3dV31RapidImageTo3d.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        input_image_url: _FileInput,
-        enable_pbr: bool = False,
-        enable_geometry: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Hunyuan3dV31RapidImageTo3d.subscribe`."""
         return await self._subscribe(input, kwargs)

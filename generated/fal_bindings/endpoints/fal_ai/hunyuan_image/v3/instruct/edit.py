@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -56,66 +51,74 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png"]
 class Input(_FalInput):
     """Input of `fal-ai/hunyuan-image/v3/instruct/edit`."""
 
-    prompt: str = Field(description="The text prompt to generate an image from.")
+    prompt: str
     """The text prompt to generate an image from."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="auto",
-        description="The desired size of the generated image. If auto, image size will be determined by the model.",
-    )
+    image_size: ImageSize | ImageSizeEnum = "auto"
     """The desired size of the generated image. If auto, image size will be determined by the model."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """The number of images to generate."""
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=1,
-        le=20,
-        description="Controls how much the model adheres to the prompt. Higher values mean stricter adherence.",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=1, le=20)
     """Controls how much the model adheres to the prompt. Higher values mean stricter adherence."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducible results. If None, a random seed is used.",
-    )
+    seed: int | None = None
     """Random seed for reproducible results. If None, a random seed is used."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    image_urls: list[_FileInput] = Field(
-        description="The URLs of the images to use as a reference for the generation. A maximum of 3 images are supported."
-    )
+    image_urls: list[_FileInput]
     """The URLs of the images to use as a reference for the generation. A maximum of 3 images are supported."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/hunyuan-image/v3/instruct/edit`."""
 
-    images: list[Image] = Field(description="A list of the generated images.")
+    images: list[Image]
     """A list of the generated images."""
 
-    seed: int = Field(description="The base seed used for the generation process.")
+    seed: int
     """The base seed used for the generation process."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        num_images: int
+        guidance_scale: int | float
+        seed: int | None
+        enable_safety_checker: bool
+        sync_mode: bool
+        output_format: OutputFormatEnum
+        image_urls: Required[list[_FileInput]]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class HunyuanImageV3InstructEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/hunyuan-image/v3/instruct/edit`)."""
+    """`fal-ai/hunyuan-image/v3/instruct/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -123,79 +126,48 @@ class HunyuanImageV3InstructEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        num_images: int = 1,
-        guidance_scale: int | float = 3.5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        num_images: int = 1,
-        guidance_scale: int | float = 3.5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        num_images: int = 1,
-        guidance_scale: int | float = 3.5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to generate an image from.
+            image_size (ImageSize | ImageSizeEnum, default "auto"): The desired size of the generated image.
+            num_images (int, default 1): The number of images to generate.
+            guidance_scale (int | float, default 3.5): Controls how much the model adheres to the prompt.
+            seed (int | None, default None): Random seed for reproducible results.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            image_urls (list[FileInput], required): The URLs of the images to use as a reference for the generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncHunyuanImageV3InstructEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/hunyuan-image/v3/instruct/edit`), async."""
+    """Async twin of `HunyuanImageV3InstructEdit` (`fal-ai/hunyuan-image/v3/instruct/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -203,76 +175,33 @@ class AsyncHunyuanImageV3InstructEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        num_images: int = 1,
-        guidance_scale: int | float = 3.5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `HunyuanImageV3InstructEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        num_images: int = 1,
-        guidance_scale: int | float = 3.5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `HunyuanImageV3InstructEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "auto",
-        num_images: int = 1,
-        guidance_scale: int | float = 3.5,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        sync_mode: bool = False,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `HunyuanImageV3InstructEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.omni_video_element_input import OmniVideoElementInput
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,62 +38,71 @@ ENDPOINT_ID = "fal-ai/kling-video/o1/video-to-video/reference"
 AspectRatioEnum: TypeAlias = Literal["auto", "16:9", "9:16", "1:1"]
 
 DurationEnum: TypeAlias = Literal["3", "4", "5", "6", "7", "8", "9", "10"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/kling-video/o1/video-to-video/reference`."""
 
-    prompt: str = Field(
-        max_length=2500,
-        description="Use @Element1, @Element2 to reference elements and @Image1, @Image2 to reference images in order.",
-    )
+    prompt: str = Field(max_length=2500)
     """Use @Element1, @Element2 to reference elements and @Image1, @Image2 to reference images in order."""
 
-    video_url: _FileInput = Field(
-        description="Reference video URL. Only .mp4/.mov formats supported, 3-10 seconds duration, 720-2160px resolution, max 200MB.\n\nMax file size: 200.0MB, Min width: 720px, Min height: 720px, Max width: 2160px, Max height: 2160px, Min duration: 3.0s, Max duration: 10.05s, Min FPS: 24.0, Max FPS: 60.0, Timeout: 30.0s"
-    )
+    video_url: _FileInput
     """Reference video URL. Only .mp4/.mov formats supported, 3-10 seconds duration, 720-2160px resolution, max 200MB.
 
     Max file size: 200.0MB, Min width: 720px, Min height: 720px, Max width: 2160px, Max height: 2160px, Min duration: 3.0s, Max duration: 10.05s, Min FPS: 24.0, Max FPS: 60.0, Timeout: 30.0s
     """
 
-    keep_audio: bool = Field(
-        default=False, description="Whether to keep the original audio from the video."
-    )
+    keep_audio: bool = False
     """Whether to keep the original audio from the video."""
 
-    image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Reference images for style/appearance. Reference in prompt as @Image1, @Image2, etc. Maximum 4 total (elements + reference images) when using video.",
-    )
+    image_urls: list[_FileInput] | None = None
     """Reference images for style/appearance. Reference in prompt as @Image1, @Image2, etc. Maximum 4 total (elements + reference images) when using video."""
 
-    elements: list[OmniVideoElementInput] | None = Field(
-        default=None,
-        description="Elements (characters/objects) to include. Reference in prompt as @Element1, @Element2, etc. Maximum 4 total (elements + reference images) when using video.",
-    )
+    elements: list[OmniVideoElementInput] | None = None
     """Elements (characters/objects) to include. Reference in prompt as @Element1, @Element2, etc. Maximum 4 total (elements + reference images) when using video."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto",
-        description="The aspect ratio of the generated video frame. If 'auto', the aspect ratio will be determined automatically based on the input video, and the closest aspect ratio to the input video will be used.",
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """The aspect ratio of the generated video frame. If 'auto', the aspect ratio will be determined automatically based on the input video, and the closest aspect ratio to the input video will be used."""
 
-    duration: DurationEnum = Field(default="5", description="Video duration in seconds.")
+    duration: DurationEnum = "5"
     """Video duration in seconds."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/kling-video/o1/video-to-video/reference`."""
 
-    video: File_ccd89e = Field(description="The generated video.")
+    video: File
     """The generated video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_url: Required[_FileInput]
+        keep_audio: bool
+        image_urls: list[_FileInput] | None
+        elements: list[OmniVideoElementInput] | None
+        aspect_ratio: AspectRatioEnum
+        duration: DurationEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class KlingVideoO1VideoToVideoReference(_Endpoint[Input, Output]):
-    """(`fal-ai/kling-video/o1/video-to-video/reference`)."""
+    """`fal-ai/kling-video/o1/video-to-video/reference`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -106,73 +110,46 @@ class KlingVideoO1VideoToVideoReference(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        keep_audio: bool = False,
-        image_urls: list[_FileInput] | None = None,
-        elements: list[OmniVideoElementInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "5",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        keep_audio: bool = False,
-        image_urls: list[_FileInput] | None = None,
-        elements: list[OmniVideoElementInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "5",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        keep_audio: bool = False,
-        image_urls: list[_FileInput] | None = None,
-        elements: list[OmniVideoElementInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "5",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Use @Element1, @Element2 to reference elements and @Image1, @Image2 to reference images in order.
+            video_url (FileInput, required): Reference video URL. Only .mp4/.mov formats supported, 3-10 seconds duration, 720-2160px resolution, max 200MB. Max file size: 200.0MB, Min width: 720px, Min height: 720px, Max width: 2160px, Max height: 2160px, Min duration: 3.0s, Max duration: 10.05s, Min FPS: 24.0, Max FPS: 60.0, Timeout: 30.0s
+            keep_audio (bool, default False): Whether to keep the original audio from the video.
+            image_urls (list[FileInput] | None, default None): Reference images for style/appearance.
+            elements (list[OmniVideoElementInput] | None, default None): Elements (characters/objects) to include.
+            aspect_ratio (AspectRatioEnum, default "auto"): The aspect ratio of the generated video frame.
+            duration (DurationEnum, default "5"): Video duration in seconds.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncKlingVideoO1VideoToVideoReference(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/kling-video/o1/video-to-video/reference`), async."""
+    """Async twin of `KlingVideoO1VideoToVideoReference` (`fal-ai/kling-video/o1/video-to-video/reference`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -180,70 +157,33 @@ class AsyncKlingVideoO1VideoToVideoReference(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        keep_audio: bool = False,
-        image_urls: list[_FileInput] | None = None,
-        elements: list[OmniVideoElementInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "5",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `KlingVideoO1VideoToVideoReference.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        keep_audio: bool = False,
-        image_urls: list[_FileInput] | None = None,
-        elements: list[OmniVideoElementInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "5",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `KlingVideoO1VideoToVideoReference.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        keep_audio: bool = False,
-        image_urls: list[_FileInput] | None = None,
-        elements: list[OmniVideoElementInput] | None = None,
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum = "5",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `KlingVideoO1VideoToVideoReference.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.kling_v3_multi_prompt_element import KlingV3MultiPromptElement
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
+    from typing import TypedDict
+
     from typing_extensions import Unpack
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -46,54 +41,32 @@ DurationEnum: TypeAlias = Literal[
 ]
 
 ShotTypeEnum: TypeAlias = Literal["customize", "intelligent"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/kling-video/v3/4k/text-to-video`."""
 
-    prompt: str | None = Field(
-        default=None,
-        max_length=2500,
-        description="Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both.",
-    )
+    prompt: str | None = Field(default=None, max_length=2500)
     """Text prompt for video generation. Either prompt or multi_prompt must be provided, but not both."""
 
-    duration: DurationEnum = Field(
-        default="5", description="The duration of the generated video in seconds"
-    )
+    duration: DurationEnum = "5"
     """The duration of the generated video in seconds"""
 
-    multi_prompt: list[KlingV3MultiPromptElement] | None = Field(
-        default=None,
-        description="List of prompts for multi-shot video generation. If provided, overrides the single prompt and divides the video into multiple shots with specified prompts and durations.",
-    )
+    multi_prompt: list[KlingV3MultiPromptElement] | None = None
     """List of prompts for multi-shot video generation. If provided, overrides the single prompt and divides the video into multiple shots with specified prompts and durations."""
 
-    generate_audio: bool = Field(
-        default=True,
-        description="Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase.",
-    )
+    generate_audio: bool = True
     """Whether to generate native audio for the video. Supports Chinese and English voice output. Other languages are automatically translated to English. For English speech, use lowercase letters; for acronyms or proper nouns, use uppercase."""
 
-    shot_type: ShotTypeEnum = Field(
-        default="customize", description="The type of multi-shot video generation"
-    )
+    shot_type: ShotTypeEnum = "customize"
     """The type of multi-shot video generation"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video frame"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video frame"""
 
     negative_prompt: str = Field(default="blur, distort, and low quality", max_length=2500)
 
-    cfg_scale: int | float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="\n            The CFG (Classifier Free Guidance) scale is a measure of how close you want\n            the model to stick to your prompt.\n        ",
-    )
+    cfg_scale: int | float = Field(default=0.5, ge=0, le=1)
     """The CFG (Classifier Free Guidance) scale is a measure of how close you want
                 the model to stick to your prompt.
     """
@@ -102,12 +75,39 @@ class Input(_FalInput):
 class Output(_FalOutput):
     """Output of `fal-ai/kling-video/v3/4k/text-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video")
+    video: File
     """The generated video"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str | None
+        duration: DurationEnum
+        multi_prompt: list[KlingV3MultiPromptElement] | None
+        generate_audio: bool
+        shot_type: ShotTypeEnum
+        aspect_ratio: AspectRatioEnum
+        negative_prompt: str
+        cfg_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class KlingVideoV34kTextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/kling-video/v3/4k/text-to-video`)."""
+    """`fal-ai/kling-video/v3/4k/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -115,76 +115,47 @@ class KlingVideoV34kTextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str | None = None,
-        duration: DurationEnum = "5",
-        multi_prompt: list[KlingV3MultiPromptElement] | None = None,
-        generate_audio: bool = True,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: int | float = 0.5,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        duration: DurationEnum = "5",
-        multi_prompt: list[KlingV3MultiPromptElement] | None = None,
-        generate_audio: bool = True,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: int | float = 0.5,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        duration: DurationEnum = "5",
-        multi_prompt: list[KlingV3MultiPromptElement] | None = None,
-        generate_audio: bool = True,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: int | float = 0.5,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str | None, default None): Text prompt for video generation.
+            duration (DurationEnum, default "5"): The duration of the generated video in seconds
+            multi_prompt (list[KlingV3MultiPromptElement] | None, default None): List of prompts for multi-shot video generation.
+            generate_audio (bool, default True): Whether to generate native audio for the video.
+            shot_type (ShotTypeEnum, default "customize"): The type of multi-shot video generation
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video frame
+            negative_prompt (str, default "blur, distort, and low quality")
+            cfg_scale (int | float, default 0.5): The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncKlingVideoV34kTextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/kling-video/v3/4k/text-to-video`), async."""
+    """Async twin of `KlingVideoV34kTextToVideo` (`fal-ai/kling-video/v3/4k/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -192,73 +163,33 @@ class AsyncKlingVideoV34kTextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str | None = None,
-        duration: DurationEnum = "5",
-        multi_prompt: list[KlingV3MultiPromptElement] | None = None,
-        generate_audio: bool = True,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: int | float = 0.5,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `KlingVideoV34kTextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        duration: DurationEnum = "5",
-        multi_prompt: list[KlingV3MultiPromptElement] | None = None,
-        generate_audio: bool = True,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: int | float = 0.5,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `KlingVideoV34kTextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        duration: DurationEnum = "5",
-        multi_prompt: list[KlingV3MultiPromptElement] | None = None,
-        generate_audio: bool = True,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        negative_prompt: str = "blur, distort, and low quality",
-        cfg_scale: int | float = 0.5,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `KlingVideoV34kTextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

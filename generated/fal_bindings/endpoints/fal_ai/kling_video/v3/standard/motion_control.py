@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.kling_v3_image_element_input import KlingV3ImageElementInput
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -41,7 +36,6 @@ __all__ = [
 ENDPOINT_ID = "fal-ai/kling-video/v3/standard/motion-control"
 
 CharacterOrientationEnum: TypeAlias = Literal["image", "video"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -49,42 +43,56 @@ class Input(_FalInput):
 
     prompt: str | None = Field(default=None, max_length=2500)
 
-    image_url: _FileInput = Field(
-        description="Reference image URL. The characters, backgrounds, and other elements in the generated video are based on this reference image. Characters should have clear body proportions, avoid occlusion, and occupy more than 5% of the image area."
-    )
+    image_url: _FileInput
     """Reference image URL. The characters, backgrounds, and other elements in the generated video are based on this reference image. Characters should have clear body proportions, avoid occlusion, and occupy more than 5% of the image area."""
 
-    video_url: _FileInput = Field(
-        description="Reference video URL. The character actions in the generated video will be consistent with this reference video. Should contain a realistic style character with entire body or upper body visible, including head, without obstruction. Duration limit depends on character_orientation: 10s max for 'image', 30s max for 'video'."
-    )
+    video_url: _FileInput
     """Reference video URL. The character actions in the generated video will be consistent with this reference video. Should contain a realistic style character with entire body or upper body visible, including head, without obstruction. Duration limit depends on character_orientation: 10s max for 'image', 30s max for 'video'."""
 
-    keep_original_sound: bool = Field(
-        default=True, description="Whether to keep the original sound from the reference video."
-    )
+    keep_original_sound: bool = True
     """Whether to keep the original sound from the reference video."""
 
-    character_orientation: CharacterOrientationEnum = Field(
-        description="Controls whether the output character's orientation matches the reference image or video. 'video': orientation matches reference video - better for complex motions (max 30s). 'image': orientation matches reference image - better for following camera movements (max 10s)."
-    )
+    character_orientation: CharacterOrientationEnum
     """Controls whether the output character's orientation matches the reference image or video. 'video': orientation matches reference video - better for complex motions (max 30s). 'image': orientation matches reference image - better for following camera movements (max 10s)."""
 
-    elements: list[KlingV3ImageElementInput] | None = Field(
-        default=None,
-        description="Optional element for facial consistency binding. Upload a facial element to enhance identity preservation in the generated video. Only 1 element is supported. Reference in prompt as @Element1. Element binding is only supported when character_orientation is 'video'.",
-    )
+    elements: list[KlingV3ImageElementInput] | None = None
     """Optional element for facial consistency binding. Upload a facial element to enhance identity preservation in the generated video. Only 1 element is supported. Reference in prompt as @Element1. Element binding is only supported when character_orientation is 'video'."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/kling-video/v3/standard/motion-control`."""
 
-    video: File_ccd89e = Field(description="The generated video")
+    video: File
     """The generated video"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: str | None
+        image_url: Required[_FileInput]
+        video_url: Required[_FileInput]
+        keep_original_sound: bool
+        character_orientation: Required[CharacterOrientationEnum]
+        elements: list[KlingV3ImageElementInput] | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class KlingVideoV3StandardMotionControl(_Endpoint[Input, Output]):
-    """(`fal-ai/kling-video/v3/standard/motion-control`)."""
+    """`fal-ai/kling-video/v3/standard/motion-control`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -92,70 +100,45 @@ class KlingVideoV3StandardMotionControl(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        keep_original_sound: bool = True,
-        character_orientation: CharacterOrientationEnum,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        keep_original_sound: bool = True,
-        character_orientation: CharacterOrientationEnum,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        keep_original_sound: bool = True,
-        character_orientation: CharacterOrientationEnum,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str | None, default None)
+            image_url (FileInput, required): Reference image URL. The characters, backgrounds, and other elements in the generated video are based on this reference image.
+            video_url (FileInput, required): Reference video URL. The character actions in the generated video will be consistent with this reference video.
+            keep_original_sound (bool, default True): Whether to keep the original sound from the reference video.
+            character_orientation (CharacterOrientationEnum, required): Controls whether the output character's orientation matches the reference image or video. 'video': orientation matches reference video - better for complex motions (max 30s). 'image': orientation matches reference image - better for following camera movements (max 10s).
+            elements (list[KlingV3ImageElementInput] | None, default None): Optional element for facial consistency binding.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncKlingVideoV3StandardMotionControl(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/kling-video/v3/standard/motion-control`), async."""
+    """Async twin of `KlingVideoV3StandardMotionControl` (`fal-ai/kling-video/v3/standard/motion-control`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -163,67 +146,33 @@ class AsyncKlingVideoV3StandardMotionControl(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        keep_original_sound: bool = True,
-        character_orientation: CharacterOrientationEnum,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `KlingVideoV3StandardMotionControl.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        keep_original_sound: bool = True,
-        character_orientation: CharacterOrientationEnum,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `KlingVideoV3StandardMotionControl.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str | None = None,
-        image_url: _FileInput,
-        video_url: _FileInput,
-        keep_original_sound: bool = True,
-        character_orientation: CharacterOrientationEnum,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `KlingVideoV3StandardMotionControl.subscribe`."""
         return await self._subscribe(input, kwargs)

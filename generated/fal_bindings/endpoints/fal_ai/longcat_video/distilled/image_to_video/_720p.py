@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -46,89 +41,100 @@ VideoOutputTypeEnum: TypeAlias = Literal[
 VideoQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 
 VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/longcat-video/distilled/image-to-video/720p`."""
 
-    image_url: _FileInput = Field(description="The URL of the image to generate a video from.")
+    image_url: _FileInput
     """The URL of the image to generate a video from."""
 
     prompt: str = Field(
-        default="First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k",
-        description="The prompt to guide the video generation.",
+        default="First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k"
     )
     """The prompt to guide the video generation."""
 
-    num_frames: int = Field(
-        default=162, ge=17, le=961, description="The number of frames to generate."
-    )
+    num_frames: int = Field(default=162, ge=17, le=961)
     """The number of frames to generate."""
 
-    num_inference_steps: int = Field(
-        default=12, ge=2, le=16, description="The number of inference steps to use."
-    )
+    num_inference_steps: int = Field(default=12, ge=2, le=16)
     """The number of inference steps to use."""
 
-    num_refine_inference_steps: int = Field(
-        default=12, ge=2, le=16, description="The number of inference steps to use for refinement."
-    )
+    num_refine_inference_steps: int = Field(default=12, ge=2, le=16)
     """The number of inference steps to use for refinement."""
 
-    fps: int = Field(default=30, ge=1, le=60, description="The frame rate of the generated video.")
+    fps: int = Field(default=30, ge=1, le=60)
     """The frame rate of the generated video."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable safety checker."""
 
-    video_output_type: VideoOutputTypeEnum = Field(
-        default="X264 (.mp4)", description="The output type of the generated video."
-    )
+    video_output_type: VideoOutputTypeEnum = "X264 (.mp4)"
     """The output type of the generated video."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high", description="The quality of the generated video."
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the generated video."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced", description="The write mode of the generated video."
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the generated video."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/longcat-video/distilled/image-to-video/720p`."""
 
-    prompt: str = Field(description="The prompt used for generation.")
+    prompt: str
     """The prompt used for generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: str
+        num_frames: int
+        num_inference_steps: int
+        num_refine_inference_steps: int
+        fps: int
+        seed: int | None
+        enable_prompt_expansion: bool
+        enable_safety_checker: bool
+        video_output_type: VideoOutputTypeEnum
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class LongcatVideoDistilledImageToVideo720p(_Endpoint[Input, Output]):
-    """(`fal-ai/longcat-video/distilled/image-to-video/720p`)."""
+    """`fal-ai/longcat-video/distilled/image-to-video/720p`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -136,91 +142,52 @@ class LongcatVideoDistilledImageToVideo720p(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k",
-        num_frames: int = 162,
-        num_inference_steps: int = 12,
-        num_refine_inference_steps: int = 12,
-        fps: int = 30,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k",
-        num_frames: int = 162,
-        num_inference_steps: int = 12,
-        num_refine_inference_steps: int = 12,
-        fps: int = 30,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k",
-        num_frames: int = 162,
-        num_inference_steps: int = 12,
-        num_refine_inference_steps: int = 12,
-        fps: int = 30,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): The URL of the image to generate a video from.
+            prompt (str, optional): The prompt to guide the video generation.
+            num_frames (int, default 162): The number of frames to generate.
+            num_inference_steps (int, default 12): The number of inference steps to use.
+            num_refine_inference_steps (int, default 12): The number of inference steps to use for refinement.
+            fps (int, default 30): The frame rate of the generated video.
+            seed (int | None, default None): The seed for the random number generator.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            enable_safety_checker (bool, default True): Whether to enable safety checker.
+            video_output_type (VideoOutputTypeEnum, default "X264 (.mp4)"): The output type of the generated video.
+            video_quality (VideoQualityEnum, default "high"): The quality of the generated video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the generated video.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLongcatVideoDistilledImageToVideo720p(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/longcat-video/distilled/image-to-video/720p`), async."""
+    """Async twin of `LongcatVideoDistilledImageToVideo720p` (`fal-ai/longcat-video/distilled/image-to-video/720p`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -228,88 +195,33 @@ class AsyncLongcatVideoDistilledImageToVideo720p(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k",
-        num_frames: int = 162,
-        num_inference_steps: int = 12,
-        num_refine_inference_steps: int = 12,
-        fps: int = 30,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `LongcatVideoDistilledImageToVideo720p.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k",
-        num_frames: int = 162,
-        num_inference_steps: int = 12,
-        num_refine_inference_steps: int = 12,
-        fps: int = 30,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `LongcatVideoDistilledImageToVideo720p.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str = "First-person view from the cockpit of a Formula 1 car. The driver's gloved hands firmly grip the intricate, carbon-fiber steering wheel adorned with numerous colorful buttons and a vibrant digital display showing race data. Beyond the windshield, a sun-drenched racetrack stretches ahead, lined with cheering spectators in the grandstands. Several rival cars are visible in the distance, creating a dynamic sense of competition. The sky above is a clear, brilliant blue, reflecting the exhilarating atmosphere of a high-speed race. high resolution 4k",
-        num_frames: int = 162,
-        num_inference_steps: int = 12,
-        num_refine_inference_steps: int = 12,
-        fps: int = 30,
-        seed: int | None = None,
-        enable_prompt_expansion: bool = False,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `LongcatVideoDistilledImageToVideo720p.subscribe`."""
         return await self._subscribe(input, kwargs)

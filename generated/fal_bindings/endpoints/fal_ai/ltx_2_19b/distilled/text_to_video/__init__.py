@@ -18,16 +18,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -61,110 +56,111 @@ VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
 class Input(_FalInput):
     """Input of `fal-ai/ltx-2-19b/distilled/text-to-video`."""
 
-    prompt: str = Field(description="The prompt to generate the video from.")
+    prompt: str
     """The prompt to generate the video from."""
 
-    num_frames: int = Field(
-        default=121, ge=9, le=481, description="The number of frames to generate."
-    )
+    num_frames: int = Field(default=121, ge=9, le=481)
     """The number of frames to generate."""
 
-    video_size: ImageSize | VideoSizeEnum = Field(
-        default="landscape_4_3", description="The size of the generated video."
-    )
+    video_size: ImageSize | VideoSizeEnum = "landscape_4_3"
     """The size of the generated video."""
 
-    generate_audio: bool = Field(
-        default=True, description="Whether to generate audio for the video."
-    )
+    generate_audio: bool = True
     """Whether to generate audio for the video."""
 
-    use_multiscale: bool = Field(
-        default=True,
-        description="Whether to use multi-scale generation. If True, the model will generate the video at a smaller scale first, then use the smaller video to guide the generation of a video at or above your requested size. This results in better coherence and details.",
-    )
+    use_multiscale: bool = True
     """Whether to use multi-scale generation. If True, the model will generate the video at a smaller scale first, then use the smaller video to guide the generation of a video at or above your requested size. This results in better coherence and details."""
 
-    fps: int | float = Field(
-        default=25, ge=1, le=60, description="The frames per second of the generated video."
-    )
+    fps: int | float = Field(default=25, ge=1, le=60)
     """The frames per second of the generated video."""
 
-    acceleration: AccelerationEnum = Field(
-        default="none", description="The acceleration level to use."
-    )
+    acceleration: AccelerationEnum = "none"
     """The acceleration level to use."""
 
-    camera_lora: CameraLoraEnum = Field(
-        default="none",
-        description="The camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera.",
-    )
+    camera_lora: CameraLoraEnum = "none"
     """The camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera."""
 
-    camera_lora_scale: int | float = Field(
-        default=1,
-        ge=0,
-        le=1,
-        description="The scale of the camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera.",
-    )
+    camera_lora_scale: int | float = Field(default=1, ge=0, le=1)
     """The scale of the camera LoRA to use. This allows you to control the camera movement of the generated video more accurately than just prompting the model to move the camera."""
 
     negative_prompt: str = Field(
-        default="blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts.",
-        description="The negative prompt to generate the video from.",
+        default="blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts."
     )
     """The negative prompt to generate the video from."""
 
-    seed: int | None = Field(default=None, description="The seed for the random number generator.")
+    seed: int | None = None
     """The seed for the random number generator."""
 
-    enable_prompt_expansion: bool = Field(
-        default=True, description="Whether to enable prompt expansion."
-    )
+    enable_prompt_expansion: bool = True
     """Whether to enable prompt expansion."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Whether to enable the safety checker."
-    )
+    enable_safety_checker: bool = True
     """Whether to enable the safety checker."""
 
-    video_output_type: VideoOutputTypeEnum = Field(
-        default="X264 (.mp4)", description="The output type of the generated video."
-    )
+    video_output_type: VideoOutputTypeEnum = "X264 (.mp4)"
     """The output type of the generated video."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high", description="The quality of the generated video."
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the generated video."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced", description="The write mode of the generated video."
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the generated video."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/ltx-2-19b/distilled/text-to-video`."""
 
-    video: VideoFile = Field(description="The generated video.")
+    video: VideoFile
     """The generated video."""
 
-    seed: int = Field(description="The seed used for the random number generator.")
+    seed: int
     """The seed used for the random number generator."""
 
-    prompt: str = Field(description="The prompt used for the generation.")
+    prompt: str
     """The prompt used for the generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_frames: int
+        video_size: ImageSize | VideoSizeEnum
+        generate_audio: bool
+        use_multiscale: bool
+        fps: int | float
+        acceleration: AccelerationEnum
+        camera_lora: CameraLoraEnum
+        camera_lora_scale: int | float
+        negative_prompt: str
+        seed: int | None
+        enable_prompt_expansion: bool
+        enable_safety_checker: bool
+        video_output_type: VideoOutputTypeEnum
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        sync_mode: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Ltx219bDistilledTextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/ltx-2-19b/distilled/text-to-video`)."""
+    """`fal-ai/ltx-2-19b/distilled/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -172,103 +168,56 @@ class Ltx219bDistilledTextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "landscape_4_3",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        fps: int | float = 25,
-        acceleration: AccelerationEnum = "none",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts.",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "landscape_4_3",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        fps: int | float = 25,
-        acceleration: AccelerationEnum = "none",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts.",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "landscape_4_3",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        fps: int | float = 25,
-        acceleration: AccelerationEnum = "none",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts.",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate the video from.
+            num_frames (int, default 121): The number of frames to generate.
+            video_size (ImageSize | VideoSizeEnum, default "landscape_4_3"): The size of the generated video.
+            generate_audio (bool, default True): Whether to generate audio for the video.
+            use_multiscale (bool, default True): Whether to use multi-scale generation.
+            fps (int | float, default 25): The frames per second of the generated video.
+            acceleration (AccelerationEnum, default "none"): The acceleration level to use.
+            camera_lora (CameraLoraEnum, default "none"): The camera LoRA to use.
+            camera_lora_scale (int | float, default 1): The scale of the camera LoRA to use.
+            negative_prompt (str, optional): The negative prompt to generate the video from.
+            seed (int | None, default None): The seed for the random number generator.
+            enable_prompt_expansion (bool, default True): Whether to enable prompt expansion.
+            enable_safety_checker (bool, default True): Whether to enable the safety checker.
+            video_output_type (VideoOutputTypeEnum, default "X264 (.mp4)"): The output type of the generated video.
+            video_quality (VideoQualityEnum, default "high"): The quality of the generated video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the generated video.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncLtx219bDistilledTextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/ltx-2-19b/distilled/text-to-video`), async."""
+    """Async twin of `Ltx219bDistilledTextToVideo` (`fal-ai/ltx-2-19b/distilled/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -276,100 +225,33 @@ class AsyncLtx219bDistilledTextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "landscape_4_3",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        fps: int | float = 25,
-        acceleration: AccelerationEnum = "none",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts.",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Ltx219bDistilledTextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "landscape_4_3",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        fps: int | float = 25,
-        acceleration: AccelerationEnum = "none",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts.",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Ltx219bDistilledTextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_frames: int = 121,
-        video_size: ImageSize | VideoSizeEnum = "landscape_4_3",
-        generate_audio: bool = True,
-        use_multiscale: bool = True,
-        fps: int | float = 25,
-        acceleration: AccelerationEnum = "none",
-        camera_lora: CameraLoraEnum = "none",
-        camera_lora_scale: int | float = 1,
-        negative_prompt: str = "blurry, out of focus, overexposed, underexposed, low contrast, washed out colors, excessive noise, grainy texture, poor lighting, flickering, motion blur, distorted proportions, unnatural skin tones, deformed facial features, asymmetrical face, missing facial features, extra limbs, disfigured hands, wrong hand count, artifacts around text, inconsistent perspective, camera shake, incorrect depth of field, background too sharp, background clutter, distracting reflections, harsh shadows, inconsistent lighting direction, color banding, cartoonish rendering, 3D CGI look, unrealistic materials, uncanny valley effect, incorrect ethnicity, wrong gender, exaggerated expressions, wrong gaze direction, mismatched lip sync, silent or muted audio, distorted voice, robotic voice, echo, background noise, off-sync audio,incorrect dialogue, added dialogue, repetitive speech, jittery movement, awkward pauses, incorrect timing, unnatural transitions, inconsistent framing, tilted camera, flat lighting, inconsistent tone, cinematic oversaturation, stylized filters, or AI artifacts.",
-        seed: int | None = None,
-        enable_prompt_expansion: bool = True,
-        enable_safety_checker: bool = True,
-        video_output_type: VideoOutputTypeEnum = "X264 (.mp4)",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        sync_mode: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Ltx219bDistilledTextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -5,29 +5,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -42,7 +35,6 @@ ENDPOINT_ID = "fal-ai/pixverse/v3.5/image-to-video/fast"
 ResolutionEnum: TypeAlias = Literal["360p", "540p", "720p"]
 
 StyleEnum: TypeAlias = Literal["anime", "3d_animation", "clay", "comic", "cyberpunk"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -50,40 +42,58 @@ class Input(_FalInput):
 
     prompt: str
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="The resolution of the generated video"
-    )
+    resolution: ResolutionEnum = "720p"
     """The resolution of the generated video"""
 
-    negative_prompt: str = Field(
-        default="", description="Negative prompt to be used for the generation"
-    )
+    negative_prompt: str = ""
     """Negative prompt to be used for the generation"""
 
-    style: StyleEnum | None = Field(default=None, description="The style of the generated video")
+    style: StyleEnum | None = None
     """The style of the generated video"""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same video every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same video every time.
     """
 
-    image_url: _FileInput = Field(description="URL of the image to use as the first frame")
+    image_url: _FileInput
     """URL of the image to use as the first frame"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/pixverse/v3.5/image-to-video/fast`."""
 
-    video: File_ccd89e = Field(description="The generated video")
+    video: File
     """The generated video"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        resolution: ResolutionEnum
+        negative_prompt: str
+        style: StyleEnum | None
+        seed: int | None
+        image_url: Required[_FileInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class PixverseV35ImageToVideoFast(_Endpoint[Input, Output]):
-    """(`fal-ai/pixverse/v3.5/image-to-video/fast`)."""
+    """`fal-ai/pixverse/v3.5/image-to-video/fast`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -91,70 +101,45 @@ class PixverseV35ImageToVideoFast(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        seed: int | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        seed: int | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        seed: int | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required)
+            resolution (ResolutionEnum, default "720p"): The resolution of the generated video
+            negative_prompt (str, default ""): Negative prompt to be used for the generation
+            style (StyleEnum | None, default None): The style of the generated video
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same video every time.
+            image_url (FileInput, required): URL of the image to use as the first frame
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncPixverseV35ImageToVideoFast(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/pixverse/v3.5/image-to-video/fast`), async."""
+    """Async twin of `PixverseV35ImageToVideoFast` (`fal-ai/pixverse/v3.5/image-to-video/fast`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -162,67 +147,33 @@ class AsyncPixverseV35ImageToVideoFast(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        seed: int | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `PixverseV35ImageToVideoFast.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        seed: int | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `PixverseV35ImageToVideoFast.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        resolution: ResolutionEnum = "720p",
-        negative_prompt: str = "",
-        style: StyleEnum | None = None,
-        seed: int | None = None,
-        image_url: _FileInput,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `PixverseV35ImageToVideoFast.subscribe`."""
         return await self._subscribe(input, kwargs)

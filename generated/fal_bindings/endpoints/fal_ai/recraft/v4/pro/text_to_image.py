@@ -12,23 +12,18 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.rgb_color import RGBColor
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,7 +38,6 @@ ENDPOINT_ID = "fal-ai/recraft/v4/pro/text-to-image"
 ImageSizeEnum: TypeAlias = Literal[
     "square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"
 ]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -51,30 +45,50 @@ class Input(_FalInput):
 
     prompt: str = Field(min_length=1, max_length=10000)
 
-    image_size: ImageSize | ImageSizeEnum = Field(default="square_hd")
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
 
-    colors: list[RGBColor] = Field(default=[], description="An array of preferable colors")
+    colors: list[RGBColor] = []
     """An array of preferable colors"""
 
-    background_color: RGBColor | None = Field(
-        default=None, description="The preferable background color of the generated images."
-    )
+    background_color: RGBColor | None = None
     """The preferable background color of the generated images."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/recraft/v4/pro/text-to-image`."""
 
-    images: list[File_ccd89e]
+    images: list[File]
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        colors: list[RGBColor]
+        background_color: RGBColor | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class RecraftV4ProTextToImage(_Endpoint[Input, Output]):
-    """(`fal-ai/recraft/v4/pro/text-to-image`)."""
+    """`fal-ai/recraft/v4/pro/text-to-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -82,67 +96,44 @@ class RecraftV4ProTextToImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        colors: list[RGBColor] = [],
-        background_color: RGBColor | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        colors: list[RGBColor] = [],
-        background_color: RGBColor | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        colors: list[RGBColor] = [],
-        background_color: RGBColor | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required)
+            image_size (ImageSize | ImageSizeEnum, default "square_hd")
+            colors (list[RGBColor], default []): An array of preferable colors
+            background_color (RGBColor | None, default None): The preferable background color of the generated images.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncRecraftV4ProTextToImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/recraft/v4/pro/text-to-image`), async."""
+    """Async twin of `RecraftV4ProTextToImage` (`fal-ai/recraft/v4/pro/text-to-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -150,64 +141,33 @@ class AsyncRecraftV4ProTextToImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        colors: list[RGBColor] = [],
-        background_color: RGBColor | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `RecraftV4ProTextToImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        colors: list[RGBColor] = [],
-        background_color: RGBColor | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `RecraftV4ProTextToImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        colors: list[RGBColor] = [],
-        background_color: RGBColor | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `RecraftV4ProTextToImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -42,7 +37,6 @@ ENDPOINT_ID = "fal-ai/vidu/q2/reference-to-video/pro"
 MovementAmplitudeEnum: TypeAlias = Literal["auto", "small", "medium", "large"]
 
 ResolutionEnum: TypeAlias = Literal["540p", "720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
@@ -50,68 +44,71 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"reference_image_urls", "reference_video_urls"})
 
-    prompt: str = Field(
-        max_length=2000, description="Text prompt for video generation, max 2000 characters"
-    )
+    prompt: str = Field(max_length=2000)
     """Text prompt for video generation, max 2000 characters"""
 
-    reference_image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="URLs of the reference images for subject appearance. If videos are provided, up to 4 images are allowed; otherwise up to 7 images.",
-    )
+    reference_image_urls: list[_FileInput] | None = None
     """URLs of the reference images for subject appearance. If videos are provided, up to 4 images are allowed; otherwise up to 7 images."""
 
-    reference_video_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="URLs of the reference videos for video editing or motion reference. Supports up to 2 videos.",
-    )
+    reference_video_urls: list[_FileInput] | None = None
     """URLs of the reference videos for video editing or motion reference. Supports up to 2 videos."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    duration: int = Field(
-        default=4,
-        ge=1,
-        le=8,
-        description="Duration of the video in seconds (0 for automatic duration)",
-    )
+    duration: int = Field(default=4, ge=1, le=8)
     """Duration of the video in seconds (0 for automatic duration)"""
 
-    resolution: ResolutionEnum = Field(default="720p", description="Output video resolution")
+    resolution: ResolutionEnum = "720p"
     """Output video resolution"""
 
-    aspect_ratio: str = Field(
-        default="16:9",
-        description="Aspect ratio of the output video (e.g., auto, 16:9, 9:16, 1:1, or any W:H)",
-    )
+    aspect_ratio: str = "16:9"
     """Aspect ratio of the output video (e.g., auto, 16:9, 9:16, 1:1, or any W:H)"""
 
-    movement_amplitude: MovementAmplitudeEnum = Field(
-        default="auto", description="The movement amplitude of objects in the frame"
-    )
+    movement_amplitude: MovementAmplitudeEnum = "auto"
     """The movement amplitude of objects in the frame"""
 
-    bgm: bool = Field(
-        default=False, description="Whether to add background music to the generated video"
-    )
+    bgm: bool = False
     """Whether to add background music to the generated video"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/vidu/q2/reference-to-video/pro`."""
 
-    video: File_ccd89e = Field(
-        description="The generated video with video/image references using the Q2 Pro model"
-    )
+    video: File
     """The generated video with video/image references using the Q2 Pro model"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        reference_image_urls: list[_FileInput] | None
+        reference_video_urls: list[_FileInput] | None
+        seed: int | None
+        duration: int
+        resolution: ResolutionEnum
+        aspect_ratio: str
+        movement_amplitude: MovementAmplitudeEnum
+        bgm: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ViduQ2ReferenceToVideoPro(_Endpoint[Input, Output]):
-    """(`fal-ai/vidu/q2/reference-to-video/pro`)."""
+    """`fal-ai/vidu/q2/reference-to-video/pro`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -119,79 +116,48 @@ class ViduQ2ReferenceToVideoPro(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        reference_video_urls: list[_FileInput] | None = None,
-        seed: int | None = None,
-        duration: int = 4,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: str = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        reference_video_urls: list[_FileInput] | None = None,
-        seed: int | None = None,
-        duration: int = 4,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: str = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        reference_video_urls: list[_FileInput] | None = None,
-        seed: int | None = None,
-        duration: int = 4,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: str = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for video generation, max 2000 characters
+            reference_image_urls (list[FileInput] | None, default None): URLs of the reference images for subject appearance.
+            reference_video_urls (list[FileInput] | None, default None): URLs of the reference videos for video editing or motion reference.
+            seed (int | None, default None): Random seed for reproducibility.
+            duration (int, default 4): Duration of the video in seconds (0 for automatic duration)
+            resolution (ResolutionEnum, default "720p"): Output video resolution
+            aspect_ratio (str, default "16:9"): Aspect ratio of the output video (e.g., auto, 16:9, 9:16, 1:1, or any W:H)
+            movement_amplitude (MovementAmplitudeEnum, default "auto"): The movement amplitude of objects in the frame
+            bgm (bool, default False): Whether to add background music to the generated video
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncViduQ2ReferenceToVideoPro(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/vidu/q2/reference-to-video/pro`), async."""
+    """Async twin of `ViduQ2ReferenceToVideoPro` (`fal-ai/vidu/q2/reference-to-video/pro`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -199,76 +165,33 @@ class AsyncViduQ2ReferenceToVideoPro(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        reference_video_urls: list[_FileInput] | None = None,
-        seed: int | None = None,
-        duration: int = 4,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: str = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ViduQ2ReferenceToVideoPro.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        reference_video_urls: list[_FileInput] | None = None,
-        seed: int | None = None,
-        duration: int = 4,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: str = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ViduQ2ReferenceToVideoPro.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        reference_image_urls: list[_FileInput] | None = None,
-        reference_video_urls: list[_FileInput] | None = None,
-        seed: int | None = None,
-        duration: int = 4,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: str = "16:9",
-        movement_amplitude: MovementAmplitudeEnum = "auto",
-        bgm: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ViduQ2ReferenceToVideoPro.subscribe`."""
         return await self._subscribe(input, kwargs)

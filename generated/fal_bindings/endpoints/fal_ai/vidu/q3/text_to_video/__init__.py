@@ -12,21 +12,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "ViduQ3TextToVideo", "AsyncViduQ3TextToVideo"]
 
@@ -35,50 +30,64 @@ ENDPOINT_ID = "fal-ai/vidu/q3/text-to-video"
 AspectRatioEnum: TypeAlias = Literal["16:9", "9:16", "4:3", "3:4", "1:1"]
 
 ResolutionEnum: TypeAlias = Literal["360p", "540p", "720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/vidu/q3/text-to-video`."""
 
-    prompt: str = Field(
-        max_length=2000, description="Text prompt for video generation, max 2000 characters"
-    )
+    prompt: str = Field(max_length=2000)
     """Text prompt for video generation, max 2000 characters"""
 
-    duration: int = Field(default=5, ge=1, le=16, description="Duration of the video in seconds")
+    duration: int = Field(default=5, ge=1, le=16)
     """Duration of the video in seconds"""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the output video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the output video"""
 
-    resolution: ResolutionEnum = Field(default="720p", description="Output video resolution")
+    resolution: ResolutionEnum = "720p"
     """Output video resolution"""
 
-    audio: bool = Field(
-        default=True,
-        description="Whether to use direct audio-video generation. When true, outputs video with sound.",
-    )
+    audio: bool = True
     """Whether to use direct audio-video generation. When true, outputs video with sound."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/vidu/q3/text-to-video`."""
 
-    video: File_ccd89e = Field(description="The generated video from text using the Q3 model")
+    video: File
     """The generated video from text using the Q3 model"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        duration: int
+        seed: int | None
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        audio: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ViduQ3TextToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/vidu/q3/text-to-video`)."""
+    """`fal-ai/vidu/q3/text-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -86,70 +95,45 @@ class ViduQ3TextToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        duration: int = 5,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        audio: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        duration: int = 5,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        audio: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        duration: int = 5,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        audio: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for video generation, max 2000 characters
+            duration (int, default 5): Duration of the video in seconds
+            seed (int | None, default None): Random seed for reproducibility.
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the output video
+            resolution (ResolutionEnum, default "720p"): Output video resolution
+            audio (bool, default True): Whether to use direct audio-video generation.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncViduQ3TextToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/vidu/q3/text-to-video`), async."""
+    """Async twin of `ViduQ3TextToVideo` (`fal-ai/vidu/q3/text-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -157,67 +141,33 @@ class AsyncViduQ3TextToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        duration: int = 5,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        audio: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ViduQ3TextToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        duration: int = 5,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        audio: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ViduQ3TextToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        duration: int = 5,
-        seed: int | None = None,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        audio: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ViduQ3TextToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,21 +13,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -44,112 +39,101 @@ ResolutionEnum: TypeAlias = Literal["480p", "580p", "720p"]
 VideoQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 
 VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.2-14b/animate/replace`."""
 
-    video_url: _FileInput = Field(description="URL of the input video.")
+    video_url: _FileInput
     """URL of the input video."""
 
-    image_url: _FileInput = Field(
-        description="URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."
-    )
+    image_url: _FileInput
     """URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."""
 
-    guidance_scale: int | float = Field(
-        default=1,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality.",
-    )
+    guidance_scale: int | float = Field(default=1, ge=1, le=10)
     """Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality."""
 
-    resolution: ResolutionEnum = Field(
-        default="480p", description="Resolution of the generated video (480p, 580p, or 720p)."
-    )
+    resolution: ResolutionEnum = "480p"
     """Resolution of the generated video (480p, 580p, or 720p)."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    num_inference_steps: int = Field(
-        default=20,
-        ge=2,
-        le=40,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=20, ge=2, le=40)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    enable_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, input data will be checked for safety before processing.",
-    )
+    enable_safety_checker: bool = False
     """If set to true, input data will be checked for safety before processing."""
 
-    enable_output_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, output video will be checked for safety after generation.",
-    )
+    enable_output_safety_checker: bool = False
     """If set to true, output video will be checked for safety after generation."""
 
-    shift: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Shift value for the video. Must be between 1.0 and 10.0.",
-    )
+    shift: int | float = Field(default=5, ge=1, le=10)
     """Shift value for the video. Must be between 1.0 and 10.0."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high",
-        description="The quality of the output video. Higher quality means better visual quality but larger file size.",
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the output video. Higher quality means better visual quality but larger file size."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced",
-        description="The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size.",
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size."""
 
-    return_frames_zip: bool = Field(
-        default=False,
-        description="If true, also return a ZIP archive containing per-frame images generated on GPU (lossless).",
-    )
+    return_frames_zip: bool = False
     """If true, also return a ZIP archive containing per-frame images generated on GPU (lossless)."""
 
-    use_turbo: bool = Field(
-        default=False,
-        description="If true, applies quality enhancement for faster generation with improved quality. When enabled, parameters are automatically optimized for best results.",
-    )
+    use_turbo: bool = False
     """If true, applies quality enhancement for faster generation with improved quality. When enabled, parameters are automatically optimized for best results."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.2-14b/animate/replace`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    frames_zip: File_ccd89e | None = Field(
-        default=None, description="ZIP archive of generated frames (if requested)."
-    )
+    frames_zip: File | None = None
     """ZIP archive of generated frames (if requested)."""
 
-    prompt: str = Field(description="The prompt used for generation (auto-generated by the model)")
+    prompt: str
     """The prompt used for generation (auto-generated by the model)"""
 
-    seed: int = Field(description="The seed used for generation")
+    seed: int
     """The seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        image_url: Required[_FileInput]
+        guidance_scale: int | float
+        resolution: ResolutionEnum
+        seed: int | None
+        num_inference_steps: int
+        enable_safety_checker: bool
+        enable_output_safety_checker: bool
+        shift: int | float
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        return_frames_zip: bool
+        use_turbo: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV2214bAnimateReplace(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-14b/animate/replace`)."""
+    """`fal-ai/wan/v2.2-14b/animate/replace`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -157,91 +141,52 @@ class WanV2214bAnimateReplace(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        seed: int | None = None,
-        num_inference_steps: int = 20,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        shift: int | float = 5,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        return_frames_zip: bool = False,
-        use_turbo: bool = False,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        seed: int | None = None,
-        num_inference_steps: int = 20,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        shift: int | float = 5,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        return_frames_zip: bool = False,
-        use_turbo: bool = False,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        seed: int | None = None,
-        num_inference_steps: int = 20,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        shift: int | float = 5,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        return_frames_zip: bool = False,
-        use_turbo: bool = False,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): URL of the input video.
+            image_url (FileInput, required): URL of the input image.
+            guidance_scale (int | float, default 1): Classifier-free guidance scale.
+            resolution (ResolutionEnum, default "480p"): Resolution of the generated video (480p, 580p, or 720p).
+            seed (int | None, default None): Random seed for reproducibility.
+            num_inference_steps (int, default 20): Number of inference steps for sampling.
+            enable_safety_checker (bool, default False): If set to true, input data will be checked for safety before processing.
+            enable_output_safety_checker (bool, default False): If set to true, output video will be checked for safety after generation.
+            shift (int | float, default 5): Shift value for the video.
+            video_quality (VideoQualityEnum, default "high"): The quality of the output video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the output video.
+            return_frames_zip (bool, default False): If true, also return a ZIP archive containing per-frame images generated on GPU (lossless).
+            use_turbo (bool, default False): If true, applies quality enhancement for faster generation with improved quality.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV2214bAnimateReplace(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-14b/animate/replace`), async."""
+    """Async twin of `WanV2214bAnimateReplace` (`fal-ai/wan/v2.2-14b/animate/replace`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -249,88 +194,33 @@ class AsyncWanV2214bAnimateReplace(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        seed: int | None = None,
-        num_inference_steps: int = 20,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        shift: int | float = 5,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        return_frames_zip: bool = False,
-        use_turbo: bool = False,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV2214bAnimateReplace.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        seed: int | None = None,
-        num_inference_steps: int = 20,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        shift: int | float = 5,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        return_frames_zip: bool = False,
-        use_turbo: bool = False,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV2214bAnimateReplace.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        image_url: _FileInput,
-        guidance_scale: int | float = 1,
-        resolution: ResolutionEnum = "480p",
-        seed: int | None = None,
-        num_inference_steps: int = 20,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        shift: int | float = 5,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        return_frames_zip: bool = False,
-        use_turbo: bool = False,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV2214bAnimateReplace.subscribe`."""
         return await self._subscribe(input, kwargs)

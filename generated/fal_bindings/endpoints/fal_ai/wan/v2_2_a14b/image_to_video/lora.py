@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.lo_ra_weight_type2 import LoRAWeightType2
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -51,171 +46,142 @@ ResolutionEnum: TypeAlias = Literal["480p", "580p", "720p"]
 VideoQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 
 VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.2-a14b/image-to-video/lora`."""
 
-    image_url: _FileInput = Field(
-        description="URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."
-    )
+    image_url: _FileInput
     """URL of the input image. If the input image does not match the chosen aspect ratio, it is resized and center cropped."""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
-    num_frames: int = Field(
-        default=81,
-        ge=17,
-        le=161,
-        description="Number of frames to generate. Must be between 17 to 161 (inclusive).",
-    )
+    num_frames: int = Field(default=81, ge=17, le=161)
     """Number of frames to generate. Must be between 17 to 161 (inclusive)."""
 
-    frames_per_second: int | None = Field(
-        default=16,
-        ge=4,
-        le=60,
-        description="Frames per second of the generated video. Must be between 4 to 60. When using interpolation and `adjust_fps_for_interpolation` is set to true (default true,) the final FPS will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If `adjust_fps_for_interpolation` is set to false, this value will be used as-is.",
-    )
+    frames_per_second: int | None = Field(default=16, ge=4, le=60)
     """Frames per second of the generated video. Must be between 4 to 60. When using interpolation and `adjust_fps_for_interpolation` is set to true (default true,) the final FPS will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If `adjust_fps_for_interpolation` is set to false, this value will be used as-is."""
 
-    negative_prompt: str = Field(default="", description="Negative prompt for video generation.")
+    negative_prompt: str = ""
     """Negative prompt for video generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="Resolution of the generated video (480p, 580p, or 720p)."
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (480p, 580p, or 720p)."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="auto",
-        description="Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image.",
-    )
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio of the generated video. If 'auto', the aspect ratio will be determined automatically based on the input image."""
 
-    num_inference_steps: int = Field(
-        default=27,
-        ge=2,
-        le=40,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=27, ge=2, le=40)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    enable_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, input data will be checked for safety before processing.",
-    )
+    enable_safety_checker: bool = False
     """If set to true, input data will be checked for safety before processing."""
 
-    enable_output_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, output video will be checked for safety after generation.",
-    )
+    enable_output_safety_checker: bool = False
     """If set to true, output video will be checked for safety after generation."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False,
-        description="Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning.",
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular",
-        description="Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'.",
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'."""
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality.",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=1, le=10)
     """Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality."""
 
-    guidance_scale_2: int | float = Field(
-        default=4,
-        ge=1,
-        le=10,
-        description="Guidance scale for the second stage of the model. This is used to control the adherence to the prompt in the second stage of the model.",
-    )
+    guidance_scale_2: int | float = Field(default=4, ge=1, le=10)
     """Guidance scale for the second stage of the model. This is used to control the adherence to the prompt in the second stage of the model."""
 
-    shift: int | float = Field(
-        default=5,
-        ge=1,
-        le=10,
-        description="Shift value for the video. Must be between 1.0 and 10.0.",
-    )
+    shift: int | float = Field(default=5, ge=1, le=10)
     """Shift value for the video. Must be between 1.0 and 10.0."""
 
-    interpolator_model: InterpolatorModelEnum = Field(
-        default="film",
-        description="The model to use for frame interpolation. If None, no interpolation is applied.",
-    )
+    interpolator_model: InterpolatorModelEnum = "film"
     """The model to use for frame interpolation. If None, no interpolation is applied."""
 
-    num_interpolated_frames: int = Field(
-        default=1,
-        ge=0,
-        le=4,
-        description="Number of frames to interpolate between each pair of generated frames. Must be between 0 and 4.",
-    )
+    num_interpolated_frames: int = Field(default=1, ge=0, le=4)
     """Number of frames to interpolate between each pair of generated frames. Must be between 0 and 4."""
 
-    adjust_fps_for_interpolation: bool = Field(
-        default=True,
-        description="If true, the number of frames per second will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If false, the passed frames per second will be used as-is.",
-    )
+    adjust_fps_for_interpolation: bool = True
     """If true, the number of frames per second will be multiplied by the number of interpolated frames plus one. For example, if the generated frames per second is 16 and the number of interpolated frames is 1, the final frames per second will be 32. If false, the passed frames per second will be used as-is."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high",
-        description="The quality of the output video. Higher quality means better visual quality but larger file size.",
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the output video. Higher quality means better visual quality but larger file size."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced",
-        description="The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size.",
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size."""
 
-    loras: list[LoRAWeightType2] = Field(
-        default=[], description="LoRA weights to be used in the inference."
-    )
+    loras: list[LoRAWeightType2] = []
     """LoRA weights to be used in the inference."""
 
-    reverse_video: bool = Field(default=False, description="If true, the video will be reversed.")
+    reverse_video: bool = False
     """If true, the video will be reversed."""
 
-    end_image_url: _FileInput | None = Field(default=None, description="URL of the end image.")
+    end_image_url: _FileInput | None = None
     """URL of the end image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.2-a14b/image-to-video/lora`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    prompt: str = Field(default="", description="The text prompt used for video generation.")
+    prompt: str = ""
     """The text prompt used for video generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        image_url: Required[_FileInput]
+        prompt: Required[str]
+        num_frames: int
+        frames_per_second: int | None
+        negative_prompt: str
+        seed: int | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        num_inference_steps: int
+        enable_safety_checker: bool
+        enable_output_safety_checker: bool
+        enable_prompt_expansion: bool
+        acceleration: AccelerationEnum
+        guidance_scale: int | float
+        guidance_scale_2: int | float
+        shift: int | float
+        interpolator_model: InterpolatorModelEnum
+        num_interpolated_frames: int
+        adjust_fps_for_interpolation: bool
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+        loras: list[LoRAWeightType2]
+        reverse_video: bool
+        end_image_url: _FileInput | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV22A14bImageToVideoLora(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-a14b/image-to-video/lora`)."""
+    """`fal-ai/wan/v2.2-a14b/image-to-video/lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -223,124 +189,63 @@ class WanV22A14bImageToVideoLora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 16,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 1,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
-        reverse_video: bool = False,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 16,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 1,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
-        reverse_video: bool = False,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 16,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 1,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
-        reverse_video: bool = False,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            image_url (FileInput, required): URL of the input image.
+            prompt (str, required): The text prompt to guide video generation.
+            num_frames (int, default 81): Number of frames to generate.
+            frames_per_second (int | None, default 16): Frames per second of the generated video.
+            negative_prompt (str, default ""): Negative prompt for video generation.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (480p, 580p, or 720p).
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio of the generated video.
+            num_inference_steps (int, default 27): Number of inference steps for sampling.
+            enable_safety_checker (bool, default False): If set to true, input data will be checked for safety before processing.
+            enable_output_safety_checker (bool, default False): If set to true, output video will be checked for safety after generation.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level to use.
+            guidance_scale (int | float, default 3.5): Classifier-free guidance scale.
+            guidance_scale_2 (int | float, default 4): Guidance scale for the second stage of the model.
+            shift (int | float, default 5): Shift value for the video.
+            interpolator_model (InterpolatorModelEnum, default "film"): The model to use for frame interpolation.
+            num_interpolated_frames (int, default 1): Number of frames to interpolate between each pair of generated frames.
+            adjust_fps_for_interpolation (bool, default True): If true, the number of frames per second will be multiplied by the number of interpolated frames plus one.
+            video_quality (VideoQualityEnum, default "high"): The quality of the output video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the output video.
+            loras (list[LoRAWeightType2], default []): LoRA weights to be used in the inference.
+            reverse_video (bool, default False): If true, the video will be reversed.
+            end_image_url (FileInput | None, default None): URL of the end image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV22A14bImageToVideoLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-a14b/image-to-video/lora`), async."""
+    """Async twin of `WanV22A14bImageToVideoLora` (`fal-ai/wan/v2.2-a14b/image-to-video/lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -348,121 +253,33 @@ class AsyncWanV22A14bImageToVideoLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 16,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 1,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
-        reverse_video: bool = False,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV22A14bImageToVideoLora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 16,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 1,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
-        reverse_video: bool = False,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV22A14bImageToVideoLora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        image_url: _FileInput,
-        prompt: str,
-        num_frames: int = 81,
-        frames_per_second: int | None = 16,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "auto",
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 5,
-        interpolator_model: InterpolatorModelEnum = "film",
-        num_interpolated_frames: int = 1,
-        adjust_fps_for_interpolation: bool = True,
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
-        reverse_video: bool = False,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV22A14bImageToVideoLora.subscribe`."""
         return await self._subscribe(input, kwargs)

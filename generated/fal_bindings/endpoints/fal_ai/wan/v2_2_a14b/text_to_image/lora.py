@@ -12,23 +12,18 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
-from fal_bindings.types.lo_ra_weight_b51cc6 import LoRAWeight_b51cc6
+from fal_bindings.types.lo_ra_weight_b51cc6 import LoRAWeight
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -47,112 +42,103 @@ ImageFormatEnum: TypeAlias = Literal["png", "jpeg"]
 ImageSizeEnum: TypeAlias = Literal[
     "square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"
 ]
-File: TypeAlias = File_ccd89e
-LoRAWeight: TypeAlias = LoRAWeight_b51cc6
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.2-a14b/text-to-image/lora`."""
 
-    prompt: str = Field(description="The text prompt to guide image generation.")
+    prompt: str
     """The text prompt to guide image generation."""
 
-    negative_prompt: str = Field(default="", description="Negative prompt for video generation.")
+    negative_prompt: str = ""
     """Negative prompt for video generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    num_inference_steps: int = Field(
-        default=27,
-        ge=2,
-        le=40,
-        description="Number of inference steps for sampling. Higher values give better quality but take longer.",
-    )
+    num_inference_steps: int = Field(default=27, ge=2, le=40)
     """Number of inference steps for sampling. Higher values give better quality but take longer."""
 
-    enable_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, input data will be checked for safety before processing.",
-    )
+    enable_safety_checker: bool = False
     """If set to true, input data will be checked for safety before processing."""
 
-    enable_output_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, output video will be checked for safety after generation.",
-    )
+    enable_output_safety_checker: bool = False
     """If set to true, output video will be checked for safety after generation."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False,
-        description="Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning.",
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular",
-        description="Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'.",
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'."""
 
-    guidance_scale: int | float = Field(
-        default=3.5,
-        ge=1,
-        le=10,
-        description="Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality.",
-    )
+    guidance_scale: int | float = Field(default=3.5, ge=1, le=10)
     """Classifier-free guidance scale. Higher values give better adherence to the prompt but may decrease quality."""
 
-    guidance_scale_2: int | float = Field(
-        default=4,
-        ge=1,
-        le=10,
-        description="Guidance scale for the second stage of the model. This is used to control the adherence to the prompt in the second stage of the model.",
-    )
+    guidance_scale_2: int | float = Field(default=4, ge=1, le=10)
     """Guidance scale for the second stage of the model. This is used to control the adherence to the prompt in the second stage of the model."""
 
-    shift: int | float = Field(
-        default=2,
-        ge=1,
-        le=10,
-        description="Shift value for the image. Must be between 1.0 and 10.0.",
-    )
+    shift: int | float = Field(default=2, ge=1, le=10)
     """Shift value for the image. Must be between 1.0 and 10.0."""
 
-    loras: list[LoRAWeight_b51cc6] = Field(
-        default=[], description="LoRA weights to be used in the inference."
-    )
+    loras: list[LoRAWeight] = []
     """LoRA weights to be used in the inference."""
 
-    reverse_video: bool = Field(default=False, description="If true, the video will be reversed.")
+    reverse_video: bool = False
     """If true, the video will be reversed."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="The size of the generated image."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """The size of the generated image."""
 
-    image_format: ImageFormatEnum = Field(
-        default="jpeg", description="The format of the output image."
-    )
+    image_format: ImageFormatEnum = "jpeg"
     """The format of the output image."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.2-a14b/text-to-image/lora`."""
 
-    image: File_ccd89e = Field(description="The generated image file.")
+    image: File
     """The generated image file."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        seed: int | None
+        num_inference_steps: int
+        enable_safety_checker: bool
+        enable_output_safety_checker: bool
+        enable_prompt_expansion: bool
+        acceleration: AccelerationEnum
+        guidance_scale: int | float
+        guidance_scale_2: int | float
+        shift: int | float
+        loras: list[LoRAWeight]
+        reverse_video: bool
+        image_size: ImageSize | ImageSizeEnum
+        image_format: ImageFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV22A14bTextToImageLora(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-a14b/text-to-image/lora`)."""
+    """`fal-ai/wan/v2.2-a14b/text-to-image/lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -160,97 +146,54 @@ class WanV22A14bTextToImageLora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 2,
-        loras: list[LoRAWeight_b51cc6] = [],
-        reverse_video: bool = False,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        image_format: ImageFormatEnum = "jpeg",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 2,
-        loras: list[LoRAWeight_b51cc6] = [],
-        reverse_video: bool = False,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        image_format: ImageFormatEnum = "jpeg",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 2,
-        loras: list[LoRAWeight_b51cc6] = [],
-        reverse_video: bool = False,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        image_format: ImageFormatEnum = "jpeg",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to guide image generation.
+            negative_prompt (str, default ""): Negative prompt for video generation.
+            seed (int | None, default None): Random seed for reproducibility.
+            num_inference_steps (int, default 27): Number of inference steps for sampling.
+            enable_safety_checker (bool, default False): If set to true, input data will be checked for safety before processing.
+            enable_output_safety_checker (bool, default False): If set to true, output video will be checked for safety after generation.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level to use.
+            guidance_scale (int | float, default 3.5): Classifier-free guidance scale.
+            guidance_scale_2 (int | float, default 4): Guidance scale for the second stage of the model.
+            shift (int | float, default 2): Shift value for the image.
+            loras (list[LoRAWeight], default []): LoRA weights to be used in the inference.
+            reverse_video (bool, default False): If true, the video will be reversed.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            image_format (ImageFormatEnum, default "jpeg"): The format of the output image.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV22A14bTextToImageLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-a14b/text-to-image/lora`), async."""
+    """Async twin of `WanV22A14bTextToImageLora` (`fal-ai/wan/v2.2-a14b/text-to-image/lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -258,94 +201,33 @@ class AsyncWanV22A14bTextToImageLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 2,
-        loras: list[LoRAWeight_b51cc6] = [],
-        reverse_video: bool = False,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        image_format: ImageFormatEnum = "jpeg",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV22A14bTextToImageLora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 2,
-        loras: list[LoRAWeight_b51cc6] = [],
-        reverse_video: bool = False,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        image_format: ImageFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV22A14bTextToImageLora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        seed: int | None = None,
-        num_inference_steps: int = 27,
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        guidance_scale: int | float = 3.5,
-        guidance_scale_2: int | float = 4,
-        shift: int | float = 2,
-        loras: list[LoRAWeight_b51cc6] = [],
-        reverse_video: bool = False,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        image_format: ImageFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV22A14bTextToImageLora.subscribe`."""
         return await self._subscribe(input, kwargs)

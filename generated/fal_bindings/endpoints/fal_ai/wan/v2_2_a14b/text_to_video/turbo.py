@@ -5,28 +5,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -47,83 +40,86 @@ ResolutionEnum: TypeAlias = Literal["480p", "580p", "720p"]
 VideoQualityEnum: TypeAlias = Literal["low", "medium", "high", "maximum"]
 
 VideoWriteModeEnum: TypeAlias = Literal["fast", "balanced", "small"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.2-a14b/text-to-video/turbo`."""
 
-    prompt: str = Field(description="The text prompt to guide video generation.")
+    prompt: str
     """The text prompt to guide video generation."""
 
-    seed: int | None = Field(
-        default=None,
-        description="Random seed for reproducibility. If None, a random seed is chosen.",
-    )
+    seed: int | None = None
     """Random seed for reproducibility. If None, a random seed is chosen."""
 
-    resolution: ResolutionEnum = Field(
-        default="720p", description="Resolution of the generated video (480p, 580p, or 720p)."
-    )
+    resolution: ResolutionEnum = "720p"
     """Resolution of the generated video (480p, 580p, or 720p)."""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="Aspect ratio of the generated video (16:9 or 9:16)."
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """Aspect ratio of the generated video (16:9 or 9:16)."""
 
-    enable_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, input data will be checked for safety before processing.",
-    )
+    enable_safety_checker: bool = False
     """If set to true, input data will be checked for safety before processing."""
 
-    enable_output_safety_checker: bool = Field(
-        default=False,
-        description="If set to true, output video will be checked for safety after generation.",
-    )
+    enable_output_safety_checker: bool = False
     """If set to true, output video will be checked for safety after generation."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False,
-        description="Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning.",
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion. This will use a large language model to expand the prompt with additional details while maintaining the original meaning."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular",
-        description="Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'.",
-    )
+    acceleration: AccelerationEnum = "regular"
     """Acceleration level to use. The more acceleration, the faster the generation, but with lower quality. The recommended value is 'regular'."""
 
-    video_quality: VideoQualityEnum = Field(
-        default="high",
-        description="The quality of the output video. Higher quality means better visual quality but larger file size.",
-    )
+    video_quality: VideoQualityEnum = "high"
     """The quality of the output video. Higher quality means better visual quality but larger file size."""
 
-    video_write_mode: VideoWriteModeEnum = Field(
-        default="balanced",
-        description="The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size.",
-    )
+    video_write_mode: VideoWriteModeEnum = "balanced"
     """The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.2-a14b/text-to-video/turbo`."""
 
-    video: File_ccd89e = Field(description="The generated video file.")
+    video: File
     """The generated video file."""
 
-    prompt: str = Field(default="", description="The text prompt used for video generation.")
+    prompt: str = ""
     """The text prompt used for video generation."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        seed: int | None
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        enable_safety_checker: bool
+        enable_output_safety_checker: bool
+        enable_prompt_expansion: bool
+        acceleration: AccelerationEnum
+        video_quality: VideoQualityEnum
+        video_write_mode: VideoWriteModeEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV22A14bTextToVideoTurbo(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-a14b/text-to-video/turbo`)."""
+    """`fal-ai/wan/v2.2-a14b/text-to-video/turbo`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -131,82 +127,49 @@ class WanV22A14bTextToVideoTurbo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt to guide video generation.
+            seed (int | None, default None): Random seed for reproducibility.
+            resolution (ResolutionEnum, default "720p"): Resolution of the generated video (480p, 580p, or 720p).
+            aspect_ratio (AspectRatioEnum, default "16:9"): Aspect ratio of the generated video (16:9 or 9:16).
+            enable_safety_checker (bool, default False): If set to true, input data will be checked for safety before processing.
+            enable_output_safety_checker (bool, default False): If set to true, output video will be checked for safety after generation.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            acceleration (AccelerationEnum, default "regular"): Acceleration level to use.
+            video_quality (VideoQualityEnum, default "high"): The quality of the output video.
+            video_write_mode (VideoWriteModeEnum, default "balanced"): The write mode of the output video.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV22A14bTextToVideoTurbo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.2-a14b/text-to-video/turbo`), async."""
+    """Async twin of `WanV22A14bTextToVideoTurbo` (`fal-ai/wan/v2.2-a14b/text-to-video/turbo`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -214,79 +177,33 @@ class AsyncWanV22A14bTextToVideoTurbo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV22A14bTextToVideoTurbo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV22A14bTextToVideoTurbo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "720p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        enable_safety_checker: bool = False,
-        enable_output_safety_checker: bool = False,
-        enable_prompt_expansion: bool = False,
-        acceleration: AccelerationEnum = "regular",
-        video_quality: VideoQualityEnum = "high",
-        video_write_mode: VideoWriteModeEnum = "balanced",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV22A14bTextToVideoTurbo.subscribe`."""
         return await self._subscribe(input, kwargs)

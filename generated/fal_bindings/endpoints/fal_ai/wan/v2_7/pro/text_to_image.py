@@ -12,22 +12,17 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.image_size import ImageSize
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "WanV27ProTextToImage", "AsyncWanV27ProTextToImage"]
 
@@ -38,69 +33,74 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/wan/v2.7/pro/text-to-image`."""
 
-    prompt: str = Field(
-        min_length=1,
-        max_length=2000,
-        description="Text prompt describing the desired output. Supports Chinese and English.",
-    )
+    prompt: str = Field(min_length=1, max_length=2000)
     """Text prompt describing the desired output. Supports Chinese and English."""
 
-    negative_prompt: str | None = Field(
-        default="",
-        max_length=500,
-        description="Content to avoid in the generated image. Max 500 characters.",
-    )
+    negative_prompt: str | None = Field(default="", max_length=500)
     """Content to avoid in the generated image. Max 500 characters."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd", description="Output image size."
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """Output image size."""
 
-    max_images: int = Field(
-        default=1, ge=1, le=5, description="Maximum number of images to generate (1-5)."
-    )
+    max_images: int = Field(default=1, ge=1, le=5)
     """Maximum number of images to generate (1-5)."""
 
-    seed: int | None = Field(
-        default=None, description="Random seed for reproducibility (0-2147483647)."
-    )
+    seed: int | None = None
     """Random seed for reproducibility (0-2147483647)."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="Enable content moderation for input and output."
-    )
+    enable_safety_checker: bool = True
     """Enable content moderation for input and output."""
 
-    output_format: OutputFormatEnum = Field(
-        default="jpeg", description="The format of the generated images."
-    )
+    output_format: OutputFormatEnum = "jpeg"
     """The format of the generated images."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/wan/v2.7/pro/text-to-image`."""
 
-    images: list[File_ccd89e] = Field(description="Generated images.")
+    images: list[File]
     """Generated images."""
 
-    generated_text: str | None = Field(
-        default=None, description="Optional generated text returned by the model."
-    )
+    generated_text: str | None = None
     """Optional generated text returned by the model."""
 
-    seed: int = Field(description="The seed used for generation.")
+    seed: int
     """The seed used for generation."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str | None
+        image_size: ImageSize | ImageSizeEnum
+        max_images: int
+        seed: int | None
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class WanV27ProTextToImage(_Endpoint[Input, Output]):
-    """(`fal-ai/wan/v2.7/pro/text-to-image`)."""
+    """`fal-ai/wan/v2.7/pro/text-to-image`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -108,73 +108,46 @@ class WanV27ProTextToImage(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        max_images: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        max_images: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        max_images: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt describing the desired output.
+            negative_prompt (str | None, default ""): Content to avoid in the generated image.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): Output image size.
+            max_images (int, default 1): Maximum number of images to generate (1-5).
+            seed (int | None, default None): Random seed for reproducibility (0-2147483647).
+            enable_safety_checker (bool, default True): Enable content moderation for input and output.
+            output_format (OutputFormatEnum, default "jpeg"): The format of the generated images.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncWanV27ProTextToImage(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/wan/v2.7/pro/text-to-image`), async."""
+    """Async twin of `WanV27ProTextToImage` (`fal-ai/wan/v2.7/pro/text-to-image`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -182,70 +155,33 @@ class AsyncWanV27ProTextToImage(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        max_images: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `WanV27ProTextToImage.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        max_images: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `WanV27ProTextToImage.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str | None = "",
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        max_images: int = 1,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "jpeg",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `WanV27ProTextToImage.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -15,21 +15,16 @@ from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
 from fal_bindings.types.image_file import ImageFile
 from fal_bindings.types.image_size import ImageSize
-from fal_bindings.types.lo_ra_input_8ce3f7 import LoRAInput_8ce3f7
+from fal_bindings.types.lo_ra_input_8ce3f7 import LoRAInput
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "ZImageTurboTilingLora", "AsyncZImageTurboTilingLora"]
 
@@ -50,139 +45,122 @@ ImageSizeEnum: TypeAlias = Literal[
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 
 TilingModeEnum: TypeAlias = Literal["both", "horizontal", "vertical"]
-LoRAInput: TypeAlias = LoRAInput_8ce3f7
 
 
 class Input(_FalInput):
     """Input of `fal-ai/z-image/turbo/tiling/lora`."""
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="square_hd",
-        description="The size of the generated image. Use 'auto' to match the input image size (or 1024x1024 if no image).",
-    )
+    image_size: ImageSize | ImageSizeEnum = "square_hd"
     """The size of the generated image. Use 'auto' to match the input image size (or 1024x1024 if no image)."""
 
-    num_inference_steps: int = Field(
-        default=8, ge=1, le=8, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=8, ge=1, le=8)
     """The number of inference steps to perform."""
 
-    seed: int | None = Field(
-        default=None,
-        description="\n            The same seed and the same prompt given to the same version of the model\n            will output the same image every time.\n        ",
-    )
+    seed: int | None = None
     """The same seed and the same prompt given to the same version of the model
                 will output the same image every time.
     """
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI and the output data won't be available in the request history.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI and the output data won't be available in the request history."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """The number of images to generate."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="The acceleration level to use."
-    )
+    acceleration: AccelerationEnum = "regular"
     """The acceleration level to use."""
 
-    enable_prompt_expansion: bool = Field(
-        default=False,
-        description="Whether to enable prompt expansion. Note: this will increase the price by 0.0025 credits per request.",
-    )
+    enable_prompt_expansion: bool = False
     """Whether to enable prompt expansion. Note: this will increase the price by 0.0025 credits per request."""
 
-    image_url: _FileInput | None = Field(
-        default=None,
-        description="URL of an image for image-to-image or inpainting. When provided without mask_image_url, performs image-to-image; with mask_image_url, performs inpainting.",
-    )
+    image_url: _FileInput | None = None
     """URL of an image for image-to-image or inpainting. When provided without mask_image_url, performs image-to-image; with mask_image_url, performs inpainting."""
 
-    mask_image_url: _FileInput | None = Field(
-        default=None,
-        description="URL of a mask image for inpainting. White regions are regenerated, black regions are preserved. Requires image_url.",
-    )
+    mask_image_url: _FileInput | None = None
     """URL of a mask image for inpainting. White regions are regenerated, black regions are preserved. Requires image_url."""
 
-    strength: int | float = Field(
-        default=0.6,
-        le=1,
-        gt=0,
-        description="How much to transform the input image. Only used when image_url is provided.",
-    )
+    strength: int | float = Field(default=0.6, le=1, gt=0)
     """How much to transform the input image. Only used when image_url is provided."""
 
-    tile_size: int = Field(
-        default=128,
-        ge=32,
-        le=256,
-        multiple_of=2,
-        description="Tile size in latent space. Must be even (divisible by 2) for patchification. (64 = 512px, 128 = 1024px, 256 = 2048px).",
-    )
+    tile_size: int = Field(default=128, ge=32, le=256, multiple_of=2)
     """Tile size in latent space. Must be even (divisible by 2) for patchification. (64 = 512px, 128 = 1024px, 256 = 2048px)."""
 
-    tile_stride: int = Field(
-        default=64,
-        ge=16,
-        le=128,
-        multiple_of=2,
-        description="Tile stride in latent space. Must be even (divisible by 2). (32 = 256px, 64 = 512px, 128 = 1024px).",
-    )
+    tile_stride: int = Field(default=64, ge=16, le=128, multiple_of=2)
     """Tile stride in latent space. Must be even (divisible by 2). (32 = 256px, 64 = 512px, 128 = 1024px)."""
 
-    tiling_mode: TilingModeEnum = Field(
-        default="both",
-        description="Tiling direction: 'both' (omnidirectional), 'horizontal' (left-right only), 'vertical' (top-bottom only).",
-    )
+    tiling_mode: TilingModeEnum = "both"
     """Tiling direction: 'both' (omnidirectional), 'horizontal' (left-right only), 'vertical' (top-bottom only)."""
 
-    loras: list[LoRAInput_8ce3f7] = Field(
-        default=[], description="List of LoRA weights to apply (maximum 3)."
-    )
+    loras: list[LoRAInput] = []
     """List of LoRA weights to apply (maximum 3)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/z-image/turbo/tiling/lora`."""
 
-    images: list[ImageFile] = Field(description="The generated image files info.")
+    images: list[ImageFile]
     """The generated image files info."""
 
-    timings: dict[str, int | float] = Field(description="The timings of the generation process.")
+    timings: dict[str, int | float]
     """The timings of the generation process."""
 
-    seed: int = Field(
-        description="Seed of the generated Image. It will be the same value of the one passed in the input or the randomly generated that was used in case none was passed."
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the input or the randomly generated that was used in case none was passed."""
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ImageSize | ImageSizeEnum
+        num_inference_steps: int
+        seed: int | None
+        sync_mode: bool
+        num_images: int
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        acceleration: AccelerationEnum
+        enable_prompt_expansion: bool
+        image_url: _FileInput | None
+        mask_image_url: _FileInput | None
+        strength: int | float
+        tile_size: int
+        tile_stride: int
+        tiling_mode: TilingModeEnum
+        loras: list[LoRAInput]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class ZImageTurboTilingLora(_Endpoint[Input, Output]):
-    """(`fal-ai/z-image/turbo/tiling/lora`)."""
+    """`fal-ai/z-image/turbo/tiling/lora`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -190,103 +168,56 @@ class ZImageTurboTilingLora(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        enable_prompt_expansion: bool = False,
-        image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        strength: int | float = 0.6,
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        enable_prompt_expansion: bool = False,
-        image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        strength: int | float = 0.6,
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        enable_prompt_expansion: bool = False,
-        image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        strength: int | float = 0.6,
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            image_size (ImageSize | ImageSizeEnum, default "square_hd"): The size of the generated image.
+            num_inference_steps (int, default 8): The number of inference steps to perform.
+            seed (int | None, default None): The same seed and the same prompt given to the same version of the model will output the same image every time.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI and the output data won't be available in the request history.
+            num_images (int, default 1): The number of images to generate.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            acceleration (AccelerationEnum, default "regular"): The acceleration level to use.
+            enable_prompt_expansion (bool, default False): Whether to enable prompt expansion.
+            image_url (FileInput | None, default None): URL of an image for image-to-image or inpainting.
+            mask_image_url (FileInput | None, default None): URL of a mask image for inpainting.
+            strength (int | float, default 0.6): How much to transform the input image.
+            tile_size (int, default 128): Tile size in latent space.
+            tile_stride (int, default 64): Tile stride in latent space.
+            tiling_mode (TilingModeEnum, default "both"): Tiling direction: 'both' (omnidirectional), 'horizontal' (left-right only), 'vertical' (top-bottom only).
+            loras (list[LoRAInput], default []): List of LoRA weights to apply (maximum 3).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncZImageTurboTilingLora(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/z-image/turbo/tiling/lora`), async."""
+    """Async twin of `ZImageTurboTilingLora` (`fal-ai/z-image/turbo/tiling/lora`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -294,100 +225,33 @@ class AsyncZImageTurboTilingLora(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        enable_prompt_expansion: bool = False,
-        image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        strength: int | float = 0.6,
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `ZImageTurboTilingLora.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        enable_prompt_expansion: bool = False,
-        image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        strength: int | float = 0.6,
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `ZImageTurboTilingLora.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ImageSize | ImageSizeEnum = "square_hd",
-        num_inference_steps: int = 8,
-        seed: int | None = None,
-        sync_mode: bool = False,
-        num_images: int = 1,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        acceleration: AccelerationEnum = "regular",
-        enable_prompt_expansion: bool = False,
-        image_url: _FileInput | None = None,
-        mask_image_url: _FileInput | None = None,
-        strength: int | float = 0.6,
-        tile_size: int = 128,
-        tile_stride: int = 64,
-        tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `ZImageTurboTilingLora.subscribe`."""
         return await self._subscribe(input, kwargs)

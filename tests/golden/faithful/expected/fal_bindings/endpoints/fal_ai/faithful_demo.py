@@ -27,16 +27,11 @@ from fal_bindings.types.faithful_stats import FaithfulStats
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FaithfulDemo", "AsyncFaithfulDemo"]
 
@@ -75,13 +70,13 @@ class Input(_FalInput):
 
     image_url: Annotated[_FileInput, _text_length(min_length=1, max_length=2048)]
 
-    acceleration: AccelerationEnum | None = Field(default="regular")
+    acceleration: AccelerationEnum | None = "regular"
 
     strength: int | float | None
 
-    seed: int | None = Field(default=None)
+    seed: int | None = None
 
-    style: str | None = Field(default=None)
+    style: str | None = None
 
     steps: int = Field(default=16, ge=8, le=64, multiple_of=8)
 
@@ -91,15 +86,13 @@ class Input(_FalInput):
         default_factory=lambda: list[TagsEnum](["a", "b"]), max_length=3
     )
 
-    weights: list[Annotated[int | float, Field(ge=0, le=1)]] | None = Field(default=None)
+    weights: list[Annotated[int | float, Field(ge=0, le=1)]] | None = None
 
-    mixed: Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=3)] | None = Field(
-        default=None
-    )
+    mixed: Annotated[int, Field(ge=1)] | Annotated[str, Field(max_length=3)] | None = None
 
-    voice: VoiceEnum | None = Field(default=None)
+    voice: VoiceEnum | None = None
 
-    mode: ModeEnum | None = Field(default=None)
+    mode: ModeEnum | None = None
 
     image_size: FaithfulSize | ImageSizeEnum = Field(
         default_factory=lambda: FaithfulSize.model_validate({"width": 512, "height": 512})
@@ -111,13 +104,13 @@ class Input(_FalInput):
         )
     )
 
-    point: Annotated[tuple[int | float, int], _from_array] | None = Field(default=None)
+    point: Annotated[tuple[int | float, int], _from_array] | None = None
 
-    weights_by_name: dict[str, Annotated[int | float, Field(ge=0)]] | None = Field(default=None)
+    weights_by_name: dict[str, Annotated[int | float, Field(ge=0)]] | None = None
 
-    audio_data: str | None = Field(default=None)
+    audio_data: str | None = None
 
-    trajectory: list[Any] | None = Field(default=None)
+    trajectory: list[Any] | None = None
 
 
 class Output(_FalOutput):
@@ -127,21 +120,57 @@ class Output(_FalOutput):
 
     seed: int
 
-    ratio: int | float | None = Field(default=None)
+    ratio: int | float | None = None
 
     debug: FaithfulStats | None
 
-    content_type: str | None = Field(default="image/png")
+    content_type: str | None = "image/png"
 
     timings: dict[str, int | float]
 
-    span: Annotated[tuple[int | float | None, int | float | None], _from_array] | None = Field(
-        default=None
-    )
+    span: Annotated[tuple[int | float | None, int | float | None], _from_array] | None = None
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_url: Required[_FileInput]
+        acceleration: AccelerationEnum | None
+        strength: Required[int | float | None]
+        seed: int | None
+        style: str | None
+        steps: int
+        scale: int | float
+        tags: list[TagsEnum]
+        weights: list[int | float] | None
+        mixed: int | str | None
+        voice: VoiceEnum | None
+        mode: ModeEnum | None
+        image_size: FaithfulSize | ImageSizeEnum
+        loras: list[FaithfulLora]
+        point: tuple[int | float, int] | None
+        weights_by_name: dict[str, int | float] | None
+        audio_data: str | None
+        trajectory: list[Any] | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class FaithfulDemo(_Endpoint[Input, Output]):
-    """(`fal-ai/faithful-demo`).
+    """`fal-ai/faithful-demo`.
 
     A fal-style document exercising every JSON-Schema construct falgen models.
     """
@@ -152,112 +181,58 @@ class FaithfulDemo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        acceleration: AccelerationEnum | None = "regular",
-        strength: int | float | None,
-        seed: int | None = None,
-        style: str | None = None,
-        steps: int = 16,
-        scale: int | float = 2,
-        tags: list[TagsEnum] = ...,
-        weights: list[int | float] | None = None,
-        mixed: int | str | None = None,
-        voice: VoiceEnum | None = None,
-        mode: ModeEnum | None = None,
-        image_size: FaithfulSize | ImageSizeEnum = ...,
-        loras: list[FaithfulLora] = ...,
-        point: tuple[int | float, int] | None = None,
-        weights_by_name: dict[str, int | float] | None = None,
-        audio_data: str | None = None,
-        trajectory: list[Any] | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        acceleration: AccelerationEnum | None = "regular",
-        strength: int | float | None,
-        seed: int | None = None,
-        style: str | None = None,
-        steps: int = 16,
-        scale: int | float = 2,
-        tags: list[TagsEnum] = ...,
-        weights: list[int | float] | None = None,
-        mixed: int | str | None = None,
-        voice: VoiceEnum | None = None,
-        mode: ModeEnum | None = None,
-        image_size: FaithfulSize | ImageSizeEnum = ...,
-        loras: list[FaithfulLora] = ...,
-        point: tuple[int | float, int] | None = None,
-        weights_by_name: dict[str, int | float] | None = None,
-        audio_data: str | None = None,
-        trajectory: list[Any] | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        acceleration: AccelerationEnum | None = "regular",
-        strength: int | float | None,
-        seed: int | None = None,
-        style: str | None = None,
-        steps: int = 16,
-        scale: int | float = 2,
-        tags: list[TagsEnum] = ...,
-        weights: list[int | float] | None = None,
-        mixed: int | str | None = None,
-        voice: VoiceEnum | None = None,
-        mode: ModeEnum | None = None,
-        image_size: FaithfulSize | ImageSizeEnum = ...,
-        loras: list[FaithfulLora] = ...,
-        point: tuple[int | float, int] | None = None,
-        weights_by_name: dict[str, int | float] | None = None,
-        audio_data: str | None = None,
-        trajectory: list[Any] | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required)
+            image_url (FileInput, required)
+            acceleration (AccelerationEnum | None, default "regular")
+            strength (int | float | None, required)
+            seed (int | None, default None)
+            style (str | None, default None)
+            steps (int, default 16)
+            scale (int | float, default 2)
+            tags (list[TagsEnum], default ["a", "b"])
+            weights (list[int | float] | None, default None)
+            mixed (int | str | None, default None)
+            voice (VoiceEnum | None, default None)
+            mode (ModeEnum | None, default None)
+            image_size (FaithfulSize | ImageSizeEnum, default {"width": 512, "height": 512})
+            loras (list[FaithfulLora], default [{"path": "a.safetensors", "scale": 1}])
+            point (tuple[int | float, int] | None, default None)
+            weights_by_name (dict[str, int | float] | None, default None)
+            audio_data (str | None, default None)
+            trajectory (list[Any] | None, default None)
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFaithfulDemo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/faithful-demo`), async.
-
-    A fal-style document exercising every JSON-Schema construct falgen models.
-    """
+    """Async twin of `FaithfulDemo` (`fal-ai/faithful-demo`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -265,106 +240,33 @@ class AsyncFaithfulDemo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        acceleration: AccelerationEnum | None = "regular",
-        strength: int | float | None,
-        seed: int | None = None,
-        style: str | None = None,
-        steps: int = 16,
-        scale: int | float = 2,
-        tags: list[TagsEnum] = ...,
-        weights: list[int | float] | None = None,
-        mixed: int | str | None = None,
-        voice: VoiceEnum | None = None,
-        mode: ModeEnum | None = None,
-        image_size: FaithfulSize | ImageSizeEnum = ...,
-        loras: list[FaithfulLora] = ...,
-        point: tuple[int | float, int] | None = None,
-        weights_by_name: dict[str, int | float] | None = None,
-        audio_data: str | None = None,
-        trajectory: list[Any] | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FaithfulDemo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        acceleration: AccelerationEnum | None = "regular",
-        strength: int | float | None,
-        seed: int | None = None,
-        style: str | None = None,
-        steps: int = 16,
-        scale: int | float = 2,
-        tags: list[TagsEnum] = ...,
-        weights: list[int | float] | None = None,
-        mixed: int | str | None = None,
-        voice: VoiceEnum | None = None,
-        mode: ModeEnum | None = None,
-        image_size: FaithfulSize | ImageSizeEnum = ...,
-        loras: list[FaithfulLora] = ...,
-        point: tuple[int | float, int] | None = None,
-        weights_by_name: dict[str, int | float] | None = None,
-        audio_data: str | None = None,
-        trajectory: list[Any] | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FaithfulDemo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_url: _FileInput,
-        acceleration: AccelerationEnum | None = "regular",
-        strength: int | float | None,
-        seed: int | None = None,
-        style: str | None = None,
-        steps: int = 16,
-        scale: int | float = 2,
-        tags: list[TagsEnum] = ...,
-        weights: list[int | float] | None = None,
-        mixed: int | str | None = None,
-        voice: VoiceEnum | None = None,
-        mode: ModeEnum | None = None,
-        image_size: FaithfulSize | ImageSizeEnum = ...,
-        loras: list[FaithfulLora] = ...,
-        point: tuple[int | float, int] | None = None,
-        weights_by_name: dict[str, int | float] | None = None,
-        audio_data: str | None = None,
-        trajectory: list[Any] | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FaithfulDemo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -24,22 +24,11 @@ from fal_bindings.types.example_image_size import ExampleImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRealtimeConnection as _AsyncRealtimeConnection
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncStream as _AsyncStream
-    from fal_bindings._runtime import AsyncStreamOptions as _AsyncStreamOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RealtimeConnection as _RealtimeConnection
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import Stream as _Stream
-    from fal_bindings._runtime import StreamOptions as _StreamOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Example", "AsyncExample"]
 
@@ -53,57 +42,79 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"class_", "image_url", "image_urls", "seed", "timeout_"})
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    image_size: ExampleImageSize | ImageSizeEnum = Field(
-        default="landscape_4_3", description="The size of the generated image."
-    )
+    image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3"
     """The size of the generated image."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images."""
 
-    seed: int | None = Field(default=None, description="Seed for reproducibility.")
+    seed: int | None = None
     """Seed for reproducibility."""
 
-    class_: str | None = Field(
-        default=None,
-        validation_alias="class",
-        serialization_alias="class",
-        description="A keyword field name.",
-    )
+    class_: str | None = Field(default=None, validation_alias="class", serialization_alias="class")
     """A keyword field name."""
 
     timeout_: int | float | None = Field(
-        default=None,
-        validation_alias="timeout",
-        serialization_alias="timeout",
-        description="A field clashing with a call option.",
+        default=None, validation_alias="timeout", serialization_alias="timeout"
     )
     """A field clashing with a call option."""
 
-    image_url: _FileInput | None = Field(default=None, description="Reference image.")
+    image_url: _FileInput | None = None
     """Reference image."""
 
-    image_urls: list[_FileInput] | None = Field(default=None, description="More reference images.")
+    image_urls: list[_FileInput] | None = None
     """More reference images."""
 
-    enable_safety_checker: bool = Field(default=True, description="Enable the checker.")
+    enable_safety_checker: bool = True
     """Enable the checker."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/example`."""
 
-    images: list[ExampleImageFile] = Field(description="The generated images.")
+    images: list[ExampleImageFile]
     """The generated images."""
 
-    seed: int = Field(description="The seed used.")
+    seed: int
     """The seed used."""
 
-    prompt: str | None = Field(default=None, description="The prompt used.")
+    prompt: str | None = None
     """The prompt used."""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        image_size: ExampleImageSize | ImageSizeEnum
+        num_images: int
+        seed: int | None
+        class_: str | None
+        timeout_: int | float | None
+        image_url: _FileInput | None
+        image_urls: list[_FileInput] | None
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _StreamArguments(_Arguments, _rt.StreamOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+    class _AsyncStreamArguments(_Arguments, _rt.AsyncStreamOptions): ...
 
 
 class Example(_Endpoint[Input, Output]):
@@ -118,111 +129,64 @@ class Example(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            image_size (ExampleImageSize | ImageSizeEnum, default "landscape_4_3"): The size of the generated image.
+            num_images (int, default 1): Number of images.
+            seed (int | None, default None): Seed for reproducibility.
+            class_ (str | None, default None): A keyword field name.
+            timeout_ (int | float | None, default None): A field clashing with a call option.
+            image_url (FileInput | None, default None): Reference image.
+            image_urls (list[FileInput] | None, default None): More reference images.
+            enable_safety_checker (bool, default True): Enable the checker.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
     @overload
-    def stream(self, input: Input, /, **options: Unpack[_StreamOptions]) -> _Stream[Output]: ...
-
-    @overload
     def stream(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_StreamOptions],
-    ) -> _Stream[Output]: ...
-
-    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
-        """Stream partial results as they are produced; `final_output()` gives the Output."""
+        self, input: Input, /, **options: Unpack[_rt.StreamOptions]
+    ) -> _rt.Stream[Output]: ...
+    @overload
+    def stream(self, **arguments: Unpack[_StreamArguments]) -> _rt.Stream[Output]: ...
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _rt.Stream[Output]:
+        """Stream partial results as they are produced; `final_output()` gives the Output. Arguments: as for `subscribe`."""
         return self._stream(input, kwargs)
 
     def realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
-    ) -> _RealtimeConnection[Input, Output]:
+    ) -> _rt.RealtimeConnection[Input, Output]:
         """Open a realtime WebSocket connection: `send(Input)`, `recv() -> Output`."""
         return self._realtime(use_jwt=use_jwt, max_buffering=max_buffering)
 
 
 class AsyncExample(_AsyncEndpoint[Input, Output]):
-    """Example (`fal-ai/example`), async.
-
-    Example text-to-image endpoint used by the runtime tests.
-    """
+    """Async twin of `Example` (`fal-ai/example`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue", "streaming", "realtime"})
@@ -230,107 +194,49 @@ class AsyncExample(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Example.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Example.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Example.subscribe`."""
         return await self._subscribe(input, kwargs)
 
     @overload
     def stream(
-        self, input: Input, /, **options: Unpack[_AsyncStreamOptions]
-    ) -> _AsyncStream[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncStreamOptions]
+    ) -> _rt.AsyncStream[Output]: ...
     @overload
-    def stream(
-        self,
-        *,
-        prompt: str,
-        image_size: ExampleImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        seed: int | None = None,
-        class_: str | None = None,
-        timeout_: int | float | None = None,
-        image_url: _FileInput | None = None,
-        image_urls: list[_FileInput] | None = None,
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncStreamOptions],
-    ) -> _AsyncStream[Output]: ...
-
-    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
-        """Stream partial results as they are produced; `await final_output()` gives the Output."""
+    def stream(self, **arguments: Unpack[_AsyncStreamArguments]) -> _rt.AsyncStream[Output]: ...
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _rt.AsyncStream[Output]:
+        """Stream partial results as they are produced; `await final_output()` gives the Output. Arguments: as for `Example.subscribe`."""
         return self._stream(input, kwargs)
 
     def realtime(
         self, *, use_jwt: bool = True, max_buffering: int | None = None
-    ) -> _AsyncRealtimeConnection[Input, Output]:
+    ) -> _rt.AsyncRealtimeConnection[Input, Output]:
         """Open a realtime WebSocket connection (`async with`): `send(Input)`, `recv() -> Output`."""
         return self._realtime(use_jwt=use_jwt, max_buffering=max_buffering)

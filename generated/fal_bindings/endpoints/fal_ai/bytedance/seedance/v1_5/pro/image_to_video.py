@@ -5,29 +5,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -44,68 +37,83 @@ AspectRatioEnum: TypeAlias = Literal["21:9", "16:9", "4:3", "1:1", "3:4", "9:16"
 DurationEnum: TypeAlias = Literal["4", "5", "6", "7", "8", "9", "10", "11", "12"]
 
 ResolutionEnum: TypeAlias = Literal["480p", "720p", "1080p"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/bytedance/seedance/v1.5/pro/image-to-video`."""
 
-    prompt: str = Field(description="The text prompt used to generate the video")
+    prompt: str
     """The text prompt used to generate the video"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video"""
 
-    resolution: ResolutionEnum = Field(
-        default="720p",
-        description="Video resolution - 480p for faster generation, 720p for balance, 1080p for higher quality",
-    )
+    resolution: ResolutionEnum = "720p"
     """Video resolution - 480p for faster generation, 720p for balance, 1080p for higher quality"""
 
-    duration: DurationEnum = Field(default="5", description="Duration of the video in seconds")
+    duration: DurationEnum = "5"
     """Duration of the video in seconds"""
 
-    camera_fixed: bool = Field(default=False, description="Whether to fix the camera position")
+    camera_fixed: bool = False
     """Whether to fix the camera position"""
 
-    seed: int | None = Field(
-        default=None, description="Random seed to control video generation. Use -1 for random."
-    )
+    seed: int | None = None
     """Random seed to control video generation. Use -1 for random."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    generate_audio: bool = Field(
-        default=True, description="Whether to generate audio for the video"
-    )
+    generate_audio: bool = True
     """Whether to generate audio for the video"""
 
-    image_url: _FileInput = Field(description="The URL of the image used to generate video")
+    image_url: _FileInput
     """The URL of the image used to generate video"""
 
-    end_image_url: _FileInput | None = Field(
-        default=None, description="The URL of the image the video ends with. Defaults to None."
-    )
+    end_image_url: _FileInput | None = None
     """The URL of the image the video ends with. Defaults to None."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/bytedance/seedance/v1.5/pro/image-to-video`."""
 
-    video: File_ccd89e = Field(description="Generated video file")
+    video: File
     """Generated video file"""
 
-    seed: int = Field(description="Seed used for generation")
+    seed: int
     """Seed used for generation"""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        aspect_ratio: AspectRatioEnum
+        resolution: ResolutionEnum
+        duration: DurationEnum
+        camera_fixed: bool
+        seed: int | None
+        enable_safety_checker: bool
+        generate_audio: bool
+        image_url: Required[_FileInput]
+        end_image_url: _FileInput | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class BytedanceSeedanceV15ProImageToVideo(_Endpoint[Input, Output]):
-    """(`fal-ai/bytedance/seedance/v1.5/pro/image-to-video`)."""
+    """`fal-ai/bytedance/seedance/v1.5/pro/image-to-video`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -113,82 +121,49 @@ class BytedanceSeedanceV15ProImageToVideo(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "5",
-        camera_fixed: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        generate_audio: bool = True,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "5",
-        camera_fixed: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        generate_audio: bool = True,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "5",
-        camera_fixed: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        generate_audio: bool = True,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt used to generate the video
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video
+            resolution (ResolutionEnum, default "720p"): Video resolution - 480p for faster generation, 720p for balance, 1080p for higher quality
+            duration (DurationEnum, default "5"): Duration of the video in seconds
+            camera_fixed (bool, default False): Whether to fix the camera position
+            seed (int | None, default None): Random seed to control video generation.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            generate_audio (bool, default True): Whether to generate audio for the video
+            image_url (FileInput, required): The URL of the image used to generate video
+            end_image_url (FileInput | None, default None): The URL of the image the video ends with.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncBytedanceSeedanceV15ProImageToVideo(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/bytedance/seedance/v1.5/pro/image-to-video`), async."""
+    """Async twin of `BytedanceSeedanceV15ProImageToVideo` (`fal-ai/bytedance/seedance/v1.5/pro/image-to-video`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -196,79 +171,33 @@ class AsyncBytedanceSeedanceV15ProImageToVideo(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "5",
-        camera_fixed: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        generate_audio: bool = True,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `BytedanceSeedanceV15ProImageToVideo.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "5",
-        camera_fixed: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        generate_audio: bool = True,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `BytedanceSeedanceV15ProImageToVideo.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        aspect_ratio: AspectRatioEnum = "16:9",
-        resolution: ResolutionEnum = "720p",
-        duration: DurationEnum = "5",
-        camera_fixed: bool = False,
-        seed: int | None = None,
-        enable_safety_checker: bool = True,
-        generate_audio: bool = True,
-        image_url: _FileInput,
-        end_image_url: _FileInput | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `BytedanceSeedanceV15ProImageToVideo.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -13,22 +13,17 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_ccd89e import File_ccd89e
+from fal_bindings.types.file_ccd89e import File
 from fal_bindings.types.kling_v3_image_element_input import KlingV3ImageElementInput
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -47,62 +42,72 @@ DurationEnum: TypeAlias = Literal[
 ]
 
 ShotTypeEnum: TypeAlias = Literal["customize"]
-File: TypeAlias = File_ccd89e
 
 
 class Input(_FalInput):
     """Input of `fal-ai/kling-video/o3/pro/video-to-video/reference`."""
 
-    prompt: str = Field(
-        max_length=2500, description="Text prompt for video generation. Reference video as @Video1."
-    )
+    prompt: str = Field(max_length=2500)
     """Text prompt for video generation. Reference video as @Video1."""
 
-    video_url: _FileInput = Field(
-        description="Reference video URL. Only .mp4/.mov formats, 3-10s duration, 720-2160px resolution, max 200MB."
-    )
+    video_url: _FileInput
     """Reference video URL. Only .mp4/.mov formats, 3-10s duration, 720-2160px resolution, max 200MB."""
 
-    image_urls: list[_FileInput] | None = Field(
-        default=None,
-        description="Reference images for style/appearance. Reference in prompt as @Image1, @Image2, etc. Maximum 4 total (elements + reference images) when using video.",
-    )
+    image_urls: list[_FileInput] | None = None
     """Reference images for style/appearance. Reference in prompt as @Image1, @Image2, etc. Maximum 4 total (elements + reference images) when using video."""
 
-    keep_audio: bool = Field(
-        default=True, description="Whether to keep the original audio from the reference video. "
-    )
+    keep_audio: bool = True
     """Whether to keep the original audio from the reference video."""
 
-    elements: list[KlingV3ImageElementInput] | None = Field(
-        default=None,
-        description="Elements (characters/objects) to include. Reference in prompt as @Element1, @Element2.",
-    )
+    elements: list[KlingV3ImageElementInput] | None = None
     """Elements (characters/objects) to include. Reference in prompt as @Element1, @Element2."""
 
-    shot_type: ShotTypeEnum = Field(
-        default="customize", description="The type of multi-shot video generation."
-    )
+    shot_type: ShotTypeEnum = "customize"
     """The type of multi-shot video generation."""
 
-    aspect_ratio: AspectRatioEnum = Field(default="auto", description="Aspect ratio.")
+    aspect_ratio: AspectRatioEnum = "auto"
     """Aspect ratio."""
 
-    duration: DurationEnum | None = Field(
-        default=None, description="Video duration in seconds (3-15s for reference video)."
-    )
+    duration: DurationEnum | None = None
     """Video duration in seconds (3-15s for reference video)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/kling-video/o3/pro/video-to-video/reference`."""
 
-    video: File_ccd89e = Field(description="The generated video.")
+    video: File
     """The generated video."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        video_url: Required[_FileInput]
+        image_urls: list[_FileInput] | None
+        keep_audio: bool
+        elements: list[KlingV3ImageElementInput] | None
+        shot_type: ShotTypeEnum
+        aspect_ratio: AspectRatioEnum
+        duration: DurationEnum | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class KlingVideoO3ProVideoToVideoReference(_Endpoint[Input, Output]):
-    """(`fal-ai/kling-video/o3/pro/video-to-video/reference`)."""
+    """`fal-ai/kling-video/o3/pro/video-to-video/reference`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -110,76 +115,47 @@ class KlingVideoO3ProVideoToVideoReference(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_urls: list[_FileInput] | None = None,
-        keep_audio: bool = True,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_urls: list[_FileInput] | None = None,
-        keep_audio: bool = True,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_urls: list[_FileInput] | None = None,
-        keep_audio: bool = True,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): Text prompt for video generation.
+            video_url (FileInput, required): Reference video URL. Only .mp4/.mov formats, 3-10s duration, 720-2160px resolution, max 200MB.
+            image_urls (list[FileInput] | None, default None): Reference images for style/appearance.
+            keep_audio (bool, default True): Whether to keep the original audio from the reference video.
+            elements (list[KlingV3ImageElementInput] | None, default None): Elements (characters/objects) to include.
+            shot_type (ShotTypeEnum, default "customize"): The type of multi-shot video generation.
+            aspect_ratio (AspectRatioEnum, default "auto"): Aspect ratio.
+            duration (DurationEnum | None, default None): Video duration in seconds (3-15s for reference video).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncKlingVideoO3ProVideoToVideoReference(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/kling-video/o3/pro/video-to-video/reference`), async."""
+    """Async twin of `KlingVideoO3ProVideoToVideoReference` (`fal-ai/kling-video/o3/pro/video-to-video/reference`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -187,73 +163,33 @@ class AsyncKlingVideoO3ProVideoToVideoReference(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_urls: list[_FileInput] | None = None,
-        keep_audio: bool = True,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `KlingVideoO3ProVideoToVideoReference.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_urls: list[_FileInput] | None = None,
-        keep_audio: bool = True,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `KlingVideoO3ProVideoToVideoReference.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        video_url: _FileInput,
-        image_urls: list[_FileInput] | None = None,
-        keep_audio: bool = True,
-        elements: list[KlingV3ImageElementInput] | None = None,
-        shot_type: ShotTypeEnum = "customize",
-        aspect_ratio: AspectRatioEnum = "auto",
-        duration: DurationEnum | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `KlingVideoO3ProVideoToVideoReference.subscribe`."""
         return await self._subscribe(input, kwargs)

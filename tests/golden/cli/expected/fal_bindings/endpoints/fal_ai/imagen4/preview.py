@@ -17,21 +17,16 @@ from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Imagen4Preview", "AsyncImagen4Preview"]
 
@@ -40,7 +35,6 @@ ENDPOINT_ID = "fal-ai/imagen4/preview"
 AspectRatioEnum: TypeAlias = Literal["1:1", "16:9", "9:16", "3:4", "4:3"]
 
 ResolutionEnum: TypeAlias = Literal["1K", "2K"]
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -48,35 +42,56 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"seed"})
 
-    prompt: str = Field(description="The text prompt describing what you want to see")
+    prompt: str
     """The text prompt describing what you want to see"""
 
-    negative_prompt: str = Field(
-        default="", description="A description of what to discourage in the generated images"
-    )
+    negative_prompt: str = ""
     """A description of what to discourage in the generated images"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="1:1", description="The aspect ratio of the generated image"
-    )
+    aspect_ratio: AspectRatioEnum = "1:1"
     """The aspect ratio of the generated image"""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="Number of images to generate (1-4)")
+    num_images: int = Field(default=1, ge=1, le=4)
     """Number of images to generate (1-4)"""
 
-    seed: int | None = Field(default=None, description="Random seed for reproducible generation")
+    seed: int | None = None
     """Random seed for reproducible generation"""
 
-    resolution: ResolutionEnum = Field(default="1K")
+    resolution: ResolutionEnum = "1K"
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/imagen4/preview`."""
 
-    images: list[File_c59382]
+    images: list[File]
 
-    seed: int = Field(description="Seed used for generation")
+    seed: int
     """Seed used for generation"""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        aspect_ratio: AspectRatioEnum
+        num_images: int
+        seed: int | None
+        resolution: ResolutionEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class Imagen4Preview(_Endpoint[Input, Output]):
@@ -91,73 +106,45 @@ class Imagen4Preview(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        num_images: int = 1,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "1K",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        num_images: int = 1,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "1K",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        num_images: int = 1,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "1K",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The text prompt describing what you want to see
+            negative_prompt (str, default ""): A description of what to discourage in the generated images
+            aspect_ratio (AspectRatioEnum, default "1:1"): The aspect ratio of the generated image
+            num_images (int, default 1): Number of images to generate (1-4)
+            seed (int | None, default None): Random seed for reproducible generation
+            resolution (ResolutionEnum, default "1K")
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncImagen4Preview(_AsyncEndpoint[Input, Output]):
-    """Imagen 4 (`fal-ai/imagen4/preview`), async.
-
-    Google’s highest quality image generation model
-    """
+    """Async twin of `Imagen4Preview` (`fal-ai/imagen4/preview`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -165,67 +152,33 @@ class AsyncImagen4Preview(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        num_images: int = 1,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "1K",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Imagen4Preview.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        num_images: int = 1,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "1K",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Imagen4Preview.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        aspect_ratio: AspectRatioEnum = "1:1",
-        num_images: int = 1,
-        seed: int | None = None,
-        resolution: ResolutionEnum = "1K",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Imagen4Preview.subscribe`."""
         return await self._subscribe(input, kwargs)

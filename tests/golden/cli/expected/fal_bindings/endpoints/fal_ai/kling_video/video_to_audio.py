@@ -8,7 +8,7 @@ Endpoint id: fal-ai/kling-video/video-to-audio
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 from pydantic import Field
 
@@ -18,21 +18,16 @@ from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime import FileInput as _FileInput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.file_c59382 import File_c59382
+from fal_bindings.types.file_c59382 import File
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = [
     "ENDPOINT_ID",
@@ -43,7 +38,6 @@ __all__ = [
 ]
 
 ENDPOINT_ID = "fal-ai/kling-video/video-to-audio"
-File: TypeAlias = File_c59382
 
 
 class Input(_FalInput):
@@ -51,42 +45,52 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"asmr_mode"})
 
-    video_url: _FileInput = Field(
-        description="The video URL to extract audio from. Only .mp4/.mov formats are supported. File size does not exceed 100MB. Video duration between 3.0s and 20.0s."
-    )
+    video_url: _FileInput
     """The video URL to extract audio from. Only .mp4/.mov formats are supported. File size does not exceed 100MB. Video duration between 3.0s and 20.0s."""
 
     sound_effect_prompt: str = Field(
-        default="Car tires screech as they accelerate in a drag race",
-        max_length=200,
-        description="Sound effect prompt. Cannot exceed 200 characters.",
+        default="Car tires screech as they accelerate in a drag race", max_length=200
     )
     """Sound effect prompt. Cannot exceed 200 characters."""
 
-    background_music_prompt: str = Field(
-        default="intense car race",
-        max_length=200,
-        description="Background music prompt. Cannot exceed 200 characters.",
-    )
+    background_music_prompt: str = Field(default="intense car race", max_length=200)
     """Background music prompt. Cannot exceed 200 characters."""
 
-    asmr_mode: bool | None = Field(
-        default=None,
-        description="Enable ASMR mode. This mode enhances detailed sound effects and is suitable for highly immersive content scenarios.",
-    )
+    asmr_mode: bool | None = None
     """Enable ASMR mode. This mode enhances detailed sound effects and is suitable for highly immersive content scenarios."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/kling-video/video-to-audio`."""
 
-    video: File_c59382 = Field(description="The original video with dubbed audio applied")
+    video: File
     """The original video with dubbed audio applied"""
 
-    audio: File_c59382 = Field(
-        description="The extracted/generated audio from the video in MP3 format"
-    )
+    audio: File
     """The extracted/generated audio from the video in MP3 format"""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        video_url: Required[_FileInput]
+        sound_effect_prompt: str
+        background_music_prompt: str
+        asmr_mode: bool | None
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class KlingVideoVideoToAudio(_Endpoint[Input, Output]):
@@ -101,67 +105,43 @@ class KlingVideoVideoToAudio(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        video_url: _FileInput,
-        sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
-        background_music_prompt: str = "intense car race",
-        asmr_mode: bool | None = None,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
-        background_music_prompt: str = "intense car race",
-        asmr_mode: bool | None = None,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
-        background_music_prompt: str = "intense car race",
-        asmr_mode: bool | None = None,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            video_url (FileInput, required): The video URL to extract audio from.
+            sound_effect_prompt (str, default "Car tires screech as they accelerate in a drag race"): Sound effect prompt.
+            background_music_prompt (str, default "intense car race"): Background music prompt.
+            asmr_mode (bool | None, default None): Enable ASMR mode.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncKlingVideoVideoToAudio(_AsyncEndpoint[Input, Output]):
-    """fal-ai/kling-video/video-to-audio (`fal-ai/kling-video/video-to-audio`), async.
-
-    Generate audio from input videos using Kling
-    """
+    """Async twin of `KlingVideoVideoToAudio` (`fal-ai/kling-video/video-to-audio`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -169,61 +149,33 @@ class AsyncKlingVideoVideoToAudio(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        video_url: _FileInput,
-        sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
-        background_music_prompt: str = "intense car race",
-        asmr_mode: bool | None = None,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `KlingVideoVideoToAudio.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        video_url: _FileInput,
-        sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
-        background_music_prompt: str = "intense car race",
-        asmr_mode: bool | None = None,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `KlingVideoVideoToAudio.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        video_url: _FileInput,
-        sound_effect_prompt: str = "Car tires screech as they accelerate in a drag race",
-        background_music_prompt: str = "intense car race",
-        asmr_mode: bool | None = None,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `KlingVideoVideoToAudio.subscribe`."""
         return await self._subscribe(input, kwargs)

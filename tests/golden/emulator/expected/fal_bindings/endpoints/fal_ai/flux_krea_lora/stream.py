@@ -24,20 +24,11 @@ from fal_bindings.types.lora_weight import LoraWeight
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncStream as _AsyncStream
-    from fal_bindings._runtime import AsyncStreamOptions as _AsyncStreamOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import Stream as _Stream
-    from fal_bindings._runtime import StreamOptions as _StreamOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "FluxKreaLoraStream", "AsyncFluxKreaLoraStream"]
 
@@ -55,9 +46,9 @@ class Input(_FalInput):
 
     num_inference_steps: int = Field(default=28, ge=1, le=50)
 
-    image_size: ImageSize | ImageSizeEnum = Field(default="landscape_4_3")
+    image_size: ImageSize | ImageSizeEnum = "landscape_4_3"
 
-    loras: list[LoraWeight] = Field(default=[])
+    loras: list[LoraWeight] = []
 
 
 class Output(_FalOutput):
@@ -67,7 +58,34 @@ class Output(_FalOutput):
 
     seed: int
 
-    has_nsfw_concepts: list[bool] | None = Field(default=None)
+    has_nsfw_concepts: list[bool] | None = None
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        num_inference_steps: int
+        image_size: ImageSize | ImageSizeEnum
+        loras: list[LoraWeight]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _StreamArguments(_Arguments, _rt.StreamOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+    class _AsyncStreamArguments(_Arguments, _rt.AsyncStreamOptions): ...
 
 
 class FluxKreaLoraStream(_Endpoint[Input, Output]):
@@ -82,85 +100,53 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required)
+            num_inference_steps (int, default 28)
+            image_size (ImageSize | ImageSizeEnum, default "landscape_4_3")
+            loras (list[LoraWeight], default [])
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
     @overload
-    def stream(self, input: Input, /, **options: Unpack[_StreamOptions]) -> _Stream[Output]: ...
-
-    @overload
     def stream(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_StreamOptions],
-    ) -> _Stream[Output]: ...
-
-    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
-        """Stream partial results as they are produced; `final_output()` gives the Output."""
+        self, input: Input, /, **options: Unpack[_rt.StreamOptions]
+    ) -> _rt.Stream[Output]: ...
+    @overload
+    def stream(self, **arguments: Unpack[_StreamArguments]) -> _rt.Stream[Output]: ...
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _rt.Stream[Output]:
+        """Stream partial results as they are produced; `final_output()` gives the Output. Arguments: as for `subscribe`."""
         return self._stream(input, kwargs)
 
 
 class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
-    """FLUX.1 Krea [dev] LoRA (streaming) (`fal-ai/flux-krea-lora/stream`), async.
-
-    Streams intermediate images.
-    """
+    """Async twin of `FluxKreaLoraStream` (`fal-ai/flux-krea-lora/stream`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue", "streaming"})
@@ -168,81 +154,43 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `FluxKreaLoraStream.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `FluxKreaLoraStream.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `FluxKreaLoraStream.subscribe`."""
         return await self._subscribe(input, kwargs)
 
     @overload
     def stream(
-        self, input: Input, /, **options: Unpack[_AsyncStreamOptions]
-    ) -> _AsyncStream[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncStreamOptions]
+    ) -> _rt.AsyncStream[Output]: ...
     @overload
-    def stream(
-        self,
-        *,
-        prompt: str,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
-        **options: Unpack[_AsyncStreamOptions],
-    ) -> _AsyncStream[Output]: ...
-
-    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
-        """Stream partial results as they are produced; `await final_output()` gives the Output."""
+    def stream(self, **arguments: Unpack[_AsyncStreamArguments]) -> _rt.AsyncStream[Output]: ...
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _rt.AsyncStream[Output]:
+        """Stream partial results as they are produced; `await final_output()` gives the Output. Arguments: as for `FluxKreaLoraStream.subscribe`."""
         return self._stream(input, kwargs)

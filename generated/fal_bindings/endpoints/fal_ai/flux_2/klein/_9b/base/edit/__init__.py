@@ -19,16 +19,11 @@ from fal_bindings.types.image_size import ImageSize
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2Klein9bBaseEdit", "AsyncFlux2Klein9bBaseEdit"]
 
@@ -46,93 +41,96 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/9b/base/edit`."""
 
-    prompt: str = Field(description="The prompt to edit the image.")
+    prompt: str
     """The prompt to edit the image."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="Negative prompt for classifier-free guidance. Describes what to avoid in the image.",
-    )
+    negative_prompt: str = ""
     """Negative prompt for classifier-free guidance. Describes what to avoid in the image."""
 
-    guidance_scale: int | float = Field(
-        default=5, ge=0, le=20, description="Guidance scale for classifier-free guidance."
-    )
+    guidance_scale: int | float = Field(default=5, ge=0, le=20)
     """Guidance scale for classifier-free guidance."""
 
-    seed: int | None = Field(
-        default=None,
-        description="The seed to use for the generation. If not provided, a random seed will be used.",
-    )
+    seed: int | None = None
     """The seed to use for the generation. If not provided, a random seed will be used."""
 
-    num_inference_steps: int = Field(
-        default=28, ge=4, le=50, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = Field(default=28, ge=4, le=50)
     """The number of inference steps to perform."""
 
-    image_size: ImageSize | ImageSizeEnum | None = Field(
-        default=None,
-        description="The size of the generated image. If not provided, uses the input image size.",
-    )
+    image_size: ImageSize | ImageSizeEnum | None = None
     """The size of the generated image. If not provided, uses the input image size."""
 
-    num_images: int = Field(default=1, ge=1, le=4, description="The number of images to generate.")
+    num_images: int = Field(default=1, ge=1, le=4)
     """The number of images to generate."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="The acceleration level to use for image generation."
-    )
+    acceleration: AccelerationEnum = "regular"
     """The acceleration level to use for image generation."""
 
-    sync_mode: bool = Field(
-        default=False,
-        description="If `True`, the media will be returned as a data URI. Output is not stored when this is True.",
-    )
+    sync_mode: bool = False
     """If `True`, the media will be returned as a data URI. Output is not stored when this is True."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    image_urls: list[_FileInput] = Field(
-        description="The URLs of the images for editing. A maximum of 4 images are allowed."
-    )
+    image_urls: list[_FileInput]
     """The URLs of the images for editing. A maximum of 4 images are allowed."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/9b/base/edit`."""
 
-    images: list[ImageFile] = Field(description="The edited images")
+    images: list[ImageFile]
     """The edited images"""
 
     timings: dict[str, int | float]
 
-    seed: int = Field(
-        description="\n            Seed of the generated Image. It will be the same value of the one passed in the\n            input or the randomly generated that was used in case none was passed.\n        "
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the
                 input or the randomly generated that was used in case none was passed.
     """
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
 
 
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        guidance_scale: int | float
+        seed: int | None
+        num_inference_steps: int
+        image_size: ImageSize | ImageSizeEnum | None
+        num_images: int
+        acceleration: AccelerationEnum
+        sync_mode: bool
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        image_urls: Required[list[_FileInput]]
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+
 class Flux2Klein9bBaseEdit(_Endpoint[Input, Output]):
-    """(`fal-ai/flux-2/klein/9b/base/edit`)."""
+    """`fal-ai/flux-2/klein/9b/base/edit`."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -140,88 +138,51 @@ class Flux2Klein9bBaseEdit(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to edit the image.
+            negative_prompt (str, default ""): Negative prompt for classifier-free guidance.
+            guidance_scale (int | float, default 5): Guidance scale for classifier-free guidance.
+            seed (int | None, default None): The seed to use for the generation.
+            num_inference_steps (int, default 28): The number of inference steps to perform.
+            image_size (ImageSize | ImageSizeEnum | None, default None): The size of the generated image.
+            num_images (int, default 1): The number of images to generate.
+            acceleration (AccelerationEnum, default "regular"): The acceleration level to use for image generation.
+            sync_mode (bool, default False): If `True`, the media will be returned as a data URI. Output is not stored when this is True.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            image_urls (list[FileInput], required): The URLs of the images for editing.
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFlux2Klein9bBaseEdit(_AsyncEndpoint[Input, Output]):
-    """(`fal-ai/flux-2/klein/9b/base/edit`), async."""
+    """Async twin of `Flux2Klein9bBaseEdit` (`fal-ai/flux-2/klein/9b/base/edit`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -229,85 +190,33 @@ class AsyncFlux2Klein9bBaseEdit(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Flux2Klein9bBaseEdit.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Flux2Klein9bBaseEdit.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum | None = None,
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool = False,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        image_urls: list[_FileInput],
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Flux2Klein9bBaseEdit.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
@@ -22,16 +20,11 @@ from fal_bindings.types.video_file import VideoFile
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Sora2TextToVideoPro", "AsyncSora2TextToVideoPro"]
 
@@ -49,39 +42,54 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"api_key"})
 
-    api_key: str | None = Field(
-        default=None,
-        description="The API key to use for the OpenAI API. If provided, you will not be billed for the request.",
-    )
+    api_key: str | None = None
     """The API key to use for the OpenAI API. If provided, you will not be billed for the request."""
 
-    prompt: str = Field(description="The text prompt describing the video you want to generate")
+    prompt: str
     """The text prompt describing the video you want to generate"""
 
-    resolution: ResolutionEnum = Field(
-        default="1080p", description="The resolution of the generated video"
-    )
+    resolution: ResolutionEnum = "1080p"
     """The resolution of the generated video"""
 
-    aspect_ratio: AspectRatioEnum = Field(
-        default="16:9", description="The aspect ratio of the generated video"
-    )
+    aspect_ratio: AspectRatioEnum = "16:9"
     """The aspect ratio of the generated video"""
 
-    duration: DurationEnum = Field(
-        default="4", description="Duration of the generated video in seconds"
-    )
+    duration: DurationEnum = "4"
     """Duration of the generated video in seconds"""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/sora-2/text-to-video/pro`."""
 
-    video: VideoFile = Field(description="The generated video")
+    video: VideoFile
     """The generated video"""
 
-    video_id: str = Field(description="The ID of the generated video")
+    video_id: str
     """The ID of the generated video"""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        api_key: str | None
+        prompt: Required[str]
+        resolution: ResolutionEnum
+        aspect_ratio: AspectRatioEnum
+        duration: DurationEnum
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class Sora2TextToVideoPro(_Endpoint[Input, Output]):
@@ -96,70 +104,44 @@ class Sora2TextToVideoPro(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        api_key: str | None = None,
-        prompt: str,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        duration: DurationEnum = "4",
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        api_key: str | None = None,
-        prompt: str,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        duration: DurationEnum = "4",
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        api_key: str | None = None,
-        prompt: str,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        duration: DurationEnum = "4",
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            api_key (str | None, default None): The API key to use for the OpenAI API. If provided, you will not be billed for the request.
+            prompt (str, required): The text prompt describing the video you want to generate
+            resolution (ResolutionEnum, default "1080p"): The resolution of the generated video
+            aspect_ratio (AspectRatioEnum, default "16:9"): The aspect ratio of the generated video
+            duration (DurationEnum, default "4"): Duration of the generated video in seconds
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncSora2TextToVideoPro(_AsyncEndpoint[Input, Output]):
-    """Text to Video (Pro) (`fal-ai/sora-2/text-to-video/pro`), async.
-
-    Text-to-video endpoint for Sora 2 Pro, OpenAI's state-of-the-art video model capable of creating richly detailed, dynamic clips with audio from natural language or images.
-    """
+    """Async twin of `Sora2TextToVideoPro` (`fal-ai/sora-2/text-to-video/pro`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -167,64 +149,33 @@ class AsyncSora2TextToVideoPro(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        api_key: str | None = None,
-        prompt: str,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        duration: DurationEnum = "4",
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Sora2TextToVideoPro.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        api_key: str | None = None,
-        prompt: str,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        duration: DurationEnum = "4",
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Sora2TextToVideoPro.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        api_key: str | None = None,
-        prompt: str,
-        resolution: ResolutionEnum = "1080p",
-        aspect_ratio: AspectRatioEnum = "16:9",
-        duration: DurationEnum = "4",
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Sora2TextToVideoPro.subscribe`."""
         return await self._subscribe(input, kwargs)

@@ -10,34 +10,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
-from pydantic import Field
-
 # Runtime names under private aliases: a doc name (never `_`-prefixed) cannot take them.
 from fal_bindings._runtime import FalInput as _FalInput
 from fal_bindings._runtime import FalOutput as _FalOutput
 from fal_bindings._runtime.endpoint import AsyncEndpoint as _AsyncEndpoint
 from fal_bindings._runtime.endpoint import Endpoint as _Endpoint
-from fal_bindings.types.image_file_e58798 import ImageFile_e58798
+from fal_bindings.types.image_file_e58798 import ImageFile
 from fal_bindings.types.image_size import ImageSize
 from fal_bindings.types.timings import Timings
 
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncStream as _AsyncStream
-    from fal_bindings._runtime import AsyncStreamOptions as _AsyncStreamOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import Stream as _Stream
-    from fal_bindings._runtime import StreamOptions as _StreamOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2Klein4bBase", "AsyncFlux2Klein4bBase"]
 
@@ -52,7 +41,6 @@ ImageSizeEnum: TypeAlias = Literal[
 ]
 
 OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
-ImageFile: TypeAlias = ImageFile_e58798
 
 
 class Input(_FalInput):
@@ -60,153 +48,138 @@ class Input(_FalInput):
 
     __fal_not_null__ = frozenset({"enable_cns", "seed", "sync_mode"})
 
-    prompt: str = Field(description="The prompt to generate an image from.")
+    prompt: str
     """The prompt to generate an image from."""
 
-    negative_prompt: str = Field(
-        default="",
-        description="Negative prompt for classifier-free guidance. Describes what to avoid in the image.",
-    )
+    negative_prompt: str = ""
     """Negative prompt for classifier-free guidance. Describes what to avoid in the image."""
 
-    guidance_scale: int | float = Field(
-        default=5, description="Guidance scale for classifier-free guidance."
-    )
+    guidance_scale: int | float = 5
     """Guidance scale for classifier-free guidance."""
 
-    seed: int | None = Field(
-        default=None,
-        description="The seed to use for the generation. If not provided, a random seed will be used.",
-    )
+    seed: int | None = None
     """The seed to use for the generation. If not provided, a random seed will be used."""
 
-    num_inference_steps: int = Field(
-        default=28, description="The number of inference steps to perform."
-    )
+    num_inference_steps: int = 28
     """The number of inference steps to perform."""
 
-    image_size: ImageSize | ImageSizeEnum = Field(
-        default="landscape_4_3", description="The size of the image to generate."
-    )
+    image_size: ImageSize | ImageSizeEnum = "landscape_4_3"
     """The size of the image to generate."""
 
-    num_images: int = Field(default=1, description="The number of images to generate.")
+    num_images: int = 1
     """The number of images to generate."""
 
-    acceleration: AccelerationEnum = Field(
-        default="regular", description="The acceleration level to use for image generation."
-    )
+    acceleration: AccelerationEnum = "regular"
     """The acceleration level to use for image generation."""
 
-    sync_mode: bool | None = Field(
-        default=None,
-        description="If True, the media will be returned as a data URI. Output is not stored when this is True.",
-    )
+    sync_mode: bool | None = None
     """If True, the media will be returned as a data URI. Output is not stored when this is True."""
 
-    enable_safety_checker: bool = Field(
-        default=True, description="If set to true, the safety checker will be enabled."
-    )
+    enable_safety_checker: bool = True
     """If set to true, the safety checker will be enabled."""
 
-    output_format: OutputFormatEnum = Field(
-        default="png", description="The format of the generated image."
-    )
+    output_format: OutputFormatEnum = "png"
     """The format of the generated image."""
 
-    enable_cns: bool | None = Field(
-        default=None,
-        description="Enable Colored Noise Sampling (CNS), a stochastic SDE sampler. Off by default; when enabled the cns_* parameters below take effect.",
-    )
+    enable_cns: bool | None = None
     """Enable Colored Noise Sampling (CNS), a stochastic SDE sampler. Off by default; when enabled the cns_* parameters below take effect."""
 
-    cns_s_churn: int | float = Field(
-        default=0.5,
-        description="How much stochastic (colored) noise is injected after each step. 0 = CNS off, i.e. pure deterministic flow-matching (identical to normal klein); higher = more stochasticity. Turn this first; the other CNS parameters only matter when s_churn > 0.",
-    )
+    cns_s_churn: int | float = 0.5
     """How much stochastic (colored) noise is injected after each step. 0 = CNS off, i.e. pure deterministic flow-matching (identical to normal klein); higher = more stochasticity. Turn this first; the other CNS parameters only matter when s_churn > 0."""
 
-    cns_gamma_source: CNSGammaSourceEnum = Field(
-        default="matrix",
-        description="Where the per-frequency progress signal gamma(f, t) comes from. 'approximation' is self-contained but uniform across bands, so the frequency shaping comes entirely from the alpha-tilt parameters. 'matrix' uses the precomputed per-band gamma for true spectral-bias-aware coloring (more noise to genuinely under-resolved bands).",
-    )
+    cns_gamma_source: CNSGammaSourceEnum = "matrix"
     """Where the per-frequency progress signal gamma(f, t) comes from. 'approximation' is self-contained but uniform across bands, so the frequency shaping comes entirely from the alpha-tilt parameters. 'matrix' uses the precomputed per-band gamma for true spectral-bias-aware coloring (more noise to genuinely under-resolved bands)."""
 
-    cns_power_gamma: int | float = Field(
-        default=0.75,
-        description="Exponent on the residual (1 - gamma). Higher concentrates noise more aggressively on unresolved bands; lower is gentler and flatter. No effect under 'approximation', where gamma is uniform.",
-    )
+    cns_power_gamma: int | float = 0.75
     """Exponent on the residual (1 - gamma). Higher concentrates noise more aggressively on unresolved bands; lower is gentler and flatter. No effect under 'approximation', where gamma is uniform."""
 
-    cns_gamma_divider: int | float = Field(
-        default=1.73,
-        description="Divides gamma first, weakening the coloring (pushing it toward uniform white noise). Paper uses 1.73 for distilled/unguided and 25.0 for CFG/base, so raise this for the /base (CFG) endpoints.",
-    )
+    cns_gamma_divider: int | float = 1.73
     """Divides gamma first, weakening the coloring (pushing it toward uniform white noise). Paper uses 1.73 for distilled/unguided and 25.0 for CFG/base, so raise this for the /base (CFG) endpoints."""
 
-    cns_alpha_tilt_start: int | float = Field(
-        default=0.15,
-        description="Frequency tilt at the start of sampling, interpolated toward the end value over steps. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure).",
-    )
+    cns_alpha_tilt_start: int | float = 0.15
     """Frequency tilt at the start of sampling, interpolated toward the end value over steps. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure)."""
 
-    cns_alpha_tilt_end: int | float = Field(
-        default=-0.5,
-        description="Frequency tilt at the end of sampling. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure). The default favors low-frequency structure at the end.",
-    )
+    cns_alpha_tilt_end: int | float = -0.5
     """Frequency tilt at the end of sampling. Positive boosts high frequencies (fine texture/detail); negative boosts low frequencies (structure). The default favors low-frequency structure at the end."""
 
-    cns_alpha_use_fnorm: bool = Field(
-        default=True,
-        description="Use a smooth, frequency-position-weighted tilt (exp(alpha * f)) instead of a flat (1 + alpha) multiplier.",
-    )
+    cns_alpha_use_fnorm: bool = True
     """Use a smooth, frequency-position-weighted tilt (exp(alpha * f)) instead of a flat (1 + alpha) multiplier."""
 
-    cns_alpha_exp_interp: bool = Field(
-        default=True,
-        description="Use an exponential (vs linear) curve for the start-to-end tilt transition across sampling steps.",
-    )
+    cns_alpha_exp_interp: bool = True
     """Use an exponential (vs linear) curve for the start-to-end tilt transition across sampling steps."""
 
-    cns_alpha_exp_sharpness: int | float = Field(
-        default=0.75,
-        description="How sharp the exponential tilt-interpolation curve is. Only used when exponential interpolation is enabled.",
-    )
+    cns_alpha_exp_sharpness: int | float = 0.75
     """How sharp the exponential tilt-interpolation curve is. Only used when exponential interpolation is enabled."""
 
-    cns_num_freq_bins: int = Field(
-        default=32,
-        description="How many radial frequency bands the spectrum is split into. More bands = finer-grained coloring.",
-    )
+    cns_num_freq_bins: int = 32
     """How many radial frequency bands the spectrum is split into. More bands = finer-grained coloring."""
 
-    cns_energy_scale: int | float = Field(
-        default=0.98,
-        description="Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided).",
-    )
+    cns_energy_scale: int | float = 0.98
     """Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided)."""
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/4b/base`."""
 
-    images: list[ImageFile_e58798] = Field(description="The generated images")
+    images: list[ImageFile]
     """The generated images"""
 
     timings: Timings
 
-    seed: int = Field(
-        description="Seed of the generated Image. It will be the same value of the one passed in the input or the randomly generated that was used in case none was passed."
-    )
+    seed: int
     """Seed of the generated Image. It will be the same value of the one passed in the input or the randomly generated that was used in case none was passed."""
 
-    has_nsfw_concepts: list[bool] = Field(
-        description="Whether the generated images contain NSFW concepts."
-    )
+    has_nsfw_concepts: list[bool]
     """Whether the generated images contain NSFW concepts."""
 
-    prompt: str = Field(description="The prompt used for generating the image.")
+    prompt: str
     """The prompt used for generating the image."""
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        guidance_scale: int | float
+        seed: int | None
+        num_inference_steps: int
+        image_size: ImageSize | ImageSizeEnum
+        num_images: int
+        acceleration: AccelerationEnum
+        sync_mode: bool | None
+        enable_safety_checker: bool
+        output_format: OutputFormatEnum
+        enable_cns: bool | None
+        cns_s_churn: int | float
+        cns_gamma_source: CNSGammaSourceEnum
+        cns_power_gamma: int | float
+        cns_gamma_divider: int | float
+        cns_alpha_tilt_start: int | float
+        cns_alpha_tilt_end: int | float
+        cns_alpha_use_fnorm: bool
+        cns_alpha_exp_interp: bool
+        cns_alpha_exp_sharpness: int | float
+        cns_num_freq_bins: int
+        cns_energy_scale: int | float
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _StreamArguments(_Arguments, _rt.StreamOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
+
+    class _AsyncStreamArguments(_Arguments, _rt.AsyncStreamOptions): ...
 
 
 class Flux2Klein4bBase(_Endpoint[Input, Output]):
@@ -221,161 +194,72 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            negative_prompt (str, default ""): Negative prompt for classifier-free guidance.
+            guidance_scale (int | float, default 5): Guidance scale for classifier-free guidance.
+            seed (int | None, default None): The seed to use for the generation.
+            num_inference_steps (int, default 28): The number of inference steps to perform.
+            image_size (ImageSize | ImageSizeEnum, default "landscape_4_3"): The size of the image to generate.
+            num_images (int, default 1): The number of images to generate.
+            acceleration (AccelerationEnum, default "regular"): The acceleration level to use for image generation.
+            sync_mode (bool | None, default None): If True, the media will be returned as a data URI. Output is not stored when this is True.
+            enable_safety_checker (bool, default True): If set to true, the safety checker will be enabled.
+            output_format (OutputFormatEnum, default "png"): The format of the generated image.
+            enable_cns (bool | None, default None): Enable Colored Noise Sampling (CNS), a stochastic SDE sampler.
+            cns_s_churn (int | float, default 0.5): How much stochastic (colored) noise is injected after each step. 0 = CNS off, i.e. pure deterministic flow-matching (identical to normal klein); higher = more stochasticity.
+            cns_gamma_source (CNSGammaSourceEnum, default "matrix"): Where the per-frequency progress signal gamma(f, t) comes from. 'approximation' is self-contained but uniform across bands, so the frequency shaping comes entirely from the alpha-tilt parameters. 'matrix' uses the precomputed per-band gamma for true spectral-bias-aware coloring (more noise to genuinely under-resolved bands).
+            cns_power_gamma (int | float, default 0.75): Exponent on the residual (1 - gamma).
+            cns_gamma_divider (int | float, default 1.73): Divides gamma first, weakening the coloring (pushing it toward uniform white noise).
+            cns_alpha_tilt_start (int | float, default 0.15): Frequency tilt at the start of sampling, interpolated toward the end value over steps.
+            cns_alpha_tilt_end (int | float, default -0.5): Frequency tilt at the end of sampling.
+            cns_alpha_use_fnorm (bool, default True): Use a smooth, frequency-position-weighted tilt (exp(alpha * f)) instead of a flat (1 + alpha) multiplier.
+            cns_alpha_exp_interp (bool, default True): Use an exponential (vs linear) curve for the start-to-end tilt transition across sampling steps.
+            cns_alpha_exp_sharpness (int | float, default 0.75): How sharp the exponential tilt-interpolation curve is.
+            cns_num_freq_bins (int, default 32): How many radial frequency bands the spectrum is split into.
+            cns_energy_scale (int | float, default 0.98): Global multiplier on the injected colored noise after variance normalisation. <1 slightly damps the kick, >1 amplifies it (paper: 0.98 unguided, 0.998 guided).
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
     @overload
-    def stream(self, input: Input, /, **options: Unpack[_StreamOptions]) -> _Stream[Output]: ...
-
-    @overload
     def stream(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_StreamOptions],
-    ) -> _Stream[Output]: ...
-
-    def stream(self, input: Input | None = None, **kwargs: Any) -> _Stream[Output]:
-        """Stream partial results as they are produced; `final_output()` gives the Output."""
+        self, input: Input, /, **options: Unpack[_rt.StreamOptions]
+    ) -> _rt.Stream[Output]: ...
+    @overload
+    def stream(self, **arguments: Unpack[_StreamArguments]) -> _rt.Stream[Output]: ...
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _rt.Stream[Output]:
+        """Stream partial results as they are produced; `final_output()` gives the Output. Arguments: as for `subscribe`."""
         return self._stream(input, kwargs)
 
 
 class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
-    """FLUX.2 [klein] 4B Base Text to Image (`fal-ai/flux-2/klein/4b/base`), async.
-
-    Text-to-image generation with FLUX.2 [klein] 4B Base from Black Forest Labs. Enhanced realism, crisper text generation, and native editing capabilities.
-    """
+    """Async twin of `Flux2Klein4bBase` (`fal-ai/flux-2/klein/4b/base`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue", "streaming"})
@@ -383,157 +267,43 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Flux2Klein4bBase.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Flux2Klein4bBase.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Flux2Klein4bBase.subscribe`."""
         return await self._subscribe(input, kwargs)
 
     @overload
     def stream(
-        self, input: Input, /, **options: Unpack[_AsyncStreamOptions]
-    ) -> _AsyncStream[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncStreamOptions]
+    ) -> _rt.AsyncStream[Output]: ...
     @overload
-    def stream(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        sync_mode: bool | None = None,
-        enable_safety_checker: bool = True,
-        output_format: OutputFormatEnum = "png",
-        enable_cns: bool | None = None,
-        cns_s_churn: int | float = 0.5,
-        cns_gamma_source: CNSGammaSourceEnum = "matrix",
-        cns_power_gamma: int | float = 0.75,
-        cns_gamma_divider: int | float = 1.73,
-        cns_alpha_tilt_start: int | float = 0.15,
-        cns_alpha_tilt_end: int | float = -0.5,
-        cns_alpha_use_fnorm: bool = True,
-        cns_alpha_exp_interp: bool = True,
-        cns_alpha_exp_sharpness: int | float = 0.75,
-        cns_num_freq_bins: int = 32,
-        cns_energy_scale: int | float = 0.98,
-        **options: Unpack[_AsyncStreamOptions],
-    ) -> _AsyncStream[Output]: ...
-
-    def stream(self, input: Input | None = None, **kwargs: Any) -> _AsyncStream[Output]:
-        """Stream partial results as they are produced; `await final_output()` gives the Output."""
+    def stream(self, **arguments: Unpack[_AsyncStreamArguments]) -> _rt.AsyncStream[Output]: ...
+    def stream(self, input: Input | None = None, **kwargs: Any) -> _rt.AsyncStream[Output]:
+        """Stream partial results as they are produced; `await final_output()` gives the Output. Arguments: as for `Flux2Klein4bBase.subscribe`."""
         return self._stream(input, kwargs)

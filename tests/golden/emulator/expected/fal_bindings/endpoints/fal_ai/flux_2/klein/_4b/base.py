@@ -24,16 +24,11 @@ from fal_bindings.types.lora_weight import LoraWeight
 if TYPE_CHECKING:
     # Names used only in annotations: importing them at runtime would load the handle, stream
     # and realtime modules on the first use of an endpoint.
-    from typing_extensions import Unpack
+    from typing import TypedDict
 
-    from fal_bindings._runtime import AsyncRequestHandle as _AsyncRequestHandle
-    from fal_bindings._runtime import AsyncRunOptions as _AsyncRunOptions
-    from fal_bindings._runtime import AsyncSubmitOptions as _AsyncSubmitOptions
-    from fal_bindings._runtime import AsyncSubscribeOptions as _AsyncSubscribeOptions
-    from fal_bindings._runtime import RequestHandle as _RequestHandle
-    from fal_bindings._runtime import RunOptions as _RunOptions
-    from fal_bindings._runtime import SubmitOptions as _SubmitOptions
-    from fal_bindings._runtime import SubscribeOptions as _SubscribeOptions
+    from typing_extensions import Required, Unpack
+
+    from fal_bindings import _runtime as _rt
 
 __all__ = ["ENDPOINT_ID", "Input", "Output", "Flux2Klein4bBase", "AsyncFlux2Klein4bBase"]
 
@@ -51,34 +46,34 @@ OutputFormatEnum: TypeAlias = Literal["jpeg", "png", "webp"]
 class Input(_FalInput):
     """Input of `fal-ai/flux-2/klein/4b/base`."""
 
-    prompt: str = Field(min_length=1, description="The prompt to generate an image from.")
+    prompt: str = Field(min_length=1)
     """The prompt to generate an image from."""
 
-    negative_prompt: str = Field(default="")
+    negative_prompt: str = ""
 
     guidance_scale: int | float = Field(default=5, ge=0, le=20)
 
-    seed: int | None = Field(default=None)
+    seed: int | None = None
 
     num_inference_steps: int = Field(default=28, ge=1, le=50)
 
-    image_size: ImageSize | ImageSizeEnum = Field(default="landscape_4_3")
+    image_size: ImageSize | ImageSizeEnum = "landscape_4_3"
 
     num_images: int = Field(default=1, ge=1, le=4)
 
-    acceleration: AccelerationEnum = Field(default="regular")
+    acceleration: AccelerationEnum = "regular"
 
-    output_format: OutputFormatEnum = Field(default="png")
+    output_format: OutputFormatEnum = "png"
 
     loras: list[LoraWeight] = Field(default=[], max_length=3)
 
-    enable_safety_checker: bool = Field(default=True)
+    enable_safety_checker: bool = True
 
 
 class Output(_FalOutput):
     """Output of `fal-ai/flux-2/klein/4b/base`."""
 
-    images: list[ImageFile] = Field(description="The generated images")
+    images: list[ImageFile]
     """The generated images"""
 
     timings: dict[str, int | float]
@@ -88,6 +83,36 @@ class Output(_FalOutput):
     has_nsfw_concepts: list[bool]
 
     prompt: str
+
+
+if TYPE_CHECKING:
+
+    class _Arguments(TypedDict, total=False):
+        """The fields of `Input` as keyword arguments of the methods below."""
+
+        prompt: Required[str]
+        negative_prompt: str
+        guidance_scale: int | float
+        seed: int | None
+        num_inference_steps: int
+        image_size: ImageSize | ImageSizeEnum
+        num_images: int
+        acceleration: AccelerationEnum
+        output_format: OutputFormatEnum
+        loras: list[LoraWeight]
+        enable_safety_checker: bool
+
+    class _RunArguments(_Arguments, _rt.RunOptions): ...
+
+    class _SubmitArguments(_Arguments, _rt.SubmitOptions): ...
+
+    class _SubscribeArguments(_Arguments, _rt.SubscribeOptions): ...
+
+    class _AsyncRunArguments(_Arguments, _rt.AsyncRunOptions): ...
+
+    class _AsyncSubmitArguments(_Arguments, _rt.AsyncSubmitOptions): ...
+
+    class _AsyncSubscribeArguments(_Arguments, _rt.AsyncSubscribeOptions): ...
 
 
 class Flux2Klein4bBase(_Endpoint[Input, Output]):
@@ -102,88 +127,50 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    def run(self, input: Input, /, **options: Unpack[_RunOptions]) -> Output: ...
-
+    def run(self, input: Input, /, **options: Unpack[_rt.RunOptions]) -> Output: ...
     @overload
-    def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
-        enable_safety_checker: bool = True,
-        **options: Unpack[_RunOptions],
-    ) -> Output: ...
-
+    def run(self, **arguments: Unpack[_RunArguments]) -> Output: ...
     def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model synchronously (no queue) and return its Output."""
+        """Run the model synchronously (no queue) and return its Output. Arguments: as for `subscribe`."""
         return self._run(input, kwargs)
 
     @overload
     def submit(
-        self, input: Input, /, **options: Unpack[_SubmitOptions]
-    ) -> _RequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.SubmitOptions]
+    ) -> _rt.RequestHandle[Output]: ...
     @overload
-    def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubmitOptions],
-    ) -> _RequestHandle[Output]: ...
-
-    def submit(self, input: Input | None = None, **kwargs: Any) -> _RequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    def submit(self, **arguments: Unpack[_SubmitArguments]) -> _rt.RequestHandle[Output]: ...
+    def submit(self, input: Input | None = None, **kwargs: Any) -> _rt.RequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `subscribe`."""
         return self._submit(input, kwargs)
 
     @overload
-    def subscribe(self, input: Input, /, **options: Unpack[_SubscribeOptions]) -> Output: ...
-
+    def subscribe(self, input: Input, /, **options: Unpack[_rt.SubscribeOptions]) -> Output: ...
     @overload
-    def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
-        enable_safety_checker: bool = True,
-        **options: Unpack[_SubscribeOptions],
-    ) -> Output: ...
-
+    def subscribe(self, **arguments: Unpack[_SubscribeArguments]) -> Output: ...
     def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Pass an `Input` or its fields as keywords.
+
+        Args:
+            prompt (str, required): The prompt to generate an image from.
+            negative_prompt (str, default "")
+            guidance_scale (int | float, default 5)
+            seed (int | None, default None)
+            num_inference_steps (int, default 28)
+            image_size (ImageSize | ImageSizeEnum, default "landscape_4_3")
+            num_images (int, default 1)
+            acceleration (AccelerationEnum, default "regular")
+            output_format (OutputFormatEnum, default "png")
+            loras (list[LoraWeight], default [])
+            enable_safety_checker (bool, default True)
+
+        Call options: the keys of `SubscribeOptions` (`timeout`, `headers`, `client`, ...).
+        """
         return self._subscribe(input, kwargs)
 
 
 class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
-    """FLUX.2 [klein] 4B Base (`fal-ai/flux-2/klein/4b/base`), async.
-
-    Text to image with FLUX.2 [klein] 4B.
-    """
+    """Async twin of `Flux2Klein4bBase` (`fal-ai/flux-2/klein/4b/base`): the same methods and arguments, awaited."""
 
     endpoint_id: ClassVar[str] = ENDPOINT_ID
     capabilities: ClassVar[frozenset[str]] = frozenset({"queue"})
@@ -191,82 +178,33 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
     output_model: ClassVar[type[Output]] = Output
 
     @overload
-    async def run(self, input: Input, /, **options: Unpack[_AsyncRunOptions]) -> Output: ...
-
+    async def run(self, input: Input, /, **options: Unpack[_rt.AsyncRunOptions]) -> Output: ...
     @overload
-    async def run(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncRunOptions],
-    ) -> Output: ...
-
+    async def run(self, **arguments: Unpack[_AsyncRunArguments]) -> Output: ...
     async def run(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Run the model (no queue) and return its Output."""
+        """Run the model (no queue) and return its Output. Arguments: as for `Flux2Klein4bBase.subscribe`."""
         return await self._run(input, kwargs)
 
     @overload
     async def submit(
-        self, input: Input, /, **options: Unpack[_AsyncSubmitOptions]
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubmitOptions]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     @overload
     async def submit(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubmitOptions],
-    ) -> _AsyncRequestHandle[Output]: ...
-
+        self, **arguments: Unpack[_AsyncSubmitArguments]
+    ) -> _rt.AsyncRequestHandle[Output]: ...
     async def submit(
         self, input: Input | None = None, **kwargs: Any
-    ) -> _AsyncRequestHandle[Output]:
-        """Put a request in the queue; the handle gives status, events, result and cancel."""
+    ) -> _rt.AsyncRequestHandle[Output]:
+        """Put a request in the queue; the handle gives status, events, result and cancel. Arguments: as for `Flux2Klein4bBase.subscribe`."""
         return await self._submit(input, kwargs)
 
     @overload
     async def subscribe(
-        self, input: Input, /, **options: Unpack[_AsyncSubscribeOptions]
+        self, input: Input, /, **options: Unpack[_rt.AsyncSubscribeOptions]
     ) -> Output: ...
-
     @overload
-    async def subscribe(
-        self,
-        *,
-        prompt: str,
-        negative_prompt: str = "",
-        guidance_scale: int | float = 5,
-        seed: int | None = None,
-        num_inference_steps: int = 28,
-        image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        num_images: int = 1,
-        acceleration: AccelerationEnum = "regular",
-        output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
-        enable_safety_checker: bool = True,
-        **options: Unpack[_AsyncSubscribeOptions],
-    ) -> Output: ...
-
+    async def subscribe(self, **arguments: Unpack[_AsyncSubscribeArguments]) -> Output: ...
     async def subscribe(self, input: Input | None = None, **kwargs: Any) -> Output:
-        """Submit to the queue, wait for the result and return it (with queue updates and logs)."""
+        """Submit to the queue, wait for the result and return it (with queue updates and logs). Arguments: as for `Flux2Klein4bBase.subscribe`."""
         return await self._subscribe(input, kwargs)
