@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
-
 from fal_bindings._runtime import to_payload
 from fal_bindings._runtime.constraints import is_multiple
+from pydantic import ValidationError
+
 from tests.golden.trees import mount
 
 mount("faithful")
