@@ -25,7 +25,6 @@ from .options import (
     click_params,
     collect_fields,
     field_options,
-    lone_surrogate,
     read_input_json,
 )
 from .output import (
@@ -37,6 +36,7 @@ from .output import (
     terminal_safe,
     validation_messages,
 )
+from .param_types import lone_surrogate
 from .progress import QueueProgress, progress_enabled
 
 if TYPE_CHECKING:

@@ -50,8 +50,7 @@ _QUEUE_REQUEST = re.compile(
 
 
 class EmulatorApp(Queue, Streaming, Realtime, Storage, RequestLog):
-    """State and handlers. Control methods run on the test's thread and handlers on the server's,
-    so shared state is only touched under `lock`."""
+    """The parts' handlers over one state, created here (see `AppState` on its lock)."""
 
     def __init__(
         self,
