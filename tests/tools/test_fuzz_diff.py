@@ -100,6 +100,7 @@ def _edit(draw: st.DrawFn, endpoint: Endpoint) -> None:
     )
     if kind == "add-field":
         schema.fields.insert(draw(st.integers(0, len(schema.fields))), draw(fields()))
+        schema.any_value = False  # the IR's `{}` has no fields: a field makes it an object
     elif kind == "remove-field" and schema.fields:
         schema.fields.pop(draw(st.integers(0, len(schema.fields) - 1)))
     elif kind == "edit-field" and schema.fields:

@@ -146,7 +146,7 @@ class ChronoEditLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -176,7 +176,7 @@ class ChronoEditLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -204,7 +204,7 @@ class ChronoEditLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -241,7 +241,7 @@ class AsyncChronoEditLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -271,7 +271,7 @@ class AsyncChronoEditLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -303,7 +303,7 @@ class AsyncChronoEditLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

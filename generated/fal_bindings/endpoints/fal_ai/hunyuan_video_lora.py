@@ -116,7 +116,7 @@ class HunyuanVideoLora(_Endpoint[Input, Output]):
         resolution: ResolutionEnum = "720p",
         num_frames: NumFramesEnum = "129",
         enable_safety_checker: bool = False,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -140,7 +140,7 @@ class HunyuanVideoLora(_Endpoint[Input, Output]):
         resolution: ResolutionEnum = "720p",
         num_frames: NumFramesEnum = "129",
         enable_safety_checker: bool = False,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -162,7 +162,7 @@ class HunyuanVideoLora(_Endpoint[Input, Output]):
         resolution: ResolutionEnum = "720p",
         num_frames: NumFramesEnum = "129",
         enable_safety_checker: bool = False,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -193,7 +193,7 @@ class AsyncHunyuanVideoLora(_AsyncEndpoint[Input, Output]):
         resolution: ResolutionEnum = "720p",
         num_frames: NumFramesEnum = "129",
         enable_safety_checker: bool = False,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -217,7 +217,7 @@ class AsyncHunyuanVideoLora(_AsyncEndpoint[Input, Output]):
         resolution: ResolutionEnum = "720p",
         num_frames: NumFramesEnum = "129",
         enable_safety_checker: bool = False,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -243,7 +243,7 @@ class AsyncHunyuanVideoLora(_AsyncEndpoint[Input, Output]):
         resolution: ResolutionEnum = "720p",
         num_frames: NumFramesEnum = "129",
         enable_safety_checker: bool = False,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -170,7 +170,7 @@ class QwenImageEditPlusLora(_Endpoint[Input, Output]):
         image_urls: list[_FileInput],
         negative_prompt: str = " ",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -199,7 +199,7 @@ class QwenImageEditPlusLora(_Endpoint[Input, Output]):
         image_urls: list[_FileInput],
         negative_prompt: str = " ",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -226,7 +226,7 @@ class QwenImageEditPlusLora(_Endpoint[Input, Output]):
         image_urls: list[_FileInput],
         negative_prompt: str = " ",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -262,7 +262,7 @@ class AsyncQwenImageEditPlusLora(_AsyncEndpoint[Input, Output]):
         image_urls: list[_FileInput],
         negative_prompt: str = " ",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -291,7 +291,7 @@ class AsyncQwenImageEditPlusLora(_AsyncEndpoint[Input, Output]):
         image_urls: list[_FileInput],
         negative_prompt: str = " ",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -322,7 +322,7 @@ class AsyncQwenImageEditPlusLora(_AsyncEndpoint[Input, Output]):
         image_urls: list[_FileInput],
         negative_prompt: str = " ",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -183,7 +183,7 @@ class StableDiffusionV35Large(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         controlnet: ControlNetType3 | None = None,
         image_size: ImageSize | ImageSizeEnum | None = None,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         ip_adapter: IPAdapter | None = None,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -212,7 +212,7 @@ class StableDiffusionV35Large(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         controlnet: ControlNetType3 | None = None,
         image_size: ImageSize | ImageSizeEnum | None = None,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         ip_adapter: IPAdapter | None = None,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -239,7 +239,7 @@ class StableDiffusionV35Large(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         controlnet: ControlNetType3 | None = None,
         image_size: ImageSize | ImageSizeEnum | None = None,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         ip_adapter: IPAdapter | None = None,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -275,7 +275,7 @@ class AsyncStableDiffusionV35Large(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         controlnet: ControlNetType3 | None = None,
         image_size: ImageSize | ImageSizeEnum | None = None,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         ip_adapter: IPAdapter | None = None,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -304,7 +304,7 @@ class AsyncStableDiffusionV35Large(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         controlnet: ControlNetType3 | None = None,
         image_size: ImageSize | ImageSizeEnum | None = None,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         ip_adapter: IPAdapter | None = None,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -335,7 +335,7 @@ class AsyncStableDiffusionV35Large(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         controlnet: ControlNetType3 | None = None,
         image_size: ImageSize | ImageSizeEnum | None = None,
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         ip_adapter: IPAdapter | None = None,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...

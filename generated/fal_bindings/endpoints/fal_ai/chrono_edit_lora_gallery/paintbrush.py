@@ -145,7 +145,7 @@ class ChronoEditLoraGalleryPaintbrush(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -174,7 +174,7 @@ class ChronoEditLoraGalleryPaintbrush(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -201,7 +201,7 @@ class ChronoEditLoraGalleryPaintbrush(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -237,7 +237,7 @@ class AsyncChronoEditLoraGalleryPaintbrush(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -266,7 +266,7 @@ class AsyncChronoEditLoraGalleryPaintbrush(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -297,7 +297,7 @@ class AsyncChronoEditLoraGalleryPaintbrush(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         sync_mode: bool = False,
         turbo_mode: bool = True,
-        loras: list[ChronoLoraWeight] = [],
+        loras: list[ChronoLoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -156,7 +156,7 @@ class FastLightningSdxl(_Endpoint[Input, Output]):
     def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         safety_checker_version: SafetyCheckerVersionEnum = "v1",
         sync_mode: bool = False,
@@ -184,7 +184,7 @@ class FastLightningSdxl(_Endpoint[Input, Output]):
     def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         safety_checker_version: SafetyCheckerVersionEnum = "v1",
         sync_mode: bool = False,
@@ -210,7 +210,7 @@ class FastLightningSdxl(_Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         safety_checker_version: SafetyCheckerVersionEnum = "v1",
         sync_mode: bool = False,
@@ -245,7 +245,7 @@ class AsyncFastLightningSdxl(_AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         safety_checker_version: SafetyCheckerVersionEnum = "v1",
         sync_mode: bool = False,
@@ -273,7 +273,7 @@ class AsyncFastLightningSdxl(_AsyncEndpoint[Input, Output]):
     async def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         safety_checker_version: SafetyCheckerVersionEnum = "v1",
         sync_mode: bool = False,
@@ -303,7 +303,7 @@ class AsyncFastLightningSdxl(_AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         safety_checker_version: SafetyCheckerVersionEnum = "v1",
         sync_mode: bool = False,

@@ -196,7 +196,7 @@ class FastSdxlControlnetCanny(_Endpoint[Input, Output]):
     def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         negative_prompt: str = "",
         guidance_scale: int | float = 7.5,
@@ -211,7 +211,7 @@ class FastSdxlControlnetCanny(_Endpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -229,7 +229,7 @@ class FastSdxlControlnetCanny(_Endpoint[Input, Output]):
     def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         negative_prompt: str = "",
         guidance_scale: int | float = 7.5,
@@ -244,7 +244,7 @@ class FastSdxlControlnetCanny(_Endpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -260,7 +260,7 @@ class FastSdxlControlnetCanny(_Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         negative_prompt: str = "",
         guidance_scale: int | float = 7.5,
@@ -275,7 +275,7 @@ class FastSdxlControlnetCanny(_Endpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -300,7 +300,7 @@ class AsyncFastSdxlControlnetCanny(_AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         negative_prompt: str = "",
         guidance_scale: int | float = 7.5,
@@ -315,7 +315,7 @@ class AsyncFastSdxlControlnetCanny(_AsyncEndpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -333,7 +333,7 @@ class AsyncFastSdxlControlnetCanny(_AsyncEndpoint[Input, Output]):
     async def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         negative_prompt: str = "",
         guidance_scale: int | float = 7.5,
@@ -348,7 +348,7 @@ class AsyncFastSdxlControlnetCanny(_AsyncEndpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -368,7 +368,7 @@ class AsyncFastSdxlControlnetCanny(_AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         negative_prompt: str = "",
         guidance_scale: int | float = 7.5,
@@ -383,7 +383,7 @@ class AsyncFastSdxlControlnetCanny(_AsyncEndpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...

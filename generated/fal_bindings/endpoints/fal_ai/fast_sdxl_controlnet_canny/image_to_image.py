@@ -227,7 +227,7 @@ class FastSdxlControlnetCannyImageToImage(_Endpoint[Input, Output]):
     def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -247,7 +247,7 @@ class FastSdxlControlnetCannyImageToImage(_Endpoint[Input, Output]):
         num_images: int = 1,
         expand_prompt: bool = False,
         num_inference_steps: int = 35,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -264,7 +264,7 @@ class FastSdxlControlnetCannyImageToImage(_Endpoint[Input, Output]):
     def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -284,7 +284,7 @@ class FastSdxlControlnetCannyImageToImage(_Endpoint[Input, Output]):
         num_images: int = 1,
         expand_prompt: bool = False,
         num_inference_steps: int = 35,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -299,7 +299,7 @@ class FastSdxlControlnetCannyImageToImage(_Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -319,7 +319,7 @@ class FastSdxlControlnetCannyImageToImage(_Endpoint[Input, Output]):
         num_images: int = 1,
         expand_prompt: bool = False,
         num_inference_steps: int = 35,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -343,7 +343,7 @@ class AsyncFastSdxlControlnetCannyImageToImage(_AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -363,7 +363,7 @@ class AsyncFastSdxlControlnetCannyImageToImage(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         expand_prompt: bool = False,
         num_inference_steps: int = 35,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -380,7 +380,7 @@ class AsyncFastSdxlControlnetCannyImageToImage(_AsyncEndpoint[Input, Output]):
     async def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -400,7 +400,7 @@ class AsyncFastSdxlControlnetCannyImageToImage(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         expand_prompt: bool = False,
         num_inference_steps: int = 35,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -419,7 +419,7 @@ class AsyncFastSdxlControlnetCannyImageToImage(_AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -439,7 +439,7 @@ class AsyncFastSdxlControlnetCannyImageToImage(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         expand_prompt: bool = False,
         num_inference_steps: int = 35,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

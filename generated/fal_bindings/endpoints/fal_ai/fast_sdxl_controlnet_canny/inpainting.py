@@ -212,7 +212,7 @@ class FastSdxlControlnetCannyInpainting(_Endpoint[Input, Output]):
     def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -230,7 +230,7 @@ class FastSdxlControlnetCannyInpainting(_Endpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -248,7 +248,7 @@ class FastSdxlControlnetCannyInpainting(_Endpoint[Input, Output]):
     def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -266,7 +266,7 @@ class FastSdxlControlnetCannyInpainting(_Endpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -282,7 +282,7 @@ class FastSdxlControlnetCannyInpainting(_Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -300,7 +300,7 @@ class FastSdxlControlnetCannyInpainting(_Endpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -325,7 +325,7 @@ class AsyncFastSdxlControlnetCannyInpainting(_AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -343,7 +343,7 @@ class AsyncFastSdxlControlnetCannyInpainting(_AsyncEndpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -361,7 +361,7 @@ class AsyncFastSdxlControlnetCannyInpainting(_AsyncEndpoint[Input, Output]):
     async def submit(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -379,7 +379,7 @@ class AsyncFastSdxlControlnetCannyInpainting(_AsyncEndpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -399,7 +399,7 @@ class AsyncFastSdxlControlnetCannyInpainting(_AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         image_url: _FileInput,
         enable_safety_checker: bool = True,
         strength: int | float = 0.95,
@@ -417,7 +417,7 @@ class AsyncFastSdxlControlnetCannyInpainting(_AsyncEndpoint[Input, Output]):
         expand_prompt: bool = False,
         control_image_url: _FileInput,
         num_images: int = 1,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         num_inference_steps: int = 35,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...

@@ -177,7 +177,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -204,7 +204,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -229,7 +229,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -254,7 +254,7 @@ class FluxKontextLoraTextToImage(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
@@ -291,7 +291,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -318,7 +318,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -347,7 +347,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
@@ -374,7 +374,7 @@ class AsyncFluxKontextLoraTextToImage(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         acceleration: AccelerationEnum = "none",
         **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...

@@ -70,7 +70,7 @@ class GotOcrV2(_Endpoint[Input, Output]):
     def run(
         self,
         *,
-        input_image_urls: list[_FileInput] = [],
+        input_image_urls: list[_FileInput] = ...,
         do_format: bool = False,
         multi_page: bool = False,
         **options: Unpack[_RunOptions],
@@ -89,7 +89,7 @@ class GotOcrV2(_Endpoint[Input, Output]):
     def submit(
         self,
         *,
-        input_image_urls: list[_FileInput] = [],
+        input_image_urls: list[_FileInput] = ...,
         do_format: bool = False,
         multi_page: bool = False,
         **options: Unpack[_SubmitOptions],
@@ -106,7 +106,7 @@ class GotOcrV2(_Endpoint[Input, Output]):
     def subscribe(
         self,
         *,
-        input_image_urls: list[_FileInput] = [],
+        input_image_urls: list[_FileInput] = ...,
         do_format: bool = False,
         multi_page: bool = False,
         **options: Unpack[_SubscribeOptions],
@@ -132,7 +132,7 @@ class AsyncGotOcrV2(_AsyncEndpoint[Input, Output]):
     async def run(
         self,
         *,
-        input_image_urls: list[_FileInput] = [],
+        input_image_urls: list[_FileInput] = ...,
         do_format: bool = False,
         multi_page: bool = False,
         **options: Unpack[_AsyncRunOptions],
@@ -151,7 +151,7 @@ class AsyncGotOcrV2(_AsyncEndpoint[Input, Output]):
     async def submit(
         self,
         *,
-        input_image_urls: list[_FileInput] = [],
+        input_image_urls: list[_FileInput] = ...,
         do_format: bool = False,
         multi_page: bool = False,
         **options: Unpack[_AsyncSubmitOptions],
@@ -172,7 +172,7 @@ class AsyncGotOcrV2(_AsyncEndpoint[Input, Output]):
     async def subscribe(
         self,
         *,
-        input_image_urls: list[_FileInput] = [],
+        input_image_urls: list[_FileInput] = ...,
         do_format: bool = False,
         multi_page: bool = False,
         **options: Unpack[_AsyncSubscribeOptions],

@@ -172,7 +172,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -199,7 +199,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -224,7 +224,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -249,7 +249,7 @@ class HidreamI1Full(_Endpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
 
@@ -286,7 +286,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -313,7 +313,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -342,7 +342,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
@@ -369,7 +369,7 @@ class AsyncHidreamI1Full(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "jpeg",
-        loras: list[LoraWeightType3] | None = [],
+        loras: list[LoraWeightType3] | None = ...,
         **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...
 

@@ -189,7 +189,7 @@ class LtxVideo13bDistilledMulticonditioning(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
+        loras: list[LoRAWeight_7a1b9c] = ...,
         resolution: ResolutionEnum = "720p",
         aspect_ratio: AspectRatioEnum = "auto",
         seed: int | None = None,
@@ -205,8 +205,8 @@ class LtxVideo13bDistilledMulticonditioning(_Endpoint[Input, Output]):
         temporal_adain_factor: int | float = 0.5,
         tone_map_compression_ratio: int | float = 0,
         constant_rate_factor: int = 29,
-        images: list[ImageConditioningInput] = [],
-        videos: list[VideoConditioningInput] = [],
+        images: list[ImageConditioningInput] = ...,
+        videos: list[VideoConditioningInput] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -225,7 +225,7 @@ class LtxVideo13bDistilledMulticonditioning(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
+        loras: list[LoRAWeight_7a1b9c] = ...,
         resolution: ResolutionEnum = "720p",
         aspect_ratio: AspectRatioEnum = "auto",
         seed: int | None = None,
@@ -241,8 +241,8 @@ class LtxVideo13bDistilledMulticonditioning(_Endpoint[Input, Output]):
         temporal_adain_factor: int | float = 0.5,
         tone_map_compression_ratio: int | float = 0,
         constant_rate_factor: int = 29,
-        images: list[ImageConditioningInput] = [],
-        videos: list[VideoConditioningInput] = [],
+        images: list[ImageConditioningInput] = ...,
+        videos: list[VideoConditioningInput] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -259,7 +259,7 @@ class LtxVideo13bDistilledMulticonditioning(_Endpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
+        loras: list[LoRAWeight_7a1b9c] = ...,
         resolution: ResolutionEnum = "720p",
         aspect_ratio: AspectRatioEnum = "auto",
         seed: int | None = None,
@@ -275,8 +275,8 @@ class LtxVideo13bDistilledMulticonditioning(_Endpoint[Input, Output]):
         temporal_adain_factor: int | float = 0.5,
         tone_map_compression_ratio: int | float = 0,
         constant_rate_factor: int = 29,
-        images: list[ImageConditioningInput] = [],
-        videos: list[VideoConditioningInput] = [],
+        images: list[ImageConditioningInput] = ...,
+        videos: list[VideoConditioningInput] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -302,7 +302,7 @@ class AsyncLtxVideo13bDistilledMulticonditioning(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
+        loras: list[LoRAWeight_7a1b9c] = ...,
         resolution: ResolutionEnum = "720p",
         aspect_ratio: AspectRatioEnum = "auto",
         seed: int | None = None,
@@ -318,8 +318,8 @@ class AsyncLtxVideo13bDistilledMulticonditioning(_AsyncEndpoint[Input, Output]):
         temporal_adain_factor: int | float = 0.5,
         tone_map_compression_ratio: int | float = 0,
         constant_rate_factor: int = 29,
-        images: list[ImageConditioningInput] = [],
-        videos: list[VideoConditioningInput] = [],
+        images: list[ImageConditioningInput] = ...,
+        videos: list[VideoConditioningInput] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -338,7 +338,7 @@ class AsyncLtxVideo13bDistilledMulticonditioning(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
+        loras: list[LoRAWeight_7a1b9c] = ...,
         resolution: ResolutionEnum = "720p",
         aspect_ratio: AspectRatioEnum = "auto",
         seed: int | None = None,
@@ -354,8 +354,8 @@ class AsyncLtxVideo13bDistilledMulticonditioning(_AsyncEndpoint[Input, Output]):
         temporal_adain_factor: int | float = 0.5,
         tone_map_compression_ratio: int | float = 0,
         constant_rate_factor: int = 29,
-        images: list[ImageConditioningInput] = [],
-        videos: list[VideoConditioningInput] = [],
+        images: list[ImageConditioningInput] = ...,
+        videos: list[VideoConditioningInput] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -376,7 +376,7 @@ class AsyncLtxVideo13bDistilledMulticonditioning(_AsyncEndpoint[Input, Output]):
         *,
         prompt: str,
         negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted",
-        loras: list[LoRAWeight_7a1b9c] = [],
+        loras: list[LoRAWeight_7a1b9c] = ...,
         resolution: ResolutionEnum = "720p",
         aspect_ratio: AspectRatioEnum = "auto",
         seed: int | None = None,
@@ -392,8 +392,8 @@ class AsyncLtxVideo13bDistilledMulticonditioning(_AsyncEndpoint[Input, Output]):
         temporal_adain_factor: int | float = 0.5,
         tone_map_compression_ratio: int | float = 0,
         constant_rate_factor: int = 29,
-        images: list[ImageConditioningInput] = [],
-        videos: list[VideoConditioningInput] = [],
+        images: list[ImageConditioningInput] = ...,
+        videos: list[VideoConditioningInput] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

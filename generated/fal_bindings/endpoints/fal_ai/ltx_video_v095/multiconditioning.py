@@ -124,8 +124,8 @@ class LtxVideoV095Multiconditioning(_Endpoint[Input, Output]):
         seed: int | None = None,
         num_inference_steps: int = 40,
         expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
+        images: list[ImageConditioningInputType2] = ...,
+        videos: list[VideoConditioningInputType2] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -149,8 +149,8 @@ class LtxVideoV095Multiconditioning(_Endpoint[Input, Output]):
         seed: int | None = None,
         num_inference_steps: int = 40,
         expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
+        images: list[ImageConditioningInputType2] = ...,
+        videos: list[VideoConditioningInputType2] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -172,8 +172,8 @@ class LtxVideoV095Multiconditioning(_Endpoint[Input, Output]):
         seed: int | None = None,
         num_inference_steps: int = 40,
         expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
+        images: list[ImageConditioningInputType2] = ...,
+        videos: list[VideoConditioningInputType2] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -204,8 +204,8 @@ class AsyncLtxVideoV095Multiconditioning(_AsyncEndpoint[Input, Output]):
         seed: int | None = None,
         num_inference_steps: int = 40,
         expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
+        images: list[ImageConditioningInputType2] = ...,
+        videos: list[VideoConditioningInputType2] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -229,8 +229,8 @@ class AsyncLtxVideoV095Multiconditioning(_AsyncEndpoint[Input, Output]):
         seed: int | None = None,
         num_inference_steps: int = 40,
         expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
+        images: list[ImageConditioningInputType2] = ...,
+        videos: list[VideoConditioningInputType2] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -256,8 +256,8 @@ class AsyncLtxVideoV095Multiconditioning(_AsyncEndpoint[Input, Output]):
         seed: int | None = None,
         num_inference_steps: int = 40,
         expand_prompt: bool = True,
-        images: list[ImageConditioningInputType2] = [],
-        videos: list[VideoConditioningInputType2] = [],
+        images: list[ImageConditioningInputType2] = ...,
+        videos: list[VideoConditioningInputType2] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

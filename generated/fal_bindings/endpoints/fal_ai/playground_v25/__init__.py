@@ -179,7 +179,7 @@ class PlaygroundV25(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         num_inference_steps: int = 25,
         expand_prompt: bool = False,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -208,7 +208,7 @@ class PlaygroundV25(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         num_inference_steps: int = 25,
         expand_prompt: bool = False,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -235,7 +235,7 @@ class PlaygroundV25(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         num_inference_steps: int = 25,
         expand_prompt: bool = False,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -271,7 +271,7 @@ class AsyncPlaygroundV25(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         num_inference_steps: int = 25,
         expand_prompt: bool = False,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -300,7 +300,7 @@ class AsyncPlaygroundV25(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         num_inference_steps: int = 25,
         expand_prompt: bool = False,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -331,7 +331,7 @@ class AsyncPlaygroundV25(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         num_inference_steps: int = 25,
         expand_prompt: bool = False,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -160,7 +160,7 @@ class QwenImage2512Lora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -188,7 +188,7 @@ class QwenImage2512Lora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -214,7 +214,7 @@ class QwenImage2512Lora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -249,7 +249,7 @@ class AsyncQwenImage2512Lora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -277,7 +277,7 @@ class AsyncQwenImage2512Lora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -307,7 +307,7 @@ class AsyncQwenImage2512Lora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

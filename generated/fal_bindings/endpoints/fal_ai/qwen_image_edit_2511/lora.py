@@ -161,7 +161,7 @@ class QwenImageEdit2511Lora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -190,7 +190,7 @@ class QwenImageEdit2511Lora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -217,7 +217,7 @@ class QwenImageEdit2511Lora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -253,7 +253,7 @@ class AsyncQwenImageEdit2511Lora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -282,7 +282,7 @@ class AsyncQwenImageEdit2511Lora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -313,7 +313,7 @@ class AsyncQwenImageEdit2511Lora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -258,7 +258,7 @@ class SdxlControlnetUnion(_Endpoint[Input, Output]):
         format_: FormatEnum = "jpeg",
         openpose_image_url: _FileInput | None = None,
         canny_preprocess: bool = True,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         guidance_scale: int | float = 7.5,
         num_images: int = 1,
@@ -272,7 +272,7 @@ class SdxlControlnetUnion(_Endpoint[Input, Output]):
         prompt: str,
         normal_preprocess: bool = True,
         teed_image_url: _FileInput | None = None,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -302,7 +302,7 @@ class SdxlControlnetUnion(_Endpoint[Input, Output]):
         format_: FormatEnum = "jpeg",
         openpose_image_url: _FileInput | None = None,
         canny_preprocess: bool = True,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         guidance_scale: int | float = 7.5,
         num_images: int = 1,
@@ -316,7 +316,7 @@ class SdxlControlnetUnion(_Endpoint[Input, Output]):
         prompt: str,
         normal_preprocess: bool = True,
         teed_image_url: _FileInput | None = None,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -344,7 +344,7 @@ class SdxlControlnetUnion(_Endpoint[Input, Output]):
         format_: FormatEnum = "jpeg",
         openpose_image_url: _FileInput | None = None,
         canny_preprocess: bool = True,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         guidance_scale: int | float = 7.5,
         num_images: int = 1,
@@ -358,7 +358,7 @@ class SdxlControlnetUnion(_Endpoint[Input, Output]):
         prompt: str,
         normal_preprocess: bool = True,
         teed_image_url: _FileInput | None = None,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -395,7 +395,7 @@ class AsyncSdxlControlnetUnion(_AsyncEndpoint[Input, Output]):
         format_: FormatEnum = "jpeg",
         openpose_image_url: _FileInput | None = None,
         canny_preprocess: bool = True,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         guidance_scale: int | float = 7.5,
         num_images: int = 1,
@@ -409,7 +409,7 @@ class AsyncSdxlControlnetUnion(_AsyncEndpoint[Input, Output]):
         prompt: str,
         normal_preprocess: bool = True,
         teed_image_url: _FileInput | None = None,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -439,7 +439,7 @@ class AsyncSdxlControlnetUnion(_AsyncEndpoint[Input, Output]):
         format_: FormatEnum = "jpeg",
         openpose_image_url: _FileInput | None = None,
         canny_preprocess: bool = True,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         guidance_scale: int | float = 7.5,
         num_images: int = 1,
@@ -453,7 +453,7 @@ class AsyncSdxlControlnetUnion(_AsyncEndpoint[Input, Output]):
         prompt: str,
         normal_preprocess: bool = True,
         teed_image_url: _FileInput | None = None,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -485,7 +485,7 @@ class AsyncSdxlControlnetUnion(_AsyncEndpoint[Input, Output]):
         format_: FormatEnum = "jpeg",
         openpose_image_url: _FileInput | None = None,
         canny_preprocess: bool = True,
-        embeddings: list[Embedding] = [],
+        embeddings: list[Embedding] = ...,
         enable_safety_checker: bool = True,
         guidance_scale: int | float = 7.5,
         num_images: int = 1,
@@ -499,7 +499,7 @@ class AsyncSdxlControlnetUnion(_AsyncEndpoint[Input, Output]):
         prompt: str,
         normal_preprocess: bool = True,
         teed_image_url: _FileInput | None = None,
-        loras: list[LoraWeightType2_0ba7ce] = [],
+        loras: list[LoraWeightType2_0ba7ce] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -156,7 +156,7 @@ class BriaTextToImageFast(_Endpoint[Input, Output]):
         guidance_scale: int | float = 5,
         prompt_enhancement: bool = False,
         medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
+        guidance: list[GuidanceInput] = ...,
         sync_mode: bool = False,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -183,7 +183,7 @@ class BriaTextToImageFast(_Endpoint[Input, Output]):
         guidance_scale: int | float = 5,
         prompt_enhancement: bool = False,
         medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
+        guidance: list[GuidanceInput] = ...,
         sync_mode: bool = False,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -208,7 +208,7 @@ class BriaTextToImageFast(_Endpoint[Input, Output]):
         guidance_scale: int | float = 5,
         prompt_enhancement: bool = False,
         medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
+        guidance: list[GuidanceInput] = ...,
         sync_mode: bool = False,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -242,7 +242,7 @@ class AsyncBriaTextToImageFast(_AsyncEndpoint[Input, Output]):
         guidance_scale: int | float = 5,
         prompt_enhancement: bool = False,
         medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
+        guidance: list[GuidanceInput] = ...,
         sync_mode: bool = False,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -269,7 +269,7 @@ class AsyncBriaTextToImageFast(_AsyncEndpoint[Input, Output]):
         guidance_scale: int | float = 5,
         prompt_enhancement: bool = False,
         medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
+        guidance: list[GuidanceInput] = ...,
         sync_mode: bool = False,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -298,7 +298,7 @@ class AsyncBriaTextToImageFast(_AsyncEndpoint[Input, Output]):
         guidance_scale: int | float = 5,
         prompt_enhancement: bool = False,
         medium: MediumEnum | None = None,
-        guidance: list[GuidanceInput] = [],
+        guidance: list[GuidanceInput] = ...,
         sync_mode: bool = False,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...

@@ -100,7 +100,7 @@ class ElevenlabsSpeechToTextScribeV2(_Endpoint[Input, Output]):
         language_code: str | None = None,
         tag_audio_events: bool = True,
         diarize: bool = True,
-        keyterms: list[str] = [],
+        keyterms: list[str] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -121,7 +121,7 @@ class ElevenlabsSpeechToTextScribeV2(_Endpoint[Input, Output]):
         language_code: str | None = None,
         tag_audio_events: bool = True,
         diarize: bool = True,
-        keyterms: list[str] = [],
+        keyterms: list[str] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -140,7 +140,7 @@ class ElevenlabsSpeechToTextScribeV2(_Endpoint[Input, Output]):
         language_code: str | None = None,
         tag_audio_events: bool = True,
         diarize: bool = True,
-        keyterms: list[str] = [],
+        keyterms: list[str] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -168,7 +168,7 @@ class AsyncElevenlabsSpeechToTextScribeV2(_AsyncEndpoint[Input, Output]):
         language_code: str | None = None,
         tag_audio_events: bool = True,
         diarize: bool = True,
-        keyterms: list[str] = [],
+        keyterms: list[str] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -189,7 +189,7 @@ class AsyncElevenlabsSpeechToTextScribeV2(_AsyncEndpoint[Input, Output]):
         language_code: str | None = None,
         tag_audio_events: bool = True,
         diarize: bool = True,
-        keyterms: list[str] = [],
+        keyterms: list[str] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -212,7 +212,7 @@ class AsyncElevenlabsSpeechToTextScribeV2(_AsyncEndpoint[Input, Output]):
         language_code: str | None = None,
         tag_audio_events: bool = True,
         diarize: bool = True,
-        keyterms: list[str] = [],
+        keyterms: list[str] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -162,7 +162,7 @@ class ErnieImageLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -191,7 +191,7 @@ class ErnieImageLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -218,7 +218,7 @@ class ErnieImageLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -254,7 +254,7 @@ class AsyncErnieImageLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -283,7 +283,7 @@ class AsyncErnieImageLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -314,7 +314,7 @@ class AsyncErnieImageLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

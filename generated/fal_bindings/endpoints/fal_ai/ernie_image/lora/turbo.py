@@ -165,7 +165,7 @@ class ErnieImageLoraTurbo(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -194,7 +194,7 @@ class ErnieImageLoraTurbo(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -221,7 +221,7 @@ class ErnieImageLoraTurbo(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -257,7 +257,7 @@ class AsyncErnieImageLoraTurbo(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -286,7 +286,7 @@ class AsyncErnieImageLoraTurbo(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -317,7 +317,7 @@ class AsyncErnieImageLoraTurbo(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "jpeg",
         sync_mode: bool = False,
         acceleration: AccelerationEnum = "regular",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -161,7 +161,7 @@ class Flux2Lora(_Endpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -189,7 +189,7 @@ class Flux2Lora(_Endpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -215,7 +215,7 @@ class Flux2Lora(_Endpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -250,7 +250,7 @@ class AsyncFlux2Lora(_AsyncEndpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -278,7 +278,7 @@ class AsyncFlux2Lora(_AsyncEndpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -308,7 +308,7 @@ class AsyncFlux2Lora(_AsyncEndpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

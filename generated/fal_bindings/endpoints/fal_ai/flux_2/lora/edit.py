@@ -180,7 +180,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -209,7 +209,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -236,7 +236,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -263,7 +263,7 @@ class Flux2LoraEdit(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
 
@@ -302,7 +302,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -331,7 +331,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -362,7 +362,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
@@ -391,7 +391,7 @@ class AsyncFlux2LoraEdit(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...
 

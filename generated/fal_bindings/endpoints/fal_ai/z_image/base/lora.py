@@ -157,7 +157,7 @@ class ZImageBaseLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
         negative_prompt: str = "",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -185,7 +185,7 @@ class ZImageBaseLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
         negative_prompt: str = "",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -211,7 +211,7 @@ class ZImageBaseLora(_Endpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
         negative_prompt: str = "",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -246,7 +246,7 @@ class AsyncZImageBaseLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
         negative_prompt: str = "",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -274,7 +274,7 @@ class AsyncZImageBaseLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
         negative_prompt: str = "",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -304,7 +304,7 @@ class AsyncZImageBaseLora(_AsyncEndpoint[Input, Output]):
         output_format: OutputFormatEnum = "png",
         acceleration: AccelerationEnum = "regular",
         negative_prompt: str = "",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

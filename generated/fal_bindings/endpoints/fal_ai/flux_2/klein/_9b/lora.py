@@ -135,7 +135,7 @@ class Flux2Klein9bLora(_Endpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -160,7 +160,7 @@ class Flux2Klein9bLora(_Endpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -183,7 +183,7 @@ class Flux2Klein9bLora(_Endpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -215,7 +215,7 @@ class AsyncFlux2Klein9bLora(_AsyncEndpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -240,7 +240,7 @@ class AsyncFlux2Klein9bLora(_AsyncEndpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -267,7 +267,7 @@ class AsyncFlux2Klein9bLora(_AsyncEndpoint[Input, Output]):
         sync_mode: bool = False,
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -239,7 +239,7 @@ class WanV22A14bTextToVideoLora(_Endpoint[Input, Output]):
         adjust_fps_for_interpolation: bool = True,
         video_quality: VideoQualityEnum = "high",
         video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
+        loras: list[LoRAWeightType2] = ...,
         reverse_video: bool = False,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -277,7 +277,7 @@ class WanV22A14bTextToVideoLora(_Endpoint[Input, Output]):
         adjust_fps_for_interpolation: bool = True,
         video_quality: VideoQualityEnum = "high",
         video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
+        loras: list[LoRAWeightType2] = ...,
         reverse_video: bool = False,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -313,7 +313,7 @@ class WanV22A14bTextToVideoLora(_Endpoint[Input, Output]):
         adjust_fps_for_interpolation: bool = True,
         video_quality: VideoQualityEnum = "high",
         video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
+        loras: list[LoRAWeightType2] = ...,
         reverse_video: bool = False,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -358,7 +358,7 @@ class AsyncWanV22A14bTextToVideoLora(_AsyncEndpoint[Input, Output]):
         adjust_fps_for_interpolation: bool = True,
         video_quality: VideoQualityEnum = "high",
         video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
+        loras: list[LoRAWeightType2] = ...,
         reverse_video: bool = False,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -396,7 +396,7 @@ class AsyncWanV22A14bTextToVideoLora(_AsyncEndpoint[Input, Output]):
         adjust_fps_for_interpolation: bool = True,
         video_quality: VideoQualityEnum = "high",
         video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
+        loras: list[LoRAWeightType2] = ...,
         reverse_video: bool = False,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -436,7 +436,7 @@ class AsyncWanV22A14bTextToVideoLora(_AsyncEndpoint[Input, Output]):
         adjust_fps_for_interpolation: bool = True,
         video_quality: VideoQualityEnum = "high",
         video_write_mode: VideoWriteModeEnum = "balanced",
-        loras: list[LoRAWeightType2] = [],
+        loras: list[LoRAWeightType2] = ...,
         reverse_video: bool = False,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...

@@ -175,7 +175,7 @@ class ZImageTurboImageToImageLora(_Endpoint[Input, Output]):
         enable_prompt_expansion: bool = False,
         image_url: _FileInput,
         strength: int | float = 0.6,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -204,7 +204,7 @@ class ZImageTurboImageToImageLora(_Endpoint[Input, Output]):
         enable_prompt_expansion: bool = False,
         image_url: _FileInput,
         strength: int | float = 0.6,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -231,7 +231,7 @@ class ZImageTurboImageToImageLora(_Endpoint[Input, Output]):
         enable_prompt_expansion: bool = False,
         image_url: _FileInput,
         strength: int | float = 0.6,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -267,7 +267,7 @@ class AsyncZImageTurboImageToImageLora(_AsyncEndpoint[Input, Output]):
         enable_prompt_expansion: bool = False,
         image_url: _FileInput,
         strength: int | float = 0.6,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -296,7 +296,7 @@ class AsyncZImageTurboImageToImageLora(_AsyncEndpoint[Input, Output]):
         enable_prompt_expansion: bool = False,
         image_url: _FileInput,
         strength: int | float = 0.6,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -327,7 +327,7 @@ class AsyncZImageTurboImageToImageLora(_AsyncEndpoint[Input, Output]):
         enable_prompt_expansion: bool = False,
         image_url: _FileInput,
         strength: int | float = 0.6,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -197,7 +197,7 @@ class ZImageTurboInpaintLora(_Endpoint[Input, Output]):
         control_end: int | float = 0.8,
         mask_image_url: _FileInput,
         strength: int | float = 1,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -230,7 +230,7 @@ class ZImageTurboInpaintLora(_Endpoint[Input, Output]):
         control_end: int | float = 0.8,
         mask_image_url: _FileInput,
         strength: int | float = 1,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -261,7 +261,7 @@ class ZImageTurboInpaintLora(_Endpoint[Input, Output]):
         control_end: int | float = 0.8,
         mask_image_url: _FileInput,
         strength: int | float = 1,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -301,7 +301,7 @@ class AsyncZImageTurboInpaintLora(_AsyncEndpoint[Input, Output]):
         control_end: int | float = 0.8,
         mask_image_url: _FileInput,
         strength: int | float = 1,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -334,7 +334,7 @@ class AsyncZImageTurboInpaintLora(_AsyncEndpoint[Input, Output]):
         control_end: int | float = 0.8,
         mask_image_url: _FileInput,
         strength: int | float = 1,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -369,7 +369,7 @@ class AsyncZImageTurboInpaintLora(_AsyncEndpoint[Input, Output]):
         control_end: int | float = 0.8,
         mask_image_url: _FileInput,
         strength: int | float = 1,
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -212,7 +212,7 @@ class ZImageTurboTilingLora(_Endpoint[Input, Output]):
         tile_size: int = 128,
         tile_stride: int = 64,
         tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -245,7 +245,7 @@ class ZImageTurboTilingLora(_Endpoint[Input, Output]):
         tile_size: int = 128,
         tile_stride: int = 64,
         tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -276,7 +276,7 @@ class ZImageTurboTilingLora(_Endpoint[Input, Output]):
         tile_size: int = 128,
         tile_stride: int = 64,
         tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -316,7 +316,7 @@ class AsyncZImageTurboTilingLora(_AsyncEndpoint[Input, Output]):
         tile_size: int = 128,
         tile_stride: int = 64,
         tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -349,7 +349,7 @@ class AsyncZImageTurboTilingLora(_AsyncEndpoint[Input, Output]):
         tile_size: int = 128,
         tile_stride: int = 64,
         tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -384,7 +384,7 @@ class AsyncZImageTurboTilingLora(_AsyncEndpoint[Input, Output]):
         tile_size: int = 128,
         tile_stride: int = 64,
         tiling_mode: TilingModeEnum = "both",
-        loras: list[LoRAInput_8ce3f7] = [],
+        loras: list[LoRAInput_8ce3f7] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -143,7 +143,7 @@ class Flux2Klein4bEditLora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -169,7 +169,7 @@ class Flux2Klein4bEditLora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -193,7 +193,7 @@ class Flux2Klein4bEditLora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -226,7 +226,7 @@ class AsyncFlux2Klein4bEditLora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -252,7 +252,7 @@ class AsyncFlux2Klein4bEditLora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -280,7 +280,7 @@ class AsyncFlux2Klein4bEditLora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

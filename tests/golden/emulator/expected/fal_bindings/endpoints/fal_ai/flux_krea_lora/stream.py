@@ -91,7 +91,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -111,7 +111,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -129,7 +129,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -147,7 +147,7 @@ class FluxKreaLoraStream(_Endpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_StreamOptions],
     ) -> _Stream[Output]: ...
 
@@ -177,7 +177,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -197,7 +197,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -219,7 +219,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 
@@ -239,7 +239,7 @@ class AsyncFluxKreaLoraStream(_AsyncEndpoint[Input, Output]):
         prompt: str,
         num_inference_steps: int = 28,
         image_size: ImageSize | ImageSizeEnum = "landscape_4_3",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         **options: Unpack[_AsyncStreamOptions],
     ) -> _AsyncStream[Output]: ...
 

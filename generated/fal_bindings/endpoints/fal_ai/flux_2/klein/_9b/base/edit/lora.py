@@ -170,7 +170,7 @@ class Flux2Klein9bBaseEditLora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
 
@@ -199,7 +199,7 @@ class Flux2Klein9bBaseEditLora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
 
@@ -226,7 +226,7 @@ class Flux2Klein9bBaseEditLora(_Endpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
 
@@ -262,7 +262,7 @@ class AsyncFlux2Klein9bBaseEditLora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
 
@@ -291,7 +291,7 @@ class AsyncFlux2Klein9bBaseEditLora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
 
@@ -322,7 +322,7 @@ class AsyncFlux2Klein9bBaseEditLora(_AsyncEndpoint[Input, Output]):
         enable_safety_checker: bool = True,
         output_format: OutputFormatEnum = "png",
         image_urls: list[_FileInput],
-        loras: list[FalAiFlux2KleinLoRAInput] = [],
+        loras: list[FalAiFlux2KleinLoRAInput] = ...,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
 

@@ -117,7 +117,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         num_images: int = 1,
         acceleration: AccelerationEnum = "regular",
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         enable_safety_checker: bool = True,
         **options: Unpack[_RunOptions],
     ) -> Output: ...
@@ -144,7 +144,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         num_images: int = 1,
         acceleration: AccelerationEnum = "regular",
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         enable_safety_checker: bool = True,
         **options: Unpack[_SubmitOptions],
     ) -> _RequestHandle[Output]: ...
@@ -169,7 +169,7 @@ class Flux2Klein4bBase(_Endpoint[Input, Output]):
         num_images: int = 1,
         acceleration: AccelerationEnum = "regular",
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         enable_safety_checker: bool = True,
         **options: Unpack[_SubscribeOptions],
     ) -> Output: ...
@@ -206,7 +206,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         acceleration: AccelerationEnum = "regular",
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         enable_safety_checker: bool = True,
         **options: Unpack[_AsyncRunOptions],
     ) -> Output: ...
@@ -233,7 +233,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         acceleration: AccelerationEnum = "regular",
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         enable_safety_checker: bool = True,
         **options: Unpack[_AsyncSubmitOptions],
     ) -> _AsyncRequestHandle[Output]: ...
@@ -262,7 +262,7 @@ class AsyncFlux2Klein4bBase(_AsyncEndpoint[Input, Output]):
         num_images: int = 1,
         acceleration: AccelerationEnum = "regular",
         output_format: OutputFormatEnum = "png",
-        loras: list[LoraWeight] = [],
+        loras: list[LoraWeight] = ...,
         enable_safety_checker: bool = True,
         **options: Unpack[_AsyncSubscribeOptions],
     ) -> Output: ...
