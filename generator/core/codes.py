@@ -94,6 +94,7 @@ class Code(Enum):
     MISSING_OPERATION = ("missing-operation", WARNING, "no operation names the Input/Output schema; one is chosen by name")
     MISSING_INPUT = ("missing-input", ERROR, "no Input schema; it is left empty")
     MISSING_OUTPUT = ("missing-output", ERROR, "no Output schema; it is left empty")
+    NON_OBJECT_IO = ("non-object-io", WARNING, "an Input or Output schema that is not an object (a string, a union, a `$ref`): the Output takes any JSON value, the Input any keys")
     DANGLING_REF = ("dangling-ref", WARNING, "a `$ref` to a schema the document does not have: typed `Any` (an overlay can define it)")
     BAD_SCHEMA = ("bad-schema", (WARNING, ERROR), "a malformed schema (`properties`, `required`); a schema that is no object is an error")
     BAD_PROVENANCE = ("bad-provenance", WARNING, "an `x-fal-source` location that cannot be read")

@@ -56,8 +56,11 @@ class FieldView:
 
     @property
     def signature_default(self) -> str | None:
-        """The default a method signature shows."""
-        return "..." if self.default_factory else self.default
+        """The default a method signature shows: `...` for one built per instance and for a list
+        or dict display (a mutable default in a signature is a bug pattern, ruff's B006; the
+        model holds the real default)."""
+        mutable = self.default is not None and self.default.startswith(("[", "{"))
+        return "..." if self.default_factory or mutable else self.default
 
     @property
     def needs_alias(self) -> bool:

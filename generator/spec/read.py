@@ -131,8 +131,8 @@ class _Reader(SchemaReader):
         for key in self.schemas:
             if key in self.object_names and key not in (input_key, output_key):
                 types.append(self.schema(key))
-        input_schema = self.io_schema(input_key, f"{base}Input")
-        output_schema = self.io_schema(output_key, f"{base}Output")
+        input_schema = self.io_schema(input_key, f"{base}Input", "Input")
+        output_schema = self.io_schema(output_key, f"{base}Output", "Output")
         types.extend(self.inline_types)
 
         title = info.get("title")
@@ -215,10 +215,23 @@ class _Reader(SchemaReader):
             else:
                 self.aliases.add(key)
 
-    def io_schema(self, key: str | None, fallback_name: str) -> Schema:
+    def io_schema(self, key: str | None, fallback_name: str, role: str) -> Schema:
         if key is None:
             return Schema(name=fallback_name)
-        return self.schema(key)
+        schema = self.schema(key)
+        node = self.schemas[key]
+        if schema.fields or schema.any_value or not isinstance(node, dict) or _states_an_object(node):
+            return schema
+        # A string, a list, a union, a `$ref` to another schema: the IR's Input and Output are
+        # objects, so say what is not modelled rather than read it as an empty object.
+        stated = ", ".join(f"{k}: {json.dumps(node[k])[:60]}" for k in sorted(node) if not k.startswith(("x-", "title", "description", "example")))
+        treated = "typed as any JSON value (`FalValue`)" if role == "Output" else "an open Input (any keys)"
+        self.report(
+            Code.NON_OBJECT_IO,
+            f"the {role} schema {key!r} is not an object ({stated}): {treated}; an overlay can define it",
+            _child("/components/schemas", key),
+        )
+        return schema.model_copy(update={"any_value": True})
 
     def capabilities(self, metadata: JsonDict) -> list[Capability]:
         raw = metadata.get("capabilities")
@@ -430,3 +443,10 @@ def read_spec_dir(path: Path, *, root: Path | None = None) -> ParseResult:
         diagnostics=diagnostics,
         pages=len(files),
     )
+
+
+def _states_an_object(node: JsonDict) -> bool:
+    """Whether a schema says its value is an object (or says nothing about its type)."""
+    kind = node.get("type")
+    stated = kind == "object" or (isinstance(kind, list) and "object" in kind)
+    return stated or "properties" in node or "additionalProperties" in node

@@ -8,6 +8,7 @@ key appears neither on stdout nor on stderr, and that no Python traceback was pr
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import shutil
@@ -129,12 +130,17 @@ def records(emu: Emulator) -> list[RequestRecord]:
 # --------------------------------------------------------------------------- example -> options
 
 
+_documents: dict[Path, dict[str, dict[str, Any]]] = {}
+
+
 def _spec(endpoint_id: str, specs: Path) -> dict[str, Any]:
-    for path in sorted(specs.glob("*.json")):
-        document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        if document["info"]["x-fal-metadata"]["endpointId"] == endpoint_id:
-            return document
-    raise LookupError(f"no spec of {endpoint_id} in {specs}")
+    # Read once per folder: looking each id up file by file is quadratic at a thousand endpoints.
+    if specs not in _documents:
+        documents = (json.loads(path.read_text(encoding="utf-8")) for path in sorted(specs.glob("*.json")))
+        _documents[specs] = {d["info"]["x-fal-metadata"]["endpointId"]: d for d in documents}
+    if endpoint_id not in _documents[specs]:
+        raise LookupError(f"no spec of {endpoint_id} in {specs}")
+    return _documents[specs][endpoint_id]
 
 
 def input_properties(endpoint_id: str, specs: Path = CLI_SPECS) -> dict[str, Any]:
@@ -148,25 +154,46 @@ def input_properties(endpoint_id: str, specs: Path = CLI_SPECS) -> dict[str, Any
 
 def example_args(endpoint_id: str, example: dict[str, Any], specs: Path = CLI_SPECS) -> list[str]:
     """Command-line options expressing a JSON input: `--wire-name=value`; booleans as
-    `--flag`/`--no-flag`; lists as repeated options (an empty list as `[]`); objects and other
-    non-text values as JSON."""
+    `--flag`/`--no-flag`; lists as repeated options (an empty list, or a list of lists, as one
+    JSON array); objects and other non-text values as JSON. No option says `null` (`--x null`
+    would be the text "null" or refused): explicit nulls go in an `--input-json` file."""
     properties = input_properties(endpoint_id, specs)
     args: list[str] = []
+    nulls: dict[str, None] = {}
     for key, value in example.items():
         assert key in properties, f"{endpoint_id}: example key {key!r} is not an Input field"
         option = "--" + key.replace("_", "-")
-        if isinstance(value, bool):
+        if value is None:
+            nulls[key] = None
+        elif isinstance(value, bool):
             args.append(option if value else f"--no-{key.replace('_', '-')}")
+        elif isinstance(value, list) and (not value or any(isinstance(item, list) for item in value)):
+            args.append(f"{option}={json.dumps(value)}")  # one JSON array: the items at once
         elif isinstance(value, list):
-            if not value:
-                args.append(f"{option}=[]")
             for item in value:
                 args.append(f"{option}={item if isinstance(item, str) else json.dumps(item)}")
         elif isinstance(value, str):
             args.append(f"{option}={value}")
         else:
             args.append(f"{option}={json.dumps(value)}")
+    if nulls:
+        args += ["--input-json", str(_json_file(nulls))]
     return args
+
+
+def _json_file(value: Any) -> Path:
+    """A file holding `value` as JSON, in a folder removed when the test process ends."""
+    if not _scratch:
+        root = Path(tempfile.mkdtemp(prefix="fal-bindings-cli-json-"))
+        atexit.register(shutil.rmtree, root, True)
+        _scratch.append(root)
+    text = json.dumps(value, sort_keys=True)
+    path = _scratch[0] / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+_scratch: list[Path] = []
 
 
 def file_urls(value: Any) -> list[str]:

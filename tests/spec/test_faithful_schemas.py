@@ -116,6 +116,27 @@ def test_additional_properties_and_any_value_output() -> None:
     assert_round_trip(endpoint)
 
 
+def test_an_input_or_output_that_is_not_an_object_is_read_as_any_value_with_a_warning() -> None:
+    """A string, a list, a union or a `$ref` where the Output (or Input) schema should be: never an
+    empty object read silently (its model would refuse every output fal's schema allows)."""
+    for stated in ({"type": "string"}, {"type": "array", "items": {"type": "string"}}, {"anyOf": [{"type": "string"}, {"type": "null"}]}, {"$ref": "#/components/schemas/Other"}):
+        doc = minimal_doc()
+        doc["components"]["schemas"]["DemoOutput"] = stated
+        doc["components"]["schemas"]["DemoInput"] = {"type": "string"}
+        doc["components"]["schemas"]["Other"] = {"type": "object", "properties": {"a": {"type": "integer"}}}
+        endpoint, diagnostics = read(doc)
+        assert endpoint.output.any_value and endpoint.input.any_value, stated
+        assert [(d.code, d.severity) for d in diagnostics] == [("non-object-io", Severity.WARNING)] * 2, stated
+        assert "'DemoOutput' is not an object" in diagnostics[1].message and "`FalValue`" in diagnostics[1].message
+        assert "'DemoInput' is not an object" in diagnostics[0].message and "open Input" in diagnostics[0].message
+        validate(endpoint_to_openapi(endpoint))
+        assert_round_trip(endpoint)
+    empty = minimal_doc()
+    empty["components"]["schemas"]["DemoOutput"] = {"type": "object"}
+    endpoint, diagnostics = read(empty)
+    assert not endpoint.output.any_value and diagnostics == []  # an object without properties
+
+
 def test_formats_and_const_are_no_gap() -> None:
     endpoint, diagnostics = read(
         minimal_doc(

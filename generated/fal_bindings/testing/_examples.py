@@ -27,18 +27,20 @@ def example_input(endpoint_id: str, *, specs: SpecSource | None = None) -> dict[
     # The bindings' Input models (nested ones too) reject keys the schema does not declare (typos
     # fail loudly), so a fixture keeps only declared ones, even where the docs' example shows more
     # (`falgen parse` reports those examples: `example-mismatch`).
-    value = _declared_only(spec, {"$ref": spec.input_pointer}, _as_object(spec, "input"), 0)
+    value = _declared_only(spec, {"$ref": spec.input_pointer}, _input_object(spec), 0)
     assert isinstance(value, dict)
     return value
 
 
-def example_output(endpoint_id: str, *, specs: SpecSource | None = None) -> dict[str, Any]:
+def example_output(endpoint_id: str, *, specs: SpecSource | None = None) -> Any:
     """The endpoint's documented output example, repaired if it does not match its own schema.
 
     Without an example, a full output is synthesized; its file URLs use the never-resolving
-    `fal-emulator.invalid` host (a running emulator serves its own instead).
+    `fal-emulator.invalid` host (a running emulator serves its own instead). A JSON object, except
+    where the Output schema is not one (then any JSON value it allows; `{}` gives an object).
     """
-    return _as_object(lookup(load_specs(specs), endpoint_id), "output")
+    value = corrected_example(lookup(load_specs(specs), endpoint_id), "output")
+    return copy.deepcopy(value)
 
 
 def corrected_example(spec: EndpointSpec, kind: Kind) -> Any:
@@ -57,12 +59,11 @@ def corrected_example(spec: EndpointSpec, kind: Kind) -> Any:
     return value
 
 
-def _as_object(spec: EndpointSpec, kind: Kind) -> dict[str, Any]:
-    value = corrected_example(spec, kind)
+def _input_object(spec: EndpointSpec) -> dict[str, Any]:
+    # fal's queue takes a JSON object as the request body (fal-client sends nothing else).
+    value = corrected_example(spec, "input")
     if not isinstance(value, dict):
-        raise SpecError(
-            f"{spec.source}: the {kind} schema of {spec.endpoint_id!r} is not an object"
-        )
+        raise SpecError(f"{spec.source}: the input schema of {spec.endpoint_id!r} is not an object")
     return copy.deepcopy(value)
 
 

@@ -196,7 +196,9 @@ class Synthesizer:
             return self._number(node, ctx, integer=kind == "integer")
         if kind == "boolean":
             return False
-        return None
+        # A schema that says nothing (`{}`, a dangling `$ref`) takes any value: `null` for a part,
+        # an object for a whole payload (what fal's apps send and take).
+        return None if ctx.path else {}
 
     def _deref(self, node: dict[str, Any], ctx: _Ctx) -> tuple[dict[str, Any], _Ctx]:
         while isinstance(node.get("$ref"), str):
@@ -333,7 +335,9 @@ def localize_file_urls(
 ) -> Any:
     """A copy of `value` (valid for the schema at `pointer`) whose file URLs, the properties the
     spec marks `x-fal-file`, point at `file_url` instead. URLs under `own_prefix` and data URIs
-    are kept."""
+    are kept. Where the schema says nothing about a value (`{}`, a dangling `$ref`), any http(s)
+    URL in it is served too: a file cannot be told from text there, and an emulator's output
+    must not send a test to a remote host."""
     document = spec.document
 
     def remote(text: Any) -> bool:
@@ -355,6 +359,8 @@ def localize_file_urls(
 
     def walk(node: Any, schema: dict[str, Any], ctx: _Ctx) -> Any:
         schema = _branch(document, schema, node)
+        if isinstance(node, str) and node and remote(node) and _says_nothing(schema):
+            return local(node, ctx, {})
         if isinstance(node, list):
             items = schema.get("items")
             return [
@@ -377,26 +383,37 @@ def localize_file_urls(
                     local(u, child.child(i), {}) if remote(u) else u for i, u in enumerate(item)
                 ]
             else:
-                out[key] = walk(item, prop, ctx.child(key, prop))
+                out[key] = walk(item, prop, child)
         return out
 
     return walk(value, {"$ref": pointer}, _Ctx())
 
 
 def _branch(document: Mapping[str, Any], schema: dict[str, Any], value: Any) -> dict[str, Any]:
-    """The (resolved) schema `value` is read with: for a union, the first branch of its shape."""
+    """The (resolved) schema `value` is read with: for a union, the first branch of its shape
+    (`{}` when no branch says anything)."""
     schema = resolve(document, schema)
     variants = non_null_variants(schema)
     if variants is None:
         return schema
-    for variant in variants:
-        resolved = resolve(document, variant)
+    resolved_variants = [resolve(document, variant) for variant in variants]
+    for resolved in resolved_variants:
         kind = _schema_type(resolved)
         if (isinstance(value, dict) and kind == "object") or (
             isinstance(value, list) and kind == "array"
         ):
             return resolved
+    if resolved_variants and all(_says_nothing(v) for v in resolved_variants):
+        return {}
     return schema
+
+
+_ASSERTIONS = ("anyOf", "oneOf", "allOf", "enum", "const", "not", "$ref", "pattern")
+
+
+def _says_nothing(schema: dict[str, Any]) -> bool:
+    """Whether a (resolved) schema accepts any value: no type, no keyword that restricts one."""
+    return _schema_type(schema) is None and not any(key in schema for key in _ASSERTIONS)
 
 
 def _error_order(error: ValidationError) -> tuple[int, list[str], str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
+from .._runtime.spec import carries_files, dig
 from ._app_state import AppState
 from ._controls import Behavior
 from ._examples import corrected_example
@@ -67,12 +68,21 @@ class Answers(AppState):
 
     def output(self, spec: EndpointSpec, payload: Mapping[str, Any]) -> Any:
         """A schema-valid output: the endpoint's (repaired) example with emulator-served file URLs,
-        echoing top-level input fields the output also has (e.g. `prompt`, `seed`) when valid."""
+        echoing top-level input fields the output also has (e.g. `prompt`, `seed`) when valid.
+        Values that hold files are not echoed: an output's files are the emulator's to serve."""
         base = self._base_output(spec)
         output = copy.deepcopy(base)
         if not isinstance(output, dict):
             return output
-        shared = [name for name in output if name in payload]
+        properties = dig(spec.schema(spec.output_pointer), "properties")
+        properties = properties if isinstance(properties, dict) else {}
+        shared = [
+            name
+            for name in output
+            if name in payload
+            and not carries_files(properties.get(name) or {})
+            and self._holds_no_file(spec, {name: payload[name]})
+        ]
         if not shared:
             return output
         everything = {**output, **{name: payload[name] for name in shared}}
@@ -83,6 +93,12 @@ class Answers(AppState):
             if spec.output_validator.is_valid(candidate):
                 output = candidate
         return output
+
+    def _holds_no_file(self, spec: EndpointSpec, part: dict[str, Any]) -> bool:
+        """Whether the top-level output fields `part` hold no URL the emulator would serve."""
+        own = self.base_url + "/"
+        served = localize_file_urls(part, lambda _s, _e: own, own, spec, spec.output_pointer)
+        return bool(served == part)
 
     def _base_output(self, spec: EndpointSpec) -> Any:
         with self.lock:

@@ -6,7 +6,7 @@ import difflib
 import json
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -66,9 +66,15 @@ class EndpointSpec:
 
 
 def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
-    """Index every endpoint of `source` (default: the package's `_specs/`) by endpoint id."""
+    """Index every endpoint of `source` (default: the package's `_specs/`) by endpoint id.
+
+    A directory is read again when a file in it changes; the package's own specs, like its
+    modules, are read once per process."""
     if source is None:
-        source = DEFAULT_SPECS_DIR
+        with _cache_lock:
+            if not _package_specs:
+                _package_specs.update(_load_path(DEFAULT_SPECS_DIR))
+        return dict(_package_specs)
     if isinstance(source, (str, os.PathLike)):
         return dict(_load_path(Path(source)))
     if isinstance(source, Mapping):
@@ -78,29 +84,43 @@ def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
     return _index((document, f"specs[{index}]") for index, document in enumerate(source))
 
 
-_cache_lock = threading.Lock()
+_cache_lock = threading.RLock()
+_package_specs: dict[str, EndpointSpec] = {}
 _path_cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, EndpointSpec]]] = {}
 
 
 def _load_path(path: Path) -> dict[str, EndpointSpec]:
     # Cached per directory while no file changes: thousands of specs are parsed once per process,
     # not once per emulator.
+    # The check runs on every call (`example_input(id)` per endpoint), so it is one stat per file.
     path = path.resolve()
     if path.is_file():
-        files = [path]
+        stat = path.stat()
+        signature: tuple[tuple[str, int, int], ...] = ((str(path), stat.st_mtime_ns, stat.st_size),)
     elif path.is_dir():
-        files = sorted(path.rglob("*.json"))
+        signature = tuple(sorted(_json_files(str(path))))
     else:
         raise SpecError(f"spec directory not found: {path}")
-    signature = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
     with _cache_lock:
         cached = _path_cache.get(path)
         if cached and cached[0] == signature:
             return cached[1]
-    specs = _index((_read_json(f), str(f)) for f in files)
+    specs = _index((_read_json(Path(f)), f) for f, _, _ in signature)
     with _cache_lock:
         _path_cache[path] = (signature, specs)
     return specs
+
+
+def _json_files(directory: str) -> Iterator[tuple[str, int, int]]:
+    """(path, mtime, size) of every `*.json` file under `directory` (as `rglob` finds them:
+    symlinked files followed, symlinked directories not)."""
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                yield from _json_files(entry.path)
+            elif entry.name.endswith(".json") and entry.is_file():
+                stat = entry.stat()
+                yield entry.path, stat.st_mtime_ns, stat.st_size
 
 
 def _read_json(path: Path) -> Any:
