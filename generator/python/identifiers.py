@@ -58,7 +58,7 @@ PACKAGE_NAMES = frozenset(
         "FalBindingsError", "CredentialsError", "RequestEncodingError", "InternalServerError", "NotFoundError", "OutputValidationError",
         "PermissionDeniedError", "RateLimitError", "RealtimeError", "RequestTimeoutError",
         "StreamError", "UnknownEndpointError", "UnprocessableEntityError", "LazyRegistry",
-        "__version__", "registry", "ENDPOINT_IDS", "endpoint", "async_endpoint", "__getattr__",
+        "__version__", "registry", "ENDPOINT_IDS", "endpoint", "async_endpoint", "configure", "__getattr__",
         "__dir__", "__all__", "TYPE_CHECKING",
     }
 )

@@ -83,7 +83,11 @@ def prune_union_errors(exc: ValidationError) -> ValidationError:
         meant = {
             tag: numbers
             for tag, numbers in members.items()
-            if not all(_kind_mismatch(errors[n]) for n in numbers)
+            # An error inside the member (deeper than its tag) means the value was of its kind.
+            if not all(
+                _kind_mismatch(errors[n]) and len(errors[n]["loc"]) == len(prefix) + 1
+                for n in numbers
+            )
         }
         if not meant or len(meant) == len(members):
             continue
