@@ -1,4 +1,4 @@
-"""What every test shares: the project's paths, the `falgen` CLI, a project copy, and two
+"""What every test shares: the project's paths, the `falgen` CLI, a small project, and two
 session rules.
 
 - Tested in place: at session start `falgen generate` (incremental; ~0.5 s when nothing
@@ -42,13 +42,27 @@ def falgen(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> s
     )
 
 
+@pytest.fixture(scope="session")
+def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project laid out like this one over the tests' own doc pages (specs/sources: the seed
+    pages, specs/overlays: tests/seed_overlays), with specs/openapi, the report and generated/ as
+    `falgen parse` and `falgen generate` make them. For the tests of `falgen check` and the output
+    folders, whose behaviour does not depend on the corpus: a check of the live catalogue costs
+    half a minute, and `tests/tools/test_check.py` runs one. Read only: use `small_project_copy`."""
+    root = tmp_path_factory.mktemp("small") / "project"
+    shutil.copytree(SEED_PAGES, root / "specs" / "sources")
+    shutil.copytree(ROOT / "tests" / "seed_overlays", root / "specs" / "overlays")
+    for args in (("parse", "-q"), ("generate",)):
+        done = falgen(*args, cwd=root)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
 @pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project's data (sources, overlays, specs, generated) to mutate freely."""
+def small_project_copy(small_project: Path, tmp_path: Path) -> Path:
+    """A copy of `small_project` to mutate freely."""
     target = tmp_path / "project"
-    target.mkdir()
-    for name in ("specs", "generated"):
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(small_project, target, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", ".falgen-lock"))
     return target
 
 

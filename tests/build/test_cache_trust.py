@@ -224,8 +224,8 @@ def test_a_cache_folder_another_user_owns_is_not_used(seed_specs: Path, tmp_path
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert compare_trees(out, seed_specs).clean
     assert len(entries(cache)) == count, "nothing is written into it"
-def test_falgen_check_runs_without_the_cache(tmp_path: Path) -> None:
+def test_falgen_check_runs_without_the_cache(tmp_path: Path, small_project: Path) -> None:
     cache = tmp_path / "no-cache-here"
-    result = falgen("check", env={"FALGEN_CACHE": str(cache)})
+    result = falgen("check", cwd=small_project, env={"FALGEN_CACHE": str(cache)})
     assert result.returncode == 0, result.stdout
     assert not cache.exists(), "falgen check neither reads nor writes the cache"

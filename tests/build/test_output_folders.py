@@ -136,7 +136,8 @@ def test_take_ownership_keeps_the_files_falgen_did_not_write(seed_specs: Path, t
     assert (out / "fal_bindings" / "endpoints" / "mine.py").read_text(encoding="utf-8") == "x = 1\n"
 
 
-def test_a_build_folder_left_by_pip_is_kept_and_check_passes(project_copy: Path) -> None:
+def test_a_build_folder_left_by_pip_is_kept_and_check_passes(small_project_copy: Path) -> None:
+    project_copy = small_project_copy
     generated = project_copy / "generated"
     build = generated / "build" / "lib" / "fal_bindings"
     build.mkdir(parents=True)

@@ -241,7 +241,8 @@ def test_diff_reports_a_shared_type_whose_name_moves(workspace: Path) -> None:
     assert [(c["endpoint"], c["kind"], c["old"], c["new"]) for c in report["changes"]] == [
         ("fal_bindings.types", "type-renamed", "fal_bindings.types.image_size.ImageSize", "fal_bindings.types.image_size.ImageSizeRenamed")
     ]
-def test_check_reports_a_moved_name_as_breaking(project_copy: Path) -> None:
+def test_check_reports_a_moved_name_as_breaking(small_project_copy: Path) -> None:
+    project_copy = small_project_copy
     lock_path = project_copy / "generated" / LOCK_FILE
     data = json.loads(lock_path.read_text(encoding="utf-8"))
     data["endpoints"]["fal-ai/flux-2"]["class"] = "Flux2Renamed"

@@ -1,4 +1,5 @@
-"""Generated code passes mypy --strict and ruff; so does a typed downstream example."""
+"""Generated code passes ruff; a typed downstream example passes mypy --strict. (`mypy --strict`
+on the whole generated package runs once per session, in the fresh venv of test_install.py.)"""
 
 from __future__ import annotations
 
@@ -19,11 +20,6 @@ def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     # MYPYPATH: the bindings are checked from generated/ whatever way they were installed.
     env = {**os.environ, "MYPYPATH": str(ROOT / "generated")}
     return subprocess.run([*args], cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
-
-
-def test_generated_package_passes_mypy_strict() -> None:
-    done = _run(str(BIN / "mypy"), "--strict", "--no-incremental", "fal_bindings/endpoints", "fal_bindings/types", "fal_bindings/__init__.py", cwd=ROOT / "generated")
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_generated_package_passes_ruff() -> None:

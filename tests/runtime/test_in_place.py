@@ -57,12 +57,15 @@ def test_the_edit_is_seen():
 
 
 @pytest.fixture
-def edited_copy(tmp_path: Path) -> Path:
-    """A copy of the project whose runtime source has an edit generated/ does not have yet."""
+def edited_copy(tmp_path: Path, small_project: Path) -> Path:
+    """A copy of the project (its specs and generated/ those of the small project: the session
+    start renders the copy's tree cold) whose runtime source has an edit generated/ does not have yet."""
     copy = tmp_path / "project"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".falgen-lock")
-    for name in ("generator", "templates", "specs", "generated"):
+    for name in ("generator", "templates"):
         shutil.copytree(ROOT / name, copy / name, ignore=ignore)
+    for name in ("specs", "generated"):
+        shutil.copytree(small_project / name, copy / name, ignore=ignore)
     (copy / "tests").mkdir()
     for name in ("__init__.py", "conftest.py"):
         shutil.copy(ROOT / "tests" / name, copy / "tests" / name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from generator.tools.check import compare_trees
 from tests.conftest import ROOT, falgen
+from tests.support.sampling import stable_sample
 
 pytestmark = pytest.mark.slow  # every test here starts a process
 
@@ -24,11 +26,23 @@ def test_committed_output_reproduces_from_the_docs() -> None:
     assert "clean: specs/openapi/, specs/diagnostics.{json,md} and generated/ as they are on disk (committed or not)" in result.stdout
 
 
-def _generate_tree(tmp: Path, seed: str) -> Path:
+def _sampled_sources(tmp: Path, documents: int) -> Path:
+    """The project's doc pages and a deterministic sample of its other sources (fal's documents):
+    both front-ends, shared types across many endpoints, at a fraction of two cold runs over all."""
+    sources = tmp / "sources"
+    files = sorted(p.relative_to(ROOT / "specs/sources").as_posix() for p in (ROOT / "specs/sources").rglob("*") if p.is_file())
+    pages = [f for f in files if "/" not in f]
+    for relative in pages + stable_sample([f for f in files if "/" in f], documents):
+        (sources / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "specs/sources" / relative, sources / relative)
+    return sources
+
+
+def _generate_tree(tmp: Path, seed: str, sources: Path) -> Path:
     env = {**os.environ, "PYTHONHASHSEED": seed, "FALGEN_CACHE": str(tmp / f"cache-{seed}")}
     out = tmp / f"out-{seed}"
     for args in (
-        ["parse", "-q", "--out", str(out / "openapi"), "--report", str(out)],
+        ["parse", "-q", str(sources), "--out", str(out / "openapi"), "--report", str(out)],
         ["generate", "--specs", str(out / "openapi"), "--out", str(out / "generated")],
     ):
         done = subprocess.run([str(Path(sys.executable).parent / "falgen"), *args], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -37,8 +51,11 @@ def _generate_tree(tmp: Path, seed: str) -> Path:
 
 
 def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
-    first = _generate_tree(tmp_path, "0")
-    second = _generate_tree(tmp_path, "1")
+    """Two cold runs under different hash seeds write the same bytes (over the doc pages and a
+    sample of 150 of fal's documents; the whole catalogue is reproduced by the test above)."""
+    sources = _sampled_sources(tmp_path, 150)
+    first = _generate_tree(tmp_path, "0", sources)
+    second = _generate_tree(tmp_path, "1", sources)
     diff = compare_trees(first, second)
     assert diff.clean, diff
 
@@ -50,31 +67,34 @@ def _first_endpoint_module(generated: Path) -> str:
     return module.replace(".", "/") + ".py"
 
 
-def test_check_names_a_hand_edited_generated_file(project_copy: Path) -> None:
-    relative = _first_endpoint_module(project_copy / "generated")
-    target = project_copy / "generated" / relative
+def _check(project: Path) -> subprocess.CompletedProcess[str]:
+    return falgen("check", cwd=project)
+
+
+def test_check_names_a_hand_edited_generated_file(small_project_copy: Path) -> None:
+    relative = _first_endpoint_module(small_project_copy / "generated")
+    target = small_project_copy / "generated" / relative
     target.write_text(target.read_text() + "\n# a local tweak\n")
-    result = falgen("check", "--sources", str(ROOT / "specs/sources"), "--specs", str(project_copy / "specs/openapi"),
-                    "--generated", str(project_copy / "generated"), "--overlays", str(ROOT / "specs/overlays"))
+    result = _check(small_project_copy)
     assert result.returncode == 1
     assert "edited by hand or out of date" in result.stdout
     assert relative in result.stdout
     assert "make generate" in result.stdout
 
 
-def test_check_names_a_hand_edited_spec(project_copy: Path) -> None:
-    target = min((project_copy / "specs/openapi").glob("*.json"))
+def test_check_names_a_hand_edited_spec(small_project_copy: Path) -> None:
+    target = min((small_project_copy / "specs/openapi").glob("*.json"))
     document = json.loads(target.read_text(encoding="utf-8"))
     document["info"]["title"] += " (edited)"
     target.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    result = falgen("check", "--sources", str(ROOT / "specs/sources"), "--specs", str(project_copy / "specs/openapi"),
-                    "--generated", str(project_copy / "generated"), "--overlays", str(ROOT / "specs/overlays"))
+    result = _check(small_project_copy)
     assert result.returncode == 1
     assert target.name in result.stdout
 
 
-def test_check_fails_on_a_doc_change_not_yet_regenerated(project_copy: Path) -> None:
-    sources = project_copy / "specs/sources"
+def test_check_fails_on_a_doc_change_not_yet_regenerated(small_project_copy: Path) -> None:
+    assert _check(small_project_copy).returncode == 0  # the project reproduces before the edit
+    sources = small_project_copy / "specs/sources"
     # Any stated integer default of any page: the spec it belongs to no longer reproduces.
     page, line = next(
         (path, line)
@@ -84,9 +104,8 @@ def test_check_fails_on_a_doc_change_not_yet_regenerated(project_copy: Path) -> 
     )
     bumped = re.sub(r"\d+$", lambda number: str(int(number.group()) + 1), line)
     page.write_text(page.read_text(encoding="utf-8").replace(line, bumped, 1))
-    from_page = [spec.name for spec in (project_copy / "specs/openapi").glob("*.json") if f"/{page.name}:" in spec.read_text()]
-    result = falgen("check", "--sources", str(sources), "--specs", str(project_copy / "specs/openapi"),
-                    "--generated", str(project_copy / "generated"), "--overlays", str(ROOT / "specs/overlays"))
+    from_page = [spec.name for spec in (small_project_copy / "specs/openapi").glob("*.json") if f"/{page.name}:" in spec.read_text()]
+    result = _check(small_project_copy)
     assert result.returncode == 1
     assert any(name in result.stdout for name in from_page), result.stdout
 

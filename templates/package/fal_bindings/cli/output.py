@@ -181,10 +181,16 @@ def _size(n: int) -> str:
 
 
 def summary_lines(output: BaseModel) -> list[str]:
-    """A readable view of an Output: one line per field, files as their URLs."""
+    """A readable view of an Output: one line per field, files as their URLs. An Output whose
+    schema is `{}` (`FalValue`: any JSON value) shows an object's keys, or the value itself."""
     from pydantic import BaseModel
 
+    from .._runtime.value import FalValue
+
     dumped = output_json(output)
+    if isinstance(output, FalValue):
+        pairs = dumped.items() if isinstance(dumped, dict) else [("value", dumped)]
+        return [terminal_safe(f"{key}: {_scalar(value)}", single_line=True) for key, value in pairs]
     fields = type(output).model_fields
     alias = {
         name: (info.serialization_alias or info.alias or name) for name, info in fields.items()
