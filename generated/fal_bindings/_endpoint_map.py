@@ -28,20 +28,20 @@ if TYPE_CHECKING:
     from fal_bindings._runtime import AnyEndpoint as _AnyEndpoint
     from fal_bindings._runtime import FileUploadMode as _FileUploadMode
     from fal_bindings.endpoints.alibaba.happy_horse.text_to_video import (
-        AsyncAlibabaHappyHorseTextToVideo,
         AlibabaHappyHorseTextToVideo,
+        AsyncAlibabaHappyHorseTextToVideo,
     )
     from fal_bindings.endpoints.alibaba.happy_horse.video_edit import (
-        AsyncAlibabaHappyHorseVideoEdit,
         AlibabaHappyHorseVideoEdit,
+        AsyncAlibabaHappyHorseVideoEdit,
     )
     from fal_bindings.endpoints.argil.avatars.audio_to_video import (
-        AsyncArgilAvatarsAudioToVideo,
         ArgilAvatarsAudioToVideo,
+        AsyncArgilAvatarsAudioToVideo,
     )
     from fal_bindings.endpoints.argil.avatars.text_to_video import (
-        AsyncArgilAvatarsTextToVideo,
         ArgilAvatarsTextToVideo,
+        AsyncArgilAvatarsTextToVideo,
     )
     from fal_bindings.endpoints.bria.bria_video_eraser.erase.mask import (
         AsyncBriaBriaVideoEraserEraseMask,
@@ -185,48 +185,48 @@ if TYPE_CHECKING:
         DecartLucyEditPro,
     )
     from fal_bindings.endpoints.decart.lucy_restyle import AsyncDecartLucyRestyle, DecartLucyRestyle
-    from fal_bindings.endpoints.fal_ai.ace_step import AsyncAceStep, AceStep
+    from fal_bindings.endpoints.fal_ai.ace_step import AceStep, AsyncAceStep
     from fal_bindings.endpoints.fal_ai.ace_step.audio_inpaint import (
-        AsyncAceStepAudioInpaint,
         AceStepAudioInpaint,
+        AsyncAceStepAudioInpaint,
     )
     from fal_bindings.endpoints.fal_ai.ace_step.audio_outpaint import (
-        AsyncAceStepAudioOutpaint,
         AceStepAudioOutpaint,
+        AsyncAceStepAudioOutpaint,
     )
     from fal_bindings.endpoints.fal_ai.ace_step.prompt_to_audio import (
-        AsyncAceStepPromptToAudio,
         AceStepPromptToAudio,
+        AsyncAceStepPromptToAudio,
     )
-    from fal_bindings.endpoints.fal_ai.ai_avatar.multi import AsyncAiAvatarMulti, AiAvatarMulti
+    from fal_bindings.endpoints.fal_ai.ai_avatar.multi import AiAvatarMulti, AsyncAiAvatarMulti
     from fal_bindings.endpoints.fal_ai.ai_avatar.multi_text import (
-        AsyncAiAvatarMultiText,
         AiAvatarMultiText,
+        AsyncAiAvatarMultiText,
     )
     from fal_bindings.endpoints.fal_ai.ai_avatar.single_text import (
-        AsyncAiAvatarSingleText,
         AiAvatarSingleText,
+        AsyncAiAvatarSingleText,
     )
     from fal_bindings.endpoints.fal_ai.amt_interpolation import (
-        AsyncAmtInterpolation,
         AmtInterpolation,
+        AsyncAmtInterpolation,
     )
     from fal_bindings.endpoints.fal_ai.amt_interpolation.frame_interpolation import (
-        AsyncAmtInterpolationFrameInterpolation,
         AmtInterpolationFrameInterpolation,
+        AsyncAmtInterpolationFrameInterpolation,
     )
     from fal_bindings.endpoints.fal_ai.animatediff_sparsectrl_lcm import (
-        AsyncAnimatediffSparsectrlLcm,
         AnimatediffSparsectrlLcm,
+        AsyncAnimatediffSparsectrlLcm,
     )
-    from fal_bindings.endpoints.fal_ai.arbiter.image import AsyncArbiterImage, ArbiterImage
+    from fal_bindings.endpoints.fal_ai.arbiter.image import ArbiterImage, AsyncArbiterImage
     from fal_bindings.endpoints.fal_ai.arbiter.image.image import (
-        AsyncArbiterImageImage,
         ArbiterImageImage,
+        AsyncArbiterImageImage,
     )
     from fal_bindings.endpoints.fal_ai.arbiter.image.text import (
-        AsyncArbiterImageText,
         ArbiterImageText,
+        AsyncArbiterImageText,
     )
     from fal_bindings.endpoints.fal_ai.audio_understanding import (
         AsyncAudioUnderstanding,
@@ -2010,6 +2010,10 @@ if TYPE_CHECKING:
         AsyncMinimaxHailuo02StandardTextToVideo,
         MinimaxHailuo02StandardTextToVideo,
     )
+    from fal_bindings.endpoints.fal_ai.minimax.hailuo_02_fast.image_to_video import (
+        AsyncMinimaxHailuo02FastImageToVideo,
+        MinimaxHailuo02FastImageToVideo,
+    )
     from fal_bindings.endpoints.fal_ai.minimax.hailuo_2_3.pro.image_to_video import (
         AsyncMinimaxHailuo23ProImageToVideo,
         MinimaxHailuo23ProImageToVideo,
@@ -2030,10 +2034,6 @@ if TYPE_CHECKING:
         AsyncMinimaxHailuo23FastStandardImageToVideo,
         MinimaxHailuo23FastStandardImageToVideo,
     )
-    from fal_bindings.endpoints.fal_ai.minimax.hailuo_02_fast.image_to_video import (
-        AsyncMinimaxHailuo02FastImageToVideo,
-        MinimaxHailuo02FastImageToVideo,
-    )
     from fal_bindings.endpoints.fal_ai.minimax.image_01 import AsyncMinimaxImage01, MinimaxImage01
     from fal_bindings.endpoints.fal_ai.minimax.preview.speech_2_5_hd import (
         AsyncMinimaxPreviewSpeech25Hd,
@@ -2042,6 +2042,14 @@ if TYPE_CHECKING:
     from fal_bindings.endpoints.fal_ai.minimax.preview.speech_2_5_turbo import (
         AsyncMinimaxPreviewSpeech25Turbo,
         MinimaxPreviewSpeech25Turbo,
+    )
+    from fal_bindings.endpoints.fal_ai.minimax.speech_02_hd import (
+        AsyncMinimaxSpeech02Hd,
+        MinimaxSpeech02Hd,
+    )
+    from fal_bindings.endpoints.fal_ai.minimax.speech_02_turbo import (
+        AsyncMinimaxSpeech02Turbo,
+        MinimaxSpeech02Turbo,
     )
     from fal_bindings.endpoints.fal_ai.minimax.speech_2_6_hd import (
         AsyncMinimaxSpeech26Hd,
@@ -2054,14 +2062,6 @@ if TYPE_CHECKING:
     from fal_bindings.endpoints.fal_ai.minimax.speech_2_8_turbo import (
         AsyncMinimaxSpeech28Turbo,
         MinimaxSpeech28Turbo,
-    )
-    from fal_bindings.endpoints.fal_ai.minimax.speech_02_hd import (
-        AsyncMinimaxSpeech02Hd,
-        MinimaxSpeech02Hd,
-    )
-    from fal_bindings.endpoints.fal_ai.minimax.speech_02_turbo import (
-        AsyncMinimaxSpeech02Turbo,
-        MinimaxSpeech02Turbo,
     )
     from fal_bindings.endpoints.fal_ai.minimax.video_01 import AsyncMinimaxVideo01, MinimaxVideo01
     from fal_bindings.endpoints.fal_ai.minimax.video_01.image_to_video import (
@@ -2113,6 +2113,10 @@ if TYPE_CHECKING:
         MmaudioV2TextToAudio,
     )
     from fal_bindings.endpoints.fal_ai.mochi_v1 import AsyncMochiV1, MochiV1
+    from fal_bindings.endpoints.fal_ai.moondream.batched import (
+        AsyncMoondreamBatched,
+        MoondreamBatched,
+    )
     from fal_bindings.endpoints.fal_ai.moondream2 import AsyncMoondream2, Moondream2
     from fal_bindings.endpoints.fal_ai.moondream2.object_detection import (
         AsyncMoondream2ObjectDetection,
@@ -2141,10 +2145,6 @@ if TYPE_CHECKING:
     from fal_bindings.endpoints.fal_ai.moondream3_preview.query import (
         AsyncMoondream3PreviewQuery,
         Moondream3PreviewQuery,
-    )
-    from fal_bindings.endpoints.fal_ai.moondream.batched import (
-        AsyncMoondreamBatched,
-        MoondreamBatched,
     )
     from fal_bindings.endpoints.fal_ai.moondream_next import AsyncMoondreamNext, MoondreamNext
     from fal_bindings.endpoints.fal_ai.moondream_next.batch import (

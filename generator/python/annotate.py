@@ -3,6 +3,7 @@ model views of its schemas."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, TypeVar
 
@@ -204,7 +205,41 @@ def import_order(entry: tuple[str, str]) -> tuple[list[Any], str]:
     """isort's (and ruff's) order of `from fal_bindings.types.<module> import <class>` lines:
     digit runs compare as numbers (`payload_903b0f` before `payload_1531b8`)."""
     module, cls = entry
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", module.lower())], cls
+    return natural_key(module), cls
+
+
+def natural_key(text: str) -> Any:
+    """ruff's natural order (the `natord` crate, a port of strnatcmp), case-insensitive: digit
+    runs compare by value, except where either starts with a zero (then digit by digit, as a
+    fraction: `hailuo_02_fast` before `hailuo_2_3`); other characters one by one (`moondream.x`
+    before `moondream2`)."""
+    return functools.cmp_to_key(_natural_compare)(text.lower())
+
+
+def _digits(text: str, start: int) -> str:
+    end = start
+    while end < len(text) and text[end].isdigit():
+        end += 1
+    return text[start:end]
+
+
+def _natural_compare(a: str, b: str) -> int:
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i].isdigit() and b[j].isdigit():
+            run_a, run_b = _digits(a, i), _digits(b, j)
+            if run_a.startswith("0") or run_b.startswith("0"):
+                order = (run_a > run_b) - (run_a < run_b)  # as fractions: digit by digit, shorter first
+            else:
+                order = (int(run_a) > int(run_b)) - (int(run_a) < int(run_b))
+            if order:
+                return order
+            i, j = i + len(run_a), j + len(run_b)
+            continue
+        if a[i] != b[j]:
+            return -1 if a[i] < b[j] else 1
+        i, j = i + 1, j + 1
+    return (i < len(a)) - (j < len(b))
 
 
 def nesting(value: Any, limit: int = MAX_NESTING + 1) -> int:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from generator.python.annotate import import_order
+from generator.python.annotate import import_order, natural_key
 from generator.python.call_options import call_options
 from generator.python.identifiers import ASYNC_PREFIX
 from generator.python.pysource import LINE_LENGTH, py_string, width, wrap
@@ -106,8 +106,9 @@ def endpoint_imports(endpoints: list[EndpointEntry]) -> list[str]:
     pairs = sorted(((f"fal_bindings.{e.module}", e.class_name) for e in endpoints), key=import_order)
     lines = []
     for module, cls in pairs:
-        line = f"    from {module} import {ASYNC_PREFIX}{cls}, {cls}"
-        lines.append(line if width(line) <= LINE_LENGTH else wrap(f"from {module} import ", [ASYNC_PREFIX + cls, cls], "    ", "()", collection=True))
+        names = sorted([ASYNC_PREFIX + cls, cls], key=natural_key)
+        line = f"    from {module} import {', '.join(names)}"
+        lines.append(line if width(line) <= LINE_LENGTH else wrap(f"from {module} import ", names, "    ", "()", collection=True))
     return lines
 
 

@@ -171,5 +171,5 @@ def test_falgen_help_shows_whole_command_descriptions() -> None:
     commands = done.stdout.split("Commands:\n", 1)[1]
     assert "..." not in commands, commands
     flat = " ".join(commands.split())
-    assert "fail if anything committed differs." in flat
+    assert "(the working tree, committed or not: commit them for CI, which checks a fresh clone)." in flat
     assert "Parse doc pages (files or directories; default specs/sources) into one spec per endpoint." in flat

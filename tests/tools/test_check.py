@@ -110,18 +110,18 @@ def test_check_fails_on_a_doc_change_not_yet_regenerated(small_project_copy: Pat
     assert any(name in result.stdout for name in from_page), result.stdout
 
 
-def test_check_says_what_it_compares_and_names_what_is_not_committed(project_copy: Path) -> None:
+def test_check_says_what_it_compares_and_names_what_is_not_committed(small_project_copy: Path) -> None:
     """`make check` compares with the working tree: it says so, and names the compared paths
     that hold changes git has not committed (CI checks the commit)."""
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "project"]):
-        subprocess.run([*git, *args], cwd=project_copy, check=True, capture_output=True)
-    clean = falgen("check", cwd=project_copy)
+        subprocess.run([*git, *args], cwd=small_project_copy, check=True, capture_output=True)
+    clean = falgen("check", cwd=small_project_copy)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "not committed" not in clean.stdout
-    module = project_copy / "generated" / _first_endpoint_module(project_copy / "generated")
+    module = small_project_copy / "generated" / _first_endpoint_module(small_project_copy / "generated")
     module.write_text(module.read_text() + "\n# a local tweak\n")
-    edited = falgen("check", cwd=project_copy)
+    edited = falgen("check", cwd=small_project_copy)
     assert edited.returncode == 1
     lines = edited.stdout.splitlines()
     assert lines[0] == "falgen check: specs/openapi/, specs/diagnostics.{json,md} and generated/ as they are on disk (committed or not) do not reproduce from specs/sources."
