@@ -349,7 +349,8 @@ def bench_datamodel_codegen(bench: Bench, count: int) -> None:
 # -- the test suite ---------------------------------------------------------------------------
 
 
-def bench_suite(bench: Bench, enabled: bool) -> None:
+def bench_suite(bench: Bench, enabled: bool, logs: Path) -> None:
+    """One run each; the whole output goes to `logs/make-<target>.log` (failures are findings)."""
     for target in ("test", "test-fast"):
         name = f"make {target}"
         if not enabled:
@@ -360,5 +361,7 @@ def bench_suite(bench: Bench, enabled: bool) -> None:
         except subprocess.TimeoutExpired:
             bench.add(name, [float(SUITE_TIMEOUT)], note=f"stopped at the {SUITE_TIMEOUT // 60} min limit; {load()}")
             continue
+        logs.mkdir(parents=True, exist_ok=True)
+        (logs / f"make-{target}.log").write_text(done.output, encoding="utf-8")
         results = [line.strip("= ") for line in done.output.splitlines() if re.search(r"\d+ (passed|failed|error)", line)]
         bench.add(name, [done.seconds], note=f"{results[-1] if results else exit_note(done)}; {load()}")

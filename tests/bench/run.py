@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
         bench_mypy(bench)
         bench_sizes(bench)
         bench_datamodel_codegen(bench, args.documents)
-        bench_suite(bench, args.suite)
+        bench_suite(bench, args.suite, args.json.parent / f"{args.json.stem}-logs")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     after = machine()
