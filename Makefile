@@ -58,9 +58,12 @@ golden: $(INSTALLED)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/cli tests/golden -k "golden and not type_checks"
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/core/test_diagnostic_codes.py -k readme
 
-# Benchmarks at catalogue scale (a synthetic 1,000-endpoint corpus made from the real pages).
+# Benchmarks at the real catalogue (specs/sources), make test and make test-fast included (minutes).
+# BENCH_ARGS: e.g. "--quick" (a smoke run), "--no-suite", "--root ../old-checkout" (the code before,
+# fed the same documents), "--json results.json"; see `python -m tests.bench.run --help`.
+BENCH_ARGS ?=
 bench: $(INSTALLED)
-	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 # Fidelity of the models to fal's own schemas, every document in FIDELITY_DOCS: acceptance,
 # round-trip and rejection rates per keyword (tests/fidelity). By default it checks the installed

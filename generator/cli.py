@@ -108,7 +108,7 @@ def parse(
     from generator.core.ir import Severity
     from generator.docs.diagnostics_console import committed_baseline, console_lines, read_report, split, summary_line
     from generator.docs.diagnostics_report import write_report
-    from generator.docs.parse import DEFAULT_SOURCES, ParseRun
+    from generator.docs.parse import DEFAULT_SOURCES, ParseRun, partial_sources
     from generator.spec.write import write_documents
 
     paths = list(sources) or [DEFAULT_SOURCES]
@@ -132,7 +132,7 @@ def parse(
             code = 1 if stored_exit == 1 else 0
         else:
             # --force re-parses every page (and renews the cache); otherwise cached pages are reused.
-            run = ParseRun(paths, None if no_overlays else overlays, Store("parse", refresh=force), partial_sources=bool(sources))
+            run = ParseRun(paths, None if no_overlays else overlays, Store("parse", refresh=force), partial_sources=partial_sources(paths))
             diagnostics = run.sorted_diagnostics()
             write_documents(run.documents(), out, folder)
             info = run.summary()

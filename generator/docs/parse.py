@@ -49,6 +49,13 @@ _PASS_ONE = frozenset({Read.EVIDENCE})
 _PASS_TWO = frozenset({Read.TYPE, Read.SAME_FIELD})
 """What pass 2 (the endpoint) reads besides."""
 DEFAULT_SOURCES = Path("specs/sources")
+
+
+def partial_sources(paths: list[Path]) -> bool:
+    """Whether `paths` are part of the corpus the overlays are written for, rather than the whole
+    of it (the project's `specs/sources`): `falgen parse` and `falgen check` must agree, so that a
+    report one writes is the report the other reproduces."""
+    return [path.resolve() for path in paths] != [DEFAULT_SOURCES.resolve()]
 DEFAULT_OVERLAYS = Path("specs/overlays")
 T = TypeVar("T")
 
@@ -503,4 +510,4 @@ def _count_fields(endpoint: Endpoint) -> int:
     return sum(len(schema.fields) for schema in endpoint.all_schemas())
 
 
-__all__ = ["parse", "ParseRun", "DEFAULT_SOURCES", "DEFAULT_OVERLAYS"]
+__all__ = ["parse", "ParseRun", "DEFAULT_SOURCES", "DEFAULT_OVERLAYS", "partial_sources"]

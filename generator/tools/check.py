@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.build.output import OutputRefused, read_manifest
 from generator.build.trees import tree_files
 from generator.docs.diagnostics_report import write_report
-from generator.docs.parse import ParseRun
+from generator.docs.parse import ParseRun, partial_sources
 from generator.python.namelock import LOCK_FILE, LockError, PublicNames, read_lock
 from generator.render.generate import render_package, write_tree
 from generator.render.inputs import DEFAULT_VERSION, RenderError, package_version
@@ -89,7 +89,7 @@ def run_check(sources: Path, specs: Path, generated: Path, overlays: Path, workd
     fresh_specs = workdir / "openapi"
     fresh_report = workdir / "report"
     fresh_generated = workdir / "generated"
-    run = ParseRun([sources], overlays)
+    run = ParseRun([sources], overlays, partial_sources=partial_sources([sources]))
     write_documents(run.documents(), fresh_specs)
     write_report(run.summary(), run.sorted_diagnostics(), fresh_report)
     # The committed names lock is an input as much as the docs: the names it records stay.
