@@ -36,12 +36,16 @@ parse: $(STAMP)
 
 # Every test. The session starts with an incremental `falgen generate`, so generated/ (and so
 # the installed package) carries the runtime, CLI and emulator as edited in templates/package.
+# TEST_JOBS pytest-xdist workers (default: one per CPU), each taking whole test files so a file's
+# fixtures are built once; TEST_JOBS=0 runs in one process.
+TEST_JOBS ?= auto
+TEST_WORKERS = -n $(TEST_JOBS) --dist loadfile
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(TEST_WORKERS)
 
 # The tests that start no process (no subprocess, venv or mypy): under a minute.
 test-fast: $(INSTALLED)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q $(TEST_WORKERS) -m "not slow"
 
 # Reproducibility: docs -> specs -> code must reproduce specs/openapi, specs/diagnostics.* and
 # generated/ as they are in the working tree, committed or not (it says which paths have
@@ -77,7 +81,7 @@ fidelity: $(INSTALLED)
 # A longer fuzz run of the front-ends (make test runs a short one).
 fuzz: $(INSTALLED)
 	@report=$$(mktemp); \
-	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} FALGEN_FUZZ_REPORT=$$report $(BIN)/python -m pytest -q tests/docs/test_fuzz_pages.py tests/docs/test_fuzz_openapi.py tests/tools/test_fuzz_diff.py; status=$$?; \
+	FALGEN_FUZZ_EXAMPLES=$${FALGEN_FUZZ_EXAMPLES:-2000} FALGEN_FUZZ_REPORT=$$report $(BIN)/python -m pytest -q -o timeout=3600 tests/docs/test_fuzz_pages.py tests/docs/test_fuzz_openapi.py tests/tools/test_fuzz_diff.py; status=$$?; \
 	echo "fuzz examples run (per test):"; cat $$report; rm -f $$report; exit $$status
 
 # The generator, the tests, and the hand-written package code in place (templates/package: ruff

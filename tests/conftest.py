@@ -92,7 +92,8 @@ def _tree_state(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if os.environ.get("FALGEN_TEST_NO_REFRESH") == "1":
+    # Under pytest-xdist the controller refreshes once, before it starts the workers.
+    if os.environ.get("FALGEN_TEST_NO_REFRESH") == "1" or hasattr(session.config, "workerinput"):
         return
     before = _tree_state(GENERATED)
     done = falgen("generate")
