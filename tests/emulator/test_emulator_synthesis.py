@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fal_bindings.testing import Behavior, EndpointSpec, example_input, example_output, load_specs
+from fal_bindings.testing import Behavior, EndpointSpec, SpecError, example_input, example_output, load_specs
 from fal_bindings.testing._app import EmulatorApp
 from fal_bindings.testing._media import media_bytes
 from fal_bindings.testing._synth import Synthesizer, placeholder_file_url
@@ -228,3 +228,29 @@ def test_example_input_drops_undeclared_keys_at_any_depth() -> None:
         {"prompt": "p", "loras": [{"path": "a", "bogus": 1}], "undeclared": 2}
     ]
     assert example_input(endpoint_id, specs=documents) == {"prompt": "p", "loras": [{"path": "a"}]}
+
+
+def test_example_input_names_a_dangling_ref_among_union_variants() -> None:
+    """A union member whose `$ref` resolves nowhere is a SpecError naming the spec and the `$ref`
+    when the fixture's keys are filtered, even where the example validates without reaching it (the
+    lenient `_runtime.spec.resolve` would read it as `{}`, any value)."""
+    kept = {"type": "object", "properties": {"k": {"type": "integer"}}}
+    variants = [{"$ref": "#/components/schemas/Kept"}, {"$ref": "#/components/schemas/Gone"}]
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1", "x-fal-metadata": {"endpointId": "me/x"}},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "MeXInput": {
+                    "type": "object",
+                    "properties": {"a": {"anyOf": variants}},
+                    "examples": [{"a": {"k": 1}}],
+                },
+                "MeXOutput": {"type": "object"},
+                "Kept": kept,
+            }
+        },
+    }
+    with pytest.raises(SpecError, match=r"specs\[0\]: \$ref '#/components/schemas/Gone' does not resolve"):
+        example_input("me/x", specs=[document])

@@ -73,11 +73,8 @@ _MAX_DEPTH = 64
 def _declared_only(spec: EndpointSpec, node: Any, value: Any, depth: int) -> Any:
     """`value` without the keys of closed objects (`properties`, no `additionalProperties`) that
     their schema does not declare, at any depth (through `$ref`s, lists and unions)."""
-    for _ in range(_MAX_DEPTH):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-            break
-        node = spec.schema(node["$ref"])
-    if not isinstance(node, dict) or depth > _MAX_DEPTH:
+    node = _resolved(spec, node)
+    if depth > _MAX_DEPTH:
         return value
     if isinstance(value, list) and isinstance(node.get("items"), dict):
         return [_declared_only(spec, node["items"], item, depth + 1) for item in value]
@@ -104,6 +101,9 @@ def _declared_only(spec: EndpointSpec, node: Any, value: Any, depth: int) -> Any
 
 
 def _resolved(spec: EndpointSpec, node: Any) -> dict[str, Any]:
+    """`node` with its `$ref`s followed (`{}` for a schema that is not an object, e.g. `true`).
+    Not `_runtime.spec.resolve`, which reads a dangling `$ref` as `{}` and follows single-member
+    `allOf`s: here a dangling `$ref` is a SpecError naming the spec and the `$ref`."""
     for _ in range(_MAX_DEPTH):
         if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
             break
