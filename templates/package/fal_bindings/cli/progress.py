@@ -98,48 +98,34 @@ class QueueProgress:
             self._update_lines(status)
         if not self.enabled:
             return
-        name = type(status).__name__
-        if name == "Queued":
-            self._label = f"queued, position {int(getattr(status, 'position', 0) or 0)}"
-        elif name == "InProgress":
-            self._label = "in progress"
-        elif name == "Completed":
-            self._label = "completed"
-        else:
-            self._label = name.lower()
-        self._print_logs(getattr(status, "logs", None))
-        if self._status is not None:
-            self._status.update(self._text())
-
-    def _update_lines(self, status: Any) -> None:
-        name = type(status).__name__
-        if name == "Queued":
-            label = f"queued, position {int(getattr(status, 'position', 0) or 0)}"
-        else:
-            label = {"InProgress": "in progress", "Completed": "completed"}.get(name, name.lower())
-        if label != self._label:
-            self._label = label
-            elapsed = time.monotonic() - self._start
-            sys.stderr.write(f"{label} ({elapsed:.1f}s)\n")
-        lines = list(iter_status_logs(getattr(status, "logs", None)))
-        if len(lines) < self._logs_seen:
-            self._logs_seen = 0
-        for line in lines[self._logs_seen :]:
-            sys.stderr.write(f"  {line}\n")
-        self._logs_seen = len(lines)
-        sys.stderr.flush()
-
-    def _print_logs(self, logs: Any) -> None:
-        lines = list(iter_status_logs(logs))
-        if len(lines) < self._logs_seen:  # logs were reset server-side
-            self._logs_seen = 0
-        new = lines[self._logs_seen :]
-        self._logs_seen = len(lines)
+        self._label = _label_of(status)
+        new = self._new_log_lines(getattr(status, "logs", None))
         if new and self._console is not None:
             from rich.text import Text
 
             for line in new:
                 self._console.print(Text(line, style="dim"))
+        if self._status is not None:
+            self._status.update(self._text())
+
+    def _update_lines(self, status: Any) -> None:
+        label = _label_of(status)
+        if label != self._label:
+            self._label = label
+            elapsed = time.monotonic() - self._start
+            sys.stderr.write(f"{label} ({elapsed:.1f}s)\n")
+        for line in self._new_log_lines(getattr(status, "logs", None)):
+            sys.stderr.write(f"  {line}\n")
+        sys.stderr.flush()
+
+    def _new_log_lines(self, logs: Any) -> list[str]:
+        """The status's log lines not shown yet (fal_client statuses carry every line so far)."""
+        lines = list(iter_status_logs(logs))
+        if len(lines) < self._logs_seen:  # logs were reset server-side: show them all again
+            self._logs_seen = 0
+        new = lines[self._logs_seen :]
+        self._logs_seen = len(lines)
+        return new
 
     def note(self, message: str) -> None:
         """A one-off line (e.g. the request id right after submission)."""
@@ -147,3 +133,11 @@ class QueueProgress:
             from rich.text import Text
 
             self._console.print(Text(terminal_safe(message), style="dim"))
+
+
+def _label_of(status: Any) -> str:
+    """`queued, position 2`, `in progress`, `completed` (another status: its class name)."""
+    name = type(status).__name__
+    if name == "Queued":
+        return f"queued, position {int(getattr(status, 'position', 0) or 0)}"
+    return {"InProgress": "in progress", "Completed": "completed"}.get(name, name.lower())
