@@ -56,16 +56,8 @@ class Answers(AppState):
 
     def _take_output(self, endpoint_id: str) -> OutputSource | None:
         """The output `next_output` queued for the endpoint's next request, if any."""
-        with self.lock:
-            for rule in self.next_outputs:
-                if rule.endpoint_id != endpoint_id:
-                    continue
-                if rule.remaining is not None:
-                    rule.remaining -= 1
-                    if rule.remaining == 0:
-                        self.next_outputs.remove(rule)
-                return rule.source
-        return None
+        rule = self._take(self.next_outputs, lambda rule: rule.endpoint_id == endpoint_id)
+        return None if rule is None else rule.source
 
     def output(self, spec: EndpointSpec, payload: Mapping[str, Any]) -> Any:
         """A schema-valid output: the endpoint's (repaired) example with emulator-served file URLs,

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from ._controls import Behavior, BehaviorChanges, Fault
 from ._http import HTTPError, RequestReader
@@ -21,6 +22,14 @@ class FaultRule:
     remaining: int | None
     endpoint_id: str | None
     operations: frozenset[str] | None
+
+
+class _CountedRule(Protocol):
+    remaining: int | None
+    """How many more requests the rule applies to (None: all)."""
+
+
+_RuleT = TypeVar("_RuleT", bound=_CountedRule)
 
 
 class AppState(RequestReader):
@@ -46,17 +55,26 @@ class AppState(RequestReader):
             )
 
     def take_fault(self, endpoint_id: str | None, operation: str | None) -> Fault | None:
+        """The injected fault for this request, if any (counted against its rule)."""
+        rule = self._take(
+            self.faults,
+            lambda rule: rule.endpoint_id in (None, endpoint_id)
+            and (rule.operations is None or operation in rule.operations),
+        )
+        return None if rule is None else rule.fault
+
+    def _take(self, rules: list[_RuleT], match: Callable[[_RuleT], bool]) -> _RuleT | None:
+        """The first of `rules` that `match`es, used once: a rule for `remaining` requests is
+        removed when they are used up (None: no rule matches)."""
         with self.lock:
-            for rule in self.faults:
-                if rule.endpoint_id not in (None, endpoint_id):
-                    continue
-                if rule.operations is not None and operation not in rule.operations:
+            for index, rule in enumerate(rules):
+                if not match(rule):
                     continue
                 if rule.remaining is not None:
                     rule.remaining -= 1
                     if rule.remaining == 0:
-                        self.faults.remove(rule)
-                return rule.fault
+                        del rules[index]
+                return rule
         return None
 
     def _match_endpoint(self, path: str) -> tuple[EndpointSpec, list[str]]:
