@@ -83,7 +83,7 @@ async def main() -> None:
         "missing": no_overload,
         "wrong-type": no_overload,
         "another-id": "fal_bindings.endpoints.golden.shared_a.GoldenSharedA",
-        "unknown-id": "fal_bindings._runtime.endpoint.AnyEndpoint",
+        "unknown-id": "fal_bindings._runtime.protocols.AnyEndpoint",
         "class-attribute": f"-> {example}.Example",
         "async-class-attribute": f"-> {example}.AsyncExample",
         "friendly-name": f'"{friendly}" has no attribute "not_an_attribute"',

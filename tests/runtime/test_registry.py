@@ -149,6 +149,16 @@ def test_every_export_resolves_to_its_submodule_object():
         rt.DoesNotExist  # noqa: B018
 
 
+def test_the_endpoint_protocols_are_still_importable_from_endpoint():
+    """`AnyEndpoint`/`AnyAsyncEndpoint` live in `_runtime.protocols`; `_runtime.endpoint`, their
+    first home, re-exports them (code importing them from there keeps working)."""
+    from fal_bindings._runtime import endpoint, protocols
+
+    for name in ("AnyEndpoint", "AnyAsyncEndpoint"):
+        assert name in endpoint.__all__
+        assert getattr(endpoint, name) is getattr(protocols, name)
+
+
 def test_type_checking_imports_mirror_the_lazy_exports():
     """The `if TYPE_CHECKING:` block (what mypy sees) lists exactly the runtime exports."""
     import ast

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     import fal_client
 
     from ._types import FileUploadMode
-    from .endpoint import AnyAsyncEndpoint, AnyEndpoint, AsyncEndpoint, Endpoint
+    from .endpoint import AsyncEndpoint, Endpoint
+    from .protocols import AnyAsyncEndpoint, AnyEndpoint
 
 __all__ = ["LazyRegistry", "ASYNC_PREFIX"]
 

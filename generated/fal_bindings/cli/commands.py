@@ -23,7 +23,7 @@ from .catalog import (
 from .output import echo, echo_json, iter_status_logs, terminal_safe
 
 if TYPE_CHECKING:
-    from fal_bindings._runtime.endpoint import AnyEndpoint
+    from fal_bindings._runtime.protocols import AnyEndpoint
 
 __all__ = ["list_command", "show_command", "status_command", "result_command", "cancel_command"]
 

@@ -131,7 +131,7 @@ if TYPE_CHECKING:
         set_default_client,
     )
     from .downloads import adownload_url, aread_url, download_url, read_url, safe_file_name
-    from .endpoint import AnyAsyncEndpoint, AnyEndpoint, AsyncEndpoint, Endpoint
+    from .endpoint import AsyncEndpoint, Endpoint
     from .errors import (
         APIConnectionError,
         APIError,
@@ -169,6 +169,7 @@ if TYPE_CHECKING:
         SubmitOptions,
         SubscribeOptions,
     )
+    from .protocols import AnyAsyncEndpoint, AnyEndpoint
     from .realtime import AsyncRealtimeConnection, RealtimeConnection
     from .registry import LazyRegistry
     from .settings import configure
@@ -204,8 +205,9 @@ _EXPORTS: dict[str, str] = {
     # endpoint
     "Endpoint": ".endpoint",
     "AsyncEndpoint": ".endpoint",
-    "AnyEndpoint": ".endpoint",
-    "AnyAsyncEndpoint": ".endpoint",
+    # protocols
+    "AnyEndpoint": ".protocols",
+    "AnyAsyncEndpoint": ".protocols",
     # errors
     "FalBindingsError": ".errors",
     "APIError": ".errors",
