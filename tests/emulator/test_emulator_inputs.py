@@ -168,6 +168,15 @@ def test_json_fal_refuses_is_a_logged_422(fal_emulator: Emulator, content: bytes
     )
 
 
+@pytest.mark.parametrize("path", [FLUX, f"__queue__/{FLUX}"], ids=["run", "submit"])
+def test_a_path_below_an_endpoint_is_a_logged_404_naming_it(fal_emulator: Emulator, path: str) -> None:
+    response = post_raw(fal_emulator, f"{path}/extra/part", b"{}")
+    assert response.status_code == 404, response.text
+    assert f"Endpoint {FLUX!r} has no path /extra/part" in response.text
+    (record,) = fal_emulator.requests
+    assert (record.status, record.operation, record.endpoint_id) == (404, "run" if path == FLUX else "submit", FLUX)
+
+
 @pytest.mark.parametrize(
     ("content", "loc"),
     [

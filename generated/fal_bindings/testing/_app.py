@@ -156,8 +156,7 @@ class EmulatorApp(Queue, Streaming, Realtime, Storage, RequestLog):
             spec, rest = self._match_endpoint(path[len(QUEUE) :])
             exchange.endpoint_id = spec.endpoint_id
             exchange.operation = "submit"
-            if rest:
-                raise HTTPError(404, f"Endpoint {spec.endpoint_id!r} has no path /{'/'.join(rest)}")
+            _refuse_subpath(spec, rest)
             require_post(method)
             return lambda: self._submit(exchange, spec)
         spec, rest = self._match_endpoint(path)
@@ -167,8 +166,7 @@ class EmulatorApp(Queue, Streaming, Realtime, Storage, RequestLog):
             require_post(method)
             return lambda: self._stream(exchange, spec)
         exchange.operation = "run"
-        if rest:
-            raise HTTPError(404, f"Endpoint {spec.endpoint_id!r} has no path /{'/'.join(rest)}")
+        _refuse_subpath(spec, rest)
         require_post(method)
         return lambda: self._run(exchange, spec)
 
@@ -210,3 +208,9 @@ class EmulatorApp(Queue, Streaming, Realtime, Storage, RequestLog):
         if action == "status":
             return lambda: self._status(exchange, job)
         return lambda: self._result(job)
+
+
+def _refuse_subpath(spec: EndpointSpec, rest: list[str]) -> None:
+    """A 404 for a path below an endpoint's own (`/<endpoint id>/<rest>`) that it does not serve."""
+    if rest:
+        raise HTTPError(404, f"Endpoint {spec.endpoint_id!r} has no path /{'/'.join(rest)}")

@@ -28,10 +28,7 @@ class Patcher:
     def setenv(self, name: str, value: str | None) -> None:
         """Set (or, with None, unset) an environment variable."""
         self._env.append((name, os.environ.get(name)))
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+        _put_env(name, value)
 
     def setattr(self, target: object, name: str, value: object) -> None:
         self._attrs.append((target, name, getattr(target, name, _UNSET)))
@@ -44,10 +41,7 @@ class Patcher:
             else:
                 setattr(target, name, old)
         for env_name, env_old in reversed(self._env):
-            if env_old is None:
-                os.environ.pop(env_name, None)
-            else:
-                os.environ[env_name] = env_old
+            _put_env(env_name, env_old)
         self._attrs.clear()
         self._env.clear()
 
@@ -140,3 +134,11 @@ def reset_module_clients() -> None:
 
 def _with_loopback(current: str | None) -> str:
     return f"{current},{_LOOPBACK}" if current else _LOOPBACK
+
+
+def _put_env(name: str, value: str | None) -> None:
+    """Set an environment variable, or unset it for None."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
