@@ -183,6 +183,8 @@ class CatalogClient:
             else:
                 listing.failed_ids.add(read.endpoint_id)
             return
+        if read.endpoint_id in listing.failed_ids:  # failed already: a later listing must not bring it back
+            return
         earlier = listing.entries.get(read.endpoint_id)
         if earlier is None:
             listing.entries[read.endpoint_id] = read
