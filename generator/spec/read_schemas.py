@@ -321,12 +321,14 @@ class SchemaReader:
         keyword = "anyOf" if "anyOf" in prop else "oneOf"
         branches = prop[keyword] if isinstance(prop[keyword], list) else []
         allowed = {branch.get("type") for branch in branches if isinstance(branch, dict)}
-        if None in allowed or any(not isinstance(kind, str) for kind in allowed):
-            kept = list(values)  # a branch without a plain `type`: every value may fit it
-        else:
-            kept = [value for value in values if json_type(value) in allowed or (json_type(value) == "integer" and "number" in allowed)]
-        if len(kept) != len(values):
-            dropped = [value for value in values if value not in kept]
+        open_branch = None in allowed or any(not isinstance(kind, str) for kind in allowed)  # any value may fit it
+        kept: list[Any] = []
+        dropped: list[Any] = []  # by position, not by `in`: `True == 1` and `1 == 1.0` in Python
+        for value in values:
+            kind = json_type(value)
+            fits = open_branch or kind in allowed or (kind == "integer" and "number" in allowed)
+            (kept if fits else dropped).append(value)
+        if dropped:
             self.report(
                 Code.UNSUPPORTED_SCHEMA,
                 f"enum value(s) {dropped!r} fit no branch of the `{keyword}` beside them; the bindings drop them",
