@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from generator import __version__
 from generator.build.cache import tune_gc
-from generator.build.output import DEFAULT_WAIT, OutputBusy, OutputFolder, OutputRefused, overlap
+from generator.build.output import overlap
+from generator.tools.cli_common import holding, take_ownership_option, wait_option
 
 # Each command imports its stage inside its function: `falgen --help`, `diff` and `fetch` then
 # never import pydantic, Jinja, black or BeautifulSoup (together ~0.5 s on this machine,
 # measured with `python -X importtime`).
-
-_TAKE_OWNERSHIP = click.option(
-    "--take-ownership",
-    is_flag=True,
-    help="Write into an existing non-empty folder that has no falgen manifest (files falgen did not write are kept).",
-)
-_WAIT = click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_WAIT,
-    show_default=True,
-    help="Seconds to wait for another falgen run writing the same folder.",
-)
-
-
-@contextlib.contextmanager
-def _holding(out: Path, command: str, take_ownership: bool, wait: float) -> Iterator[OutputFolder]:
-    """The run's hold on its output folder; a refusal exits 2, a folder still busy after
-    `wait` seconds exits 1, each with the reason."""
-    try:
-        with OutputFolder(out, take_ownership=take_ownership, wait=wait, notify=lambda message: click.echo(f"falgen {command}: {message}", err=True)) as folder:
-            yield folder
-    except OutputRefused as error:
-        click.echo(f"falgen {command}: {error}", err=True)
-        sys.exit(2)
-    except OutputBusy as error:
-        click.echo(f"falgen {command}: {error}", err=True)
-        sys.exit(1)
-
 
 class _Group(click.Group):
     """Lists each command with the whole first paragraph of its help, wrapped: click's default
@@ -80,8 +50,8 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
 @click.option("--all", "--verbose", "show_all", is_flag=True, help="Print every diagnostic (known warnings and info too), not only errors and new warnings.")
 @click.option("--force", is_flag=True, help="Parse even if nothing changed since the last run.")
-@_TAKE_OWNERSHIP
-@_WAIT
+@take_ownership_option()
+@wait_option()
 def parse(
     sources: tuple[Path, ...],
     out: Path,
@@ -120,7 +90,7 @@ def parse(
             raise click.UsageError(f"--out {out} overlaps the source {path}: falgen parse never writes where it reads")
     report_dir = report or out.parent
     report_json = report_dir / "diagnostics.json"
-    with _holding(out, "parse", take_ownership, wait) as folder:
+    with holding(out, "parse", take_ownership, wait) as folder:
         inputs = hash_trees([*paths, *([] if no_overlays else [overlays])]) + f"{no_overlays}{strict}{bool(sources)}"
         stage = StageStamp("parse", inputs, [out, report_json, report_dir / "diagnostics.md"])
         previous = None if force or folder.interrupted else stage.up_to_date()
@@ -160,8 +130,8 @@ def parse(
     help="The package's version (one MAJOR.MINOR.PATCH line) [default: VERSION beside --specs, i.e. specs/VERSION; 0.1.0 when there is none].",
 )
 @click.option("--force", is_flag=True, help="Render even if nothing changed since the last run.")
-@_TAKE_OWNERSHIP
-@_WAIT
+@take_ownership_option()
+@wait_option()
 def generate(specs: Path, out: Path, version_file: Path | None, force: bool, take_ownership: bool, wait: float) -> None:
     """Render the typed bindings package from the specs.
 
@@ -183,7 +153,7 @@ def generate(specs: Path, out: Path, version_file: Path | None, force: bool, tak
         click.echo(f"falgen generate: {error}", err=True)
         sys.exit(1)
     started = time.perf_counter()
-    with _holding(out, "generate", take_ownership, wait) as folder:
+    with holding(out, "generate", take_ownership, wait) as folder:
         stage = StageStamp("generate", hash_trees([specs]) + f"\0{version}", [out])
         if not force and not folder.interrupted and stage.up_to_date() is not None:
             click.echo(f"{out.as_posix().rstrip('/')}/ is up to date with {specs.as_posix().rstrip('/')}/ (fal-bindings {version}; {time.perf_counter() - started:.2f}s)")

@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from generator.core.ir import Constraints, Endpoint, Property, Schema, TypeExpr
+from generator.core.json_pointer import escape
 
 Verdict = Literal["breaking", "non-breaking", "notable"]
 Bump = Literal["major", "minor", "patch", "none"]
@@ -150,10 +151,6 @@ def suggested_bump(changes: Iterable[Change]) -> Bump:
 
 
 # --------------------------------------------------------------------------- comparing
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -298,7 +295,7 @@ class _EndpointDiffer:
         new_by_name = _first_by_name(new.fields)
         old_by_name = _first_by_name(old.fields)
         for before in old_by_name.values():
-            location = f"{path}/{_escape(before.name)}"
+            location = f"{path}/{escape(before.name)}"
             after = new_by_name.get(before.name)
             if after is None:
                 kind = "input-field-removed" if ctx.side == "input" else "output-field-removed"
@@ -308,7 +305,7 @@ class _EndpointDiffer:
         for after in new_by_name.values():
             if after.name in old_by_name:
                 continue
-            location = f"{path}/{_escape(after.name)}"
+            location = f"{path}/{escape(after.name)}"
             ctx = ctx.at(Anchor(old.name), Anchor(new.name, after.name))
             if ctx.side == "output":
                 self.schema_change(ctx, location, "output-field-added", "non-breaking", None, after.type.render())
@@ -394,7 +391,7 @@ class _EndpointDiffer:
         for before in old_variants:
             after = next(v for v in remaining if v.kind == before.kind)
             remaining.remove(after)
-            where = f"{location}/{_escape(after.ref or '')}" if several_refs and after.kind == "ref" else location
+            where = f"{location}/{escape(after.ref or '')}" if several_refs and after.kind == "ref" else location
             self.type(before, after, where, ctx)
 
     def enum(self, old: list[Any], new: list[Any], location: str, ctx: _Context) -> None:

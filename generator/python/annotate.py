@@ -4,11 +4,11 @@ model views of its schemas."""
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any, TypeVar
 
 from generator.core.fits import value_fits
 from generator.core.ir import Constraints, Endpoint, Property, Schema, TypeExpr
+from generator.core.patterns import pattern_error
 from generator.python.identifiers import GENERATED_MODULE_NAMES, class_identifier, field_identifier
 from generator.python.layout import Decisions
 from generator.python.pysource import python_literal
@@ -424,7 +424,8 @@ def limits(c: Constraints, kind: str, file_string: bool = False) -> tuple[list[t
             else:
                 validators.append(f"_multiple_of({python_literal(step)})")
     elif kind == "string":
-        pattern = c.pattern if c.pattern is not None and compiles(c.pattern) else None
+        # one `re` cannot compile stays in the spec only (the spec reader reports it)
+        pattern = c.pattern if c.pattern is not None and pattern_error(c.pattern) is None else None
         lengths = [(name, value) for name, value in (("min_length", c.min_length), ("max_length", c.max_length)) if _enforceable(value)]
         if file_string:
             if lengths or pattern is not None:
@@ -438,16 +439,6 @@ def limits(c: Constraints, kind: str, file_string: bool = False) -> tuple[list[t
         if c.unique_items:
             validators.append("_unique_items")
     return [(name, python_literal(value)) for name, value in arguments if value is not None], validators
-
-
-def compiles(pattern: str) -> bool:
-    """Python's `re` (the bindings' engine) reads the pattern (the spec reader reports one it
-    cannot: `pattern-not-enforced`)."""
-    try:
-        re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return False
-    return True
 
 
 def _enforceable(value: int | None) -> bool:

@@ -94,11 +94,7 @@ def docstring(text: object, indent: str = "") -> str:
     pads it); continuation lines are indented to the docstring's level and the closing quotes
     of a multi-line docstring stand on their own line.
     """
-    body = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n")).strip()
-    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if not body:
-        body = "(no description)"
-    lines = [line.rstrip() for line in body.split("\n")]
+    lines = _docstring_lines(text)
     # A quote at either end would merge with the delimiters: pad it, as black does.
     if lines[0].startswith('"'):
         lines[0] = " " + lines[0]
@@ -112,17 +108,23 @@ def attribute_docstring(text: object, indent: str = "") -> str:
     (`use_attribute_docstrings`): as `docstring`, but a quote at either end is escaped rather
     than padded, so the description keeps its exact text (black leaves attribute docstrings as
     they are)."""
-    body = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n")).strip()
-    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if not body:
-        body = "(no description)"
-    lines = [line.rstrip() for line in body.split("\n")]
+    lines = _docstring_lines(text)
     if lines[0].startswith('"'):
         lines[0] = "\\" + lines[0]
     last = lines[-1]
     if last.endswith('"') and (len(last) - 1 - len(last[:-1].rstrip("\\"))) % 2 == 0:  # not already `\"`
         lines[-1] = last[:-1] + '\\"'
     return _triple_quoted(lines, indent)
+
+
+def _docstring_lines(text: object) -> list[str]:
+    """Doc text as docstring lines: control characters dropped, newlines normalized,
+    backslashes doubled and `\"\"\"` escaped, trailing spaces stripped; never empty."""
+    body = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n")).strip()
+    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if not body:
+        body = "(no description)"
+    return [line.rstrip() for line in body.split("\n")]
 
 
 def _triple_quoted(lines: list[str], indent: str) -> str:

@@ -55,14 +55,6 @@ class FieldView:
         return self.signature_annotation or self.annotation
 
     @property
-    def signature_default(self) -> str | None:
-        """The default a method signature shows: `...` for one built per instance and for a list
-        or dict display (a mutable default in a signature is a bug pattern, ruff's B006; the
-        model holds the real default)."""
-        mutable = self.default is not None and self.default.startswith(("[", "{"))
-        return "..." if self.default_factory or mutable else self.default
-
-    @property
     def needs_alias(self) -> bool:
         return self.attr != self.wire_name
 

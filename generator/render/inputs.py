@@ -17,6 +17,7 @@ from generator.core.ir import Endpoint, Severity
 from generator.core.paths import display_path
 from generator.python.shared_types import EndpointSummary, summarize
 from generator.render.state import GenerateState
+from generator.spec.keys import stated_endpoint_id
 from generator.spec.read import read_openapi_bytes, read_spec_dir
 
 
@@ -49,7 +50,17 @@ VERSION_FILE = "VERSION"
 (`specs/VERSION` for `specs/openapi`): `falgen release` writes it, `falgen generate` reads it."""
 DEFAULT_VERSION = "0.1.0"
 """The version of a package rendered from specs with no version file beside them."""
-_VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+"""A package version, `MAJOR.MINOR.PATCH` without leading zeros (semver's core)."""
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    """(major, minor, patch) of a version that is exactly `VERSION`, else None."""
+    match = VERSION.fullmatch(text)
+    if match is None:
+        return None
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
 
 
 def version_path(specs: Path, version_file: Path | None = None) -> Path:
@@ -71,7 +82,7 @@ def package_version(specs: Path, version_file: Path | None = None) -> str:
     except (OSError, UnicodeDecodeError) as error:
         raise RenderError(f"{display_path(path)}: cannot read the version: {error}") from None
     version = text.strip()
-    if not _VERSION.fullmatch(version):
+    if parse_version(version) is None:
         raise RenderError(f"{display_path(path)}: {clip(version, 40)!r} is not a MAJOR.MINOR.PATCH version (one line, e.g. 1.4.0)")
     return version
 
@@ -145,10 +156,10 @@ def read_specs(specs: Path, state: GenerateState | None = None, stats: Stats | N
 def _metadata_id(data: bytes) -> str | None:
     """The endpoint id a spec file states (`info.x-fal-metadata.endpointId`)."""
     try:
-        endpoint_id = json.loads(data).get("info", {}).get("x-fal-metadata", {}).get("endpointId")
-    except (ValueError, AttributeError, RecursionError):
+        document = json.loads(data)
+    except (ValueError, RecursionError):
         return None
-    return endpoint_id if isinstance(endpoint_id, str) else None
+    return stated_endpoint_id(document)
 
 
 def index_specs(files: list[SpecFile]) -> tuple[list[EndpointSummary], dict[str, SpecFile], dict[str, SpecFile]]:

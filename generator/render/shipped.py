@@ -16,7 +16,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.spec.keys import X_EXAMPLE_SOURCE, X_INFERRED, X_PROVENANCE, X_REQUIRED_SOURCE, X_SOURCE
+from generator.spec.keys import (
+    X_EXAMPLE_SOURCE,
+    X_INFERRED,
+    X_PROVENANCE,
+    X_REQUIRED_SOURCE,
+    X_SOURCE,
+    stated_endpoint_id,
+)
 
 __all__ = ["shipped_spec", "DROPPED_SCHEMA_KEYS"]
 
@@ -48,16 +55,9 @@ def shipped_spec(data: bytes) -> bytes:
     return (json.dumps(kept, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _endpoint_id(document: dict[str, Any]) -> str | None:
-    info = document.get("info")
-    metadata = info.get("x-fal-metadata") if isinstance(info, dict) else None
-    endpoint_id = metadata.get("endpointId") if isinstance(metadata, dict) else None
-    return endpoint_id if isinstance(endpoint_id, str) else None
-
-
 def _is_io_path(path: str, document: dict[str, Any]) -> bool:
     """The POST path (Input) and the result path (Output); not the status and cancel paths."""
-    endpoint_id = _endpoint_id(document)
+    endpoint_id = stated_endpoint_id(document)
     return endpoint_id is None or path in (f"/{endpoint_id}", f"/{endpoint_id}{_RESULT_PATH}")
 
 

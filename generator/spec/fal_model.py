@@ -41,7 +41,8 @@ model), `model_url` (`https://fal.run/<id>`, derived from the id) and keys fal a
 NOT_KEPT = frozenset({"updated_at", "thumbnail_url", "highlighted", "pinned", "model_url"})
 """Keys fal is known to send that are deliberately left out (see MODEL_KEYS)."""
 
-_TEXT_KEYS = frozenset({"displayName", "category", "description", "status", "date"})
+_KEPT_KEYS = frozenset(target for _, target in MODEL_KEYS)
+"""The keys `info.x-fal-model` holds; any other is reported."""
 
 
 @dataclass
@@ -99,7 +100,7 @@ def read_model_facts(info: Mapping[str, Any], metadata: Mapping[str, Any], warn:
         facts.category = _text(model, "category", pointer, warn)
         facts.status = _text(model, "status", pointer, warn)
         facts.tags = _tags(model, pointer, warn) or []
-        for key in sorted(model.keys() - _TEXT_KEYS - {"tags"}):
+        for key in sorted(model.keys() - _KEPT_KEYS):
             warn(Code.BAD_METADATA, f"unknown key {key!r} in `{X_MODEL}`; ignored", pointer)
     if facts.status is None:
         facts.status = _text(metadata, "status", metadata_pointer, warn)

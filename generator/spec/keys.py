@@ -60,3 +60,36 @@ def sanitize_component_key(name: str) -> str:
     if _COMPONENT_KEY.match(name):
         return name
     return _NOT_KEY_CHAR.sub("_", name) or "Type"
+
+
+def stated_endpoint_value(document: Any) -> Any:
+    """`info.x-fal-metadata.endpointId` as a document states it, whatever its JSON type (None
+    when it states none)."""
+    info = document.get("info") if isinstance(document, dict) else None
+    metadata = info.get(X_METADATA) if isinstance(info, dict) else None
+    return metadata.get("endpointId") if isinstance(metadata, dict) else None
+
+
+def stated_endpoint_id(document: Any) -> str | None:
+    """The endpoint id a document states (`info.x-fal-metadata.endpointId`), when a string."""
+    stated = stated_endpoint_value(document)
+    return stated if isinstance(stated, str) else None
+
+
+def json_type(value: Any) -> str | None:
+    """The JSON Schema type name of a JSON value (None for a value JSON has no type for)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return None

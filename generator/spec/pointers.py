@@ -9,9 +9,9 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 
+from generator.core.json_pointer import escape
 
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+__all__ = ["LazyLines", "child", "escape", "pointer_lines"]
 
 
 def child(pointer: str, token: str | int) -> str:

@@ -4,7 +4,6 @@ reader that knows schemas, for falgen's own specs and fal's documents alike (see
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, cast, get_args
 from urllib.parse import unquote
@@ -23,15 +22,11 @@ from generator.core.ir import (
     TypeKind,
 )
 from generator.spec.keys import (
-    CONSTRAINT_KEYS,
-    LENGTH_KEYWORDS,
     NULL_SCHEMA,
     SCHEMA_REF_PREFIX,
     X_DUPLICATES,
     X_ENUM_NAME,
     X_FILE,
-    X_INFERRED,
-    X_INVALID_CONSTRAINTS,
     X_INVALID_DEFAULT,
     X_NULLABLE,
     X_ORDER,
@@ -42,37 +37,14 @@ from generator.spec.keys import (
     X_UNRESOLVED_REF,
     X_VARIANTS,
     JsonDict,
+    json_type,
     sanitize_component_key,
 )
 from generator.spec.pointers import child as _child
+from generator.spec.read_constraints import node_constraints, property_constraints, tuple_limits_dropped
 
 _REQUIRED_SOURCES: frozenset[str] = frozenset(get_args(RequiredSource))
 _SCALARS = frozenset({"string", "integer", "number", "boolean", "null"})
-
-
-def _json_kind(value: Any) -> str:
-    """The JSON Schema type name of a JSON value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
-def tuple_limits_dropped(constraints: Constraints | None, expr: TypeExpr) -> Constraints | None:
-    """A tuple's `minItems`/`maxItems` say how many items it has, which its kind already says."""
-    if constraints is None or expr.kind != "tuple":
-        return constraints
-    count = len(expr.variants or [])
-    update = {name: None for name in ("min_items", "max_items") if getattr(constraints, name) == count}
-    trimmed = constraints.model_copy(update=update)
-    return trimmed if not trimmed.is_empty() or trimmed.inferred else (None if not constraints.inferred else trimmed)
 
 
 def _is_null_schema(node: Any) -> bool:
@@ -274,7 +246,7 @@ class SchemaReader:
         # The limits of the node the property's type came from (itself, or the one non-null
         # branch of its `anyOf`) are the property's: in JSON Schema each keyword applies to its
         # own type only, so hoisting past the `null` branch changes nothing.
-        constraints = tuple_limits_dropped(self.constraints(prop, pointer), type_) or Constraints()
+        constraints = tuple_limits_dropped(property_constraints(prop, pointer, self.report), type_) or Constraints()
         if type_.constraints is not None:
             own = constraints.model_dump(exclude_defaults=True)
             constraints = Constraints(**{**type_.constraints.model_dump(exclude_defaults=True), **own})
@@ -335,7 +307,7 @@ class SchemaReader:
         all_of = prop.get("allOf")
         if isinstance(all_of, list) and len(all_of) == 1 and isinstance(all_of[0], dict) and not self.ours:
             # fal's `allOf: [{$ref}]` wrapper: limits may stand beside it or inside it
-            inner = self.node_constraints(all_of[0], _child(_child(pointer, "allOf"), 0))
+            inner = node_constraints(all_of[0], _child(_child(pointer, "allOf"), 0), self.report)
             type_ = self.type(prop, pointer, limits=False)
             if inner is not None and type_.constraints is None:
                 type_ = type_.model_copy(update={"constraints": inner})
@@ -349,12 +321,14 @@ class SchemaReader:
         keyword = "anyOf" if "anyOf" in prop else "oneOf"
         branches = prop[keyword] if isinstance(prop[keyword], list) else []
         allowed = {branch.get("type") for branch in branches if isinstance(branch, dict)}
-        if None in allowed or any(not isinstance(kind, str) for kind in allowed):
-            kept = list(values)  # a branch without a plain `type`: every value may fit it
-        else:
-            kept = [value for value in values if _json_kind(value) in allowed or (_json_kind(value) == "integer" and "number" in allowed)]
-        if len(kept) != len(values):
-            dropped = [value for value in values if value not in kept]
+        open_branch = None in allowed or any(not isinstance(kind, str) for kind in allowed)  # any value may fit it
+        kept: list[Any] = []
+        dropped: list[Any] = []  # by position, not by `in`: `True == 1` and `1 == 1.0` in Python
+        for value in values:
+            kind = json_type(value)
+            fits = open_branch or kind in allowed or (kind == "integer" and "number" in allowed)
+            (kept if fits else dropped).append(value)
+        if dropped:
             self.report(
                 Code.UNSUPPORTED_SCHEMA,
                 f"enum value(s) {dropped!r} fit no branch of the `{keyword}` beside them; the bindings drop them",
@@ -363,66 +337,6 @@ class SchemaReader:
         self.check_literals(kept, _child(pointer, "enum"))
         return TypeExpr(kind="enum", values=kept, name=self.enum_name(prop))
 
-    def constraints(self, prop: JsonDict, pointer: str) -> Constraints:
-        """A property's own limits (with `x-fal-invalid-constraints` and the prose flag)."""
-        values = self.constraint_values(prop, pointer)
-        invalid = prop.get(X_INVALID_CONSTRAINTS)
-        if isinstance(invalid, dict):
-            values.update(self.constraint_values(invalid, _child(pointer, X_INVALID_CONSTRAINTS)))
-        return Constraints(**values, inferred=prop.get(X_INFERRED) is True)
-
-    def node_constraints(self, node: JsonDict, pointer: str) -> Constraints | None:
-        """The limits a type node states (None when it states none)."""
-        values = self.constraint_values(node, pointer)
-        invalid = node.get(X_INVALID_CONSTRAINTS)
-        if isinstance(invalid, dict):
-            values.update(self.constraint_values(invalid, _child(pointer, X_INVALID_CONSTRAINTS)))
-        return Constraints(**values) if values else None
-
-    def constraint_values(self, node: JsonDict, pointer: str) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for attribute, keyword in CONSTRAINT_KEYS:
-            if keyword in node:
-                value = self.limit(keyword, node[keyword], _child(pointer, keyword))
-                if value is not None:
-                    values[attribute] = value
-        if "pattern" in node:
-            pattern = node["pattern"]
-            if isinstance(pattern, str):
-                values["pattern"] = pattern
-                self.check_pattern(pattern, _child(pointer, "pattern"))
-            else:
-                self.report(Code.BAD_CONSTRAINT, f"`pattern: {pattern!r}` is not a string; ignored", _child(pointer, "pattern"))
-        unique = node.get("uniqueItems")
-        if unique is True:
-            values["unique_items"] = True
-        elif unique not in (None, False):
-            self.report(Code.BAD_CONSTRAINT, f"`uniqueItems: {unique!r}` is not a boolean; ignored", _child(pointer, "uniqueItems"))
-        return values
-
-    def check_pattern(self, pattern: str, pointer: str) -> None:
-        """The bindings check `pattern` with Python's `re` (as jsonschema does); one it cannot
-        compile (ECMA-only syntax such as `\\p{L}` or `(?<name>...)`) stays in the spec only."""
-        try:
-            re.compile(pattern)
-        except (re.error, RecursionError, OverflowError) as error:
-            self.report(
-                Code.PATTERN_NOT_ENFORCED,
-                f"pattern {pattern[:80]!r} is not a Python regular expression ({error}); the bindings do not check it",
-                pointer,
-            )
-
-    def limit(self, keyword: str, value: Any, pointer: str) -> int | float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.report(Code.BAD_CONSTRAINT, f"`{keyword}: {value!r}` is not a number; ignored", pointer)
-            return None
-        if keyword in LENGTH_KEYWORDS and not isinstance(value, int):
-            if not value.is_integer():
-                self.report(Code.BAD_CONSTRAINT, f"`{keyword}: {value!r}` is not an integer; ignored", pointer)
-                return None
-            return int(value)
-        return value
-
     # types ------------------------------------------------------------------------------
 
     def type(self, node: Any, pointer: str, warn_list: bool = True, limits: bool = True) -> TypeExpr:
@@ -430,7 +344,7 @@ class SchemaReader:
         own node keeps its limits on the property)."""
         expr = self.bare_type(node, pointer, warn_list)
         if limits and isinstance(node, dict) and expr.constraints is None:
-            found = tuple_limits_dropped(self.node_constraints(node, pointer), expr)
+            found = tuple_limits_dropped(node_constraints(node, pointer, self.report), expr)
             if found is not None:
                 expr = expr.model_copy(update={"constraints": found})
         return expr

@@ -36,7 +36,7 @@ from typing import Any
 import jsonschema
 
 from generator.build.output import OutputFolder
-from generator.core.ir import Constraints, Endpoint, Example, Property, Provenance, Schema, TypeExpr
+from generator.core.ir import Constraints, Endpoint, Example, Property, Provenance, Schema, TypeExpr, TypeKind
 from generator.core.names import schema_base_name, spec_file_name
 from generator.spec.keys import (
     CONSTRAINT_KEYS,
@@ -67,6 +67,7 @@ from generator.spec.keys import (
     X_UNRESOLVED_REF,
     X_VARIANTS,
     JsonDict,
+    json_type,
     sanitize_component_key,
 )
 
@@ -114,27 +115,9 @@ class ComponentNames:
 # --- types and properties ---------------------------------------------------------------
 
 
-def _json_type(value: Any) -> str | None:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return None
-
-
 def _enum_json_type(values: list[Any]) -> str | None:
     """The one JSON type of every value (`number` for ints mixed with floats), else None."""
-    kinds = {_json_type(value) for value in values}
+    kinds = {json_type(value) for value in values}
     if kinds == {"integer", "number"}:
         return "number"
     if len(kinds) == 1:
@@ -147,12 +130,7 @@ def encode_type(expr: TypeExpr, names: ComponentNames) -> JsonDict:
     limits the node carries."""
     out = _encode_bare_type(expr, names)
     if expr.constraints is not None:
-        valid, invalid = _encode_constraints(expr.constraints)
-        if expr.kind == "tuple":  # its number of items is the tuple's own
-            valid = {key: value for key, value in valid.items() if key not in ("minItems", "maxItems")}
-        out.update(valid)
-        if invalid:
-            out[X_INVALID_CONSTRAINTS] = invalid
+        _put_constraints(out, expr.constraints, expr.kind)
     return out
 
 
@@ -190,9 +168,9 @@ def _encode_bare_type(expr: TypeExpr, names: ComponentNames) -> JsonDict:
             out = {X_TYPE: "enum"}
         else:
             out = {"enum": list(expr.values)}
-            json_type = _enum_json_type(expr.values)
-            if json_type is not None:
-                out["type"] = json_type
+            enum_type = _enum_json_type(expr.values)
+            if enum_type is not None:
+                out["type"] = enum_type
         if expr.name is not None:
             out[X_ENUM_NAME] = expr.name
         return out
@@ -240,6 +218,17 @@ def _encode_constraints(constraints: Constraints) -> tuple[JsonDict, JsonDict]:
     return valid, invalid
 
 
+def _put_constraints(out: JsonDict, constraints: Constraints, kind: TypeKind) -> None:
+    """Adds the limits to a node of type `kind`: the valid ones as JSON Schema keywords, the
+    others under `x-fal-invalid-constraints`."""
+    valid, invalid = _encode_constraints(constraints)
+    if kind == "tuple":  # its number of items is the tuple's own
+        valid = {key: value for key, value in valid.items() if key not in ("minItems", "maxItems")}
+    out.update(valid)
+    if invalid:
+        out[X_INVALID_CONSTRAINTS] = invalid
+
+
 def encode_field(item: Property, names: ComponentNames) -> JsonDict:
     """One property: title, description, type, default, limits, then `x-fal-*` keys."""
     out: JsonDict = {"title": property_title(item.name)}
@@ -248,12 +237,7 @@ def encode_field(item: Property, names: ComponentNames) -> JsonDict:
     out.update(_encode_field_type(item, names))
     if item.has_default:
         out["default"] = item.default
-    valid, invalid = _encode_constraints(item.constraints)
-    if item.type.kind == "tuple":  # its number of items is the tuple's own
-        valid = {key: value for key, value in valid.items() if key not in ("minItems", "maxItems")}
-    out.update(valid)
-    if invalid:
-        out[X_INVALID_CONSTRAINTS] = invalid
+    _put_constraints(out, item.constraints, item.type.kind)
     if item.constraints.inferred:
         out[X_INFERRED] = True
     if item.file:

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -38,13 +38,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from generator.core.names import spec_file_name
+from generator.tools.cli_common import backoff_option, retries_option, timeout_option
 
 if TYPE_CHECKING:
     import asyncio
 
     import httpx
 
-__all__ = ["Attempts", "Download", "FetchOutcome", "Stopper", "Terminated", "download", "fetch_command", "fetch_pages", "page_file_name", "page_url", "validate_page"]
+__all__ = ["Attempts", "Download", "FetchOutcome", "Stopper", "Terminated", "download", "exit_when_stopped", "fetch_command", "fetch_pages", "page_file_name", "page_url", "validate_page"]
 
 DEFAULT_BASE_URL = "https://fal.ai"
 USER_AGENT = "falgen-fetch/0.1 (+https://github.com/fal-ai)"
@@ -388,6 +389,18 @@ class Stopper:
         loop.call_soon_threadsafe(task.cancel)
 
 
+@contextlib.contextmanager
+def exit_when_stopped(message: Callable[[str], str]) -> Iterator[None]:
+    """Ctrl-C, SIGTERM or SIGHUP in the body: `message(signal name)` on stderr, then exit 130
+    (Ctrl-C) or 128 + the signal's number."""
+    try:
+        yield
+    except (KeyboardInterrupt, Terminated) as stop:
+        name = stop.signal_name if isinstance(stop, Terminated) else "SIGINT"
+        click.echo(message(name), err=True)
+        sys.exit(stop.code if isinstance(stop, Terminated) else 130)
+
+
 def _ids_from_specs(specs: Path) -> list[str]:
     from generator.spec.read import read_spec_dir
 
@@ -402,10 +415,10 @@ def _ids_from_specs(specs: Path) -> list[str]:
 @click.option("--specs", type=click.Path(path_type=Path), default=Path("specs/openapi"), show_default=True, help="Where --all reads the ids.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("specs/sources"), show_default=True, help="Directory for the .html pages.")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Pages are read from {base-url}/models/{id}/api.")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True, help="Seconds per attempt at a page, from connecting to the last byte.")
+@timeout_option(30.0, "a page")
 @click.option("--max-page-bytes", type=click.IntRange(min=1), default=MAX_PAGE_BYTES, show_default=True, help="Largest page accepted, counted after decompression.")
-@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True, help="Retries on 5xx/429/timeouts/connection errors.")
-@click.option("--backoff", type=click.FloatRange(min=0.0), default=1.0, show_default=True, help="First retry delay in seconds (doubles each retry).")
+@retries_option(3, "Retries on 5xx/429/timeouts/connection errors.")
+@backoff_option(1.0, "First retry delay in seconds (doubles each retry).")
 @click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True, help="Pages downloaded at once.")
 @click.option("--partial", is_flag=True, help="Keep the pages that succeeded even when others fail (default: all or nothing).")
 def fetch_command(
@@ -436,15 +449,11 @@ def fetch_command(
     if invalid:
         raise click.UsageError(f"not an endpoint id: {', '.join(map(repr, invalid))}")
     started = time.perf_counter()
-    try:
+    with exit_when_stopped(lambda name: f"falgen fetch: stopped by {name}; temporary files removed"):
         outcomes, written = fetch_pages(
             wanted, out, base_url=base_url, timeout=timeout, retries=retries, backoff=backoff,
             concurrency=concurrency, partial=partial, max_page_bytes=max_page_bytes,
         )
-    except (KeyboardInterrupt, Terminated) as stop:
-        name = stop.signal_name if isinstance(stop, Terminated) else "SIGINT"
-        click.echo(f"falgen fetch: stopped by {name}; temporary files removed", err=True)
-        sys.exit(stop.code if isinstance(stop, Terminated) else 130)
     failed = [o for o in outcomes if not o.ok]
     saved = {path.name for path in written}
     for outcome in outcomes:

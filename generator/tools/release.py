@@ -9,7 +9,6 @@ commit, tag; the release workflow builds, tests and publishes on the tag.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,11 +16,10 @@ from typing import cast
 
 import click
 
+from generator.render.inputs import parse_version
 from generator.tools.drift.compare import Bump
 from generator.tools.drift.git import git
 
-RELEASE_TAG = re.compile(r"v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
-"""A release tag: `v` and the version (`v1.4.0`)."""
 BUMPS: tuple[Bump, ...] = ("none", "patch", "minor", "major")
 
 
@@ -32,26 +30,32 @@ def _repository_root(anchor: Path) -> Path:
     return Path(top.stdout.decode().strip())
 
 
+def tag_version(tag: str) -> tuple[int, int, int] | None:
+    """The version a release tag names: `v` and the version (`v1.4.0` -> (1, 4, 0)); None for
+    any other name."""
+    return parse_version(tag[1:]) if tag.startswith("v") else None
+
+
 def last_release_tag(root: Path) -> str | None:
     """The highest `vX.Y.Z` tag reachable from HEAD (None when there is none)."""
     listed = git(["tag", "--merged", "HEAD", "--list", "v*"], root)
     if listed.returncode != 0:
         return None
-    tags = [(tuple(int(part) for part in match.groups()), tag) for tag in listed.stdout.decode().split() if (match := RELEASE_TAG.fullmatch(tag))]
+    tags = [(version, tag) for tag in listed.stdout.decode().split() if (version := tag_version(tag)) is not None]
     return max(tags)[1] if tags else None
 
 
 def released_version(base: str, root: Path, version_file: Path) -> str:
     """The version released at `base`: a release tag's own, else the version file at `base`."""
-    if match := RELEASE_TAG.fullmatch(base):
-        return ".".join(match.groups())
+    if tag_version(base) is not None:
+        return base[1:]
     try:
         relative = version_file.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         raise click.UsageError(f"--base {base} is no release tag (vX.Y.Z) and {version_file} is outside the repository") from None
     shown = git(["show", f"{base}:{relative}"], root)
     version = shown.stdout.decode(errors="replace").strip()
-    if shown.returncode != 0 or not RELEASE_TAG.fullmatch(f"v{version}"):
+    if shown.returncode != 0 or parse_version(version) is None:
         raise click.UsageError(f"--base {base} is no release tag (vX.Y.Z) and has no readable {relative}")
     return version
 
@@ -59,11 +63,12 @@ def released_version(base: str, root: Path, version_file: Path) -> str:
 def _unreleased(released: str) -> Callable[[str], bool]:
     """Accepts the heading of a changelog entry of a version after `released`: an earlier
     preparation of this release, which the new entry (every change since `released`) replaces."""
-    after = tuple(int(part) for part in released.split("."))
+    after = parse_version(released)
 
     def accepts(heading: str) -> bool:
-        match = re.match(r"## (\d+)\.(\d+)\.(\d+) \(", heading)
-        return match is not None and tuple(int(part) for part in match.groups()) > after
+        version, bracket, _ = heading.removeprefix("## ").partition(" (")  # `## 1.4.0 (minor)`
+        parsed = parse_version(version) if heading.startswith("## ") and bracket else None
+        return parsed is not None and after is not None and parsed > after
 
     return accepts
 

@@ -99,6 +99,15 @@ def test_enum_beside_any_of_restricts_the_value() -> None:
     assert dropped.code == "unsupported-schema" and "3" in dropped.message
 
 
+def test_enum_values_a_branch_drops_are_named_by_value_and_json_type() -> None:
+    """`true` equals `1` and `1` equals `1.0` in Python: the warning still names the dropped ones."""
+    _, diagnostics = read(minimal_doc(level={"anyOf": [{"type": "integer"}, {"type": "string"}], "enum": [1, True, 2.0, "x"]}))
+    (dropped,) = diagnostics
+    assert dropped.code == "unsupported-schema"
+    assert dropped.message == "enum value(s) [True, 2.0] fit no branch of the `anyOf` beside them; the bindings drop them"
+    assert dropped.pointer == "/components/schemas/DemoInput/properties/level/enum"
+
+
 def test_additional_properties_and_any_value_output() -> None:
     doc = minimal_doc(options={"type": "object", "properties": {"q": {"type": "integer"}}, "additionalProperties": False})
     schemas = doc["components"]["schemas"]

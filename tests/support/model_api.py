@@ -85,6 +85,9 @@ class Model:
     metadata: dict[str, Any]
     broken: str | None = None
     """A MALFORMED_KINDS entry: how its listing entry is served broken."""
+    relisted: list[Any] = field(default_factory=list)
+    """Documents of further entries for this model, served right after its own (fal listing a
+    model more than once)."""
 
     def entry(self, expand: bool) -> Any:
         entry: dict[str, Any] = {"endpoint_id": self.endpoint_id, "metadata": self.metadata}
@@ -102,6 +105,11 @@ class Model:
             entry["openapi"] = copy.deepcopy(self.document)
             entry["openapi"]["info"]["x-fal-metadata"]["endpointId"] = "someone/else"
         return entry
+
+
+    def again(self, expand: bool) -> list[Any]:
+        """The further entries `relisted` asks for."""
+        return [{"endpoint_id": self.endpoint_id, "metadata": self.metadata, **({"openapi": d} if expand else {})} for d in self.relisted]
 
 
 def model_from_document(document: dict[str, Any], fallback_id: str = "") -> Model:
@@ -223,6 +231,14 @@ class ModelAPI:
         with self._lock:
             self.models[endpoint_id].broken = kind
 
+    def relist(self, endpoint_id: str, edit: Any) -> None:
+        """List the model once more, right after its own entry, with `edit(copy of its document)`."""
+        with self._lock:
+            model = self.models[endpoint_id]
+            document = copy.deepcopy(model.document)
+            edit(document)
+            model.relisted.append(document)
+
     def inject(self, status: int, times: int = 1, retry_after: str | None = None, after: int = 0) -> None:
         """After `after` more requests, the next `times` answer `status` (with `Retry-After`)."""
         with self._lock:
@@ -307,7 +323,7 @@ class ModelAPI:
         with self._lock:
             chosen = [m for _, m in sorted(self.models.items()) if self._matches(m, ids, single)]
             page = chosen[offset : offset + limit]
-            entries = [model.entry(expand) for model in page]
+            entries = [entry for model in page for entry in [model.entry(expand), *model.again(expand)]]
         more = offset + limit < len(chosen)
         cursor = base64.urlsafe_b64encode(json.dumps({"o": offset + limit, "q": fingerprint}).encode()).decode() if more else None
         return 200, {}, {"models": entries, "next_cursor": cursor, "has_more": more}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.spec.keys import stated_endpoint_value
 from generator.tools.fetch import Attempts, download, valid_endpoint_id
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Listing:
         self.failed_ids |= other.failed_ids
 
 
-def read_entry(raw: Any, where: str, expanded: bool = True) -> Entry | Failure:
+def read_entry(raw: Any, where: str) -> Entry | Failure:
     """One element of a page's `models`, checked for what falgen relies on."""
     if not isinstance(raw, dict):
         return Failure(where, f"entry is not an object but {type(raw).__name__}")
@@ -98,8 +99,6 @@ def read_entry(raw: Any, where: str, expanded: bool = True) -> Entry | Failure:
         metadata = {}
     if not isinstance(metadata, dict):
         return Failure(where, f"metadata is not an object but {type(metadata).__name__}", endpoint_id)
-    if not expanded:
-        return Entry(endpoint_id, metadata, {}, where)
     document = raw.get("openapi")
     if document is None:
         return Failure(where, f"entry has no openapi document (asked for expand={EXPAND_OPENAPI})", endpoint_id)
@@ -108,8 +107,7 @@ def read_entry(raw: Any, where: str, expanded: bool = True) -> Entry | Failure:
     info = document.get("info")
     if not isinstance(info, dict):
         return Failure(where, "openapi document has no info object", endpoint_id)
-    facts = info.get("x-fal-metadata")
-    stated = facts.get("endpointId") if isinstance(facts, dict) else None
+    stated = stated_endpoint_value(document)  # any type: a non-string id is a conflict too
     if stated is not None and stated != endpoint_id:
         return Failure(where, f"openapi document describes {stated!r:.120}, not this endpoint", endpoint_id)
     return Entry(endpoint_id, metadata, document, where)
@@ -184,6 +182,8 @@ class CatalogClient:
                 listing.complete = False  # an unnamed entry could be any endpoint
             else:
                 listing.failed_ids.add(read.endpoint_id)
+            return
+        if read.endpoint_id in listing.failed_ids:  # failed already: a later listing must not bring it back
             return
         earlier = listing.entries.get(read.endpoint_id)
         if earlier is None:

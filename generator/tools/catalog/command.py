@@ -24,10 +24,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.build.output import DEFAULT_WAIT, OutputBusy, OutputFolder, OutputRefused
+from generator.build.output import OutputFolder
 from generator.build.trees import IN_PROGRESS
 from generator.tools.catalog.api import DEFAULT_API_URL, DEFAULT_FOLDER, MAX_RESPONSE_BYTES, Listing
-from generator.tools.fetch import USER_AGENT, Attempts, Stopper, Terminated, valid_endpoint_id
+from generator.tools.cli_common import (
+    backoff_option,
+    holding,
+    retries_option,
+    take_ownership_option,
+    timeout_option,
+    wait_option,
+)
+from generator.tools.fetch import USER_AGENT, Attempts, Stopper, exit_when_stopped, valid_endpoint_id
 
 if TYPE_CHECKING:  # the store reads documents through the OpenAPI reader (pydantic): imported when run
     from generator.tools.catalog.store import FolderState, Plan
@@ -205,15 +213,15 @@ def print_report(outcome: Outcome, options: Options, elapsed: float, redact: Red
 @click.option("--category", default=None, help="Only active models of this category (no removal is judged).")
 @click.option("--id", "ids", multiple=True, help="Only this endpoint, any status (repeatable; asked 50 at a time).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Models per page to ask for (the API caps it).")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=60.0, show_default=True, help="Seconds per attempt at a request, from connecting to the last byte.")
+@timeout_option(60.0, "a request")
 @click.option("--max-response-bytes", type=click.IntRange(min=1), default=MAX_RESPONSE_BYTES, show_default=True, help="Largest response accepted, counted after decompression.")
-@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True, help="Retries on 429/5xx/timeouts/connection errors.")
-@click.option("--backoff", type=click.FloatRange(min=0.0), default=2.0, show_default=True, help="First retry delay in seconds (doubles each retry; Retry-After wins when longer).")
+@retries_option(5, "Retries on 429/5xx/timeouts/connection errors.")
+@backoff_option(2.0, "First retry delay in seconds (doubles each retry; Retry-After wins when longer).")
 @click.option("--max-backoff", type=click.FloatRange(min=0.0), default=10.0, show_default=True, help="Longest doubled delay.")
 @click.option("--partial", is_flag=True, help="Write what succeeded even when something failed (default: all or nothing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
-@click.option("--take-ownership", is_flag=True, help="Write into a non-empty folder without a falgen manifest (its other files are kept, never deleted).")
-@click.option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True, help="Seconds to wait for another falgen run writing the folder.")
+@take_ownership_option("Write into a non-empty folder without a falgen manifest (its other files are kept, never deleted).")
+@wait_option("Seconds to wait for another falgen run writing the folder.")
 def catalog_command(
     out: Path, api_url: str, category: str | None, ids: tuple[str, ...], limit: int | None, timeout: float,
     max_response_bytes: int, retries: int, backoff: float, max_backoff: float, partial: bool, as_json: bool,
@@ -237,23 +245,14 @@ def catalog_command(
     attempts = Attempts(timeout=timeout, max_bytes=max_response_bytes, retries=retries, backoff=backoff, max_backoff=max_backoff)
     options = Options(out, api_url, category, list(ids), limit, attempts, partial, key)
     started = time.perf_counter()
-    notify = lambda message: click.echo(f"falgen fetch catalog: {message}", err=True)  # noqa: E731
-    try:
-        with Stopper.installed() as stopper, OutputFolder(out, take_ownership=take_ownership, wait=wait, notify=notify) as folder:
-            outcome = run(options, folder, stopper)
-    except (KeyboardInterrupt, Terminated) as stop:
-        name = stop.signal_name if isinstance(stop, Terminated) else "SIGINT"
+
+    def stopped(name: str) -> str:
         if (out / IN_PROGRESS).exists():  # stopped while writing: the marker makes the next run a full one
-            click.echo(f"falgen fetch catalog: stopped by {name} while writing {out}; run it again to finish", err=True)
-        else:
-            click.echo(f"falgen fetch catalog: stopped by {name}; nothing was written", err=True)
-        sys.exit(stop.code if isinstance(stop, Terminated) else 130)
-    except OutputRefused as error:
-        click.echo(f"falgen fetch catalog: {error}", err=True)
-        sys.exit(2)
-    except OutputBusy as error:
-        click.echo(f"falgen fetch catalog: {error}", err=True)
-        sys.exit(1)
+            return f"falgen fetch catalog: stopped by {name} while writing {out}; run it again to finish"
+        return f"falgen fetch catalog: stopped by {name}; nothing was written"
+
+    with exit_when_stopped(stopped), Stopper.installed() as stopper, holding(out, "fetch catalog", take_ownership, wait) as folder:
+        outcome = run(options, folder, stopper)
     if as_json:
         click.echo(report_json(outcome, options, redact))
     else:

@@ -20,12 +20,12 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from generator.build.output import OutputFolder
 from generator.core.ir import Severity
 from generator.core.names import spec_file_name
 from generator.spec.fal_model import X_MODEL, model_metadata
+from generator.spec.keys import stated_endpoint_id
 from generator.spec.read import read_openapi
 from generator.spec.write import render_spec
 from generator.tools.catalog.api import Entry, Failure, Listing
@@ -91,13 +91,11 @@ class FolderState:
     def endpoint_of(self, name: str) -> str | None:
         """The endpoint a document in the folder describes: its `endpointId`, else its file name."""
         data = self.read(name)
-        stated: Any = None
         try:
-            doc = json.loads(data) if data is not None else None
-            stated = doc["info"]["x-fal-metadata"]["endpointId"] if isinstance(doc, dict) else None
-        except (ValueError, RecursionError, KeyError, TypeError):
+            stated = stated_endpoint_id(json.loads(data)) if data is not None else None
+        except (ValueError, RecursionError):
             stated = None
-        if isinstance(stated, str) and valid_endpoint_id(stated):
+        if stated is not None and valid_endpoint_id(stated):
             return stated
         derived = name.removesuffix(".json").replace("__", "/")
         return derived if valid_endpoint_id(derived) and spec_file_name(derived) == name else None

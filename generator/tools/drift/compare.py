@@ -23,6 +23,7 @@ from generator.core.compare import (
     suggested_bump,
 )
 from generator.core.ir import Severity
+from generator.core.json_pointer import escape
 from generator.python.layout import names_of
 from generator.python.namelock import NameLock, PublicNames
 from generator.spec.read import read_spec_dir
@@ -100,5 +101,5 @@ def renames(old: PublicNames, new: PublicNames) -> list[Change]:
     for fingerprint in sorted(old.types.keys() & new.types.keys(), key=lambda fp: (old.types[fp], fp)):
         (doc, before), (_, after) = old.types[fingerprint], new.types[fingerprint]
         if before != after:
-            changes.append(Change(SHARED_TYPES, f"/{doc.replace('~', '~0').replace('/', '~1')}", "type-renamed", "breaking", before, after))
+            changes.append(Change(SHARED_TYPES, f"/{escape(doc)}", "type-renamed", "breaking", before, after))
     return changes

@@ -111,6 +111,24 @@ def test_a_malformed_entry_is_named_and_never_crashes(api: ModelAPI, tmp_path: P
     assert (out / file_of("fal-ai/cat-vton")).exists()
 
 
+def test_an_endpoint_listed_again_after_a_conflicting_listing_stays_failed(api: ModelAPI, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert fetch(api, out).returncode == 0
+    listed = "fal-ai/flux/dev"
+    api.change("fal-ai/switti", lambda doc: doc["info"].update(version="2.0.0"))
+    api.relist(listed, lambda doc: doc["info"].update(version="2.0.0"))  # second listing: conflicts
+    api.relist(listed, lambda doc: doc["info"].update(version="3.0.0"))  # third: must not be taken
+    before = snapshot(out)
+
+    done = fetch(api, out, "--partial")  # what succeeded is written; the conflicted endpoint is not
+    assert done.returncode == 1
+    first = f"listing page 1, entry {sorted(api.models).index(listed) + 1}"
+    assert [line.split(": ", 1)[1] for line in failures(done)] == [f"listed again (first at {first}) with a different document"]
+    assert "1 changed" in summary(done)
+    assert json.loads((out / file_of("fal-ai/switti")).read_bytes())["info"]["version"] == "2.0.0"
+    assert (out / file_of(listed)).read_bytes() == before[file_of(listed)][0]
+
+
 def test_a_response_over_the_cap_is_refused(api: ModelAPI, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = fetch(api, out, "--max-response-bytes", "50000")
