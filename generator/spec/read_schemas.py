@@ -320,8 +320,18 @@ class SchemaReader:
             return self.type(prop, pointer, limits=False)
         keyword = "anyOf" if "anyOf" in prop else "oneOf"
         branches = prop[keyword] if isinstance(prop[keyword], list) else []
-        allowed = {branch.get("type") for branch in branches if isinstance(branch, dict)}
-        open_branch = None in allowed or any(not isinstance(kind, str) for kind in allowed)  # any value may fit it
+        allowed: set[str] = set()
+        open_branch = False  # a branch without a `type` (a `$ref`, `{}`) may take any value
+        for branch in branches:
+            if not isinstance(branch, dict):
+                continue
+            stated = branch.get("type")
+            if isinstance(stated, str):
+                allowed.add(stated)
+            elif isinstance(stated, list) and all(isinstance(kind, str) for kind in stated):
+                allowed.update(stated)  # `type: [string, null]`
+            else:
+                open_branch = True
         kept: list[Any] = []
         dropped: list[Any] = []  # by position, not by `in`: `True == 1` and `1 == 1.0` in Python
         for value in values:

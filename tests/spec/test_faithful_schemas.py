@@ -108,6 +108,15 @@ def test_enum_values_a_branch_drops_are_named_by_value_and_json_type() -> None:
     assert dropped.pointer == "/components/schemas/DemoInput/properties/level/enum"
 
 
+def test_an_enum_beside_a_branch_with_a_list_of_types_is_read() -> None:
+    """`type: [string, null]` in a branch is a list of kinds (it once crashed the reader: unhashable)."""
+    endpoint, diagnostics = read(minimal_doc(level={"anyOf": [{"type": ["string", "null"]}], "enum": ["a", None, 3]}))
+    (dropped,) = diagnostics
+    assert dropped.message == "enum value(s) [3] fit no branch of the `anyOf` beside them; the bindings drop them"
+    (level,) = [f for f in endpoint.input.fields if f.name == "level"]
+    assert level.type.values == ["a", None]
+
+
 def test_additional_properties_and_any_value_output() -> None:
     doc = minimal_doc(options={"type": "object", "properties": {"q": {"type": "integer"}}, "additionalProperties": False})
     schemas = doc["components"]["schemas"]
