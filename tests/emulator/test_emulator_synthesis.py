@@ -230,10 +230,37 @@ def test_example_input_drops_undeclared_keys_at_any_depth() -> None:
     assert example_input(endpoint_id, specs=documents) == {"prompt": "p", "loras": [{"path": "a"}]}
 
 
+def test_example_input_follows_a_single_member_all_of_to_a_list_of_objects() -> None:
+    """fal describes a `$ref` as `allOf: [{$ref}]`: undeclared keys under one that leads to a list
+    of closed objects are dropped too (they were kept: only a bare `$ref` was followed)."""
+    lora = {"type": "object", "properties": {"path": {"type": "string"}}}
+    loras = {"type": "array", "items": {"$ref": "#/components/schemas/Lora"}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1", "x-fal-metadata": {"endpointId": "me/x"}},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "MeXInput": {
+                    "type": "object",
+                    "properties": {
+                        "loras": {"allOf": [{"$ref": "#/components/schemas/Loras"}], "description": "d"}
+                    },
+                    "examples": [{"loras": [{"path": "a", "bogus": 1}]}],
+                },
+                "MeXOutput": {"type": "object"},
+                "Loras": loras,
+                "Lora": lora,
+            }
+        },
+    }
+    assert example_input("me/x", specs=[document]) == {"loras": [{"path": "a"}]}
+
+
 def test_example_input_names_a_dangling_ref_among_union_variants() -> None:
-    """A union member whose `$ref` resolves nowhere is a SpecError naming the spec and the `$ref`
-    when the fixture's keys are filtered, even where the example validates without reaching it (the
-    lenient `_runtime.spec.resolve` would read it as `{}`, any value)."""
+    """A union member whose `$ref` resolves nowhere is a SpecError naming the spec and the `$ref`,
+    even where the example validates without reaching it (the lenient `_runtime.spec.resolve`
+    would read it as `{}`, any value): the spec fails when it is loaded."""
     kept = {"type": "object", "properties": {"k": {"type": "integer"}}}
     variants = [{"$ref": "#/components/schemas/Kept"}, {"$ref": "#/components/schemas/Gone"}]
     document = {
@@ -252,5 +279,5 @@ def test_example_input_names_a_dangling_ref_among_union_variants() -> None:
             }
         },
     }
-    with pytest.raises(SpecError, match=r"specs\[0\]: \$ref '#/components/schemas/Gone' does not resolve"):
+    with pytest.raises(SpecError, match=r"specs\[0\] \(me/x\): \$ref '#/components/schemas/Gone' does not resolve"):
         example_input("me/x", specs=[document])

@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from .._runtime.spec import SpecError, io_pointer, pointer_target
+from ._refs import check_refs
 
 SpecSource = str | os.PathLike[str] | Iterable[Mapping[str, Any]]
 """A directory (or single file) of OpenAPI JSON documents, or the documents themselves."""
@@ -74,7 +75,9 @@ def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
     if source is None:
         with _cache_lock:
             if not _package_specs:
-                _package_specs.update(_load_path(DEFAULT_SPECS_DIR))
+                # falgen wrote these and the suite checks their $refs (test_spec_refs.py): checking
+                # them again would add ~40 ms to every process's first emulator (1,053 specs).
+                _package_specs.update(_load_path(DEFAULT_SPECS_DIR, check=False))
         return dict(_package_specs)
     if isinstance(source, (str, os.PathLike)):
         return dict(_load_path(Path(source)))
@@ -87,10 +90,12 @@ def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
 
 _cache_lock = threading.RLock()
 _package_specs: dict[str, EndpointSpec] = {}
-_path_cache: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, EndpointSpec]]] = {}
+_path_cache: dict[
+    tuple[Path, bool], tuple[tuple[tuple[str, int, int], ...], dict[str, EndpointSpec]]
+] = {}
 
 
-def _load_path(path: Path) -> dict[str, EndpointSpec]:
+def _load_path(path: Path, check: bool = True) -> dict[str, EndpointSpec]:
     # Cached per directory while no file changes: thousands of specs are parsed once per process,
     # not once per emulator.
     # The check runs on every call (`example_input(id)` per endpoint), so it is one stat per file.
@@ -103,12 +108,12 @@ def _load_path(path: Path) -> dict[str, EndpointSpec]:
     else:
         raise SpecError(f"spec directory not found: {path}")
     with _cache_lock:
-        cached = _path_cache.get(path)
+        cached = _path_cache.get((path, check))
         if cached and cached[0] == signature:
             return cached[1]
-    specs = _index((_read_json(Path(f)), f) for f, _, _ in signature)
+    specs = _index(((_read_json(Path(f)), f) for f, _, _ in signature), check)
     with _cache_lock:
-        _path_cache[path] = (signature, specs)
+        _path_cache[path, check] = (signature, specs)
     return specs
 
 
@@ -133,10 +138,10 @@ def _read_json(path: Path) -> Any:
         raise SpecError(f"{path}: cannot read spec: {exc}") from exc
 
 
-def _index(documents: Iterable[tuple[Any, str]]) -> dict[str, EndpointSpec]:
+def _index(documents: Iterable[tuple[Any, str]], check: bool = True) -> dict[str, EndpointSpec]:
     specs: dict[str, EndpointSpec] = {}
     for document, source in documents:
-        spec = _endpoint(document, source)
+        spec = _endpoint(document, source, check)
         if spec.endpoint_id in specs:
             other = specs[spec.endpoint_id].source
             raise SpecError(f"{source}: endpoint {spec.endpoint_id!r} is also defined in {other}")
@@ -144,7 +149,7 @@ def _index(documents: Iterable[tuple[Any, str]]) -> dict[str, EndpointSpec]:
     return dict(sorted(specs.items()))
 
 
-def _endpoint(document: Any, source: str) -> EndpointSpec:
+def _endpoint(document: Any, source: str, check: bool) -> EndpointSpec:
     if not isinstance(document, dict):
         raise SpecError(f"{source}: a spec must be a JSON object, got {type(document).__name__}")
     info = document.get("info")
@@ -166,6 +171,8 @@ def _endpoint(document: Any, source: str) -> EndpointSpec:
     output_pointer = io_pointer(document, endpoint_id, "Output", source)
     for pointer in (input_pointer, output_pointer):
         pointer_target(document, pointer, source)  # a dangling $ref fails here, not mid-request
+    if check:  # so do the $refs the schemas reach, and cycles of them validation never leaves
+        check_refs(document, (input_pointer, output_pointer), f"{source} ({endpoint_id})")
     return EndpointSpec(
         endpoint_id=endpoint_id,
         capabilities=tuple(capabilities),

@@ -6,7 +6,7 @@ import copy
 import threading
 from typing import Any, Literal
 
-from .._runtime.spec import SpecError
+from .._runtime.spec import SpecError, single_all_of
 from ._specs import EndpointSpec, SpecSource, load_specs, lookup
 from ._synth import Synthesizer, placeholder_file_url
 
@@ -100,11 +100,17 @@ def _declared_only(spec: EndpointSpec, node: Any, value: Any, depth: int) -> Any
 
 
 def _resolved(spec: EndpointSpec, node: Any) -> dict[str, Any]:
-    """`node` with its `$ref`s followed (`{}` for a schema that is not an object, e.g. `true`).
-    Not `_runtime.spec.resolve`, which reads a dangling `$ref` as `{}` and follows single-member
-    `allOf`s: here a dangling `$ref` is a SpecError naming the spec and the `$ref`."""
+    """`node` with its `$ref`s and single-member `allOf`s (fal's way to describe a `$ref`)
+    followed, as `_runtime.spec.resolve` does (`{}` for a schema that is not an object, e.g.
+    `true`); but a dangling `$ref` is a SpecError naming the spec and the `$ref`, not `{}`."""
     for _ in range(_MAX_DEPTH):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+        if not isinstance(node, dict):
             break
-        node = spec.schema(node["$ref"])
+        member = single_all_of(node)
+        if member is not None:
+            node = member
+        elif isinstance(node.get("$ref"), str):
+            node = spec.schema(node["$ref"])
+        else:
+            break
     return node if isinstance(node, dict) else {}

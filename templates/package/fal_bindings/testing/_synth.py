@@ -183,7 +183,7 @@ class Synthesizer:
             if isinstance(node.get(keyword), list):
                 return self._union(node, node[keyword], ctx)
         if isinstance(node.get("allOf"), list):
-            return self._value(self._merge(node, ctx), ctx)
+            return self._value(*self._merge(node, ctx))
         kind = _schema_type(node)
         if kind == "object":
             return self._object(node, ctx)
@@ -218,12 +218,14 @@ class Synthesizer:
                 return candidate
         return candidate
 
-    def _merge(self, node: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
+    def _merge(self, node: dict[str, Any], ctx: _Ctx) -> tuple[dict[str, Any], _Ctx]:
+        """`node` with its `allOf` parts merged in, and `ctx` with the `$ref`s they followed (fal
+        refers to a type as `allOf: [{$ref}]`: a recursive type is seen to recur through them)."""
         merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
         for part in node["allOf"]:
             if not isinstance(part, dict):
                 continue
-            part, _ = self._deref(part, ctx)
+            part, ctx = self._deref(part, ctx)
             for key, value in part.items():
                 if key == "properties":
                     merged["properties"] = {**merged.get("properties", {}), **value}
@@ -231,16 +233,14 @@ class Synthesizer:
                     merged["required"] = [*merged.get("required", []), *value]
                 else:
                     merged.setdefault(key, value)
-        return merged
+        return merged, ctx
 
     def _object(self, node: dict[str, Any], ctx: _Ctx) -> dict[str, Any]:
         properties: dict[str, Any] = node.get("properties", {})
         required: list[str] = node.get("required", [])
         # Recursive types and deep nesting stop at what is required, so synthesis terminates
         # (unless the recursion itself is required: see the depth cap in `_value`).
-        minimal = (
-            self._required_only or len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
-        )
+        minimal = self._required_only or _recursing(ctx)
         file_values = self._file_fields(node, ctx) if _is_file_object(node) else {}
         out: dict[str, Any] = {}
         for name, schema in properties.items():
@@ -255,7 +255,10 @@ class Synthesizer:
         return out
 
     def _array(self, node: dict[str, Any], ctx: _Ctx) -> list[Any]:
-        count = max(int(node.get("minItems", 0)), 1)
+        # One item shows the shape; inside a recursive type (a tree's `children`) none, unless
+        # required, so a required list of nodes ends the tree instead of nesting to the depth cap.
+        count = int(node.get("minItems", 0))
+        count = count if _recursing(ctx) else max(count, 1)
         if isinstance(node.get("maxItems"), int):
             count = min(count, node["maxItems"])
         prefix: list[Any] = node["prefixItems"] if isinstance(node.get("prefixItems"), list) else []
@@ -413,6 +416,12 @@ _ASSERTIONS = ("anyOf", "oneOf", "allOf", "enum", "const", "not", "$ref", "patte
 def _says_nothing(schema: dict[str, Any]) -> bool:
     """Whether a (resolved) schema accepts any value: no type, no keyword that restricts one."""
     return _schema_type(schema) is None and not any(key in schema for key in _ASSERTIONS)
+
+
+def _recursing(ctx: _Ctx) -> bool:
+    """Whether `ctx` is inside a schema that contains itself (a `$ref` followed twice on its path)
+    or deeper than `_MAX_DEPTH`: from there on, only what is required is built."""
+    return len(ctx.refs) != len(set(ctx.refs)) or len(ctx.path) > _MAX_DEPTH
 
 
 def _error_order(error: ValidationError) -> tuple[int, list[str], str]:
