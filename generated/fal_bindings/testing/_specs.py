@@ -75,8 +75,8 @@ def load_specs(source: SpecSource | None = None) -> dict[str, EndpointSpec]:
     if source is None:
         with _cache_lock:
             if not _package_specs:
-                # falgen wrote these and the suite checks their $refs (test_spec_refs.py): checking
-                # them again would add ~40 ms to every process's first emulator (1,053 specs).
+                # falgen wrote these and the suite checks their $refs (test_emulator_spec_refs.py);
+                # checking them here would add ~40 ms to a process's first emulator (1,053 specs).
                 _package_specs.update(_load_path(DEFAULT_SPECS_DIR, check=False))
         return dict(_package_specs)
     if isinstance(source, (str, os.PathLike)):

@@ -57,7 +57,9 @@ def check_refs(document: Mapping[str, Any], roots: Iterable[str], source: str) -
         if pointer in in_place:
             continue
         in_place[pointer] = []
-        for ref, where, applies_in_place in _refs(pointer_target(document, pointer, source), pointer):
+        for ref, where, applies_in_place in _refs(
+            pointer_target(document, pointer, source), pointer
+        ):
             if ref not in in_place:
                 try:
                     pointer_target(document, ref, source)
