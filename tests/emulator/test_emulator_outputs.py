@@ -10,7 +10,7 @@ from typing import Any
 import fal_bindings.testing
 import fal_client
 import pytest
-from fal_bindings.testing import Emulator, example_output
+from fal_bindings.testing import Emulator, example_input, example_output
 
 from tests.golden.trees import specs as golden_specs
 
@@ -87,3 +87,39 @@ def test_the_testing_api_is_discoverable() -> None:
     completer = rlcompleter.Completer({"fal_bindings": fal_bindings})
     assert completer.complete("fal_bindings.testing.Emul", 0) == "fal_bindings.testing.Emulator("
     assert completer.complete("fal_bindings.testing.example_o", 0) == "fal_bindings.testing.example_output("
+
+
+REALTIME = "fal-ai/flux-2/klein/realtime"
+
+
+def _raises(input: dict[str, Any]) -> dict[str, Any]:
+    raise RuntimeError("the test's output function broke")
+
+
+@pytest.mark.parametrize(
+    ("steer", "cause"),
+    [
+        (lambda emu: emu.configure(REALTIME, output=_raises), "raised RuntimeError: the test's output function broke"),
+        (
+            lambda emu: emu.next_output(REALTIME, lambda input: {"seed": "seven"}),
+            "returned an output that does not match its Output schema: ",
+        ),
+    ],
+    ids=["raises", "invalid"],
+)
+def test_a_failing_output_function_is_a_realtime_error_frame_not_a_closed_socket(
+    fal_emulator: Emulator, client: fal_client.SyncClient, steer: Any, cause: str
+) -> None:
+    """Realtime answers an output function's failure as HTTP and stream do: an `x-fal-error`
+    message naming the cause, and the connection keeps serving."""
+    steer(fal_emulator)
+    message = example_input(REALTIME, specs=golden_specs("emulator"))
+    with client.realtime(REALTIME, use_jwt=False) as connection:
+        connection.send(message)
+        with pytest.raises(fal_client.client.RealtimeError) as caught:
+            connection.recv()
+        assert caught.value.error == "emulator_output_invalid"
+        assert cause in caught.value.reason
+        fal_emulator.configure(REALTIME, output=None)
+        connection.send(message)  # still serving: the next message gets an output
+        assert "images" in connection.recv()

@@ -123,3 +123,56 @@ def test_a_body_too_large_says_to_upload(emu: Any, big_video: Path) -> None:
     message = str(caught.value)
     assert "Request body too large" in message
     assert 'file_upload="upload"' in message and "--upload-files" in message
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def test_a_file_that_shrinks_before_the_upload_is_still_uploaded(emu: Any, tmp_path: Path) -> None:
+    """`stream` builds the payload at the call and uploads on first iteration. The upload-or-inline
+    decision is taken once, when the payload is built: a file that shrank below the threshold
+    meanwhile is uploaded (with its content at upload time), never sent as its placeholder."""
+    import asyncio
+    import json
+
+    fal_bindings.configure(upload_threshold=100)
+    path = tmp_path / "shrinking.png"
+    path.write_bytes(PNG + b"\x00" * 200)
+
+    async def scenario() -> None:
+        async with AsyncExample().stream(prompt="x", image_url=path) as stream:
+            path.write_bytes(PNG)  # under the threshold now, before the upload
+            assert [event async for event in stream]
+
+    asyncio.run(scenario())
+    (body,) = [r.body for r in emu.requests if r.operation == "stream"]
+    assert "fal-bindings-file" not in json.dumps([r.body for r in emu.requests])
+    assert body["image_url"].startswith(emu.base_url + "/__files__/uploads/")
+    assert read_url(body["image_url"]) == PNG
+
+
+def test_each_file_is_sized_when_added_only(tmp_path: Path) -> None:
+    """The collector sizes a file when it is added; asking it later (`needs_upload`, `to_upload`,
+    `inline`, as every call does) reads no file's size again."""
+    from fal_bindings._runtime.files import FileCollector
+
+    stats: list[str] = []
+
+    class CountedPath(type(Path())):  # type: ignore[misc]
+        def stat(self, *args: Any, **kwargs: Any) -> Any:
+            stats.append(self.name)
+            return super().stat(*args, **kwargs)
+
+    big = CountedPath(tmp_path / "big.png")
+    big.write_bytes(PNG + b"\x00" * 200)
+    small = CountedPath(tmp_path / "small.png")
+    small.write_bytes(PNG)
+    collector = FileCollector("auto", threshold=100)
+    tokens = [collector.add(big), collector.add(small), collector.add(big)]
+    assert tokens[0] == tokens[2] != tokens[1]
+    stats.clear()
+    assert collector.needs_upload and collector.needs_upload
+    assert list(collector.to_upload()) == [tokens[0]]
+    inlined = collector.inline(tokens)
+    assert inlined[0] == inlined[2] == tokens[0] and inlined[1].startswith("data:image/png;base64,")
+    assert stats == []

@@ -24,6 +24,7 @@ from .options import (
     FieldOption,
     click_params,
     collect_fields,
+    control_params,
     field_options,
     read_input_json,
 )
@@ -130,59 +131,12 @@ class EndpointCommand(click.Command):
                 formatter.write_dl(others)
 
 
-_CONTROL_HELP = {
-    "input_json": "Read input fields from a JSON object in FILE ('-': stdin); options override it.",
-    "dry_run": "Validate the input and print the request JSON; send nothing.",
-    "json": "Print the raw output JSON instead of a summary.",
-    "download": "Save every output file into DIR (a name already taken there gets a number).",
-    "overwrite": "With --download: replace files of the same name in DIR instead of numbering.",
-    "submit": "Only submit to the queue and print the request id.",
-    "stream": "Stream the output: print each event as a JSON line.",
-    "upload_files": "Upload every local file to fal's storage (by default only files over 4 MiB "
-    "are uploaded, smaller ones are sent inline as data URIs).",
-    "quiet": "Nothing on stderr but errors (no request id, no progress).",
-    "progress": "Without a terminal too: print each queue state and log line on stderr.",
-    "timeout": "Give up after SECONDS (uploads, queue and run included); a queued request is "
-    "cancelled.",
-}
-
-
 def endpoint_command(schema: EndpointSchema) -> click.Command:
     entry = schema.entry
     options = field_options(schema)
     streaming = "streaming" in entry.capabilities
     params: list[click.Parameter] = list(click_params(schema, options))
-    params += [
-        click.Option(
-            ["--input-json", "input_json"], metavar="FILE|-", help=_CONTROL_HELP["input_json"]
-        ),
-        click.Option(["--dry-run", "dry_run"], is_flag=True, help=_CONTROL_HELP["dry_run"]),
-        click.Option(["--json", "as_json"], is_flag=True, help=_CONTROL_HELP["json"]),
-        click.Option(
-            ["--download", "download"],
-            metavar="DIR",
-            type=click.Path(file_okay=False, path_type=Path),
-            help=_CONTROL_HELP["download"],
-        ),
-        click.Option(["--overwrite", "overwrite"], is_flag=True, help=_CONTROL_HELP["overwrite"]),
-        click.Option(["--submit", "submit"], is_flag=True, help=_CONTROL_HELP["submit"]),
-        click.Option(
-            ["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]
-        ),
-        click.Option(
-            ["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]
-        ),
-        click.Option(
-            ["--timeout", "timeout"],
-            metavar="SECONDS",
-            type=click.FloatRange(min=0, min_open=True),
-            help=_CONTROL_HELP["timeout"],
-        ),
-        click.Option(
-            ["-v", "--progress", "progress"], is_flag=True, help=_CONTROL_HELP["progress"]
-        ),
-        click.Option(["-q", "--quiet", "quiet"], is_flag=True, help=_CONTROL_HELP["quiet"]),
-    ]
+    params += control_params(streaming)
     caps = ", ".join(entry.capabilities)
     lines = [terminal_safe(entry.title, single_line=True)] if entry.title != entry.id else []
     if entry.description:

@@ -106,13 +106,10 @@ class Realtime(Answers, RequestLog):
             await _send_realtime_error(
                 websocket, "VALIDATION_ERROR", describe(details), detail=details
             )
-        elif status != 200:
-            assert behavior.error is not None
-            await _send_realtime_error(
-                websocket,
-                behavior.error.error_type or "APP_ERROR",
-                error_message(behavior.error.detail),
-            )
+        elif status != 200:  # the configured error, or an output function that failed
+            error_type = body.get("error_type") if isinstance(body, dict) else None
+            detail = body.get("detail") if isinstance(body, dict) else body
+            await _send_realtime_error(websocket, error_type or "APP_ERROR", error_message(detail))
         elif binary:
             await websocket.send_bytes(msgpack.packb(body, use_bin_type=True))
         else:

@@ -91,21 +91,24 @@ class FileCollector:
         self.mode = mode
         self.threshold = settings.upload_threshold() if threshold is None else threshold
         self.pending: dict[str, Path | bytes] = {}
+        self._uploaded: dict[str, bool] = {}  # token -> sent by upload (else inline)
         self._by_path: dict[Path, str] = {}
 
     def add(self, value: Path | bytes) -> str:
-        if isinstance(value, Path):
-            key = value.resolve()
-            if key in self._by_path:
-                return self._by_path[key]
+        """The placeholder of `value`. Whether it is uploaded is decided now, once: a file whose
+        size changes before the upload (`stream` uploads on first iteration) keeps its way."""
+        key = value.resolve() if isinstance(value, Path) else None
+        if key is not None and key in self._by_path:
+            return self._by_path[key]
         token = f"{_TOKEN_PREFIX}{len(self.pending)}"
         self.pending[token] = value
-        if isinstance(value, Path):
-            self._by_path[value.resolve()] = token
+        self._uploaded[token] = self.uploads(value)
+        if key is not None:
+            self._by_path[key] = token
         return token
 
     def uploads(self, value: Path | bytes) -> bool:
-        """Whether `value` is sent by upload (else inline)."""
+        """Whether `value` would be sent by upload (else inline), judged by its size now."""
         if self.mode != "auto":
             return self.mode == "upload"
         size = value.stat().st_size if isinstance(value, Path) else len(value)
@@ -113,16 +116,16 @@ class FileCollector:
 
     def to_upload(self) -> dict[str, Path | bytes]:
         """The placeholders that `upload_pending` / `aupload_pending` replace by uploaded URLs."""
-        return {token: value for token, value in self.pending.items() if self.uploads(value)}
+        return {token: value for token, value in self.pending.items() if self._uploaded[token]}
 
     @property
     def needs_upload(self) -> bool:
         """True when placeholders are waiting for `upload_pending` / `aupload_pending`."""
-        return any(self.uploads(value) for value in self.pending.values())
+        return any(self._uploaded.values())
 
     def inline(self, payload: Any) -> Any:
         """Replace every placeholder of a file that is not uploaded with its data URI."""
-        inline = {t: v for t, v in self.pending.items() if not self.uploads(v)}
+        inline = {t: v for t, v in self.pending.items() if not self._uploaded[t]}
         if not inline:
             return payload
         return _replace_tokens(

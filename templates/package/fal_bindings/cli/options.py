@@ -30,6 +30,7 @@ from typing import Any
 import click
 
 from .._runtime.spec import carries_files, non_null_variants, ref_name, resolve
+from .app import CONTEXT_SETTINGS
 from .catalog import EndpointSchema, FieldInfo, object_fields, type_label
 from .output import terminal_safe
 from .param_types import (
@@ -47,30 +48,75 @@ from .param_types import (
 __all__ = [
     "CONTROL_OPTIONS",
     "FieldOption",
+    "control_params",
     "click_params",
     "field_options",
     "collect_fields",
     "read_input_json",
 ]
 
+# --------------------------------------------------------------------------- control options
+
+_CONTROL_HELP = {
+    "input_json": "Read input fields from a JSON object in FILE ('-': stdin); options override it.",
+    "dry_run": "Validate the input and print the request JSON; send nothing.",
+    "json": "Print the raw output JSON instead of a summary.",
+    "download": "Save every output file into DIR (a name already taken there gets a number).",
+    "overwrite": "With --download: replace files of the same name in DIR instead of numbering.",
+    "submit": "Only submit to the queue and print the request id.",
+    "stream": "Stream the output: print each event as a JSON line.",
+    "upload_files": "Upload every local file to fal's storage (by default only files over 4 MiB "
+    "are uploaded, smaller ones are sent inline as data URIs).",
+    "quiet": "Nothing on stderr but errors (no request id, no progress).",
+    "progress": "Without a terminal too: print each queue state and log line on stderr.",
+    "timeout": "Give up after SECONDS (uploads, queue and run included); a queued request is "
+    "cancelled.",
+}
+
+
+def control_params(streaming: bool) -> list[click.Option]:
+    """The options of `run ID` itself, after its Input fields (`--stream` is hidden unless the
+    endpoint streams). `CONTROL_OPTIONS` is derived from them, so a field never shadows one."""
+    return [
+        click.Option(
+            ["--input-json", "input_json"], metavar="FILE|-", help=_CONTROL_HELP["input_json"]
+        ),
+        click.Option(["--dry-run", "dry_run"], is_flag=True, help=_CONTROL_HELP["dry_run"]),
+        click.Option(["--json", "as_json"], is_flag=True, help=_CONTROL_HELP["json"]),
+        click.Option(
+            ["--download", "download"],
+            metavar="DIR",
+            type=click.Path(file_okay=False, path_type=Path),
+            help=_CONTROL_HELP["download"],
+        ),
+        click.Option(["--overwrite", "overwrite"], is_flag=True, help=_CONTROL_HELP["overwrite"]),
+        click.Option(["--submit", "submit"], is_flag=True, help=_CONTROL_HELP["submit"]),
+        click.Option(
+            ["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]
+        ),
+        click.Option(
+            ["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]
+        ),
+        click.Option(
+            ["--timeout", "timeout"],
+            metavar="SECONDS",
+            type=click.FloatRange(min=0, min_open=True),
+            help=_CONTROL_HELP["timeout"],
+        ),
+        click.Option(
+            ["-v", "--progress", "progress"], is_flag=True, help=_CONTROL_HELP["progress"]
+        ),
+        click.Option(["-q", "--quiet", "quiet"], is_flag=True, help=_CONTROL_HELP["quiet"]),
+    ]
+
+
 CONTROL_OPTIONS = frozenset(
-    {
-        "help",
-        "h",
-        "input-json",
-        "dry-run",
-        "json",
-        "download",
-        "overwrite",
-        "submit",
-        "stream",
-        "upload-files",
-        "quiet",
-        "q",
-    }
-)
-"""Option names (without dashes) of `run ID` itself; a field with one of these names is
-renamed `--field-<name>`."""
+    name.lstrip("-")
+    for param in control_params(streaming=True)
+    for name in (*param.opts, *param.secondary_opts)
+) | frozenset(name.lstrip("-") for name in CONTEXT_SETTINGS["help_option_names"])
+"""Option names (without dashes) of `run ID` itself, `-h/--help` included; a field with one of
+these names is renamed `--field-<name>`."""
 
 
 # --------------------------------------------------------------------------- field options
