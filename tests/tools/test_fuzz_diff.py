@@ -92,6 +92,8 @@ def _edit_field(draw: st.DrawFn, field: Field_) -> None:
         c.minimum = (c.minimum if c.minimum is not None else 0) - step
         c.maximum = (c.maximum if c.maximum is not None else 10) + step
         field.constraints = Constraints.model_validate(c.model_dump())
+    if field.type.kind == "tuple":  # the strategy's rule: a tuple's number of items is its kind's
+        field.constraints = field.constraints.model_copy(update={"min_items": None, "max_items": None})
 
 
 def _edit(draw: st.DrawFn, endpoint: Endpoint) -> None:
