@@ -36,10 +36,11 @@ parse: $(STAMP)
 
 # Every test. The session starts with an incremental `falgen generate`, so generated/ (and so
 # the installed package) carries the runtime, CLI and emulator as edited in templates/package.
-# TEST_JOBS pytest-xdist workers (default: one per CPU), each taking whole test files so a file's
-# fixtures are built once; TEST_JOBS=0 runs in one process.
+# TEST_JOBS pytest-xdist workers (default: one per CPU, at most 4: each worker builds the session
+# fixtures again), each taking whole test files so a file's fixtures are built once; TEST_JOBS=0
+# runs in one process.
 TEST_JOBS ?= auto
-TEST_WORKERS = -n $(TEST_JOBS) --dist loadfile
+TEST_WORKERS = -n $(TEST_JOBS) --maxprocesses 4 --dist loadfile
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q $(TEST_WORKERS)
 
