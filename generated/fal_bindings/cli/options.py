@@ -58,56 +58,71 @@ __all__ = [
 
 # --------------------------------------------------------------------------- control options
 
-_CONTROL_HELP = {
-    "input_json": "Read input fields from a JSON object in FILE ('-': stdin); options override it.",
-    "dry_run": "Validate the input and print the request JSON; send nothing.",
-    "json": "Print the raw output JSON instead of a summary.",
-    "download": "Save every output file into DIR (a name already taken there gets a number).",
-    "overwrite": "With --download: replace files of the same name in DIR instead of numbering.",
-    "submit": "Only submit to the queue and print the request id.",
-    "stream": "Stream the output: print each event as a JSON line.",
-    "upload_files": "Upload every local file to fal's storage (by default only files over 4 MiB "
-    "are uploaded, smaller ones are sent inline as data URIs).",
-    "quiet": "Nothing on stderr but errors (no request id, no progress).",
-    "progress": "Without a terminal too: print each queue state and log line on stderr.",
-    "timeout": "Give up after SECONDS (uploads, queue and run included); a queued request is "
-    "cancelled.",
-}
-
 
 def control_params(streaming: bool) -> list[click.Option]:
     """The options of `run ID` itself, after its Input fields (`--stream` is hidden unless the
     endpoint streams). `CONTROL_OPTIONS` is derived from them, so a field never shadows one."""
     return [
         click.Option(
-            ["--input-json", "input_json"], metavar="FILE|-", help=_CONTROL_HELP["input_json"]
+            ["--input-json", "input_json"],
+            metavar="FILE|-",
+            help="Read input fields from a JSON object in FILE ('-': stdin); options override it.",
         ),
-        click.Option(["--dry-run", "dry_run"], is_flag=True, help=_CONTROL_HELP["dry_run"]),
-        click.Option(["--json", "as_json"], is_flag=True, help=_CONTROL_HELP["json"]),
+        click.Option(
+            ["--dry-run", "dry_run"],
+            is_flag=True,
+            help="Validate the input and print the request JSON; send nothing.",
+        ),
+        click.Option(
+            ["--json", "as_json"],
+            is_flag=True,
+            help="Print the raw output JSON instead of a summary.",
+        ),
         click.Option(
             ["--download", "download"],
             metavar="DIR",
             type=click.Path(file_okay=False, path_type=Path),
-            help=_CONTROL_HELP["download"],
-        ),
-        click.Option(["--overwrite", "overwrite"], is_flag=True, help=_CONTROL_HELP["overwrite"]),
-        click.Option(["--submit", "submit"], is_flag=True, help=_CONTROL_HELP["submit"]),
-        click.Option(
-            ["--stream", "stream"], is_flag=True, hidden=not streaming, help=_CONTROL_HELP["stream"]
+            help="Save every output file into DIR (a name already taken there gets a number).",
         ),
         click.Option(
-            ["--upload-files", "upload_files"], is_flag=True, help=_CONTROL_HELP["upload_files"]
+            ["--overwrite", "overwrite"],
+            is_flag=True,
+            help="With --download: replace files of the same name in DIR instead of numbering.",
+        ),
+        click.Option(
+            ["--submit", "submit"],
+            is_flag=True,
+            help="Only submit to the queue and print the request id.",
+        ),
+        click.Option(
+            ["--stream", "stream"],
+            is_flag=True,
+            hidden=not streaming,
+            help="Stream the output: print each event as a JSON line.",
+        ),
+        click.Option(
+            ["--upload-files", "upload_files"],
+            is_flag=True,
+            help="Upload every local file to fal's storage (by default only files over 4 MiB "
+            "are uploaded, smaller ones are sent inline as data URIs).",
         ),
         click.Option(
             ["--timeout", "timeout"],
             metavar="SECONDS",
             type=click.FloatRange(min=0, min_open=True),
-            help=_CONTROL_HELP["timeout"],
+            help="Give up after SECONDS (uploads, queue and run included); a queued request is "
+            "cancelled.",
         ),
         click.Option(
-            ["-v", "--progress", "progress"], is_flag=True, help=_CONTROL_HELP["progress"]
+            ["-v", "--progress", "progress"],
+            is_flag=True,
+            help="Without a terminal too: print each queue state and log line on stderr.",
         ),
-        click.Option(["-q", "--quiet", "quiet"], is_flag=True, help=_CONTROL_HELP["quiet"]),
+        click.Option(
+            ["-q", "--quiet", "quiet"],
+            is_flag=True,
+            help="Nothing on stderr but errors (no request id, no progress).",
+        ),
     ]
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "X_FILE",
     "carries_files",
     "dig",
+    "escape_token",
     "io_pointer",
     "non_null_variants",
     "pointer_target",
@@ -53,7 +54,8 @@ def _unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
-def _escape(token: str) -> str:
+def escape_token(token: str) -> str:
+    """`token` as one JSON-pointer segment (RFC 6901: `~` -> `~0`, `/` -> `~1`)."""
     return token.replace("~", "~0").replace("/", "~1")
 
 
@@ -87,9 +89,12 @@ def single_all_of(schema: Mapping[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def resolve(document: Mapping[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+def resolve(
+    document: Mapping[str, Any], schema: dict[str, Any], source: str | None = None
+) -> dict[str, Any]:
     """`schema` with its `$ref`s (local only) and single-member `allOf`s followed; a `$ref` that
-    resolves nowhere gives `{}` (any value)."""
+    resolves nowhere gives `{}` (any value), or, given the spec's `source`, a SpecError naming it.
+    """
     for _ in range(_MAX_REFS):
         member = single_all_of(schema)
         if member is not None:
@@ -99,8 +104,10 @@ def resolve(document: Mapping[str, Any], schema: dict[str, Any]) -> dict[str, An
         if not isinstance(ref, str):
             break
         try:
-            schema = pointer_target(document, ref)
+            schema = pointer_target(document, ref, source or "spec")
         except SpecError:
+            if source is not None:
+                raise
             return {}
     return schema
 
@@ -162,7 +169,7 @@ def io_pointer(
         ref = schema.get("$ref")
         if isinstance(ref, str):
             return ref
-        return "#/" + "/".join(_escape(part) for part in location)
+        return "#/" + "/".join(escape_token(part) for part in location)
     schemas = dig(document, "components", "schemas")
     schemas = schemas if isinstance(schemas, dict) else {}
     name = schema_name(endpoint_id) + kind
@@ -173,4 +180,4 @@ def io_pointer(
                 f"{source}: no {kind} schema for {endpoint_id!r} (looked in {path} and for {name})"
             )
         name = candidates[0]
-    return SCHEMA_REF_PREFIX + _escape(name)
+    return SCHEMA_REF_PREFIX + escape_token(name)

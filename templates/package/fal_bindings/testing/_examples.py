@@ -6,7 +6,7 @@ import copy
 import threading
 from typing import Any, Literal
 
-from .._runtime.spec import SpecError, single_all_of
+from .._runtime.spec import SpecError, resolve
 from ._specs import EndpointSpec, SpecSource, load_specs, lookup
 from ._synth import Synthesizer, placeholder_file_url
 
@@ -100,17 +100,6 @@ def _declared_only(spec: EndpointSpec, node: Any, value: Any, depth: int) -> Any
 
 
 def _resolved(spec: EndpointSpec, node: Any) -> dict[str, Any]:
-    """`node` with its `$ref`s and single-member `allOf`s (fal's way to describe a `$ref`)
-    followed, as `_runtime.spec.resolve` does (`{}` for a schema that is not an object, e.g.
-    `true`); but a dangling `$ref` is a SpecError naming the spec and the `$ref`, not `{}`."""
-    for _ in range(_MAX_DEPTH):
-        if not isinstance(node, dict):
-            break
-        member = single_all_of(node)
-        if member is not None:
-            node = member
-        elif isinstance(node.get("$ref"), str):
-            node = spec.schema(node["$ref"])
-        else:
-            break
-    return node if isinstance(node, dict) else {}
+    """`node` with its `$ref`s and single-member `allOf`s followed (`{}` for a schema that is not
+    an object, e.g. `true`); a dangling `$ref` is a SpecError naming the spec and the `$ref`."""
+    return resolve(spec.document, node, spec.source) if isinstance(node, dict) else {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .._runtime.spec import SCHEMA_REF_PREFIX, SpecError, pointer_target
+from .._runtime.spec import SCHEMA_REF_PREFIX, SpecError, escape_token, pointer_target
 
 __all__ = ["check_refs"]
 
@@ -107,7 +107,7 @@ def _pointer(where: _Location) -> str:
     tokens: list[str] = []
     while len(where) == 2:
         where, token = where
-        tokens.append(_escape(str(token)))
+        tokens.append(escape_token(str(token)))
     return "/".join([where[0], *reversed(tokens)])
 
 
@@ -138,7 +138,3 @@ def _cycle(edges: Mapping[str, list[str]]) -> list[str] | None:
 
 def _short(pointer: str) -> str:
     return pointer[len(SCHEMA_REF_PREFIX) :] if pointer.startswith(SCHEMA_REF_PREFIX) else pointer
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
